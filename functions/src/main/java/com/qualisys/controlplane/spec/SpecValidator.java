@@ -303,7 +303,7 @@ final class SpecValidator {
             if (g.instanceTypes() == null || g.instanceTypes().isEmpty()) error(path + ".instanceTypes", "[]", "must name an instance type");
             if (g.minSize() < 0) error(path + ".minSize", g.minSize(), "must not be negative");
             if (g.maxSize() < 1) error(path + ".maxSize", g.maxSize(), "must be at least 1");
-            if (g.minSize() > g.desiredSize()) error(path + ".desiredSize", g.desiredSize(), "is below minSize " + g.minSize());
+            if (g.minSize() > g.desiredSize()) error(path + ".minSize", g.minSize(), "is above desiredSize " + g.desiredSize());
             if (g.desiredSize() > g.maxSize()) error(path + ".desiredSize", g.desiredSize(), "is above maxSize " + g.maxSize());
             require(path + ".capacityType", g.capacityType());
             List<EksSpec.Taint> taints = g.taints() == null ? List.of() : g.taints();
