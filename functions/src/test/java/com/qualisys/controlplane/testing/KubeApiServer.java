@@ -80,6 +80,9 @@ public final class KubeApiServer {
     private static final String ENSURE_SCRIPT = "scripts/ensure-kube-apiserver.sh";
     private static final int LOG_TAIL_LINES = 40;
     private static final int START_ATTEMPTS = 3;
+    private static final String WORK_DIR_PREFIX = "qualisys-kube-";
+    /** Holds the pid of the JVM that owns a work directory. */
+    private static final String OWNER_FILE = "owner.pid";
 
     private static KubeApiServer shared;
     private static RuntimeException sharedFailure;
@@ -187,8 +190,10 @@ public final class KubeApiServer {
     private KubeApiServer(Path binDir) {
         long started = System.nanoTime();
         Duration timeout = Duration.ofSeconds(Long.getLong("qualisys.kube.startTimeoutSeconds", 120));
+        removeStaleWorkDirs();
         try {
-            workDir = Files.createTempDirectory("qualisys-kube-");
+            workDir = Files.createTempDirectory(WORK_DIR_PREFIX);
+            Files.writeString(workDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -501,6 +506,32 @@ public final class KubeApiServer {
         }
     }
 
+    /**
+     * Deletes the work directories (about 60 MB of etcd data each) that JVMs killed before
+     * their shutdown hook ran left behind; their servers were stopped by the wrapper.
+     */
+    private static void removeStaleWorkDirs() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            dirs.filter(dir -> dir.getFileName().toString().startsWith(WORK_DIR_PREFIX))
+                    .filter(dir -> Files.isRegularFile(dir.resolve(OWNER_FILE)))
+                    .filter(dir -> {
+                        try {
+                            long owner = Long.parseLong(Files.readString(dir.resolve(OWNER_FILE)).strip());
+                            return ProcessHandle.of(owner).map(handle -> !handle.isAlive()).orElse(true);
+                        } catch (IOException | NumberFormatException e) {
+                            return false;
+                        }
+                    })
+                    .forEach(dir -> {
+                        log("removing " + dir + " left by a JVM that was killed");
+                        deleteRecursively(dir);
+                    });
+        } catch (IOException e) {
+            log("could not look for stale work directories in " + tmp + ": " + e.getMessage());
+        }
+    }
+
     private static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -539,15 +570,23 @@ public final class KubeApiServer {
     /**
      * A server process run under a small bash wrapper that holds a pipe from this JVM:
      * when the JVM exits, however it exits (even SIGKILL), the pipe closes and the wrapper
-     * stops the server, so no etcd or apiserver outlives the test run. Closing the pipe
-     * is also how {@link #stop()} asks for a graceful stop.
+     * stops the server (SIGTERM, then SIGKILL after 10 s), so no etcd or apiserver outlives
+     * the test run. Closing the pipe is also how {@link #stop()} asks for a graceful stop.
      */
     private static final class Supervised {
         private static final String WRAPPER = """
                 exec 3<&0
                 "$@" </dev/null 3<&- &
                 child=$!
-                { while read -r -u 3 _; do :; done; kill -TERM "$child" 2>/dev/null; } &
+                {
+                  while read -r -u 3 _; do :; done
+                  kill -TERM "$child" 2>/dev/null
+                  # An apiserver whose etcd went first can hang in its graceful shutdown.
+                  for _ in 1 2 3 4 5 6 7 8 9 10; do
+                    sleep 1; kill -0 "$child" 2>/dev/null || exit 0
+                  done
+                  kill -KILL "$child" 2>/dev/null
+                } &
                 watcher=$!
                 trap 'kill -TERM "$child" 2>/dev/null' TERM INT
                 while :; do
