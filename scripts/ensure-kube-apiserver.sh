@@ -5,7 +5,7 @@
 # The versions are pinned by tools/kube-apiserver/go.mod and go.sum; the sources come
 # from the Go module proxy and the binaries go to .cache/bin/ at the repository root
 # (gitignored). A stamp file records what was built: the script rebuilds only when a
-# binary is missing or the pinned versions (or this recipe) changed, so a second run
+# binary is missing or the pinned versions (or this script) changed, so a second run
 # takes well under a second. Go's own build cache (go env GOCACHE) is left at its
 # default, so a rebuild after a version bump recompiles only what changed.
 #
@@ -15,9 +15,6 @@
 # Usage: scripts/ensure-kube-apiserver.sh [--force]
 # Prints the bin directory as its last line of stdout ("bin-dir: <path>").
 set -euo pipefail
-
-# Bump when the build recipe below changes in a way that must invalidate old binaries.
-RECIPE_VERSION=1
 
 log() { printf '[ensure-kube-apiserver] %s\n' "$*" >&2; }
 fail() {
@@ -45,7 +42,8 @@ ETCD_VERSION="$(awk '$1 == "go.etcd.io/etcd/server/v3" && $2 ~ /^v/ { print $2; 
 [[ -n "$KUBE_VERSION" ]] || fail "cannot read the k8s.io/kubernetes version from $MOD_DIR/go.mod"
 [[ -n "$ETCD_VERSION" ]] || fail "cannot read the go.etcd.io/etcd/server/v3 version from $MOD_DIR/go.mod"
 
-WANT="recipe=$RECIPE_VERSION kubernetes=$KUBE_VERSION etcd=$ETCD_VERSION pins=$(cat "$MOD_DIR/go.mod" "$MOD_DIR/go.sum" | sha256sum | cut -c1-16)"
+# The stamp covers the pins and this recipe (flags, ldflags): editing either rebuilds.
+WANT="kubernetes=$KUBE_VERSION etcd=$ETCD_VERSION inputs=$(cat "$MOD_DIR/go.mod" "$MOD_DIR/go.sum" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
 if [[ $FORCE == 0 && -x "$BIN_DIR/kube-apiserver" && -x "$BIN_DIR/etcd" && -f "$STAMP" ]] \
     && [[ "$(cat "$STAMP")" == "$WANT" ]]; then
   log "up to date: kube-apiserver $KUBE_VERSION, etcd $ETCD_VERSION in $BIN_DIR"
@@ -53,13 +51,17 @@ if [[ $FORCE == 0 && -x "$BIN_DIR/kube-apiserver" && -x "$BIN_DIR/etcd" && -f "$
   exit 0
 fi
 
+# Go's official installs live in /usr/local/go; a non-login shell may lack it on PATH.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+  export PATH="$PATH:/usr/local/go/bin"
+fi
 command -v go >/dev/null 2>&1 || fail "Go is not installed (need the version named by the go line of $MOD_DIR/go.mod); see docs/kube-apiserver-harness.md"
 log "building kube-apiserver $KUBE_VERSION and etcd $ETCD_VERSION with $(go version | awk '{print $3}') into $BIN_DIR"
-log "(first build downloads ~300 MB of modules and compiles for several minutes; later builds reuse $(go env GOCACHE))"
+log "(a first build downloads ~90 MB of modules and compiles for about 7 minutes on 2 cores; later builds reuse $(go env GOCACHE))"
 
 # Static, stripped, reproducible binaries (as Kubernetes' own release builds them: no cgo).
 export CGO_ENABLED=0
-export GOFLAGS="-trimpath -mod=readonly"
+export GOFLAGS="-trimpath -mod=readonly -buildvcs=false"
 MINOR="${KUBE_VERSION#v1.}"; MINOR="${MINOR%%.*}"
 KUBE_LDFLAGS="-s -w \
  -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION \
