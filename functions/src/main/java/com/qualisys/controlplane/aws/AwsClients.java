@@ -68,6 +68,11 @@ public final class AwsClients implements AutoCloseable {
         return endpoint;
     }
 
+    /** The credentials every client signs with (also what presigned tokens are signed with). */
+    public AwsCredentialsProvider credentialsProvider() {
+        return credentials;
+    }
+
     /** Counts every call made through these clients, by operation; mutating calls apart. */
     public ApiCallCounter calls() {
         return counter;

@@ -13,6 +13,7 @@ public final class Layers {
     public static List<Layer> all() {
         return List.<Layer>of(
                 // one line per layer, in ORDER
+                new com.qualisys.controlplane.layers.kubernetes.KubernetesLayer()
         );
     }
 }

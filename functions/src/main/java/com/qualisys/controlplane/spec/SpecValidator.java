@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +40,11 @@ final class SpecValidator {
     private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "icmp", "all");
     private static final Set<String> LOG_TYPES = Set.of("api", "audit", "authenticator", "controllerManager", "scheduler");
     private static final Set<String> TAINT_EFFECTS = Set.of("NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE");
+    /** The roles layers.kubernetes.ClusterRoles defines rules for. */
+    private static final Set<String> K8S_ROLES = new java.util.TreeSet<>(Set.of("developer", "devops", "ci-cd"));
+    private static final Pattern HELM_PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+    private static final Set<String> HELM_PLACEHOLDERS = new java.util.TreeSet<>(
+            Set.of("clusterName", "region", "accountId", "vpcId", "irsaRoleArn", "serviceAccount"));
     private static final Set<String> PSS_LEVELS = Set.of("privileged", "baseline", "restricted");
     private static final Set<Integer> MONITORING_INTERVALS = Set.of(0, 1, 5, 10, 15, 30, 60);
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
@@ -368,6 +374,11 @@ final class SpecValidator {
             if (n.pods() < 1) error(path + ".pods", n.pods(), "must be at least 1");
         }
         Map<String, String> groups = k.groups() == null ? Map.of() : k.groups();
+        for (String role : groups.keySet()) {
+            if (!K8S_ROLES.contains(role)) {
+                error("kubernetes.groups." + role, role, "has no ClusterRole definition (known roles: " + K8S_ROLES + ")");
+            }
+        }
         if (k.access() != null) {
             for (var role : k.access().entrySet()) {
                 if (!groups.containsKey(role.getKey())) {
@@ -378,6 +389,11 @@ final class SpecValidator {
                         error("kubernetes.access." + role.getKey() + "." + ns, ns, "is not a namespace of kubernetes.namespaces");
                     }
                 }
+            }
+        }
+        if (k.clusterAccess() != null) {
+            for (String role : k.clusterAccess().keySet()) {
+                if (!groups.containsKey(role)) error("kubernetes.clusterAccess." + role, role, "is not a role of kubernetes.groups");
             }
         }
         Set<String> roleNames = new HashSet<>();
@@ -402,6 +418,20 @@ final class SpecValidator {
             if (c.irsaRole() != null && (spec.eks() == null || spec.eks().irsaRoles() == null
                     || !spec.eks().irsaRoles().containsKey(c.irsaRole()))) {
                 error(path + ".irsaRole", c.irsaRole(), "is not a role of eks.irsaRoles");
+            }
+            if (c.set() != null) {
+                for (var set : c.set().entrySet()) {
+                    Matcher placeholder = HELM_PLACEHOLDER.matcher(set.getValue() == null ? "" : set.getValue());
+                    while (placeholder.find()) {
+                        String name = placeholder.group(1);
+                        if (!HELM_PLACEHOLDERS.contains(name)) {
+                            error(path + ".set." + set.getKey(), set.getValue(), "uses an unknown placeholder ${" + name
+                                    + "}; known: " + HELM_PLACEHOLDERS);
+                        } else if ((name.equals("irsaRoleArn") || name.equals("serviceAccount")) && c.irsaRole() == null) {
+                            error(path + ".set." + set.getKey(), set.getValue(), "uses ${" + name + "} but the component has no irsaRole");
+                        }
+                    }
+                }
             }
         }
     }
