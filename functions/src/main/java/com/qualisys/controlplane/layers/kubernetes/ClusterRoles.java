@@ -6,8 +6,10 @@ import java.util.Set;
 
 /**
  * What "full" access means for each role of the seed's RBAC matrix, as ClusterRole rules bound
- * per namespace with RoleBindings. "read-only" binds Kubernetes' built-in {@code view} role
- * (get/list/watch on workloads, no secrets, no exec), which the API server itself keeps in shape.
+ * per namespace with RoleBindings, and what "read-only" means for all of them: the
+ * {@value #READ_ONLY_ROLE} ClusterRole (get/list/watch on what runs in a namespace and its logs;
+ * no secrets, no exec). It is ours rather than Kubernetes' built-in {@code view}, whose rules are
+ * aggregated by a controller and so are neither ours to drift-check nor there before it ran.
  *
  * <ul>
  *   <li>developer: workloads, services, config and secrets of a namespace, plus exec and
@@ -20,7 +22,7 @@ import java.util.Set;
  */
 public final class ClusterRoles {
     /** The built-in ClusterRole a read-only cell of the matrix binds. */
-    public static final String READ_ONLY_ROLE = "view";
+    public static final String READ_ONLY_ROLE = "read-only";
     public static final Set<String> ROLES = Set.of("developer", "devops", "ci-cd");
 
     private static final List<String> READ = List.of("get", "list", "watch");
@@ -44,6 +46,10 @@ public final class ClusterRoles {
                     RbacRule.resources(List.of(""), List.of("secrets"), List.of("create", "update", "patch", "delete")),
                     RbacRule.resources(List.of(""), OBSERVE_ONLY, READ),
                     RbacRule.resources(WORKLOAD_GROUPS, WORKLOADS, WRITE)),
+            READ_ONLY_ROLE, List.of(
+                    RbacRule.resources(List.of(""), List.of("configmaps", "endpoints", "events", "limitranges",
+                            "persistentvolumeclaims", "pods", "pods/log", "resourcequotas", "serviceaccounts", "services"), READ),
+                    RbacRule.resources(WORKLOAD_GROUPS, WORKLOADS, READ)),
             "devops", List.of(
                     RbacRule.resources(List.of("*"), List.of("*"), List.of("*")),
                     new RbacRule(List.of(), List.of(), List.of("*"), List.of("*"))));

@@ -16,7 +16,7 @@ import java.util.Set;
  * <ul>
  *   <li>namespace: its Pod Security labels ({@code podSecurity.<mode>}) and phase Active;</li>
  *   <li>resource-quota {@value KubernetesKinds#QUOTA_NAME} per namespace: {@code hard};</li>
- *   <li>cluster-role per role: {@code rules}; role-binding per matrix cell that is not none and
+ *   <li>cluster-role per role, and read-only when a cell asks for it: {@code rules}; role-binding per matrix cell that is not none and
  *       cluster-role-binding per clusterAccess entry: {@code roleRef}, {@code subjects};</li>
  *   <li>config-map aws-auth: {@code mapRoles}, {@code mapUsers};</li>
  *   <li>helm-release per component: {@code chart}, {@code version} (the constraint), {@code ready}.</li>
@@ -44,6 +44,14 @@ public final class DesiredState {
             out.add(new DesiredResource(KubernetesKinds.clusterRole(role), KubernetesKinds.CLUSTER_ROLE, Map.of("rules", rules)));
         }
         Map<String, Access> clusterAccess = k.clusterAccess() == null ? Map.of() : k.clusterAccess();
+        boolean anyReadOnly = clusterAccess.containsValue(Access.READ_ONLY)
+                || k.access().values().stream().anyMatch(cells -> cells.containsValue(Access.READ_ONLY));
+        if (anyReadOnly) {
+            List<Object> rules = new ArrayList<>();
+            ClusterRoles.rules(ClusterRoles.READ_ONLY_ROLE).forEach(r -> rules.add(r.attribute()));
+            out.add(new DesiredResource(KubernetesKinds.clusterRole(ClusterRoles.READ_ONLY_ROLE), KubernetesKinds.CLUSTER_ROLE,
+                    Map.of("rules", rules)));
+        }
         clusterAccess.forEach((role, access) -> {
             if (access == Access.NONE) return;
             out.add(new DesiredResource(KubernetesKinds.clusterRoleBinding(role), KubernetesKinds.CLUSTER_ROLE_BINDING,
@@ -104,7 +112,7 @@ public final class DesiredState {
     private static Set<String> dependencies(String role, Access access, String namespace) {
         Set<String> deps = new java.util.LinkedHashSet<>();
         if (namespace != null) deps.add(KubernetesKinds.namespace(namespace));
-        if (access == Access.FULL) deps.add(KubernetesKinds.clusterRole(role));
+        deps.add(KubernetesKinds.clusterRole(access == Access.FULL ? role : ClusterRoles.READ_ONLY_ROLE));
         return deps;
     }
 }

@@ -38,7 +38,7 @@ class DesiredStateTest {
     void theRbacMatrixBecomesOneRoleBindingPerCellThatIsNotNone() {
         assertThat(binding("dev", "developer")).containsEntry("roleRef", "ClusterRole/developer")
                 .containsEntry("subjects", List.of("Group/qualisys-developers"));
-        assertThat(binding("production", "developer")).containsEntry("roleRef", "ClusterRole/view");
+        assertThat(binding("production", "developer")).containsEntry("roleRef", "ClusterRole/read-only");
         assertThat(binding("production", "devops")).containsEntry("roleRef", "ClusterRole/devops");
         assertThat(binding("staging", "ci-cd")).containsEntry("roleRef", "ClusterRole/ci-cd")
                 .containsEntry("subjects", List.of("Group/qualisys-cicd"));

@@ -10,6 +10,7 @@ import com.qualisys.controlplane.spec.KubernetesSpec;
 import com.qualisys.controlplane.testing.KubeApiServer;
 import com.qualisys.controlplane.testing.TestSpecs;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaStatusBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -135,13 +136,13 @@ final class KubeFixture {
 
     /**
      * What the resource-quota controller does for a new quota: publish status.hard and the
-     * usage (nothing runs yet). Quota admission refuses pods in a namespace whose quota has no
-     * status, so pods can only be created after this.
+     * usage (nothing runs yet). Quota admission enforces only what status.hard lists, so
+     * without this a quota would admit anything.
      */
     void syncQuotaStatus(String namespace) {
         ResourceQuota q = admin.resourceQuotas().inNamespace(namespace).withName(KubernetesKinds.QUOTA_NAME).get();
-        Map<String, io.fabric8.kubernetes.api.model.Quantity> used = new LinkedHashMap<>();
-        q.getSpec().getHard().keySet().forEach(k -> used.put(k, new io.fabric8.kubernetes.api.model.Quantity("0")));
+        Map<String, Quantity> used = new LinkedHashMap<>();
+        q.getSpec().getHard().keySet().forEach(k -> used.put(k, new Quantity("0")));
         q.setStatus(new ResourceQuotaStatusBuilder().withHard(q.getSpec().getHard()).withUsed(used).build());
         admin.resourceQuotas().inNamespace(namespace).resource(q).updateStatus();
     }

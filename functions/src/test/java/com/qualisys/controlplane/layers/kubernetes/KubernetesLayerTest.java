@@ -57,7 +57,7 @@ class KubernetesLayerTest {
                 .containsEntry("requests.cpu", new Quantity("80")).containsEntry("requests.memory", new Quantity("160Gi"))
                 .containsEntry("pods", new Quantity("100"));
         assertThat(f.admin.rbac().roleBindings().inNamespace(f.ns("production")).withName("developer").get().getRoleRef().getName())
-                .isEqualTo("view");
+                .isEqualTo("read-only");
         assertThat(f.admin.rbac().roleBindings().inNamespace(f.ns("dev")).withName("ci-cd").get()).as("ci-cd: none in dev").isNull();
         ConfigMap awsAuth = f.admin.configMaps().inNamespace("kube-system").withName("aws-auth").get();
         assertThat(awsAuth.getData().get("mapRoles"))
