@@ -11,7 +11,6 @@ import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.layers.kubernetes.connection.EksConnector;
 import com.qualisys.controlplane.layers.kubernetes.connection.KubernetesConnector;
 import com.qualisys.controlplane.layers.kubernetes.helm.ClusterFacts;
-import com.qualisys.controlplane.layers.kubernetes.helm.HelmBinary;
 import com.qualisys.controlplane.layers.kubernetes.helm.HelmCommand;
 import com.qualisys.controlplane.layers.kubernetes.helm.HelmConnection;
 import com.qualisys.controlplane.layers.kubernetes.helm.HelmRunner;
@@ -125,8 +124,8 @@ public final class KubernetesLayer implements Layer {
                 && change.differences().stream().map(Difference::path).allMatch("ready"::equals);
         if (onlyReadiness) return;
         KubernetesSpec.Component component = component(ctx.spec(), change.logicalId());
-        List<String> command = HelmCommand.upgradeInstall(HelmBinary.locate().toString(), component, ctx.spec().eks(),
-                clusterFacts(ctx), ValuesFiles.locate(component.values()));
+        List<String> command = HelmCommand.upgradeInstall(helm.binary().toString(), component, ctx.spec().eks(),
+                clusterFacts(ctx, component), ValuesFiles.locate(component.values()));
         helm.run(command, HelmConnection.of(client.getConfiguration()));
         ctx.index().put(change.logicalId(), component.namespace() + "/" + component.name());
     }
@@ -156,9 +155,11 @@ public final class KubernetesLayer implements Layer {
                 .orElseThrow(() -> new IllegalStateException(logicalId + " is not a component of the spec"));
     }
 
-    private ClusterFacts clusterFacts(LayerContext ctx) {
+    /** The account, and the cluster's VPC when the component's values use it (one DescribeCluster). */
+    private ClusterFacts clusterFacts(LayerContext ctx, KubernetesSpec.Component component) {
         String cluster = ctx.spec().eks().clusterName();
-        String vpcId = ctx.aws().eks().describeCluster(r -> r.name(cluster)).cluster().resourcesVpcConfig().vpcId();
+        boolean needsVpc = component.set() != null && component.set().values().stream().anyMatch(v -> v.contains("${vpcId}"));
+        String vpcId = needsVpc ? ctx.aws().eks().describeCluster(r -> r.name(cluster)).cluster().resourcesVpcConfig().vpcId() : null;
         return new ClusterFacts(account(ctx), ctx.spec().aws().region(), cluster, vpcId);
     }
 

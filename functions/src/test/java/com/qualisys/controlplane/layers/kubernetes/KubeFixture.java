@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * One test's own QUALISYS cluster inside the shared kube-apiserver: the repo's dev spec with a
@@ -51,11 +52,16 @@ final class KubeFixture {
     final AwsClients aws = MotoServer.shared().clients();
 
     KubeFixture() {
-        spec = unique(TestSpecs.load("dev"), suffix);
+        this(HelmRunner.standard(), c -> c);
+    }
+
+    /** With the given helm, and each of the seed's components changed (or dropped, when mapped to null). */
+    KubeFixture(HelmRunner helm, UnaryOperator<KubernetesSpec.Component> components) {
+        spec = unique(TestSpecs.load("dev"), suffix, components);
         layerClient = new KubernetesClientBuilder().withConfig(admin.getConfiguration())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests))
                 .build();
-        layer = new KubernetesLayer(KubernetesConnector.fixed(layerClient), HelmRunner.standard());
+        layer = new KubernetesLayer(KubernetesConnector.fixed(layerClient), helm);
         kube.createNamespace(componentsNamespace(), Map.of());
     }
 
@@ -72,7 +78,7 @@ final class KubeFixture {
         return "components-" + suffix;
     }
 
-    static EnvironmentSpec unique(EnvironmentSpec spec, String suffix) {
+    static EnvironmentSpec unique(EnvironmentSpec spec, String suffix, UnaryOperator<KubernetesSpec.Component> edit) {
         KubernetesSpec k = spec.kubernetes();
         Map<String, KubernetesSpec.Namespace> namespaces = new LinkedHashMap<>();
         k.namespaces().forEach((name, ns) -> namespaces.put(name + "-" + suffix, ns));
@@ -85,6 +91,8 @@ final class KubeFixture {
         List<KubernetesSpec.Component> components = k.components().stream()
                 .map(c -> new KubernetesSpec.Component(c.name(), c.repository(), c.chart(), c.version(), "components-" + suffix,
                         c.values(), c.irsaRole(), c.set()))
+                .map(edit)
+                .filter(java.util.Objects::nonNull)
                 .toList();
         KubernetesSpec renamed = new KubernetesSpec(k.fieldManager(), namespaces, k.groups(), access, k.clusterAccess(),
                 k.awsAuth(), components);
@@ -119,9 +127,10 @@ final class KubeFixture {
 
     Deployment setAvailable(Deployment d, boolean ready) {
         Deployment current = admin.apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName()).get();
-        int n = ready ? 1 : 0;
+        int replicas = current.getSpec().getReplicas() == null ? 1 : current.getSpec().getReplicas();
+        int n = ready ? replicas : 0;
         current.setStatus(new DeploymentStatusBuilder().withObservedGeneration(current.getMetadata().getGeneration())
-                .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(n).withAvailableReplicas(n).build());
+                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(n).withAvailableReplicas(n).build());
         return admin.apps().deployments().inNamespace(d.getMetadata().getNamespace()).resource(current).updateStatus();
     }
 

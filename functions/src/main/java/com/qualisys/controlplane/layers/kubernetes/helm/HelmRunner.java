@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -22,14 +23,22 @@ import java.util.stream.Stream;
  */
 public final class HelmRunner {
     private static final int OUTPUT_TAIL_CHARS = 4000;
+    private final Supplier<Path> binary;
     private final Duration timeout;
 
-    public HelmRunner(Duration timeout) {
+    public HelmRunner(Supplier<Path> binary, Duration timeout) {
+        this.binary = binary;
         this.timeout = timeout;
     }
 
+    /** helm from {@link HelmBinary#locate()}, looked up when first needed; 10 minutes per command. */
     public static HelmRunner standard() {
-        return new HelmRunner(Duration.ofMinutes(10));
+        return new HelmRunner(HelmBinary::locate, Duration.ofMinutes(10));
+    }
+
+    /** The helm executable this runner starts. */
+    public Path binary() {
+        return binary.get();
     }
 
     /** Runs the command; returns its output, or throws with the exit code and the output's tail. */

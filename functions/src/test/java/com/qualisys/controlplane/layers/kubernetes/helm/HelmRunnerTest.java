@@ -61,7 +61,7 @@ class HelmRunnerTest {
     @Test
     void aHungProcessIsStoppedAtTheTimeout(@TempDir Path dir) throws IOException {
         Path script = script(dir, "exec sleep 30\n");
-        assertThatThrownBy(() -> new HelmRunner(Duration.ofMillis(300)).run(List.of(script.toString(), "upgrade"), CONNECTION))
+        assertThatThrownBy(() -> new HelmRunner(() -> script, Duration.ofMillis(300)).run(List.of(script.toString(), "upgrade"), CONNECTION))
                 .hasMessageContaining("timed out");
     }
 
