@@ -184,13 +184,29 @@ final class KubeFixture {
         if (r.code() != 200) throw new IllegalStateException("finalize " + namespace + ": " + r.code() + " " + r.body());
     }
 
-    /** Every HTTP request the layer's client sends, as "METHOD path". */
+    /**
+     * Every HTTP request the layer's client sends, as "METHOD path"; optionally a crash (an
+     * exception before the request leaves) at the first write past a budget.
+     */
     static final class RequestLog implements Interceptor {
         private final List<String> requests = new CopyOnWriteArrayList<>();
+        private volatile int writesBeforeCrash = Integer.MAX_VALUE;
 
         @Override
         public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            if (!request.method().equals("GET") && mutating().size() >= writesBeforeCrash) {
+                throw new IllegalStateException("simulated crash before write " + (writesBeforeCrash + 1));
+            }
             requests.add(request.method() + " " + request.uri().getPath());
+        }
+
+        void crashAfterWrites(int k) {
+            clear();
+            writesBeforeCrash = k;
+        }
+
+        void noCrash() {
+            writesBeforeCrash = Integer.MAX_VALUE;
         }
 
         List<String> mutating() {

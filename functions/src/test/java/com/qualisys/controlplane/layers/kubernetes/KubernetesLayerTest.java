@@ -75,6 +75,8 @@ class KubernetesLayerTest {
         assertThat(f.requests.all()).as("observe: one list per kind, plus preflight's /version")
                 .hasSizeLessThanOrEqualTo(8);
         assertThat(resourceVersions(f)).isEqualTo(versions);
+        System.err.printf("[KubernetesLayerTest] first apply: %d changes, %d writes; second apply: %d requests (%d writes)%n",
+                first.applied().size(), first.applied().size(), f.requests.all().size(), f.requests.mutating().size());
     }
 
     @Test
@@ -229,6 +231,24 @@ class KubernetesLayerTest {
         f.reconciler().apply("kubernetes", false);
         assertThat(f.reconciler().plan("kubernetes").changes()).isEmpty();
         assertThat(f.admin.namespaces().withName(monitoring).get().getStatus().getPhase()).isEqualTo("Active");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "killed after write {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 20})
+    void aRunKilledAfterItsKthWriteConvergesWhenRunAgainWithoutDuplicates(int k) {
+        KubeFixture f = new KubeFixture();
+        f.installComponents();
+        f.requests.crashAfterWrites(k);
+        assertThatThrownBy(() -> f.reconciler().apply("kubernetes", false)).hasStackTraceContaining("simulated crash");
+        assertThat(f.requests.mutating()).hasSize(k);
+
+        f.requests.noCrash();
+        f.reconciler().apply("kubernetes", false);
+
+        assertThat(f.reconciler().plan("kubernetes").changes()).isEmpty();
+        assertThat(f.admin.rbac().roleBindings().inNamespace(f.ns("production")).list().getItems())
+                .extracting(b -> b.getMetadata().getName()).containsExactlyInAnyOrder("developer", "devops");
+        assertThat(f.admin.resourceQuotas().inNamespace(f.ns("staging")).list().getItems()).hasSize(1);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.eks.model.Cluster;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 
 /**
  * Connects to an environment's EKS cluster without a kubeconfig: endpoint and CA from EKS
@@ -36,7 +37,13 @@ public final class EksConnector implements KubernetesConnector {
     public KubernetesClient client(LayerContext ctx) {
         String cluster = ctx.spec().eks().clusterName();
         return clients.computeIfAbsent(ctx.environment() + "/" + cluster, key -> {
-            Cluster described = ctx.aws().eks().describeCluster(r -> r.name(cluster)).cluster();
+            Cluster described;
+            try {
+                described = ctx.aws().eks().describeCluster(r -> r.name(cluster)).cluster();
+            } catch (ResourceNotFoundException e) {
+                throw new IllegalStateException("EKS cluster " + cluster + " does not exist in " + ctx.aws().region().id()
+                        + ": apply layer 'eks' first", e);
+            }
             Config config = config(described, new EksTokenProvider(cluster, ctx.aws().region().id(), ctx.aws().credentialsProvider(), clock));
             return new KubernetesClientBuilder().withConfig(config).build();
         });

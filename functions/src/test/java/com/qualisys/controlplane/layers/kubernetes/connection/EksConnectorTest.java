@@ -59,6 +59,16 @@ class EksConnectorTest {
     }
 
     @Test
+    void aClusterThatDoesNotExistIsAClearError() {
+        EnvironmentSpec spec = withClusterName(TestSpecs.load("dev"), "missing-" + UUID.randomUUID().toString().substring(0, 8));
+        try (AwsClients aws = MotoServer.shared().clients()) {
+            assertThatThrownBy(() -> new EksConnector(CLOCK).client(new LayerContext(spec, aws, new ResourceIndex(null))))
+                    .hasMessageContaining("EKS cluster " + spec.eks().clusterName() + " does not exist in us-east-1")
+                    .hasMessageContaining("apply layer 'eks' first");
+        }
+    }
+
+    @Test
     void aClusterWithoutEndpointYetIsAClearError() {
         Cluster creating = Cluster.builder().name("qualisys-eks").status(ClusterStatus.CREATING)
                 .certificateAuthority(Certificate.builder().build()).build();
