@@ -14,6 +14,8 @@ public final class QualisysCli {
     public static final int CHANGES = 2;
 
     public static void main(String[] args) {
+        // Before any logger exists: CLI logs go to stderr so stdout stays parseable.
+        System.setProperty("log4j2.configurationFile", "log4j2-cli.xml");
         System.exit(run(args));
     }
 
