@@ -25,12 +25,12 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
 
     @Override
     public final Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        if (context == null) return handleQuietly(input);
+        if (context == null) return invoke(input);
         Object execution = input == null ? null : input.get("executionId");
-        return PowertoolsLogging.withLogging(context, "executionId", execution == null ? "" : execution, () -> handleQuietly(input));
+        return PowertoolsLogging.withLogging(context, "executionId", execution == null ? "" : execution, () -> invoke(input));
     }
 
-    private Map<String, Object> handleQuietly(Map<String, Object> input) {
+    private Map<String, Object> invoke(Map<String, Object> input) {
         try {
             return handle(Input.of(input), controlPlane());
         } catch (SdkServiceException e) {
