@@ -349,7 +349,7 @@ final class Intrinsic {
                 }
                 ArrayNode out = NODES.arrayNode();
                 for (long i = 0, v = start; i < count; i++, v += step) {
-                    out.add(v);
+                    out.add(number(v));
                 }
                 yield out;
             }
@@ -427,9 +427,9 @@ final class Intrinsic {
                     throw failure(call, "the end (" + end + ") must be greater than the start (" + start + ")");
                 }
                 RandomGenerator random = a.size() == 3 ? new Random(integer(call, a, 2)) : null;
-                yield NODES.numberNode(random == null ? randomBetween(start, end) : random.nextLong(start, end));
+                yield number(random == null ? randomBetween(start, end) : random.nextLong(start, end));
             }
-            case "States.MathAdd" -> NODES.numberNode(Math.addExact(integer(call, a, 0), integer(call, a, 1)));
+            case "States.MathAdd" -> number(Math.addExact(integer(call, a, 0), integer(call, a, 1)));
             case "States.StringSplit" -> {
                 String s = string(call, a, 0);
                 String delimiters = string(call, a, 1);
@@ -457,6 +457,11 @@ final class Intrinsic {
     }
 
     private static final ThreadLocal<RandomGenerator> UNSEEDED = ThreadLocal.withInitial(Random::new);
+
+    /** An int node when the value fits (as a JSON parser would produce), else a long node. */
+    private static JsonNode number(long v) {
+        return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
+    }
 
     private static long randomBetween(long start, long end) {
         return UNSEEDED.get().nextLong(start, end);
