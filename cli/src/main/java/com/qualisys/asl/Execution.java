@@ -101,7 +101,20 @@ final class Execution {
             Thread.currentThread().interrupt();
             return failed("States.Aborted", "the thread running the execution was interrupted");
         } finally {
-            threads.shutdownNow();
+            stopThreads();
+        }
+    }
+
+    /**
+     * Interrupts what still runs (branches of a failed Parallel, a timed-out task) and gives it a
+     * moment to finish, so that nothing of this execution outlives its result.
+     */
+    private void stopThreads() {
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -386,7 +386,9 @@ final class Intrinsic {
             case "States.Base64Decode" -> {
                 String s = limited(call, string(call, a, 0));
                 try {
-                    yield NODES.textNode(new String(Base64.getMimeDecoder().decode(s), StandardCharsets.UTF_8));
+                    // MIME Base64: line breaks are allowed, other characters outside the alphabet are not.
+                    yield NODES.textNode(new String(Base64.getDecoder().decode(s.replaceAll("\\s", "")),
+                            StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
                     throw failure(call, "the argument is not Base64: " + e.getMessage());
                 }
@@ -475,6 +477,20 @@ final class Intrinsic {
         } else {
             template = string(call, a, 0);
         }
+        int placeholders = 0;
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
+                placeholders++;
+                i++;
+            }
+        }
+        if (placeholders != a.size() - 1) {
+            throw failure(call, "the template has " + placeholders + " {} placeholder(s) but "
+                    + (a.size() - 1) + " argument(s) follow it");
+        }
         StringBuilder out = new StringBuilder();
         int next = 1;
         for (int i = 0; i < template.length(); i++) {
@@ -482,9 +498,6 @@ final class Intrinsic {
             if (c == '\\' && i + 1 < template.length()) {
                 out.append(template.charAt(++i));
             } else if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
-                if (next >= a.size()) {
-                    throw failure(call, "the template has more {} placeholders than there are arguments");
-                }
                 JsonNode v = a.get(next++);
                 if (v.isContainerNode()) {
                     throw failure(call, "argument " + next + " is " + JsonPath.describeType(v)
@@ -495,10 +508,6 @@ final class Intrinsic {
             } else {
                 out.append(c);
             }
-        }
-        if (next != a.size()) {
-            throw failure(call, "the template has " + (next - 1) + " {} placeholder(s) but "
-                    + (a.size() - 1) + " argument(s) follow it");
         }
         return NODES.textNode(out.toString());
     }
