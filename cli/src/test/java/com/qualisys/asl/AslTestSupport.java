@@ -39,10 +39,15 @@ final class AslTestSupport {
         }
     }
 
+    /** A definition under src/test/resources/asl/. */
     static String fixtureText(String name) {
-        try (InputStream in = AslTestSupport.class.getResourceAsStream("/asl/" + name)) {
+        return resourceText("/asl/" + name);
+    }
+
+    static String resourceText(String path) {
+        try (InputStream in = AslTestSupport.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalArgumentException("no fixture /asl/" + name);
+                throw new IllegalArgumentException("no test resource " + path);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
