@@ -92,7 +92,7 @@ final class Execution {
         record(HistoryEventType.EXECUTION_STARTED, null, "", details("executionId", executionArn,
                 "name", executionName, "stateMachine", definition.name(), "input", input));
         try {
-            JsonNode output = runGraph(definition.graph(), input, "");
+            JsonNode output = deadlineNanos == Long.MAX_VALUE ? runGraph(definition.graph(), input, "") : runBounded();
             record(HistoryEventType.EXECUTION_SUCCEEDED, null, "", details("output", output));
             return new ExecutionResult(ExecutionStatus.SUCCEEDED, output, null, null, snapshot());
         } catch (StatesError e) {
@@ -115,6 +115,25 @@ final class Execution {
             threads.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs the machine on its own thread and stops it when the state machine's TimeoutSeconds
+     * elapses, whatever it is doing (a task, a token wait).
+     */
+    private JsonNode runBounded() throws InterruptedException {
+        Future<JsonNode> main = threads.submit(() -> runGraph(definition.graph(), input, ""));
+        try {
+            return main.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            main.cancel(true);
+            throw executionTimedOut();
+        } catch (InterruptedException e) {
+            main.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
         }
     }
 
@@ -315,7 +334,8 @@ final class Execution {
         String resource = t.resource();
         String taskToken = resource.endsWith(DefinitionParser.WAIT_FOR_TASK_TOKEN) ? UUID.randomUUID().toString() : null;
         ObjectNode ctx = context(t.name(), entered, retryCount, taskToken, null);
-        JsonNode effective = parameters(t.io(), inputPath(t.io(), raw, ctx, t.name()), ctx);
+        JsonNode selected = inputPath(t.io(), raw, ctx, t.name());
+        JsonNode effective = parameters(t.io(), selected, ctx);
 
         boolean lambdaInvoke = resource.equals(DefinitionParser.LAMBDA_INVOKE)
                 || resource.equals(DefinitionParser.LAMBDA_INVOKE + DefinitionParser.WAIT_FOR_TASK_TOKEN);
@@ -332,7 +352,7 @@ final class Execution {
         }
         Integer timeout = t.timeoutSeconds();
         if (t.timeoutSecondsPath() != null) {
-            JsonNode v = read(t.timeoutSecondsPath(), effective, ctx);
+            JsonNode v = read(t.timeoutSecondsPath(), selected, ctx);
             if (v == null || !v.isIntegralNumber() || v.asLong() <= 0 || !v.canConvertToInt()) {
                 throw StatesError.runtime("state \"" + t.name() + "\": TimeoutSecondsPath '" + t.timeoutSecondsPath()
                         + "' must select a positive integer, got " + JsonPath.describeType(v));
@@ -346,12 +366,16 @@ final class Execution {
         String dispatchTo = target;
         JsonNode dispatchInput = payload;
         Work work = () -> {
-            if (taskToken != null) {
-                runner.taskTokenBroker().register(taskToken, executionArn, t.name());
-            }
-            JsonNode returned = dispatch(dispatchTo, dispatchInput.deepCopy(), taskContext);
             if (taskToken == null) {
+                JsonNode returned = dispatch(dispatchTo, dispatchInput.deepCopy(), taskContext);
                 return lambdaInvoke ? lambdaResponse(returned) : returned;
+            }
+            runner.taskTokenBroker().register(taskToken, executionArn, t.name());
+            try {
+                dispatch(dispatchTo, dispatchInput.deepCopy(), taskContext);
+            } catch (StatesError | InterruptedException e) {
+                runner.taskTokenBroker().release(taskToken);
+                throw e;
             }
             record(HistoryEventType.TASK_TOKEN_WAITING, t.name(), scope, details("token", taskToken));
             return switch (runner.taskTokenBroker().await(taskToken, executionArn)) {

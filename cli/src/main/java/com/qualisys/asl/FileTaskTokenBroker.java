@@ -77,6 +77,13 @@ public final class FileTaskTokenBroker implements TaskTokenBroker {
         }
     }
 
+    @Override
+    public void release(String token) {
+        checkToken(token);
+        deleteQuietly(pendingFile(token));
+        deleteQuietly(answerFile(token));
+    }
+
     private static Outcome read(Path answer) {
         JsonNode json;
         try {

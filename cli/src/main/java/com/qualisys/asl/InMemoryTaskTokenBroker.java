@@ -40,6 +40,11 @@ public final class InMemoryTaskTokenBroker implements TaskTokenBroker {
         }
     }
 
+    @Override
+    public void release(String token) {
+        waiting.remove(token);
+    }
+
     /** SendTaskSuccess. Throws IllegalArgumentException if no task waits for the token. */
     public void sendTaskSuccess(String token, JsonNode output) {
         answer(token, new Success(output));

@@ -31,6 +31,13 @@ public interface TaskTokenBroker {
     void register(String token, String executionId, String stateName);
 
     /**
+     * Forgets a registered token whose task ended before {@link #await} was called (its dispatch
+     * failed). The default does nothing.
+     */
+    default void release(String token) {
+    }
+
+    /**
      * Blocks until the token is answered. Interrupted when the execution no longer needs the
      * answer (task timeout, a sibling branch failed); implementations then forget the token.
      */

@@ -137,6 +137,20 @@ class TaskTokenTest {
     }
 
     @Test
+    void aFailedDispatchReleasesItsToken() {
+        InMemoryTaskTokenBroker broker = new InMemoryTaskTokenBroker();
+        ExecutionResult r = AslTestSupport.runner((res, in, ctx) -> {
+            throw new TaskFailedException("SQS.QueueDoesNotExist", "no queue q");
+        }).taskTokenBroker(broker).build().execute(StateMachineDefinition.parse("""
+                {"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
+                  "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                  "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}"""),
+                json("{}"), null);
+        assertThat(r.error()).isEqualTo("SQS.QueueDoesNotExist");
+        assertThat(broker.pending()).isEmpty();
+    }
+
+    @Test
     void anUnansweredTokenTimesOutAfterTimeoutSeconds() {
         InMemoryTaskTokenBroker broker = new InMemoryTaskTokenBroker();
         long start = System.nanoTime();

@@ -100,6 +100,24 @@ class WaitFailContextTest {
     }
 
     @Test
+    void theStateMachineTimeoutAlsoStopsALongTask() {
+        ExecutionResult[] r = new ExecutionResult[1];
+        long elapsed = millis(() -> r[0] = run("""
+                {"StartAt": "T", "TimeoutSeconds": 1, "States": {"T": {"Type": "Task", "Resource": "slow", "End": true}}}""",
+                "{}", (res, in, ctx) -> {
+                    try {
+                        Thread.sleep(20_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return in;
+                }));
+        assertThat(r[0].error()).isEqualTo("States.Timeout");
+        assertThat(r[0].cause()).contains("TimeoutSeconds (1)");
+        assertThat(elapsed).isBetween(900L, 6_000L);
+    }
+
+    @Test
     void failStateWithStaticAndDynamicErrorAndCause() {
         ExecutionResult fixed = run("""
                 {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Quota.Exceeded", "Cause": "too many"}}}""",
