@@ -10,14 +10,14 @@ public class TaskFailedException extends Exception {
     private final String errorCause;
 
     public TaskFailedException(String error, String cause) {
-        super(cause == null ? error : error + ": " + cause);
-        this.error = error == null || error.isBlank() ? StatesErrors.TASK_FAILED : error;
-        this.errorCause = cause;
+        this(error, cause, null);
     }
 
+    /** Also keeps the exception that made the task fail, for stack traces. */
     public TaskFailedException(String error, String cause, Throwable underlying) {
-        this(error, cause);
-        initCause(underlying);
+        super(cause == null ? error : error + ": " + cause, underlying);
+        this.error = error == null || error.isBlank() ? StatesErrors.TASK_FAILED : error;
+        this.errorCause = cause;
     }
 
     /** The error name. */
