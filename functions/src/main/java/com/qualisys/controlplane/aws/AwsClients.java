@@ -1,0 +1,153 @@
+package com.qualisys.controlplane.aws;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.budgets.BudgetsClient;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.costexplorer.CostExplorerClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * The real AWS SDK v2 clients the control plane uses, created lazily with one region, an
+ * optional endpoint override (the emulator, or AWS_ENDPOINT_URL) and shared interceptors
+ * (API call counting). Closing it closes every client it made.
+ */
+public final class AwsClients implements AutoCloseable {
+    private final Region region;
+    private final URI endpoint;
+    private final AwsCredentialsProvider credentials;
+    private final List<ExecutionInterceptor> interceptors;
+    private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
+    private final ApiCallCounter counter = new ApiCallCounter();
+
+    private AwsClients(Region region, URI endpoint, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        this.region = region;
+        this.endpoint = endpoint;
+        this.credentials = credentials;
+        List<ExecutionInterceptor> all = new ArrayList<>();
+        all.add(counter);
+        all.addAll(interceptors);
+        this.interceptors = List.copyOf(all);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    /** The endpoint override, or null for real AWS. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Counts every call made through these clients, by operation; mutating calls apart. */
+    public ApiCallCounter calls() {
+        return counter;
+    }
+
+    public Ec2Client ec2() { return client(Ec2Client.class, Ec2Client::builder); }
+    public IamClient iam() { return client(IamClient.class, IamClient::builder); }
+    public StsClient sts() { return client(StsClient.class, StsClient::builder); }
+    public CloudWatchLogsClient logs() { return client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder); }
+    public CloudTrailClient cloudTrail() { return client(CloudTrailClient.class, CloudTrailClient::builder); }
+    public DynamoDbClient dynamoDb() { return client(DynamoDbClient.class, DynamoDbClient::builder); }
+    public SnsClient sns() { return client(SnsClient.class, SnsClient::builder); }
+    public BudgetsClient budgets() { return client(BudgetsClient.class, BudgetsClient::builder); }
+    public CostExplorerClient costExplorer() { return client(CostExplorerClient.class, CostExplorerClient::builder); }
+    public KmsClient kms() { return client(KmsClient.class, KmsClient::builder); }
+    public EksClient eks() { return client(EksClient.class, EksClient::builder); }
+    public RdsClient rds() { return client(RdsClient.class, RdsClient::builder); }
+    public SecretsManagerClient secretsManager() { return client(SecretsManagerClient.class, SecretsManagerClient::builder); }
+    public SfnClient stepFunctions() { return client(SfnClient.class, SfnClient::builder); }
+    public EventBridgeClient eventBridge() { return client(EventBridgeClient.class, EventBridgeClient::builder); }
+
+    public S3Client s3() {
+        return client(S3Client.class, () -> S3Client.builder().forcePathStyle(endpoint != null));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
+            Class<C> type, Supplier<B> builder) {
+        return (C) clients.computeIfAbsent(type, t -> {
+            B b = builder.get()
+                    .region(region)
+                    .credentialsProvider(credentials)
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .overrideConfiguration(ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build());
+            if (endpoint != null) b.endpointOverride(endpoint);
+            return b.build();
+        });
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(SdkClient::close);
+        clients.clear();
+    }
+
+    public static final class Builder {
+        private Region region = Region.US_EAST_1;
+        private URI endpoint;
+        private AwsCredentialsProvider credentials;
+        private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
+
+        public Builder region(String region) {
+            this.region = Region.of(region);
+            return this;
+        }
+
+        /** An explicit endpoint (the emulator); when null, AWS_ENDPOINT_URL is honoured, else real AWS. */
+        public Builder endpoint(String endpointUrl) {
+            this.endpoint = endpointUrl == null || endpointUrl.isBlank() ? null : URI.create(endpointUrl);
+            return this;
+        }
+
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        public Builder interceptor(ExecutionInterceptor interceptor) {
+            interceptors.add(interceptor);
+            return this;
+        }
+
+        public AwsClients build() {
+            URI ep = endpoint;
+            if (ep == null) {
+                String env = System.getenv("AWS_ENDPOINT_URL");
+                if (env != null && !env.isBlank()) ep = URI.create(env);
+            }
+            AwsCredentialsProvider creds = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+            return new AwsClients(region, ep, creds, interceptors);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package com.qualisys.controlplane.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A plan or drift report over one or more layers: the document users and machines read.
+ * Its JSON form is stable and described in docs/report-format.md.
+ *
+ * @param kind     "plan" or "drift"
+ * @param apiCalls API calls the report cost, by Service.Operation
+ */
+public record Report(String environment, String kind, Instant generatedAt, List<Plan> layers, Map<String, Integer> apiCalls) {
+    public Report {
+        layers = List.copyOf(layers);
+        apiCalls = Map.copyOf(apiCalls);
+    }
+
+    public int changeCount() {
+        return layers.stream().mapToInt(p -> p.changes().size()).sum();
+    }
+
+    public boolean hasChanges() {
+        return changeCount() > 0;
+    }
+}

@@ -1,0 +1,154 @@
+package com.qualisys.controlplane.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Renders a {@link Report} as stable JSON, Markdown (for the report bucket and SNS) or terminal text. */
+public final class ReportRenderer {
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportRenderer() {}
+
+    public static ObjectNode toJson(Report report) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
+        root.put("kind", report.kind());
+        root.put("environment", report.environment());
+        root.put("generatedAt", report.generatedAt().toString());
+        root.put("changes", report.changeCount());
+        root.put("destructive", report.layers().stream().anyMatch(Plan::hasDestructiveChanges));
+        ArrayNode layers = root.putArray("layers");
+        for (Plan plan : report.layers()) {
+            ObjectNode layer = layers.addObject();
+            layer.put("layer", plan.layer());
+            ObjectNode summary = layer.putObject("summary");
+            summary(plan).forEach((a, n) -> summary.put(a.name(), n));
+            ArrayNode changes = layer.putArray("changes");
+            for (Change c : plan.changes()) {
+                ObjectNode change = changes.addObject();
+                change.put("logicalId", c.logicalId());
+                change.put("kind", c.kind());
+                change.put("action", c.action().name());
+                change.put("destructive", c.destructive());
+                if (c.physicalId() != null) change.put("physicalId", c.physicalId());
+                ArrayNode diffs = change.putArray("differences");
+                for (Difference d : c.differences()) {
+                    ObjectNode diff = diffs.addObject();
+                    diff.put("path", d.path());
+                    diff.set("expected", JSON.valueToTree(d.expected()));
+                    diff.set("actual", JSON.valueToTree(d.actual()));
+                }
+            }
+        }
+        ObjectNode calls = root.putObject("apiCalls");
+        new TreeMap<>(report.apiCalls()).forEach(calls::put);
+        return root;
+    }
+
+    public static String json(Report report) {
+        try {
+            return JSON.writeValueAsString(toJson(report));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String markdown(Report report) {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(title(report)).append("\n\n");
+        md.append("Generated ").append(report.generatedAt()).append(". ").append(verdict(report)).append("\n");
+        for (Plan plan : report.layers()) {
+            md.append("\n## Layer `").append(plan.layer()).append("`\n\n");
+            if (plan.isEmpty()) {
+                md.append(report.kind().equals("drift") ? "No drift.\n" : "No changes.\n");
+                continue;
+            }
+            md.append("| Resource | Kind | Action | Attribute | Expected | Actual |\n|---|---|---|---|---|---|\n");
+            for (Change c : plan.changes()) {
+                String action = c.action() + (c.destructive() ? " ⚠ destructive" : "");
+                boolean first = true;
+                for (Difference d : c.differences()) {
+                    md.append("| ").append(first ? "`" + c.logicalId() + "`" : "").append(" | ")
+                            .append(first ? c.kind() : "").append(" | ").append(first ? action : "").append(" | `")
+                            .append(d.path()).append("` | ").append(cell(d.expected())).append(" | ")
+                            .append(cell(d.actual())).append(" |\n");
+                    first = false;
+                }
+            }
+        }
+        return md.toString();
+    }
+
+    public static String text(Report report) {
+        StringBuilder out = new StringBuilder();
+        out.append(title(report)).append(": ").append(verdict(report)).append('\n');
+        for (Plan plan : report.layers()) {
+            out.append("  ").append(plan.layer()).append(": ");
+            if (plan.isEmpty()) {
+                out.append(report.kind().equals("drift") ? "no drift" : "no changes").append('\n');
+                continue;
+            }
+            StringBuilder counts = new StringBuilder();
+            summary(plan).forEach((a, n) -> {
+                if (n > 0) counts.append(counts.isEmpty() ? "" : ", ").append(n).append(' ').append(a.name().toLowerCase());
+            });
+            out.append(counts).append('\n');
+            for (Change c : plan.changes()) {
+                out.append("    ").append(symbol(c.action())).append(' ').append(c.logicalId()).append(" (").append(c.kind()).append(')');
+                if (c.destructive()) out.append("  [destructive: needs approval]");
+                out.append('\n');
+                if (c.action() == Action.UPDATE || c.action() == Action.REPLACE) {
+                    for (Difference d : c.differences()) {
+                        out.append("        ").append(d.path()).append(": expected ").append(show(d.expected()))
+                                .append(", actual ").append(show(d.actual())).append('\n');
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static Map<Action, Integer> summary(Plan plan) {
+        Map<Action, Integer> counts = new EnumMap<>(Action.class);
+        for (Action a : Action.values()) counts.put(a, 0);
+        plan.changes().forEach(c -> counts.merge(c.action(), 1, Integer::sum));
+        return counts;
+    }
+
+    private static String title(Report report) {
+        return (report.kind().equals("drift") ? "Drift report" : "Plan") + " for " + report.environment();
+    }
+
+    private static String verdict(Report report) {
+        if (!report.hasChanges()) return report.kind().equals("drift") ? "No drift." : "No changes.";
+        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)." : " change(s).");
+    }
+
+    private static String symbol(Action a) {
+        return switch (a) {
+            case CREATE -> "+";
+            case UPDATE -> "~";
+            case REPLACE -> "-/+";
+            case DELETE -> "-";
+        };
+    }
+
+    private static String show(Object v) {
+        if (v == null) return "(absent)";
+        try {
+            return v instanceof String s ? s : JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(v);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(v);
+        }
+    }
+
+    private static String cell(Object v) {
+        return show(v).replace("|", "\\|");
+    }
+}

@@ -1,0 +1,43 @@
+package com.qualisys.controlplane.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.qualisys.controlplane.testing.TestSpecs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SpecLoaderTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "production"})
+    void everyEnvironmentOfTheRepoIsValid(String env) {
+        EnvironmentSpec spec = TestSpecs.load(env);
+        assertThat(spec.environment()).isEqualTo(env);
+        assertThat(spec.vpc().subnets()).hasSize(6);
+        assertThat(spec.iam().roles()).hasSize(7);
+        assertThat(spec.iam().policies()).allSatisfy(p -> assertThat(p.json()).startsWith("{"));
+    }
+
+    @Test
+    void productionOverridesTheSeedsProductionColumnOnly() {
+        EnvironmentSpec dev = TestSpecs.load("dev");
+        EnvironmentSpec prod = TestSpecs.load("production");
+        assertThat(dev.rds().instanceClass()).isEqualTo("db.t3.medium");
+        assertThat(prod.rds().instanceClass()).isEqualTo("db.r5.large");
+        assertThat(prod.rds().multiAz()).isTrue();
+        assertThat(prod.rds().deletionProtection()).isTrue();
+        assertThat(prod.rds().skipFinalSnapshot()).isFalse();
+        assertThat(dev.rds().deletionProtection()).isFalse();
+        assertThat(prod.vpc()).isEqualTo(dev.vpc());
+    }
+
+    @Test
+    void anUnknownEnvironmentIsRejectedNamingTheKnownOnes() {
+        assertThatThrownBy(() -> TestSpecs.load("qa"))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("environment qa is not a known environment")
+                .hasMessageContaining("dev, production, staging");
+    }
+}
