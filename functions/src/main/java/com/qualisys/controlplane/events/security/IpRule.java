@@ -41,8 +41,12 @@ public record IpRule(boolean egress, String protocol, Integer fromPort, Integer 
         return fromPort.equals(toPort) ? String.valueOf(fromPort) : fromPort + "-" + toPort;
     }
 
-    /** Whether the spec declares this rule (same direction is the caller's job): protocol, ports and CIDR peer. */
-    public boolean declaredBy(VpcSpec.SecurityGroupRule rule) {
+    /**
+     * Whether the spec declares this rule (same direction is the caller's job): protocol, ports and peer.
+     * specPeer is this rule's peer in the spec's terms: its CIDR, {@code self}, or {@code sg:<key>} for a
+     * managed group (null when the peer is not managed).
+     */
+    public boolean declaredBy(VpcSpec.SecurityGroupRule rule, String specPeer) {
         String p = rule.protocol() == null ? "" : rule.protocol().toLowerCase(Locale.ROOT);
         if (p.equals("all") != allTraffic()) return false;
         if (!allTraffic()) {
@@ -54,8 +58,7 @@ public record IpRule(boolean egress, String protocol, Integer fromPort, Integer 
                 if (fromPort == null || toPort == null || fromPort != from || toPort != to) return false;
             }
         }
-        // Only CIDR peers can be compared here: sg:/self peers are ids the event names by physical id.
-        return cidr != null && cidr.equals(rule.peer());
+        return specPeer != null && specPeer.equals(rule.peer());
     }
 
     /** CloudTrail writes protocols as names or IANA numbers. */

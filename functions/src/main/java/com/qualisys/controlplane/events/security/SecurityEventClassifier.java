@@ -115,7 +115,7 @@ public final class SecurityEventClassifier {
         String what = "on " + groupId + " (" + logical.get() + ")" + rulesText;
         VpcSpec.SecurityGroup group = ManagedResources.securityGroupKey(logical.get())
                 .map(k -> spec.vpc().securityGroups().get(k)).orElse(null);
-        List<IpRule> undeclared = rules.stream().filter(r -> !declared(group, r)).toList();
+        List<IpRule> undeclared = rules.stream().filter(r -> !declared(group, r, specPeer(r, groupId))).toList();
         List<IpRule> world = undeclared.stream().filter(IpRule::openToInternet).toList();
 
         if (e.eventName().startsWith("Revoke")) {
@@ -140,10 +140,18 @@ public final class SecurityEventClassifier {
         return new Target("vpc", logical.get(), groupId, Severity.MEDIUM, "adds rules between internal peers that the spec does not declare", what);
     }
 
-    private static boolean declared(VpcSpec.SecurityGroup group, IpRule rule) {
+    private static boolean declared(VpcSpec.SecurityGroup group, IpRule rule, String specPeer) {
         if (group == null) return false;
         List<VpcSpec.SecurityGroupRule> rules = rule.egress() ? group.egress() : group.ingress();
-        return rules != null && rules.stream().anyMatch(rule::declaredBy);
+        return rules != null && rules.stream().anyMatch(r -> rule.declaredBy(r, specPeer));
+    }
+
+    /** The rule's peer as the spec writes peers: a CIDR, self, or sg:<key> of a managed group. */
+    private String specPeer(IpRule rule, String groupId) {
+        if (rule.cidr() != null) return rule.cidr();
+        if (rule.peerGroupId() == null) return null;
+        if (rule.peerGroupId().equals(groupId)) return "self";
+        return resolver.logicalId(rule.peerGroupId()).flatMap(ManagedResources::securityGroupKey).map(k -> "sg:" + k).orElse(null);
     }
 
     private static boolean isWorld(String cidr) {
