@@ -42,10 +42,14 @@ public final class SecurityEventPatterns {
         rules.add(new EventRule(prefix + "network", "Security group, network ACL, route and flow-log changes",
                 pattern(WatchedCalls.EC2, network, null)));
 
-        ObjectNode trail = JSON.objectNode();
-        trail.set("name", anyOf(List.of(managed.trailName()), "suffix", List.of(":trail/" + managed.trailName())));
-        rules.add(new EventRule(prefix + "trail", "CloudTrail logging stopped, trail deleted or changed",
-                pattern(WatchedCalls.CLOUDTRAIL, WatchedCalls.names(WatchedCalls.CLOUDTRAIL, SecurityClass.AUDIT_LOGGING), trail)));
+        // StopLogging, DeleteTrail and UpdateTrail name the trail "name"; PutEventSelectors names it "trailName".
+        ObjectNode trail = pattern(WatchedCalls.CLOUDTRAIL, WatchedCalls.names(WatchedCalls.CLOUDTRAIL, SecurityClass.AUDIT_LOGGING), null);
+        ArrayNode either = ((ObjectNode) trail.get("detail")).putArray("$or");
+        for (String key : List.of("name", "trailName")) {
+            either.addObject().putObject("requestParameters")
+                    .set(key, anyOf(List.of(managed.trailName()), "suffix", List.of(":trail/" + managed.trailName())));
+        }
+        rules.add(new EventRule(prefix + "trail", "CloudTrail logging stopped, trail deleted or changed", trail));
 
         List<String> roleCalls = WatchedCalls.names(WatchedCalls.IAM_SERVICE, SecurityClass.IAM).stream()
                 .filter(n -> !n.contains("PolicyVersion")).toList();
