@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads an event payload as JSON, strictly: at most {@link #MAX_BYTES} (the EventBridge and SNS
@@ -92,9 +91,5 @@ public final class StrictJson {
             } else n += 3;
         }
         return n;
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -120,10 +119,5 @@ public final class Mutations {
         int comma = valid.indexOf(',', colon);
         if (brace < 0 || colon < 0 || comma < 0) return valid + "}";
         return valid.substring(0, brace + 1) + valid.substring(brace + 1, comma + 1) + valid.substring(brace + 1);
-    }
-
-    /** Wraps each mutation of an inner payload into an outer template (e.g. an SNS event's Message). */
-    public static Arbitrary<String> wrapped(Arbitrary<String> inner, Function<String, String> wrap) {
-        return inner.map(wrap);
     }
 }
