@@ -4,7 +4,6 @@ import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Tags;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
@@ -105,10 +104,6 @@ final class LiveVpc implements AutoCloseable {
 
     String internetGatewayId() {
         return ec2.describeInternetGateways(r -> r.filters(env())).internetGateways().getFirst().internetGatewayId();
-    }
-
-    Optional<String> physicalId(String logicalId) {
-        return subnets().stream().filter(s -> logicalId.equals(logicalId(s.tags()))).map(Subnet::subnetId).findFirst();
     }
 
     private static <T> T byLogicalId(List<T> items, java.util.function.Function<T, List<Tag>> tags, String logicalId) {

@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.ec2.model.NetworkAclEntry;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
-import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 import software.amazon.awssdk.services.ec2.model.FlowLog;
@@ -208,11 +207,9 @@ class VpcApplyTest {
 
     @Test
     void flowLogsSendAllTrafficEvery10MinutesToA30DayLogGroupThroughTheDeliveryRole() {
-        FlowLog flow = live.ec2.describeFlowLogs(r -> r.filter(f -> f.name("tag:qualisys:environment").values("dev"))).flowLogs()
-                .stream().collect(java.util.stream.Collectors.collectingAndThen(Collectors.toList(), l -> {
-                    assertThat(l).hasSize(1);
-                    return l.getFirst();
-                }));
+        List<FlowLog> flows = live.ec2.describeFlowLogs(r -> r.filter(f -> f.name("tag:qualisys:environment").values("dev"))).flowLogs();
+        assertThat(flows).hasSize(1);
+        FlowLog flow = flows.getFirst();
         assertThat(flow.resourceId()).isEqualTo(live.vpc().vpcId());
         assertThat(flow.trafficTypeAsString()).isEqualTo("ALL");
         assertThat(flow.maxAggregationInterval()).isEqualTo(600);
@@ -258,8 +255,7 @@ class VpcApplyTest {
         vpc.subnets().forEach((k, s) -> subnets.put(k, s.az().equals("us-east-1b") ? new VpcSpec.Subnet(s.tier(), "us-east-1z", s.cidr()) : s));
         VpcSpec bad = new VpcSpec(vpc.name(), vpc.cidr(), List.of("us-east-1a", "us-east-1z"), subnets, vpc.subnetTags(),
                 vpc.natGatewayPerAz(), vpc.securityGroups(), vpc.networkAcls(), vpc.flowLogs(), vpc.dbSubnetGroup(), vpc.cacheSubnetGroup());
-        EnvironmentSpec spec = new EnvironmentSpec("qa", SPEC.aws(), SPEC.state(), SPEC.account(), SPEC.iam(), SPEC.monitoring(), bad,
-                SPEC.eks(), SPEC.rds(), SPEC.kubernetes(), SPEC.responses(), SPEC.drift());
+        EnvironmentSpec spec = withVpc("qa", bad);
         try (AwsClients aws = moto.clients()) {
             assertThatThrownBy(() -> new Reconciler(spec, aws, List.of(new VpcLayer())).apply("vpc", false))
                     .isInstanceOf(SpecException.class)
@@ -267,6 +263,37 @@ class VpcApplyTest {
                     .hasMessageContaining("available: us-east-1a, us-east-1b");
             assertThat(aws.calls().mutating()).isZero();
         }
+    }
+
+    @Test
+    void movingASubnetToAnotherCidrIsADestructiveReplaceThatApplyRefusesWithoutApproval() {
+        VpcSpec vpc = SPEC.vpc();
+        Map<String, VpcSpec.Subnet> subnets = new java.util.LinkedHashMap<>(vpc.subnets());
+        subnets.put("database-b", new VpcSpec.Subnet(VpcSpec.Tier.DATABASE, "us-east-1b", "10.0.22.0/24"));
+        EnvironmentSpec moved = withVpc(SPEC.environment(), new VpcSpec(vpc.name(), vpc.cidr(), vpc.availabilityZones(), subnets,
+                vpc.subnetTags(), vpc.natGatewayPerAz(), vpc.securityGroups(), vpc.networkAcls(), vpc.flowLogs(), vpc.dbSubnetGroup(),
+                vpc.cacheSubnetGroup()));
+        try (AwsClients aws = moto.clients()) {
+            Plan plan = new Reconciler(moved, aws, List.of(new VpcLayer())).plan("vpc");
+            var replace = plan.changes().stream().filter(c -> c.logicalId().equals("vpc/subnet/database-b")).findFirst().orElseThrow();
+            assertThat(replace.action().name()).isEqualTo("REPLACE");
+            assertThat(replace.destructive()).isTrue();
+            assertThat(replace.differences()).singleElement().satisfies(d -> {
+                assertThat(d.path()).isEqualTo("cidr");
+                assertThat(d.expected()).isEqualTo("10.0.22.0/24");
+                assertThat(d.actual()).isEqualTo("10.0.21.0/24");
+            });
+            assertThatThrownBy(() -> new Reconciler(moved, aws, List.of(new VpcLayer())).apply("vpc", false))
+                    .isInstanceOf(com.qualisys.controlplane.engine.ApprovalRequiredException.class)
+                    .hasMessageContaining("REPLACE vpc/subnet/database-b");
+            assertThat(aws.calls().mutating()).isZero();
+        }
+        assertThat(live.subnet("database-b").cidrBlock()).isEqualTo("10.0.21.0/24");
+    }
+
+    private static EnvironmentSpec withVpc(String environment, VpcSpec vpc) {
+        return new EnvironmentSpec(environment, SPEC.aws(), SPEC.state(), SPEC.account(), SPEC.iam(), SPEC.monitoring(), vpc,
+                SPEC.eks(), SPEC.rds(), SPEC.kubernetes(), SPEC.responses(), SPEC.drift());
     }
 
     private static List<String> associatedSubnets(RouteTable table) {
@@ -279,10 +306,5 @@ class VpcApplyTest {
                 .map(e -> e.ruleNumber() + " " + e.ruleActionAsString() + " " + e.protocol() + " "
                         + (e.portRange() == null ? "-" : e.portRange().from() + "-" + e.portRange().to()) + " " + e.cidrBlock())
                 .toList();
-    }
-
-    @SuppressWarnings("unused")
-    private static Subnet unused() {
-        return null;
     }
 }

@@ -139,6 +139,25 @@ class VpcDriftTest {
     }
 
     @Test
+    void aPublicSubnetMovedToTheDatabaseRouteTableIsTakenBackEvenThoughTheOtherTableIsRepairedSecond() {
+        String publicA = live.subnet("public-a").subnetId();
+        String association = live.routeTable("public").associations().stream()
+                .filter(a -> publicA.equals(a.subnetId())).findFirst().orElseThrow().routeTableAssociationId();
+        String databaseTable = live.routeTable("database").routeTableId();
+        live.ec2.replaceRouteTableAssociation(r -> r.associationId(association).routeTableId(databaseTable));
+
+        Plan drift = drift();
+        assertOnly(drift, "vpc/route-table/public", "vpc/route-table/database");
+        assertThat(difference(drift, "vpc/route-table/database", "subnets").actual())
+                .isEqualTo(List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/database-b", "ref:vpc/subnet/public-a"));
+
+        // The public table, repaired first, moves the subnet over; the database table then finds
+        // the association it would have dropped already gone, and lets it be.
+        assertThat(repair()).containsExactlyInAnyOrderEntriesOf(Map.of("Ec2.ReplaceRouteTableAssociation", 1, "Ec2.DisassociateRouteTable", 1));
+        assertThat(live.routeTable("public").associations()).extracting(a -> a.subnetId()).contains(publicA);
+    }
+
+    @Test
     void aDeletedNatGatewayIsReportedMissingWithItsRouteBlackholedAndIsRecreatedWithTheSameElasticIp() {
         NatGateway nat = live.natGateway("a");
         String allocation = nat.natGatewayAddresses().getFirst().allocationId();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.engine.ResourceIndex;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.QueryApiStub;
@@ -18,10 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * CreateNatGateway's client token, which moto ignores: tested against a loopback stub answering
- * with the response the EC2 API reference documents.
+ * NAT-gateway behaviour of AWS that moto does not have (it ignores CreateNatGateway's client token
+ * and creates gateways already available): tested against a loopback stub answering with the
+ * responses the EC2 API reference documents.
  */
-class NatGatewayClientTokenTest {
+class NatGatewayAwsBehaviourTest {
     private static final EnvironmentSpec SPEC = TestSpecs.load("dev");
     private QueryApiStub stub;
     private AwsClients aws;
@@ -31,7 +33,7 @@ class NatGatewayClientTokenTest {
     @BeforeEach
     void start() {
         stub = QueryApiStub.start().on("CreateNatGateway", p -> {
-            String[] answer = answers.pop();
+            String[] answer = answers.pop(); // each test queues what AWS answers
             return Response.ok("<CreateNatGatewayResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
                     + "<requestId>stub-request</requestId><clientToken>" + p.get("ClientToken") + "</clientToken><natGateway>"
                     + "<subnetId>" + p.get("SubnetId") + "</subnetId><natGatewayAddressSet><item><allocationId>" + p.get("AllocationId")
@@ -87,6 +89,41 @@ class NatGatewayClientTokenTest {
         assertThat(creates).hasSize(2);
         assertThat(creates.get(1).params().get("ClientToken")).isNotEqualTo(creates.get(0).params().get("ClientToken"));
         assertThat(index.physicalId("vpc/nat-gateway/a")).contains("nat-0successor");
+    }
+
+    @Test
+    void theLayerIsNotReadyWhileANatGatewayIsPendingAndSaysWhichOne() {
+        stub.on("DescribeNatGateways", p -> Response.ok("<DescribeNatGatewaysResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+                + "<requestId>stub-request</requestId><natGatewaySet>"
+                + natItem("nat-0a", "pending", "vpc/nat-gateway/a") + natItem("nat-0b", "available", "vpc/nat-gateway/b")
+                + natItem("nat-0old", "deleted", "vpc/nat-gateway/b")
+                + "</natGatewaySet></DescribeNatGatewaysResponse>"));
+
+        Readiness readiness = new VpcLayer().readiness(new LayerContext(SPEC, aws, index));
+
+        assertThat(readiness.isReady()).isFalse();
+        assertThat(readiness.waitingFor()).containsExactly("vpc/nat-gateway/a (nat-0a): pending");
+        assertThat(stub.requests("DescribeNatGateways").getFirst().params())
+                .containsEntry("Filter.1.Name", "tag:qualisys:environment").containsEntry("Filter.1.Value.1", "dev");
+    }
+
+    @Test
+    void onlyPendingAndAvailableGatewaysAreLiveDeletedAndFailedOnesAreNot() {
+        stub.on("DescribeNatGateways", p -> Response.ok("<DescribeNatGatewaysResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+                + "<requestId>stub-request</requestId><natGatewaySet>"
+                + natItem("nat-0a", "available", "vpc/nat-gateway/a") + natItem("nat-0gone", "deleting", "vpc/nat-gateway/b")
+                + natItem("nat-0failed", "failed", "vpc/nat-gateway/b")
+                + "</natGatewaySet></DescribeNatGatewaysResponse>"));
+
+        assertThat(new NatGateways().list(new LayerContext(SPEC, aws, index)))
+                .extracting(n -> n.natGatewayId()).containsExactly("nat-0a");
+    }
+
+    private static String natItem(String id, String state, String logicalId) {
+        return "<item><natGatewayId>" + id + "</natGatewayId><state>" + state + "</state><subnetId>subnet-0pa</subnetId>"
+                + "<vpcId>vpc-0stub</vpcId><connectivityType>public</connectivityType><tagSet>"
+                + "<item><key>qualisys:environment</key><value>dev</value></item>"
+                + "<item><key>qualisys:logical-id</key><value>" + logicalId + "</value></item></tagSet></item>";
     }
 
     private static DesiredResource natA() {
