@@ -30,7 +30,7 @@ final class CacheSubnetGroups implements ManagedKind<CacheSubnetGroup> {
         String name = ctx.spec().vpc().cacheSubnetGroup();
         try {
             return ctx.aws().elastiCache().describeCacheSubnetGroupsPaginator(r -> r.cacheSubnetGroupName(name))
-                    .cacheSubnetGroups().stream().toList();
+                    .cacheSubnetGroups().stream().filter(g -> g.cacheSubnetGroupName().equalsIgnoreCase(name)).toList();
         } catch (CacheSubnetGroupNotFoundException absent) {
             return List.of();
         }

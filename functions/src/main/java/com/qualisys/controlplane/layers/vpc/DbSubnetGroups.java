@@ -30,7 +30,8 @@ final class DbSubnetGroups implements ManagedKind<DBSubnetGroup> {
     public List<DBSubnetGroup> list(LayerContext ctx) {
         String name = ctx.spec().vpc().dbSubnetGroup();
         try {
-            return ctx.aws().rds().describeDBSubnetGroupsPaginator(r -> r.dbSubnetGroupName(name)).dbSubnetGroups().stream().toList();
+            return ctx.aws().rds().describeDBSubnetGroupsPaginator(r -> r.dbSubnetGroupName(name)).dbSubnetGroups().stream()
+                    .filter(g -> g.dbSubnetGroupName().equalsIgnoreCase(name)).toList();
         } catch (DbSubnetGroupNotFoundException absent) {
             return List.of();
         }

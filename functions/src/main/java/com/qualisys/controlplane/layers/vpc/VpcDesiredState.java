@@ -33,7 +33,7 @@ final class VpcDesiredState {
                 DNS_SUPPORT, true,
                 DNS_HOSTNAMES, true,
                 TAGS, Map.of("Name", vpc.name()))));
-        vpc.subnets().forEach((key, subnet) -> out.add(subnet(vpc, key, subnet)));
+        orEmpty(vpc.subnets()).forEach((key, subnet) -> out.add(subnet(vpc, key, subnet)));
         out.add(new DesiredResource(VpcIds.INTERNET_GATEWAY, INTERNET_GATEWAY, attrs(
                 ATTACHED_VPC, ref(VpcIds.VPC),
                 TAGS, Map.of("Name", vpc.name() + "-igw"))));
@@ -50,8 +50,8 @@ final class VpcDesiredState {
                     TAGS, Map.of("Name", vpc.name() + "-nat-" + letter)), Set.of(VpcIds.INTERNET_GATEWAY)));
         }
         out.addAll(routeTables(vpc));
-        vpc.securityGroups().keySet().forEach(key -> out.add(securityGroup(spec, key)));
-        vpc.networkAcls().forEach((key, acl) -> out.add(networkAcl(vpc, key, acl)));
+        orEmpty(vpc.securityGroups()).keySet().forEach(key -> out.add(securityGroup(spec, key)));
+        orEmpty(vpc.networkAcls()).forEach((key, acl) -> out.add(networkAcl(vpc, key, acl)));
         out.addAll(flowLogs(spec));
         out.add(new DesiredResource(VpcIds.DB_SUBNET_GROUP, DB_SUBNET_GROUP, attrs(
                 NAME, vpc.dbSubnetGroup(),
@@ -71,15 +71,15 @@ final class VpcDesiredState {
                 VPC, ref(VpcIds.VPC),
                 NAME, group.name(),
                 DESCRIPTION, group.description(),
-                INGRESS, SecurityGroupRules.sorted(group.ingress().stream().map(SecurityGroupRules::encode).toList()),
-                EGRESS, SecurityGroupRules.sorted(group.egress().stream().map(SecurityGroupRules::encode).toList()),
+                INGRESS, SecurityGroupRules.sorted(orEmpty(group.ingress()).stream().map(SecurityGroupRules::encode).toList()),
+                EGRESS, SecurityGroupRules.sorted(orEmpty(group.egress()).stream().map(SecurityGroupRules::encode).toList()),
                 TAGS, Map.of("Name", group.name())));
     }
 
     private static DesiredResource subnet(VpcSpec vpc, String key, VpcSpec.Subnet subnet) {
         Map<String, Object> tags = new LinkedHashMap<>();
         tags.put("Name", vpc.name() + "-" + key);
-        tags.putAll(vpc.subnetTags().getOrDefault(subnet.tier().key(), Map.of()));
+        tags.putAll(orEmpty(vpc.subnetTags()).getOrDefault(subnet.tier().key(), Map.of()));
         return new DesiredResource(VpcIds.subnet(key), SUBNET_KIND, attrs(
                 VPC, ref(VpcIds.VPC),
                 CIDR, subnet.cidr(),
@@ -114,8 +114,8 @@ final class VpcDesiredState {
     private static DesiredResource networkAcl(VpcSpec vpc, String key, VpcSpec.NetworkAcl acl) {
         return new DesiredResource(VpcIds.networkAcl(key), NETWORK_ACL, attrs(
                 VPC, ref(VpcIds.VPC),
-                INBOUND, NaclEntries.sorted(acl.inbound().stream().map(NaclEntries::encode).toList()),
-                OUTBOUND, NaclEntries.sorted(acl.outbound().stream().map(NaclEntries::encode).toList()),
+                INBOUND, NaclEntries.sorted(orEmpty(acl.inbound()).stream().map(NaclEntries::encode).toList()),
+                OUTBOUND, NaclEntries.sorted(orEmpty(acl.outbound()).stream().map(NaclEntries::encode).toList()),
                 SUBNETS, subnetRefs(vpc, acl.tier(), null),
                 TAGS, Map.of("Name", vpc.name() + "-" + key)));
     }
@@ -172,7 +172,7 @@ final class VpcDesiredState {
     }
 
     private static String subnetKey(VpcSpec vpc, Tier tier, String az) {
-        return vpc.subnets().entrySet().stream()
+        return orEmpty(vpc.subnets()).entrySet().stream()
                 .filter(e -> e.getValue().tier() == tier && e.getValue().az().equals(az))
                 .map(Map.Entry::getKey).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no " + tier.key() + " subnet in " + az));
@@ -180,9 +180,18 @@ final class VpcDesiredState {
 
     /** Sorted refs to the subnets of a tier (of one AZ when az is given). */
     private static List<String> subnetRefs(VpcSpec vpc, Tier tier, String az) {
-        return vpc.subnets().entrySet().stream()
+        return orEmpty(vpc.subnets()).entrySet().stream()
                 .filter(e -> e.getValue().tier() == tier && (az == null || e.getValue().az().equals(az)))
                 .map(e -> ref(VpcIds.subnet(e.getKey()))).sorted().toList();
+    }
+
+    /** Optional spec sections left out of the YAML bind as null: none means none. */
+    private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
     private static Map<String, Object> attrs(Object... keysAndValues) {
