@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.layers;
 
 import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.layers.vpc.VpcLayer;
 import java.util.List;
 
 /** Every layer the control plane reconciles, in dependency order (apply order). */
@@ -13,6 +14,7 @@ public final class Layers {
     public static List<Layer> all() {
         return List.<Layer>of(
                 // one line per layer, in ORDER
+                new VpcLayer()
         );
     }
 }

@@ -26,6 +26,9 @@ final class SpecValidator {
     private static final Pattern DB_IDENTIFIER = Pattern.compile("[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]");
     private static final Pattern SG_NAME = Pattern.compile("[a-zA-Z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]{1,255}");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern LOG_GROUP = Pattern.compile("[\\w./#-]{1,512}");
+    private static final Pattern DB_SUBNET_GROUP = Pattern.compile("(?!default$)[a-z0-9._ -]{1,255}");
+    private static final Pattern CACHE_SUBNET_GROUP = Pattern.compile("[a-z0-9-]{1,255}");
     private static final Pattern K8S_VERSION = Pattern.compile("\\d+\\.\\d+");
     private static final Pattern PG_VERSION = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -157,6 +160,7 @@ final class SpecValidator {
     }
 
     private void vpc(VpcSpec vpc, String region) {
+        require("vpc.name", vpc.name());
         Optional<Cidr> vpcCidr = cidr("vpc.cidr", vpc.cidr());
         vpcCidr.filter(c -> c.prefix() < 16 || c.prefix() > 28)
                 .ifPresent(c -> error("vpc.cidr", vpc.cidr(), "must have a prefix between /16 and /28"));
@@ -232,9 +236,14 @@ final class SpecValidator {
             if (!LOG_RETENTION_DAYS.contains(f.retentionDays())) {
                 error("vpc.flowLogs.retentionDays", f.retentionDays(), "is not a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)");
             }
-            require("vpc.flowLogs.logGroup", f.logGroup());
+            match("vpc.flowLogs.logGroup", f.logGroup(), LOG_GROUP, "is not a valid CloudWatch Logs group name");
             match("vpc.flowLogs.deliveryRole", f.deliveryRole(), IAM_NAME, "is not a valid IAM role name");
         }
+        // The subnet groups are found by these names: a missing name would match every group of the account.
+        match("vpc.dbSubnetGroup", vpc.dbSubnetGroup(), DB_SUBNET_GROUP,
+                "is not a valid DB subnet group name (lower-case letters, digits, '.', '_', '-', spaces; not 'default')");
+        match("vpc.cacheSubnetGroup", vpc.cacheSubnetGroup(), CACHE_SUBNET_GROUP,
+                "is not a valid cache subnet group name (lower-case letters, digits, '-')");
     }
 
     private void rules(String path, List<VpcSpec.SecurityGroupRule> rules, Set<String> groupKeys) {
