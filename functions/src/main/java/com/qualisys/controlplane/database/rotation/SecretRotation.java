@@ -209,7 +209,12 @@ public final class SecretRotation {
         DatabaseSecret current = secrets.current(name).value();
         if (previous.isEmpty() || previous.get().value().username().equals(current.username())) return null;
         DatabaseSecret old = previous.get().value();
-        if (connector.tryLogin(old) != LoginResult.ACCEPTED) return null;
+        LoginResult login = connector.tryLogin(old);
+        if (login == LoginResult.UNREACHABLE) {
+            throw new DatabaseUnreachableException("finishSecret of " + name + ": AWSCURRENT has moved, but the database "
+                    + old.host() + ":" + old.port() + " is unreachable, so " + old.username() + "'s old password is not removed yet");
+        }
+        if (login == LoginResult.REJECTED) return null;
         try (Connection master = new MasterAccess(secrets, connector, settings).open()) {
             LoginRoles.removePassword(master, old.username());
         } catch (SQLException closeFailed) {
