@@ -83,12 +83,16 @@ public final class DatabaseConnector {
 
     /** Sql.literal relies on it; PostgreSQL has defaulted to on since 9.1. */
     private static void requireStandardStrings(Connection c) throws SQLException {
+        boolean on;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW standard_conforming_strings")) {
-            rs.next();
-            if (!"on".equals(rs.getString(1))) {
-                c.close();
-                throw new SQLException("standard_conforming_strings is off on the server; refusing to build literals", "0A000");
-            }
+            on = rs.next() && "on".equals(rs.getString(1));
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        if (!on) {
+            c.close();
+            throw new SQLException("standard_conforming_strings is off on the server; refusing to build literals", "0A000");
         }
     }
 

@@ -90,6 +90,12 @@ public final class LogCapture {
         FILES.add(file);
     }
 
+    /** For the capture's own test: forgets a planted secret and the lines it planted. */
+    static void discard(String planted) {
+        SECRETS.remove(planted);
+        LINES.removeIf(l -> l.contains(planted));
+    }
+
     public static List<String> lines() {
         List<String> all = new ArrayList<>(LINES);
         for (Path f : FILES) {

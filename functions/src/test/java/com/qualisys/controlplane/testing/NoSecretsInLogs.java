@@ -21,5 +21,7 @@ public final class NoSecretsInLogs implements BeforeAllCallback, AfterAllCallbac
         assertThat(LogCapture.lines()).as("captured log lines (a check over nothing proves nothing)").isNotEmpty();
         assertThat(LogCapture.watchedSecrets()).as("secrets watched").isPositive();
         LogCapture.assertNoSecretLeaked();
+        System.out.printf("NoSecretsInLogs %s: %d captured lines, %d watched secrets, no leak%n",
+                context.getDisplayName(), LogCapture.lines().size(), LogCapture.watchedSecrets());
     }
 }
