@@ -1,38 +1,41 @@
 package com.qualisys.controlplane.handlers;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.database.DbInit;
 import com.qualisys.controlplane.database.DbInitReport;
 import com.qualisys.controlplane.database.DbInitScript;
+import com.qualisys.controlplane.database.TlsPolicy;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.Map;
-import org.slf4j.MDC;
 
 /**
- * Runs sql/db-init.sql against the environment's database (VPC-attached).
- * Input {@code {"environment": "dev"}}; output the {@link DbInitReport} as JSON.
+ * Runs sql/db-init.sql against the environment's database (VPC-attached; docs/database.md).
+ * Input {@code {"environment": "dev"}}; output the {@link DbInitReport}: what changed, what was
+ * already right, the checks that passed.
  */
-public final class DbInitHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private final DatabaseFunctionContext context;
+public final class DbInitHandler extends ControlPlaneHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TlsPolicy tls;
 
     public DbInitHandler() {
-        this(DatabaseFunctionContext.standard());
+        this.tls = TlsPolicy.fromEnvironment(System.getenv());
     }
 
-    public DbInitHandler(DatabaseFunctionContext context) {
-        this.context = context;
+    public DbInitHandler(ControlPlane controlPlane) {
+        this(controlPlane, TlsPolicy.fromEnvironment(System.getenv()));
+    }
+
+    public DbInitHandler(ControlPlane controlPlane, TlsPolicy tls) {
+        super(controlPlane);
+        this.tls = tls;
     }
 
     @Override
-    public Map<String, Object> handleRequest(Map<String, Object> input, Context lambda) {
-        String environment = DatabaseFunctionContext.requiredString(input, "environment");
-        MDC.put("environment", environment);
-        if (lambda != null) MDC.put("awsRequestId", lambda.getAwsRequestId());
-        try (DatabaseFunctionContext.Session s = context.open(environment, "qualisys-db-init")) {
-            DbInitReport report = new DbInit(s.secrets(), s.connector(), s.settings(), DbInitScript.text()).run();
-            return DatabaseFunctionContext.toMap(report);
-        } finally {
-            MDC.clear();
-        }
+    @SuppressWarnings("unchecked")
+    protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
+        EnvironmentSpec spec = environment(input, controlPlane);
+        DatabaseAccess db = DatabaseAccess.of(spec, controlPlane.aws(spec), tls, "qualisys-db-init");
+        DbInitReport report = new DbInit(db.secrets(), db.connector(), db.settings(), DbInitScript.text()).run();
+        return JSON.convertValue(report, Map.class);
     }
 }

@@ -44,6 +44,10 @@ final class SpecValidator {
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
             545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
     static final Set<String> LADDER_ACTIONS = Set.of("notify", "notify-top-services", "cap-playwright-pool", "start-drift-check");
+    /** The security classes of events.security.SecurityClass (a test keeps the two in step). */
+    public static final Set<String> SECURITY_CLASSES = Set.of("audit-logging", "security-groups", "network-acls", "routes",
+            "iam", "access-keys", "encryption-keys", "eks-cluster", "rds-instance", "trail-bucket", "secrets");
+    static final Set<String> SECURITY_POLICIES = Set.of("remediate", "check", "notify");
 
     private final SpecLoader.Origins origins;
     private final List<SpecError> errors = new ArrayList<>();
@@ -303,7 +307,7 @@ final class SpecValidator {
             if (g.instanceTypes() == null || g.instanceTypes().isEmpty()) error(path + ".instanceTypes", "[]", "must name an instance type");
             if (g.minSize() < 0) error(path + ".minSize", g.minSize(), "must not be negative");
             if (g.maxSize() < 1) error(path + ".maxSize", g.maxSize(), "must be at least 1");
-            if (g.minSize() > g.desiredSize()) error(path + ".desiredSize", g.desiredSize(), "is below minSize " + g.minSize());
+            if (g.minSize() > g.desiredSize()) error(path + ".minSize", g.minSize(), "is above desiredSize " + g.desiredSize());
             if (g.desiredSize() > g.maxSize()) error(path + ".desiredSize", g.desiredSize(), "is above maxSize " + g.maxSize());
             require(path + ".capacityType", g.capacityType());
             List<EksSpec.Taint> taints = g.taints() == null ? List.of() : g.taints();
@@ -407,11 +411,24 @@ final class SpecValidator {
     }
 
     private void responses(ResponsesSpec r) {
+        if (match("responses.controlPlanePrincipal", r.controlPlanePrincipal(), Pattern.compile("arn:[^\\s]+"),
+                "is not an ARN pattern like arn:aws:sts::*:assumed-role/qualisys-control-plane-*")
+                && r.controlPlanePrincipal().equals("arn:*")) {
+            error("responses.controlPlanePrincipal", r.controlPlanePrincipal(), "would ignore every principal");
+        }
+        for (var e : r.security().entrySet()) {
+            String path = "responses.security." + e.getKey();
+            if (!SECURITY_CLASSES.contains(e.getKey())) error(path, e.getKey(), "is not a security class " + new java.util.TreeSet<>(SECURITY_CLASSES));
+            if (!SECURITY_POLICIES.contains(e.getValue())) error(path, e.getValue(), "must be one of remediate, check, notify");
+        }
         List<ResponsesSpec.LadderStep> ladder = r.budgetLadder() == null ? List.of() : r.budgetLadder();
         for (int i = 0; i < ladder.size(); i++) {
             ResponsesSpec.LadderStep step = ladder.get(i);
             String path = "responses.budgetLadder[" + i + "]";
             if (step.atPercent() < 1 || step.atPercent() > 1000) error(path + ".atPercent", step.atPercent(), "must be between 1 and 1000");
+            if (step.alertType() != null && !Set.of("ACTUAL", "FORECASTED").contains(step.alertType())) {
+                error(path + ".alertType", step.alertType(), "must be ACTUAL or FORECASTED");
+            }
             List<String> actions = step.actions() == null ? List.of() : step.actions();
             for (int j = 0; j < actions.size(); j++) {
                 if (!LADDER_ACTIONS.contains(actions.get(j))) {

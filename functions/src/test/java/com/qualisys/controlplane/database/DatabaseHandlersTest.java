@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.qualisys.controlplane.database.DatabaseConnector.LoginResult;
-import com.qualisys.controlplane.handlers.DatabaseFunctionContext;
+import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.handlers.DbInitHandler;
 import com.qualisys.controlplane.handlers.SecretRotationHandler;
 import com.qualisys.controlplane.testing.LogCapture;
@@ -26,12 +26,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoSecretsInLogs.class)
 class DatabaseHandlersTest {
     private DatabaseTestbed bed;
-    private DatabaseFunctionContext context;
+    private ControlPlane controlPlane;
 
     @BeforeEach
     void setUp() {
         bed = new DatabaseTestbed();
-        context = new DatabaseFunctionContext(TestSpecs.loader()::load, spec -> bed.moto.clients(), TlsPolicy.require());
+        controlPlane = new ControlPlane(TestSpecs.loader(), spec -> bed.moto.clients(), List.of(),
+                ControlPlane.Settings.fromEnvironmentVariables(Map.of()));
     }
 
     @AfterEach
@@ -43,7 +44,7 @@ class DatabaseHandlersTest {
 
     @Test
     void dbInitTakesTheEnvironmentAndReportsWhatItChangedThenNothing() {
-        DbInitHandler handler = new DbInitHandler(context);
+        DbInitHandler handler = new DbInitHandler(controlPlane, TlsPolicy.require());
 
         Map<String, Object> first = handler.handleRequest(Map.of("environment", "dev"), null);
         Map<String, Object> second = handler.handleRequest(Map.of("environment", "dev"), null);
@@ -53,21 +54,21 @@ class DatabaseHandlersTest {
         assertThat(second).containsEntry("changed", false).containsEntry("role", "unchanged").containsEntry("changes", List.of());
         assertThat((List<?>) second.get("checks")).hasSize(14);
         assertThatThrownBy(() -> handler.handleRequest(Map.of("environment", 7), null))
-                .hasMessage("input field environment is missing or not a string: 7");
+                .hasMessage("input field 'environment' must be a non-empty string, got 7 (Integer)");
         assertThatThrownBy(() -> handler.handleRequest(Map.of("environment", "qa"), null))
                 .hasMessageContaining("qa is not a known environment");
     }
 
     @Test
     void theRotationHandlerTakesSecretsManagersEventAndTheHealthStep() {
-        new DbInitHandler(context).handleRequest(Map.of("environment", "dev"), null);
+        new DbInitHandler(controlPlane, TlsPolicy.require()).handleRequest(Map.of("environment", "dev"), null);
         String id = bed.settings.connectionSecretId();
         bed.enableRotation(id);
         bed.enableRotation(bed.settings.masterSecretId());
         String arn = bed.sm().describeSecret(r -> r.secretId(id)).arn();
         DatabaseSecret before = bed.secrets().current(id).value();
         Clock clock = Clock.systemUTC();
-        SecretRotationHandler handler = new SecretRotationHandler("dev", context, clock);
+        SecretRotationHandler handler = new SecretRotationHandler(controlPlane, "dev", TlsPolicy.require(), clock);
         String token = UUID.randomUUID().toString();
 
         for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
@@ -81,7 +82,7 @@ class DatabaseHandlersTest {
         assertThat(health).containsEntry("healthy", true);
         assertThat(health).containsKeys("checkedAt", "secretsManager", "database", "secrets");
 
-        SecretRotationHandler aMonthLater = new SecretRotationHandler("dev", context,
+        SecretRotationHandler aMonthLater = new SecretRotationHandler(controlPlane, "dev", TlsPolicy.require(),
                 Clock.fixed(Instant.now().plus(Duration.ofDays(40)), ZoneOffset.UTC));
         Throwable unhealthy = DbInitTest.catchAll(() -> aMonthLater.handleRequest(Map.of("Step", "health", "Repair", false), null));
         assertThat(unhealthy).isInstanceOf(SecretRotationHandler.RotationUnhealthyException.class)
@@ -92,11 +93,14 @@ class DatabaseHandlersTest {
     }
 
     @Test
-    void theRotationHandlerNeedsItsEnvironment() {
-        assertThatThrownBy(() -> new SecretRotationHandler(null, context, Clock.systemUTC()))
-                .hasMessage("QUALISYS_ENVIRONMENT is not set: the rotation function needs its environment");
-        SecretRotationHandler handler = new SecretRotationHandler("dev", context, Clock.systemUTC());
+    void theRotationHandlerNeedsItsEnvironmentAndAKnownStep() {
+        SecretRotationHandler noEnvironment = new SecretRotationHandler(controlPlane, null, TlsPolicy.require(), Clock.systemUTC());
+        assertThatThrownBy(() -> noEnvironment.handleRequest(Map.of("Step", "health"), null))
+                .hasMessage("QUALISYS_ENVIRONMENT is not set and the input has no 'environment': the rotation function needs its environment");
+        SecretRotationHandler handler = new SecretRotationHandler(controlPlane, "dev", TlsPolicy.require(), Clock.systemUTC());
         assertThatThrownBy(() -> handler.handleRequest(Map.of("Step", "setSecret", "SecretId", "x"), null))
-                .hasMessage("input field ClientRequestToken is missing or not a string: null");
+                .hasMessage("input field 'ClientRequestToken' is missing");
+        assertThatThrownBy(() -> handler.handleRequest(Map.of("Step", "rotate"), null))
+                .hasMessage("input field 'Step' rotate is not a rotation step; expected one of createSecret, setSecret, testSecret, finishSecret, or health");
     }
 }
