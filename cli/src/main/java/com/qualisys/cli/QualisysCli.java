@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code qualisys} command. Exit codes: 0 no changes / no drift, 2 changes or drift found, 1 error. */
 @Command(name = "qualisys", mixinStandardHelpOptions = true, version = "qualisys 0.1.0",
         description = "Provisions, drift-checks and defends the QUALISYS infrastructure.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DriftCommand.class,
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DriftCommand.class, RunCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class QualisysCli {
     public static final int OK = 0;
@@ -14,6 +14,8 @@ public final class QualisysCli {
     public static final int CHANGES = 2;
 
     public static void main(String[] args) {
+        // Before any logger exists: CLI logs go to stderr so stdout stays parseable.
+        System.setProperty("log4j2.configurationFile", "log4j2-cli.xml");
         System.exit(run(args));
     }
 

@@ -3,6 +3,7 @@ package com.qualisys.controlplane.handlers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
@@ -24,6 +25,12 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
 
     @Override
     public final Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        if (context == null) return invoke(input);
+        Object execution = input == null ? null : input.get("executionId");
+        return PowertoolsLogging.withLogging(context, "executionId", execution == null ? "" : execution, () -> invoke(input));
+    }
+
+    private Map<String, Object> invoke(Map<String, Object> input) {
         try {
             return handle(Input.of(input), controlPlane());
         } catch (SdkServiceException e) {

@@ -1,6 +1,8 @@
 package com.qualisys.controlplane.layers;
 
 import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.layers.kubernetes.KubernetesLayer;
+import com.qualisys.controlplane.layers.vpc.VpcLayer;
 import java.util.List;
 
 /** Every layer the control plane reconciles, in dependency order (apply order). */
@@ -13,7 +15,8 @@ public final class Layers {
     public static List<Layer> all() {
         return List.<Layer>of(
                 // one line per layer, in ORDER
-                new com.qualisys.controlplane.layers.kubernetes.KubernetesLayer()
+                new VpcLayer(),
+                new KubernetesLayer()
         );
     }
 }

@@ -27,6 +27,9 @@ final class SpecValidator {
     private static final Pattern DB_IDENTIFIER = Pattern.compile("[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]");
     private static final Pattern SG_NAME = Pattern.compile("[a-zA-Z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]{1,255}");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern LOG_GROUP = Pattern.compile("[\\w./#-]{1,512}");
+    private static final Pattern DB_SUBNET_GROUP = Pattern.compile("(?!default$)[a-z0-9._ -]{1,255}");
+    private static final Pattern CACHE_SUBNET_GROUP = Pattern.compile("[a-z0-9-]{1,255}");
     private static final Pattern K8S_VERSION = Pattern.compile("\\d+\\.\\d+");
     private static final Pattern PG_VERSION = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -50,6 +53,10 @@ final class SpecValidator {
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
             545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
     static final Set<String> LADDER_ACTIONS = Set.of("notify", "notify-top-services", "cap-playwright-pool", "start-drift-check");
+    /** The security classes of events.security.SecurityClass (a test keeps the two in step). */
+    public static final Set<String> SECURITY_CLASSES = Set.of("audit-logging", "security-groups", "network-acls", "routes",
+            "iam", "access-keys", "encryption-keys", "eks-cluster", "rds-instance", "trail-bucket", "secrets");
+    static final Set<String> SECURITY_POLICIES = Set.of("remediate", "check", "notify");
 
     private final SpecLoader.Origins origins;
     private final List<SpecError> errors = new ArrayList<>();
@@ -159,6 +166,7 @@ final class SpecValidator {
     }
 
     private void vpc(VpcSpec vpc, String region) {
+        require("vpc.name", vpc.name());
         Optional<Cidr> vpcCidr = cidr("vpc.cidr", vpc.cidr());
         vpcCidr.filter(c -> c.prefix() < 16 || c.prefix() > 28)
                 .ifPresent(c -> error("vpc.cidr", vpc.cidr(), "must have a prefix between /16 and /28"));
@@ -234,9 +242,14 @@ final class SpecValidator {
             if (!LOG_RETENTION_DAYS.contains(f.retentionDays())) {
                 error("vpc.flowLogs.retentionDays", f.retentionDays(), "is not a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)");
             }
-            require("vpc.flowLogs.logGroup", f.logGroup());
+            match("vpc.flowLogs.logGroup", f.logGroup(), LOG_GROUP, "is not a valid CloudWatch Logs group name");
             match("vpc.flowLogs.deliveryRole", f.deliveryRole(), IAM_NAME, "is not a valid IAM role name");
         }
+        // The subnet groups are found by these names: a missing name would match every group of the account.
+        match("vpc.dbSubnetGroup", vpc.dbSubnetGroup(), DB_SUBNET_GROUP,
+                "is not a valid DB subnet group name (lower-case letters, digits, '.', '_', '-', spaces; not 'default')");
+        match("vpc.cacheSubnetGroup", vpc.cacheSubnetGroup(), CACHE_SUBNET_GROUP,
+                "is not a valid cache subnet group name (lower-case letters, digits, '-')");
     }
 
     private void rules(String path, List<VpcSpec.SecurityGroupRule> rules, Set<String> groupKeys) {
@@ -437,11 +450,24 @@ final class SpecValidator {
     }
 
     private void responses(ResponsesSpec r) {
+        if (match("responses.controlPlanePrincipal", r.controlPlanePrincipal(), Pattern.compile("arn:[^\\s]+"),
+                "is not an ARN pattern like arn:aws:sts::*:assumed-role/qualisys-control-plane-*")
+                && r.controlPlanePrincipal().equals("arn:*")) {
+            error("responses.controlPlanePrincipal", r.controlPlanePrincipal(), "would ignore every principal");
+        }
+        for (var e : r.security().entrySet()) {
+            String path = "responses.security." + e.getKey();
+            if (!SECURITY_CLASSES.contains(e.getKey())) error(path, e.getKey(), "is not a security class " + new java.util.TreeSet<>(SECURITY_CLASSES));
+            if (!SECURITY_POLICIES.contains(e.getValue())) error(path, e.getValue(), "must be one of remediate, check, notify");
+        }
         List<ResponsesSpec.LadderStep> ladder = r.budgetLadder() == null ? List.of() : r.budgetLadder();
         for (int i = 0; i < ladder.size(); i++) {
             ResponsesSpec.LadderStep step = ladder.get(i);
             String path = "responses.budgetLadder[" + i + "]";
             if (step.atPercent() < 1 || step.atPercent() > 1000) error(path + ".atPercent", step.atPercent(), "must be between 1 and 1000");
+            if (step.alertType() != null && !Set.of("ACTUAL", "FORECASTED").contains(step.alertType())) {
+                error(path + ".alertType", step.alertType(), "must be ACTUAL or FORECASTED");
+            }
             List<String> actions = step.actions() == null ? List.of() : step.actions();
             for (int j = 0; j < actions.size(); j++) {
                 if (!LADDER_ACTIONS.contains(actions.get(j))) {
