@@ -3,6 +3,7 @@ package com.qualisys.cli;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.events.budget.OverrideStore;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
@@ -49,9 +50,12 @@ final class EnvironmentOptions {
         return AwsClients.builder().region(spec.aws().region()).endpoint(endpoint).build();
     }
 
-    /** All layers are known to the reconciler (so cross-layer references resolve). */
+    /**
+     * All layers are known to the reconciler (so cross-layer references resolve); budget overrides
+     * recorded in the report bucket are reported as overrides and never reverted.
+     */
     Reconciler reconciler(EnvironmentSpec spec, AwsClients aws) {
-        return new Reconciler(spec, aws, Layers.all());
+        return new Reconciler(spec, aws, Layers.all()).withOverrides(OverrideStore.source(aws.s3(), spec.state().reportBucket()));
     }
 
     static final class LayerNames extends java.util.ArrayList<String> {

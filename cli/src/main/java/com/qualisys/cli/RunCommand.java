@@ -10,12 +10,10 @@ import com.qualisys.asl.FileTaskTokenBroker;
 import com.qualisys.asl.LocalRunner;
 import com.qualisys.asl.StateMachineDefinition;
 import com.qualisys.cli.local.LocalControlPlane;
-import com.qualisys.cli.local.LocalDispatcher;
-import com.qualisys.cli.local.LocalFunctions;
+import com.qualisys.cli.local.LocalMachines;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.RepoPaths;
-import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import java.io.IOException;
@@ -91,15 +89,11 @@ public final class RunCommand implements Callable<Integer> {
 
         ExecutionResult result;
         if (spec == null) {
-            result = runner(null, null, 1.0, err).execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
+            result = runner(err).execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
         } else {
             try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-                ControlPlane controlPlane = LocalControlPlane.create(specs, spec, aws);
-                String account = aws.sts().getCallerIdentity().account();
-                Map<String, String> subs = LocalFunctions.substitutions(controlPlane, spec.aws().region(), account);
-                double scale = waitScale != null ? waitScale
-                        : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
-                result = runner(controlPlane, aws, scale, err).execute(StateMachineDefinition.load(file, subs), executionInput, name);
+                result = LocalMachines.execute(specs, spec, aws, file, executionInput, name, waitScale,
+                        new FileTaskTokenBroker(tokenDirectory()), json ? null : new ProgressPrinter(err));
             }
         }
         print(out, result);
@@ -109,13 +103,12 @@ public final class RunCommand implements Callable<Integer> {
         return changes ? QualisysCli.CHANGES : QualisysCli.OK;
     }
 
-    private LocalRunner runner(ControlPlane controlPlane, AwsClients aws, double scale, PrintWriter err) {
+    /** A runner for a definition run without an environment: its tasks cannot run. */
+    private LocalRunner runner(PrintWriter err) {
         LocalRunner.Builder b = LocalRunner.builder()
-                .dispatcher(controlPlane == null
-                        ? (resource, in, ctx) -> { throw new com.qualisys.asl.TaskFailedException("States.TaskFailed",
-                                "no environment given (--env): tasks cannot run"); }
-                        : new LocalDispatcher(controlPlane, aws))
-                .waitScale(scale)
+                .dispatcher((resource, in, ctx) -> { throw new com.qualisys.asl.TaskFailedException("States.TaskFailed",
+                        "no environment given (--env): tasks cannot run"); })
+                .waitScale(1.0)
                 .taskTokenBroker(new FileTaskTokenBroker(tokenDirectory()));
         if (!json) b.listener(new ProgressPrinter(err));
         return b.build();
@@ -139,7 +132,7 @@ public final class RunCommand implements Callable<Integer> {
         return in;
     }
 
-    private void print(PrintWriter out, ExecutionResult result) throws IOException {
+    static void print(PrintWriter out, ExecutionResult result) throws IOException {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("executionId", result.executionId());
         doc.put("status", result.status().name());

@@ -38,6 +38,31 @@ public record DesiredResource(String logicalId, ResourceKind kind, Map<String, O
         return value instanceof String s && s.startsWith(REF);
     }
 
+    /**
+     * A copy with one attribute set, by the dotted path {@link Differ} reports ("scaling.maxSize" sets
+     * maxSize inside the scaling map). A key that itself contains dots is matched whole first.
+     */
+    public DesiredResource withAttribute(String path, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(attributes);
+        put(copy, path, value);
+        return new DesiredResource(logicalId, kind, copy, dependsOn);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void put(Map<String, Object> into, String path, Object value) {
+        if (!into.containsKey(path)) {
+            for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+                if (into.get(path.substring(0, dot)) instanceof Map<?, ?> inner) {
+                    Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) inner);
+                    put(copy, path.substring(dot + 1), value);
+                    into.put(path.substring(0, dot), copy);
+                    return;
+                }
+            }
+        }
+        into.put(path, value);
+    }
+
     public Object attribute(String name) {
         return attributes.get(name);
     }

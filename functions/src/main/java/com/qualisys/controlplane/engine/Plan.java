@@ -2,10 +2,19 @@ package com.qualisys.controlplane.engine;
 
 import java.util.List;
 
-/** The changes that would bring one layer of one environment to its desired state. */
-public record Plan(String environment, String layer, List<Change> changes) {
+/**
+ * The changes that would bring one layer of one environment to its desired state. overridden lists
+ * the differences that intentional overrides explain ({@link Overrides}): they are reported, not
+ * changes, and apply leaves them as they are.
+ */
+public record Plan(String environment, String layer, List<Change> changes, List<Overridden> overridden) {
     public Plan {
         changes = List.copyOf(changes);
+        overridden = List.copyOf(overridden);
+    }
+
+    public Plan(String environment, String layer, List<Change> changes) {
+        this(environment, layer, changes, List.of());
     }
 
     public boolean isEmpty() {

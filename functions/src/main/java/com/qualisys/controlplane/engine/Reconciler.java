@@ -3,16 +3,21 @@ package com.qualisys.controlplane.engine;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Runs the reconcile contract for the layers of one environment: plan (= drift), apply,
  * readiness. One Reconciler is one run: the resource index it builds is reused across layers.
+ * Plans and applies cover a whole layer or, targeted, some of its resources (a security event's
+ * drift check of the one resource it touched). Intentional overrides (an optional source, read
+ * once per run) are reported in the plan and never reverted.
  */
 public final class Reconciler {
     private final EnvironmentSpec spec;
@@ -20,6 +25,8 @@ public final class Reconciler {
     private final Map<String, Layer> layers = new LinkedHashMap<>();
     private final ResourceIndex index;
     private final Map<String, List<ObservedResource>> observed = new HashMap<>();
+    private Function<String, ? extends Collection<AttributeOverride>> overrideSource = environment -> List.of();
+    private List<AttributeOverride> overrides;
 
     public Reconciler(EnvironmentSpec spec, AwsClients aws, List<Layer> layers) {
         this.spec = spec;
@@ -40,15 +47,45 @@ public final class Reconciler {
         return layer;
     }
 
+    /**
+     * Where this run reads the environment's active overrides (environment name → overrides); by
+     * default there are none.
+     */
+    public Reconciler withOverrides(Function<String, ? extends Collection<AttributeOverride>> source) {
+        this.overrideSource = source;
+        this.overrides = null;
+        return this;
+    }
+
     public LayerContext context() {
         return new LayerContext(spec, aws, index);
     }
 
     /** The plan that would bring a layer to the spec; against live state this is its drift. */
     public Plan plan(String layerName) {
+        return plan(layerName, null);
+    }
+
+    /**
+     * The plan of some resources of a layer only (all of them when logicalIds is null): the layer is
+     * observed as usual, and the plan keeps the changes and overrides of those logical ids. An id that
+     * is not the layer's, or that is neither in the spec nor live, is an error.
+     */
+    public Plan plan(String layerName, Set<String> logicalIds) {
         Layer layer = layer(layerName);
         List<ObservedResource> live = observe(layer);
-        return Differ.diff(spec.environment(), layerName, layer.desired(spec), live);
+        List<DesiredResource> desired = layer.desired(spec);
+        Plan plan = Overrides.apply(Differ.diff(spec.environment(), layerName, desired, live), overrides());
+        if (logicalIds == null) return plan;
+        checkTargets(layerName, logicalIds, desired, live);
+        return new Plan(plan.environment(), layerName,
+                plan.changes().stream().filter(c -> logicalIds.contains(c.logicalId())).toList(),
+                plan.overridden().stream().filter(o -> logicalIds.contains(o.logicalId())).toList());
+    }
+
+    /** Observes one layer (read-only) and registers its physical ids in the index. */
+    public List<ObservedResource> observe(String layerName) {
+        return observe(layer(layerName));
     }
 
     /**
@@ -56,15 +93,21 @@ public final class Reconciler {
      * changes run only when approved is true; otherwise nothing is changed at all.
      */
     public ApplyResult apply(String layerName, boolean approveDestructive) {
+        return apply(layerName, null, approveDestructive);
+    }
+
+    /** Applies the changes of some resources of a layer only ({@link #plan(String, Set)}); null means all. */
+    public ApplyResult apply(String layerName, Set<String> logicalIds, boolean approveDestructive) {
         Layer layer = layer(layerName);
         LayerContext ctx = context();
         layer.preflight(ctx);
-        Plan plan = plan(layerName);
+        Plan plan = plan(layerName, logicalIds);
         List<Change> destructive = plan.changes().stream().filter(Change::destructive).toList();
         if (!destructive.isEmpty() && !approveDestructive) throw new ApprovalRequiredException(layerName, destructive);
 
         Map<String, DesiredResource> desired = new LinkedHashMap<>();
-        layer.desired(spec).forEach(d -> desired.put(d.logicalId(), d));
+        // Overridden attributes are pinned to their live value: repairing anything else never reverts them.
+        layer.desired(spec).forEach(d -> desired.put(d.logicalId(), Overrides.pinned(d, plan.overridden())));
         Map<String, ObservedResource> live = new HashMap<>();
         observed.getOrDefault(layerName, List.of()).forEach(o -> live.putIfAbsent(o.logicalId(), o));
 
@@ -90,6 +133,25 @@ public final class Reconciler {
 
     public Readiness readiness(String layerName) {
         return layer(layerName).readiness(context());
+    }
+
+    private List<AttributeOverride> overrides() {
+        if (overrides == null) overrides = List.copyOf(overrideSource.apply(spec.environment()));
+        return overrides;
+    }
+
+    private static void checkTargets(String layerName, Set<String> logicalIds, List<DesiredResource> desired,
+                                     List<ObservedResource> live) {
+        for (String id : logicalIds) {
+            if (!ResourceIndex.layerOf(id).equals(layerName)) {
+                throw new UnknownResourceException("resource " + id + " is not in layer " + layerName);
+            }
+            boolean known = desired.stream().anyMatch(d -> d.logicalId().equals(id)) || live.stream().anyMatch(o -> o.logicalId().equals(id));
+            if (!known) {
+                throw new UnknownResourceException("layer " + layerName + " has no resource " + id
+                        + ": it is neither in the spec nor found live");
+            }
+        }
     }
 
     private ObservedResource findLive(Change change, String layerName, Map<String, ObservedResource> live) {

@@ -23,6 +23,7 @@ public final class ReportRenderer {
         root.put("generatedAt", report.generatedAt().toString());
         root.put("changes", report.changeCount());
         root.put("destructive", report.layers().stream().anyMatch(Plan::hasDestructiveChanges));
+        root.put("overrides", overrideCount(report));
         ArrayNode layers = root.putArray("layers");
         for (Plan plan : report.layers()) {
             ObjectNode layer = layers.addObject();
@@ -44,6 +45,16 @@ public final class ReportRenderer {
                     diff.set("expected", JSON.valueToTree(d.expected()));
                     diff.set("actual", JSON.valueToTree(d.actual()));
                 }
+            }
+            ArrayNode overridden = layer.putArray("overridden");
+            for (Overridden o : plan.overridden()) {
+                ObjectNode entry = overridden.addObject();
+                entry.put("logicalId", o.logicalId());
+                entry.put("path", o.difference().path());
+                entry.set("expected", JSON.valueToTree(o.difference().expected()));
+                entry.set("actual", JSON.valueToTree(o.difference().actual()));
+                entry.put("overrideId", o.overrideId());
+                entry.put("cause", o.cause());
             }
         }
         ObjectNode calls = root.putObject("apiCalls");
@@ -67,6 +78,7 @@ public final class ReportRenderer {
             md.append("\n## Layer `").append(plan.layer()).append("`\n\n");
             if (plan.isEmpty()) {
                 md.append(report.kind().equals("drift") ? "No drift.\n" : "No changes.\n");
+                overridesMarkdown(plan, md);
                 continue;
             }
             md.append("| Resource | Kind | Action | Attribute | Expected | Actual |\n|---|---|---|---|---|---|\n");
@@ -81,8 +93,20 @@ public final class ReportRenderer {
                     first = false;
                 }
             }
+            overridesMarkdown(plan, md);
         }
         return md.toString();
+    }
+
+    private static void overridesMarkdown(Plan plan, StringBuilder md) {
+        if (plan.overridden().isEmpty()) return;
+        md.append("\nIntentional overrides (not drift; apply leaves them until they are restored):\n\n");
+        md.append("| Resource | Attribute | Spec | Live | Override | Why |\n|---|---|---|---|---|---|\n");
+        for (Overridden o : plan.overridden()) {
+            md.append("| `").append(o.logicalId()).append("` | `").append(o.difference().path()).append("` | ")
+                    .append(cell(o.difference().expected())).append(" | ").append(cell(o.difference().actual())).append(" | `")
+                    .append(o.overrideId()).append("` | ").append(cell(o.cause())).append(" |\n");
+        }
     }
 
     public static String text(Report report) {
@@ -91,14 +115,15 @@ public final class ReportRenderer {
         for (Plan plan : report.layers()) {
             out.append("  ").append(plan.layer()).append(": ");
             if (plan.isEmpty()) {
-                out.append(report.kind().equals("drift") ? "no drift" : "no changes").append('\n');
+                out.append(report.kind().equals("drift") ? "no drift" : "no changes").append(overridesNote(plan)).append('\n');
+                overridesText(plan, out);
                 continue;
             }
             StringBuilder counts = new StringBuilder();
             summary(plan).forEach((a, n) -> {
                 if (n > 0) counts.append(counts.isEmpty() ? "" : ", ").append(n).append(' ').append(a.name().toLowerCase());
             });
-            out.append(counts).append('\n');
+            out.append(counts).append(overridesNote(plan)).append('\n');
             for (Change c : plan.changes()) {
                 out.append("    ").append(symbol(c.action())).append(' ').append(c.logicalId()).append(" (").append(c.kind()).append(')');
                 if (c.destructive()) out.append("  [destructive: needs approval]");
@@ -110,8 +135,26 @@ public final class ReportRenderer {
                     }
                 }
             }
+            overridesText(plan, out);
         }
         return out.toString();
+    }
+
+    private static String overridesNote(Plan plan) {
+        int n = plan.overridden().size();
+        return n == 0 ? "" : " (" + n + " intentional override" + (n == 1 ? "" : "s") + ")";
+    }
+
+    private static void overridesText(Plan plan, StringBuilder out) {
+        for (Overridden o : plan.overridden()) {
+            out.append("    = ").append(o.logicalId()).append(' ').append(o.difference().path()).append(": ")
+                    .append(show(o.difference().actual())).append(" (spec ").append(show(o.difference().expected()))
+                    .append("), override ").append(o.overrideId()).append(": ").append(o.cause()).append('\n');
+        }
+    }
+
+    private static int overrideCount(Report report) {
+        return report.layers().stream().mapToInt(p -> p.overridden().size()).sum();
     }
 
     private static Map<Action, Integer> summary(Plan plan) {
@@ -126,8 +169,10 @@ public final class ReportRenderer {
     }
 
     private static String verdict(Report report) {
-        if (!report.hasChanges()) return report.kind().equals("drift") ? "No drift." : "No changes.";
-        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)." : " change(s).");
+        int overrides = overrideCount(report);
+        String note = overrides == 0 ? "" : " " + overrides + " intentional override(s) in place (not drift).";
+        if (!report.hasChanges()) return (report.kind().equals("drift") ? "No drift." : "No changes.") + note;
+        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)." : " change(s).") + note;
     }
 
     private static String symbol(Action a) {

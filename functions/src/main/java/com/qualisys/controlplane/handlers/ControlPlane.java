@@ -3,6 +3,7 @@ package com.qualisys.controlplane.handlers;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.events.budget.OverrideStore;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
@@ -55,8 +56,10 @@ public final class ControlPlane {
         return clients.computeIfAbsent(spec.environment(), e -> clientFactory.apply(spec));
     }
 
+    /** A reconciler for one run, respecting the budget overrides recorded in the report bucket. */
     public Reconciler reconciler(EnvironmentSpec spec) {
-        return new Reconciler(spec, aws(spec), layers);
+        AwsClients aws = aws(spec);
+        return new Reconciler(spec, aws, layers).withOverrides(OverrideStore.source(aws.s3(), settings.reportBucket(spec)));
     }
 
     public List<String> layerNames() {

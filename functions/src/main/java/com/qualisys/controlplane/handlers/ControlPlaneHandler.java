@@ -56,6 +56,32 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
         }
     }
 
+    /** Runs a targeted plan or apply: a logical id the layer does not know is bad input. */
+    protected static <T> T targeted(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (com.qualisys.controlplane.engine.UnknownResourceException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
+    /**
+     * The environment named by the input, else {@code fallback} (a handler's QUALISYS_ENVIRONMENT, for
+     * events whose source cannot name it); neither is bad input.
+     */
+    protected static EnvironmentSpec environment(Input input, ControlPlane controlPlane, String fallback) {
+        if (input.fields().get("environment") == null && fallback == null) {
+            throw new BadInputException("input field 'environment' is missing and QUALISYS_ENVIRONMENT is not set: "
+                    + "cannot tell which environment the event is for");
+        }
+        String name = input.string("environment", fallback);
+        try {
+            return controlPlane.spec(name);
+        } catch (com.qualisys.controlplane.spec.SpecException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
     protected static String layer(Input input, ControlPlane controlPlane) {
         return input.oneOf("layer", controlPlane.layerNames());
     }

@@ -49,6 +49,18 @@ public record Input(Map<String, Object> fields) {
         return (List<Object>) l;
     }
 
+    /** An optional list of non-empty strings; null when absent. */
+    public List<String> strings(String name) {
+        if (fields.get(name) == null) return null;
+        List<Object> values = list(name);
+        for (int i = 0; i < values.size(); i++) {
+            if (!(values.get(i) instanceof String s) || s.isBlank()) {
+                throw new BadInputException("input field '" + name + "[" + i + "]' must be a non-empty string, got " + describe(values.get(i)));
+            }
+        }
+        return values.stream().map(String.class::cast).toList();
+    }
+
     @SuppressWarnings("unchecked")
     public Map<String, Object> map(String name) {
         Object v = fields.get(name);
@@ -58,6 +70,7 @@ public record Input(Map<String, Object> fields) {
     }
 
     private static String describe(Object v) {
+        if (v == null) return "null";
         String s = String.valueOf(v);
         return (s.length() > 60 ? s.substring(0, 60) + "…" : s) + " (" + v.getClass().getSimpleName() + ")";
     }

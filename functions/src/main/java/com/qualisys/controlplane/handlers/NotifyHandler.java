@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Publishes a notification to the alert topic. Input {@code {"kind":"approval"|"failure","environment":..}}:
+ * Publishes a notification to the alert topic. Input {@code {"kind":"approval"|"failure","environment":..}}
+ * (a failure may name what failed, {@code "what": "security response"}):
  * approval requests carry the layer's plan summary (the task token stays in the execution
  * history, where `qualisys approve` finds it; it is never mailed); failures carry the Step
  * Functions error object {@code {"Error","Cause"}}.
@@ -32,8 +33,11 @@ public final class NotifyHandler extends ControlPlaneHandler {
                     + "\nReject:   ./qualisys reject " + execution + "\n";
         } else {
             Map<String, Object> error = input.map("error");
-            subject = "QUALISYS " + environment + ": execution failed";
-            body = "Execution " + execution + " failed and released its lock.\n\nError: " + error.getOrDefault("Error", "(none)")
+            // "what" names a response that holds no lock (security-response, budget-response).
+            String what = input.string("what", null);
+            subject = "QUALISYS " + environment + ": " + (what == null ? "execution" : what) + " failed";
+            body = "Execution " + execution + (what == null ? " failed and released its lock." : " (" + what + ") failed.")
+                    + "\n\nError: " + error.getOrDefault("Error", "(none)")
                     + "\nCause: " + error.getOrDefault("Cause", "(none)") + "\n";
         }
         Map<String, Object> out = new LinkedHashMap<>();

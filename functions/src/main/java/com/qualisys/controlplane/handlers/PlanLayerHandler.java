@@ -9,11 +9,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Input {@code {"environment":"dev","layer":"vpc","kind":"plan|drift"}}. Read-only. Output: the
- * layer's change count, whether any change is destructive, a one-line summary and the plan in
- * the report format (docs/report-format.md).
+ * Input {@code {"environment":"dev","layer":"vpc","kind":"plan|drift"}}, optionally
+ * {@code "logicalIds":["vpc/security-group/rds"]} for a targeted plan of those resources only.
+ * Read-only. Output: the layer's change count, whether any change is destructive, a one-line
+ * summary and the plan in the report format (docs/report-format.md), overrides included.
  */
 public final class PlanLayerHandler extends ControlPlaneHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,13 +31,16 @@ public final class PlanLayerHandler extends ControlPlaneHandler {
         EnvironmentSpec spec = environment(input, controlPlane);
         String layer = layer(input, controlPlane);
         String kind = input.fields().containsKey("kind") ? input.oneOf("kind", List.of("plan", "drift")) : "plan";
-        Plan plan = controlPlane.reconciler(spec).plan(layer);
+        List<String> targets = input.strings("logicalIds");
+        Plan plan = targeted(() -> controlPlane.reconciler(spec).plan(layer, targets == null ? null : Set.copyOf(targets)));
         Report report = new Report(spec.environment(), kind, Instant.now(), List.of(plan), Map.of());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());
         out.put("layer", layer);
         out.put("kind", kind);
+        if (targets != null) out.put("logicalIds", targets);
         out.put("changes", plan.changes().size());
+        out.put("overridden", plan.overridden().size());
         out.put("destructive", plan.hasDestructiveChanges());
         out.put("summary", ReportRenderer.text(report).strip());
         out.put("plan", JSON.convertValue(ReportRenderer.toJson(report).get("layers").get(0), Map.class));

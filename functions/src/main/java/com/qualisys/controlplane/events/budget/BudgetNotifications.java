@@ -53,4 +53,12 @@ public final class BudgetNotifications {
         }
         return Notification.of("[" + environment + "] Restored " + o.logicalId() + " after budget override", b.toString());
     }
+
+    /** One notification for every override a restore put back (at least one). */
+    public static Notification restored(String environment, List<OverrideRecord> restored) {
+        if (restored.size() == 1) return restored(environment, restored.getFirst());
+        StringBuilder b = new StringBuilder();
+        for (OverrideRecord o : restored) b.append(restored(environment, o).body()).append('\n');
+        return Notification.of("[" + environment + "] Restored " + restored.size() + " budget overrides", b.toString());
+    }
 }

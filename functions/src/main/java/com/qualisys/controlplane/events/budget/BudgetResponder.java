@@ -68,37 +68,62 @@ public final class BudgetResponder {
         return budget + "-" + alert.periodStart() + "-" + action.name();
     }
 
+    /**
+     * Writes the override record of every cap the plan makes, before anything is capped (the budget-response
+     * state machine's Record step): a run that stops after it leaves a record that the next run completes and
+     * that restore can undo. Returns the active records (new or from an earlier delivery of the alert).
+     */
+    public List<OverrideRecord> record(BudgetLadder.Plan plan) {
+        List<OverrideRecord> records = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (BudgetAction action : plan.actions()) {
+            if (action instanceof BudgetAction.CapNodeGroup c) {
+                Optional<OverrideRecord> existing = store.get(overrideId(plan.alert(), c));
+                if (existing.isPresent() && !existing.get().active()) continue;
+                ensureRecord(plan.alert(), c, existing, scaling(c.clusterName(), c.nodegroupName()), notes).ifPresent(records::add);
+            }
+        }
+        return records;
+    }
+
     private Optional<OverrideRecord> cap(BudgetAlert alert, BudgetAction.CapNodeGroup c, List<String> notes) {
         String id = overrideId(alert, c);
-        int capped = Math.max(c.minSize(), 1); // EKS requires maxSize >= 1
+        int capped = capped(c);
         Optional<OverrideRecord> existing = store.get(id);
         if (existing.isPresent() && !existing.get().active()) {
             notes.add("override " + id + " was restored earlier in this budget period: the node group is not capped again");
             return Optional.empty();
         }
         NodegroupScalingConfig live = scaling(c.clusterName(), c.nodegroupName());
-        OverrideRecord record;
-        if (existing.isPresent()) {
-            record = existing.get();
-        } else {
-            if (live.maxSize() == capped && live.desiredSize() == capped) {
-                notes.add("node group " + c.nodegroupName() + " is already at its minimum of " + capped + ": nothing to cap");
-                return Optional.empty();
-            }
-            Instant now = clock.instant();
-            record = new OverrideRecord(id, environment, OverrideRecord.Status.ACTIVE, c.name(), c.logicalId(),
-                    Map.of("cluster", c.clusterName(), "nodegroup", c.nodegroupName()),
-                    List.of(new OverrideRecord.AttributeChange(MAX_SIZE, live.maxSize(), capped),
-                            new OverrideRecord.AttributeChange(DESIRED_SIZE, live.desiredSize(), capped)),
-                    "budget " + alert.budgetName() + " reached " + alert.threshold().display() + " ("
-                            + alert.alertType() + " $" + alert.amount() + " of $" + alert.budgetLimit() + ")",
-                    now, alert.periodEndInstant(), null, null);
-            store.put(record); // first: a crash after it leaves a record the next run completes
-        }
-        if (live.maxSize() != capped || live.desiredSize() != capped) {
+        Optional<OverrideRecord> record = ensureRecord(alert, c, existing, live, notes);
+        if (record.isPresent() && (live.maxSize() != capped || live.desiredSize() != capped)) {
             update(c.clusterName(), c.nodegroupName(), live.minSize(), capped, capped);
         }
+        return record;
+    }
+
+    /** The active record of a cap: the existing one, or a new one written now; none when there is nothing to cap. */
+    private Optional<OverrideRecord> ensureRecord(BudgetAlert alert, BudgetAction.CapNodeGroup c, Optional<OverrideRecord> existing,
+                                                  NodegroupScalingConfig live, List<String> notes) {
+        if (existing.isPresent()) return existing;
+        int capped = capped(c);
+        if (live.maxSize() == capped && live.desiredSize() == capped) {
+            notes.add("node group " + c.nodegroupName() + " is already at its minimum of " + capped + ": nothing to cap");
+            return Optional.empty();
+        }
+        OverrideRecord record = new OverrideRecord(overrideId(alert, c), environment, OverrideRecord.Status.ACTIVE, c.name(), c.logicalId(),
+                Map.of("cluster", c.clusterName(), "nodegroup", c.nodegroupName()),
+                List.of(new OverrideRecord.AttributeChange(MAX_SIZE, live.maxSize(), capped),
+                        new OverrideRecord.AttributeChange(DESIRED_SIZE, live.desiredSize(), capped)),
+                "budget " + alert.budgetName() + " reached " + alert.threshold().display() + " ("
+                        + alert.alertType() + " $" + alert.amount() + " of $" + alert.budgetLimit() + ")",
+                clock.instant(), alert.periodEndInstant(), null, null);
+        store.put(record); // first: a crash after it leaves a record the next run completes
         return Optional.of(record);
+    }
+
+    private static int capped(BudgetAction.CapNodeGroup c) {
+        return Math.max(c.minSize(), 1); // EKS requires maxSize >= 1
     }
 
     /** Puts the recorded before values back and marks the override RESTORED; a no-op for restored ones. */

@@ -1,68 +1,47 @@
 package com.qualisys.controlplane.events.budget;
 
 import com.qualisys.controlplane.engine.Action;
+import com.qualisys.controlplane.engine.AttributeOverride;
 import com.qualisys.controlplane.engine.Change;
-import com.qualisys.controlplane.engine.Differ;
 import com.qualisys.controlplane.engine.Difference;
+import com.qualisys.controlplane.engine.Overridden;
+import com.qualisys.controlplane.engine.Overrides;
 import com.qualisys.controlplane.engine.Plan;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * Separates intentional overrides from drift (pure; the engine's drift check and reconciler call it).
- * A difference of an UPDATE is an override when an ACTIVE override record names the same logical id
- * and attribute path and the live value is still the value the override set: then it is reported as
- * an override and left out of the plan, so apply never reverts it. A live value that differs from the
- * override's value is drift like any other.
+ * Budget overrides as the engine sees them (pure). Each attribute an ACTIVE {@link OverrideRecord} changed
+ * becomes an {@link AttributeOverride}: while the live value is still the override's value, drift reports it
+ * as overridden and apply never reverts it ({@link Overrides}). A live value other than the override's is
+ * drift like any other; RESTORED records explain nothing.
  */
 public final class OverrideFilter {
     private OverrideFilter() {}
 
-    /** A difference kept out of the plan because an override explains it. */
-    public record OverriddenDifference(String logicalId, Difference difference, String overrideId, String cause) {}
-
     /** The plan without overridden differences, and those differences. */
-    public record OverrideAwarePlan(Plan plan, List<OverriddenDifference> overridden) {
+    public record OverrideAwarePlan(Plan plan, List<Overridden> overridden) {
         public OverrideAwarePlan {
             overridden = List.copyOf(overridden);
         }
     }
 
+    /** The engine's overrides for the active records: one per changed attribute. */
+    public static List<AttributeOverride> attributeOverrides(Collection<OverrideRecord> records) {
+        return records.stream().filter(OverrideRecord::active)
+                .flatMap(o -> o.changes().stream().map(c -> new AttributeOverride(o.id(), o.logicalId(), c.path(), c.after(), o.cause())))
+                .toList();
+    }
+
     public static OverrideAwarePlan apply(Plan plan, Collection<OverrideRecord> overrides) {
-        List<Change> kept = new ArrayList<>();
-        List<OverriddenDifference> overridden = new ArrayList<>();
-        for (Change change : plan.changes()) {
-            if (change.action() != Action.UPDATE) {
-                kept.add(change);
-                continue;
-            }
-            List<Difference> remaining = new ArrayList<>();
-            for (Difference d : change.differences()) {
-                OverrideRecord by = explaining(change.logicalId(), d, overrides);
-                if (by == null) remaining.add(d);
-                else overridden.add(new OverriddenDifference(change.logicalId(), d, by.id(), by.cause()));
-            }
-            if (remaining.size() == change.differences().size()) kept.add(change);
-            else if (!remaining.isEmpty()) {
-                kept.add(new Change(change.logicalId(), change.kind(), change.action(), change.destructive(), change.physicalId(), remaining));
-            }
-        }
-        return new OverrideAwarePlan(new Plan(plan.environment(), plan.layer(), kept), overridden);
+        Plan filtered = Overrides.apply(plan, attributeOverrides(overrides));
+        return new OverrideAwarePlan(filtered, filtered.overridden());
     }
 
     /** Whether one (logical id, path, live value) is an intentional override. */
     public static boolean isOverride(String logicalId, String path, Object liveValue, Collection<OverrideRecord> overrides) {
-        return explaining(logicalId, new Difference(path, null, liveValue), overrides) != null;
-    }
-
-    private static OverrideRecord explaining(String logicalId, Difference d, Collection<OverrideRecord> overrides) {
-        for (OverrideRecord o : overrides) {
-            if (!o.active() || !o.logicalId().equals(logicalId)) continue;
-            for (OverrideRecord.AttributeChange c : o.changes()) {
-                if (c.path().equals(d.path()) && Differ.sameValue(c.after(), d.actual())) return o;
-            }
-        }
-        return null;
+        Plan one = new Plan("", "", List.of(new Change(logicalId, "", Action.UPDATE, false, null,
+                List.of(new Difference(path, null, liveValue)))));
+        return !Overrides.apply(one, attributeOverrides(overrides)).overridden().isEmpty();
     }
 }

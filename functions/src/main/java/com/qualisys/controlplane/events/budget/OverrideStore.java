@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.qualisys.controlplane.engine.AttributeOverride;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -71,6 +74,20 @@ public final class OverrideStore {
     /** The overrides a drift check must respect. */
     public List<OverrideRecord> active() {
         return all().stream().filter(OverrideRecord::active).toList();
+    }
+
+    /**
+     * The engine's override source ({@code Reconciler.withOverrides}): environment → its active overrides.
+     * A report bucket that does not exist yet holds no overrides.
+     */
+    public static Function<String, List<AttributeOverride>> source(S3Client s3, String bucket) {
+        return environment -> {
+            try {
+                return OverrideFilter.attributeOverrides(new OverrideStore(s3, bucket, environment).active());
+            } catch (NoSuchBucketException noBucketYet) {
+                return List.of();
+            }
+        };
     }
 
     private static OverrideRecord read(byte[] body, String key) {

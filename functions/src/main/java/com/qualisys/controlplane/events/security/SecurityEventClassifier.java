@@ -56,14 +56,25 @@ public final class SecurityEventClassifier {
         }
     }
 
-    public SecurityFinding classify(CloudTrailEvent e) throws EventParseException {
+    /**
+     * Why the event needs no look-up at all (an unwatched or failed call, or the control plane's own), or
+     * empty when it must be classified; lets a caller skip observing the account for such events.
+     */
+    public Optional<SecurityFinding> ignoredWithoutLookup(CloudTrailEvent e) {
         Optional<WatchedCalls.Call> call = WatchedCalls.find(e.eventSource(), e.eventName());
-        if (call.isEmpty()) return ignored(e, null, e.eventSource() + " " + e.eventName() + " is not a watched call");
+        if (call.isEmpty()) return Optional.of(ignored(e, null, e.eventSource() + " " + e.eventName() + " is not a watched call"));
         SecurityClass cls = call.get().securityClass();
-        if (e.failed()) return ignored(e, cls, "the call failed (" + e.errorCode() + "): nothing changed");
+        if (e.failed()) return Optional.of(ignored(e, cls, "the call failed (" + e.errorCode() + "): nothing changed"));
         if (e.actor().arn() != null && controlPlane.matcher(e.actor().arn()).matches()) {
-            return ignored(e, cls, "made by the control plane itself (" + e.actor().arn() + ")");
+            return Optional.of(ignored(e, cls, "made by the control plane itself (" + e.actor().arn() + ")"));
         }
+        return Optional.empty();
+    }
+
+    public SecurityFinding classify(CloudTrailEvent e) throws EventParseException {
+        Optional<SecurityFinding> ignored = ignoredWithoutLookup(e);
+        if (ignored.isPresent()) return ignored.get();
+        SecurityClass cls = WatchedCalls.find(e.eventSource(), e.eventName()).orElseThrow().securityClass();
         JsonNode rp = e.requestParameters();
         Target t = switch (cls) {
             case SECURITY_GROUPS -> securityGroup(e, rp);

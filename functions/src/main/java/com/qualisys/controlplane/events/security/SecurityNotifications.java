@@ -10,10 +10,20 @@ public final class SecurityNotifications {
     private SecurityNotifications() {}
 
     public static Notification render(String environment, SecurityDecision decision, List<StepOutcome> outcomes) {
+        return render(environment, decision, outcomes, null, false);
+    }
+
+    /**
+     * With the targeted drift check of the touched resource (before and after remediation; null when none
+     * ran). A dry run renders what would be done; nothing was changed.
+     */
+    public static Notification render(String environment, SecurityDecision decision, List<StepOutcome> outcomes,
+                                      TargetedCheck check, boolean dryRun) {
         SecurityFinding f = decision.finding();
         String target = f.logicalId() != null ? f.logicalId() : f.physicalId();
         String subject = "[" + environment + "] " + f.severity() + " " + f.eventName() + " on " + target;
         StringBuilder b = new StringBuilder();
+        if (dryRun) b.append("DRY RUN: nothing was changed; this is what the response would do.\n");
         b.append("Security event in ").append(environment).append(": ").append(f.severity()).append('\n');
         b.append("Why:  ").append(f.severityReason()).append('\n');
         b.append("What: ").append(Values.printable(f.what(), 500)).append('\n');
@@ -34,6 +44,7 @@ public final class SecurityNotifications {
                         .append(Values.printable(o.detail(), 300)).append('\n');
             }
         }
+        if (check != null) appendCheck(b, check);
         if (!f.request().isEmpty()) {
             b.append('\n').append("Request (secrets redacted):\n");
             for (Map.Entry<String, Object> e : f.request().entrySet()) {
@@ -41,6 +52,21 @@ public final class SecurityNotifications {
             }
         }
         b.append("\nCloudTrail event id: ").append(f.eventId()).append('\n');
-        return Notification.of(subject, b.toString());
+        return Notification.of((dryRun ? "DRY RUN " : "") + subject, b.toString());
+    }
+
+    private static void appendCheck(StringBuilder b, TargetedCheck check) {
+        b.append('\n').append("Targeted drift check of ").append(String.join(", ", check.logicalIds()))
+                .append(" (layer ").append(check.layer()).append(", not the whole account):\n");
+        appendResult(b, "before", check.before());
+        if (check.after() != null) appendResult(b, "after", check.after());
+    }
+
+    private static void appendResult(StringBuilder b, String when, TargetedCheck.Result r) {
+        if (r == null) return;
+        b.append("  ").append(when).append(": ").append(r.changes() == 0 ? "as the spec wants it" : r.changes() + " change(s)").append('\n');
+        if (r.changes() == 0 || r.summary() == null) return;
+        // The plan's own lines, without its title line.
+        r.summary().lines().skip(1).limit(40).forEach(l -> b.append("    ").append(Values.printable(l, 400)).append('\n'));
     }
 }

@@ -43,6 +43,36 @@ public final class SecurityResponder {
         return policy.decide(classifier.classify(CloudTrailEventParser.parse(eventJson)));
     }
 
+    /**
+     * Carries out the direct remediations of a decision (DriftCheck steps are HANDED_OFF to the state
+     * machine), one outcome per step in order. A dry run makes no call and says what it would do.
+     */
+    public List<StepOutcome> remediate(SecurityDecision decision, boolean dryRun) {
+        if (dryRun) {
+            return decision.steps().stream().map(s -> s instanceof RemediationStep.DriftCheck
+                    ? new StepOutcome(s, StepOutcome.Status.HANDED_OFF, "targeted drift check requested from the state machine")
+                    : new StepOutcome(s, StepOutcome.Status.PLANNED, "would " + s.describe())).toList();
+        }
+        if (executor == null) throw new IllegalStateException("no AWS clients: this responder can only decide");
+        return executor.execute(decision);
+    }
+
+    /**
+     * Every step's outcome for the notification: the direct ones as they were carried out (in step
+     * order), the drift checks from what the targeted check and apply did.
+     */
+    public static List<StepOutcome> outcomes(SecurityDecision decision, List<StepOutcome> direct, TargetedCheck check,
+                                             String environment, boolean dryRun) {
+        List<StepOutcome> out = new java.util.ArrayList<>();
+        for (int i = 0; i < decision.steps().size(); i++) {
+            RemediationStep step = decision.steps().get(i);
+            if (step instanceof RemediationStep.DriftCheck d) out.add(TargetedCheck.outcome(d, check, environment, dryRun));
+            else if (i < direct.size()) out.add(new StepOutcome(step, direct.get(i).status(), direct.get(i).detail()));
+            else out.add(new StepOutcome(step, StepOutcome.Status.FAILED, "no outcome was recorded"));
+        }
+        return out;
+    }
+
     public SecurityResponse respond(String eventJson) throws EventParseException {
         SecurityDecision decision = decide(eventJson);
         if (decision.ignored()) return new SecurityResponse(decision, List.of(), null);

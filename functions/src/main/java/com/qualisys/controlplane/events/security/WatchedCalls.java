@@ -58,6 +58,17 @@ public final class WatchedCalls {
         return Optional.ofNullable(BY_NAME.get(eventSource + ":" + eventName));
     }
 
+    /**
+     * The layers whose observe maps the physical ids an event of this call names: EC2 events name
+     * security groups, ACLs, route tables and flow logs by generated id (the VPC layer's), KMS events
+     * name keys (the EKS and RDS layers'). Empty for calls that name resources by their spec names.
+     */
+    public static List<String> layersResolvingIds(Call call) {
+        if (call.service().equals(EC2)) return List.of("vpc");
+        if (call.service().equals(KMS)) return List.of("eks", "rds");
+        return List.of();
+    }
+
     public static List<Call> all() {
         return List.copyOf(BY_NAME.values());
     }

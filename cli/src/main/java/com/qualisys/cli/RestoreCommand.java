@@ -1,0 +1,77 @@
+package com.qualisys.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.asl.ExecutionResult;
+import com.qualisys.asl.ExecutionStatus;
+import com.qualisys.cli.local.LocalControlPlane;
+import com.qualisys.cli.local.LocalMachines;
+import com.qualisys.cli.local.ProgressPrinter;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.SpecLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "restore", description = {
+        "Undoes recorded budget actions (overrides such as the capped Playwright pool): puts the values",
+        "recorded before them back and marks them RESTORED, through the budget-response state machine.",
+        "  qualisys restore --env dev --override qualisys-monthly-500-2024-05-01-cap-playwright-pool",
+        "  qualisys restore --env dev --all-expired"})
+public final class RestoreCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    @Option(names = {"--env", "-e"}, required = true, description = "Environment.")
+    String environment;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    static final class Which {
+        @Option(names = "--override", paramLabel = "ID", description = "One override, by its id (in the budget notification and the drift report).")
+        String overrideId;
+
+        @Option(names = "--all-expired", description = "Every override whose budget period has ended.")
+        boolean allExpired;
+    }
+
+    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
+    String endpointUrl;
+
+    @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
+        SpecLoader specs = SpecLoader.standard();
+        EnvironmentSpec spec = specs.load(environment);
+        ObjectNode input = RunCommand.JSON.createObjectNode();
+        input.put("environment", spec.environment());
+        if (which.allExpired) {
+            input.put("action", "restore-expired");
+        } else {
+            input.put("action", "restore");
+            input.put("overrideId", which.overrideId);
+        }
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+            ExecutionResult result = LocalMachines.execute(specs, spec, aws, LocalMachines.definition("budget-response"), input,
+                    null, null, null, json ? null : new ProgressPrinter(err));
+            RunCommand.print(out, result);
+            if (!json && result.succeeded()) {
+                JsonNode output = result.output();
+                err.println(output.path("count").asInt() == 0 ? "Nothing restored." + (output.hasNonNull("note") ? " " + output.get("note").asText() : "")
+                        : "Restored " + output.path("count").asInt() + " override(s).");
+                err.flush();
+            }
+            return result.status() == ExecutionStatus.SUCCEEDED ? QualisysCli.OK : QualisysCli.ERROR;
+        }
+    }
+}

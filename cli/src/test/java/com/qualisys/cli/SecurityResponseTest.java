@@ -1,0 +1,260 @@
+package com.qualisys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.asl.ExecutionResult;
+import com.qualisys.asl.ExecutionStatus;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.events.Samples;
+import com.qualisys.controlplane.layers.vpc.VpcLayer;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.testing.TestSpecs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+
+/**
+ * The security-response state machine, run by the local runner against the emulator, fed the documented
+ * CloudTrail samples (functions/src/test/resources/events/security): the network is applied by the real
+ * VPC layer first, the out-of-band change is made with a client of its own, and what the response did is
+ * checked with that client and in the alert topic's notifications (an SQS queue subscribed to it).
+ */
+class SecurityResponseTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final EnvironmentSpec DEV = TestSpecs.load("dev");
+    private static final String JANE = "arn:aws:sts::123456789012:assumed-role/QualisysDevOpsAdmin/jane.doe";
+
+    @TempDir
+    Path tmp;
+    private MotoServer moto;
+    private AwsClients observer;
+    private AlertInbox inbox;
+
+    @BeforeEach
+    void appliedNetwork() {
+        moto = MotoServer.shared();
+        moto.reset();
+        observer = moto.clients();
+        new Reconciler(DEV, observer, List.of(new VpcLayer())).apply("vpc", false);
+        inbox = new AlertInbox(moto, observer, "alerts");
+    }
+
+    @AfterEach
+    void close() {
+        inbox.close();
+        observer.close();
+    }
+
+    @Test
+    void rdsSgOpenedOn5432ToTheInternetAcceptsOnlyK8sNodesAgainAndTheNotificationNamesTheCaller() throws Exception {
+        String rds = group("rds").groupId();
+        observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
+                .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
+
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", moto.endpoint(),
+                sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(group("rds").ipPermissions()).as("RDS-SG accepts 5432 only from K8s-Nodes-SG").singleElement().satisfies(p -> {
+            assertThat(p.fromPort()).isEqualTo(5432);
+            assertThat(p.ipRanges()).isEmpty();
+            assertThat(p.userIdGroupPairs()).extracting(g -> g.groupId()).containsExactly(group("k8s-nodes").groupId());
+        });
+        JsonNode response = run.execution().get("output");
+        assertThat(response.at("/finding/who/arn").asText()).isEqualTo(JANE);
+        assertThat(response.at("/done/0/status").asText()).isEqualTo("DONE");
+        assertThat(response.at("/targetedCheck/logicalIds").toString()).isEqualTo("[\"vpc/security-group/rds\"]");
+        assertThat(response.at("/targetedCheck/changesBefore").asInt()).isEqualTo(1);
+        assertThat(response.at("/targetedCheck/changesAfter").asInt()).isZero();
+
+        List<AlertInbox.Alert> alerts = inbox.received();
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.subject()).isEqualTo("[dev] CRITICAL AuthorizeSecurityGroupIngress on vpc/security-group/rds");
+            assertThat(a.body())
+                    .contains("Who:  " + JANE + " (AssumedRole, principal AROA3EXAMPLEDEVOPS01:jane.doe)")
+                    .contains("From: 198.51.100.23")
+                    .contains("When: 2024-05-29T14:03:09Z")
+                    .contains("What: AuthorizeSecurityGroupIngress on " + rds + " (vpc/security-group/rds): tcp 5432 from 0.0.0.0/0")
+                    .contains("revoke tcp 5432 from 0.0.0.0/0 on " + rds + " (vpc/security-group/rds): DONE")
+                    .contains("Targeted drift check of vpc/security-group/rds (layer vpc, not the whole account)")
+                    .contains("before: 1 change(s)", "ingress: expected [\"tcp:5432:sg:k8s-nodes\"]", "after: as the spec wants it");
+        });
+    }
+
+    @Test
+    void aDryRunShowsTheRevokeItWouldMakeAndChangesNothing() throws Exception {
+        String rds = group("rds").groupId();
+        observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
+                .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
+
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", moto.endpoint(),
+                sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode response = run.execution().get("output");
+        assertThat(response.get("dryRun").asBoolean()).isTrue();
+        assertThat(response.at("/done/0/status").asText()).isEqualTo("PLANNED");
+        assertThat(response.at("/done/0/detail").asText()).isEqualTo("would revoke tcp 5432 from 0.0.0.0/0 on " + rds + " (vpc/security-group/rds)");
+        assertThat(response.at("/notification/subject").asText()).startsWith("DRY RUN [dev] CRITICAL");
+        assertThat(response.get("published").asBoolean()).isFalse();
+        assertThat(run.err()).contains("Not published: DRY RUN");
+        assertThat(group("rds").ipPermissions()).as("the rule is still there").anySatisfy(p -> assertThat(p.ipRanges()).isNotEmpty());
+        assertThat(inbox.received()).isEmpty();
+    }
+
+    @Test
+    void aRuleTheSpecDeclaresRevokedOutOfBandIsPutBackByATargetedApply() throws Exception {
+        String rds = group("rds").groupId();
+        String nodes = group("k8s-nodes").groupId();
+        observer.ec2().revokeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
+                .userIdGroupPairs(g -> g.groupId(nodes))));
+
+        try (InProcessResponses responses = new InProcessResponses(moto, DEV)) {
+            ExecutionResult result = responses.run("security-response",
+                    input(Samples.with("security/revoke-sg-ingress-rds-from-nodes.json", Map.of("groupId", rds, "peerGroupId", nodes))));
+
+            assertThat(result.status()).as(result.error() + ": " + result.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(result.statesEntered()).containsSubsequence("Classify", "TargetedCheck", "Remediate", "ApplyTargeted", "CheckAgain", "Notify");
+            assertThat(group("rds").ipPermissions()).singleElement()
+                    .satisfies(p -> assertThat(p.userIdGroupPairs()).extracting(g -> g.groupId()).containsExactly(nodes));
+            assertThat(responses.aws.calls().mutatingByOperation()).containsExactly(
+                    Map.entry("Ec2.AuthorizeSecurityGroupIngress", 1), Map.entry("Sns.Publish", 1));
+            assertThat(result.output().at("/done/0/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds");
+        }
+        assertThat(inbox.received()).singleElement().satisfies(a -> assertThat(a.body())
+                .contains("MEDIUM", "drift check and apply of vpc/security-group/rds: DONE", "after: as the spec wants it"));
+    }
+
+    @Test
+    void inProductionTheTargetedCheckReportsTheDriftAndTheRepairWaitsForApproval() throws Exception {
+        // Production is another account (one environment = one account): the seed's names repeat there.
+        EnvironmentSpec production = TestSpecs.load("production");
+        try (AwsClients account = accountOfItsOwn("210987654321")) {
+            new Reconciler(production, account, List.of(new VpcLayer())).apply("vpc", false);
+            String rds = group(account, production, "rds").groupId();
+            String nodes = group(account, production, "k8s-nodes").groupId();
+            account.ec2().revokeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
+                    .userIdGroupPairs(g -> g.groupId(nodes))));
+
+            try (InProcessResponses responses = new InProcessResponses(accountOfItsOwn("210987654321"), production)) {
+                ObjectNode in = input(Samples.with("security/revoke-sg-ingress-rds-from-nodes.json", Map.of("groupId", rds, "peerGroupId", nodes)));
+                in.put("environment", "production");
+                ExecutionResult result = responses.run("security-response", in);
+
+                assertThat(result.status()).as(result.error() + ": " + result.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+                assertThat(result.statesEntered()).contains("TargetedCheck").doesNotContain("ApplyTargeted");
+                assertThat(result.output().get("policy").asText()).isEqualTo("check");
+                assertThat(result.output().at("/done/0/status").asText()).isEqualTo("HANDED_OFF");
+                assertThat(result.output().at("/done/0/detail").asText())
+                        .isEqualTo("found 1 change(s); repair needs approval: ./qualisys apply --env production --layer vpc");
+                assertThat(responses.aws.calls().mutatingByOperation()).containsExactly(Map.entry("Sns.Publish", 1));
+            }
+            assertThat(group(account, production, "rds").ipPermissions()).as("nothing repaired without approval").isEmpty();
+        }
+    }
+
+    /** Clients in another emulated account: moto keeps accounts apart, and AssumeRole into one gives its credentials. */
+    private AwsClients accountOfItsOwn(String account) {
+        var c = observer.sts().assumeRole(r -> r.roleArn("arn:aws:iam::" + account + ":role/qualisys-test").roleSessionName("test"))
+                .credentials();
+        return AwsClients.builder().region("us-east-1").endpoint(moto.endpoint()).credentials(StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()))).build();
+    }
+
+    @Test
+    void stoppedManagementTrailLogsAgain() throws Exception {
+        String trail = DEV.monitoring().cloudTrail().trailName();
+        observer.s3().createBucket(r -> r.bucket(DEV.monitoring().cloudTrail().bucket()));
+        observer.cloudTrail().createTrail(r -> r.name(trail).s3BucketName(DEV.monitoring().cloudTrail().bucket()).isMultiRegionTrail(true)
+                .tagsList(t -> t.key(Tags.LOGICAL_ID).value("monitoring/trail/" + trail), t -> t.key(Tags.ENVIRONMENT).value("dev"),
+                        t -> t.key(Tags.MANAGED_BY).value(Tags.MANAGED_BY_VALUE)));
+        observer.cloudTrail().startLogging(r -> r.name(trail));
+        observer.cloudTrail().stopLogging(r -> r.name(trail));
+
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", moto.endpoint(),
+                sample("stop-logging.json", Map.of("trailName", trail)).toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(observer.cloudTrail().getTrailStatus(r -> r.name(trail)).isLogging()).isTrue();
+        assertThat(inbox.received()).singleElement().satisfies(a -> {
+            assertThat(a.subject()).isEqualTo("[dev] CRITICAL StopLogging on monitoring/trail/" + trail);
+            assertThat(a.body()).contains("Who:  " + JANE, "From: 203.0.113.77", "(StartLogging): DONE");
+        });
+    }
+
+    @Test
+    void theControlPlanesOwnCallIsIgnoredWithoutASingleCall() throws Exception {
+        String rds = group("rds").groupId();
+        try (InProcessResponses responses = new InProcessResponses(moto, DEV)) {
+            ExecutionResult result = responses.run("security-response",
+                    input(Samples.with("security/authorize-sg-ingress-rds-world-by-control-plane.json", Map.of("groupId", rds))));
+
+            assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(result.output().get("ignored").asBoolean()).isTrue();
+            assertThat(result.output().get("ignoredBecause").asText()).startsWith("made by the control plane itself");
+            assertThat(responses.aws.calls().total()).isZero();
+        }
+        assertThat(inbox.received()).isEmpty();
+    }
+
+    @Test
+    void aMalformedEventIsRejectedNamingTheFieldAndNothingIsCalledOrChanged() throws Exception {
+        String rds = group("rds").groupId();
+        String malformed = Samples.with("security/authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds))
+                .replace("\"eventTime\": \"2024-05-29T14:03:09Z\"", "\"eventTime\": 1716991389");
+        try (InProcessResponses responses = new InProcessResponses(moto, DEV)) {
+            ExecutionResult result = responses.run("security-response", input(malformed));
+
+            assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(result.error()).isEqualTo("com.qualisys.controlplane.handlers.BadInputException");
+            assertThat(result.cause()).isEqualTo("event rejected: detail.eventTime 1716991389 is not a string (it is a number)");
+            assertThat(responses.aws.calls().mutating()).isZero();
+        }
+
+        moto.reset();
+        Path file = tmp.resolve("malformed.json");
+        Files.writeString(file, malformed);
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", moto.endpoint(), file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("error: event rejected: detail.eventTime 1716991389 is not a string (it is a number); nothing was done");
+        assertThat(observer.sns().listTopics().topics()).as("rejected before the control plane was even set up").isEmpty();
+    }
+
+    private Path sample(String name, Map<String, String> ids) throws Exception {
+        Path file = tmp.resolve(name);
+        Files.writeString(file, Samples.with("security/" + name, ids));
+        return file;
+    }
+
+    private static ObjectNode input(String event) throws Exception {
+        ObjectNode in = JSON.createObjectNode();
+        in.put("environment", "dev");
+        in.set("event", JSON.readTree(event));
+        return in;
+    }
+
+    private SecurityGroup group(String key) {
+        return group(observer, DEV, key);
+    }
+
+    private static SecurityGroup group(AwsClients aws, EnvironmentSpec spec, String key) {
+        return aws.ec2().describeSecurityGroups(r -> r.filters(
+                Filter.builder().name("tag:" + Tags.LOGICAL_ID).values("vpc/security-group/" + key).build(),
+                Filter.builder().name("tag:" + Tags.ENVIRONMENT).values(spec.environment()).build())).securityGroups().getFirst();
+    }
+}
