@@ -35,4 +35,28 @@ class ReportRendererTest {
         assertThat(ReportRenderer.markdown(drift)).contains("`vpc/security-group/rds`", "tcp:5432:0.0.0.0/0", "## Layer `iam`", "No drift.");
         assertThat(ReportRenderer.text(drift)).contains("~ vpc/security-group/rds", "ingress: expected", "iam: no drift");
     }
+
+    @Test
+    void overridesAreListedApartFromDriftInEveryRendering() throws Exception {
+        Overridden capped = new Overridden("eks/node-group/playwright-pool", new Difference("scaling.maxSize", 20, 5),
+                "qualisys-monthly-500-2024-05-01-cap-playwright-pool", "budget qualisys-monthly-500 reached $500.00");
+        Report report = new Report("dev", "drift", Instant.parse("2026-11-28T20:00:00Z"),
+                List.of(new Plan("dev", "eks", List.of(), List.of(capped))), Map.of());
+
+        JsonNode json = new ObjectMapper().readTree(ReportRenderer.json(report));
+        assertThat(json.get("changes").asInt()).isZero();
+        assertThat(json.get("overrides").asInt()).isEqualTo(1);
+        JsonNode o = json.get("layers").get(0).get("overridden").get(0);
+        assertThat(o.get("logicalId").asText()).isEqualTo("eks/node-group/playwright-pool");
+        assertThat(o.get("path").asText()).isEqualTo("scaling.maxSize");
+        assertThat(o.get("expected").asInt()).isEqualTo(20);
+        assertThat(o.get("actual").asInt()).isEqualTo(5);
+        assertThat(o.get("overrideId").asText()).isEqualTo("qualisys-monthly-500-2024-05-01-cap-playwright-pool");
+        assertThat(ReportRenderer.markdown(report)).contains("No drift.", "Intentional overrides",
+                "| `eks/node-group/playwright-pool` | `scaling.maxSize` | 20 | 5 | `qualisys-monthly-500-2024-05-01-cap-playwright-pool` |");
+        assertThat(ReportRenderer.text(report)).contains("No drift. 1 intentional override(s) in place (not drift).",
+                "eks: no drift (1 intentional override)",
+                "= eks/node-group/playwright-pool scaling.maxSize: 5 (spec 20), override qualisys-monthly-500-2024-05-01-cap-playwright-pool");
+        assertThat(new ObjectMapper().readTree(ReportRenderer.json(drift)).get("layers").get(0).get("overridden").size()).isZero();
+    }
 }
