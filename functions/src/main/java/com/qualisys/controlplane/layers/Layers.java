@@ -13,6 +13,9 @@ public final class Layers {
     public static List<Layer> all() {
         return List.<Layer>of(
                 // one line per layer, in ORDER
+                new com.qualisys.controlplane.layers.account.AccountLayer(),
+                new com.qualisys.controlplane.layers.iam.IamLayer(),
+                new com.qualisys.controlplane.layers.monitoring.MonitoringLayer()
         );
     }
 }
