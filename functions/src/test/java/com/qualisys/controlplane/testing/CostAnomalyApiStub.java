@@ -43,7 +43,7 @@ public final class CostAnomalyApiStub implements AwsApiFrontDoor.Responder {
     private long created;
 
     public CostAnomalyApiStub() {
-        this("123456789012", 2, Clock.systemUTC());
+        this("123456789012", 1, Clock.systemUTC());
     }
 
     public CostAnomalyApiStub(String account, int pageSize, Clock clock) {

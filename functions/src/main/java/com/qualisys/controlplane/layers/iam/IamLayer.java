@@ -66,7 +66,7 @@ public final class IamLayer implements Layer {
         List<ObservedResource> out = new ArrayList<>();
         // Policies first: role attachments are translated to refs through the index.
         for (ManagedPolicyDetail p : policyDetails) {
-            String id = IamDesired.policyId(p.policyName());
+            String id = IamDesired.policyId(policyName(p));
             if (!IamDesired.POLICY_PATH.equals(p.path()) && !wanted.contains(id)) continue;
             ctx.index().put(id, p.arn());
             out.add(new ObservedResource(id, IamDesired.POLICY.name(), p.arn(), policyAttributes(p, account)));
@@ -89,6 +89,11 @@ public final class IamLayer implements Layer {
         } else {
             throw new IllegalArgumentException("iam layer does not own kind " + change.kind() + " (" + change.logicalId() + ")");
         }
+    }
+
+    /** The name, or the last segment of the ARN (arn:aws:iam::<account>:policy/<path><name>) when a list omits it. */
+    static String policyName(ManagedPolicyDetail p) {
+        return p.policyName() != null ? p.policyName() : p.arn().substring(p.arn().lastIndexOf('/') + 1);
     }
 
     static Map<String, Object> policyAttributes(ManagedPolicyDetail p, String account) {

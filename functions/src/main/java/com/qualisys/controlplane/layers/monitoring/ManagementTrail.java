@@ -22,15 +22,13 @@ import software.amazon.awssdk.services.cloudtrail.model.Trail;
 /**
  * The management trail: all regions, global service events, management events, log file
  * validation, logging on. Trail names are unique per region and CreateTrail refuses a taken one,
- * so the trail is identified by its name; a crash between CreateTrail and StartLogging leaves a
- * trail that is not logging, which the next run starts.
+ * so the trail is identified by its name; a crash between CreateTrail and PutEventSelectors or
+ * StartLogging leaves a trail whose missing settings the next run applies.
  *
  * <p>Observe: DescribeTrails (this region's trails), then GetTrailStatus, GetEventSelectors and
  * ListTags for the one trail.
  */
 final class ManagementTrail {
-    /** What CloudTrail records for a trail created without selectors: all management events. */
-    static final List<Map<String, Object>> DEFAULT_SELECTORS = List.of(MonitoringDesired.eventSelector("All", true, List.of(), List.of()));
     private final LayerContext ctx;
     private final CloudTrailClient cloudTrail;
 
@@ -77,7 +75,8 @@ final class ManagementTrail {
                 .enableLogFileValidation(bool(desired, "logFileValidation"))
                 .tagsList(tags(desired))).trailARN();
         ctx.index().put(logicalId, arn);
-        if (!DEFAULT_SELECTORS.equals(selectors(desired))) putEventSelectors(arn, desired);
+        // Set explicitly rather than trusting the default for a new trail (moto's default differs from AWS's).
+        putEventSelectors(arn, desired);
         if (bool(desired, "logging")) cloudTrail.startLogging(r -> r.name(arn));
     }
 
