@@ -114,6 +114,16 @@ class FoundationDriftRepairTest {
                 }, "monitoring/anomaly-subscription/qualisys-anomaly-alerts", Action.UPDATE, "threshold",
                         Map.of("CostExplorer.UpdateAnomalySubscription", 1)),
 
+                new DriftCase("the anomaly digest is re-created by hand with the deprecated numeric Threshold", aws -> {
+                    var digest = world.anomalies().subscriptions().stream()
+                            .filter(s -> s.get("SubscriptionName").asText().equals("qualisys-anomaly-digest")).findFirst().orElseThrow();
+                    aws.costExplorer().deleteAnomalySubscription(r -> r.subscriptionArn(digest.get("SubscriptionArn").asText()));
+                    aws.costExplorer().createAnomalySubscription(r -> r.anomalySubscription(s -> s.subscriptionName("qualisys-anomaly-digest")
+                            .frequency("DAILY").threshold(50.0).monitorArnList(digest.get("MonitorArnList").get(0).asText())
+                            .subscribers(sub -> sub.type("EMAIL").address(world.spec.monitoring().anomalyDetection().digestEmail()))));
+                }, "monitoring/anomaly-subscription/qualisys-anomaly-digest", Action.UPDATE, "threshold",
+                        Map.of("CostExplorer.UpdateAnomalySubscription", 1)),
+
                 new DriftCase("a second anomaly monitor with the same name appears", aws ->
                         aws.costExplorer().createAnomalyMonitor(r -> r.anomalyMonitor(m -> m.monitorName("qualisys-all-services")
                                 .monitorType("DIMENSIONAL").monitorDimension("SERVICE"))),
