@@ -37,7 +37,7 @@ class FoundationCrashSafetyTest {
         List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
         for (int k = 0; k < total; k++) {
-            FoundationFixture run = FoundationFixture.fresh();
+            FoundationFixture run = FoundationFixture.freshAccount(k);
             try (AwsClients crashing = run.clients(new CrashAfter(k))) {
                 Throwable crash = catchThrowable(() -> run.applyAll(crashing));
                 assertThat(rootCause(crash)).as("run %d was killed", k).isInstanceOf(CrashAfter.SimulatedCrash.class);
@@ -58,21 +58,22 @@ class FoundationCrashSafetyTest {
 
     private static final Map<String, Integer> EXPECTED = Map.of(
             "roles", 7, "customer-managed policies", 6, "account aliases", 1, "budgets", 3, "anomaly monitors", 1,
-            "anomaly subscriptions", 2, "topics", 1, "topic e-mail subscriptions", 1, "trails", 1, "buckets", 1);
+            "anomaly subscriptions", 2, "topics", 1, "topic e-mail subscriptions", 1, "trails", 1, "trail buckets", 1);
 
     private static Map<String, Integer> counts(FoundationFixture world, AwsClients aws) {
-        String topic = "arn:aws:sns:us-east-1:" + FoundationFixture.ACCOUNT + ":qualisys-budget-alerts";
+        String topic = "arn:aws:sns:us-east-1:" + world.account + ":qualisys-budget-alerts";
         return Map.of(
                 "roles", (int) aws.iam().listRoles().roles().stream().filter(r -> r.roleName().startsWith("Qualisys")).count(),
                 "customer-managed policies", aws.iam().listPolicies(r -> r.scope("Local")).policies().size(),
                 "account aliases", aws.iam().listAccountAliases().accountAliases().size(),
-                "budgets", aws.budgets().describeBudgets(r -> r.accountId(FoundationFixture.ACCOUNT)).budgets().size(),
+                "budgets", aws.budgets().describeBudgets(r -> r.accountId(world.account)).budgets().size(),
                 "anomaly monitors", world.anomalies().monitors().size(),
                 "anomaly subscriptions", world.anomalies().subscriptions().size(),
                 "topics", aws.sns().listTopics().topics().size(),
                 "topic e-mail subscriptions", aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions().size(),
                 "trails", aws.cloudTrail().describeTrails().trailList().size(),
-                "buckets", aws.s3().listBuckets().buckets().size());
+                "trail buckets", (int) aws.s3().listBuckets().buckets().stream()
+                        .filter(b -> b.name().equals(world.spec.monitoring().cloudTrail().bucket())).count());
     }
 
     private static Throwable rootCause(Throwable t) {

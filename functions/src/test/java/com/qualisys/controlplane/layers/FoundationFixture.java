@@ -10,6 +10,7 @@ import com.qualisys.controlplane.layers.account.AccountLayer;
 import com.qualisys.controlplane.layers.iam.IamLayer;
 import com.qualisys.controlplane.layers.monitoring.MonitoringLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.MonitoringSpec;
 import com.qualisys.controlplane.testing.AwsApiFrontDoor;
 import com.qualisys.controlplane.testing.BudgetsApiStub;
 import com.qualisys.controlplane.testing.CostAnomalyApiStub;
@@ -18,7 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * The foundation layers (account, iam, monitoring) against moto, with the Budgets API and Cost
@@ -31,16 +35,41 @@ public final class FoundationFixture {
     private static final CostAnomalyApiStub ANOMALIES = new CostAnomalyApiStub();
     private static AwsApiFrontDoor door;
 
-    public final EnvironmentSpec spec = TestSpecs.load("dev");
+    public final String account;
+    public final EnvironmentSpec spec;
 
-    private FoundationFixture() {}
+    private FoundationFixture(String account, EnvironmentSpec spec) {
+        this.account = account;
+        this.spec = spec;
+    }
 
     public static synchronized FoundationFixture fresh() {
         if (door == null) door = AwsApiFrontDoor.inFrontOfMoto(BUDGETS, ANOMALIES);
         MotoServer.shared().reset();
         BUDGETS.reset();
         ANOMALIES.reset();
-        return new FoundationFixture();
+        return new FoundationFixture(ACCOUNT, TestSpecs.load("dev"));
+    }
+
+    /**
+     * An empty account that moto has not seen yet (moto's x-moto-account-id header): several times
+     * cheaper than a reset, which rebuilds every AWS-managed IAM policy. S3 bucket names are global
+     * even in moto, so the trail bucket gets this account's id as a suffix.
+     */
+    public static synchronized FoundationFixture freshAccount(int n) {
+        if (door == null) door = AwsApiFrontDoor.inFrontOfMoto(BUDGETS, ANOMALIES);
+        BUDGETS.reset();
+        ANOMALIES.reset();
+        String account = String.format("2%011d", n);
+        EnvironmentSpec base = TestSpecs.load("dev");
+        MonitoringSpec m = base.monitoring();
+        MonitoringSpec.CloudTrail t = m.cloudTrail();
+        MonitoringSpec.CloudTrail trail = new MonitoringSpec.CloudTrail(t.trailName(), t.bucket() + "-" + account, t.multiRegion(),
+                t.globalServiceEvents(), t.managementEvents(), t.logFileValidation(), t.logRetentionDays());
+        MonitoringSpec monitoring = new MonitoringSpec(m.alertTopic(), m.alertEmail(), m.budgets(), m.anomalyDetection(), trail);
+        EnvironmentSpec spec = new EnvironmentSpec(base.environment(), base.aws(), base.state(), base.account(), base.iam(), monitoring,
+                base.vpc(), base.eks(), base.rds(), base.kubernetes(), base.responses(), base.drift());
+        return new FoundationFixture(account, spec);
     }
 
     public static List<Layer> layers() {
@@ -48,7 +77,16 @@ public final class FoundationFixture {
     }
 
     public AwsClients clients(ExecutionInterceptor... interceptors) {
-        return door.clients(interceptors);
+        if (account.equals(ACCOUNT)) return door.clients(interceptors);
+        List<ExecutionInterceptor> all = new ArrayList<>();
+        all.add(new ExecutionInterceptor() {
+            @Override
+            public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+                return context.httpRequest().toBuilder().putHeader("x-moto-account-id", account).build();
+            }
+        });
+        all.addAll(List.of(interceptors));
+        return door.clients(all.toArray(ExecutionInterceptor[]::new));
     }
 
     public CostAnomalyApiStub anomalies() {

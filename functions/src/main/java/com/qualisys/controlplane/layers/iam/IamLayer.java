@@ -9,11 +9,9 @@ import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.EntityType;
 import software.amazon.awssdk.services.iam.model.GetAccountAuthorizationDetailsResponse;
@@ -61,21 +59,22 @@ public final class IamLayer implements Layer {
         Map<String, Role> listed = new HashMap<>();
         iam.listRolesPaginator().roles().forEach(r -> listed.put(r.roleName(), r));
 
-        Set<String> wanted = new HashSet<>();
-        IamDesired.of(ctx.spec()).forEach(d -> wanted.add(d.logicalId()));
+        Map<String, DesiredResource> wanted = new HashMap<>();
+        IamDesired.of(ctx.spec()).forEach(d -> wanted.put(d.logicalId(), d));
         List<ObservedResource> out = new ArrayList<>();
         // Policies first: role attachments are translated to refs through the index.
         for (ManagedPolicyDetail p : policyDetails) {
             String id = IamDesired.policyId(policyName(p));
-            if (!IamDesired.POLICY_PATH.equals(p.path()) && !wanted.contains(id)) continue;
+            if (!IamDesired.POLICY_PATH.equals(p.path()) && !wanted.containsKey(id)) continue;
             ctx.index().put(id, p.arn());
-            out.add(new ObservedResource(id, IamDesired.POLICY.name(), p.arn(), policyAttributes(p, account)));
+            out.add(new ObservedResource(id, IamDesired.POLICY.name(), p.arn(), policyAttributes(p, account, wanted.get(id))));
         }
         for (RoleDetail r : roleDetails) {
             String id = IamDesired.roleId(r.roleName());
-            if (!wanted.contains(id) && !taggedByThisEnvironment(r.tags(), ctx.environment())) continue;
+            if (!wanted.containsKey(id) && !taggedByThisEnvironment(r.tags(), ctx.environment())) continue;
             ctx.index().put(id, r.arn());
-            out.add(new ObservedResource(id, IamDesired.ROLE.name(), r.arn(), roleAttributes(r, listed.get(r.roleName()), ctx, account)));
+            out.add(new ObservedResource(id, IamDesired.ROLE.name(), r.arn(),
+                    roleAttributes(r, listed.get(r.roleName()), ctx, account, wanted.get(id))));
         }
         return out;
     }
@@ -96,18 +95,20 @@ public final class IamLayer implements Layer {
         return p.policyName() != null ? p.policyName() : p.arn().substring(p.arn().lastIndexOf('/') + 1);
     }
 
-    static Map<String, Object> policyAttributes(ManagedPolicyDetail p, String account) {
+    static Map<String, Object> policyAttributes(ManagedPolicyDetail p, String account, DesiredResource desired) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("path", p.path());
         for (PolicyVersion v : p.policyVersionList()) {
-            if (Boolean.TRUE.equals(v.isDefaultVersion())) attrs.put("document", PolicyDocument.observed(v.document(), account));
+            if (Boolean.TRUE.equals(v.isDefaultVersion())) {
+                attrs.put("document", PolicyDocument.observed(v.document(), account, documentOf(desired, "document")));
+            }
         }
         return attrs;
     }
 
-    static Map<String, Object> roleAttributes(RoleDetail r, Role listed, LayerContext ctx, String account) {
+    static Map<String, Object> roleAttributes(RoleDetail r, Role listed, LayerContext ctx, String account, DesiredResource desired) {
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("assumeRolePolicy", PolicyDocument.observed(r.assumeRolePolicyDocument(), account));
+        attrs.put("assumeRolePolicy", PolicyDocument.observed(r.assumeRolePolicyDocument(), account, documentOf(desired, "assumeRolePolicy")));
         if (listed != null) {
             attrs.put("maxSessionSeconds", listed.maxSessionDuration());
             attrs.put("description", listed.description());
@@ -119,6 +120,11 @@ public final class IamLayer implements Layer {
         r.tags().forEach(t -> tags.put(t.key(), t.value()));
         attrs.put("tags", tags);
         return attrs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> documentOf(DesiredResource desired, String attribute) {
+        return desired == null ? null : (Map<String, Object>) desired.attribute(attribute);
     }
 
     private static boolean taggedByThisEnvironment(List<Tag> tags, String environment) {

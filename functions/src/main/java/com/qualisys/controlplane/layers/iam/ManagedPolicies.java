@@ -42,6 +42,13 @@ final class ManagedPolicies {
         String arn = iam.createPolicy(r -> r.policyName(policy.name()).path(IamDesired.POLICY_PATH)
                 .policyDocument(document(policy)).description(policy.description()).tags(tags)).policy().arn();
         ctx.index().put(logicalId, arn);
+        // When this create completes a replace, the roles that use the policy exist already and
+        // lost it with the old policy: give it back now rather than on the next run.
+        for (IamSpec.Role role : ctx.spec().iam().roles()) {
+            if (!role.customerManagedPolicies().contains(policy.name())) continue;
+            ctx.index().physicalId(IamDesired.roleId(role.name()))
+                    .ifPresent(roleArn -> iam.attachRolePolicy(r -> r.roleName(Roles.roleName(roleArn)).policyArn(arn)));
+        }
     }
 
     private void newDefaultVersion(String logicalId, String arn) {

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>Documents the control plane builds may contain {@link #ACCOUNT_ID}; it stands for the account
  * the credentials belong to. {@link #render} fills it in before a document is sent;
  * {@link #observed} puts it back into a live document, so desired and live compare without the
- * spec having to know the account id. Another account's id stays visible as drift.
+ * spec having to know the account id. Another account's id stays visible as drift, and an
+ * account id that is merely part of a name (a bucket called logs-123456789012) is left alone.
  */
 public final class PolicyDocument {
     /** Placeholder for the caller's account id in documents the control plane builds. */
@@ -85,12 +86,21 @@ public final class PolicyDocument {
     }
 
     /**
-     * A live document in the vocabulary of the desired side: decoded, the caller's account id
-     * replaced by {@link #ACCOUNT_ID}, canonical.
+     * A live document in the vocabulary of the desired side. When it means the same as
+     * {@code desired} once {@link #ACCOUNT_ID} is filled in with the caller's account, it is
+     * reported as {@code desired} itself (as refs are for physical ids). Otherwise it is reported
+     * canonical, with the caller's account id shown as {@link #ACCOUNT_ID} only where it stands
+     * for the account (the account field of an ARN, or a whole value such as aws:SourceAccount),
+     * so the difference is readable and another account's id stays visible.
+     *
+     * @param desired the desired canonical document, or null when there is none
      */
-    public static Map<String, Object> observed(String liveText, String accountId) {
-        // Canonical first (a bare account id principal becomes its root ARN), then abstract the account.
-        return canonical(cast((Map<?, ?>) withAccount(canonical(parse(liveText)), accountId, ACCOUNT_ID)));
+    public static Map<String, Object> observed(String liveText, String accountId, Map<String, Object> desired) {
+        Map<String, Object> live = canonical(parse(liveText));
+        if (desired != null && accountId != null && live.equals(canonical(cast((Map<?, ?>) withAccount(desired, ACCOUNT_ID, accountId))))) {
+            return desired;
+        }
+        return canonical(cast((Map<?, ?>) accountAbstracted(live, accountId)));
     }
 
     /** The JSON to send to AWS: {@link #ACCOUNT_ID} replaced by the real account id. */
@@ -181,6 +191,25 @@ public final class PolicyDocument {
             out.add(String.valueOf(value));
         }
         return out;
+    }
+
+    private static final Pattern ARN_ACCOUNT = Pattern.compile("(arn:[^:]*:[^:]*:[^:]*:)(\\d{12})(:.*)?");
+
+    private static Object accountAbstracted(Object value, String accountId) {
+        if (accountId == null) return value;
+        if (value instanceof String s) {
+            if (s.equals(accountId)) return ACCOUNT_ID;
+            var m = ARN_ACCOUNT.matcher(s);
+            if (m.matches() && m.group(2).equals(accountId)) return m.group(1) + ACCOUNT_ID + (m.group(3) == null ? "" : m.group(3));
+            return s;
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), accountAbstracted(v, accountId)));
+            return out;
+        }
+        if (value instanceof List<?> l) return l.stream().map(v -> accountAbstracted(v, accountId)).toList();
+        return value;
     }
 
     private static Object withAccount(Object value, String from, String to) {

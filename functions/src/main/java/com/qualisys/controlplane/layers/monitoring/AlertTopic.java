@@ -42,7 +42,8 @@ final class AlertTopic {
         ctx.index().put(id, arn.get());
         Map<String, Object> attrs = new LinkedHashMap<>();
         String policy = sns.getTopicAttributes(r -> r.topicArn(arn.get())).attributes().get("Policy");
-        attrs.put("policy", policy == null ? null : PolicyDocument.observed(policy, account));
+        attrs.put("policy", policy == null ? null : PolicyDocument.observed(policy, account,
+                PolicyDocument.canonical(AccessPolicies.alertTopic(ctx.spec().aws().region(), name))));
         attrs.put("emailSubscriptions", emailSubscriptions(arn.get()).stream().map(Subscription::endpoint).distinct().sorted().toList());
         Map<String, String> tags = new LinkedHashMap<>();
         sns.listTagsForResource(r -> r.resourceArn(arn.get())).tags().forEach(t -> tags.put(t.key(), t.value()));

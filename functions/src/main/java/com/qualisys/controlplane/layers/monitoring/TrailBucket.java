@@ -47,7 +47,9 @@ final class TrailBucket {
                 .rules().stream().map(rule -> rule.applyServerSideEncryptionByDefault().sseAlgorithmAsString()).findFirst().orElse(null)));
         attrs.put("publicAccessBlock", absentIf404(() -> publicAccessBlock(s3.getPublicAccessBlock(r -> r.bucket(bucket))
                 .publicAccessBlockConfiguration())));
-        attrs.put("policy", absentIf404(() -> PolicyDocument.observed(s3.getBucketPolicy(r -> r.bucket(bucket)).policy(), account)));
+        Map<String, Object> desiredPolicy = PolicyDocument.canonical(AccessPolicies.trailBucket(bucket, ctx.spec().aws().region(),
+                ctx.spec().monitoring().cloudTrail().trailName()));
+        attrs.put("policy", absentIf404(() -> PolicyDocument.observed(s3.getBucketPolicy(r -> r.bucket(bucket)).policy(), account, desiredPolicy)));
         List<Map<String, Object>> rules = absentIf404(() -> s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules()
                 .stream().map(TrailBucket::lifecycleRule).toList());
         attrs.put("lifecycle", rules == null ? List.of() : sortedRules(rules));

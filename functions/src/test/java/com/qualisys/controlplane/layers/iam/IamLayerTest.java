@@ -1,10 +1,12 @@
 package com.qualisys.controlplane.layers.iam;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.MotoServer;
 import com.qualisys.controlplane.engine.Action;
+import com.qualisys.controlplane.engine.ApprovalRequiredException;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Reconciler;
@@ -67,6 +69,31 @@ class IamLayerTest {
             reconciler(aws).apply("iam", false);
             assertThat(aws.iam().listRoles().roles()).extracting(r -> r.roleName()).doesNotContain("QualisysRetired")
                     .contains("SomeoneElses", "StagingOnly");
+        }
+    }
+
+    @Test
+    void aSeedPolicyFoundOutsideTheControlPlanesPathIsReplacedOnlyWithApprovalAndItsRolesKeepIt() {
+        try (AwsClients aws = MotoServer.shared().clients()) {
+            reconciler(aws).apply("iam", false);
+            String ours = "arn:aws:iam::123456789012:policy/qualisys/QualisysDeveloperPolicy";
+            aws.iam().detachRolePolicy(r -> r.roleName("QualisysDeveloper").policyArn(ours));
+            aws.iam().deletePolicy(r -> r.policyArn(ours));
+            String foreign = aws.iam().createPolicy(r -> r.policyName("QualisysDeveloperPolicy").policyDocument(
+                    spec.iam().policies().get(0).json())).policy().arn();
+            aws.iam().attachRolePolicy(r -> r.roleName("QualisysDeveloper").policyArn(foreign));
+
+            Plan plan = reconciler(aws).plan("iam");
+            assertThat(plan.changes()).singleElement().satisfies(c -> {
+                assertThat(c.action()).isEqualTo(Action.REPLACE);
+                assertThat(c.destructive()).isTrue();
+                assertThat(c.differences()).extracting(d -> d.path()).containsExactly("path");
+            });
+            assertThatThrownBy(() -> reconciler(aws).apply("iam", false)).isInstanceOf(ApprovalRequiredException.class);
+            reconciler(aws).apply("iam", true);
+            assertThat(aws.iam().listAttachedRolePolicies(r -> r.roleName("QualisysDeveloper")).attachedPolicies())
+                    .extracting(p -> p.policyArn()).contains(ours).doesNotContain(foreign);
+            assertThat(reconciler(aws).plan("iam").isEmpty()).isTrue();
         }
     }
 

@@ -109,14 +109,39 @@ class PolicyDocumentTest {
     }
 
     @Test
-    void theCallersAccountBecomesThePlaceholderSoAnotherAccountStaysVisible() {
+    void aLiveDocumentThatMatchesOnceTheAccountIsFilledInIsReportedAsTheDesiredOne() {
         String live = """
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}]}""";
         Map<String, Object> desired = PolicyDocument.canonical("""
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountId}}:root"},"Action":"sts:AssumeRole"}]}""");
-        assertThat(PolicyDocument.observed(live, "123456789012")).isEqualTo(desired);
-        assertThat(PolicyDocument.observed(live.replace("123456789012", "999999999999"), "123456789012")).isNotEqualTo(desired);
+        assertThat(PolicyDocument.observed(live, "123456789012", desired)).isEqualTo(desired);
         assertThat(PolicyDocument.render(desired, "123456789012")).contains("arn:aws:iam::123456789012:root").doesNotContain("{{");
+    }
+
+    @Test
+    void anotherAccountStaysVisibleAndOnlyTheCallersAccountPositionsAreAbstracted() {
+        Map<String, Object> desired = PolicyDocument.canonical("""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountId}}:root"},"Action":"sts:AssumeRole"}]}""");
+        String otherAccount = """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}""";
+        assertThat(PolicyDocument.toJson(PolicyDocument.observed(otherAccount, "123456789012", desired))).contains("999999999999");
+
+        String drifted = """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"},
+                 {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::logs-123456789012/*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}""";
+        String shown = PolicyDocument.toJson(PolicyDocument.observed(drifted, "123456789012", desired));
+        assertThat(shown).contains("arn:aws:iam::{{AccountId}}:root").contains("\"aws:sourceaccount\":[\"{{AccountId}}\"]")
+                .contains("arn:aws:s3:::logs-123456789012/*");
+    }
+
+    @Test
+    void anAccountIdInsideABucketNameIsPartOfTheNameNotTheAccount() {
+        // A bucket named after its account is common: the name must not turn into the placeholder.
+        Map<String, Object> desired = PolicyDocument.canonical("""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject",
+                  "Resource":"arn:aws:s3:::trail-logs-123456789012/AWSLogs/{{AccountId}}/*"}]}""");
+        String live = PolicyDocument.render(desired, "123456789012");
+        assertThat(PolicyDocument.observed(live, "123456789012", desired)).isEqualTo(desired);
     }
 
     @Test
