@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.costexplorer.CostExplorerClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -69,6 +70,11 @@ public final class AwsClients implements AutoCloseable {
         return endpoint;
     }
 
+    /** The credentials every client signs with (also what presigned tokens are signed with). */
+    public AwsCredentialsProvider credentialsProvider() {
+        return credentials;
+    }
+
     /** Counts every call made through these clients, by operation; mutating calls apart. */
     public ApiCallCounter calls() {
         return counter;
@@ -96,6 +102,7 @@ public final class AwsClients implements AutoCloseable {
     public KmsClient kms() { return client(KmsClient.class, KmsClient::builder); }
     public EksClient eks() { return client(EksClient.class, EksClient::builder); }
     public RdsClient rds() { return client(RdsClient.class, RdsClient::builder); }
+    public ElastiCacheClient elastiCache() { return client(ElastiCacheClient.class, ElastiCacheClient::builder); }
     public SecretsManagerClient secretsManager() { return client(SecretsManagerClient.class, SecretsManagerClient::builder); }
     public SfnClient stepFunctions() { return client(SfnClient.class, SfnClient::builder); }
     public EventBridgeClient eventBridge() { return client(EventBridgeClient.class, EventBridgeClient::builder); }

@@ -103,7 +103,7 @@ public final class ApplyLock {
             return new Lease(lease.environment(), lease.holder(), lease.leaseId(), lease.acquiredAt(), truncated(expiresAt),
                     lease.takenOverFrom());
         } catch (ConditionalCheckFailedException e) {
-            throw new LeaseLostException(lease, holderIn(e, lease.environment()));
+            throw new LeaseLostException(lease.environment(), lease.holder(), holderIn(e, lease.environment()));
         }
     }
 
@@ -119,7 +119,23 @@ public final class ApplyLock {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
         } catch (ConditionalCheckFailedException e) {
             String holder = holderIn(e, lease.environment());
-            if (holder != null) throw new LeaseLostException(lease, holder);
+            if (holder != null) throw new LeaseLostException(lease.environment(), lease.holder(), holder);
+        }
+    }
+
+    /**
+     * Gives back the environment's lease held by {@code holder}; the state machines release by
+     * their execution id, which is unique to one run. Same rules as {@link #release(Lease)}.
+     */
+    public void release(String environment, String holder) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(key(environment))
+                    .conditionExpression("holder = :holder")
+                    .expressionAttributeValues(Map.of(":holder", AttributeValue.fromS(holder)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+        } catch (ConditionalCheckFailedException e) {
+            String current = holderIn(e, environment);
+            if (current != null) throw new LeaseLostException(environment, holder, current);
         }
     }
 

@@ -5,8 +5,8 @@ package com.qualisys.controlplane.state;
  * another run took the environment over. The run must stop changing things.
  */
 public class LeaseLostException extends RuntimeException {
-    public LeaseLostException(Lease lease, String currentHolder) {
-        super("the apply lease of " + lease.holder() + " on environment " + lease.environment() + " is no longer held"
+    public LeaseLostException(String environment, String holder, String currentHolder) {
+        super("the apply lease of " + holder + " on environment " + environment + " is no longer held"
                 + (currentHolder == null ? "" : "; " + currentHolder + " holds the environment now"));
     }
 }

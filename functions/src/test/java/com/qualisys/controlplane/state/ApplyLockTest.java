@@ -137,6 +137,17 @@ class ApplyLockTest {
     }
 
     @Test
+    void aStateMachineReleasesByItsExecutionIdAndCannotReleaseAnotherRunsLease() {
+        lock.acquire("lock-g", "arn:aws:states:us-east-1:123456789012:execution:provision:run-1", LEASE);
+        assertThatThrownBy(() -> lock.release("lock-g", "arn:aws:states:us-east-1:123456789012:execution:provision:run-2"))
+                .isInstanceOf(LeaseLostException.class).hasMessageContaining("execution:provision:run-1 holds the environment now");
+        assertThat(lock.current("lock-g")).isPresent();
+        lock.release("lock-g", "arn:aws:states:us-east-1:123456789012:execution:provision:run-1");
+        assertThat(lock.current("lock-g")).isEmpty();
+        lock.release("lock-g", "arn:aws:states:us-east-1:123456789012:execution:provision:run-1");
+    }
+
+    @Test
     void renewingExtendsTheLeaseForItsHolder() {
         Lease lease = lock.acquire("lock-e", "long-run", LEASE);
         clock.advance(Duration.ofMinutes(10));
