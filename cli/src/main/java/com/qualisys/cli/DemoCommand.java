@@ -1,7 +1,7 @@
 package com.qualisys.cli;
 
 import com.qualisys.controlplane.aws.AwsClients;
-import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.engine.Report;
@@ -36,7 +36,8 @@ final class DemoCommand implements Callable<Integer> {
         EnvironmentSpec spec = SpecLoader.standard().load(environment);
         out.println("demo: starting the local AWS emulator (moto)...");
         out.flush();
-        MotoServer moto = MotoServer.shared();
+        // moto, plus documented-shape stubs for the operations it lacks (Budgets, Cost Anomaly Detection).
+        LocalAws moto = LocalAws.shared();
         out.println("demo: emulator at " + moto.endpoint());
         List<Layer> layers = Layers.all();
         try (AwsClients aws = moto.clients()) {

@@ -1,7 +1,8 @@
 package com.qualisys.controlplane.layers;
 
 import com.qualisys.controlplane.aws.AwsClients;
-import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.emulator.CostAnomalyApiStub;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Reconciler;
@@ -11,9 +12,6 @@ import com.qualisys.controlplane.layers.iam.IamLayer;
 import com.qualisys.controlplane.layers.monitoring.MonitoringLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.MonitoringSpec;
-import com.qualisys.controlplane.testing.AwsApiFrontDoor;
-import com.qualisys.controlplane.testing.BudgetsApiStub;
-import com.qualisys.controlplane.testing.CostAnomalyApiStub;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,15 +23,13 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
- * The foundation layers (account, iam, monitoring) against moto, with the Budgets API and Cost
- * Anomaly Detection (which moto lacks) answered by documented-shape stubs behind one loopback
- * endpoint. {@link #fresh()} empties all of it: each test starts from an empty account.
+ * The foundation layers (account, iam, monitoring) against {@link LocalAws}: moto, with the
+ * Budgets API and Cost Anomaly Detection (which moto lacks) answered by documented-shape stubs
+ * behind one loopback endpoint. {@link #fresh()} empties all of it: each test starts from an empty account.
  */
 public final class FoundationFixture {
     public static final String ACCOUNT = "123456789012";
-    private static final BudgetsApiStub BUDGETS = new BudgetsApiStub();
-    private static final CostAnomalyApiStub ANOMALIES = new CostAnomalyApiStub();
-    private static AwsApiFrontDoor door;
+    private static final LocalAws LOCAL = LocalAws.shared();
 
     public final String account;
     public final EnvironmentSpec spec;
@@ -44,10 +40,7 @@ public final class FoundationFixture {
     }
 
     public static synchronized FoundationFixture fresh() {
-        if (door == null) door = AwsApiFrontDoor.inFrontOfMoto(BUDGETS, ANOMALIES);
-        MotoServer.shared().reset();
-        BUDGETS.reset();
-        ANOMALIES.reset();
+        LOCAL.reset();
         return new FoundationFixture(ACCOUNT, TestSpecs.load("dev"));
     }
 
@@ -57,9 +50,7 @@ public final class FoundationFixture {
      * even in moto, so the trail bucket gets this account's id as a suffix.
      */
     public static synchronized FoundationFixture freshAccount(int n) {
-        if (door == null) door = AwsApiFrontDoor.inFrontOfMoto(BUDGETS, ANOMALIES);
-        BUDGETS.reset();
-        ANOMALIES.reset();
+        LOCAL.resetStubs();
         String account = String.format("2%011d", n);
         EnvironmentSpec base = TestSpecs.load("dev");
         MonitoringSpec m = base.monitoring();
@@ -77,7 +68,7 @@ public final class FoundationFixture {
     }
 
     public AwsClients clients(ExecutionInterceptor... interceptors) {
-        if (account.equals(ACCOUNT)) return door.clients(interceptors);
+        if (account.equals(ACCOUNT)) return LOCAL.clients(interceptors);
         List<ExecutionInterceptor> all = new ArrayList<>();
         all.add(new ExecutionInterceptor() {
             @Override
@@ -86,11 +77,11 @@ public final class FoundationFixture {
             }
         });
         all.addAll(List.of(interceptors));
-        return door.clients(all.toArray(ExecutionInterceptor[]::new));
+        return LOCAL.clients(all.toArray(ExecutionInterceptor[]::new));
     }
 
     public CostAnomalyApiStub anomalies() {
-        return ANOMALIES;
+        return LOCAL.anomalies();
     }
 
     /** Applies the three layers in order, as the provision state machine does. */

@@ -1,11 +1,11 @@
-package com.qualisys.controlplane.testing;
+package com.qualisys.controlplane.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.qualisys.controlplane.testing.AwsApiFrontDoor.StubRequest;
-import com.qualisys.controlplane.testing.AwsApiFrontDoor.StubResponse;
+import com.qualisys.controlplane.emulator.AwsApiFrontDoor.StubRequest;
+import com.qualisys.controlplane.emulator.AwsApiFrontDoor.StubResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,10 +1,9 @@
-package com.qualisys.controlplane.testing;
+package com.qualisys.controlplane.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.qualisys.controlplane.aws.AwsClients;
-import com.qualisys.controlplane.emulator.MotoServer;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Function;
