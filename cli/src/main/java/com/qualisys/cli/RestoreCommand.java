@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.qualisys.asl.ExecutionResult;
 import com.qualisys.asl.ExecutionStatus;
 import com.qualisys.cli.local.LocalControlPlane;
-import com.qualisys.cli.local.LocalMachines;
+import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -62,8 +62,8 @@ public final class RestoreCommand implements Callable<Integer> {
             input.put("overrideId", which.overrideId);
         }
         try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-            ExecutionResult result = LocalMachines.execute(specs, spec, aws, LocalMachines.definition("budget-response"), input,
-                    null, null, null, json ? null : new ProgressPrinter(err));
+            ExecutionResult result = new LocalExecution(specs, spec, aws).run(SimulateEventCommand.machine("budget-response"), input,
+                    null, SimulateEventCommand.waitScale(aws), null, json ? null : new ProgressPrinter(err));
             RunCommand.print(out, result);
             if (!json && result.succeeded()) {
                 JsonNode output = result.output();

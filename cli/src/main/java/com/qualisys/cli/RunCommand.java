@@ -10,7 +10,7 @@ import com.qualisys.asl.FileTaskTokenBroker;
 import com.qualisys.asl.LocalRunner;
 import com.qualisys.asl.StateMachineDefinition;
 import com.qualisys.cli.local.LocalControlPlane;
-import com.qualisys.cli.local.LocalMachines;
+import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.RepoPaths;
@@ -89,10 +89,14 @@ public final class RunCommand implements Callable<Integer> {
 
         ExecutionResult result;
         if (spec == null) {
-            result = runner(err).execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
+            result = LocalRunner.builder().dispatcher((resource, in, ctx) -> {
+                throw new com.qualisys.asl.TaskFailedException("States.TaskFailed", "no environment given (--env): tasks cannot run");
+            }).build().execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
         } else {
             try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-                result = LocalMachines.execute(specs, spec, aws, file, executionInput, name, waitScale,
+                double scale = waitScale != null ? waitScale
+                        : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
+                result = new LocalExecution(specs, spec, aws).run(file, executionInput, name, scale,
                         new FileTaskTokenBroker(tokenDirectory()), json ? null : new ProgressPrinter(err));
             }
         }
@@ -101,17 +105,6 @@ public final class RunCommand implements Callable<Integer> {
         JsonNode output = result.output();
         boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0);
         return changes ? QualisysCli.CHANGES : QualisysCli.OK;
-    }
-
-    /** A runner for a definition run without an environment: its tasks cannot run. */
-    private LocalRunner runner(PrintWriter err) {
-        LocalRunner.Builder b = LocalRunner.builder()
-                .dispatcher((resource, in, ctx) -> { throw new com.qualisys.asl.TaskFailedException("States.TaskFailed",
-                        "no environment given (--env): tasks cannot run"); })
-                .waitScale(1.0)
-                .taskTokenBroker(new FileTaskTokenBroker(tokenDirectory()));
-        if (!json) b.listener(new ProgressPrinter(err));
-        return b.build();
     }
 
     static Path tokenDirectory() {

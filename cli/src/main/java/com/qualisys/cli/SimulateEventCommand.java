@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.qualisys.asl.ExecutionResult;
 import com.qualisys.asl.ExecutionStatus;
 import com.qualisys.cli.local.LocalControlPlane;
-import com.qualisys.cli.local.LocalMachines;
+import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.events.EventKind;
 import com.qualisys.controlplane.events.EventParseException;
@@ -78,12 +79,21 @@ public final class SimulateEventCommand implements Callable<Integer> {
             input.put("dryRun", dryRun);
             if (!json) err.println("simulate-event: " + kind.name().toLowerCase(java.util.Locale.ROOT) + " event → " + kind.stateMachine()
                     + (dryRun ? " (dry run)" : ""));
-            ExecutionResult result = LocalMachines.execute(specs, spec, aws, LocalMachines.definition(kind.stateMachine()), input,
-                    null, null, null, json ? null : new ProgressPrinter(err));
+            ExecutionResult result = new LocalExecution(specs, spec, aws).run(machine(kind.stateMachine()), input, null,
+                    waitScale(aws), null, json ? null : new ProgressPrinter(err));
             RunCommand.print(out, result);
             if (!json && result.succeeded()) describe(err, result.output());
             return result.status() == ExecutionStatus.SUCCEEDED ? QualisysCli.OK : QualisysCli.ERROR;
         }
+    }
+
+    static Path machine(String name) {
+        return RepoPaths.root().resolve("statemachines").resolve(name + ".asl.json");
+    }
+
+    /** Waits and retry intervals are skipped against an emulator, real otherwise (as `run` does). */
+    static double waitScale(AwsClients aws) {
+        return aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
     }
 
     /** The notification (or the dry run's plan) in plain words on stderr; stdout keeps the JSON. */

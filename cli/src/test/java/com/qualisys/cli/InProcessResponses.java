@@ -7,7 +7,6 @@ import com.qualisys.asl.StateMachineDefinition;
 import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.cli.local.LocalDispatcher;
 import com.qualisys.cli.local.LocalFunctions;
-import com.qualisys.cli.local.LocalMachines;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.MotoServer;
 import com.qualisys.controlplane.handlers.ControlPlane;
@@ -38,7 +37,7 @@ final class InProcessResponses implements AutoCloseable {
 
     /** Runs statemachines/<machine>.asl.json; the call counter starts at zero. */
     ExecutionResult run(String machine, JsonNode input) {
-        StateMachineDefinition definition = StateMachineDefinition.load(LocalMachines.definition(machine),
+        StateMachineDefinition definition = StateMachineDefinition.load(SimulateEventCommand.machine(machine),
                 LocalFunctions.substitutions(controlPlane, "us-east-1", account));
         aws.calls().reset();
         return runner.execute(definition, input, null);
