@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.controlplane.aws.AwsClients;
-import com.qualisys.controlplane.emulator.MotoServer;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +26,8 @@ final class AlertInbox implements AutoCloseable {
     /** One notification as SNS delivers it to a queue. */
     record Alert(String subject, String body) {}
 
-    AlertInbox(MotoServer moto, AwsClients aws, String name) {
-        this.sqs = SqsClient.builder().region(Region.US_EAST_1).endpointOverride(URI.create(moto.endpoint()))
+    AlertInbox(String endpoint, AwsClients aws, String name) {
+        this.sqs = SqsClient.builder().region(Region.US_EAST_1).endpointOverride(URI.create(endpoint))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         this.queueUrl = sqs.createQueue(r -> r.queueName(name)).queueUrl();

@@ -8,7 +8,7 @@ import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.cli.local.LocalDispatcher;
 import com.qualisys.cli.local.LocalFunctions;
 import com.qualisys.controlplane.aws.AwsClients;
-import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
@@ -23,8 +23,8 @@ final class InProcessResponses implements AutoCloseable {
     private final LocalRunner runner;
     private final String account;
 
-    InProcessResponses(MotoServer moto, EnvironmentSpec spec) {
-        this(moto.clients(), spec);
+    InProcessResponses(LocalAws local, EnvironmentSpec spec) {
+        this(local.clients(), spec);
     }
 
     /** With clients of their own (e.g. in another emulated account); closed with this. */

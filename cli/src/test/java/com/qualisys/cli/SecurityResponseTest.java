@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.qualisys.asl.ExecutionResult;
 import com.qualisys.asl.ExecutionStatus;
 import com.qualisys.controlplane.aws.AwsClients;
-import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.emulator.LocalAws;
+import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.events.Samples;
@@ -41,17 +42,17 @@ class SecurityResponseTest {
 
     @TempDir
     Path tmp;
-    private MotoServer moto;
+    private LocalAws local;
     private AwsClients observer;
     private AlertInbox inbox;
 
     @BeforeEach
     void appliedNetwork() {
-        moto = MotoServer.shared();
-        moto.reset();
-        observer = moto.clients();
+        local = LocalAws.shared();
+        local.reset();
+        observer = local.clients();
         new Reconciler(DEV, observer, List.of(new VpcLayer())).apply("vpc", false);
-        inbox = new AlertInbox(moto, observer, "alerts");
+        inbox = new AlertInbox(local.endpoint(), observer, "alerts");
     }
 
     @AfterEach
@@ -66,7 +67,7 @@ class SecurityResponseTest {
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", moto.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -102,7 +103,7 @@ class SecurityResponseTest {
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", moto.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -124,7 +125,7 @@ class SecurityResponseTest {
         observer.ec2().revokeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .userIdGroupPairs(g -> g.groupId(nodes))));
 
-        try (InProcessResponses responses = new InProcessResponses(moto, DEV)) {
+        try (InProcessResponses responses = new InProcessResponses(local, DEV)) {
             ExecutionResult result = responses.run("security-response",
                     input(Samples.with("security/revoke-sg-ingress-rds-from-nodes.json", Map.of("groupId", rds, "peerGroupId", nodes))));
 
@@ -172,35 +173,35 @@ class SecurityResponseTest {
     private AwsClients accountOfItsOwn(String account) {
         var c = observer.sts().assumeRole(r -> r.roleArn("arn:aws:iam::" + account + ":role/qualisys-test").roleSessionName("test"))
                 .credentials();
-        return AwsClients.builder().region("us-east-1").endpoint(moto.endpoint()).credentials(StaticCredentialsProvider.create(
+        return AwsClients.builder().region("us-east-1").endpoint(local.endpoint()).credentials(StaticCredentialsProvider.create(
                 AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()))).build();
     }
 
     @Test
-    void stoppedManagementTrailLogsAgain() throws Exception {
+    void stoppedManagementTrailLogsAgainAndTheTargetedCheckFindsItAsTheSpecWantsIt() throws Exception {
+        new Reconciler(DEV, observer, Layers.all()).apply("monitoring", false);
         String trail = DEV.monitoring().cloudTrail().trailName();
-        observer.s3().createBucket(r -> r.bucket(DEV.monitoring().cloudTrail().bucket()));
-        observer.cloudTrail().createTrail(r -> r.name(trail).s3BucketName(DEV.monitoring().cloudTrail().bucket()).isMultiRegionTrail(true)
-                .tagsList(t -> t.key(Tags.LOGICAL_ID).value("monitoring/trail/" + trail), t -> t.key(Tags.ENVIRONMENT).value("dev"),
-                        t -> t.key(Tags.MANAGED_BY).value(Tags.MANAGED_BY_VALUE)));
-        observer.cloudTrail().startLogging(r -> r.name(trail));
         observer.cloudTrail().stopLogging(r -> r.name(trail));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", moto.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
                 sample("stop-logging.json", Map.of("trailName", trail)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(observer.cloudTrail().getTrailStatus(r -> r.name(trail)).isLogging()).isTrue();
+        JsonNode response = run.execution().get("output");
+        assertThat(response.at("/targetedCheck/logicalIds").toString()).isEqualTo("[\"monitoring/trail/" + trail + "\"]");
+        assertThat(response.at("/targetedCheck/changesBefore").asInt()).isEqualTo(1);
+        assertThat(response.at("/targetedCheck/changesAfter").asInt()).isZero();
         assertThat(inbox.received()).singleElement().satisfies(a -> {
             assertThat(a.subject()).isEqualTo("[dev] CRITICAL StopLogging on monitoring/trail/" + trail);
-            assertThat(a.body()).contains("Who:  " + JANE, "From: 203.0.113.77", "(StartLogging): DONE");
+            assertThat(a.body()).contains("Who:  " + JANE, "From: 203.0.113.77", "(StartLogging): DONE", "logging: expected true, actual false");
         });
     }
 
     @Test
     void theControlPlanesOwnCallIsIgnoredWithoutASingleCall() throws Exception {
         String rds = group("rds").groupId();
-        try (InProcessResponses responses = new InProcessResponses(moto, DEV)) {
+        try (InProcessResponses responses = new InProcessResponses(local, DEV)) {
             ExecutionResult result = responses.run("security-response",
                     input(Samples.with("security/authorize-sg-ingress-rds-world-by-control-plane.json", Map.of("groupId", rds))));
 
@@ -217,7 +218,7 @@ class SecurityResponseTest {
         String rds = group("rds").groupId();
         String malformed = Samples.with("security/authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds))
                 .replace("\"eventTime\": \"2024-05-29T14:03:09Z\"", "\"eventTime\": 1716991389");
-        try (InProcessResponses responses = new InProcessResponses(moto, DEV)) {
+        try (InProcessResponses responses = new InProcessResponses(local, DEV)) {
             ExecutionResult result = responses.run("security-response", input(malformed));
 
             assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
@@ -226,10 +227,10 @@ class SecurityResponseTest {
             assertThat(responses.aws.calls().mutating()).isZero();
         }
 
-        moto.reset();
+        local.reset();
         Path file = tmp.resolve("malformed.json");
         Files.writeString(file, malformed);
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", moto.endpoint(), file.toString());
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("error: event rejected: detail.eventTime 1716991389 is not a string (it is a number); nothing was done");
         assertThat(observer.sns().listTopics().topics()).as("rejected before the control plane was even set up").isEmpty();

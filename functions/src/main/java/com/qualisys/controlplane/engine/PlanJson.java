@@ -24,6 +24,12 @@ public final class PlanJson {
             changes.add(new Change((String) c.get("logicalId"), (String) c.get("kind"), Action.valueOf((String) c.get("action")),
                     Boolean.TRUE.equals(c.get("destructive")), (String) c.get("physicalId"), differences));
         }
-        return new Plan(environment, name, changes);
+        List<Overridden> overridden = new ArrayList<>();
+        for (Object o : (List<Object>) layer.getOrDefault("overridden", List.of())) {
+            Map<String, Object> v = (Map<String, Object>) o;
+            overridden.add(new Overridden((String) v.get("logicalId"), new Difference((String) v.get("path"), v.get("expected"), v.get("actual")),
+                    (String) v.get("overrideId"), (String) v.get("cause")));
+        }
+        return new Plan(environment, name, changes, overridden);
     }
 }

@@ -61,6 +61,7 @@ public final class ReportHandler extends ControlPlaneHandler {
         out.put("environment", spec.environment());
         out.put("drift", report.hasChanges());
         out.put("changes", report.changeCount());
+        out.put("overrides", report.layers().stream().mapToInt(p -> p.overridden().size()).sum());
         out.put("failedLayers", failed.size());
         out.put("failed", failed);
         out.put("reportKey", stored.latestMarkdownKey());

@@ -1,5 +1,8 @@
 package com.qualisys.controlplane.events.security;
 
+import com.qualisys.controlplane.layers.iam.IamDesired;
+import com.qualisys.controlplane.layers.monitoring.MonitoringDesired;
+import com.qualisys.controlplane.layers.vpc.VpcIds;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.IamSpec;
 import java.util.LinkedHashMap;
@@ -11,10 +14,11 @@ import java.util.Optional;
  * ({@code <layer>/<kind>/<name>}); resources named by generated ids (security groups, NACLs, route
  * tables, flow logs, KMS keys) come from the {@link ResourceResolver} instead.
  *
- * <p>Logical-id kinds assumed here (the layers must use the same): {@code monitoring/trail/<trail>},
- * {@code monitoring/trail-bucket/<bucket>}, {@code iam/role/<role>}, {@code iam/policy/<policy>},
- * {@code eks/role/<role>} (node and IRSA roles), {@code vpc/role/<role>} (flow-log delivery),
- * {@code rds/role/<role>} (enhanced monitoring), {@code eks/cluster/<cluster>},
+ * <p>The ids are the layers' own (their id helpers where they have them), and
+ * ManagedResourcesAlignmentTest checks that every id named here is in some layer's desired state:
+ * {@code monitoring/trail/<trail>}, {@code monitoring/bucket/<bucket>}, {@code iam/role/<role>},
+ * {@code iam/policy/<policy>}, {@code eks/role/<role>} (node and IRSA roles), {@code vpc/iam-role/flow-logs}
+ * (flow-log delivery), {@code rds/role/<role>} (enhanced monitoring), {@code eks/cluster/<cluster>},
  * {@code eks/node-group/<key>}, {@code rds/instance/<identifier>}, {@code rds/secret/<master|connection>},
  * {@code vpc/security-group/<key>}.
  */
@@ -27,8 +31,8 @@ public final class ManagedResources {
     public ManagedResources(EnvironmentSpec spec) {
         this.spec = spec;
         if (spec.iam() != null) {
-            for (IamSpec.Role r : spec.iam().roles()) roles.put(r.name(), "iam/role/" + r.name());
-            for (IamSpec.Policy p : spec.iam().policies()) policies.put(p.name(), "iam/policy/" + p.name());
+            for (IamSpec.Role r : spec.iam().roles()) roles.put(r.name(), IamDesired.roleId(r.name()));
+            for (IamSpec.Policy p : spec.iam().policies()) policies.put(p.name(), IamDesired.policyId(p.name()));
         }
         if (spec.eks() != null) {
             roles.putIfAbsent(spec.eks().nodeRole(), "eks/role/" + spec.eks().nodeRole());
@@ -37,7 +41,7 @@ public final class ManagedResources {
             }
         }
         if (spec.vpc() != null && spec.vpc().flowLogs() != null) {
-            roles.putIfAbsent(spec.vpc().flowLogs().deliveryRole(), "vpc/role/" + spec.vpc().flowLogs().deliveryRole());
+            roles.putIfAbsent(spec.vpc().flowLogs().deliveryRole(), VpcIds.FLOW_LOG_ROLE);
         }
         if (spec.rds() != null) {
             if (spec.rds().monitoringRole() != null) roles.putIfAbsent(spec.rds().monitoringRole(), "rds/role/" + spec.rds().monitoringRole());
@@ -53,13 +57,33 @@ public final class ManagedResources {
     }
 
     public static String securityGroup(String key) {
-        return "vpc/security-group/" + key;
+        return VpcIds.securityGroup(key);
     }
 
     /** The spec key of a security group logical id ({@code vpc/security-group/rds} → rds). */
     public static Optional<String> securityGroupKey(String logicalId) {
         String prefix = "vpc/security-group/";
         return logicalId != null && logicalId.startsWith(prefix) ? Optional.of(logicalId.substring(prefix.length())) : Optional.empty();
+    }
+
+    /**
+     * Every logical id this class can name for the spec's resources (the classifier's and the budget
+     * ladder's); each must be a resource some layer's desired state has (ManagedResourcesAlignmentTest).
+     */
+    public java.util.Set<String> allLogicalIds() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        ids.addAll(roles.values());
+        ids.addAll(policies.values());
+        ids.addAll(secrets.values());
+        trail(trailName()).ifPresent(ids::add);
+        trailBucketLogicalId(trailBucket()).ifPresent(ids::add);
+        if (spec.eks() != null) {
+            cluster(spec.eks().clusterName()).ifPresent(ids::add);
+            if (spec.eks().nodeGroups() != null) spec.eks().nodeGroups().keySet().forEach(k -> ids.add(nodeGroup(k)));
+        }
+        if (spec.rds() != null) dbInstance(spec.rds().identifier()).ifPresent(ids::add);
+        if (spec.vpc() != null) spec.vpc().securityGroups().keySet().forEach(k -> ids.add(securityGroup(k)));
+        return ids;
     }
 
     public Map<String, String> roleNames() {
@@ -86,11 +110,11 @@ public final class ManagedResources {
     public Optional<String> trail(String nameOrArn) {
         if (nameOrArn == null) return Optional.empty();
         String name = nameOrArn.startsWith("arn:") ? nameOrArn.substring(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
-        return name.equals(trailName()) ? Optional.of("monitoring/trail/" + name) : Optional.empty();
+        return name.equals(trailName()) ? Optional.of(MonitoringDesired.trailId(name)) : Optional.empty();
     }
 
     public Optional<String> trailBucketLogicalId(String bucket) {
-        return trailBucket().equals(bucket) ? Optional.of("monitoring/trail-bucket/" + bucket) : Optional.empty();
+        return trailBucket().equals(bucket) ? Optional.of(MonitoringDesired.bucketId(bucket)) : Optional.empty();
     }
 
     public Optional<String> role(String roleName) {
