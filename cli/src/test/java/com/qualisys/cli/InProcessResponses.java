@@ -27,8 +27,15 @@ final class InProcessResponses implements AutoCloseable {
         this(local.clients(), spec);
     }
 
-    /** With clients of their own (e.g. in another emulated account); closed with this. */
-    InProcessResponses(AwsClients aws, EnvironmentSpec spec) {
+    /** With a control plane of its own over these clients (e.g. in another emulated account); the clients are closed with this. */
+    InProcessResponses(AwsClients aws, ControlPlane controlPlane) {
+        this.aws = aws;
+        this.controlPlane = controlPlane;
+        this.account = aws.sts().getCallerIdentity().account();
+        this.runner = LocalRunner.builder().dispatcher(new LocalDispatcher(controlPlane, aws)).waitScale(0).accountId(account).build();
+    }
+
+    private InProcessResponses(AwsClients aws, EnvironmentSpec spec) {
         this.aws = aws;
         this.controlPlane = LocalControlPlane.create(TestSpecs.loader(), spec, aws);
         this.account = aws.sts().getCallerIdentity().account();

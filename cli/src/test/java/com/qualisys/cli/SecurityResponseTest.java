@@ -11,6 +11,7 @@ import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.events.Samples;
 import com.qualisys.controlplane.layers.vpc.VpcLayer;
@@ -20,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,19 +43,25 @@ class SecurityResponseTest {
     private static final EnvironmentSpec DEV = TestSpecs.load("dev");
     private static final String JANE = "arn:aws:sts::123456789012:assumed-role/QualisysDevOpsAdmin/jane.doe";
 
+    private static final AtomicInteger INBOXES = new AtomicInteger();
+
     @TempDir
     Path tmp;
-    private LocalAws local;
+    private final LocalAws local = LocalAws.shared();
     private AwsClients observer;
     private AlertInbox inbox;
 
+    @BeforeAll
+    static void emptyAccount() {
+        LocalAws.shared().reset();
+    }
+
+    /** The network as the spec wants it (repaired if an earlier test left it changed), and a fresh alert inbox. */
     @BeforeEach
     void appliedNetwork() {
-        local = LocalAws.shared();
-        local.reset();
         observer = local.clients();
         new Reconciler(DEV, observer, List.of(new VpcLayer())).apply("vpc", false);
-        inbox = new AlertInbox(local.endpoint(), observer, "alerts");
+        inbox = new AlertInbox(local.endpoint(), observer, "alerts-" + INBOXES.incrementAndGet());
     }
 
     @AfterEach
@@ -152,7 +161,12 @@ class SecurityResponseTest {
             account.ec2().revokeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                     .userIdGroupPairs(g -> g.groupId(nodes))));
 
-            try (InProcessResponses responses = new InProcessResponses(accountOfItsOwn("210987654321"), production)) {
+            // Its own report bucket: bucket names are global, and dev's control plane has the spec's name here.
+            String topic = account.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
+            AwsClients counted = accountOfItsOwn("210987654321");
+            ControlPlane controlPlane = new ControlPlane(TestSpecs.loader(), s -> counted, Layers.all(),
+                    new ControlPlane.Settings(topic, null, "qualisys-control-plane-reports-production", production.state().lockTable(), "default"));
+            try (InProcessResponses responses = new InProcessResponses(counted, controlPlane)) {
                 ObjectNode in = input(Samples.with("security/revoke-sg-ingress-rds-from-nodes.json", Map.of("groupId", rds, "peerGroupId", nodes)));
                 in.put("environment", "production");
                 ExecutionResult result = responses.run("security-response", in);
@@ -227,13 +241,16 @@ class SecurityResponseTest {
             assertThat(responses.aws.calls().mutating()).isZero();
         }
 
-        local.reset();
         Path file = tmp.resolve("malformed.json");
         Files.writeString(file, malformed);
+        observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
+                .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
         Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("error: event rejected: detail.eventTime 1716991389 is not a string (it is a number); nothing was done");
-        assertThat(observer.sns().listTopics().topics()).as("rejected before the control plane was even set up").isEmpty();
+        assertThat(run.out()).as("no execution was started").isEmpty();
+        assertThat(group("rds").ipPermissions()).as("nothing was revoked").anySatisfy(p -> assertThat(p.ipRanges()).isNotEmpty());
+        assertThat(inbox.received()).isEmpty();
     }
 
     private Path sample(String name, Map<String, String> ids) throws Exception {
