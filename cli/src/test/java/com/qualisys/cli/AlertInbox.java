@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class AlertInbox implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final String endpoint;
     private final SqsClient sqs;
     private final String queueUrl;
 
@@ -27,12 +28,18 @@ final class AlertInbox implements AutoCloseable {
     record Alert(String subject, String body) {}
 
     AlertInbox(String endpoint, AwsClients aws, String name) {
-        this.sqs = SqsClient.builder().region(Region.US_EAST_1).endpointOverride(URI.create(endpoint))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        this.endpoint = endpoint;
+        this.sqs = sqs();
         this.queueUrl = sqs.createQueue(r -> r.queueName(name)).queueUrl();
         String topic = aws.sns().createTopic(r -> r.name(LocalControlPlane.ALERT_TOPIC)).topicArn();
         aws.sns().subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint("arn:aws:sqs:us-east-1:123456789012:" + name));
+    }
+
+    /** A new SQS client on the same endpoint (for queues of the test's own). */
+    SqsClient sqs() {
+        return SqsClient.builder().region(Region.US_EAST_1).endpointOverride(URI.create(endpoint))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     /** Every notification delivered so far (and removes them from the queue). */

@@ -1,0 +1,264 @@
+package com.qualisys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.asl.ExecutionResult;
+import com.qualisys.asl.ExecutionStatus;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.LocalAws;
+import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.events.Samples;
+import com.qualisys.controlplane.events.budget.OverrideRecord;
+import com.qualisys.controlplane.events.budget.OverrideStore;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.testing.TestSpecs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.eks.model.NodegroupScalingConfig;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
+
+/**
+ * The budget-response state machine, run by the local runner against the local AWS, fed the documented
+ * AWS Budgets and Cost Anomaly Detection samples (functions/src/test/resources/events): the ladder caps the
+ * Playwright pool, records the override in the report bucket, notifies the top cost drivers; `qualisys
+ * restore` undoes it. Checked with a client of its own and in the alert topic's notifications.
+ */
+class BudgetResponseTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final EnvironmentSpec DEV = TestSpecs.load("dev");
+    private static final String CLUSTER = "qualisys-eks";
+    private static final String POOL = "qualisys-playwright-pool";
+    private static final String OVERRIDE = "qualisys-monthly-500-2024-05-01-cap-playwright-pool";
+    private static final AtomicInteger INBOXES = new AtomicInteger();
+
+    @TempDir
+    Path tmp;
+    private final LocalAws local = LocalAws.shared();
+    private AwsClients observer;
+    private AlertInbox inbox;
+
+    @BeforeAll
+    static void emptyAccount() {
+        LocalAws.shared().reset();
+    }
+
+    /** The Playwright pool above its minimum (min 5, max 20, desired 7), no override recorded, Cost Explorer's answer set. */
+    @BeforeEach
+    void poolRunningAboveItsMinimum() throws Exception {
+        observer = local.clients();
+        try {
+            observer.eks().describeNodegroup(r -> r.clusterName(CLUSTER).nodegroupName(POOL));
+            observer.eks().updateNodegroupConfig(r -> r.clusterName(CLUSTER).nodegroupName(POOL)
+                    .scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(7)));
+        } catch (ResourceNotFoundException first) {
+            observer.eks().createCluster(r -> r.name(CLUSTER).version("1.29").roleArn("arn:aws:iam::123456789012:role/QualisysEKSService")
+                    .resourcesVpcConfig(v -> v.subnetIds("subnet-0a", "subnet-0b")));
+            observer.eks().createNodegroup(r -> r.clusterName(CLUSTER).nodegroupName(POOL)
+                    .nodeRole("arn:aws:iam::123456789012:role/qualisys-eks-node-role").subnets("subnet-0a", "subnet-0b")
+                    .instanceTypes("c5.xlarge").scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(7)));
+        }
+        String bucket = DEV.state().reportBucket();
+        if (observer.s3().listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket))) {
+            observer.s3().listObjectsV2(r -> r.bucket(bucket).prefix("overrides/")).contents()
+                    .forEach(o -> observer.s3().deleteObject(r -> r.bucket(bucket).key(o.key())));
+        }
+        costExplorerAnswers();
+        inbox = new AlertInbox(local.endpoint(), observer, "budget-alerts-" + INBOXES.incrementAndGet());
+    }
+
+    @AfterEach
+    void close() {
+        inbox.close();
+        observer.close();
+    }
+
+    @Test
+    void atOneHundredPercentThePoolIsCappedRecordedAndNotifiedAndQualisysRestorePutsItBack() throws Exception {
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), sample("budget/actual-100-percent-sns-event.json"));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(pool().maxSize()).isEqualTo(5);
+        assertThat(pool().desiredSize()).isEqualTo(5);
+        assertThat(pool().minSize()).isEqualTo(5);
+        OverrideRecord recorded = store().get(OVERRIDE).orElseThrow();
+        assertThat(recorded.status()).isEqualTo(OverrideRecord.Status.ACTIVE);
+        assertThat(recorded.logicalId()).isEqualTo("eks/node-group/playwright-pool");
+        JsonNode response = run.execution().get("output");
+        assertThat(response.at("/overrides/0/id").asText()).isEqualTo(OVERRIDE);
+        assertThat(response.at("/topServices/0/service").asText()).isEqualTo("Amazon Elastic Compute Cloud - Compute");
+        assertThat(inbox.received()).singleElement().satisfies(a -> {
+            assertThat(a.subject()).isEqualTo("[dev] Budget qualisys-monthly-500 ACTUAL passed $500.00");
+            assertThat(a.body()).contains("ACTUAL cost $503.18 of a $500.00 budget",
+                    "1. Amazon Elastic Compute Cloud - Compute: 288.41 USD",
+                    "eks/node-group/playwright-pool [" + OVERRIDE + "]: ", "maxSize 20 -> 5");
+        });
+
+        Cli restore = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(pool().maxSize()).isEqualTo(20);
+        assertThat(pool().desiredSize()).isEqualTo(7);
+        assertThat(store().get(OVERRIDE).orElseThrow().status()).isEqualTo(OverrideRecord.Status.RESTORED);
+        assertThat(restore.err()).contains("Restored 1 override(s).");
+        assertThat(inbox.received()).singleElement().satisfies(a -> {
+            assertThat(a.subject()).isEqualTo("[dev] Restored eks/node-group/playwright-pool after budget override");
+            assertThat(a.body()).contains("back to 20 (was 5)");
+        });
+
+        Cli again = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.err()).contains("Nothing restored. override " + OVERRIDE + " was already restored at");
+
+        Cli unknown = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", "no-such-override");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.execution().get("cause").asText())
+                .isEqualTo("no override no-such-override in dev; recorded: " + OVERRIDE + " (RESTORED)");
+    }
+
+    @Test
+    void aRepeatedAlertOnlyNotifiesAgain() throws Exception {
+        try (InProcessResponses responses = new InProcessResponses(local, DEV)) {
+            ObjectNode in = alert(Samples.text("budget/actual-100-percent-sns-event.json"));
+            ExecutionResult first = responses.run("budget-response", in);
+            assertThat(first.status()).as(first.error() + ": " + first.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(first.statesEntered()).containsSubsequence("Parse", "Record", "RunLadder", "Notify");
+            assertThat(responses.aws.calls().mutatingByOperation()).containsOnlyKeys("S3.PutObject", "Eks.UpdateNodegroupConfig", "Sns.Publish");
+
+            ExecutionResult second = responses.run("budget-response", in);
+            assertThat(second.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(responses.aws.calls().mutatingByOperation()).containsExactly(Map.entry("Sns.Publish", 1));
+        }
+        assertThat(pool().maxSize()).isEqualTo(5);
+    }
+
+    @Test
+    void overridesWhoseBudgetPeriodEndedAreRestoredByAllExpired() throws Exception {
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+                sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
+
+        Cli restore = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired");
+
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(restore.execution().at("/output/restored/0/id").asText()).isEqualTo(OVERRIDE);
+        assertThat(store().get(OVERRIDE).orElseThrow().restoreReason()).isEqualTo("the budget period ended 2024-06-01T00:00:00Z");
+        assertThat(pool().maxSize()).isEqualTo(20);
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired").err())
+                .contains("Nothing restored.");
+    }
+
+    @Test
+    void aDryRunShowsTheLadderStepAndTouchesNothing() throws Exception {
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", local.endpoint(),
+                sample("budget/actual-100-percent-sns-event.json"));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode plan = run.execution().get("output");
+        assertThat(plan.get("ladderStep").asText()).isEqualTo("100% [cap-playwright-pool, notify-top-services]");
+        assertThat(plan.at("/actions/0/describe").asText()).isEqualTo("cap node group qualisys-playwright-pool "
+                + "(eks/node-group/playwright-pool) at its minimum of 5 (maxSize and desiredSize) until the budget period ends, recorded as an override");
+        assertThat(run.err()).contains("Planned response (dry run):", "notify the top 5 services by cost from 2024-05-01");
+        assertThat(pool().maxSize()).isEqualTo(20);
+        assertThat(store().all()).isEmpty();
+        assertThat(inbox.received()).isEmpty();
+    }
+
+    @Test
+    void aMalformedBudgetNotificationIsRejectedNamingTheFieldAndNothingIsCalledOrChanged() throws Exception {
+        String malformed = Samples.text("budget/actual-100-percent-sns-event.json").replace("Budgeted Amount: $500.00", "Budgeted Amount: $-5.00");
+        try (InProcessResponses responses = new InProcessResponses(local, DEV)) {
+            ExecutionResult result = responses.run("budget-response", alert(malformed));
+
+            assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(result.error()).isEqualTo("com.qualisys.controlplane.handlers.BadInputException");
+            assertThat(result.cause()).isEqualTo("alert rejected: Budgeted Amount \"$-5.00\" is not a USD amount like $1,234.56");
+            assertThat(responses.aws.calls().mutating()).isZero();
+        }
+        Path file = tmp.resolve("malformed.json");
+        Files.writeString(file, malformed);
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("error: event rejected: Budgeted Amount \"$-5.00\" is not a USD amount like $1,234.56; nothing was done");
+        assertThat(pool().maxSize()).isEqualTo(20);
+        assertThat(inbox.received()).isEmpty();
+    }
+
+    @Test
+    void aCostAnomalyFromEventBridgeIsNotifiedAndAsksForADriftCheck() throws Exception {
+        String queue = "drift-requests-" + INBOXES.incrementAndGet();
+        try (var sqs = inbox.sqs()) {
+            String url = sqs.createQueue(r -> r.queueName(queue)).queueUrl();
+            observer.eventBridge().putRule(r -> r.name(queue).eventPattern(
+                    "{\"source\":[\"qualisys.control-plane\"],\"detail-type\":[\"Drift Check Requested\"]}"));
+            observer.eventBridge().putTargets(r -> r.rule(queue).targets(t -> t.id("queue").arn("arn:aws:sqs:us-east-1:123456789012:" + queue)));
+
+            Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), sample("anomaly/eventbridge-event.json"));
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.execution().at("/output/driftCheckRequested").asBoolean()).isTrue();
+            assertThat(inbox.received()).singleElement().satisfies(a -> {
+                assertThat(a.subject()).isEqualTo("[dev] Cost anomaly: Amazon Elastic Compute Cloud - Compute +$254.70");
+                assertThat(a.body()).contains("Done: a drift check of every layer was requested");
+            });
+            var requests = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
+            assertThat(requests).singleElement().satisfies(m -> {
+                JsonNode event = JSON.readTree(m.body());
+                assertThat(event.at("/detail/environment").asText()).isEqualTo("dev");
+                assertThat(event.at("/detail/reason").asText()).startsWith("cost anomaly 4d3c2b1a-abcd-ef12-3456-987654321a12");
+            });
+        }
+        assertThat(pool().maxSize()).as("an anomaly caps nothing").isEqualTo(20);
+    }
+
+    private String sample(String name) throws Exception {
+        Path file = tmp.resolve(name.replace('/', '-'));
+        Files.writeString(file, Samples.text(name));
+        return file.toString();
+    }
+
+    private static ObjectNode alert(String payload) throws Exception {
+        ObjectNode in = JSON.createObjectNode();
+        in.put("environment", "dev");
+        in.set("alert", JSON.readTree(payload));
+        return in;
+    }
+
+    private NodegroupScalingConfig pool() {
+        return observer.eks().describeNodegroup(r -> r.clusterName(CLUSTER).nodegroupName(POOL)).nodegroup().scalingConfig();
+    }
+
+    private OverrideStore store() {
+        return new OverrideStore(observer.s3(), DEV.state().reportBucket(), "dev");
+    }
+
+    private static void costExplorerAnswers() throws Exception {
+        String results = """
+                {"results": [{"ResultsByTime": [{"TimePeriod": {"Start": "2024-05-01", "End": "2024-05-30"}, "Total": {}, "Estimated": true,
+                  "Groups": [
+                    {"Keys": ["Amazon Relational Database Service"], "Metrics": {"UnblendedCost": {"Amount": "61.02", "Unit": "USD"}}},
+                    {"Keys": ["Amazon Elastic Compute Cloud - Compute"], "Metrics": {"UnblendedCost": {"Amount": "288.4061", "Unit": "USD"}}},
+                    {"Keys": ["EC2 - Other"], "Metrics": {"UnblendedCost": {"Amount": "74.88", "Unit": "USD"}}},
+                    {"Keys": ["Amazon Elastic Container Service for Kubernetes"], "Metrics": {"UnblendedCost": {"Amount": "70.00", "Unit": "USD"}}},
+                    {"Keys": ["Amazon Simple Storage Service"], "Metrics": {"UnblendedCost": {"Amount": "4.77", "Unit": "USD"}}},
+                    {"Keys": ["Amazon Virtual Private Cloud"], "Metrics": {"UnblendedCost": {"Amount": "2.01", "Unit": "USD"}}}]}],
+                  "DimensionValueAttributes": []}]}
+                """;
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(MotoServer.shared().endpoint() + "/moto-api/static/ce/cost-and-usage-results"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(results)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(201);
+    }
+}
