@@ -74,6 +74,9 @@ abstract class ApprovalCommand implements Callable<Integer> {
         if (execution == null) {
             throw new IllegalArgumentException("name the execution: its ARN, or its name with --state-machine (or --local)");
         }
+        if (execution.startsWith("arn:") && !StateMachineLocator.isExecutionArn(execution)) {
+            throw new IllegalArgumentException("not an execution ARN: " + execution);
+        }
         try (AwsClients aws = LocalControlPlane.clients(region(), endpointUrl)) {
             SfnClient sfn = aws.stepFunctions();
             String executionArn = executionArn(sfn);
@@ -100,10 +103,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
     }
 
     private String executionArn(SfnClient sfn) {
-        if (execution.startsWith("arn:")) {
-            if (!StateMachineLocator.isExecutionArn(execution)) throw new IllegalArgumentException("not an execution ARN: " + execution);
-            return execution;
-        }
+        if (execution.startsWith("arn:")) return execution;
         String machine = stateMachine.startsWith("arn:") ? stateMachine
                 : StateMachines.byName(stateMachine).map(StateMachines::deployedName).orElse(stateMachine);
         return StateMachineLocator.executionArn(new StateMachineLocator(sfn).stateMachineArn(machine), execution);

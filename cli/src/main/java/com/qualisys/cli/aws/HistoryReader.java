@@ -24,10 +24,16 @@ public final class HistoryReader {
     }
 
     /**
-     * The events after {@code lastSeenId}: newest first, page by page, until a page reaches an
-     * event already seen. A long history is read once, not again at every poll.
+     * The events after {@code lastSeenId}. A one-event probe (newest first, without data) tells
+     * whether there are any; if so they are read newest first, page by page, until a page reaches
+     * an event already seen. So a long history is read once, not again at every poll, and a poll
+     * while nothing happens (an approval waiting for hours) costs one tiny call.
      */
     public List<HistoryEvent> after(String executionArn, long lastSeenId) {
+        // The maximum, not the first: an emulator that ignores reverseOrder answers oldest first.
+        long newest = sfn.getExecutionHistory(r -> r.executionArn(executionArn).reverseOrder(true).maxResults(1)
+                .includeExecutionData(false)).events().stream().mapToLong(HistoryEvent::id).max().orElse(0);
+        if (newest <= lastSeenId) return List.of();
         List<HistoryEvent> fresh = new ArrayList<>();
         String token = null;
         do {

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEventType;
  */
 public final class ProvisionHistory {
     public static final String ACCOUNT = "111122223333";
-    public static final String REGION = "eu-west-1";
+    public static final String REGION = "us-east-1";
     public static final String STATE_MACHINE_ARN = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:qualisys-provision";
     public static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
 
