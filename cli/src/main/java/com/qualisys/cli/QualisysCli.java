@@ -16,7 +16,7 @@ public final class QualisysCli {
 
     public static void main(String[] args) {
         // Before any logger exists: CLI logs go to stderr so stdout stays parseable.
-        System.setProperty("log4j2.configurationFile", "log4j2-cli.xml");
+        System.setProperty("log4j2.configurationFile", "classpath:log4j2-cli.xml");
         System.exit(run(args));
     }
 

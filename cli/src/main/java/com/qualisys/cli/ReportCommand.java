@@ -1,17 +1,18 @@
 package com.qualisys.cli;
 
-import com.qualisys.cli.aws.LatestReport;
 import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportJson;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.state.ReportStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 @Command(name = "report", description = {
         "Prints the latest drift report of an environment, as the drift-check state machine stored it in the",
@@ -41,21 +42,24 @@ final class ReportCommand implements Callable<Integer> {
         EnvironmentSpec spec = EnvironmentOptions.loader(specs).load(environment);
         String env = spec.environment();
         try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-            LatestReport latest = new LatestReport(aws.s3(), spec.state().reportBucket());
-            String location = latest.location(env, "json");
-            String json = latest.json(env).orElseThrow(() -> new IllegalStateException("no drift report for " + env + " yet (no "
+            ReportStore store = ReportStore.of(aws, spec.state());
+            String location = "s3://" + store.bucket() + "/reports/" + env + "/latest.json";
+            String json = store.latestJson(env).orElseThrow(() -> new IllegalStateException("no drift report for " + env + " yet (no "
                     + location + "): run `qualisys start drift-check --env " + env + "` or wait for its schedule"));
             Report report = ReportJson.read(json, location);
             String rendered = switch (format) {
                 case json -> json;
                 case text -> ReportFormat.text.render(report);
-                case markdown -> latest.markdown(env).orElseGet(() -> ReportFormat.markdown.render(report));
+                case markdown -> store.latestMarkdown(env).orElseGet(() -> ReportFormat.markdown.render(report));
             };
             err.println(report.kind() + " report of " + env + ", generated " + report.generatedAt() + " (" + location + ")");
             err.flush();
             out.print(rendered.endsWith("\n") ? rendered : rendered + "\n");
             out.flush();
             return report.hasChanges() ? QualisysCli.CHANGES : QualisysCli.OK;
+        } catch (NoSuchBucketException e) {
+            throw new IllegalStateException("the report bucket " + spec.state().reportBucket() + " does not exist in "
+                    + spec.aws().region() + ": deploy the control plane (infra-cdk, docs/deploy.md)");
         }
     }
 }

@@ -10,12 +10,10 @@ import com.qualisys.asl.FileTaskTokenBroker;
 import com.qualisys.asl.LocalRunner;
 import com.qualisys.asl.StateMachineDefinition;
 import com.qualisys.cli.local.LocalControlPlane;
-import com.qualisys.cli.local.LocalDispatcher;
-import com.qualisys.cli.local.LocalFunctions;
+import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.RepoPaths;
-import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import java.io.IOException;
@@ -98,15 +96,16 @@ public final class RunCommand implements Callable<Integer> {
 
         ExecutionResult result;
         if (spec == null) {
-            result = runner(null, null, 1.0, err).execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
+            result = LocalRunner.builder().dispatcher((resource, in, ctx) -> {
+                throw new com.qualisys.asl.TaskFailedException("States.TaskFailed", "no environment given (--env): tasks cannot run");
+            }).build().execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
         } else {
             try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-                ControlPlane controlPlane = LocalControlPlane.create(loader, spec, aws);
-                String account = aws.sts().getCallerIdentity().account();
-                Map<String, String> subs = LocalFunctions.substitutions(controlPlane, spec.aws().region(), account);
                 double scale = waitScale != null ? waitScale
                         : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
-                result = runner(controlPlane, aws, scale, err).execute(StateMachineDefinition.load(file, subs), executionInput, name);
+                result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
+                        new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
+                        json ? null : new ProgressPrinter(err));
             }
         }
         print(out, result);
@@ -118,18 +117,6 @@ public final class RunCommand implements Callable<Integer> {
         if (!succeeded) return QualisysCli.ERROR;
         boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0);
         return changes ? QualisysCli.CHANGES : QualisysCli.OK;
-    }
-
-    private LocalRunner runner(ControlPlane controlPlane, AwsClients aws, double scale, PrintWriter err) {
-        LocalRunner.Builder b = LocalRunner.builder()
-                .dispatcher(controlPlane == null
-                        ? (resource, in, ctx) -> { throw new com.qualisys.asl.TaskFailedException("States.TaskFailed",
-                                "no environment given (--env): tasks cannot run"); }
-                        : new LocalDispatcher(controlPlane, aws))
-                .waitScale(scale)
-                .taskTokenBroker(new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()));
-        if (!json) b.listener(new ProgressPrinter(err));
-        return b.build();
     }
 
     /** The default token directory of local runs, shared with `qualisys approve|reject --local`. */

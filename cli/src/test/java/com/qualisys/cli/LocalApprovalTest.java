@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.qualisys.asl.FileTaskTokenBroker;
 import com.qualisys.cli.testing.AwsApiStub;
 import com.qualisys.cli.testing.Cli;
@@ -14,11 +13,13 @@ import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -37,17 +38,16 @@ import software.amazon.awssdk.services.ec2.model.Subnet;
 /**
  * {@code approve --local} and {@code reject --local} answer a local run that waits for approval,
  * end to end: moto holds dev's VPC, the spec moves subnet private-a to another CIDR (a REPLACE,
- * destructive), and provision's per-layer steps (the ItemProcessor of
- * statemachines/provision.asl.json: plan, approval, apply, readiness) run through the local runner
- * with the real handlers in one thread while the test answers from another, as a second terminal
- * would. Every AWS call of the run goes through a recording loopback proxy in front of moto.
+ * destructive), and {@code qualisys run provision --local} (statemachines/provision.asl.json with
+ * the real handlers: lock, plan, approval, apply, readiness, report) runs in one thread while the
+ * test answers from another, as a second terminal would. Every AWS call of the run goes through a
+ * recording loopback proxy in front of moto.
  */
 class LocalApprovalTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LIVE_CIDR = "10.0.10.0/24";
     private static final String MOVED_CIDR = "10.0.12.0/24";
     private static MotoServer moto;
-    private static Path layerDefinition;
     private static Path movedSpecs;
 
     @TempDir
@@ -59,13 +59,8 @@ class LocalApprovalTest {
     private AwsApiStub recorder;
 
     @BeforeAll
-    static void provisionStepsAndASpecThatMovesASubnet() throws IOException {
+    static void aSpecThatMovesASubnet() throws IOException {
         moto = MotoServer.shared();
-        JsonNode provision = JSON.readTree(RepoPaths.root().resolve(StateMachines.PROVISION.definitionFile()).toFile());
-        ObjectNode perLayer = provision.get("States").get("ProvisionLayers").get("ItemProcessor").deepCopy();
-        perLayer.remove("ProcessorConfig");
-        layerDefinition = Files.writeString(shared.resolve("provision-layer.asl.json"), perLayer.toString());
-
         movedSpecs = shared.resolve("environments");
         Path repoSpecs = RepoPaths.root().resolve("environments");
         try (Stream<Path> files = Files.walk(repoSpecs)) {
@@ -105,7 +100,7 @@ class LocalApprovalTest {
 
         assertThat(approve.exitCode()).as(approve.toString()).isZero();
         assertThat(approve.out()).isEqualTo("approved RequestApproval of local execution "
-                + "arn:aws:states:us-east-1:000000000000:execution:provision-layer:replace-private-a\n");
+                + "arn:aws:states:us-east-1:000000000000:execution:provision:replace-private-a\n");
         Cli.Result result = run.get(120, TimeUnit.SECONDS);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(JSON.readTree(result.out()).get("status").asText()).isEqualTo("SUCCEEDED");
@@ -135,6 +130,10 @@ class LocalApprovalTest {
         assertThat(ec2Writes()).as("mutating EC2 calls of the rejected run").isEmpty();
         assertThat(privateA().subnetId()).isEqualTo(before);
         assertThat(privateA().cidrBlock()).isEqualTo(LIVE_CIDR);
+        try (AwsClients aws = moto.clients()) {
+            assertThat(new ApplyLock(aws.dynamoDb(), TestSpecs.load("dev").state().lockTable(), Clock.systemUTC()).current("dev"))
+                    .as("the rejected run released the lock").isEmpty();
+        }
     }
 
     @Test
@@ -148,8 +147,8 @@ class LocalApprovalTest {
     }
 
     private Future<Cli.Result> runUntilApprovalIsRequested(String name) throws Exception {
-        Future<Cli.Result> run = background.submit(() -> Cli.run("run", "--definition", layerDefinition.toString(),
-                "--input", "{\"environment\":\"dev\",\"layer\":\"vpc\",\"approveDestructive\":false}", "--env", "dev", "--local",
+        Future<Cli.Result> run = background.submit(() -> Cli.run("run", "provision", "--env", "dev", "--local",
+                "--input", "{\"layers\":[\"vpc\"],\"runDbInit\":false}",
                 "--specs", movedSpecs.toString(), "--endpoint-url", recorder.endpoint(), "--tokens-dir", tokens.toString(),
                 "--name", name));
         FileTaskTokenBroker broker = new FileTaskTokenBroker(tokens);

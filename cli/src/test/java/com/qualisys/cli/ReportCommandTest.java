@@ -11,6 +11,7 @@ import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
+import com.qualisys.controlplane.state.ReportStore;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.time.Instant;
 import java.util.List;
@@ -18,9 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 
-/** {@code report} reads what the drift check stored in the report bucket (moto's S3). */
+/** {@code report} reads what the drift check stored (ReportStore) in the report bucket (moto's S3). */
 class ReportCommandTest {
     private static final String BUCKET = TestSpecs.load("dev").state().reportBucket();
     private static final Report DRIFT = new Report("staging", "drift", Instant.parse("2026-03-01T06:00:00.250Z"), List.of(
@@ -88,8 +88,6 @@ class ReportCommandTest {
     }
 
     private static void store(Report report) {
-        String prefix = "reports/" + report.environment() + "/latest.";
-        aws.s3().putObject(r -> r.bucket(BUCKET).key(prefix + "json"), RequestBody.fromString(ReportRenderer.json(report)));
-        aws.s3().putObject(r -> r.bucket(BUCKET).key(prefix + "md"), RequestBody.fromString(ReportRenderer.markdown(report)));
+        new ReportStore(aws.s3(), BUCKET).put(report);
     }
 }

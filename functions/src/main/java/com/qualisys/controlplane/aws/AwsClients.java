@@ -45,6 +45,7 @@ public final class AwsClients implements AutoCloseable {
     private final List<ExecutionInterceptor> interceptors;
     private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
     private final ApiCallCounter counter = new ApiCallCounter();
+    private volatile String accountId;
 
     private AwsClients(Region region, URI endpoint, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.region = region;
@@ -77,6 +78,16 @@ public final class AwsClients implements AutoCloseable {
     /** Counts every call made through these clients, by operation; mutating calls apart. */
     public ApiCallCounter calls() {
         return counter;
+    }
+
+    /** The account these credentials act in (sts:GetCallerIdentity, asked once per clients). */
+    public String accountId() {
+        String id = accountId;
+        if (id == null) {
+            id = sts().getCallerIdentity().account();
+            accountId = id;
+        }
+        return id;
     }
 
     public Ec2Client ec2() { return client(Ec2Client.class, Ec2Client::builder); }

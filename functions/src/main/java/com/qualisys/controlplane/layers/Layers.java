@@ -1,7 +1,10 @@
 package com.qualisys.controlplane.layers;
 
 import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.layers.account.AccountLayer;
+import com.qualisys.controlplane.layers.iam.IamLayer;
 import com.qualisys.controlplane.layers.kubernetes.KubernetesLayer;
+import com.qualisys.controlplane.layers.monitoring.MonitoringLayer;
 import com.qualisys.controlplane.layers.vpc.VpcLayer;
 import java.util.List;
 
@@ -15,6 +18,9 @@ public final class Layers {
     public static List<Layer> all() {
         return List.<Layer>of(
                 // one line per layer, in ORDER
+                new AccountLayer(),
+                new IamLayer(),
+                new MonitoringLayer(),
                 new VpcLayer(),
                 new KubernetesLayer()
         );

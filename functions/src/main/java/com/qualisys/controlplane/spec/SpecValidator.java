@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -52,6 +53,7 @@ final class SpecValidator {
     private static final Set<Integer> MONITORING_INTERVALS = Set.of(0, 1, 5, 10, 15, 30, 60);
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
             545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+    private static final Set<String> DIGEST_FREQUENCIES = Set.of("DAILY", "WEEKLY");
     static final Set<String> LADDER_ACTIONS = Set.of("notify", "notify-top-services", "cap-playwright-pool", "start-drift-check");
     /** The security classes of events.security.SecurityClass (a test keeps the two in step). */
     public static final Set<String> SECURITY_CLASSES = Set.of("audit-logging", "security-groups", "network-acls", "routes",
@@ -115,6 +117,9 @@ final class SpecValidator {
             if (r.maxSessionSeconds() != null && (r.maxSessionSeconds() < 3600 || r.maxSessionSeconds() > 43200)) {
                 error(path + ".maxSessionSeconds", r.maxSessionSeconds(), "must be between 3600 and 43200");
             }
+            if (r.type() == IamSpec.RoleType.human && !r.mfaRequired()) {
+                error(path + ".mfaRequired", false, "must be true: human roles are assumed only with MFA");
+            }
             if (r.type() == IamSpec.RoleType.service && r.trustedServices().isEmpty()) {
                 error(path + ".trustedServices", "[]", "must name the AWS service that assumes a service role");
             }
@@ -147,6 +152,18 @@ final class SpecValidator {
                 error("monitoring.anomalyDetection.impactThresholdUsd", t, "must be greater than 0");
             }
             match("monitoring.anomalyDetection.digestEmail", m.anomalyDetection().digestEmail(), EMAIL, "is not an e-mail address");
+            require("monitoring.anomalyDetection.monitorName", m.anomalyDetection().monitorName());
+            require("monitoring.anomalyDetection.subscriptionName", m.anomalyDetection().subscriptionName());
+            require("monitoring.anomalyDetection.digestSubscriptionName", m.anomalyDetection().digestSubscriptionName());
+            String frequency = m.anomalyDetection().digestFrequency();
+            if (require("monitoring.anomalyDetection.digestFrequency", frequency) && !DIGEST_FREQUENCIES.contains(frequency)) {
+                error("monitoring.anomalyDetection.digestFrequency", frequency,
+                        "must be one of " + DIGEST_FREQUENCIES + " (AWS sends digests only by e-mail; IMMEDIATE alerts go to the alert topic)");
+            }
+            if (Objects.equals(m.anomalyDetection().subscriptionName(), m.anomalyDetection().digestSubscriptionName())) {
+                error("monitoring.anomalyDetection.digestSubscriptionName", m.anomalyDetection().digestSubscriptionName(),
+                        "must differ from subscriptionName");
+            }
         }
         if (require("monitoring.cloudTrail", m.cloudTrail())) {
             match("monitoring.cloudTrail.bucket", m.cloudTrail().bucket(), BUCKET, "is not a valid S3 bucket name");

@@ -37,6 +37,6 @@ class ReportJsonTest {
         assertThatThrownBy(() -> ReportJson.read("not json", "s3://b/reports/dev/latest.json"))
                 .hasMessageStartingWith("s3://b/reports/dev/latest.json is not JSON");
         assertThatThrownBy(() -> ReportJson.read(ReportRenderer.json(drift).replace("\"REPLACE\"", "\"MOVE\""), "latest.json"))
-                .hasMessage("latest.json: action \"MOVE\" of vpc/subnet/private-a is not one of CREATE, UPDATE, REPLACE, DELETE");
+                .hasMessageStartingWith("latest.json: layer \"vpc\" is not in the report format: ").hasMessageContaining("MOVE");
     }
 }
