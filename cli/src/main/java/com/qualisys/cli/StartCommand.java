@@ -9,6 +9,7 @@ import com.qualisys.cli.aws.StateMachineLocator;
 import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.handlers.StateMachines;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.io.PrintWriter;
@@ -44,8 +45,8 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = {"--env", "-e"}, required = true, description = "Environment; its spec names the region (and endpoint).")
     String environment;
 
-    @Option(names = "--input", description = "More input fields as a JSON object: provision reads layers, approveDestructive,"
-            + " runDbInit; environment is --env. Default: {\"environment\":\"<env>\"}.")
+    @Option(names = "--input", description = "More input fields as a JSON object: layers (both machines), approveDestructive and"
+            + " runDbInit (provision); environment is --env. Default: {\"environment\":\"<env>\"}. See docs/cli-aws.md.")
     String input;
 
     @Option(names = "--json", description = "Print only how it ended, as JSON (no progress lines).")
@@ -76,7 +77,7 @@ public final class StartCommand implements Callable<Integer> {
         PrintWriter err = command.commandLine().getErr();
         StateMachines target = StartInput.machine(machine);
         EnvironmentSpec spec = EnvironmentOptions.loader(specs).load(environment);
-        ObjectNode executionInput = StartInput.build(target, spec.environment(), input, Layers.ORDER);
+        ObjectNode executionInput = StartInput.build(target, spec.environment(), input, Layers.all().stream().map(Layer::name).toList());
         String name = executionName != null ? executionName : defaultName(spec.environment());
         StateMachineLocator.checkName("--name", name);
 

@@ -12,6 +12,7 @@ import com.qualisys.cli.testing.MotoStepFunctions;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.MotoServer;
 import com.qualisys.controlplane.handlers.StateMachines;
+import com.qualisys.controlplane.layers.Layers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,8 +63,8 @@ class StartApproveRejectOnMotoTest {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("started arn:aws:states:us-east-1:123456789012:execution:qualisys-drift-check:dev-drift-1")
-                .containsPattern("\\[ *\\d+\\.\\ds] Check-vpc\n").containsPattern("\\[ *\\d+\\.\\ds] Check-eks\n");
-        assertThat(r.out()).startsWith("SUCCEEDED in ").contains("output: {\"drift\":true,\"driftedResources\":1,"
+                .containsPattern("\\[ *\\d+\\.\\ds] CheckLayer vpc\n").containsPattern("\\[ *\\d+\\.\\ds] CheckLayer kubernetes\n");
+        assertThat(r.out()).startsWith("SUCCEEDED in ").contains("output: {\"drift\":true,\"failedLayers\":0,\"changes\":1,"
                 + "\"reportKey\":\"reports/dev/latest.json\"}");
 
         Cli.Result json = start("drift-check", "--json");
@@ -79,7 +80,7 @@ class StartApproveRejectOnMotoTest {
     void aDestructiveLayerWaitsUntilApprovedFromTheCliAndProvisioningGoesOn() throws Exception {
         String executionArn = execution("approve-me");
         Future<Cli.Result> started = background.submit(() -> start("provision", "--name", "approve-me",
-                "--input", "{\"layers\":[\"vpc\",\"eks\"]}"));
+                "--input", "{\"layers\":[\"vpc\",\"kubernetes\"]}"));
         awaitPendingApproval(executionArn);
 
         Cli.Result approve = Cli.run("approve", executionArn, "--endpoint-url", moto.endpoint());
@@ -89,8 +90,8 @@ class StartApproveRejectOnMotoTest {
         Cli.Result run = started.get(60, TimeUnit.SECONDS);
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).contains("RequestApproval vpc is waiting for approval: qualisys approve " + executionArn)
-                .contains("] RequestApproval vpc\n", "] ApplyLayer vpc\n", "] PlanLayer eks\n", "] ApplyLayer eks\n")
-                .doesNotContain("RequestApproval eks");
+                .contains("] RequestApproval vpc\n", "] ApplyLayer vpc\n", "] PlanLayer kubernetes\n", "] ApplyLayer kubernetes\n")
+                .doesNotContain("RequestApproval kubernetes");
         assertThat(run.out()).startsWith("SUCCEEDED in ");
         JsonNode output = JSON.readTree(aws.stepFunctions().describeExecution(r -> r.executionArn(executionArn)).output());
         assertThat(output.get("layers").get(0).get("approval").toString()).isEqualTo("{\"approved\":true,\"by\":\"" + CALLER + "\"}");
@@ -104,7 +105,7 @@ class StartApproveRejectOnMotoTest {
     void aRejectedLayerIsNeverAppliedAndTheExecutionFailsWithQualisysRejected() throws Exception {
         String executionArn = execution("reject-me");
         Future<Cli.Result> started = background.submit(() -> start("provision", "--name", "reject-me",
-                "--input", "{\"layers\":[\"vpc\",\"eks\"]}"));
+                "--input", "{\"layers\":[\"vpc\",\"kubernetes\"]}"));
         awaitPendingApproval(executionArn);
 
         // By name: the state machine defaults to provision; the region is given as a user without the ARN would.
@@ -116,7 +117,7 @@ class StartApproveRejectOnMotoTest {
         Cli.Result run = started.get(60, TimeUnit.SECONDS);
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).startsWith("FAILED after ").contains("error: " + StateMachines.REJECTED_ERROR);
-        assertThat(run.err()).contains("RequestApproval vpc failed: Qualisys.Rejected").doesNotContain("ApplyLayer", "eks");
+        assertThat(run.err()).contains("RequestApproval vpc failed: Qualisys.Rejected").doesNotContain("ApplyLayer", "kubernetes");
     }
 
     @Test
@@ -128,8 +129,8 @@ class StartApproveRejectOnMotoTest {
         Cli.Result responseMachine = start("budget-response");
 
         assertThat(typo.exitCode()).isEqualTo(1);
-        assertThat(typo.err()).isEqualTo("error: --input layers[0] \"vpcx\" is not a layer; layers: account, iam, monitoring, vpc,"
-                + " eks, rds, kubernetes\n");
+        assertThat(typo.err()).isEqualTo("error: --input layers[0] \"vpcx\" is not a layer; layers: "
+                + String.join(", ", Layers.all().stream().map(l -> l.name()).toList()) + "\n");
         assertThat(unknownEnvironment.exitCode()).isEqualTo(1);
         assertThat(unknownEnvironment.err()).contains("qa");
         assertThat(responseMachine.exitCode()).isEqualTo(1);

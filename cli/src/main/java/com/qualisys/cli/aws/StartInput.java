@@ -17,9 +17,10 @@ import java.util.Set;
  */
 public final class StartInput {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** What provision's AcquireLock reads from its input (the Lock function fills in the defaults). */
+    /** What the Lock function reads from the input (it fills in the defaults): provision's AcquireLock ... */
     static final Set<String> PROVISION_FIELDS = Set.of("environment", "layers", "approveDestructive", "runDbInit");
-    static final Set<String> DRIFT_CHECK_FIELDS = Set.of("environment");
+    /** ... and drift-check's ResolveLayers. */
+    static final Set<String> DRIFT_CHECK_FIELDS = Set.of("environment", "layers");
 
     private StartInput() {}
 
@@ -36,7 +37,7 @@ public final class StartInput {
 
     /**
      * @param inputJson  the --input text, or null
-     * @param layerNames the layers a {@code layers} list may name
+     * @param layerNames the layers a {@code layers} list may name (those this build registers, as the Lock function does)
      */
     public static ObjectNode build(StateMachines machine, String environment, String inputJson, List<String> layerNames) {
         ObjectNode in;

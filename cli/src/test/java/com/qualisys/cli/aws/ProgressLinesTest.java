@@ -53,12 +53,12 @@ class ProgressLinesTest {
     }
 
     @Test
-    void aDriftCheckBranchReportsItsLayer() {
+    void aDriftCheckReportsEachLayersCheck() {
         ProvisionHistory h = new ProvisionHistory("dev-3");
         long start = h.executionStarted("{\"environment\":\"dev\"}");
-        h.lambdaTask(start, "Check-rds", "plan-layer", "{\"environment\":\"dev\"}", "{\"layer\":\"rds\",\"kind\":\"drift\"}",
+        h.lambdaTask(start, "CheckLayer", "plan-layer", "{\"environment\":\"dev\",\"layer\":\"rds\"}", "{\"layer\":\"rds\",\"kind\":\"drift\"}",
                 "{\"layer\":\"rds\",\"changes\":0,\"destructive\":false}");
-        assertThat(lines(h)).containsExactly("[    4.0s] Check-rds rds: 0 change(s)");
+        assertThat(lines(h)).containsExactly("[    4.0s] CheckLayer rds: 0 change(s)");
     }
 
     private static List<String> lines(ProvisionHistory h) {

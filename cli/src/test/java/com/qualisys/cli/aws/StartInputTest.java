@@ -27,8 +27,8 @@ class StartInputTest {
                         + " environment, layers, runDbInit");
         assertThatThrownBy(() -> StartInput.build(StateMachines.PROVISION, "dev", "{\"runDbInit\":\"yes\"}", Layers.ORDER))
                 .hasMessage("--input runDbInit must be true or false, got \"yes\"");
-        assertThatThrownBy(() -> StartInput.build(StateMachines.DRIFT_CHECK, "dev", "{\"layers\":[\"vpc\"]}", Layers.ORDER))
-                .hasMessageStartingWith("--input layers is not an input of drift-check");
+        assertThatThrownBy(() -> StartInput.build(StateMachines.DRIFT_CHECK, "dev", "{\"approveDestructive\":true}", Layers.ORDER))
+                .hasMessage("--input approveDestructive is not an input of drift-check; its input fields: environment, layers");
         assertThatThrownBy(() -> StartInput.build(StateMachines.PROVISION, "dev", "{\"environment\":\"production\"}", Layers.ORDER))
                 .hasMessage("--input environment \"production\" differs from --env dev");
         assertThatThrownBy(() -> StartInput.build(StateMachines.PROVISION, "dev", "[1]", Layers.ORDER))
