@@ -6,9 +6,9 @@ import com.qualisys.cli.aws.PendingApproval;
 import picocli.CommandLine.Command;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
-@Command(name = "approve", description = {
-        "Approves the destructive changes a provision execution waits for (SendTaskSuccess with",
-        "{\"approved\":true,\"by\":<your identity>}); the layer is then applied.",
+@Command(name = "approve", mixinStandardHelpOptions = true, description = {
+        "Approves the destructive changes a provision execution waits for (SendTaskSuccess with"
+                + " {\"approved\":true,\"by\":<your identity>}); the layer is then applied.",
         "  qualisys approve arn:aws:states:us-east-1:123456789012:execution:qualisys-provision:dev-20260101T120000Z-1a2b3c",
         "  qualisys approve dev-20260101T120000Z-1a2b3c --region us-east-1",
         "  qualisys approve --local"})

@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
-@Command(name = "reject", description = {
-        "Rejects the destructive changes a provision execution waits for (SendTaskFailure, error",
-        StateMachines.REJECTED_ERROR + "): the layer is not applied, the execution fails and releases its lock.",
+@Command(name = "reject", mixinStandardHelpOptions = true, description = {
+        "Rejects the destructive changes a provision execution waits for (SendTaskFailure, error "
+                + StateMachines.REJECTED_ERROR + "): the layer is not applied, the execution releases its lock and fails.",
         "  qualisys reject <execution ARN> --reason \"replaces the production subnet; plan it for the weekend\"",
         "  qualisys reject --local"})
 final class RejectCommand extends ApprovalCommand {

@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
-@Command(name = "report", description = {
-        "Prints the latest drift report of an environment, as the drift-check state machine stored it in the",
-        "report bucket (reports/<env>/latest.json and .md). Exit code: 0 no drift, 2 drift, 1 no report or error.",
+@Command(name = "report", mixinStandardHelpOptions = true, description = {
+        "Prints the latest drift report of an environment, as the drift-check state machine stored it in the report bucket"
+                + " (reports/<env>/latest.json and .md).",
+        "Exit code: 0 no drift, 2 drift, 1 no report or error.",
         "  qualisys report --env production",
         "  qualisys report --env dev --format markdown"})
 final class ReportCommand implements Callable<Integer> {

@@ -26,10 +26,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
-@Command(name = "start", description = {
-        "Starts the deployed state machine (qualisys-provision or qualisys-drift-check) in AWS and follows",
-        "the execution: one line per finished task on stderr, then how it ended. Exit code: 0 succeeded,",
-        "2 succeeded with drift or failed layers, 1 failed, timed out or aborted.",
+@Command(name = "start", mixinStandardHelpOptions = true, description = {
+        "Starts the deployed state machine (qualisys-provision or qualisys-drift-check) in AWS and follows the execution:"
+                + " one line per finished task on stderr, then how it ended.",
+        "Exit code: 0 succeeded, 2 succeeded with drift or failed layers, 1 failed, timed out or aborted.",
         "  qualisys start provision --env dev",
         "  qualisys start provision --env dev --input '{\"layers\":[\"vpc\"],\"approveDestructive\":false}'",
         "  qualisys start drift-check --env production --json"})
