@@ -1,0 +1,106 @@
+package com.qualisys.controlplane.cdk;
+
+import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.handlers.FunctionCatalog;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.VpcSpec;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcLookupOptions;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.CfnPermission;
+import software.amazon.awscdk.services.secretsmanager.CfnRotationSchedule;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.LambdaSubscription;
+import software.constructs.Construct;
+
+/**
+ * Phase 2: what the stack attaches to once the control plane has provisioned an environment in
+ * the target account. The VPC, RDS-SG, the database secrets and the budget alert topic are the
+ * control plane's own resources (created by its layers, found by their tags and names), never
+ * CloudFormation's; the stack only references them:
+ * <ul>
+ * <li>the VPC by {@code Vpc.fromLookup} on its identity tags (cached in cdk.context.json by the CLI),
+ *     and RDS-SG by name inside it; DbInit and SecretRotation run in its private subnets with
+ *     their own security group, which RDS-SG admits on 5432;</li>
+ * <li>the database secrets by name: a Secrets Manager rotation schedule on each, run by SecretRotation;</li>
+ * <li>the monitoring layer's budget topic by the ARN its name gives: BudgetAlert subscribes to it.</li>
+ * </ul>
+ */
+final class ProvisionedEnvironment extends Construct {
+    static final String VPC_LOGICAL_ID = "vpc/vpc/main";
+    static final String FUNCTIONS_SECURITY_GROUP = "qualisys-db-functions-sg";
+    static final int POSTGRES = 5432;
+    /** What Vpc.fromLookup answers while its context value is missing (the CLI then looks up and re-runs). */
+    private static final String LOOKUP_PLACEHOLDER_VPC_ID = "vpc-12345";
+
+    private final EnvironmentSpec spec;
+    final IVpc vpc;
+    final SecurityGroup functionsSecurityGroup;
+
+    ProvisionedEnvironment(Construct scope, String id, EnvironmentSpec spec) {
+        super(scope, id);
+        this.spec = spec;
+        vpc = Vpc.fromLookup(this, "Vpc", VpcLookupOptions.builder()
+                .tags(Map.of(Tags.LOGICAL_ID, VPC_LOGICAL_ID, Tags.ENVIRONMENT, spec.environment()))
+                .build());
+        functionsSecurityGroup = SecurityGroup.Builder.create(this, "DatabaseFunctionsSecurityGroup")
+                .vpc(vpc)
+                .securityGroupName(FUNCTIONS_SECURITY_GROUP)
+                .description("QUALISYS DbInit and SecretRotation functions - to PostgreSQL and AWS APIs")
+                .allowAllOutbound(false)
+                .build();
+        functionsSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443),
+                "AWS APIs (Secrets Manager, RDS) through the NAT gateways");
+        // The RDS-SG lookup needs the real VPC id; in the lookup round it would ask for the placeholder's.
+        if (!LOOKUP_PLACEHOLDER_VPC_ID.equals(vpc.getVpcId())) {
+            VpcSpec.SecurityGroup rds = spec.vpc().securityGroups().get("rds");
+            if (rds == null) {
+                throw new IllegalArgumentException("environments/" + spec.environment()
+                        + ".yaml: vpc.securityGroups has no rds group for the database functions to reach");
+            }
+            ISecurityGroup rdsSecurityGroup = SecurityGroup.fromLookupByName(this, "RdsSecurityGroup", rds.name(), vpc);
+            functionsSecurityGroup.getConnections().allowTo(rdsSecurityGroup, Port.tcp(POSTGRES),
+                    "QUALISYS DbInit and SecretRotation to PostgreSQL");
+        }
+    }
+
+    ControlPlaneFunctions.VpcPlacement placement() {
+        return new ControlPlaneFunctions.VpcPlacement(vpc, functionsSecurityGroup);
+    }
+
+    /** The rotation schedules and the budget subscription, once the functions exist. */
+    void attach(ControlPlaneFunctions functions) {
+        Alias rotation = functions.alias(FunctionCatalog.SECRET_ROTATION);
+        List<String> secrets = List.of(spec.rds().secrets().master(), spec.rds().secrets().connection());
+        for (String secret : secrets) {
+            String id = secret.replaceAll("[^A-Za-z0-9]", "-");
+            CfnPermission invoke = CfnPermission.Builder.create(this, "RotationInvoke-" + id)
+                    .action("lambda:InvokeFunction")
+                    .functionName(rotation.getFunctionArn())
+                    .principal("secretsmanager.amazonaws.com")
+                    .sourceAccount(software.amazon.awscdk.Aws.ACCOUNT_ID)
+                    .sourceArn(FunctionPolicies.secretArn(secret + "-??????"))
+                    .build();
+            CfnRotationSchedule schedule = CfnRotationSchedule.Builder.create(this, "Rotation-" + id)
+                    .secretId(secret)
+                    .rotationLambdaArn(rotation.getFunctionArn())
+                    .rotationRules(CfnRotationSchedule.RotationRulesProperty.builder()
+                            .scheduleExpression("rate(" + spec.rds().secrets().rotationDays() + " days)").build())
+                    // The first rotation waits for the schedule: deploying must not change a live password.
+                    .rotateImmediatelyOnUpdate(false)
+                    .build();
+            schedule.getNode().addDependency(invoke);
+        }
+        ITopic budgetTopic = Topic.fromTopicArn(this, "BudgetAlertTopic",
+                FunctionPolicies.arn("sns", spec.monitoring().alertTopic()));
+        budgetTopic.addSubscription(new LambdaSubscription(functions.alias(FunctionCatalog.BUDGET_ALERT)));
+    }
+}

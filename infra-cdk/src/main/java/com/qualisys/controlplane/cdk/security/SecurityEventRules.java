@@ -1,0 +1,93 @@
+package com.qualisys.controlplane.cdk.security;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.amazon.awscdk.services.stepfunctions.IStateMachine;
+import software.constructs.Construct;
+
+/**
+ * One EventBridge rule (default bus) per security event pattern, each starting the
+ * security-response state machine with the CloudTrail event as input. Deliveries that fail after
+ * EventBridge's retries land in the shared dead-letter queue.
+ */
+public final class SecurityEventRules extends Construct {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern RULE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,50}");
+    private static final Set<String> LIST_FIELDS = Set.of("source", "detail-type", "account", "region", "resources");
+    private final Map<String, Rule> rules = new TreeMap<>();
+
+    public SecurityEventRules(Construct scope, String id, SecurityEventPatterns patterns, IStateMachine target,
+                              IQueue deadLetters) {
+        super(scope, id);
+        if (patterns.patterns().isEmpty()) throw new IllegalArgumentException("no security event pattern to deploy");
+        new TreeMap<>(patterns.patterns()).forEach((name, json) -> {
+            if (!RULE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("security event pattern name '" + name
+                        + "' must be lower-case letters, digits and '-' (it becomes the rule qualisys-" + name + ")");
+            }
+            Rule rule = Rule.Builder.create(this, name)
+                    .ruleName("qualisys-" + name)
+                    .description("CloudTrail " + name + " starts the security response")
+                    .eventPattern(toEventPattern(name, json))
+                    .build();
+            rule.addTarget(new SfnStateMachine(target, SfnStateMachineProps.builder()
+                    .deadLetterQueue(deadLetters)
+                    .retryAttempts(8)
+                    .maxEventAge(Duration.hours(2))
+                    .build()));
+            rules.put(name, rule);
+        });
+    }
+
+    /** Parses one pattern (EventBridge JSON) into the CDK's EventPattern; anything unmapped is an error. */
+    @SuppressWarnings("unchecked")
+    static EventPattern toEventPattern(String name, String json) {
+        Map<String, Object> fields;
+        try {
+            fields = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
+        } catch (IOException e) {
+            throw new IllegalArgumentException("security event pattern " + name + " is not a JSON object: "
+                    + e.getMessage(), e);
+        }
+        Set<String> unknown = new TreeSet<>(fields.keySet());
+        unknown.removeAll(LIST_FIELDS);
+        unknown.remove("detail");
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("security event pattern " + name + " has fields " + unknown
+                    + " the CDK app does not map; it maps " + new TreeSet<>(LIST_FIELDS) + " and detail");
+        }
+        EventPattern.Builder b = EventPattern.builder();
+        if (fields.containsKey("source")) b.source(strings(name, "source", fields.get("source")));
+        if (fields.containsKey("detail-type")) b.detailType(strings(name, "detail-type", fields.get("detail-type")));
+        if (fields.containsKey("account")) b.account(strings(name, "account", fields.get("account")));
+        if (fields.containsKey("region")) b.region(strings(name, "region", fields.get("region")));
+        if (fields.containsKey("resources")) b.resources(strings(name, "resources", fields.get("resources")));
+        if (fields.get("detail") instanceof Map<?, ?> detail) b.detail((Map<String, Object>) detail);
+        return b.build();
+    }
+
+    private static List<String> strings(String name, String field, Object value) {
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new IllegalArgumentException("security event pattern " + name + ": " + field + " " + value
+                + " must be a list of strings");
+    }
+
+    public Map<String, Rule> rules() {
+        return rules;
+    }
+}

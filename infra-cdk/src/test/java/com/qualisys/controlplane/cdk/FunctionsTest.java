@@ -1,0 +1,164 @@
+package com.qualisys.controlplane.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.qualisys.controlplane.handlers.FunctionCatalog;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class FunctionsTest {
+    private final TestStacks.Synth synth = TestStacks.phaseOne();
+    private final Template template = synth.template();
+    private final ControlPlaneFunctions functions = functions(synth);
+
+    static ControlPlaneFunctions functions(TestStacks.Synth synth) {
+        return (ControlPlaneFunctions) synth.stack().getNode().findChild("Functions");
+    }
+
+    @Test
+    void theStackDefinesExactlyOneFunctionPerCatalogEntry() {
+        template.resourceCountIs("AWS::Lambda::Function", FunctionCatalog.values().length);
+        Set<Object> names = Cfn.resources(template, "AWS::Lambda::Function").values().stream()
+                .map(r -> Cfn.props(r).get("FunctionName")).collect(Collectors.toSet());
+        assertThat(names).containsExactlyInAnyOrderElementsOf(
+                java.util.Arrays.stream(FunctionCatalog.values()).map(FunctionCatalog::deployedName).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionCatalog.class)
+    void eachFunctionRunsItsHandlerOnJava21WithSnapStartAndItsSizing(FunctionCatalog f) {
+        FunctionSizing sizing = FunctionSizing.of(f);
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", f.deployedName(),
+                "Handler", f.handler(),
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "MemorySize", sizing.memoryMb(),
+                "Timeout", (int) sizing.timeout().toSeconds(),
+                "Role", Cfn.getAtt(functions.role(f), "Arn"),
+                "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref",
+                        Match.stringLikeRegexp("Functions" + f.functionName() + "Logs.*"))))));
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionCatalog.class)
+    void callersGetALiveAliasOnThePublishedVersion(FunctionCatalog f) {
+        String fn = Cfn.logicalId(functions.function(f));
+        template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
+                "Name", ControlPlaneFunctions.ALIAS,
+                "FunctionName", Map.of("Ref", fn),
+                "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp(
+                        // The CDK appends the code's hash to the version's id, so a new version is published.
+                        Cfn.logicalId(functions.function(f).getCurrentVersion()) + "[0-9a-f]{32}"), "Version"))));
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionCatalog.class)
+    void eachFunctionLogsToItsOwnGroupKeptNinetyDays(FunctionCatalog f) {
+        template.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
+                "LogGroupName", "/aws/lambda/" + f.deployedName(), "RetentionInDays", 90));
+    }
+
+    @Test
+    void asynchronouslyInvokedFunctionsHaveAnEncryptedDeadLetterQueueAndTheOthersNone() {
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Map<String, Object> props = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))));
+            if (FunctionSizing.of(f).asyncInvoked()) {
+                String queue = Cfn.logicalId(functions.deadLetterQueue(f).orElseThrow());
+                assertThat(props.get("DeadLetterConfig")).as(f.functionName())
+                        .isEqualTo(Map.of("TargetArn", Map.of("Fn::GetAtt", List.of(queue, "Arn"))));
+                assertThat(Cfn.props(Cfn.resource(template, queue))).containsEntry("SqsManagedSseEnabled", true);
+            } else {
+                assertThat(props).as(f.functionName()).doesNotContainKey("DeadLetterConfig");
+            }
+        }
+        assertThat(functions.deadLetterQueue(FunctionCatalog.BUDGET_ALERT)).isPresent();
+        assertThat(functions.deadLetterQueue(FunctionCatalog.SECRET_ROTATION)).isPresent();
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionCatalog.class)
+    void aFailingFunctionAlarmsToTheAlertTopic(FunctionCatalog f) {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "Errors",
+                "Namespace", "AWS/Lambda",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Cfn.ref(functions.function(f)))),
+                "Threshold", 1,
+                "AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("AlertingAlertTopic.*")))));
+    }
+
+    @Test
+    void everyFunctionHasItsOwnRoleUnderTheControlPlanePathWithNoAwsManagedPolicy() {
+        Set<String> roles = new HashSet<>();
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            String role = Cfn.logicalId(functions.role(f));
+            assertThat(roles.add(role)).as("role of " + f.functionName() + " is shared").isTrue();
+            Map<String, Object> props = Cfn.props(Cfn.resource(template, role));
+            assertThat(props).containsEntry("Path", FunctionPolicies.ROLE_PATH);
+            assertThat(String.valueOf(props.get("ManagedPolicyArns"))).doesNotContain("iam::aws:policy");
+        }
+    }
+
+    @Test
+    void theLockFunctionMayOnlyUseTheLockTableAndItsLogs() {
+        String table = Cfn.logicalId(((StateStore) synth.stack().getNode().findChild("State")).lockTable);
+        for (Map<String, Object> s : Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.LOCK)))) {
+            List<String> actions = Cfn.actions(s);
+            if (actions.stream().allMatch(a -> a.startsWith("logs:"))) {
+                assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
+            } else {
+                assertThat(actions).allMatch(a -> a.startsWith("dynamodb:") && !a.contains("*"));
+                assertThat(Cfn.list(s.get("Resource"))).containsExactly(Map.of("Fn::GetAtt", List.of(table, "Arn")));
+            }
+        }
+    }
+
+    @Test
+    void readersNeverSeeSecretValuesOrObjects() {
+        for (FunctionCatalog f : List.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.LAYER_READINESS)) {
+            List<String> actions = Cfn.statementsOf(template, Cfn.logicalId(functions.role(f))).stream()
+                    .flatMap(s -> Cfn.actions(s).stream()).toList();
+            assertThat(actions).as(f.functionName()).isNotEmpty()
+                    .noneMatch(a -> a.startsWith("secretsmanager:GetSecretValue") || a.startsWith("s3:GetObject")
+                            || a.startsWith("s3:Put") || a.startsWith("ec2:Create") || a.startsWith("iam:Create"));
+        }
+    }
+
+    @Test
+    void theAppliersCanNeverReconfigureTheControlPlanesOwnState() {
+        List<Map<String, Object>> denies = Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.APPLY_LAYER)))
+                .stream().filter(s -> "Deny".equals(s.get("Effect"))).toList();
+        assertThat(denies).hasSize(1);
+        String deny = denies.get(0).toString();
+        assertThat(deny).contains("s3:PutBucket*").contains("sns:SetTopicAttributes").contains("dynamodb:DeleteTable")
+                .contains(":::qualisys-control-plane-reports").contains("qualisys-control-plane-*")
+                .contains("table/qualisys-control-plane-locks");
+    }
+
+    @Test
+    void ec2WritesAreLimitedToResourcesTaggedAsManagedByTheControlPlane() {
+        List<Map<String, Object>> ec2Writes = Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.APPLY_LAYER)))
+                .stream().filter(s -> "Allow".equals(s.get("Effect")))
+                .filter(s -> Cfn.actions(s).stream().anyMatch(a -> a.startsWith("ec2:") && !a.startsWith("ec2:Describe")))
+                .toList();
+        assertThat(ec2Writes).isNotEmpty().allSatisfy(s -> assertThat(String.valueOf(s.get("Condition")))
+                .containsAnyOf("aws:RequestTag/qualisys:managed-by=qualisys-control-plane",
+                        "aws:ResourceTag/qualisys:managed-by=qualisys-control-plane", "ec2:CreateAction"));
+    }
+
+    @Test
+    void inPhaseOneNoFunctionIsAttachedToAVpc() {
+        Cfn.resources(template, "AWS::Lambda::Function").values()
+                .forEach(r -> assertThat(Cfn.props(r)).doesNotContainKey("VpcConfig"));
+        template.resourceCountIs("AWS::EC2::SecurityGroup", 0);
+    }
+}

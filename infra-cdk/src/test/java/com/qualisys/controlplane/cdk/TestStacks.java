@@ -1,0 +1,163 @@
+package com.qualisys.controlplane.cdk;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.cdk.security.InterimSecurityEventPatterns;
+import com.qualisys.controlplane.cdk.statemachines.AslDefinition;
+import com.qualisys.controlplane.emulator.RepoPaths;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.SpecLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cloud_assembly_schema.MissingContext;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/**
+ * The stacks the tests look at, each synthesized once per test JVM (a synth takes seconds):
+ * phase 1 (no provisioned environment) and phase 2 (the dev environment provisioned, its
+ * lookups answered the way the CDK CLI would answer them from the account).
+ */
+final class TestStacks {
+    static final String ACCOUNT = "111111111111";
+    static final String PROVISIONED = "dev";
+    static final Path REPO = RepoPaths.root();
+    static final Path FIXTURE = REPO.resolve("infra-cdk/src/test/resources/statemachines/fixture.asl.json");
+    static final Path CODE_STUB = REPO.resolve("infra-cdk/src/test/resources/lambda-code-stub");
+    /** The definitions the lead writes; until one exists the fixture stands in under its name. */
+    static final List<String> EXPECTED_DEFINITIONS = List.of("provision", "drift-check", "security-response", "budget-response");
+
+    record Synth(App app, ControlPlaneStack stack, Template template, CloudAssembly assembly,
+                 List<List<MissingContext>> lookupRounds, long millis) {
+        Map<String, Map<String, Object>> resources(String type) {
+            return template.findResources(type);
+        }
+    }
+
+    private static Synth phaseOne;
+    private static Synth phaseTwo;
+
+    private TestStacks() {}
+
+    static synchronized Synth phaseOne() {
+        if (phaseOne == null) phaseOne = synthesize(Optional.empty(), Map.of());
+        return phaseOne;
+    }
+
+    static synchronized Synth phaseTwo() {
+        if (phaseTwo == null) phaseTwo = synthesize(Optional.of(PROVISIONED), Map.of());
+        return phaseTwo;
+    }
+
+    static SpecLoader specs() {
+        return SpecLoader.fromDirectory(REPO.resolve("environments"));
+    }
+
+    static List<EnvironmentSpec> environments() {
+        SpecLoader loader = specs();
+        return loader.environmentNames().stream().map(loader::load).toList();
+    }
+
+    /** The repository's statemachines/*.asl.json, with the fixture standing in for any expected one missing. */
+    static List<AslDefinition> definitionsUnderTest() {
+        List<AslDefinition> defs = new ArrayList<>(ControlPlaneApp.definitions(REPO.resolve("statemachines")));
+        for (String name : EXPECTED_DEFINITIONS) {
+            if (defs.stream().noneMatch(d -> d.name().equals(name))) {
+                defs.add(AslDefinition.parse(name, "infra-cdk/src/test/resources/statemachines/fixture.asl.json (as "
+                        + name + ")", read(FIXTURE)));
+            }
+        }
+        return defs;
+    }
+
+    static ControlPlaneSettings settings(Optional<String> provisioned, Optional<String> account) {
+        return new ControlPlaneSettings(environments(), CODE_STUB, definitionsUnderTest(),
+                provisioned.map(specs()::load), account, "alerts@qualisys.example", new InterimSecurityEventPatterns());
+    }
+
+    /** The context of infra-cdk/cdk.json: the feature flags the real app runs with. */
+    static Map<String, Object> cdkJsonContext() {
+        try {
+            Map<String, Object> cdkJson = new ObjectMapper().readValue(REPO.resolve("infra-cdk/cdk.json").toFile(),
+                    new TypeReference<Map<String, Object>>() {});
+            @SuppressWarnings("unchecked")
+            Map<String, Object> context = (Map<String, Object>) cdkJson.get("context");
+            return new LinkedHashMap<>(context);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static App newApp(Map<String, Object> context) {
+        try {
+            return new App(AppProps.builder().context(context)
+                    .outdir(Files.createTempDirectory("cdk-test-").toString()).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Synthesizes like the CDK CLI: while the assembly reports missing context (lookups), answer it
+     * with what the account holds (FakeAccount) and synthesize again.
+     */
+    static Synth synthesize(Optional<String> provisioned, Map<String, Object> extraContext) {
+        long start = System.nanoTime();
+        Map<String, Object> context = cdkJsonContext();
+        context.putAll(extraContext);
+        List<List<MissingContext>> rounds = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            App app = newApp(context);
+            ControlPlaneStack stack = ControlPlaneApp.build(app,
+                    settings(provisioned, provisioned.map(p -> ACCOUNT)));
+            CloudAssembly assembly = app.synth();
+            List<MissingContext> missing = Optional.ofNullable(assembly.getManifest().getMissing()).orElse(List.of());
+            if (missing.isEmpty()) {
+                keepForInspection(assembly, stack, provisioned.isPresent() ? "phase-two" : "phase-one");
+                return new Synth(app, stack, Template.fromStack(stack), assembly, rounds,
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+            rounds.add(missing);
+            for (MissingContext m : missing) context.put(m.getKey(), FakeAccount.answer(m));
+        }
+        throw new IllegalStateException("lookups did not settle after 5 rounds: " + rounds);
+    }
+
+    /** target/synth/phase-*.template.json: what the tests looked at, for a reader to open. */
+    private static void keepForInspection(CloudAssembly assembly, ControlPlaneStack stack, String name) {
+        try {
+            Path dir = REPO.resolve("infra-cdk/target/synth");
+            Files.createDirectories(dir);
+            Files.copy(Path.of(assembly.getStackByName(stack.getStackName()).getTemplateFullPath()),
+                    dir.resolve(name + ".template.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<Path> files(Path dir, String suffix) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
