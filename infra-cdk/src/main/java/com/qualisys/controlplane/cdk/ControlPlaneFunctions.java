@@ -124,14 +124,12 @@ final class ControlPlaneFunctions extends Construct {
             alerting.alarmAtLeast(this, f.functionName() + "ErrorsAlarm",
                     function.metricErrors(MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()),
                     1, f.deployedName() + " failed at least once in 5 minutes");
-            Nag.suppress(role, "AwsSolutions-IAM5", "Wildcards only where the name is not known before run time:"
-                    + " the function's own log streams, objects of the report bucket, the random suffix of secret"
-                    + " ARNs, node group ids; '*' for calls without resource-level permissions (ENIs,"
-                    + " GetRandomPassword, ce:GetCostAndUsage, KMS decrypt restricted by kms:ViaService);"
-                    + " GenerateDataKey* is the SNS/KMS envelope pair on the topic key",
-                    List.of("regex:/^Resource::<Functions[A-Za-z]+Logs[0-9A-F]+\\.Arn>:\\*$/",
-                            "regex:/^Resource::<StateReportBucket[0-9A-F]+\\.Arn>\\/(budget-actions\\/)?\\*$/",
-                            "regex:/^Resource::arn:<AWS::Partition>:secretsmanager:.*-\\?{6}$/",
+            Nag.suppress(role, "AwsSolutions-IAM5", "Wildcards only where a name is not known before run time"
+                    + " (objects of the report bucket, the id suffix of the Playwright node group) and '*' for calls"
+                    + " without resource-level permissions (ENIs of VPC functions, GetRandomPassword, ce:GetCostAndUsage,"
+                    + " KMS decrypt restricted by kms:ViaService); GenerateDataKey* is the SNS/KMS envelope pair on the"
+                    + " topic key",
+                    List.of("regex:/^Resource::<StateReportBucket[0-9A-F]+\\.Arn>\\/(budget-actions\\/)?\\*$/",
                             "regex:/^Resource::arn:<AWS::Partition>:eks:.*:nodegroup\\/.*\\/\\*$/",
                             "Resource::*", "Action::kms:GenerateDataKey*"));
             Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
