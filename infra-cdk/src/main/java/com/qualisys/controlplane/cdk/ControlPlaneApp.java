@@ -1,7 +1,5 @@
 package com.qualisys.controlplane.cdk;
 
-import com.qualisys.controlplane.cdk.security.InterimSecurityEventPatterns;
-import com.qualisys.controlplane.cdk.security.SecurityEventPatterns;
 import com.qualisys.controlplane.cdk.statemachines.AslDefinition;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -26,7 +24,7 @@ import software.amazon.awscdk.StackProps;
  * (-c key=value) it reads:
  * <ul>
  * <li>{@code provisionedEnvironment}: enables phase 2 for that environment (docs/deploy.md);</li>
- * <li>{@code environments}: comma-separated environments to schedule drift checks for (default: every
+ * <li>{@code environments}: comma-separated environments to manage: drift schedules, security rules (default: every
  *     environments/*.yaml but defaults);</li>
  * <li>{@code alertEmail}: the AlertEmail parameter's default (default: the spec's monitoring.alertEmail);</li>
  * <li>{@code functionsCode}: the Lambda package (default: functions/target/functions-lambda.jar);</li>
@@ -63,11 +61,6 @@ public final class ControlPlaneApp {
         return stack;
     }
 
-    /** The security patterns the rules deploy. Replace with the events package's class once it is merged. */
-    static SecurityEventPatterns securityPatterns() {
-        return new InterimSecurityEventPatterns();
-    }
-
     static ControlPlaneSettings settingsFromContext(App app, Path repo) {
         SpecLoader loader = SpecLoader.fromDirectory(repo.resolve("environments"));
         List<String> names = context(app, "environments")
@@ -85,7 +78,7 @@ public final class ControlPlaneApp {
         String alertEmail = context(app, "alertEmail")
                 .orElse(provisioned.orElse(environments.get(0)).monitoring().alertEmail());
         return new ControlPlaneSettings(environments, code, definitions(repo.resolve("statemachines")), provisioned,
-                account, alertEmail, securityPatterns());
+                account, alertEmail);
     }
 
     /** Every statemachines/*.asl.json, sorted by name. */

@@ -58,6 +58,9 @@ final class ControlPlaneFunctions extends Construct {
         for (FunctionCatalog f : FunctionCatalog.values()) {
             FunctionSizing sizing = FunctionSizing.of(f);
             Role role = Role.Builder.create(this, f.functionName() + "Role")
+                    // responses.controlPlanePrincipal (arn:aws:sts::*:assumed-role/qualisys-control-plane-*) is how
+                    // the security response recognises the control plane's own calls: the name must match it.
+                    .roleName(roleName(f))
                     .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                     .path(FunctionPolicies.ROLE_PATH)
                     .description("Runs " + f.deployedName() + ": " + f.description())
@@ -125,11 +128,13 @@ final class ControlPlaneFunctions extends Construct {
                     function.metricErrors(MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()),
                     1, f.deployedName() + " failed at least once in 5 minutes");
             Nag.suppress(role, "AwsSolutions-IAM5", "Wildcards only where a name is not known before run time"
-                    + " (objects of the report bucket, the id suffix of the Playwright node group) and '*' for calls"
+                    + " (objects of the report bucket, the id suffix of the Playwright node group, security groups that"
+                    + " carry the managed-by tag) and '*' for calls"
                     + " without resource-level permissions (ENIs of VPC functions, GetRandomPassword, ce:GetCostAndUsage,"
                     + " KMS decrypt restricted by kms:ViaService); GenerateDataKey* is the SNS/KMS envelope pair on the"
                     + " topic key",
-                    List.of("regex:/^Resource::<StateReportBucket[0-9A-F]+\\.Arn>\\/(budget-actions\\/)?\\*$/",
+                    List.of("regex:/^Resource::<StateReportBucket[0-9A-F]+\\.Arn>\\/(overrides\\/)?\\*$/",
+                            "regex:/^Resource::arn:<AWS::Partition>:ec2:.*:security-group\\/\\*$/",
                             "regex:/^Resource::arn:<AWS::Partition>:eks:.*:nodegroup\\/.*\\/\\*$/",
                             "Resource::*", "Action::kms:GenerateDataKey*"));
             Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
@@ -142,15 +147,21 @@ final class ControlPlaneFunctions extends Construct {
         }
     }
 
+    /** qualisys-control-plane-plan-layer, ...: what responses.controlPlanePrincipal matches. */
+    static String roleName(FunctionCatalog f) {
+        return FunctionPolicies.ROLE_NAME_PREFIX + f.deployedName().substring("qualisys-".length());
+    }
+
     private static Map<String, String> environment(StateStore state, Alerting alerting) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUALISYS_LOCK_TABLE", state.lockTable.getTableName());
         env.put("QUALISYS_REPORT_BUCKET", state.reportBucket.getBucketName());
         env.put("QUALISYS_ALERT_TOPIC_ARN", alerting.alertTopic.getTopicArn());
         env.put("QUALISYS_DRIFT_TOPIC_ARN", alerting.driftTopic.getTopicArn());
-        env.put("QUALISYS_EVENT_BUS_NAME", ControlPlaneStack.EVENT_BUS);
+        env.put("QUALISYS_EVENT_BUS", ControlPlaneStack.EVENT_BUS);
         env.put("QUALISYS_BUDGET_RESPONSE_STATE_MACHINE_ARN",
-                FunctionPolicies.arn("states", "stateMachine:qualisys-" + ControlPlaneSettings.BUDGET_RESPONSE));
+                FunctionPolicies.stateMachineArn(ControlPlaneSettings.BUDGET_RESPONSE));
+        env.put("QUALISYS_DRIFT_CHECK_STATE_MACHINE_ARN", FunctionPolicies.stateMachineArn(ControlPlaneSettings.DRIFT_CHECK));
         return env;
     }
 

@@ -1,6 +1,5 @@
 package com.qualisys.controlplane.cdk;
 
-import com.qualisys.controlplane.cdk.security.SecurityEventPatterns;
 import com.qualisys.controlplane.cdk.statemachines.AslDefinition;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.nio.file.Path;
@@ -12,14 +11,14 @@ import java.util.Optional;
  * Everything the stack is built from; the app fills it from the repository and the CDK context,
  * tests fill it directly.
  *
- * @param environments         the environments the control plane manages: one drift schedule each
+ * @param environments         the environments the control plane manages: a drift schedule and the
+ *                             security event rules of each
  * @param functionsCode        the Lambda package: functions/target/functions-lambda.jar, or (tests) any folder
  * @param definitions          the state machine definitions, deployed unchanged
  * @param provisioned          phase 2: the environment whose VPC, RDS-SG, database secrets and budget
  *                             topic already exist in the target account (see docs/deploy.md)
  * @param account              the target account; needed only for the phase-2 lookups
  * @param alertEmail           the default of the AlertEmail parameter
- * @param securityPatterns     the CloudTrail event patterns the security rules match
  */
 public record ControlPlaneSettings(
         List<EnvironmentSpec> environments,
@@ -27,8 +26,7 @@ public record ControlPlaneSettings(
         List<AslDefinition> definitions,
         Optional<EnvironmentSpec> provisioned,
         Optional<String> account,
-        String alertEmail,
-        SecurityEventPatterns securityPatterns) {
+        String alertEmail) {
 
     public static final String DRIFT_CHECK = "drift-check";
     public static final String SECURITY_RESPONSE = "security-response";
@@ -36,7 +34,6 @@ public record ControlPlaneSettings(
 
     public ControlPlaneSettings {
         Objects.requireNonNull(functionsCode, "functionsCode");
-        Objects.requireNonNull(securityPatterns, "securityPatterns");
         environments = List.copyOf(environments);
         definitions = List.copyOf(definitions);
         if (environments.isEmpty()) throw new IllegalArgumentException("the control plane manages no environment");

@@ -70,7 +70,7 @@ public final class ControlPlaneStack extends Stack {
 
         new DriftSchedules(this, "DriftSchedules", settings.environments(),
                 stateMachine(ControlPlaneSettings.DRIFT_CHECK), deliveryDeadLetters);
-        new SecurityEventRules(this, "SecurityEventRules", settings.securityPatterns(),
+        new SecurityEventRules(this, "SecurityEventRules", settings.environments(),
                 stateMachine(ControlPlaneSettings.SECURITY_RESPONSE), deliveryDeadLetters);
 
         stateMachines.byName().forEach((name, sm) -> CfnOutput.Builder.create(this, "StateMachine-" + name)

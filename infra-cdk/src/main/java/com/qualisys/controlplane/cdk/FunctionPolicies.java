@@ -1,6 +1,8 @@
 package com.qualisys.controlplane.cdk;
 
 import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.events.budget.BudgetLadder;
+import com.qualisys.controlplane.spec.EksSpec;
 import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.IamSpec;
@@ -33,6 +35,7 @@ final class FunctionPolicies {
     static final String MANAGED = "aws:ResourceTag/" + Tags.MANAGED_BY;
     static final String CREATED_MANAGED = "aws:RequestTag/" + Tags.MANAGED_BY;
     static final String ROLE_PATH = "/control-plane/";
+    static final String ROLE_NAME_PREFIX = "qualisys-control-plane-";
 
     private final Construct scope;
     private final EnvironmentSpec spec;
@@ -62,9 +65,10 @@ final class FunctionPolicies {
     List<IManagedPolicy> managedPoliciesOf(FunctionCatalog function) {
         List<IManagedPolicy> out = new ArrayList<>();
         switch (function) {
-            case PLAN_LAYER, LAYER_READINESS -> out.add(read);
-            // Remediation of a security event is a targeted re-apply of the touched resource's layer.
-            case APPLY_LAYER, SECURITY_EVENT -> {
+            // SecurityEvent observes to classify; its own fixes are in grantOwn, the rest is handed to the
+            // state machine as a targeted drift check and apply (PlanLayer, ApplyLayer).
+            case PLAN_LAYER, LAYER_READINESS, SECURITY_EVENT -> out.add(read);
+            case APPLY_LAYER -> {
                 out.add(read);
                 out.addAll(apply);
             }
@@ -84,18 +88,32 @@ final class FunctionPolicies {
                 alerting.driftTopic.grantPublish(role);
                 role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
             }
-            case NOTIFY, SECURITY_EVENT -> alerting.alertTopic.grantPublish(role);
+            case NOTIFY -> alerting.alertTopic.grantPublish(role);
+            case SECURITY_EVENT -> {
+                alerting.alertTopic.grantPublish(role);
+                // The direct remediations of events.security.RemediationExecutor.
+                role.addToPolicy(allow(List.of("cloudtrail:StartLogging"),
+                        List.of(arn("cloudtrail", "trail/" + spec.monitoring().cloudTrail().trailName()))));
+                role.addToPolicy(conditional(List.of("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
+                        List.of(arn("ec2", "security-group/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)));
+            }
             case BUDGET_ALERT -> {
                 alerting.alertTopic.grantPublish(role);
-                // The ladder: top cost drivers, capping the Playwright node group, a record of what was done.
+                // The ladder (events.budget): top cost drivers, capping the Playwright node group, and the
+                // override records (overrides/<env>/<id>.json in the report bucket) that restore it.
                 role.addToPolicy(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
-                spec.eks().nodeGroups().values().stream().filter(g -> g.name().contains("playwright")).forEach(g ->
-                        role.addToPolicy(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
-                                List.of(arn("eks", "nodegroup/" + spec.eks().clusterName() + "/" + g.name() + "/*")))));
+                EksSpec.NodeGroup pool = spec.eks().nodeGroups().get(BudgetLadder.PLAYWRIGHT_POOL);
+                if (pool != null) {
+                    role.addToPolicy(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
+                            List.of(arn("eks", "nodegroup/" + spec.eks().clusterName() + "/" + pool.name() + "/*"))));
+                }
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"),
-                        List.of(state.reportBucket.arnForObjects("budget-actions/*"))));
+                        List.of(state.reportBucket.arnForObjects("overrides/*"))));
+                role.addToPolicy(conditional(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn()),
+                        "StringLike", Map.of("s3:prefix", "overrides/*")));
+                // The ladder's start-drift-check and the budget response.
                 role.addToPolicy(allow(List.of("states:StartExecution"), List.of(
-                        arn("states", "stateMachine:qualisys-" + ControlPlaneSettings.BUDGET_RESPONSE))));
+                        stateMachineArn(ControlPlaneSettings.BUDGET_RESPONSE), stateMachineArn(ControlPlaneSettings.DRIFT_CHECK))));
             }
             case DB_INIT -> {
                 role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
@@ -123,6 +141,10 @@ final class FunctionPolicies {
     private static PolicyStatement decryptThroughSecretsManager(List<String> actions) {
         return conditional(actions, List.of("*"), "StringEquals",
                 Map.of("kms:ViaService", "secretsmanager." + Aws.REGION + ".amazonaws.com"));
+    }
+
+    static String stateMachineArn(String definitionName) {
+        return arn("states", "stateMachine:qualisys-" + definitionName);
     }
 
     static String eventBusArn() {
@@ -283,6 +305,10 @@ final class FunctionPolicies {
                                 "sns:Subscribe", "dynamodb:DeleteTable", "dynamodb:UpdateTable"))
                         .resources(List.of(s3Arn(spec.state().reportBucket()), arn("sns", "qualisys-control-plane-*"),
                                 arn("dynamodb", "table/" + spec.state().lockTable())))
+                        .build(),
+                PolicyStatement.Builder.create().sid("NeverTouchControlPlaneIdentity").effect(Effect.DENY)
+                        .actions(List.of("iam:*"))
+                        .resources(List.of(globalArn("iam", "role" + ROLE_PATH + "*"), globalArn("iam", "policy" + ROLE_PATH + "*")))
                         .build());
     }
 

@@ -109,6 +109,35 @@ class FunctionsTest {
     }
 
     @Test
+    void everyFunctionRoleIsOneTheSecurityResponseRecognisesAsTheControlPlane() {
+        String principal = TestStacks.specs().load("dev").responses().controlPlanePrincipal();
+        java.util.regex.Pattern glob = java.util.regex.Pattern.compile(
+                java.util.Arrays.stream(principal.split("\\*", -1)).map(java.util.regex.Pattern::quote)
+                        .collect(Collectors.joining(".*")));
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Object name = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.role(f)))).get("RoleName");
+            // Assumed-role ARNs carry the role's name without its path.
+            String session = "arn:aws:sts::111111111111:assumed-role/" + name + "/" + f.deployedName();
+            assertThat(glob.matcher(session).matches()).as(session + " matches " + principal).isTrue();
+        }
+    }
+
+    @Test
+    void everyFunctionIsConfiguredTheWayTheHandlersReadTheirSettings() {
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))))
+                    .get("Environment")).get("Variables");
+            Map<String, String> present = new java.util.HashMap<>();
+            variables.keySet().forEach(k -> present.put(k.toString(), "set"));
+            com.qualisys.controlplane.handlers.ControlPlane.Settings settings =
+                    com.qualisys.controlplane.handlers.ControlPlane.Settings.fromEnvironmentVariables(present);
+            assertThat(List.of(settings.alertTopicArn(), settings.driftTopicArn(), settings.reportBucket(),
+                    settings.lockTable(), settings.eventBusName())).as(f.functionName()).containsOnly("set");
+            assertThat(variables.get("QUALISYS_EVENT_BUS")).isEqualTo("default");
+        }
+    }
+
+    @Test
     void theLockFunctionMayOnlyUseTheLockTableAndItsLogs() {
         String table = Cfn.logicalId(((StateStore) synth.stack().getNode().findChild("State")).lockTable);
         for (Map<String, Object> s : Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.LOCK)))) {
@@ -124,7 +153,7 @@ class FunctionsTest {
 
     @Test
     void readersNeverSeeSecretValuesOrObjects() {
-        for (FunctionCatalog f : List.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.LAYER_READINESS)) {
+        for (FunctionCatalog f : List.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT)) {
             List<String> actions = Cfn.statementsOf(template, Cfn.logicalId(functions.role(f))).stream()
                     .flatMap(s -> Cfn.actions(s).stream()).toList();
             assertThat(actions).as(f.functionName()).isNotEmpty()
@@ -137,9 +166,9 @@ class FunctionsTest {
     void theAppliersCanNeverReconfigureTheControlPlanesOwnState() {
         List<Map<String, Object>> denies = Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.APPLY_LAYER)))
                 .stream().filter(s -> "Deny".equals(s.get("Effect"))).toList();
-        assertThat(denies).hasSize(1);
-        String deny = denies.get(0).toString();
-        assertThat(deny).contains("s3:PutBucket*").contains("sns:SetTopicAttributes").contains("dynamodb:DeleteTable")
+        assertThat(denies).hasSize(2);
+        String deny = denies.toString();
+        assertThat(deny).contains("iam:*").contains(":role/control-plane/*").contains("s3:PutBucket*").contains("sns:SetTopicAttributes").contains("dynamodb:DeleteTable")
                 .contains(":::qualisys-control-plane-reports").contains("qualisys-control-plane-*")
                 .contains("table/qualisys-control-plane-locks");
     }

@@ -3,7 +3,7 @@ package com.qualisys.controlplane.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.qualisys.controlplane.cdk.security.InterimSecurityEventPatterns;
+import com.qualisys.controlplane.events.security.SecurityEventPatterns;
 import com.qualisys.controlplane.cdk.statemachines.ControlPlaneStateMachines;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.List;
@@ -57,17 +57,30 @@ class SchedulesAndRulesTest {
     }
 
     @Test
-    void aSecurityGroupChangeInCloudTrailStartsTheSecurityResponseWithADeadLetterQueue() throws Exception {
-        Map<String, Map<String, Object>> rules = Cfn.resources(template, "AWS::Events::Rule");
-        assertThat(rules).hasSize(new InterimSecurityEventPatterns().patterns().size());
-        Map<String, Object> rule = Cfn.props(rules.values().iterator().next());
-        assertThat(rule.get("Name")).isEqualTo("qualisys-security-group-changes");
-        assertThat((Object) new ObjectMapper().valueToTree(rule.get("EventPattern")))
-                .isEqualTo(new ObjectMapper().readTree(new InterimSecurityEventPatterns().patterns().get("security-group-changes")));
-        Map<?, ?> target = (Map<?, ?>) Cfn.list(rule.get("Targets")).get(0);
-        assertThat(target.get("Arn")).isEqualTo(Cfn.ref(stateMachine(ControlPlaneSettings.SECURITY_RESPONSE)));
-        assertThat(target.get("DeadLetterConfig")).isEqualTo(Map.of("Arn", Map.of("Fn::GetAtt", List.of(deliveryDeadLetters(), "Arn"))));
-        assertThat(((Map<?, ?>) target.get("RetryPolicy")).get("MaximumRetryAttempts")).isEqualTo(8);
+    void everySecurityPatternOfEveryEnvironmentStartsTheSecurityResponseWithADeadLetterQueue() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<Object, Map<String, Object>> rules = new java.util.HashMap<>();
+        Cfn.resources(template, "AWS::Events::Rule").values().forEach(r -> rules.put(Cfn.props(r).get("Name"), Cfn.props(r)));
+        int expected = 0;
+        for (EnvironmentSpec env : TestStacks.environments()) {
+            for (SecurityEventPatterns.EventRule r : SecurityEventPatterns.rules(env)) {
+                expected++;
+                Map<String, Object> rule = rules.get(r.name());
+                assertThat(rule).as(r.name()).isNotNull();
+                assertThat((Object) json.valueToTree(rule.get("EventPattern"))).as(r.name()).isEqualTo(json.readTree(r.patternJson()));
+                Map<?, ?> target = (Map<?, ?>) Cfn.list(rule.get("Targets")).get(0);
+                assertThat(target.get("Arn")).isEqualTo(Cfn.ref(stateMachine(ControlPlaneSettings.SECURITY_RESPONSE)));
+                assertThat(target.get("DeadLetterConfig")).isEqualTo(Map.of("Arn", Map.of("Fn::GetAtt", List.of(deliveryDeadLetters(), "Arn"))));
+                assertThat(((Map<?, ?>) target.get("RetryPolicy")).get("MaximumRetryAttempts")).isEqualTo(8);
+                // The execution input names the environment whose rule matched, next to the whole event.
+                Map<?, ?> transformer = (Map<?, ?>) target.get("InputTransformer");
+                assertThat(transformer.get("InputPathsMap").toString()).contains("=$}");
+                assertThat(transformer.get("InputTemplate").toString())
+                        .contains("\"environment\":\"" + env.environment() + "\"").contains("\"event\":<");
+            }
+        }
+        assertThat(rules).hasSize(expected);
+        assertThat(expected).isGreaterThan(3 * 5);
         // EventBridge may send to the dead-letter queue only on behalf of this rule.
         template.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of("Statement",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("Principal", Map.of("Service", "events.amazonaws.com"),

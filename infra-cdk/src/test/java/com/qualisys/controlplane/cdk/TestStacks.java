@@ -2,7 +2,6 @@ package com.qualisys.controlplane.cdk;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.qualisys.controlplane.cdk.security.InterimSecurityEventPatterns;
 import com.qualisys.controlplane.cdk.statemachines.AslDefinition;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -82,7 +81,7 @@ final class TestStacks {
 
     static ControlPlaneSettings settings(Optional<String> provisioned, Optional<String> account) {
         return new ControlPlaneSettings(environments(), CODE_STUB, definitionsUnderTest(),
-                provisioned.map(specs()::load), account, "alerts@qualisys.example", new InterimSecurityEventPatterns());
+                provisioned.map(specs()::load), account, "alerts@qualisys.example");
     }
 
     /** The context of infra-cdk/cdk.json: the feature flags the real app runs with. */
@@ -123,9 +122,11 @@ final class TestStacks {
             CloudAssembly assembly = app.synth();
             List<MissingContext> missing = Optional.ofNullable(assembly.getManifest().getMissing()).orElse(List.of());
             if (missing.isEmpty()) {
-                keepForInspection(assembly, stack, provisioned.isPresent() ? "phase-two" : "phase-one");
-                return new Synth(app, stack, Template.fromStack(stack), assembly, rounds,
-                        (System.nanoTime() - start) / 1_000_000);
+                String name = provisioned.isPresent() ? "phase-two" : "phase-one";
+                keepForInspection(assembly, stack, name);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                System.out.printf("TestStacks: %s synthesized in %d ms (%d lookup round(s) before it)%n", name, millis, rounds.size());
+                return new Synth(app, stack, Template.fromStack(stack), assembly, rounds, millis);
             }
             rounds.add(missing);
             for (MissingContext m : missing) context.put(m.getKey(), FakeAccount.answer(m));

@@ -2,16 +2,19 @@ package com.qualisys.controlplane.cdk.security;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.events.security.SecurityEventPatterns;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
 import software.amazon.awscdk.services.sqs.IQueue;
@@ -19,37 +22,39 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 import software.constructs.Construct;
 
 /**
- * One EventBridge rule (default bus) per security event pattern, each starting the
- * security-response state machine with the CloudTrail event as input. Deliveries that fail after
- * EventBridge's retries land in the shared dead-letter queue.
+ * The EventBridge rules (default bus) of {@link SecurityEventPatterns}, for every managed
+ * environment, each starting the security-response state machine with
+ * {@code {"environment": "<env>", "event": <the CloudTrail event>}}: the patterns of several
+ * environments can match the same call, and each environment's classifier decides whether the
+ * touched resource is one of its own. Deliveries that fail after EventBridge's retries land in the
+ * shared dead-letter queue.
  */
 public final class SecurityEventRules extends Construct {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern RULE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,50}");
     private static final Set<String> LIST_FIELDS = Set.of("source", "detail-type", "account", "region", "resources");
-    private final Map<String, Rule> rules = new TreeMap<>();
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
 
-    public SecurityEventRules(Construct scope, String id, SecurityEventPatterns patterns, IStateMachine target,
+    public SecurityEventRules(Construct scope, String id, List<EnvironmentSpec> environments, IStateMachine target,
                               IQueue deadLetters) {
         super(scope, id);
-        if (patterns.patterns().isEmpty()) throw new IllegalArgumentException("no security event pattern to deploy");
-        new TreeMap<>(patterns.patterns()).forEach((name, json) -> {
-            if (!RULE_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("security event pattern name '" + name
-                        + "' must be lower-case letters, digits and '-' (it becomes the rule qualisys-" + name + ")");
+        for (EnvironmentSpec env : environments) {
+            for (SecurityEventPatterns.EventRule r : SecurityEventPatterns.rules(env)) {
+                if (rules.containsKey(r.name())) throw new IllegalArgumentException("two security rules are named " + r.name());
+                Rule rule = Rule.Builder.create(this, r.name())
+                        .ruleName(r.name())
+                        .description(r.description())
+                        .eventPattern(toEventPattern(r.name(), r.patternJson()))
+                        .build();
+                rule.addTarget(new SfnStateMachine(target, SfnStateMachineProps.builder()
+                        .input(RuleTargetInput.fromObject(Map.of(
+                                "environment", env.environment(), "event", EventField.fromPath("$"))))
+                        .deadLetterQueue(deadLetters)
+                        .retryAttempts(8)
+                        .maxEventAge(Duration.hours(2))
+                        .build()));
+                rules.put(r.name(), rule);
             }
-            Rule rule = Rule.Builder.create(this, name)
-                    .ruleName("qualisys-" + name)
-                    .description("CloudTrail " + name + " starts the security response")
-                    .eventPattern(toEventPattern(name, json))
-                    .build();
-            rule.addTarget(new SfnStateMachine(target, SfnStateMachineProps.builder()
-                    .deadLetterQueue(deadLetters)
-                    .retryAttempts(8)
-                    .maxEventAge(Duration.hours(2))
-                    .build()));
-            rules.put(name, rule);
-        });
+        }
     }
 
     /** Parses one pattern (EventBridge JSON) into the CDK's EventPattern; anything unmapped is an error. */

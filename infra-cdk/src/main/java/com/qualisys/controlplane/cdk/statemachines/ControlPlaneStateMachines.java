@@ -47,6 +47,7 @@ public final class ControlPlaneStateMachines extends Construct {
                     .removalPolicy(RemovalPolicy.DESTROY)
                     .build();
             Role role = Role.Builder.create(this, d.name() + "-role")
+                    .roleName("qualisys-control-plane-sm-" + d.name())
                     .assumedBy(new ServicePrincipal("states.amazonaws.com"))
                     .path("/control-plane/")
                     .description("Runs the " + d.stateMachineName() + " state machine (" + d.source() + ")")
