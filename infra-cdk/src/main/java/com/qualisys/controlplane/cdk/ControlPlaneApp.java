@@ -27,7 +27,7 @@ import software.amazon.awscdk.StackProps;
  * <li>{@code environments}: comma-separated environments to manage: drift schedules, security rules (default: every
  *     environments/*.yaml but defaults);</li>
  * <li>{@code alertEmail}: the AlertEmail parameter's default (default: the spec's monitoring.alertEmail);</li>
- * <li>{@code functionsCode}: the Lambda package (default: functions/target/functions-lambda.jar);</li>
+ * <li>{@code functionsCode}: the Lambda package (default: functions/target/functions-lambda.zip);</li>
  * <li>{@code account}: the target account, when CDK_DEFAULT_ACCOUNT is not set (phase-2 lookups need it).</li>
  * </ul>
  */
@@ -69,7 +69,7 @@ public final class ControlPlaneApp {
         List<EnvironmentSpec> environments = names.stream().map(loader::load).toList();
         Optional<EnvironmentSpec> provisioned = context(app, "provisionedEnvironment").map(loader::load);
         Path code = context(app, "functionsCode").map(Path::of)
-                .orElse(repo.resolve("functions/target/functions-lambda.jar"));
+                .orElse(repo.resolve("functions/target/functions-lambda.zip"));
         if (!Files.exists(code)) {
             throw new IllegalArgumentException(code + " does not exist: build it with"
                     + " ./mvnw -pl functions package -DskipTests (infra-cdk/cdk-app does) or pass -c functionsCode=<path>");

@@ -140,7 +140,7 @@ final class ControlPlaneFunctions extends Construct {
             Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                     "Callers invoke the live alias of the published currentVersion, which SnapStart restores");
             Nag.suppress(function, "AwsSolutions-L1", "The code targets Java 21 (the build's release level and"
-                    + " the runtime every handler is tested on); java25 is newer but not what the jar is built for.");
+                    + " the runtime every handler is tested on); java25 is newer but not what the code is built for.");
             functions.put(f, function);
             aliases.put(f, alias);
             roles.put(f, role);

@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param environments         the environments the control plane manages: a drift schedule and the
  *                             security event rules of each
- * @param functionsCode        the Lambda package: functions/target/functions-lambda.jar, or (tests) any folder
+ * @param functionsCode        the Lambda package: functions/target/functions-lambda.zip, or (tests) any folder
  * @param definitions          the state machine definitions, deployed unchanged
  * @param provisioned          phase 2: the environment whose VPC, RDS-SG, database secrets and budget
  *                             topic already exist in the target account (see docs/deploy.md)

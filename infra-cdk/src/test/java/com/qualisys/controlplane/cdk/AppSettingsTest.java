@@ -28,7 +28,7 @@ class AppSettingsTest {
             }
         }
         Files.createDirectories(dir.resolve("functions/target"));
-        Files.writeString(dir.resolve("functions/target/functions-lambda.jar"), "stand-in");
+        Files.writeString(dir.resolve("functions/target/functions-lambda.zip"), "stand-in");
         Files.createDirectories(dir.resolve("statemachines"));
         for (String name : List.of("drift-check", "security-response")) {
             Files.copy(TestStacks.FIXTURE, dir.resolve("statemachines/" + name + ".asl.json"));
@@ -42,7 +42,7 @@ class AppSettingsTest {
         assertThat(s.environments()).extracting(EnvironmentSpec::environment).containsExactly("dev", "production", "staging");
         assertThat(s.alertEmail()).isEqualTo(TestStacks.specs().load("dev").monitoring().alertEmail());
         assertThat(s.provisioned()).isEmpty();
-        assertThat(s.functionsCode()).isEqualTo(dir.resolve("functions/target/functions-lambda.jar"));
+        assertThat(s.functionsCode()).isEqualTo(dir.resolve("functions/target/functions-lambda.zip"));
         assertThat(s.definitions()).extracting(d -> d.name()).containsExactly("drift-check", "security-response");
         assertThat(s.region()).isEqualTo("us-east-1");
     }
@@ -60,9 +60,9 @@ class AppSettingsTest {
     @Test
     void aMissingLambdaPackageIsReportedWithTheCommandThatBuildsIt(@TempDir Path dir) throws Exception {
         Path repo = repo(dir);
-        Files.delete(repo.resolve("functions/target/functions-lambda.jar"));
+        Files.delete(repo.resolve("functions/target/functions-lambda.zip"));
         assertThatThrownBy(() -> settings(repo, Map.of()))
-                .hasMessageContaining("functions/target/functions-lambda.jar does not exist")
+                .hasMessageContaining("functions/target/functions-lambda.zip does not exist")
                 .hasMessageContaining("./mvnw -pl functions package -DskipTests");
     }
 
