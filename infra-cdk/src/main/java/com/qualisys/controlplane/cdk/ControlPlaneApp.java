@@ -74,6 +74,7 @@ public final class ControlPlaneApp {
             throw new IllegalArgumentException(code + " does not exist: build it with"
                     + " ./mvnw -pl functions package -DskipTests (infra-cdk/cdk-app does) or pass -c functionsCode=<path>");
         }
+        LambdaPackage.check(code, LambdaPackage.UNZIPPED_LIMIT_BYTES);
         Optional<String> account = context(app, "account").or(() -> Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")));
         String alertEmail = context(app, "alertEmail")
                 .orElse(provisioned.orElse(environments.get(0)).monitoring().alertEmail());

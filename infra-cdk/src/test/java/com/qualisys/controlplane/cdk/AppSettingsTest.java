@@ -28,7 +28,10 @@ class AppSettingsTest {
             }
         }
         Files.createDirectories(dir.resolve("functions/target"));
-        Files.writeString(dir.resolve("functions/target/functions-lambda.zip"), "stand-in");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(dir.resolve("functions/target/functions-lambda.zip")))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("lib/stand-in.jar"));
+            zip.closeEntry();
+        }
         Files.createDirectories(dir.resolve("statemachines"));
         for (String name : List.of("drift-check", "security-response")) {
             Files.copy(TestStacks.FIXTURE, dir.resolve("statemachines/" + name + ".asl.json"));
