@@ -42,7 +42,7 @@ final class ControlPlaneFunctions extends Construct {
     static final String ALIAS = "live";
     static final RetentionDays LOG_RETENTION = RetentionDays.THREE_MONTHS;
     /** Where the database functions run in phase 2: the private subnets (NAT egress for AWS APIs). */
-    record VpcPlacement(IVpc vpc, ISecurityGroup securityGroup) {}
+    record VpcPlacement(IVpc vpc, Optional<ISecurityGroup> securityGroup) {}
 
     private final Map<FunctionCatalog, Function> functions = new EnumMap<>(FunctionCatalog.class);
     private final Map<FunctionCatalog, Alias> aliases = new EnumMap<>(FunctionCatalog.class);
@@ -110,7 +110,7 @@ final class ControlPlaneFunctions extends Construct {
             if (f.vpcAttached() && placement.isPresent()) {
                 fn.vpc(placement.get().vpc())
                         .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
-                        .securityGroups(List.of(placement.get().securityGroup()));
+                        .securityGroups(placement.get().securityGroup().map(List::of).orElse(List.of()));
                 // Lambda creates and removes the ENIs with the function's own role; EC2's network-interface
                 // calls take no resource ARNs before the interface exists.
                 role.addToPolicy(PolicyStatement.Builder.create()

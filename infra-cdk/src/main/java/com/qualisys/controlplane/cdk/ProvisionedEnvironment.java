@@ -6,6 +6,7 @@ import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.VpcSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Peer;
@@ -27,9 +28,9 @@ import software.constructs.Construct;
  * control plane's own resources (created by its layers, found by their tags and names), never
  * CloudFormation's; the stack only references them:
  * <ul>
- * <li>the VPC by {@code Vpc.fromLookup} on its identity tags (cached in cdk.context.json by the CLI),
- *     and RDS-SG by name inside it; DbInit and SecretRotation run in its private subnets with
- *     their own security group, which RDS-SG admits on 5432;</li>
+ * <li>the VPC by {@code Vpc.fromLookup} on its identity tags (cached in cdk.context.json by the CLI);
+ *     DbInit and SecretRotation run in its private subnets with their own security group
+ *     {@value #FUNCTIONS_SECURITY_GROUP}, which RDS-SG admits on 5432 (see {@link #declaredInSpec});</li>
  * <li>the database secrets by name: a Secrets Manager rotation schedule on each, run by SecretRotation;</li>
  * <li>the monitoring layer's budget topic by the ARN its name gives: BudgetAlert subscribes to it.</li>
  * </ul>
@@ -43,33 +44,72 @@ final class ProvisionedEnvironment extends Construct {
 
     private final EnvironmentSpec spec;
     final IVpc vpc;
-    final SecurityGroup functionsSecurityGroup;
+    /** Absent only in the lookup round (the placeholder VPC), whose template the CLI throws away. */
+    final Optional<ISecurityGroup> functionsSecurityGroup;
 
     ProvisionedEnvironment(Construct scope, String id, EnvironmentSpec spec) {
         super(scope, id);
         this.spec = spec;
+        boolean declared = declaredInSpec(spec).isPresent();
         vpc = Vpc.fromLookup(this, "Vpc", VpcLookupOptions.builder()
                 .tags(Map.of(Tags.LOGICAL_ID, VPC_LOGICAL_ID, Tags.ENVIRONMENT, spec.environment()))
                 .build());
-        functionsSecurityGroup = SecurityGroup.Builder.create(this, "DatabaseFunctionsSecurityGroup")
+        // The security group lookups need the real VPC id; in the lookup round they would ask for the placeholder's.
+        if (LOOKUP_PLACEHOLDER_VPC_ID.equals(vpc.getVpcId())) {
+            functionsSecurityGroup = Optional.empty();
+        } else if (declared) {
+            functionsSecurityGroup = Optional.of(SecurityGroup.fromLookupByName(this, "DatabaseFunctionsSecurityGroup",
+                    FUNCTIONS_SECURITY_GROUP, vpc));
+        } else {
+            functionsSecurityGroup = Optional.of(createdHere(spec));
+        }
+    }
+
+    /**
+     * The preferred set-up: the spec declares the functions' group (and RDS-SG's ingress from it), so
+     * the VPC layer owns both and its drift check agrees with them; the stack only looks it up.
+     */
+    static Optional<String> declaredInSpec(EnvironmentSpec spec) {
+        Map<String, VpcSpec.SecurityGroup> groups = spec.vpc().securityGroups();
+        Optional<String> key = groups.entrySet().stream().filter(e -> FUNCTIONS_SECURITY_GROUP.equals(e.getValue().name()))
+                .map(Map.Entry::getKey).findFirst();
+        key.ifPresent(k -> {
+            VpcSpec.SecurityGroup rds = rdsGroup(spec);
+            boolean admitted = rds.ingress() != null && rds.ingress().stream().anyMatch(r ->
+                    "tcp".equals(r.protocol()) && String.valueOf(POSTGRES).equals(r.ports()) && ("sg:" + k).equals(r.peer()));
+            if (!admitted) {
+                throw new IllegalArgumentException("environments/" + spec.environment() + ".yaml: vpc.securityGroups."
+                        + k + " is the database functions' group (" + FUNCTIONS_SECURITY_GROUP + "), but vpc.securityGroups.rds"
+                        + " has no ingress { protocol: tcp, ports: \"5432\", peer: \"sg:" + k + "\" }");
+            }
+        });
+        return key;
+    }
+
+    /**
+     * The fallback while the spec does not declare it: the stack creates the group and RDS-SG's ingress
+     * rule. The VPC layer does not know that rule: its drift check reports it and an apply revokes it.
+     */
+    private SecurityGroup createdHere(EnvironmentSpec spec) {
+        SecurityGroup group = SecurityGroup.Builder.create(this, "DatabaseFunctionsSecurityGroup")
                 .vpc(vpc)
                 .securityGroupName(FUNCTIONS_SECURITY_GROUP)
                 .description("QUALISYS DbInit and SecretRotation functions - to PostgreSQL and AWS APIs")
                 .allowAllOutbound(false)
                 .build();
-        functionsSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443),
-                "AWS APIs (Secrets Manager, RDS) through the NAT gateways");
-        // The RDS-SG lookup needs the real VPC id; in the lookup round it would ask for the placeholder's.
-        if (!LOOKUP_PLACEHOLDER_VPC_ID.equals(vpc.getVpcId())) {
-            VpcSpec.SecurityGroup rds = spec.vpc().securityGroups().get("rds");
-            if (rds == null) {
-                throw new IllegalArgumentException("environments/" + spec.environment()
-                        + ".yaml: vpc.securityGroups has no rds group for the database functions to reach");
-            }
-            ISecurityGroup rdsSecurityGroup = SecurityGroup.fromLookupByName(this, "RdsSecurityGroup", rds.name(), vpc);
-            functionsSecurityGroup.getConnections().allowTo(rdsSecurityGroup, Port.tcp(POSTGRES),
-                    "QUALISYS DbInit and SecretRotation to PostgreSQL");
+        group.addEgressRule(Peer.anyIpv4(), Port.tcp(443), "AWS APIs (Secrets Manager, RDS) through the NAT gateways");
+        ISecurityGroup rdsSecurityGroup = SecurityGroup.fromLookupByName(this, "RdsSecurityGroup", rdsGroup(spec).name(), vpc);
+        group.getConnections().allowTo(rdsSecurityGroup, Port.tcp(POSTGRES), "QUALISYS DbInit and SecretRotation to PostgreSQL");
+        return group;
+    }
+
+    private static VpcSpec.SecurityGroup rdsGroup(EnvironmentSpec spec) {
+        VpcSpec.SecurityGroup rds = spec.vpc().securityGroups().get("rds");
+        if (rds == null) {
+            throw new IllegalArgumentException("environments/" + spec.environment()
+                    + ".yaml: vpc.securityGroups has no rds group for the database functions to reach");
         }
+        return rds;
     }
 
     ControlPlaneFunctions.VpcPlacement placement() {

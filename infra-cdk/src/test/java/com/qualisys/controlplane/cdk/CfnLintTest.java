@@ -77,4 +77,9 @@ class CfnLintTest {
     void thePhaseTwoTemplatePassesCfnLint() throws Exception {
         assertLintsClean(TestStacks.phaseTwo());
     }
+
+    @Test
+    void thePhaseTwoTemplateWithTheSpecOwnedGroupPassesCfnLint() throws Exception {
+        assertLintsClean(TestStacks.phaseTwoSpecOwned());
+    }
 }

@@ -19,6 +19,7 @@ import software.amazon.awscdk.cloud_assembly_schema.MissingContext;
 final class FakeAccount {
     static final String VPC_ID = "vpc-0a1b2c3d4e5f60718";
     static final String RDS_SG_ID = "sg-05432a0b1c2d3e4f5";
+    static final String FUNCTIONS_SG_ID = "sg-0db0f0e1d2c3b4a59";
 
     private FakeAccount() {}
 
@@ -30,7 +31,12 @@ final class FakeAccount {
         ContextProvider provider = missing.getProvider();
         if (provider == ContextProvider.VPC_PROVIDER) return vpc(TestStacks.specs().load(TestStacks.PROVISIONED));
         if (provider == ContextProvider.SECURITY_GROUP_PROVIDER) {
-            return Map.of("securityGroupId", RDS_SG_ID, "allowAllOutbound", false);
+            if (missing.getKey().contains(":securityGroupName=qualisys-rds-sg:")) {
+                return Map.of("securityGroupId", RDS_SG_ID, "allowAllOutbound", false);
+            }
+            if (missing.getKey().contains(":securityGroupName=" + ProvisionedEnvironment.FUNCTIONS_SECURITY_GROUP + ":")) {
+                return Map.of("securityGroupId", FUNCTIONS_SG_ID, "allowAllOutbound", false);
+            }
         }
         throw new IllegalArgumentException("the test account answers no " + provider + " lookup: " + missing.getKey());
     }

@@ -37,6 +37,11 @@ class NagTest {
     }
 
     @Test
+    void phaseTwoWithTheSpecOwnedGroupHasNoUnsuppressedAwsSolutionsFinding() {
+        assertClean(TestStacks.phaseTwoSpecOwned());
+    }
+
+    @Test
     void everySuppressionGivesAReasonAReviewerCanCheck() {
         List<String> suppressions = new ArrayList<>();
         for (TestStacks.Synth synth : List.of(TestStacks.phaseOne(), TestStacks.phaseTwo())) {

@@ -121,6 +121,34 @@ class PhaseTwoTest {
     }
 
     @Test
+    void whenTheSpecDeclaresTheFunctionsGroupTheStackOnlyLooksItUpAndChangesNoSecurityGroup() {
+        TestStacks.Synth owned = TestStacks.phaseTwoSpecOwned();
+        List<MissingContext> second = owned.lookupRounds().get(1);
+        assertThat(second).hasSize(1);
+        assertThat(second.get(0).getKey()).contains("securityGroupName=" + ProvisionedEnvironment.FUNCTIONS_SECURITY_GROUP)
+                .contains("vpcId=" + FakeAccount.VPC_ID);
+        for (String type : List.of("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress")) {
+            owned.template().resourceCountIs(type, 0);
+        }
+        ControlPlaneFunctions ownedFunctions = FunctionsTest.functions(owned);
+        for (FunctionCatalog f : List.of(FunctionCatalog.DB_INIT, FunctionCatalog.SECRET_ROTATION)) {
+            Map<?, ?> vpc = (Map<?, ?>) Cfn.props(Cfn.resource(owned.template(), Cfn.logicalId(ownedFunctions.function(f)))).get("VpcConfig");
+            assertThat(Cfn.list(vpc.get("SecurityGroupIds"))).containsExactly(FakeAccount.FUNCTIONS_SG_ID);
+            assertThat(Cfn.list(vpc.get("SubnetIds"))).containsExactlyInAnyOrder("subnet-privatea", "subnet-privateb");
+        }
+    }
+
+    @Test
+    void aDeclaredFunctionsGroupThatRdsSgDoesNotAdmitIsRejectedNamingTheRuleToAdd() {
+        EnvironmentSpec notAdmitted = TestStacks.specsWithDev(TestStacks.DEV_WITH_FUNCTIONS_GROUP
+                .replaceAll("(?m)^ *- \\{ protocol: tcp, ports: \"5432\", peer: \"sg:db-functions\" }\n", "")).load("dev");
+        assertThatThrownBy(() -> ProvisionedEnvironment.declaredInSpec(notAdmitted))
+                .hasMessageContaining("environments/dev.yaml: vpc.securityGroups.db-functions")
+                .hasMessageContaining("vpc.securityGroups.rds has no ingress { protocol: tcp, ports: \"5432\", peer: \"sg:db-functions\" }");
+        assertThat(ProvisionedEnvironment.declaredInSpec(dev)).as("the repository's spec does not declare it yet").isEmpty();
+    }
+
+    @Test
     void phaseTwoWithoutAnAccountIsRefusedNamingWhatIsMissing() {
         assertThatThrownBy(() -> ControlPlaneApp.build(TestStacks.newApp(Map.of()),
                 TestStacks.settings(Optional.of("dev"), Optional.empty())))

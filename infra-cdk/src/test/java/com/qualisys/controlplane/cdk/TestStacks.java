@@ -43,19 +43,70 @@ final class TestStacks {
         }
     }
 
+    /**
+     * dev.yaml of an environments/ copy in which the spec owns the database functions' group (the
+     * set-up ProvisionedEnvironment prefers): the VPC layer creates it and RDS-SG admits it.
+     */
+    static final String DEV_WITH_FUNCTIONS_GROUP = """
+            environment: dev
+            drift:
+              schedule: rate(1 day)
+            vpc:
+              securityGroups:
+                db-functions:
+                  name: qualisys-db-functions-sg
+                  description: Control plane database functions - to PostgreSQL and AWS APIs
+                  ingress: []
+                  egress:
+                    - { protocol: tcp, ports: "5432", peer: "sg:rds" }
+                    - { protocol: tcp, ports: "443", peer: 0.0.0.0/0 }
+                rds:
+                  ingress:
+                    - { protocol: tcp, ports: "5432", peer: "sg:k8s-nodes" }
+                    - { protocol: tcp, ports: "5432", peer: "sg:db-functions" }
+            """;
+
     private static Synth phaseOne;
     private static Synth phaseTwo;
+    private static Synth phaseTwoSpecOwned;
 
     private TestStacks() {}
 
     static synchronized Synth phaseOne() {
-        if (phaseOne == null) phaseOne = synthesize(Optional.empty(), Map.of());
+        if (phaseOne == null) phaseOne = synthesize(specs(), Optional.empty(), Map.of());
         return phaseOne;
     }
 
     static synchronized Synth phaseTwo() {
-        if (phaseTwo == null) phaseTwo = synthesize(Optional.of(PROVISIONED), Map.of());
+        if (phaseTwo == null) phaseTwo = synthesize(specs(), Optional.of(PROVISIONED), Map.of());
         return phaseTwo;
+    }
+
+    /** Phase 2 where the spec declares the functions' security group. */
+    static synchronized Synth phaseTwoSpecOwned() {
+        if (phaseTwoSpecOwned == null) {
+            phaseTwoSpecOwned = synthesize(specsWithDev(DEV_WITH_FUNCTIONS_GROUP), Optional.of(PROVISIONED), Map.of());
+        }
+        return phaseTwoSpecOwned;
+    }
+
+    /** A copy of environments/ with dev.yaml replaced. */
+    static SpecLoader specsWithDev(String devYaml) {
+        try {
+            Path dir = Files.createTempDirectory("environments-");
+            Path source = REPO.resolve("environments");
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path target = dir.resolve(source.relativize(f).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f, target);
+                }
+            }
+            Files.writeString(dir.resolve("dev.yaml"), devYaml);
+            return SpecLoader.fromDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static SpecLoader specs() {
@@ -63,7 +114,10 @@ final class TestStacks {
     }
 
     static List<EnvironmentSpec> environments() {
-        SpecLoader loader = specs();
+        return environments(specs());
+    }
+
+    static List<EnvironmentSpec> environments(SpecLoader loader) {
         return loader.environmentNames().stream().map(loader::load).toList();
     }
 
@@ -80,8 +134,12 @@ final class TestStacks {
     }
 
     static ControlPlaneSettings settings(Optional<String> provisioned, Optional<String> account) {
-        return new ControlPlaneSettings(environments(), CODE_STUB, definitionsUnderTest(),
-                provisioned.map(specs()::load), account, "alerts@qualisys.example");
+        return settings(specs(), provisioned, account);
+    }
+
+    static ControlPlaneSettings settings(SpecLoader specs, Optional<String> provisioned, Optional<String> account) {
+        return new ControlPlaneSettings(environments(specs), CODE_STUB, definitionsUnderTest(),
+                provisioned.map(specs::load), account, "alerts@qualisys.example");
     }
 
     /** The context of infra-cdk/cdk.json: the feature flags the real app runs with. */
@@ -110,7 +168,7 @@ final class TestStacks {
      * Synthesizes like the CDK CLI: while the assembly reports missing context (lookups), answer it
      * with what the account holds (FakeAccount) and synthesize again.
      */
-    static Synth synthesize(Optional<String> provisioned, Map<String, Object> extraContext) {
+    static Synth synthesize(SpecLoader specs, Optional<String> provisioned, Map<String, Object> extraContext) {
         long start = System.nanoTime();
         Map<String, Object> context = cdkJsonContext();
         context.putAll(extraContext);
@@ -118,11 +176,13 @@ final class TestStacks {
         for (int round = 0; round < 5; round++) {
             App app = newApp(context);
             ControlPlaneStack stack = ControlPlaneApp.build(app,
-                    settings(provisioned, provisioned.map(p -> ACCOUNT)));
+                    settings(specs, provisioned, provisioned.map(p -> ACCOUNT)));
             CloudAssembly assembly = app.synth();
             List<MissingContext> missing = Optional.ofNullable(assembly.getManifest().getMissing()).orElse(List.of());
             if (missing.isEmpty()) {
-                String name = provisioned.isPresent() ? "phase-two" : "phase-one";
+                String name = provisioned.isEmpty() ? "phase-one"
+                        : ProvisionedEnvironment.declaredInSpec(specs.load(provisioned.get())).isPresent()
+                        ? "phase-two-spec-owned-group" : "phase-two";
                 keepForInspection(assembly, stack, name);
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 System.out.printf("TestStacks: %s synthesized in %d ms (%d lookup round(s) before it)%n", name, millis, rounds.size());
