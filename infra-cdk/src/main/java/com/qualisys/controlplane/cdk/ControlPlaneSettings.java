@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param environments         the environments the control plane manages: a drift schedule and the
  *                             security event rules of each
  * @param functionsCode        the Lambda package: functions/target/functions-lambda.zip, or (tests) any folder
+ * @param helmLayer            the Lambda layer with /opt/helm/helm for the functions that run the Kubernetes
+ *                             layer: the CDK kubectl layer's zip, or (tests) any folder
  * @param definitions          the state machine definitions, deployed unchanged
  * @param provisioned          phase 2: the environment whose VPC, RDS-SG, database secrets and budget
  *                             topic already exist in the target account (see docs/deploy.md)
@@ -23,6 +25,7 @@ import java.util.Optional;
 public record ControlPlaneSettings(
         List<EnvironmentSpec> environments,
         Path functionsCode,
+        Path helmLayer,
         List<AslDefinition> definitions,
         Optional<EnvironmentSpec> provisioned,
         Optional<String> account,
@@ -34,6 +37,7 @@ public record ControlPlaneSettings(
 
     public ControlPlaneSettings {
         Objects.requireNonNull(functionsCode, "functionsCode");
+        Objects.requireNonNull(helmLayer, "helmLayer");
         environments = List.copyOf(environments);
         definitions = List.copyOf(definitions);
         if (environments.isEmpty()) throw new IllegalArgumentException("the control plane manages no environment");

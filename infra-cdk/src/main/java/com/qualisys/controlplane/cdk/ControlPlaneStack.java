@@ -50,9 +50,9 @@ public final class ControlPlaneStack extends Stack {
 
         Optional<ProvisionedEnvironment> provisioned = settings.provisioned()
                 .map(spec -> new ProvisionedEnvironment(this, "Provisioned", spec));
-        functions = new ControlPlaneFunctions(this, "Functions", settings.functionsCode(),
+        functions = new ControlPlaneFunctions(this, "Functions", settings.functionsCode(), settings.helmLayer(),
                 settings.controlPlaneSpec(), state, alerting, provisioned.map(ProvisionedEnvironment::placement));
-        provisioned.ifPresent(p -> p.attach(functions));
+        provisioned.ifPresent(p -> p.attach(functions, alerting));
 
         stateMachines = new ControlPlaneStateMachines(this, "StateMachines", settings.definitions(),
                 targets(state, alerting), (sm, failed) -> alerting.alarmAtLeast(sm, "FailedExecutionsAlarm", failed, 1,

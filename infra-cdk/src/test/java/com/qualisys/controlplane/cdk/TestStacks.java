@@ -33,6 +33,7 @@ final class TestStacks {
     static final Path REPO = RepoPaths.root();
     static final Path FIXTURE = REPO.resolve("infra-cdk/src/test/resources/statemachines/fixture.asl.json");
     static final Path CODE_STUB = REPO.resolve("infra-cdk/src/test/resources/lambda-code-stub");
+    static final Path HELM_LAYER_STUB = REPO.resolve("infra-cdk/src/test/resources/helm-layer-stub");
     /** The definitions the lead writes; until one exists the fixture stands in under its name. */
     static final List<String> EXPECTED_DEFINITIONS = List.of("provision", "drift-check", "security-response", "budget-response");
 
@@ -138,7 +139,7 @@ final class TestStacks {
     }
 
     static ControlPlaneSettings settings(SpecLoader specs, Optional<String> provisioned, Optional<String> account) {
-        return new ControlPlaneSettings(environments(specs), CODE_STUB, definitionsUnderTest(),
+        return new ControlPlaneSettings(environments(specs), CODE_STUB, HELM_LAYER_STUB, definitionsUnderTest(),
                 provisioned.map(specs::load), account, "alerts@qualisys.example");
     }
 
