@@ -203,6 +203,27 @@ class FunctionsTest {
     }
 
     @Test
+    void everyPolicyFitsIamsSizeLimits() throws Exception {
+        // The template's JSON is an upper bound of what IAM counts: intrinsics resolve to shorter strings.
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (TestStacks.Synth synth : List.of(TestStacks.phaseOne(), TestStacks.phaseTwo())) {
+            Cfn.resources(synth.template(), "AWS::IAM::ManagedPolicy").forEach((id, p) -> {
+                try {
+                    assertThat(json.writeValueAsString(Cfn.props(p).get("PolicyDocument")).length()).as(id).isLessThanOrEqualTo(6_144);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            Map<Object, Integer> inlinePerRole = new java.util.HashMap<>();
+            for (Map<String, Object> p : Cfn.resources(synth.template(), "AWS::IAM::Policy").values()) {
+                int size = json.writeValueAsString(Cfn.props(p).get("PolicyDocument")).length();
+                Cfn.list(Cfn.props(p).get("Roles")).forEach(r -> inlinePerRole.merge(r, size, Integer::sum));
+            }
+            assertThat(inlinePerRole).allSatisfy((role, size) -> assertThat(size).as(role.toString()).isLessThanOrEqualTo(10_240));
+        }
+    }
+
+    @Test
     void inPhaseOneNoFunctionIsAttachedToAVpc() {
         Cfn.resources(template, "AWS::Lambda::Function").values()
                 .forEach(r -> assertThat(Cfn.props(r)).doesNotContainKey("VpcConfig"));
