@@ -172,7 +172,12 @@ final class FunctionPolicies {
                 allow(List.of("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
                         "s3:ListBucket"), List.of(s3Arn("qualisys-*"))),
                 allow(List.of("sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"),
-                        List.of(arn("sns", "qualisys-*"))));
+                        List.of(arn("sns", "qualisys-*"))),
+                // The budget ladder's active overrides (events.budget.OverrideFilter): a plan leaves alone what
+                // an override changed on purpose until the override is restored.
+                allow(List.of("s3:GetObject"), List.of(s3Arn(spec.state().reportBucket()) + "/overrides/*")),
+                conditional(List.of("s3:ListBucket"), List.of(s3Arn(spec.state().reportBucket())), "StringLike",
+                        Map.of("s3:prefix", "overrides/*")));
     }
 
     // ----- apply: network -----
