@@ -144,7 +144,7 @@ final class FunctionPolicies {
     }
 
     static String stateMachineArn(String definitionName) {
-        return arn("states", "stateMachine:qualisys-" + definitionName);
+        return arn("states", "stateMachine:" + com.qualisys.controlplane.handlers.StateMachines.deployedName(definitionName));
     }
 
     static String eventBusArn() {

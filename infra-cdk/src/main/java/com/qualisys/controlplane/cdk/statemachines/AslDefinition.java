@@ -98,7 +98,7 @@ public record AslDefinition(
 
     /** The deployed state machine's name. */
     public String stateMachineName() {
-        return "qualisys-" + name;
+        return com.qualisys.controlplane.handlers.StateMachines.deployedName(name);
     }
 
     /** Walks every Task state, including those inside Parallel branches and Map processors. */
