@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "qualisys", mixinStandardHelpOptions = true, version = "qualisys 0.1.0",
         description = "Provisions, drift-checks and defends the QUALISYS infrastructure.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DriftCommand.class, RunCommand.class,
-                SimulateEventCommand.class, RestoreCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                StartCommand.class, ApproveCommand.class, RejectCommand.class, ReportCommand.class,
+                SimulateEventCommand.class, RestoreCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
 public final class QualisysCli {
     public static final int OK = 0;
     public static final int ERROR = 1;

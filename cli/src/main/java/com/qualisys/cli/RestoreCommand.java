@@ -8,6 +8,7 @@ import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import java.io.IOException;
@@ -47,12 +48,15 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
     boolean json;
 
+    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    java.nio.file.Path specs;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
-        SpecLoader specs = SpecLoader.standard();
-        EnvironmentSpec spec = specs.load(environment);
+        SpecLoader loader = EnvironmentOptions.loader(specs);
+        EnvironmentSpec spec = loader.load(environment);
         ObjectNode input = RunCommand.JSON.createObjectNode();
         input.put("environment", spec.environment());
         if (which.allExpired) {
@@ -62,7 +66,7 @@ public final class RestoreCommand implements Callable<Integer> {
             input.put("overrideId", which.overrideId);
         }
         try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-            ExecutionResult result = new LocalExecution(specs, spec, aws).run(SimulateEventCommand.machine("budget-response"), input,
+            ExecutionResult result = new LocalExecution(loader, spec, aws).run(SimulateEventCommand.machine(StateMachines.BUDGET_RESPONSE), input,
                     null, SimulateEventCommand.waitScale(aws), null, json ? null : new ProgressPrinter(err));
             RunCommand.print(out, result);
             if (!json && result.succeeded()) {

@@ -70,6 +70,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Execution name. Default: a random id.")
     String executionName;
 
+    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    Path specs;
+
+    @Option(names = "--tokens-dir", description = "Where waiting approvals are announced for `qualisys approve --local`."
+            + " Default: .qualisys/tokens")
+    Path tokensDir;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = command.commandLine().getOut();
@@ -82,9 +89,9 @@ public final class RunCommand implements Callable<Integer> {
         JsonNode executionInput = parseInput();
         String name = executionName != null ? executionName : UUID.randomUUID().toString();
 
-        SpecLoader specs = SpecLoader.standard();
-        EnvironmentSpec spec = environment == null ? null : specs.load(environment);
-        if (spec == null && executionInput.hasNonNull("environment")) spec = specs.load(executionInput.get("environment").asText());
+        SpecLoader loader = EnvironmentOptions.loader(specs);
+        EnvironmentSpec spec = environment == null ? null : loader.load(environment);
+        if (spec == null && executionInput.hasNonNull("environment")) spec = loader.load(executionInput.get("environment").asText());
         if (spec == null && machine != null) throw new IllegalArgumentException("--env is required to run " + machine);
 
         ExecutionResult result;
@@ -96,17 +103,23 @@ public final class RunCommand implements Callable<Integer> {
             try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
                 double scale = waitScale != null ? waitScale
                         : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
-                result = new LocalExecution(specs, spec, aws).run(file, executionInput, name, scale,
-                        new FileTaskTokenBroker(tokenDirectory()), json ? null : new ProgressPrinter(err));
+                result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
+                        new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
+                        json ? null : new ProgressPrinter(err));
             }
         }
         print(out, result);
-        if (result.status() != ExecutionStatus.SUCCEEDED) return QualisysCli.ERROR;
-        JsonNode output = result.output();
+        return exitCode(result.status() == ExecutionStatus.SUCCEEDED, result.output());
+    }
+
+    /** 1 for a failed execution; 2 when its output says drift was found or layers failed; else 0. */
+    static int exitCode(boolean succeeded, JsonNode output) {
+        if (!succeeded) return QualisysCli.ERROR;
         boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0);
         return changes ? QualisysCli.CHANGES : QualisysCli.OK;
     }
 
+    /** The default token directory of local runs, shared with `qualisys approve|reject --local`. */
     static Path tokenDirectory() {
         return Path.of(".qualisys", "tokens").toAbsolutePath();
     }

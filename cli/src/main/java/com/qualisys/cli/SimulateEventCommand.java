@@ -15,6 +15,7 @@ import com.qualisys.controlplane.events.EventParseException;
 import com.qualisys.controlplane.events.anomaly.CostAnomalyParser;
 import com.qualisys.controlplane.events.budget.BudgetAlertParser;
 import com.qualisys.controlplane.events.security.CloudTrailEventParser;
+import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
@@ -62,13 +63,16 @@ public final class SimulateEventCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
     boolean json;
 
+    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    Path specs;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
         String text = read(file);
-        SpecLoader specs = SpecLoader.standard();
-        EnvironmentSpec spec = specs.load(environment);
+        SpecLoader loader = EnvironmentOptions.loader(specs);
+        EnvironmentSpec spec = loader.load(environment);
         try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
             String event = PLACEHOLDER.matcher(text).find() ? resolvePlaceholders(text, spec, aws) : text;
             EventKind kind = check(event);
@@ -79,7 +83,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
             input.put("dryRun", dryRun);
             if (!json) err.println("simulate-event: " + kind.name().toLowerCase(java.util.Locale.ROOT) + " event → " + kind.stateMachine()
                     + (dryRun ? " (dry run)" : ""));
-            ExecutionResult result = new LocalExecution(specs, spec, aws).run(machine(kind.stateMachine()), input, null,
+            ExecutionResult result = new LocalExecution(loader, spec, aws).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
                     waitScale(aws), null, json ? null : new ProgressPrinter(err));
             RunCommand.print(out, result);
             if (!json && result.succeeded()) describe(err, result.output());
@@ -87,8 +91,8 @@ public final class SimulateEventCommand implements Callable<Integer> {
         }
     }
 
-    static Path machine(String name) {
-        return RepoPaths.root().resolve("statemachines").resolve(name + ".asl.json");
+    static Path machine(StateMachines machine) {
+        return RepoPaths.root().resolve(machine.definitionFile());
     }
 
     /** Waits and retry intervals are skipped against an emulator, real otherwise (as `run` does). */

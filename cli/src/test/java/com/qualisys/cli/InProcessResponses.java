@@ -10,6 +10,7 @@ import com.qualisys.cli.local.LocalFunctions;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.handlers.ControlPlane;
+import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
 
@@ -44,7 +45,7 @@ final class InProcessResponses implements AutoCloseable {
 
     /** Runs statemachines/<machine>.asl.json; the call counter starts at zero. */
     ExecutionResult run(String machine, JsonNode input) {
-        StateMachineDefinition definition = StateMachineDefinition.load(SimulateEventCommand.machine(machine),
+        StateMachineDefinition definition = StateMachineDefinition.load(SimulateEventCommand.machine(StateMachines.byName(machine).orElseThrow()),
                 LocalFunctions.substitutions(controlPlane, "us-east-1", account));
         aws.calls().reset();
         return runner.execute(definition, input, null);
