@@ -1,0 +1,99 @@
+package com.qualisys.controlplane.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.events.Samples;
+import com.qualisys.controlplane.events.budget.OverrideRecord;
+import com.qualisys.controlplane.events.budget.OverrideStore;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.testing.TestSpecs;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BudgetAlert invoked directly, as its SNS subscription and a daily schedule invoke it: the whole response
+ * in one invocation, the environment from QUALISYS_ENVIRONMENT (SNS cannot name it).
+ */
+class BudgetAlertHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final EnvironmentSpec DEV = TestSpecs.load("dev");
+    private static final String OVERRIDE = "qualisys-monthly-500-2024-05-01-cap-playwright-pool";
+    private MotoServer moto;
+    private AwsClients aws;
+    private ControlPlane controlPlane;
+
+    @BeforeEach
+    void poolAboveItsMinimumAndTheControlPlanesOwnState() {
+        moto = MotoServer.shared();
+        moto.reset();
+        aws = moto.clients();
+        aws.s3().createBucket(r -> r.bucket(DEV.state().reportBucket()));
+        String topic = aws.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
+        aws.eks().createCluster(r -> r.name("qualisys-eks").version("1.29").roleArn("arn:aws:iam::123456789012:role/QualisysEKSService")
+                .resourcesVpcConfig(v -> v.subnetIds("subnet-0a", "subnet-0b")));
+        aws.eks().createNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool")
+                .nodeRole("arn:aws:iam::123456789012:role/qualisys-eks-node-role").subnets("subnet-0a", "subnet-0b")
+                .scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(7)));
+        controlPlane = new ControlPlane(TestSpecs.loader(), s -> aws, List.of(),
+                new ControlPlane.Settings(topic, null, DEV.state().reportBucket(), DEV.state().lockTable(), "default"));
+    }
+
+    @AfterEach
+    void close() {
+        aws.close();
+    }
+
+    private BudgetAlertHandler handler(String environmentVariable, Instant now) {
+        return new BudgetAlertHandler(controlPlane, environmentVariable, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private static Map<String, Object> snsEvent() throws Exception {
+        return JSON.readValue(Samples.text("budget/actual-100-percent-sns-event.json"), new TypeReference<>() {});
+    }
+
+    @Test
+    void theSnsDeliveryIsAnsweredInOneInvocationAndTheDailyScheduleRestoresItAfterThePeriod() throws Exception {
+        Map<String, Object> out = handler("dev", Instant.parse("2024-05-29T07:00:00Z")).handleRequest(snsEvent(), null);
+
+        assertThat(out.get("published")).isEqualTo(true);
+        assertThat(out.get("messageId")).isNotNull();
+        assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
+                .nodegroup().scalingConfig().maxSize()).isEqualTo(5);
+        OverrideStore store = new OverrideStore(aws.s3(), DEV.state().reportBucket(), "dev");
+        assertThat(store.get(OVERRIDE).orElseThrow().active()).isTrue();
+
+        Map<String, Object> early = handler("dev", Instant.parse("2024-05-31T12:00:00Z")).handleRequest(Map.of("action", "restore-expired"), null);
+        assertThat(early.get("count")).isEqualTo(0);
+        assertThat(early).doesNotContainKey("messageId");
+
+        Map<String, Object> restored = handler("dev", Instant.parse("2024-06-01T00:00:00Z")).handleRequest(Map.of("action", "restore-expired"), null);
+        assertThat(restored.get("count")).isEqualTo(1);
+        assertThat(restored.get("published")).isEqualTo(true);
+        assertThat(store.get(OVERRIDE).orElseThrow().status()).isEqualTo(OverrideRecord.Status.RESTORED);
+        assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
+                .nodegroup().scalingConfig().maxSize()).isEqualTo(20);
+    }
+
+    @Test
+    void withoutAnEnvironmentTheAlertIsRefusedBeforeAnyCall() throws Exception {
+        aws.calls().reset();
+        assertThatThrownBy(() -> handler(null, Instant.now()).handleRequest(snsEvent(), null))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("input field 'environment' is missing and QUALISYS_ENVIRONMENT is not set: cannot tell which environment the event is for");
+        assertThatThrownBy(() -> handler("dev", Instant.now()).handleRequest(Map.of("step", "parse", "environment", "dev",
+                "alert", Map.of("Records", List.of())), null))
+                .isInstanceOf(BadInputException.class).hasMessage("alert rejected: Records (0 records) must hold exactly one SNS record");
+        assertThat(aws.calls().total()).isZero();
+    }
+}
