@@ -19,9 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "restore", description = {
-        "Undoes recorded budget actions (overrides such as the capped Playwright pool): puts the values",
-        "recorded before them back and marks them RESTORED, through the budget-response state machine.",
+@Command(name = "restore", mixinStandardHelpOptions = true, description = {
+        "Undoes recorded budget actions (overrides such as the capped Playwright pool) through the budget-response"
+                + " state machine, run by the local runner: the values recorded before them are put back and the"
+                + " records are kept, marked RESTORED. Exit code: 0 done (or nothing to do), 1 unknown override or failure.",
         "  qualisys restore --env dev --override qualisys-monthly-500-2024-05-01-cap-playwright-pool",
         "  qualisys restore --env dev --all-expired"})
 public final class RestoreCommand implements Callable<Integer> {

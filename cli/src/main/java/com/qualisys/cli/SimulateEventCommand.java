@@ -32,15 +32,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "simulate-event", description = {
-        "Feeds an event to the control plane's response, run by the local runner against the endpoint the",
-        "environment points to: a CloudTrail call as EventBridge delivers it runs security-response; an AWS",
-        "Budgets notification or a Cost Anomaly Detection alert (SNS event, SNS message, aws.ce event) runs",
-        "budget-response. The event is checked before anything else: a malformed one changes nothing.",
-        "Placeholders ${<logical-id>} in the file (e.g. ${vpc/security-group/rds}) become the physical id",
-        "of that managed resource, so one sample works in every account.",
+@Command(name = "simulate-event", mixinStandardHelpOptions = true, description = {
+        "Runs the control plane's response to an event with the local runner, against the endpoint the environment"
+                + " points to: a CloudTrail call as EventBridge delivers it runs security-response; an AWS Budgets"
+                + " notification or a Cost Anomaly Detection alert (Lambda SNS event, SNS message, aws.ce event) runs"
+                + " budget-response. The event is checked first: a malformed one is refused and nothing is done.",
+        "Placeholders ${<logical-id>} in the file (e.g. ${vpc/security-group/rds}) become that managed resource's"
+                + " physical id, so one sample works in every account. Exit code: 0 the response ran, 1 refused or failed.",
         "  qualisys simulate-event --env dev examples/events/rds-sg-opened-to-internet.json",
-        "  qualisys simulate-event --env dev --dry-run examples/events/budget-100-percent.json"})
+        "  qualisys simulate-event --env dev --dry-run examples/events/budget-100-percent-sns-event.json"})
 public final class SimulateEventCommand implements Callable<Integer> {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern LOGICAL_ID = Pattern.compile("[a-z]+/[a-z0-9-]+/[A-Za-z0-9._/:-]+");

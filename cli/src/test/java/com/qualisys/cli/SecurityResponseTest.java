@@ -80,11 +80,13 @@ class SecurityResponseTest {
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(group("rds").ipPermissions()).as("RDS-SG accepts 5432 only from K8s-Nodes-SG").singleElement().satisfies(p -> {
-            assertThat(p.fromPort()).isEqualTo(5432);
-            assertThat(p.ipRanges()).isEmpty();
-            assertThat(p.userIdGroupPairs()).extracting(g -> g.groupId()).containsExactly(group("k8s-nodes").groupId());
-        });
+        assertThat(group("rds").ipPermissions()).as("RDS-SG accepts 5432 only from K8s-Nodes-SG (and the control plane's db functions)")
+                .singleElement().satisfies(p -> {
+                    assertThat(p.fromPort()).isEqualTo(5432);
+                    assertThat(p.ipRanges()).isEmpty();
+                    assertThat(p.userIdGroupPairs()).extracting(g -> g.groupId())
+                            .containsExactlyInAnyOrder(group("k8s-nodes").groupId(), group("db-functions").groupId());
+                });
         JsonNode response = run.execution().get("output");
         assertThat(response.at("/finding/who/arn").asText()).isEqualTo(JANE);
         assertThat(response.at("/done/0/status").asText()).isEqualTo("DONE");
@@ -102,7 +104,8 @@ class SecurityResponseTest {
                     .contains("What: AuthorizeSecurityGroupIngress on " + rds + " (vpc/security-group/rds): tcp 5432 from 0.0.0.0/0")
                     .contains("revoke tcp 5432 from 0.0.0.0/0 on " + rds + " (vpc/security-group/rds): DONE")
                     .contains("Targeted drift check of vpc/security-group/rds (layer vpc, not the whole account)")
-                    .contains("before: 1 change(s)", "ingress: expected [\"tcp:5432:sg:k8s-nodes\"]", "after: as the spec wants it");
+                    .contains("before: 1 change(s)", "ingress: expected [\"tcp:5432:sg:db-functions\",\"tcp:5432:sg:k8s-nodes\"]",
+                            "after: as the spec wants it");
         });
     }
 
@@ -140,8 +143,8 @@ class SecurityResponseTest {
 
             assertThat(result.status()).as(result.error() + ": " + result.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(result.statesEntered()).containsSubsequence("Classify", "TargetedCheck", "Remediate", "ApplyTargeted", "CheckAgain", "Notify");
-            assertThat(group("rds").ipPermissions()).singleElement()
-                    .satisfies(p -> assertThat(p.userIdGroupPairs()).extracting(g -> g.groupId()).containsExactly(nodes));
+            assertThat(group("rds").ipPermissions()).singleElement().satisfies(p -> assertThat(p.userIdGroupPairs())
+                    .extracting(g -> g.groupId()).containsExactlyInAnyOrder(nodes, group("db-functions").groupId()));
             assertThat(responses.aws.calls().mutatingByOperation()).containsExactly(
                     Map.entry("Ec2.AuthorizeSecurityGroupIngress", 1), Map.entry("Sns.Publish", 1));
             assertThat(result.output().at("/done/0/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds");
@@ -179,7 +182,8 @@ class SecurityResponseTest {
                         .isEqualTo("found 1 change(s); repair needs approval: ./qualisys apply --env production --layer vpc");
                 assertThat(responses.aws.calls().mutatingByOperation()).containsExactly(Map.entry("Sns.Publish", 1));
             }
-            assertThat(group(account, production, "rds").ipPermissions()).as("nothing repaired without approval").isEmpty();
+            assertThat(group(account, production, "rds").ipPermissions()).as("nothing repaired without approval").singleElement()
+                    .satisfies(p -> assertThat(p.userIdGroupPairs()).extracting(g -> g.groupId()).doesNotContain(nodes));
         }
     }
 

@@ -78,7 +78,7 @@ class TargetedReconcileTest {
     void anOverriddenAttributeIsReportedAsAnOverrideAndApplyRepairsTheRestWithoutRevertingIt() {
         String rds = group(RDS).groupId();
         observer.ec2().createTags(r -> r.resources(rds).tags(t -> t.key("Name").value("renamed-by-hand")));
-        List<String> opened = List.of("tcp:5432:0.0.0.0/0", "tcp:5432:sg:k8s-nodes");
+        List<String> opened = List.of("tcp:5432:0.0.0.0/0", "tcp:5432:sg:db-functions", "tcp:5432:sg:k8s-nodes");
         AttributeOverride override = new AttributeOverride("open-for-migration", RDS, "ingress", opened, "database migration window");
 
         try (AwsClients aws = moto.clients()) {
