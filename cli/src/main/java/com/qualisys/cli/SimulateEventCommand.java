@@ -105,7 +105,8 @@ public final class SimulateEventCommand implements Callable<Integer> {
         JsonNode n = output.path("notification");
         if (n.hasNonNull("subject")) {
             err.println();
-            err.println((output.path("published").asBoolean(false) ? "Published: " : "Not published: ") + n.get("subject").asText());
+            boolean published = output.path("published").asBoolean(false) || output.at("/publish/messageId").isTextual();
+            err.println((published ? "Published: " : "Not published: ") + n.get("subject").asText());
             err.println(n.path("body").asText());
         } else if (output.has("actions")) {
             err.println();

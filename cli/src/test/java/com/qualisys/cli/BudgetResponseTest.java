@@ -100,6 +100,8 @@ class BudgetResponseTest {
         JsonNode response = run.execution().get("output");
         assertThat(response.at("/overrides/0/id").asText()).isEqualTo(OVERRIDE);
         assertThat(response.at("/topServices/0/service").asText()).isEqualTo("Amazon Elastic Compute Cloud - Compute");
+        assertThat(response.at("/publish/messageId").isTextual()).isTrue();
+        assertThat(run.err()).contains("Published: [dev] Budget qualisys-monthly-500 ACTUAL passed $500.00");
         assertThat(inbox.received()).singleElement().satisfies(a -> {
             assertThat(a.subject()).isEqualTo("[dev] Budget qualisys-monthly-500 ACTUAL passed $500.00");
             assertThat(a.body()).contains("ACTUAL cost $503.18 of a $500.00 budget",

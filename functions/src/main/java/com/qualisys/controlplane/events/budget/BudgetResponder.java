@@ -52,7 +52,10 @@ public final class BudgetResponder {
         boolean driftCheck = false;
         for (BudgetAction action : plan.actions()) {
             switch (action) {
-                case BudgetAction.NotifyTopServices t -> top = CostDrivers.topServices(aws.costExplorer(), t.from(), t.toExclusive(), t.count());
+                case BudgetAction.NotifyTopServices t -> {
+                    top = CostDrivers.topServices(aws.costExplorer(), t.from(), t.toExclusive(), t.count());
+                    if (top.isEmpty()) notes.add("Cost Explorer reported no cost by service from " + t.from() + " to " + t.toExclusive());
+                }
                 case BudgetAction.CapNodeGroup c -> cap(plan.alert(), c, notes).ifPresent(overrides::add);
                 case BudgetAction.StartDriftCheck s -> driftCheck = true;
                 case BudgetAction.Notify n -> { }
