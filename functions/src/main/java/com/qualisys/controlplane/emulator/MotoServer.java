@@ -103,8 +103,11 @@ public final class MotoServer {
         String endpoint = "http://127.0.0.1:" + port;
         try {
             Path log = Files.createTempFile("moto-server", ".log");
-            Process p = new ProcessBuilder(server.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(server.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            // AWS managed policies (AmazonEKSWorkerNodePolicy, ...) exist only when moto loads them.
+            pb.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
+            Process p = pb.start();
             MotoServer moto = new MotoServer(p, endpoint);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
