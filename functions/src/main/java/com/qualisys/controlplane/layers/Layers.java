@@ -1,6 +1,8 @@
 package com.qualisys.controlplane.layers;
 
 import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.layers.eks.EksLayer;
+import com.qualisys.controlplane.layers.rds.RdsLayer;
 import java.util.List;
 
 /** Every layer the control plane reconciles, in dependency order (apply order). */
@@ -13,6 +15,8 @@ public final class Layers {
     public static List<Layer> all() {
         return List.<Layer>of(
                 // one line per layer, in ORDER
+                new EksLayer(),
+                new RdsLayer()
         );
     }
 }
