@@ -115,7 +115,7 @@ final class InstanceChanges {
 
     /**
      * Deletes per the environment's table: production (deletion protection, final snapshot
-     * required) keeps a final snapshot; dev and staging skip it. Deletion protection is never
+     * required) keeps a final snapshot and its automated backups; dev and staging keep neither. Deletion protection is never
      * switched off here: that is a spec change a person makes and applies first.
      */
     static void delete(LayerContext ctx, ObservedResource live) {
@@ -126,9 +126,10 @@ final class InstanceChanges {
         }
         String snapshot = finalSnapshotId(rds, ZonedDateTime.now(ZoneOffset.UTC));
         ctx.aws().rds().deleteDBInstance(r -> {
-            r.dbInstanceIdentifier(live.physicalId()).deleteAutomatedBackups(false);
-            if (rds.skipFinalSnapshot()) r.skipFinalSnapshot(true);
-            else r.skipFinalSnapshot(false).finalDBSnapshotIdentifier(snapshot);
+            r.dbInstanceIdentifier(live.physicalId());
+            // Where a final snapshot is required, the automated backups are retained as well.
+            if (rds.skipFinalSnapshot()) r.skipFinalSnapshot(true).deleteAutomatedBackups(true);
+            else r.skipFinalSnapshot(false).finalDBSnapshotIdentifier(snapshot).deleteAutomatedBackups(false);
         });
     }
 

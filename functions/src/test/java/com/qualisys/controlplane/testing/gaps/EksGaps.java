@@ -1,0 +1,295 @@
+package com.qualisys.controlplane.testing.gaps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Request;
+import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Response;
+import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Upstream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * EKS operations moto 5.2.5 lacks, answered as the EKS API reference documents them:
+ * DescribeClusterVersions, DescribeAddonVersions, Create/List/Describe/DeleteAddon,
+ * UpdateClusterVersion and UpdateNodegroupVersion (their effect is laid over moto's
+ * DescribeCluster/DescribeNodegroup answers). Also holds a cluster or node group in a
+ * transitional status for a number of Describe calls, as AWS does while it works.
+ */
+public final class EksGaps implements AwsGapProxy.Gaps {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ADDONS = Pattern.compile("/clusters/([^/]+)/addons");
+    private static final Pattern ADDON = Pattern.compile("/clusters/([^/]+)/addons/([^/]+)");
+    private static final Pattern CLUSTER = Pattern.compile("/clusters/([^/]+)");
+    private static final Pattern CLUSTER_UPDATES = Pattern.compile("/clusters/([^/]+)/updates");
+    private static final Pattern NODEGROUP = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)");
+    private static final Pattern NODEGROUP_VERSION = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)/update-version");
+    public static final List<String> DEFAULT_CLUSTER_VERSIONS = List.of("1.29", "1.30", "1.31", "1.32", "1.33");
+
+    private final Map<String, String> clusterVersions = new LinkedHashMap<>();
+    private boolean clusterVersionsApi;
+    private final Map<String, Map<String, ObjectNode>> addons = new HashMap<>();
+    private final Map<String, String> heldStatus = new HashMap<>();
+    private final Map<String, String> clusterVersionOverride = new HashMap<>();
+    private final Map<String, String> templateVersionOverride = new HashMap<>();
+    private final List<String> served = new ArrayList<>();
+
+    EksGaps() {
+        reset();
+    }
+
+    public synchronized void reset() {
+        clusterVersions.clear();
+        DEFAULT_CLUSTER_VERSIONS.forEach(v -> clusterVersions.put(v, "STANDARD_SUPPORT"));
+        clusterVersionsApi = true;
+        addons.clear();
+        heldStatus.clear();
+        clusterVersionOverride.clear();
+        templateVersionOverride.clear();
+        served.clear();
+    }
+
+    /** The Kubernetes versions EKS offers (DescribeClusterVersions and the add-on compatibilities). */
+    public synchronized void offerClusterVersions(String... versions) {
+        clusterVersions.clear();
+        for (String v : versions) clusterVersions.put(v, "STANDARD_SUPPORT");
+    }
+
+    /** Answer DescribeClusterVersions with 404, as an endpoint without the operation does. */
+    public synchronized void withoutClusterVersionsApi() {
+        clusterVersionsApi = false;
+    }
+
+    /** DescribeCluster reports this status (CREATING: no endpoint or issuer yet) until released, as while AWS works. */
+    public synchronized void holdCluster(String cluster, String status) {
+        heldStatus.put("cluster/" + cluster, status);
+    }
+
+    /** AWS has finished: DescribeCluster reports moto's own status again. */
+    public synchronized void releaseCluster(String cluster) {
+        heldStatus.remove("cluster/" + cluster);
+    }
+
+    public synchronized void holdNodegroup(String cluster, String nodegroup, String status) {
+        heldStatus.put("nodegroup/" + cluster + "/" + nodegroup, status);
+    }
+
+    public synchronized void releaseNodegroup(String cluster, String nodegroup) {
+        heldStatus.remove("nodegroup/" + cluster + "/" + nodegroup);
+    }
+
+    /** Gap operations served so far ("DescribeAddonVersions vpc-cni 1.29", ...). */
+    public synchronized List<String> served() {
+        return List.copyOf(served);
+    }
+
+    @Override
+    public synchronized Response handle(Request req, Upstream upstream) {
+        String path = req.path();
+        String method = req.method();
+        Matcher m;
+        if (method.equals("GET") && path.equals("/cluster-versions")) return clusterVersions(req);
+        if (method.equals("GET") && path.equals("/addons/supported-versions")) return addonVersions(req);
+        if ((m = ADDON.matcher(path)).matches()) return addon(method, m.group(1), m.group(2));
+        if ((m = ADDONS.matcher(path)).matches()) return addons(req, m.group(1), upstream);
+        if (method.equals("POST") && (m = CLUSTER_UPDATES.matcher(path)).matches()) {
+            String version = body(req).path("version").asText();
+            clusterVersionOverride.put(m.group(1), version);
+            served.add("UpdateClusterVersion " + m.group(1) + " " + version);
+            return update("VersionUpdate", "Version", version);
+        }
+        if (method.equals("POST") && (m = NODEGROUP_VERSION.matcher(path)).matches()) {
+            String version = body(req).path("launchTemplate").path("version").asText();
+            templateVersionOverride.put(m.group(1) + "/" + m.group(2), version);
+            served.add("UpdateNodegroupVersion " + m.group(2) + " " + version);
+            return update("VersionUpdate", "LaunchTemplateVersion", version);
+        }
+        if (method.equals("GET") && (m = CLUSTER.matcher(path)).matches()) return describeCluster(req, m.group(1), upstream);
+        if (method.equals("GET") && (m = NODEGROUP.matcher(path)).matches()) return describeNodegroup(req, m.group(1), m.group(2), upstream);
+        return upstream.forward(req);
+    }
+
+    private Response clusterVersions(Request req) {
+        if (!clusterVersionsApi) {
+            return new Response(404, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", "UnknownOperationException"),
+                    "{\"message\":\"Unknown operation\"}".getBytes());
+        }
+        served.add("DescribeClusterVersions");
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("clusterVersions");
+        String newest = clusterVersions.keySet().stream().reduce((a, b) -> b).orElse(null);
+        clusterVersions.forEach((version, status) -> {
+            ObjectNode v = list.addObject();
+            v.put("clusterVersion", version);
+            v.put("clusterType", "eks");
+            v.put("defaultPlatformVersion", "eks.1");
+            v.put("defaultVersion", version.equals(newest));
+            v.put("releaseDate", 1_700_000_000);
+            v.put("endOfStandardSupportDate", 1_800_000_000);
+            v.put("endOfExtendedSupportDate", 1_850_000_000);
+            v.put("status", status.toLowerCase().replace('_', '-'));
+            v.put("versionStatus", status);
+            v.put("kubernetesPatchVersion", version + ".0");
+        });
+        return Response.json(200, out.toString());
+    }
+
+    private Response addonVersions(Request req) {
+        String name = req.queryParam("addonName").orElse("vpc-cni");
+        String k8s = req.queryParam("kubernetesVersion").orElse(null);
+        served.add("DescribeAddonVersions " + name + (k8s == null ? "" : " " + k8s));
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("addons");
+        ObjectNode info = list.addObject();
+        info.put("addonName", name);
+        info.put("type", "networking");
+        info.put("publisher", "eks");
+        info.put("owner", "aws");
+        ArrayNode versions = info.putArray("addonVersions");
+        for (int patch = 2; patch >= 1; patch--) {
+            ObjectNode v = versions.addObject();
+            v.put("addonVersion", "v1." + patch + ".0-eksbuild.1");
+            v.putArray("architecture").add("amd64").add("arm64");
+            v.put("requiresConfiguration", false);
+            ArrayNode compat = v.putArray("compatibilities");
+            for (String cv : clusterVersions.keySet()) {
+                if (k8s != null && !k8s.equals(cv)) continue;
+                ObjectNode c = compat.addObject();
+                c.put("clusterVersion", cv);
+                c.putArray("platformVersions").add("*");
+                c.put("defaultVersion", patch == 1);
+            }
+        }
+        if (k8s != null && !clusterVersions.containsKey(k8s)) list.removeAll();
+        out.putNull("nextToken");
+        return Response.json(200, out.toString());
+    }
+
+    private Response addons(Request req, String cluster, Upstream upstream) {
+        if (req.method().equals("GET")) {
+            served.add("ListAddons " + cluster);
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode names = out.putArray("addons");
+            addons.getOrDefault(cluster, Map.of()).keySet().stream().sorted().forEach(names::add);
+            out.putNull("nextToken");
+            return Response.json(200, out.toString());
+        }
+        JsonNode body = body(req);
+        String name = body.path("addonName").asText();
+        Response clusterExists = upstream.forward(new Request("GET", "/clusters/" + cluster, null, req.headers(), new byte[0]));
+        if (clusterExists.status() != 200) return clusterExists;
+        Map<String, ObjectNode> installed = addons.computeIfAbsent(cluster, k -> new LinkedHashMap<>());
+        if (installed.containsKey(name)) {
+            return error(409, "ResourceInUseException", "Addon already exists.");
+        }
+        served.add("CreateAddon " + name);
+        ObjectNode addon = JSON.createObjectNode();
+        addon.put("addonName", name);
+        addon.put("clusterName", cluster);
+        addon.put("status", "ACTIVE");
+        addon.put("addonVersion", body.path("addonVersion").asText("v1.1.0-eksbuild.1"));
+        addon.putObject("health").putArray("issues");
+        addon.put("addonArn", "arn:aws:eks:us-east-1:123456789012:addon/" + cluster + "/" + name + "/" + UUID.randomUUID());
+        addon.put("createdAt", 1_700_000_000);
+        addon.put("modifiedAt", 1_700_000_000);
+        addon.set("tags", body.path("tags").isObject() ? body.get("tags") : JSON.createObjectNode());
+        installed.put(name, addon);
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode created = addon.deepCopy();
+        created.put("status", "CREATING");
+        out.set("addon", created);
+        return Response.json(200, out.toString());
+    }
+
+    private Response addon(String method, String cluster, String name) {
+        ObjectNode addon = addons.getOrDefault(cluster, Map.of()).get(name);
+        if (addon == null) return error(404, "ResourceNotFoundException", "No addon: " + name + " found in cluster: " + cluster);
+        ObjectNode out = JSON.createObjectNode();
+        if (method.equals("DELETE")) {
+            served.add("DeleteAddon " + name);
+            addons.get(cluster).remove(name);
+            ObjectNode deleting = addon.deepCopy();
+            deleting.put("status", "DELETING");
+            out.set("addon", deleting);
+        } else {
+            served.add("DescribeAddon " + name);
+            out.set("addon", addon);
+        }
+        return Response.json(200, out.toString());
+    }
+
+    private Response describeCluster(Request req, String cluster, Upstream upstream) {
+        Response r = upstream.forward(req);
+        if (r.status() != 200) return r;
+        ObjectNode body = (ObjectNode) parse(r.bodyText());
+        ObjectNode c = (ObjectNode) body.path("cluster");
+        if (clusterVersionOverride.containsKey(cluster)) c.put("version", clusterVersionOverride.get(cluster));
+        String held = next("cluster/" + cluster);
+        if (held != null) {
+            c.put("status", held);
+            if (held.equals("CREATING")) {
+                // Documented: the API server endpoint and the OIDC issuer appear once the cluster is ACTIVE.
+                c.remove("endpoint");
+                c.remove("identity");
+            }
+        }
+        return r.withBody(body.toString());
+    }
+
+    private Response describeNodegroup(Request req, String cluster, String nodegroup, Upstream upstream) {
+        Response r = upstream.forward(req);
+        if (r.status() != 200) return r;
+        ObjectNode body = (ObjectNode) parse(r.bodyText());
+        ObjectNode ng = (ObjectNode) body.path("nodegroup");
+        String version = templateVersionOverride.get(cluster + "/" + nodegroup);
+        if (version != null && ng.path("launchTemplate").isObject()) ((ObjectNode) ng.get("launchTemplate")).put("version", version);
+        String held = next("nodegroup/" + cluster + "/" + nodegroup);
+        if (held != null) ng.put("status", held);
+        return r.withBody(body.toString());
+    }
+
+    private String next(String key) {
+        return heldStatus.get(key);
+    }
+
+    private static Response update(String type, String param, String value) {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode u = out.putObject("update");
+        u.put("id", UUID.randomUUID().toString());
+        u.put("status", "InProgress");
+        u.put("type", type);
+        ObjectNode p = u.putArray("params").addObject();
+        p.put("type", param);
+        p.put("value", value);
+        u.put("createdAt", 1_700_000_000);
+        u.putArray("errors");
+        return Response.json(200, out.toString());
+    }
+
+    private static Response error(int status, String type, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("message", message);
+        return new Response(status, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", type), body.toString().getBytes());
+    }
+
+    private static JsonNode body(Request req) {
+        return parse(req.bodyText());
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text.isEmpty() ? "{}" : text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
