@@ -55,10 +55,11 @@ class EksLayerTest {
 
     @BeforeAll
     void applyOnce() {
-        proxy = AwsGapProxy.overMoto();
-        aws = proxy.clients();
-        outOfBand = proxy.clients();
-        try (AwsClients setup = proxy.clients()) {
+        proxy = AwsGapProxy.shared();
+        AwsGapProxy.Account account = proxy.freshAccount();
+        aws = account.clients();
+        outOfBand = account.clients();
+        try (AwsClients setup = account.clients()) {
             prerequisites = Prerequisites.create(setup, spec);
         }
         eks = new LayerHarness(spec, aws, new EksLayer());
@@ -69,7 +70,6 @@ class EksLayerTest {
     void close() {
         aws.close();
         outOfBand.close();
-        proxy.close();
     }
 
     @Test

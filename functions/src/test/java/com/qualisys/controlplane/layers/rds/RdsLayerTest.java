@@ -48,10 +48,11 @@ class RdsLayerTest {
 
     @BeforeAll
     void applyOnce() {
-        proxy = AwsGapProxy.overMoto();
-        aws = proxy.clients();
-        outOfBand = proxy.clients();
-        try (AwsClients setup = proxy.clients()) {
+        proxy = AwsGapProxy.shared();
+        AwsGapProxy.Account account = proxy.freshAccount();
+        aws = account.clients();
+        outOfBand = account.clients();
+        try (AwsClients setup = account.clients()) {
             prerequisites = Prerequisites.create(setup, spec);
         }
         rds = new LayerHarness(spec, aws, new RdsLayer());
@@ -62,7 +63,6 @@ class RdsLayerTest {
     void close() {
         aws.close();
         outOfBand.close();
-        proxy.close();
     }
 
     @Test

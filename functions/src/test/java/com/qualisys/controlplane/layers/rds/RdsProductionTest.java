@@ -33,10 +33,11 @@ class RdsProductionTest {
 
     @BeforeAll
     void applyOnce() {
-        proxy = AwsGapProxy.overMoto();
-        aws = proxy.clients();
-        outOfBand = proxy.clients();
-        try (AwsClients setup = proxy.clients()) {
+        proxy = AwsGapProxy.shared();
+        AwsGapProxy.Account account = proxy.freshAccount();
+        aws = account.clients();
+        outOfBand = account.clients();
+        try (AwsClients setup = account.clients()) {
             Prerequisites.create(setup, spec);
         }
         rds = new LayerHarness(spec, aws, new RdsLayer());
@@ -47,7 +48,6 @@ class RdsProductionTest {
     void close() {
         aws.close();
         outOfBand.close();
-        proxy.close();
     }
 
     @Test

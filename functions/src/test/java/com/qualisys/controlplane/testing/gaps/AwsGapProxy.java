@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
@@ -33,10 +34,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * SDK clients talk to it exactly as they would to AWS. It also lets a test hold a resource in a
  * transitional status (CREATING, creating), which moto never reports for EKS and RDS.
  */
-public final class AwsGapProxy implements AutoCloseable {
+public final class AwsGapProxy {
     private static final Pattern SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
     private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
             "transfer-encoding", "keep-alive");
+
+    private static final java.util.concurrent.atomic.AtomicLong ACCOUNTS = new java.util.concurrent.atomic.AtomicLong(210_000_000_000L);
 
     private final HttpServer server;
     private final String upstream;
@@ -56,11 +59,16 @@ public final class AwsGapProxy implements AutoCloseable {
         server.start();
     }
 
-    /** A proxy in front of the shared moto server; moto and the proxy's own state start empty. */
-    public static AwsGapProxy overMoto() {
-        MotoServer moto = MotoServer.shared();
-        moto.reset();
-        return new AwsGapProxy(moto.endpoint());
+    private static AwsGapProxy shared;
+
+    /**
+     * The proxy in front of the shared moto server, started once per JVM. Tests take an empty
+     * account from it ({@link #freshAccount()}) rather than resetting moto, which is slow once
+     * AWS managed policies are loaded and would wipe other tests' state.
+     */
+    public static synchronized AwsGapProxy shared() {
+        if (shared == null) shared = new AwsGapProxy(MotoServer.shared().endpoint());
+        return shared;
     }
 
     public String endpoint() {
@@ -75,25 +83,50 @@ public final class AwsGapProxy implements AutoCloseable {
         return rds;
     }
 
-    /** Real SDK clients pointed at the proxy. */
-    public AwsClients clients(ExecutionInterceptor... interceptors) {
-        AwsClients.Builder b = AwsClients.builder().region(MotoServer.REGION).endpoint(endpoint())
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
-        for (ExecutionInterceptor i : interceptors) b.interceptor(i);
-        return b.build();
+    /** Real SDK clients pointed at the proxy, in moto's default account. */
+    private AwsClients defaultAccountClients() {
+        return AwsClients.builder().region(MotoServer.REGION).endpoint(endpoint())
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))).build();
     }
 
-    /** Empties moto and the proxy's own state. */
-    public void reset() {
-        MotoServer.shared().reset();
+    /**
+     * Clients in an account of their own (moto keeps accounts apart; STS AssumeRole into a new
+     * account id gives credentials for it). Much cheaper than a reset when a test needs many
+     * empty accounts; the proxy's own state (add-ons, held statuses) is emptied too.
+     */
+    public Account freshAccount() {
         eks.reset();
         rds.reset();
+        String id = String.valueOf(ACCOUNTS.incrementAndGet());
+        try (AwsClients base = defaultAccountClients()) {
+            var c = base.sts().assumeRole(r -> r.roleArn("arn:aws:iam::" + id + ":role/qualisys-test").roleSessionName("qualisys-test"))
+                    .credentials();
+            return new Account(id, StaticCredentialsProvider.create(
+                    AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())));
+        }
     }
 
-    @Override
-    public void close() {
-        server.stop(0);
+    /** An emulated account: clients made from it all act in it. */
+    public final class Account {
+        private final String id;
+        private final StaticCredentialsProvider credentials;
+
+        private Account(String id, StaticCredentialsProvider credentials) {
+            this.id = id;
+            this.credentials = credentials;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public AwsClients clients(ExecutionInterceptor... interceptors) {
+            AwsClients.Builder b = AwsClients.builder().region(MotoServer.REGION).endpoint(endpoint()).credentials(credentials);
+            for (ExecutionInterceptor i : interceptors) b.interceptor(i);
+            return b.build();
+        }
     }
+
 
     /** A request as received. */
     public record Request(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
