@@ -250,7 +250,6 @@ class EksLayerTest {
     @Order(14)
     void aControlPlaneLogTypeDisabledOutOfBandIsReportedAndReEnabled() {
         outOfBand.eks().updateClusterConfig(r -> r.name(CLUSTER).logging(l -> l.clusterLogging(
-                LogSetup.builder().typesWithStrings("api", "authenticator", "controllerManager", "scheduler").enabled(true).build(),
                 LogSetup.builder().typesWithStrings("audit").enabled(false).build())));
         Plan drift = eks.drift();
         assertThat(difference(drift, "eks/cluster/qualisys-eks", "logTypes")).hasValueSatisfying(d ->
@@ -260,6 +259,22 @@ class EksLayerTest {
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Eks.UpdateClusterConfig");
         assertThat(EksObserver.enabledLogTypes(aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster()))
                 .containsExactly("api", "audit", "authenticator", "controllerManager", "scheduler");
+        assertThat(eks.drift().isEmpty()).isTrue();
+    }
+
+    @Test
+    @Order(17)
+    void thePublicEndpointSwitchedOffOutOfBandIsReportedAndSwitchedBackOn() {
+        outOfBand.eks().updateClusterConfig(r -> r.name(CLUSTER).resourcesVpcConfig(v -> v.endpointPublicAccess(false)));
+        Plan drift = eks.drift();
+        assertThat(drift.changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(Action.UPDATE);
+            assertThat(c.differences()).extracting(d -> d.path()).containsExactly("endpointPublicAccess");
+        });
+        assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Eks.UpdateClusterConfig");
+        Cluster c = aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster();
+        assertThat(c.resourcesVpcConfig().endpointPublicAccess()).isTrue();
+        assertThat(c.resourcesVpcConfig().subnetIds()).hasSize(2);
         assertThat(eks.drift().isEmpty()).isTrue();
     }
 

@@ -31,6 +31,7 @@ public final class EksGaps implements AwsGapProxy.Gaps {
     private static final Pattern ADDON = Pattern.compile("/clusters/([^/]+)/addons/([^/]+)");
     private static final Pattern CLUSTER = Pattern.compile("/clusters/([^/]+)");
     private static final Pattern CLUSTER_UPDATES = Pattern.compile("/clusters/([^/]+)/updates");
+    private static final Pattern CLUSTER_CONFIG = Pattern.compile("/clusters/([^/]+)/update-config");
     private static final Pattern NODEGROUP = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)");
     private static final Pattern NODEGROUP_VERSION = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)/update-version");
     public static final List<String> DEFAULT_CLUSTER_VERSIONS = List.of("1.29", "1.30", "1.31", "1.32", "1.33");
@@ -113,6 +114,7 @@ public final class EksGaps implements AwsGapProxy.Gaps {
             served.add("UpdateNodegroupVersion " + m.group(2) + " " + version);
             return update("VersionUpdate", "LaunchTemplateVersion", version);
         }
+        if (method.equals("POST") && (m = CLUSTER_CONFIG.matcher(path)).matches()) return updateClusterConfig(req, m.group(1), upstream);
         if (method.equals("GET") && (m = CLUSTER.matcher(path)).matches()) return describeCluster(req, m.group(1), upstream);
         if (method.equals("GET") && (m = NODEGROUP.matcher(path)).matches()) return describeNodegroup(req, m.group(1), m.group(2), upstream);
         return upstream.forward(req);
@@ -243,6 +245,48 @@ public final class EksGaps implements AwsGapProxy.Gaps {
             }
         }
         return r.withBody(body.toString());
+    }
+
+    /**
+     * moto replaces the whole resourcesVpcConfig and logging with what UpdateClusterConfig sends;
+     * AWS changes only what is sent (the endpoint flags; the log types listed). The request is
+     * completed from the cluster's current configuration before moto sees it.
+     */
+    private Response updateClusterConfig(Request req, String cluster, Upstream upstream) {
+        Response current = upstream.forward(new Request("GET", "/clusters/" + cluster, null, req.headers(), new byte[0]));
+        if (current.status() != 200) return current;
+        JsonNode live = parse(current.bodyText()).path("cluster");
+        ObjectNode body = (ObjectNode) body(req);
+        if (body.path("resourcesVpcConfig").isObject()) {
+            ObjectNode vpc = live.path("resourcesVpcConfig").deepCopy();
+            body.get("resourcesVpcConfig").fields().forEachRemaining(f -> vpc.set(f.getKey(), f.getValue()));
+            vpc.remove("vpcId");
+            vpc.remove("clusterSecurityGroupId");
+            body.set("resourcesVpcConfig", vpc);
+        }
+        if (body.path("logging").isObject()) {
+            Map<String, Boolean> enabled = new java.util.TreeMap<>();
+            for (JsonNode setup : live.path("logging").path("clusterLogging")) {
+                for (JsonNode t : setup.path("types")) enabled.put(t.asText(), setup.path("enabled").asBoolean());
+            }
+            for (JsonNode setup : body.path("logging").path("clusterLogging")) {
+                for (JsonNode t : setup.path("types")) enabled.put(t.asText(), setup.path("enabled").asBoolean());
+            }
+            ObjectNode logging = JSON.createObjectNode();
+            ArrayNode setups = logging.putArray("clusterLogging");
+            for (boolean on : new boolean[] {true, false}) {
+                ObjectNode setup = setups.addObject();
+                ArrayNode types = setup.putArray("types");
+                enabled.forEach((t, e) -> { if (e == on) types.add(t); });
+                setup.put("enabled", on);
+            }
+            body.set("logging", logging);
+        }
+        served.add("UpdateClusterConfig " + cluster + " (completed from the live configuration)");
+        Response r = upstream.forward(req.withBody(body.toString()));
+        if (r.status() != 200) return r;
+        // AWS answers with the update it started, not the cluster.
+        return update("LoggingUpdate", body.has("logging") ? "ClusterLogging" : "EndpointAccess", "requested");
     }
 
     private Response describeNodegroup(Request req, String cluster, String nodegroup, Upstream upstream) {
