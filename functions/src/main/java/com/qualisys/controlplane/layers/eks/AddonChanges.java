@@ -26,7 +26,7 @@ final class AddonChanges {
         ctx.aws().eks().createAddon(r -> r.clusterName(cluster.name()).addonName(name).addonVersion(version)
                 .resolveConflicts(ResolveConflicts.OVERWRITE)
                 .tags(ctx.tags(d.logicalId(), null))
-                .clientRequestToken(Identity.clientToken(ctx, d.logicalId())));
+                .clientRequestToken(Identity.clientToken(ctx, d)));
         ctx.index().put(d.logicalId(), name);
     }
 

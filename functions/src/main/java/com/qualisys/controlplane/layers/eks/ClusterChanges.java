@@ -40,7 +40,7 @@ final class ClusterChanges {
                 .logging(l -> l.clusterLogging(logging(d.strings("logTypes"))))
                 .encryptionConfig(e -> e.resources("secrets").provider(p -> p.keyArn(keyArn)))
                 .tags(ctx.tags(d.logicalId(), name))
-                .clientRequestToken(Identity.clientToken(ctx, d.logicalId())));
+                .clientRequestToken(Identity.clientToken(ctx, d)));
         ctx.index().put(d.logicalId(), name);
     }
 

@@ -42,7 +42,7 @@ final class LaunchTemplateChanges {
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         var created = ctx.aws().ec2().createLaunchTemplate(r -> r.launchTemplateName(name)
                 .launchTemplateData(data(ctx, d))
-                .clientToken(Identity.clientToken(ctx, d.logicalId()))
+                .clientToken(Identity.clientToken(ctx, d))
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.LAUNCH_TEMPLATE).tags(tags).build()))
                 .launchTemplate();
         ctx.index().put(d.logicalId(), created.launchTemplateId());

@@ -46,7 +46,7 @@ final class NodeGroupChanges {
                 .taints(taints(d.strings("taints")))
                 .launchTemplate(t -> t.id(templateId).version(version))
                 .tags(ctx.tags(d.logicalId(), group.name()))
-                .clientRequestToken(Identity.clientToken(ctx, d.logicalId())));
+                .clientRequestToken(Identity.clientToken(ctx, d)));
         ctx.index().put(d.logicalId(), group.name());
     }
 

@@ -137,19 +137,22 @@ final class RdsObserver {
     private void secrets(String endpoint) {
         var sm = ctx.aws().secretsManager();
         List<String> ids = List.of(RdsResources.MASTER_SECRET, RdsResources.CONNECTION_SECRET);
-        for (SecretListEntry s : sm.listSecretsPaginator(r -> r.filters(
+        for (SecretListEntry s : sm.listSecretsPaginator(r -> r.includePlannedDeletion(true).filters(
                 Filter.builder().key(FilterNameStringType.TAG_KEY).values(Tags.LOGICAL_ID).build(),
                 Filter.builder().key(FilterNameStringType.TAG_VALUE).values(ids).build())).stream()
                 .flatMap(page -> page.secretList().stream()).toList()) {
             Map<String, String> tags = new HashMap<>();
             s.tags().forEach(t -> tags.put(t.key(), t.value()));
             String logicalId = Identity.logicalId(tags, ctx.environment());
-            if (logicalId == null || !ids.contains(logicalId) || s.deletedDate() != null) continue;
+            if (logicalId == null || !ids.contains(logicalId)) continue;
             ctx.index().put(logicalId, s.arn());
-            var fields = SecretFields.parse(sm.getSecretValue(r -> r.secretId(s.arn())).secretString());
+            // A secret scheduled for deletion cannot be read; its fields are checked once it is restored.
+            var fields = s.deletedDate() != null ? SecretFields.empty()
+                    : SecretFields.parse(sm.getSecretValue(r -> r.secretId(s.arn())).secretString());
             String instanceRef = DesiredResource.ref(RdsResources.instance(rds));
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("name", s.name());
+            a.put("scheduledForDeletion", s.deletedDate() != null);
             a.put("kmsKey", keyRef(s.kmsKeyId()));
             a.put("fields", SecretFields.masked(fields, host -> host.equals(endpoint) ? instanceRef : host));
             out.add(new ObservedResource(logicalId, RdsResources.SECRET_KIND.name(), s.arn(), a));

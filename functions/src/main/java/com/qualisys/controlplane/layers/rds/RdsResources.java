@@ -84,6 +84,7 @@ public final class RdsResources {
         fields.put("dbInstanceIdentifier", rds.identifier());
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("name", rds.secrets().master());
+        a.put("scheduledForDeletion", false);
         a.put("kmsKey", ref(KEY));
         a.put("fields", fields);
         return new DesiredResource(MASTER_SECRET, SECRET_KIND, a);
@@ -100,6 +101,7 @@ public final class RdsResources {
         fields.put("connection_uri", SECRET);
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("name", rds.secrets().connection());
+        a.put("scheduledForDeletion", false);
         a.put("kmsKey", ref(KEY));
         a.put("fields", fields);
         return new DesiredResource(CONNECTION_SECRET, SECRET_KIND, a);

@@ -54,6 +54,11 @@ final class SecretChanges {
 
     static void update(LayerContext ctx, DesiredResource d, ObservedResource live) {
         SecretsManagerClient sm = ctx.aws().secretsManager();
+        if (Boolean.TRUE.equals(live.attributes().get("scheduledForDeletion"))) {
+            // Deleted out of band but still in its recovery window: restore it, with its password.
+            sm.restoreSecret(r -> r.secretId(live.physicalId()));
+            throw new ChangePendingException(d.logicalId() + " was restored from scheduled deletion; its contents are checked next run");
+        }
         if (!Differ.sameValue(d.attribute("kmsKey"), live.attributes().get("kmsKey"))) {
             // Secrets Manager re-encrypts the current and pending versions with the new key.
             sm.updateSecret(r -> r.secretId(live.physicalId()).kmsKeyId(ctx.resolve(d.attribute("kmsKey"))));

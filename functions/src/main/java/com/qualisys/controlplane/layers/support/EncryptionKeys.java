@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
 /**
  * Customer managed KMS keys with rotation and an alias (EKS secrets, RDS storage and secrets).
  * KMS cannot list keys by tag, so keys are found through the Resource Groups Tagging API (one
- * call for the environment's keys) and the alias list (one call): a key created before a crash
- * but not yet aliased is still found by its tag, so a second key is never made.
+ * call for the environment's keys), and their aliases from one ListAliases: a key created
+ * before a crash but not yet aliased is still found by its tag, so a second key is never made.
+ * A key disabled or scheduled for deletion out of band is drift ("keyState") and is restored.
  * The physical id is the key ARN, which every consumer accepts.
  */
 public final class EncryptionKeys {

@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.support;
 
+import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.Tags;
 import java.util.Map;
@@ -22,11 +23,16 @@ public final class Identity {
     }
 
     /**
-     * A client token that is the same for every attempt to create one resource in one environment,
-     * so a create retried after a crash is recognised by the service instead of repeated.
+     * A client token that is the same for every attempt to create one resource with the same
+     * desired attributes in one environment, so a create retried after a crash is recognised by
+     * the service instead of repeated; a replacement (other attributes) gets a token of its own.
      */
-    public static String clientToken(LayerContext ctx, String logicalId) {
-        return UUID.nameUUIDFromBytes((ctx.environment() + "|" + logicalId).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    public static String clientToken(LayerContext ctx, DesiredResource desired) {
+        return clientToken(ctx, desired.logicalId() + "|" + desired.attributes());
+    }
+
+    public static String clientToken(LayerContext ctx, String key) {
+        return UUID.nameUUIDFromBytes((ctx.environment() + "|" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     /** The last segment of a logical id ("general" of "eks/node-group/general"). */

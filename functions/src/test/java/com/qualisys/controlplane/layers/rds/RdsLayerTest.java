@@ -233,6 +233,21 @@ class RdsLayerTest {
     }
 
     @Test
+    @Order(15)
+    void theMasterSecretDeletedOutOfBandIsRestoredWithItsPasswordNotRegenerated() throws Exception {
+        String password = secret("qualisys/database/master").path("password").asText();
+        outOfBand.secretsManager().deleteSecret(r -> r.secretId("qualisys/database/master").recoveryWindowInDays(7L));
+        assertThat(difference(rds.drift(), "rds/secret/master", "scheduledForDeletion")).hasValueSatisfying(d ->
+                assertThat(d.actual()).isEqualTo(true));
+
+        Reconciler.ApplyResult restored = rds.apply();
+        assertThat(restored.pending()).extracting(p -> p.change().logicalId()).containsExactly("rds/secret/master");
+        assertThat(rds.apply().isComplete()).isTrue();
+        assertThat(secret("qualisys/database/master").path("password").asText()).isEqualTo(password);
+        assertThat(rds.drift().isEmpty()).isTrue();
+    }
+
+    @Test
     @Order(20)
     void aNewMajorVersionIsADestructiveReplaceNeverAppliedWithoutApproval() {
         LayerHarness upgraded = new LayerHarness(SpecVariant.of("dev", "rds:\n  engineVersion: \"16.4\"\n  parameterGroup:\n    family: postgres16\n"),
