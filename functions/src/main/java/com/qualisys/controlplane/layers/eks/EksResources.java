@@ -82,7 +82,8 @@ public final class EksResources {
             out.add(nodeGroupResource(spec, key, group));
         });
         eks.irsaRoles().values().forEach(role -> out.add(ServiceRoles.desired(irsaRole(role),
-                TrustPolicy.serviceAccount(ref(oidcProvider(eks)), role.namespace(), role.serviceAccount()), List.of())));
+                TrustPolicy.serviceAccount(ref(oidcProvider(eks)), role.namespace(), role.serviceAccount()), List.of(),
+                role.json() == null ? Map.of() : Map.of(role.roleName(), role.json()))));
         return out;
     }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
@@ -20,18 +21,31 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * IAM roles a layer owns (the EKS node role, IRSA roles, the RDS monitoring role). IAM has no
  * tag filter on ListRoles, so a role is found by its fixed name and is ours only when its
  * qualisys:logical-id tag says so. The physical id is the role ARN (what EKS and RDS take).
- * Attributes: {@code trust} (canonical {@link TrustPolicy}) and {@code managedPolicies} (sorted ARNs).
+ * Attributes: {@code trust} (canonical {@link TrustPolicy}), {@code managedPolicies} (sorted ARNs),
+ * {@code inlinePolicyNames} (sorted, so an inline policy added out of band is drift) and
+ * {@code inlinePolicies} (name to document).
  */
 public final class ServiceRoles {
     public static final ResourceKind KIND = ResourceKind.of("iam-role", false);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ServiceRoles() {}
 
     public static DesiredResource desired(String logicalId, List<Map<String, Object>> trust, List<String> managedPolicyArns) {
+        return desired(logicalId, trust, managedPolicyArns, Map.of());
+    }
+
+    /** inlinePolicies: policy name to its JSON document. */
+    public static DesiredResource desired(String logicalId, List<Map<String, Object>> trust, List<String> managedPolicyArns,
+                                          Map<String, String> inlinePolicies) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("roleName", Identity.name(logicalId));
         a.put("trust", trust);
         a.put("managedPolicies", managedPolicyArns.stream().sorted().toList());
+        a.put("inlinePolicyNames", inlinePolicies.keySet().stream().sorted().toList());
+        Map<String, Object> documents = new TreeMap<>();
+        inlinePolicies.forEach((name, json) -> documents.put(name, document(json)));
+        a.put("inlinePolicies", documents);
         return new DesiredResource(logicalId, KIND, a);
     }
 
@@ -57,10 +71,18 @@ public final class ServiceRoles {
         iam.listAttachedRolePoliciesPaginator(r -> r.roleName(name)).attachedPolicies().stream()
                 .map(AttachedPolicy::policyArn).forEach(attached::add);
         attached.sort(null);
+        List<String> inlineNames = new ArrayList<>(iam.listRolePoliciesPaginator(r -> r.roleName(name)).policyNames().stream().toList());
+        inlineNames.sort(null);
+        Map<String, Object> inline = new TreeMap<>();
+        for (String policy : inlineNames) {
+            inline.put(policy, document(iam.getRolePolicy(r -> r.roleName(name).policyName(policy)).policyDocument()));
+        }
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("roleName", role.roleName());
         a.put("trust", TrustPolicy.canonical(role.assumeRolePolicyDocument(), ctx.index()::refOrRaw));
         a.put("managedPolicies", attached);
+        a.put("inlinePolicyNames", inlineNames);
+        a.put("inlinePolicies", inline);
         return Optional.of(new ObservedResource(logicalId, KIND.name(), role.arn(), a));
     }
 
@@ -73,6 +95,7 @@ public final class ServiceRoles {
                 .assumeRolePolicyDocument(TrustPolicy.render(trust(d), ctx::resolve))).role();
         ctx.index().put(d.logicalId(), role.arn());
         for (String arn : d.strings("managedPolicies")) iam.attachRolePolicy(r -> r.roleName(name).policyArn(arn));
+        inline(d).forEach((policy, doc) -> iam.putRolePolicy(r -> r.roleName(name).policyName(policy).policyDocument(json(doc))));
     }
 
     /** Repairs trust and attached policies; a role created before a crash gets its policies here. */
@@ -87,6 +110,15 @@ public final class ServiceRoles {
         List<String> have = (List<String>) live.attributes().getOrDefault("managedPolicies", List.of());
         for (String arn : want) if (!have.contains(arn)) iam.attachRolePolicy(r -> r.roleName(name).policyArn(arn));
         for (String arn : have) if (!want.contains(arn)) iam.detachRolePolicy(r -> r.roleName(name).policyArn(arn));
+        Map<String, Object> liveInline = inline(live.attributes().get("inlinePolicies"));
+        inline(d).forEach((policy, doc) -> {
+            if (!com.qualisys.controlplane.engine.Differ.sameValue(doc, liveInline.get(policy))) {
+                iam.putRolePolicy(r -> r.roleName(name).policyName(policy).policyDocument(json(doc)));
+            }
+        });
+        for (String policy : liveInline.keySet()) {
+            if (!inline(d).containsKey(policy)) iam.deleteRolePolicy(r -> r.roleName(name).policyName(policy));
+        }
     }
 
     public static void delete(LayerContext ctx, ObservedResource live) {
@@ -95,7 +127,38 @@ public final class ServiceRoles {
         @SuppressWarnings("unchecked")
         List<String> have = (List<String>) live.attributes().getOrDefault("managedPolicies", List.of());
         for (String arn : have) iam.detachRolePolicy(r -> r.roleName(name).policyArn(arn));
+        for (String policy : inline(live.attributes().get("inlinePolicies")).keySet()) {
+            iam.deleteRolePolicy(r -> r.roleName(name).policyName(policy));
+        }
         iam.deleteRole(r -> r.roleName(name));
+    }
+
+    /** A policy document as plain data (IAM returns documents URL-encoded). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> document(String json) {
+        String text = json.trim().startsWith("%") ? java.net.URLDecoder.decode(json, java.nio.charset.StandardCharsets.UTF_8) : json;
+        try {
+            return JSON.readValue(text, Map.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("policy document is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static String json(Object document) {
+        try {
+            return JSON.writeValueAsString(document);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> inline(DesiredResource d) {
+        return inline(d.attribute("inlinePolicies"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> inline(Object o) {
+        return o == null ? Map.of() : (Map<String, Object>) o;
     }
 
     @SuppressWarnings("unchecked")

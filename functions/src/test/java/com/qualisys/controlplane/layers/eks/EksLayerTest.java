@@ -152,6 +152,7 @@ class EksLayerTest {
             assertThat(equals.path(issuer + ":sub").asText()).isEqualTo(e.getValue());
             assertThat(equals.path(issuer + ":aud").asText()).isEqualTo("sts.amazonaws.com");
             assertThat(equals.size()).isEqualTo(2);
+            assertThat(aws.iam().listRolePolicies(r -> r.roleName(e.getKey())).policyNames()).containsExactly(e.getKey());
         }
     }
 
@@ -299,6 +300,18 @@ class EksLayerTest {
                         "system:serviceaccount:*:*")));
         assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "trust")).isPresent();
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Iam.UpdateAssumeRolePolicy");
+        assertThat(eks.drift().isEmpty()).isTrue();
+    }
+
+    @Test
+    @Order(18)
+    void anInlinePolicyAddedToTheNodeRoleOutOfBandIsReportedAndRemoved() {
+        outOfBand.iam().putRolePolicy(r -> r.roleName("qualisys-eks-node-role").policyName("convenience")
+                .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"));
+        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicyNames")).hasValueSatisfying(d ->
+                assertThat(d.actual()).isEqualTo(List.of("convenience")));
+        assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Iam.DeleteRolePolicy");
+        assertThat(aws.iam().listRolePolicies(r -> r.roleName("qualisys-eks-node-role")).policyNames()).isEmpty();
         assertThat(eks.drift().isEmpty()).isTrue();
     }
 

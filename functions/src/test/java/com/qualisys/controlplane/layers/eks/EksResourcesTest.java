@@ -89,6 +89,17 @@ class EksResourcesTest {
     }
 
     @Test
+    void theAutoscalerMayScaleOnlyThisClustersNodeGroups() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> policies = (Map<String, Object>) get("eks/role/qualisys-cluster-autoscaler").attribute("inlinePolicies");
+        assertThat(policies).containsOnlyKeys("qualisys-cluster-autoscaler");
+        assertThat(policies.get("qualisys-cluster-autoscaler").toString())
+                .contains("autoscaling:SetDesiredCapacity", "aws:ResourceTag/k8s.io/cluster-autoscaler/qualisys-eks=owned");
+        assertThat(get("eks/role/qualisys-alb-controller").strings("inlinePolicyNames")).containsExactly("qualisys-alb-controller");
+        assertThat(get("eks/role/qualisys-eks-node-role").strings("inlinePolicyNames")).isEmpty();
+    }
+
+    @Test
     void theThreeAddOnsAreDesired() {
         assertThat(desired).extracting(DesiredResource::logicalId)
                 .contains("eks/addon/vpc-cni", "eks/addon/kube-proxy", "eks/addon/coredns");
