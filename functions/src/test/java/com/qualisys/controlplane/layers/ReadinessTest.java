@@ -109,6 +109,25 @@ class ReadinessTest {
     }
 
     @Test
+    void anInstanceStillBeingDeletedIsNeverAdoptedItsSuccessorWaits() {
+        LayerHarness rds = new LayerHarness(spec, aws, new RdsLayer());
+        rds.apply();
+        // A replace deleted the instance; AWS takes minutes to finish deleting it.
+        proxy.rds().holdInstance("qualisys-db", "deleting");
+
+        Reconciler.ApplyResult during = rds.apply();
+        assertThat(during.pending()).extracting(p -> p.change().logicalId())
+                .containsExactlyInAnyOrder("rds/db-instance/qualisys-db", "rds/secret/connection");
+        assertThat(during.pending()).filteredOn(p -> p.change().logicalId().equals("rds/db-instance/qualisys-db"))
+                .extracting(PendingChange::reason).singleElement().asString().contains("waits until the instance it replaces is deleted");
+        assertThat(rds.run().readiness("rds").waitingFor()).contains("rds/db-instance/qualisys-db: not created yet (apply again)");
+
+        proxy.rds().releaseInstance("qualisys-db");
+        assertThat(rds.apply().isComplete()).isTrue();
+        assertThat(rds.run().readiness("rds").isReady()).isTrue();
+    }
+
+    @Test
     void aNodeGroupThatFailedStopsTheLoopInsteadOfWaitingForever() {
         LayerHarness eks = new LayerHarness(spec, aws, new EksLayer());
         eks.apply();

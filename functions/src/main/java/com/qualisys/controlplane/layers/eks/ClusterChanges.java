@@ -31,6 +31,18 @@ final class ClusterChanges {
         List<String> subnets = d.strings("subnetIds").stream().map(ctx::resolve).toList();
         List<String> groups = d.strings("securityGroupIds").stream().map(ctx::resolve).toList();
         String keyArn = ctx.resolve(d.attribute("secretsKey"));
+        try {
+            createCluster(ctx, d, name, subnets, groups, keyArn);
+        } catch (ResourceInUseException e) {
+            Cluster existing = ctx.aws().eks().describeCluster(r -> r.name(name)).cluster();
+            if (existing.status() != ClusterStatus.DELETING) throw e;
+            throw new ChangePendingException(d.logicalId() + " waits until the cluster it replaces is deleted");
+        }
+        ctx.index().put(d.logicalId(), name);
+    }
+
+    private static void createCluster(LayerContext ctx, DesiredResource d, String name, List<String> subnets, List<String> groups,
+                                      String keyArn) {
         ctx.aws().eks().createCluster(r -> r.name(name)
                 .version(d.string("version"))
                 .roleArn(ForeignRefs.roleArn(ctx, d.attribute("roleArn")))
@@ -41,7 +53,6 @@ final class ClusterChanges {
                 .encryptionConfig(e -> e.resources("secrets").provider(p -> p.keyArn(keyArn)))
                 .tags(ctx.tags(d.logicalId(), name))
                 .clientRequestToken(Identity.clientToken(ctx, d)));
-        ctx.index().put(d.logicalId(), name);
     }
 
     static void update(LayerContext ctx, DesiredResource d, ObservedResource live, List<Difference> differences) {

@@ -22,9 +22,12 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Addon;
+import software.amazon.awssdk.services.eks.model.AddonStatus;
 import software.amazon.awssdk.services.eks.model.Cluster;
+import software.amazon.awssdk.services.eks.model.ClusterStatus;
 import software.amazon.awssdk.services.eks.model.LogSetup;
 import software.amazon.awssdk.services.eks.model.Nodegroup;
+import software.amazon.awssdk.services.eks.model.NodegroupStatus;
 import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.iam.model.GetOpenIdConnectProviderResponse;
 import software.amazon.awssdk.services.iam.model.OpenIDConnectProviderListEntry;
@@ -70,7 +73,8 @@ final class EksObserver {
             return Optional.empty();
         }
         String logicalId = EksResources.cluster(eks);
-        if (!Identity.isOurs(c.tags(), ctx, logicalId)) return Optional.empty();
+        // A cluster on its way out (a replace in progress) is gone already as far as the plan goes.
+        if (!Identity.isOurs(c.tags(), ctx, logicalId) || c.status() == ClusterStatus.DELETING) return Optional.empty();
         ctx.index().put(logicalId, c.name());
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("version", c.version());
@@ -143,7 +147,7 @@ final class EksObserver {
         for (String name : client.listNodegroupsPaginator(r -> r.clusterName(eks.clusterName())).nodegroups()) {
             Nodegroup ng = client.describeNodegroup(r -> r.clusterName(eks.clusterName()).nodegroupName(name)).nodegroup();
             String id = Identity.logicalId(ng.tags(), ctx.environment());
-            if (id == null || !id.startsWith(EksResources.LAYER + "/node-group/")) continue;
+            if (id == null || !id.startsWith(EksResources.LAYER + "/node-group/") || ng.status() == NodegroupStatus.DELETING) continue;
             ctx.index().put(id, ng.nodegroupName());
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("cluster", ctx.index().refOrRaw(ng.clusterName()));
@@ -182,7 +186,7 @@ final class EksObserver {
         for (String name : client.listAddonsPaginator(r -> r.clusterName(eks.clusterName())).addons()) {
             Addon addon = client.describeAddon(r -> r.clusterName(eks.clusterName()).addonName(name)).addon();
             String id = Identity.logicalId(addon.tags(), ctx.environment());
-            if (id == null || !id.startsWith(EksResources.LAYER + "/addon/")) continue;
+            if (id == null || !id.startsWith(EksResources.LAYER + "/addon/") || addon.status() == AddonStatus.DELETING) continue;
             ctx.index().put(id, addon.addonName());
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("cluster", ctx.index().refOrRaw(addon.clusterName()));

@@ -2,6 +2,7 @@ package com.qualisys.controlplane.layers.eks;
 
 import com.qualisys.controlplane.engine.ChangePendingException;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Differ;
 import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -11,9 +12,11 @@ import com.qualisys.controlplane.spec.EksSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Nodegroup;
 import software.amazon.awssdk.services.eks.model.NodegroupStatus;
+import software.amazon.awssdk.services.eks.model.ResourceInUseException;
 import software.amazon.awssdk.services.eks.model.Taint;
 import software.amazon.awssdk.services.eks.model.UpdateLabelsPayload;
 import software.amazon.awssdk.services.eks.model.UpdateTaintsPayload;
@@ -35,6 +38,19 @@ final class NodeGroupChanges {
         String templateId = ctx.resolve(template(d).get("id"));
         String version = LaunchTemplateChanges.defaultVersion(ctx, templateId);
         List<String> subnets = d.strings("subnetIds").stream().map(ctx::resolve).toList();
+        try {
+            createNodegroup(ctx, d, group, templateId, version, subnets);
+        } catch (ResourceInUseException e) {
+            Nodegroup existing = ctx.aws().eks().describeNodegroup(r -> r.clusterName(ctx.spec().eks().clusterName())
+                    .nodegroupName(group.name())).nodegroup();
+            if (existing.status() != NodegroupStatus.DELETING) throw e;
+            throw new ChangePendingException(d.logicalId() + " waits until the node group it replaces is deleted");
+        }
+        ctx.index().put(d.logicalId(), group.name());
+    }
+
+    private static void createNodegroup(LayerContext ctx, DesiredResource d, EksSpec.NodeGroup group, String templateId,
+                                        String version, List<String> subnets) {
         ctx.aws().eks().createNodegroup(r -> r.clusterName(ctx.spec().eks().clusterName())
                 .nodegroupName(group.name())
                 .nodeRole(ForeignRefs.roleArn(ctx, d.attribute("nodeRole")))
@@ -47,7 +63,6 @@ final class NodeGroupChanges {
                 .launchTemplate(t -> t.id(templateId).version(version))
                 .tags(ctx.tags(d.logicalId(), group.name()))
                 .clientRequestToken(Identity.clientToken(ctx, d)));
-        ctx.index().put(d.logicalId(), group.name());
     }
 
     static void update(LayerContext ctx, DesiredResource d, ObservedResource live, List<Difference> differences) {
@@ -76,11 +91,11 @@ final class NodeGroupChanges {
         Object liveDesired = live.attributes().get("desiredSize");
         Integer desired = liveDesired == null ? null : Math.max(min, Math.min(max, ((Number) liveDesired).intValue()));
         boolean moveDesired = desired != null && !desired.equals(((Number) liveDesired).intValue());
-        boolean scaling = !com.qualisys.controlplane.engine.Differ.sameValue(want, have) || moveDesired;
+        boolean scaling = !Differ.sameValue(want, have) || moveDesired;
 
         Map<String, String> labels = d.stringMap("labels");
         Map<String, Object> liveLabels = map(live.attributes().get("labels"));
-        Map<String, String> addLabels = new java.util.TreeMap<>();
+        Map<String, String> addLabels = new TreeMap<>();
         labels.forEach((k, v) -> { if (!v.equals(liveLabels.get(k))) addLabels.put(k, v); });
 
         List<String> wantTaints = d.strings("taints");

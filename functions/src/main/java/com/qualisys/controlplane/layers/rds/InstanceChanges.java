@@ -64,9 +64,12 @@ final class InstanceChanges {
                     .copyTagsToSnapshot((Boolean) d.attribute("copyTagsToSnapshot"))
                     .tags(tags));
         } catch (DbInstanceAlreadyExistsException e) {
+            var existing = ctx.aws().rds().describeDBInstances(r -> r.dbInstanceIdentifier(rds.identifier())).dbInstances().get(0);
+            if ("deleting".equals(existing.dbInstanceStatus())) {
+                throw new ChangePendingException(d.logicalId() + " waits until the instance it replaces is deleted");
+            }
             Map<String, String> live = new HashMap<>();
-            ctx.aws().rds().describeDBInstances(r -> r.dbInstanceIdentifier(rds.identifier())).dbInstances().get(0)
-                    .tagList().forEach(t -> live.put(t.key(), t.value()));
+            existing.tagList().forEach(t -> live.put(t.key(), t.value()));
             if (!Identity.isOurs(live, ctx, d.logicalId())) {
                 throw new IllegalStateException("DB instance " + rds.identifier() + " exists but is not managed by the control plane", e);
             }

@@ -94,6 +94,8 @@ final class RdsObserver {
         db.tagList().forEach(t -> tags.put(t.key(), t.value()));
         String logicalId = RdsResources.instance(rds);
         if (!Identity.isOurs(tags, ctx, logicalId)) return Optional.empty();
+        // An instance on its way out (a replace in progress) is gone already as far as the plan goes.
+        if ("deleting".equals(db.dbInstanceStatus())) return Optional.empty();
         ctx.index().put(logicalId, db.dbInstanceIdentifier());
         out.add(new ObservedResource(logicalId, RdsResources.DB_INSTANCE.name(), db.dbInstanceIdentifier(), attributes(db)));
         return Optional.of(db);

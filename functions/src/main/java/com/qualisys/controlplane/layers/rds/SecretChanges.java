@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.qualisys.controlplane.engine.ChangePendingException;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Differ;
+import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.layers.support.Identity;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +65,7 @@ final class SecretChanges {
             // Secrets Manager re-encrypts the current and pending versions with the new key.
             sm.updateSecret(r -> r.secretId(live.physicalId()).kmsKeyId(ctx.resolve(d.attribute("kmsKey"))));
         }
-        List<com.qualisys.controlplane.engine.Difference> differences = new java.util.ArrayList<>();
+        List<Difference> differences = new ArrayList<>();
         compareFields(d, live, differences);
         if (differences.isEmpty()) return;
         boolean connection = d.logicalId().equals(RdsResources.CONNECTION_SECRET);
@@ -115,13 +117,13 @@ final class SecretChanges {
         return db.endpoint().address();
     }
 
-    private static void compareFields(DesiredResource d, ObservedResource live, List<com.qualisys.controlplane.engine.Difference> out) {
+    private static void compareFields(DesiredResource d, ObservedResource live, List<Difference> out) {
         @SuppressWarnings("unchecked")
         Map<String, Object> want = (Map<String, Object>) d.attribute("fields");
         @SuppressWarnings("unchecked")
         Map<String, Object> have = (Map<String, Object>) live.attributes().getOrDefault("fields", Map.of());
         want.forEach((k, v) -> {
-            if (!Differ.sameValue(v, have.get(k))) out.add(new com.qualisys.controlplane.engine.Difference("fields." + k, v, have.get(k)));
+            if (!Differ.sameValue(v, have.get(k))) out.add(new Difference("fields." + k, v, have.get(k)));
         });
     }
 

@@ -1,6 +1,8 @@
 package com.qualisys.controlplane.layers.support;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Differ;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
@@ -27,7 +29,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  */
 public final class ServiceRoles {
     public static final ResourceKind KIND = ResourceKind.of("iam-role", false);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ServiceRoles() {}
 
@@ -102,7 +104,7 @@ public final class ServiceRoles {
     public static void update(LayerContext ctx, DesiredResource d, ObservedResource live) {
         IamClient iam = ctx.aws().iam();
         String name = d.string("roleName");
-        if (!com.qualisys.controlplane.engine.Differ.sameValue(d.attribute("trust"), live.attributes().get("trust"))) {
+        if (!Differ.sameValue(d.attribute("trust"), live.attributes().get("trust"))) {
             iam.updateAssumeRolePolicy(r -> r.roleName(name).policyDocument(TrustPolicy.render(trust(d), ctx::resolve)));
         }
         List<String> want = d.strings("managedPolicies");
@@ -112,7 +114,7 @@ public final class ServiceRoles {
         for (String arn : have) if (!want.contains(arn)) iam.detachRolePolicy(r -> r.roleName(name).policyArn(arn));
         Map<String, Object> liveInline = inline(live.attributes().get("inlinePolicies"));
         inline(d).forEach((policy, doc) -> {
-            if (!com.qualisys.controlplane.engine.Differ.sameValue(doc, liveInline.get(policy))) {
+            if (!Differ.sameValue(doc, liveInline.get(policy))) {
                 iam.putRolePolicy(r -> r.roleName(name).policyName(policy).policyDocument(json(doc)));
             }
         });
