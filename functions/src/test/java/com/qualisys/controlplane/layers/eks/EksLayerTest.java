@@ -160,7 +160,12 @@ class EksLayerTest {
     @Order(4)
     void aSecondApplyMakesNoMutatingCallAndDriftReportsNone() {
         assertThat(eks.mutatingCallsOfApply()).isEmpty();
+        aws.calls().reset();
         assertThat(eks.drift().isEmpty()).isTrue();
+        // The cost of a drift check: one call per resource type (cluster, node groups, add-ons and roles one
+        // describe each), plus the lookup of the VPC/IAM resources while those layers are absent.
+        assertThat(aws.calls().total()).as("read calls of a drift check: %s", aws.calls().byOperation()).isLessThanOrEqualTo(30);
+        assertThat(aws.calls().mutating()).isZero();
     }
 
     @Test

@@ -148,7 +148,12 @@ class RdsLayerTest {
     @Order(5)
     void aSecondApplyMakesNoMutatingCallAndDriftReportsNone() {
         assertThat(rds.mutatingCallsOfApply()).isEmpty();
+        aws.calls().reset();
         assertThat(rds.drift().isEmpty()).isTrue();
+        // The cost of a drift check: instance, parameter group and secrets by name or one tag filter; the two
+        // secret values, plus the lookup of the VPC/IAM resources while those layers are absent.
+        assertThat(aws.calls().total()).as("read calls of a drift check: %s", aws.calls().byOperation()).isLessThanOrEqualTo(18);
+        assertThat(aws.calls().mutating()).isZero();
     }
 
     @Test
