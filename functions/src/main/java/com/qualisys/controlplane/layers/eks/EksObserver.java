@@ -55,7 +55,7 @@ final class EksObserver {
         out.addAll(EncryptionKeys.observe(ctx, EksResources.LAYER, Map.of(EksResources.secretsKey(), eks.secretsKmsAlias())));
         Map<String, Long> defaultVersions = launchTemplates();
         Optional<Cluster> cluster = cluster();
-        oidcProviders(cluster.map(c -> c.identity() == null || c.identity().oidc() == null ? null : c.identity().oidc().issuer()).orElse(null));
+        oidcProviders(cluster.map(EksObserver::issuer).orElse(null));
         ServiceRoles.observe(ctx, EksResources.nodeRole(eks)).ifPresent(out::add);
         eks.irsaRoles().values().forEach(r -> ServiceRoles.observe(ctx, EksResources.irsaRole(r)).ifPresent(out::add));
         if (cluster.isPresent()) {
@@ -89,6 +89,10 @@ final class EksObserver {
         a.put("status", c.statusAsString());
         out.add(new ObservedResource(logicalId, EksResources.CLUSTER.name(), c.name(), a));
         return Optional.of(c);
+    }
+
+    private static String issuer(Cluster c) {
+        return c.identity() == null || c.identity().oidc() == null ? null : c.identity().oidc().issuer();
     }
 
     static List<String> enabledLogTypes(Cluster c) {
