@@ -18,3 +18,7 @@ if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || [ "$(qualisys_ja
   export JAVA_HOME="$best"
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven 3.9's Guice warns about sun.misc.Unsafe on JDK 24+; the flag silences it there only.
+if [ "$(qualisys_java_major "$JAVA_HOME")" -ge 24 ]; then
+  case "${MAVEN_OPTS:-}" in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+fi

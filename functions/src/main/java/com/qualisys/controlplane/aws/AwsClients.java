@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.costexplorer.CostExplorerClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -45,6 +46,7 @@ public final class AwsClients implements AutoCloseable {
     private final List<ExecutionInterceptor> interceptors;
     private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
     private final ApiCallCounter counter = new ApiCallCounter();
+    private volatile String accountId;
 
     private AwsClients(Region region, URI endpoint, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.region = region;
@@ -69,9 +71,24 @@ public final class AwsClients implements AutoCloseable {
         return endpoint;
     }
 
+    /** The credentials every client signs with (also what presigned tokens are signed with). */
+    public AwsCredentialsProvider credentialsProvider() {
+        return credentials;
+    }
+
     /** Counts every call made through these clients, by operation; mutating calls apart. */
     public ApiCallCounter calls() {
         return counter;
+    }
+
+    /** The account these credentials act in (sts:GetCallerIdentity, asked once per clients). */
+    public String accountId() {
+        String id = accountId;
+        if (id == null) {
+            id = sts().getCallerIdentity().account();
+            accountId = id;
+        }
+        return id;
     }
 
     public Ec2Client ec2() { return client(Ec2Client.class, Ec2Client::builder); }
@@ -86,6 +103,7 @@ public final class AwsClients implements AutoCloseable {
     public KmsClient kms() { return client(KmsClient.class, KmsClient::builder); }
     public EksClient eks() { return client(EksClient.class, EksClient::builder); }
     public RdsClient rds() { return client(RdsClient.class, RdsClient::builder); }
+    public ElastiCacheClient elastiCache() { return client(ElastiCacheClient.class, ElastiCacheClient::builder); }
     public SecretsManagerClient secretsManager() { return client(SecretsManagerClient.class, SecretsManagerClient::builder); }
     public SfnClient stepFunctions() { return client(SfnClient.class, SfnClient::builder); }
     public EventBridgeClient eventBridge() { return client(EventBridgeClient.class, EventBridgeClient::builder); }

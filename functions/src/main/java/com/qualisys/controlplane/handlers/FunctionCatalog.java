@@ -9,7 +9,7 @@ package com.qualisys.controlplane.handlers;
  */
 public enum FunctionCatalog {
     LOCK("Lock", "com.qualisys.controlplane.handlers.LockHandler", false,
-            "Takes and releases the per-environment apply lease"),
+            "Takes, renews and releases the per-environment apply lease; resolves which layers a run covers"),
     PLAN_LAYER("PlanLayer", "com.qualisys.controlplane.handlers.PlanLayerHandler", false,
             "Plans one layer (read-only); the drift check of a layer is the same call"),
     APPLY_LAYER("ApplyLayer", "com.qualisys.controlplane.handlers.ApplyLayerHandler", false,

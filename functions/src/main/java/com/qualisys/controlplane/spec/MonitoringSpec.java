@@ -13,8 +13,13 @@ public record MonitoringSpec(
     public record Budget(String name, BigDecimal limitUsd, List<Integer> actualAlertPercents,
                          List<Integer> forecastedAlertPercents) {}
 
-    public record AnomalyDetection(String monitorName, String subscriptionName, BigDecimal impactThresholdUsd,
-                                   String digestEmail) {}
+    /**
+     * One AWS-managed SERVICE monitor and two subscriptions with the same impact threshold: IMMEDIATE
+     * alerts to the alert topic (AWS allows only SNS for IMMEDIATE) and a DAILY or WEEKLY digest to
+     * digestEmail (AWS allows only e-mail for digests).
+     */
+    public record AnomalyDetection(String monitorName, String subscriptionName, String digestSubscriptionName,
+                                   String digestFrequency, BigDecimal impactThresholdUsd, String digestEmail) {}
 
     public record CloudTrail(String trailName, String bucket, boolean multiRegion, boolean globalServiceEvents,
                              boolean managementEvents, boolean logFileValidation, int logRetentionDays) {}

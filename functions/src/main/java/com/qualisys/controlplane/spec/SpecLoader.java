@@ -208,12 +208,11 @@ public final class SpecLoader {
         } catch (JsonMappingException e) {
             String path = pathOf(e);
             if (e instanceof UnrecognizedPropertyException u) {
-                String key = u.getPropertyName();
                 TreeSet<String> known = new TreeSet<>();
                 u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
                 known.remove("json");
                 throw new SpecException(new SpecError(origins.fileOf(path), path, null,
-                        "is not a known key (" + key + "); expected one of " + String.join(", ", known)));
+                        "is not a known key; expected one of " + String.join(", ", known)));
             }
             JsonNode value = origins.valueAt(merged, path);
             throw new SpecException(new SpecError(origins.fileOf(path), path, value == null ? null : value.toString(),

@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +28,9 @@ final class SpecValidator {
     private static final Pattern DB_IDENTIFIER = Pattern.compile("[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]");
     private static final Pattern SG_NAME = Pattern.compile("[a-zA-Z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]{1,255}");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern LOG_GROUP = Pattern.compile("[\\w./#-]{1,512}");
+    private static final Pattern DB_SUBNET_GROUP = Pattern.compile("(?!default$)[a-z0-9._ -]{1,255}");
+    private static final Pattern CACHE_SUBNET_GROUP = Pattern.compile("[a-z0-9-]{1,255}");
     private static final Pattern K8S_VERSION = Pattern.compile("\\d+\\.\\d+");
     private static final Pattern PG_VERSION = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -39,11 +44,21 @@ final class SpecValidator {
     private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "icmp", "all");
     private static final Set<String> LOG_TYPES = Set.of("api", "audit", "authenticator", "controllerManager", "scheduler");
     private static final Set<String> TAINT_EFFECTS = Set.of("NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE");
+    /** The roles layers.kubernetes.ClusterRoles defines rules for. */
+    private static final Set<String> K8S_ROLES = new java.util.TreeSet<>(Set.of("developer", "devops", "ci-cd"));
+    private static final Pattern HELM_PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+    private static final Set<String> HELM_PLACEHOLDERS = new java.util.TreeSet<>(
+            Set.of("clusterName", "region", "accountId", "vpcId", "irsaRoleArn", "serviceAccount"));
     private static final Set<String> PSS_LEVELS = Set.of("privileged", "baseline", "restricted");
     private static final Set<Integer> MONITORING_INTERVALS = Set.of(0, 1, 5, 10, 15, 30, 60);
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
             545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+    private static final Set<String> DIGEST_FREQUENCIES = Set.of("DAILY", "WEEKLY");
     static final Set<String> LADDER_ACTIONS = Set.of("notify", "notify-top-services", "cap-playwright-pool", "start-drift-check");
+    /** The security classes of events.security.SecurityClass (a test keeps the two in step). */
+    public static final Set<String> SECURITY_CLASSES = Set.of("audit-logging", "security-groups", "network-acls", "routes",
+            "iam", "access-keys", "encryption-keys", "eks-cluster", "rds-instance", "trail-bucket", "secrets");
+    static final Set<String> SECURITY_POLICIES = Set.of("remediate", "check", "notify");
 
     private final SpecLoader.Origins origins;
     private final List<SpecError> errors = new ArrayList<>();
@@ -102,6 +117,9 @@ final class SpecValidator {
             if (r.maxSessionSeconds() != null && (r.maxSessionSeconds() < 3600 || r.maxSessionSeconds() > 43200)) {
                 error(path + ".maxSessionSeconds", r.maxSessionSeconds(), "must be between 3600 and 43200");
             }
+            if (r.type() == IamSpec.RoleType.human && !r.mfaRequired()) {
+                error(path + ".mfaRequired", false, "must be true: human roles are assumed only with MFA");
+            }
             if (r.type() == IamSpec.RoleType.service && r.trustedServices().isEmpty()) {
                 error(path + ".trustedServices", "[]", "must name the AWS service that assumes a service role");
             }
@@ -134,6 +152,18 @@ final class SpecValidator {
                 error("monitoring.anomalyDetection.impactThresholdUsd", t, "must be greater than 0");
             }
             match("monitoring.anomalyDetection.digestEmail", m.anomalyDetection().digestEmail(), EMAIL, "is not an e-mail address");
+            require("monitoring.anomalyDetection.monitorName", m.anomalyDetection().monitorName());
+            require("monitoring.anomalyDetection.subscriptionName", m.anomalyDetection().subscriptionName());
+            require("monitoring.anomalyDetection.digestSubscriptionName", m.anomalyDetection().digestSubscriptionName());
+            String frequency = m.anomalyDetection().digestFrequency();
+            if (require("monitoring.anomalyDetection.digestFrequency", frequency) && !DIGEST_FREQUENCIES.contains(frequency)) {
+                error("monitoring.anomalyDetection.digestFrequency", frequency,
+                        "must be one of " + DIGEST_FREQUENCIES + " (AWS sends digests only by e-mail; IMMEDIATE alerts go to the alert topic)");
+            }
+            if (Objects.equals(m.anomalyDetection().subscriptionName(), m.anomalyDetection().digestSubscriptionName())) {
+                error("monitoring.anomalyDetection.digestSubscriptionName", m.anomalyDetection().digestSubscriptionName(),
+                        "must differ from subscriptionName");
+            }
         }
         if (require("monitoring.cloudTrail", m.cloudTrail())) {
             match("monitoring.cloudTrail.bucket", m.cloudTrail().bucket(), BUCKET, "is not a valid S3 bucket name");
@@ -153,6 +183,7 @@ final class SpecValidator {
     }
 
     private void vpc(VpcSpec vpc, String region) {
+        require("vpc.name", vpc.name());
         Optional<Cidr> vpcCidr = cidr("vpc.cidr", vpc.cidr());
         vpcCidr.filter(c -> c.prefix() < 16 || c.prefix() > 28)
                 .ifPresent(c -> error("vpc.cidr", vpc.cidr(), "must have a prefix between /16 and /28"));
@@ -228,9 +259,14 @@ final class SpecValidator {
             if (!LOG_RETENTION_DAYS.contains(f.retentionDays())) {
                 error("vpc.flowLogs.retentionDays", f.retentionDays(), "is not a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)");
             }
-            require("vpc.flowLogs.logGroup", f.logGroup());
+            match("vpc.flowLogs.logGroup", f.logGroup(), LOG_GROUP, "is not a valid CloudWatch Logs group name");
             match("vpc.flowLogs.deliveryRole", f.deliveryRole(), IAM_NAME, "is not a valid IAM role name");
         }
+        // The subnet groups are found by these names: a missing name would match every group of the account.
+        match("vpc.dbSubnetGroup", vpc.dbSubnetGroup(), DB_SUBNET_GROUP,
+                "is not a valid DB subnet group name (lower-case letters, digits, '.', '_', '-', spaces; not 'default')");
+        match("vpc.cacheSubnetGroup", vpc.cacheSubnetGroup(), CACHE_SUBNET_GROUP,
+                "is not a valid cache subnet group name (lower-case letters, digits, '-')");
     }
 
     private void rules(String path, List<VpcSpec.SecurityGroupRule> rules, Set<String> groupKeys) {
@@ -303,7 +339,7 @@ final class SpecValidator {
             if (g.instanceTypes() == null || g.instanceTypes().isEmpty()) error(path + ".instanceTypes", "[]", "must name an instance type");
             if (g.minSize() < 0) error(path + ".minSize", g.minSize(), "must not be negative");
             if (g.maxSize() < 1) error(path + ".maxSize", g.maxSize(), "must be at least 1");
-            if (g.minSize() > g.desiredSize()) error(path + ".desiredSize", g.desiredSize(), "is below minSize " + g.minSize());
+            if (g.minSize() > g.desiredSize()) error(path + ".minSize", g.minSize(), "is above desiredSize " + g.desiredSize());
             if (g.desiredSize() > g.maxSize()) error(path + ".desiredSize", g.desiredSize(), "is above maxSize " + g.maxSize());
             require(path + ".capacityType", g.capacityType());
             List<EksSpec.Taint> taints = g.taints() == null ? List.of() : g.taints();
@@ -376,6 +412,11 @@ final class SpecValidator {
             if (n.pods() < 1) error(path + ".pods", n.pods(), "must be at least 1");
         }
         Map<String, String> groups = k.groups() == null ? Map.of() : k.groups();
+        for (String role : groups.keySet()) {
+            if (!K8S_ROLES.contains(role)) {
+                error("kubernetes.groups." + role, role, "has no ClusterRole definition (known roles: " + K8S_ROLES + ")");
+            }
+        }
         if (k.access() != null) {
             for (var role : k.access().entrySet()) {
                 if (!groups.containsKey(role.getKey())) {
@@ -386,6 +427,11 @@ final class SpecValidator {
                         error("kubernetes.access." + role.getKey() + "." + ns, ns, "is not a namespace of kubernetes.namespaces");
                     }
                 }
+            }
+        }
+        if (k.clusterAccess() != null) {
+            for (String role : k.clusterAccess().keySet()) {
+                if (!groups.containsKey(role)) error("kubernetes.clusterAccess." + role, role, "is not a role of kubernetes.groups");
             }
         }
         Set<String> roleNames = new HashSet<>();
@@ -411,15 +457,42 @@ final class SpecValidator {
                     || !spec.eks().irsaRoles().containsKey(c.irsaRole()))) {
                 error(path + ".irsaRole", c.irsaRole(), "is not a role of eks.irsaRoles");
             }
+            if (c.set() != null) {
+                for (var set : c.set().entrySet()) {
+                    Matcher placeholder = HELM_PLACEHOLDER.matcher(set.getValue() == null ? "" : set.getValue());
+                    while (placeholder.find()) {
+                        String name = placeholder.group(1);
+                        if (!HELM_PLACEHOLDERS.contains(name)) {
+                            error(path + ".set." + set.getKey(), set.getValue(), "uses an unknown placeholder ${" + name
+                                    + "}; known: " + HELM_PLACEHOLDERS);
+                        } else if ((name.equals("irsaRoleArn") || name.equals("serviceAccount")) && c.irsaRole() == null) {
+                            error(path + ".set." + set.getKey(), set.getValue(), "uses ${" + name + "} but the component has no irsaRole");
+                        }
+                    }
+                }
+            }
         }
     }
 
     private void responses(ResponsesSpec r) {
+        if (match("responses.controlPlanePrincipal", r.controlPlanePrincipal(), Pattern.compile("arn:[^\\s]+"),
+                "is not an ARN pattern like arn:aws:sts::*:assumed-role/qualisys-control-plane-*")
+                && r.controlPlanePrincipal().equals("arn:*")) {
+            error("responses.controlPlanePrincipal", r.controlPlanePrincipal(), "would ignore every principal");
+        }
+        for (var e : r.security().entrySet()) {
+            String path = "responses.security." + e.getKey();
+            if (!SECURITY_CLASSES.contains(e.getKey())) error(path, e.getKey(), "is not a security class " + new java.util.TreeSet<>(SECURITY_CLASSES));
+            if (!SECURITY_POLICIES.contains(e.getValue())) error(path, e.getValue(), "must be one of remediate, check, notify");
+        }
         List<ResponsesSpec.LadderStep> ladder = r.budgetLadder() == null ? List.of() : r.budgetLadder();
         for (int i = 0; i < ladder.size(); i++) {
             ResponsesSpec.LadderStep step = ladder.get(i);
             String path = "responses.budgetLadder[" + i + "]";
             if (step.atPercent() < 1 || step.atPercent() > 1000) error(path + ".atPercent", step.atPercent(), "must be between 1 and 1000");
+            if (step.alertType() != null && !Set.of("ACTUAL", "FORECASTED").contains(step.alertType())) {
+                error(path + ".alertType", step.alertType(), "must be ACTUAL or FORECASTED");
+            }
             List<String> actions = step.actions() == null ? List.of() : step.actions();
             for (int j = 0; j < actions.size(); j++) {
                 if (!LADDER_ACTIONS.contains(actions.get(j))) {

@@ -1,0 +1,62 @@
+package com.qualisys.cli;
+
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.SpecLoader;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** --env, --layer and --endpoint-url, shared by the commands that talk to one environment. */
+final class EnvironmentOptions {
+    @Option(names = {"--env", "-e"}, required = true, description = "Environment (a file of environments/).")
+    String environment;
+
+    @Option(names = {"--layer", "-l"}, description = "One layer: ${COMPLETION-CANDIDATES}. Default: every layer, in dependency order.",
+            completionCandidates = LayerNames.class)
+    String layer;
+
+    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's aws.endpointUrl, else AWS.")
+    String endpointUrl;
+
+    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    java.nio.file.Path specs;
+
+    EnvironmentSpec spec() {
+        return loader(specs).load(environment);
+    }
+
+    static SpecLoader loader(java.nio.file.Path specs) {
+        return specs == null ? SpecLoader.standard() : SpecLoader.fromDirectory(specs.toAbsolutePath());
+    }
+
+    /** The selected layers; an unknown name is rejected before any AWS call. */
+    List<Layer> layers() {
+        List<Layer> all = Layers.all();
+        if (layer == null) return all;
+        if (!Layers.ORDER.contains(layer)) {
+            throw new IllegalArgumentException("--layer " + layer + " is not a layer; layers: " + String.join(", ", Layers.ORDER));
+        }
+        List<Layer> one = all.stream().filter(l -> l.name().equals(layer)).toList();
+        if (one.isEmpty()) throw new IllegalArgumentException("--layer " + layer + " is not implemented yet");
+        return one;
+    }
+
+    AwsClients clients(EnvironmentSpec spec) {
+        String endpoint = endpointUrl != null ? endpointUrl : spec.aws().endpointUrl();
+        return AwsClients.builder().region(spec.aws().region()).endpoint(endpoint).build();
+    }
+
+    /** All layers are known to the reconciler (so cross-layer references resolve). */
+    Reconciler reconciler(EnvironmentSpec spec, AwsClients aws) {
+        return new Reconciler(spec, aws, Layers.all());
+    }
+
+    static final class LayerNames extends java.util.ArrayList<String> {
+        LayerNames() {
+            super(Layers.ORDER);
+        }
+    }
+}

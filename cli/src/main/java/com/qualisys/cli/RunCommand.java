@@ -1,0 +1,155 @@
+package com.qualisys.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.asl.ExecutionResult;
+import com.qualisys.asl.ExecutionStatus;
+import com.qualisys.asl.FileTaskTokenBroker;
+import com.qualisys.asl.LocalRunner;
+import com.qualisys.asl.StateMachineDefinition;
+import com.qualisys.cli.local.LocalControlPlane;
+import com.qualisys.cli.local.LocalDispatcher;
+import com.qualisys.cli.local.LocalFunctions;
+import com.qualisys.cli.local.ProgressPrinter;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.RepoPaths;
+import com.qualisys.controlplane.handlers.ControlPlane;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.SpecLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = {
+        "Runs a state machine with the local runner: Task states call the Java handlers in-process,",
+        "against the AWS endpoint the environment points to (the emulator or a real account).",
+        "  qualisys run provision --env dev --local",
+        "  qualisys run drift-check --env dev --local",
+        "  qualisys run --definition my.asl.json --input '{\"a\":1}' --local"})
+public final class RunCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    @Parameters(index = "0", arity = "0..1", description = "provision, drift-check, security-response or budget-response")
+    String machine;
+
+    @Option(names = "--definition", description = "Any ASL file (instead of a named state machine).")
+    Path definition;
+
+    @Option(names = "--input", description = "Execution input JSON. Default: {\"environment\":\"<env>\"}.")
+    String input;
+
+    @Option(names = {"--env", "-e"}, description = "Environment whose endpoint and spec the handlers use.")
+    String environment;
+
+    @Option(names = "--local", required = true, description = "Run in-process (required: `start` runs on AWS).")
+    boolean local;
+
+    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
+    String endpointUrl;
+
+    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 against an emulator, 1 otherwise.")
+    Double waitScale;
+
+    @Option(names = "--approve-destructive", description = "Approve destructive changes up front (no approval wait).")
+    boolean approveDestructive;
+
+    @Option(names = "--json", description = "Print only the final result as JSON.")
+    boolean json;
+
+    @Option(names = "--name", description = "Execution name. Default: a random id.")
+    String executionName;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
+        if ((machine == null) == (definition == null)) {
+            throw new IllegalArgumentException("name a state machine (provision, drift-check, ...) or --definition FILE, not both");
+        }
+        Path file = definition != null ? definition : RepoPaths.root().resolve("statemachines").resolve(machine + ".asl.json");
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no state machine " + file);
+        JsonNode executionInput = parseInput();
+        String name = executionName != null ? executionName : UUID.randomUUID().toString();
+
+        SpecLoader specs = SpecLoader.standard();
+        EnvironmentSpec spec = environment == null ? null : specs.load(environment);
+        if (spec == null && executionInput.hasNonNull("environment")) spec = specs.load(executionInput.get("environment").asText());
+        if (spec == null && machine != null) throw new IllegalArgumentException("--env is required to run " + machine);
+
+        ExecutionResult result;
+        if (spec == null) {
+            result = runner(null, null, 1.0, err).execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
+        } else {
+            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+                ControlPlane controlPlane = LocalControlPlane.create(specs, spec, aws);
+                String account = aws.sts().getCallerIdentity().account();
+                Map<String, String> subs = LocalFunctions.substitutions(controlPlane, spec.aws().region(), account);
+                double scale = waitScale != null ? waitScale
+                        : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
+                result = runner(controlPlane, aws, scale, err).execute(StateMachineDefinition.load(file, subs), executionInput, name);
+            }
+        }
+        print(out, result);
+        if (result.status() != ExecutionStatus.SUCCEEDED) return QualisysCli.ERROR;
+        JsonNode output = result.output();
+        boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0);
+        return changes ? QualisysCli.CHANGES : QualisysCli.OK;
+    }
+
+    private LocalRunner runner(ControlPlane controlPlane, AwsClients aws, double scale, PrintWriter err) {
+        LocalRunner.Builder b = LocalRunner.builder()
+                .dispatcher(controlPlane == null
+                        ? (resource, in, ctx) -> { throw new com.qualisys.asl.TaskFailedException("States.TaskFailed",
+                                "no environment given (--env): tasks cannot run"); }
+                        : new LocalDispatcher(controlPlane, aws))
+                .waitScale(scale)
+                .taskTokenBroker(new FileTaskTokenBroker(tokenDirectory()));
+        if (!json) b.listener(new ProgressPrinter(err));
+        return b.build();
+    }
+
+    static Path tokenDirectory() {
+        return Path.of(".qualisys", "tokens").toAbsolutePath();
+    }
+
+    private JsonNode parseInput() throws IOException {
+        ObjectNode in;
+        if (input == null) {
+            in = JSON.createObjectNode();
+        } else {
+            JsonNode parsed = JSON.readTree(input);
+            if (parsed == null || !parsed.isObject()) throw new IllegalArgumentException("--input must be a JSON object, got: " + input);
+            in = (ObjectNode) parsed;
+        }
+        if (environment != null && !in.has("environment")) in.put("environment", environment);
+        if (approveDestructive) in.put("approveDestructive", true);
+        return in;
+    }
+
+    private void print(PrintWriter out, ExecutionResult result) throws IOException {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("executionId", result.executionId());
+        doc.put("status", result.status().name());
+        if (result.status() == ExecutionStatus.SUCCEEDED) {
+            doc.set("output", result.output());
+        } else {
+            doc.put("error", result.error());
+            doc.put("cause", result.cause());
+        }
+        out.println(JSON.writeValueAsString(doc));
+        out.flush();
+    }
+}

@@ -1,0 +1,87 @@
+package com.qualisys.cli.local;
+
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.handlers.ControlPlane;
+import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.SpecLoader;
+import java.net.URI;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The control plane as the CLI runs it in-process: the same handlers as in Lambda, talking to
+ * whatever endpoint the environment points to. On a local emulator it first creates what the
+ * CDK app would have deployed (topics, report bucket, lock table), idempotently.
+ */
+public final class LocalControlPlane {
+    public static final String ALERT_TOPIC = "qualisys-control-plane-alerts";
+    public static final String DRIFT_TOPIC = "qualisys-control-plane-drift";
+
+    private LocalControlPlane() {}
+
+    /** Static test credentials are used only for a loopback endpoint (an emulator). */
+    public static AwsClients clients(EnvironmentSpec spec, String endpointOverride) {
+        String endpoint = endpointOverride != null ? endpointOverride
+                : System.getenv("AWS_ENDPOINT_URL") != null ? System.getenv("AWS_ENDPOINT_URL") : spec.aws().endpointUrl();
+        AwsClients.Builder b = AwsClients.builder().region(spec.aws().region()).endpoint(endpoint);
+        if (isEmulator(endpoint) && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+            b.credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+        }
+        return b.build();
+    }
+
+    public static boolean isEmulator(String endpoint) {
+        if (endpoint == null) return false;
+        String host = URI.create(endpoint).getHost();
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    }
+
+    /** A control plane for one environment's run; bootstraps the emulator when that is the target. */
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
+        String account = aws.sts().getCallerIdentity().account();
+        String region = spec.aws().region();
+        boolean emulator = aws.endpoint() != null && isEmulator(aws.endpoint().toString());
+        String alertTopic;
+        String driftTopic;
+        if (emulator) {
+            alertTopic = aws.sns().createTopic(r -> r.name(ALERT_TOPIC)).topicArn();
+            driftTopic = aws.sns().createTopic(r -> r.name(DRIFT_TOPIC)).topicArn();
+            bootstrapState(spec, aws);
+        } else {
+            alertTopic = "arn:aws:sns:" + region + ":" + account + ":" + ALERT_TOPIC;
+            driftTopic = "arn:aws:sns:" + region + ":" + account + ":" + DRIFT_TOPIC;
+        }
+        ControlPlane.Settings settings = new ControlPlane.Settings(alertTopic, driftTopic, spec.state().reportBucket(),
+                spec.state().lockTable(), "default");
+        return new ControlPlane(specs, s -> aws, Layers.all(), settings);
+    }
+
+    /** The lock table and report bucket, as the CDK app defines them (key lockId, TTL expiresAt). */
+    private static void bootstrapState(EnvironmentSpec spec, AwsClients aws) {
+        String bucket = spec.state().reportBucket();
+        if (aws.s3().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+            aws.s3().createBucket(r -> r.bucket(bucket));
+            aws.s3().putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+        }
+        try {
+            aws.dynamoDb().createTable(r -> r.tableName(spec.state().lockTable())
+                    .keySchema(KeySchemaElement.builder().attributeName("lockId").keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("lockId").attributeType(ScalarAttributeType.S).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (ResourceInUseException alreadyThere) {
+            // created by an earlier run
+        }
+    }
+
+    public static Map<String, String> substitutions(ControlPlane controlPlane, String region, String account) {
+        return LocalFunctions.substitutions(controlPlane, region, account);
+    }
+}

@@ -1,0 +1,182 @@
+package com.qualisys.controlplane.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * A loopback HTTP endpoint in front of the emulator, for operations the emulator lacks: each
+ * request is offered to the {@link Responder}s (stubs answering with the response shapes the AWS
+ * API reference documents); a request none of them takes is forwarded to moto unchanged. The real
+ * SDK clients point at this endpoint, so the code under test cannot tell which part answered.
+ */
+public final class AwsApiFrontDoor implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
+            "transfer-encoding", "keep-alive");
+
+    /** Answers the requests it implements; empty means "not mine, forward it". */
+    public interface Responder {
+        Optional<StubResponse> answer(StubRequest request);
+    }
+
+    /** A request as the SDK sent it. */
+    public record StubRequest(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
+        /** The JSON-protocol operation, e.g. "AWSBudgetServiceGateway.CreateBudget"; empty for other protocols. */
+        public String target() {
+            for (var e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase("X-Amz-Target") && !e.getValue().isEmpty()) return e.getValue().get(0);
+            }
+            return "";
+        }
+
+        public JsonNode json() {
+            try {
+                return body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("request body is not JSON: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A response to write back. */
+    public record StubResponse(int status, String contentType, byte[] body) {
+        public static StubResponse json(int status, Object body) {
+            try {
+                return new StubResponse(status, "application/x-amz-json-1.1", JSON.writeValueAsBytes(body));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** An AWS JSON-protocol error: HTTP 400 with {"__type": ..., "Message": ...}. */
+        public static StubResponse jsonError(String type, String message) {
+            return json(400, Map.of("__type", type, "Message", message));
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final URI upstream;
+    private final List<Responder> responders;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+
+    private AwsApiFrontDoor(URI upstream, List<Responder> responders) throws IOException {
+        this.upstream = upstream;
+        this.responders = List.copyOf(responders);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.executor = Executors.newFixedThreadPool(4);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** In front of the shared moto server. */
+    public static AwsApiFrontDoor inFrontOfMoto(Responder... responders) {
+        return start(MotoServer.shared().endpoint(), responders);
+    }
+
+    public static AwsApiFrontDoor start(String upstreamEndpoint, Responder... responders) {
+        try {
+            return new AwsApiFrontDoor(URI.create(upstreamEndpoint), List.of(responders));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a loopback port: " + e.getMessage(), e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Real SDK clients pointed at this front door, with the emulator's test credentials. */
+    public AwsClients clients(ExecutionInterceptor... interceptors) {
+        AwsClients.Builder b = AwsClients.builder().region(MotoServer.REGION).endpoint(endpoint())
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+        for (ExecutionInterceptor i : interceptors) b.interceptor(i);
+        return b.build();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            StubRequest request = new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
+            for (Responder r : responders) {
+                Optional<StubResponse> answer = r.answer(request);
+                if (answer.isPresent()) {
+                    write(exchange, answer.get().status(), Map.of("Content-Type", List.of(answer.get().contentType())), answer.get().body());
+                    return;
+                }
+            }
+            forward(exchange, request);
+        } catch (RuntimeException e) {
+            byte[] msg = ("front door failed: " + e).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(500, msg.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(msg);
+            }
+        }
+    }
+
+    private void forward(HttpExchange exchange, StubRequest request) throws IOException {
+        URI target = upstream.resolve(request.uri().getRawPath() + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()));
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
+                .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        request.headers().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) values.forEach(v -> b.header(name, v));
+        });
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        write(exchange, response.statusCode(), response.headers().map(), response.body());
+    }
+
+    private static void write(HttpExchange exchange, int status, Map<String, List<String>> headers, byte[] body) throws IOException {
+        headers.forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) exchange.getResponseHeaders().put(name, values);
+        });
+        boolean noBody = exchange.getRequestMethod().equalsIgnoreCase("HEAD") || status == 204 || status == 304 || body.length == 0;
+        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+        if (!noBody) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,62 @@
+package com.qualisys.controlplane.emulator;
+
+import com.qualisys.controlplane.aws.AwsClients;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * The local AWS the demo and the tests provision into: moto, plus the operations moto lacks
+ * answered by stubs that follow the AWS API reference (AWS Budgets as a whole, Cost Anomaly
+ * Detection), behind one loopback endpoint. See docs/emulator-gaps.md.
+ */
+public final class LocalAws {
+    private static LocalAws shared;
+
+    private final MotoServer moto;
+    private final BudgetsApiStub budgets = new BudgetsApiStub();
+    private final CostAnomalyApiStub anomalies = new CostAnomalyApiStub();
+    private final AwsApiFrontDoor door;
+
+    private LocalAws(MotoServer moto) {
+        this.moto = moto;
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), budgets, anomalies);
+    }
+
+    public static synchronized LocalAws shared() {
+        if (shared == null) {
+            shared = new LocalAws(MotoServer.shared());
+            LocalAws s = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(s.door::close));
+        }
+        return shared;
+    }
+
+    public String endpoint() {
+        return door.endpoint();
+    }
+
+    /** Fresh clients against the local AWS, with the emulator's test credentials. */
+    public AwsClients clients(ExecutionInterceptor... interceptors) {
+        return door.clients(interceptors);
+    }
+
+    /** Forgets every resource, in moto and in the stubs. */
+    public synchronized void reset() {
+        moto.reset();
+        budgets.reset();
+        anomalies.reset();
+    }
+
+    /** Resets only the stubs (moto keeps its state): for tests that switch moto accounts instead of resetting. */
+    public synchronized void resetStubs() {
+        budgets.reset();
+        anomalies.reset();
+    }
+
+    public CostAnomalyApiStub anomalies() {
+        return anomalies;
+    }
+
+    public BudgetsApiStub budgets() {
+        return budgets;
+    }
+}

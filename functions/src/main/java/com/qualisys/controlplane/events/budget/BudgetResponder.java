@@ -1,0 +1,144 @@
+package com.qualisys.controlplane.events.budget;
+
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.events.Notification;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.eks.model.NodegroupScalingConfig;
+
+/**
+ * Carries out a budget ladder plan: fetches the top cost drivers, caps the Playwright node group (recording
+ * the override first, so a crash leaves a record the next run completes), and renders the notification.
+ * Also restores overrides, by hand or when their budget period has ended. Every step reads before it
+ * writes: repeating a response or a restore makes no mutating call.
+ *
+ * <p>Node-group attribute paths recorded (the EKS layer's desired state must use the same):
+ * {@code scalingConfig.maxSize}, {@code scalingConfig.desiredSize}.
+ */
+public final class BudgetResponder {
+    public static final String MAX_SIZE = "scalingConfig.maxSize";
+    public static final String DESIRED_SIZE = "scalingConfig.desiredSize";
+
+    private final String environment;
+    private final AwsClients aws;
+    private final OverrideStore store;
+    private final Clock clock;
+
+    public BudgetResponder(String environment, AwsClients aws, OverrideStore store, Clock clock) {
+        this.environment = environment;
+        this.aws = aws;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** What was done for one alert. */
+    public record BudgetResponse(BudgetLadder.Plan plan, List<ServiceCost> topServices, List<OverrideRecord> overrides,
+                                 boolean driftCheckRequested, List<String> notes, Notification notification) {
+        public BudgetResponse {
+            topServices = List.copyOf(topServices);
+            overrides = List.copyOf(overrides);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    public BudgetResponse respond(BudgetLadder.Plan plan) {
+        List<ServiceCost> top = List.of();
+        List<OverrideRecord> overrides = new ArrayList<>();
+        List<String> notes = new ArrayList<>(plan.notes());
+        boolean driftCheck = false;
+        for (BudgetAction action : plan.actions()) {
+            switch (action) {
+                case BudgetAction.NotifyTopServices t -> top = CostDrivers.topServices(aws.costExplorer(), t.from(), t.toExclusive(), t.count());
+                case BudgetAction.CapNodeGroup c -> cap(plan.alert(), c, notes).ifPresent(overrides::add);
+                case BudgetAction.StartDriftCheck s -> driftCheck = true;
+                case BudgetAction.Notify n -> { }
+            }
+        }
+        Notification n = BudgetNotifications.render(environment, plan, top, overrides, driftCheck, notes);
+        return new BudgetResponse(plan, top, overrides, driftCheck, notes, n);
+    }
+
+    /** The override id for an action in a budget period: one override per budget, period and action. */
+    public static String overrideId(BudgetAlert alert, BudgetAction action) {
+        String budget = alert.budgetName().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return budget + "-" + alert.periodStart() + "-" + action.name();
+    }
+
+    private Optional<OverrideRecord> cap(BudgetAlert alert, BudgetAction.CapNodeGroup c, List<String> notes) {
+        String id = overrideId(alert, c);
+        int capped = Math.max(c.minSize(), 1); // EKS requires maxSize >= 1
+        Optional<OverrideRecord> existing = store.get(id);
+        if (existing.isPresent() && !existing.get().active()) {
+            notes.add("override " + id + " was restored earlier in this budget period: the node group is not capped again");
+            return Optional.empty();
+        }
+        NodegroupScalingConfig live = scaling(c.clusterName(), c.nodegroupName());
+        OverrideRecord record;
+        if (existing.isPresent()) {
+            record = existing.get();
+        } else {
+            if (live.maxSize() == capped && live.desiredSize() == capped) {
+                notes.add("node group " + c.nodegroupName() + " is already at its minimum of " + capped + ": nothing to cap");
+                return Optional.empty();
+            }
+            Instant now = clock.instant();
+            record = new OverrideRecord(id, environment, OverrideRecord.Status.ACTIVE, c.name(), c.logicalId(),
+                    Map.of("cluster", c.clusterName(), "nodegroup", c.nodegroupName()),
+                    List.of(new OverrideRecord.AttributeChange(MAX_SIZE, live.maxSize(), capped),
+                            new OverrideRecord.AttributeChange(DESIRED_SIZE, live.desiredSize(), capped)),
+                    "budget " + alert.budgetName() + " reached " + alert.threshold().display() + " ("
+                            + alert.alertType() + " $" + alert.amount() + " of $" + alert.budgetLimit() + ")",
+                    now, alert.periodEndInstant(), null, null);
+            store.put(record); // first: a crash after it leaves a record the next run completes
+        }
+        if (live.maxSize() != capped || live.desiredSize() != capped) {
+            update(c.clusterName(), c.nodegroupName(), live.minSize(), capped, capped);
+        }
+        return Optional.of(record);
+    }
+
+    /** Puts the recorded before values back and marks the override RESTORED; a no-op for restored ones. */
+    public Optional<OverrideRecord> restore(String overrideId, String reason) {
+        Optional<OverrideRecord> found = store.get(overrideId);
+        if (found.isEmpty() || !found.get().active()) return found;
+        OverrideRecord o = found.get();
+        String cluster = o.target().get("cluster");
+        String nodegroup = o.target().get("nodegroup");
+        NodegroupScalingConfig live = scaling(cluster, nodegroup);
+        int max = before(o, MAX_SIZE, live.maxSize());
+        int desired = before(o, DESIRED_SIZE, live.desiredSize());
+        if (live.maxSize() != max || live.desiredSize() != desired) update(cluster, nodegroup, live.minSize(), max, desired);
+        OverrideRecord restored = o.restored(clock.instant(), reason);
+        store.put(restored);
+        return Optional.of(restored);
+    }
+
+    /** Restores every active override whose budget period has ended by {@code now}. */
+    public List<OverrideRecord> restoreExpired(Instant now) {
+        List<OverrideRecord> restored = new ArrayList<>();
+        for (OverrideRecord o : store.active()) {
+            if (!o.expiresAt().isAfter(now)) {
+                restore(o.id(), "the budget period ended " + o.expiresAt()).ifPresent(restored::add);
+            }
+        }
+        return restored;
+    }
+
+    private static int before(OverrideRecord o, String path, int fallback) {
+        return o.changes().stream().filter(c -> c.path().equals(path)).findFirst()
+                .map(c -> ((Number) c.before()).intValue()).orElse(fallback);
+    }
+
+    private NodegroupScalingConfig scaling(String cluster, String nodegroup) {
+        return aws.eks().describeNodegroup(r -> r.clusterName(cluster).nodegroupName(nodegroup)).nodegroup().scalingConfig();
+    }
+
+    private void update(String cluster, String nodegroup, int min, int max, int desired) {
+        aws.eks().updateNodegroupConfig(r -> r.clusterName(cluster).nodegroupName(nodegroup)
+                .scalingConfig(s -> s.minSize(min).maxSize(max).desiredSize(desired)));
+    }
+}

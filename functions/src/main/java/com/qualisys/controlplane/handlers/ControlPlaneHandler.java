@@ -1,0 +1,62 @@
+package com.qualisys.controlplane.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
+/**
+ * The shape of every state-machine handler: parse the input strictly, call domain code, return
+ * a plain JSON document. Throttling by AWS becomes {@link ThrottledException}, which the state
+ * machines retry; bad input becomes {@link BadInputException}, which they do not.
+ */
+public abstract class ControlPlaneHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private volatile ControlPlane controlPlane;
+
+    /** For Lambda: the control plane is configured from the environment on first use. */
+    protected ControlPlaneHandler() {}
+
+    /** For the local runner and tests. */
+    protected ControlPlaneHandler(ControlPlane controlPlane) {
+        this.controlPlane = controlPlane;
+    }
+
+    @Override
+    public final Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        if (context == null) return invoke(input);
+        Object execution = input == null ? null : input.get("executionId");
+        return PowertoolsLogging.withLogging(context, "executionId", execution == null ? "" : execution, () -> invoke(input));
+    }
+
+    private Map<String, Object> invoke(Map<String, Object> input) {
+        try {
+            return handle(Input.of(input), controlPlane());
+        } catch (SdkServiceException e) {
+            if (e.isThrottlingException()) throw new ThrottledException("AWS throttled the call: " + e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    protected abstract Map<String, Object> handle(Input input, ControlPlane controlPlane);
+
+    protected final ControlPlane controlPlane() {
+        if (controlPlane == null) controlPlane = ControlPlane.fromEnvironment();
+        return controlPlane;
+    }
+
+    /** The environment named by the input; an unknown or invalid one is bad input. */
+    protected static EnvironmentSpec environment(Input input, ControlPlane controlPlane) {
+        String name = input.string("environment");
+        try {
+            return controlPlane.spec(name);
+        } catch (com.qualisys.controlplane.spec.SpecException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
+    protected static String layer(Input input, ControlPlane controlPlane) {
+        return input.oneOf("layer", controlPlane.layerNames());
+    }
+}

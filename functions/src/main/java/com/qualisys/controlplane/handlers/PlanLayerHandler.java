@@ -1,0 +1,44 @@
+package com.qualisys.controlplane.handlers;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.engine.Plan;
+import com.qualisys.controlplane.engine.Report;
+import com.qualisys.controlplane.engine.ReportRenderer;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Input {@code {"environment":"dev","layer":"vpc","kind":"plan|drift"}}. Read-only. Output: the
+ * layer's change count, whether any change is destructive, a one-line summary and the plan in
+ * the report format (docs/report-format.md).
+ */
+public final class PlanLayerHandler extends ControlPlaneHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public PlanLayerHandler() {}
+
+    public PlanLayerHandler(ControlPlane controlPlane) {
+        super(controlPlane);
+    }
+
+    @Override
+    protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
+        EnvironmentSpec spec = environment(input, controlPlane);
+        String layer = layer(input, controlPlane);
+        String kind = input.fields().containsKey("kind") ? input.oneOf("kind", List.of("plan", "drift")) : "plan";
+        Plan plan = controlPlane.reconciler(spec).plan(layer);
+        Report report = new Report(spec.environment(), kind, Instant.now(), List.of(plan), Map.of());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("environment", spec.environment());
+        out.put("layer", layer);
+        out.put("kind", kind);
+        out.put("changes", plan.changes().size());
+        out.put("destructive", plan.hasDestructiveChanges());
+        out.put("summary", ReportRenderer.text(report).strip());
+        out.put("plan", JSON.convertValue(ReportRenderer.toJson(report).get("layers").get(0), Map.class));
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package com.qualisys.controlplane.layers.monitoring;
+
+import com.qualisys.controlplane.engine.Change;
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.layers.ChangedAttributes;
+import com.qualisys.controlplane.layers.iam.PolicyDocument;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.Subscription;
+import software.amazon.awssdk.services.sns.model.Tag;
+
+/**
+ * The budget alert topic and its e-mail subscription. Identified by name (CreateTopic with an
+ * existing name returns that topic, so a retried create never makes a second one); tagged at
+ * creation. Only e-mail subscriptions are owned: the control plane's own functions may subscribe
+ * to the topic by other protocols without that being drift.
+ *
+ * <p>An e-mail subscription stays "PendingConfirmation" until the recipient clicks the link. It
+ * counts as present: subscribing again would only send another confirmation e-mail.
+ */
+final class AlertTopic {
+    private static final Set<String> EMAIL = Set.of("email", "email-json");
+    private final LayerContext ctx;
+    private final SnsClient sns;
+
+    AlertTopic(LayerContext ctx) {
+        this.ctx = ctx;
+        this.sns = ctx.aws().sns();
+    }
+
+    Optional<ObservedResource> observe(String name, String account) {
+        Optional<String> arn = sns.listTopicsPaginator().topics().stream().map(t -> t.topicArn())
+                .filter(a -> a.endsWith(":" + name)).findFirst();
+        if (arn.isEmpty()) return Optional.empty();
+        String id = MonitoringDesired.topicId(name);
+        ctx.index().put(id, arn.get());
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        String policy = sns.getTopicAttributes(r -> r.topicArn(arn.get())).attributes().get("Policy");
+        attrs.put("policy", policy == null ? null : PolicyDocument.observed(policy, account,
+                PolicyDocument.canonical(AccessPolicies.alertTopic(ctx.spec().aws().region(), name))));
+        attrs.put("emailSubscriptions", emailSubscriptions(arn.get()).stream().map(Subscription::endpoint).distinct().sorted().toList());
+        Map<String, String> tags = new LinkedHashMap<>();
+        sns.listTagsForResource(r -> r.resourceArn(arn.get())).tags().forEach(t -> tags.put(t.key(), t.value()));
+        attrs.put("tags", tags);
+        return Optional.of(new ObservedResource(id, MonitoringDesired.TOPIC.name(), arn.get(), attrs));
+    }
+
+    void apply(Change change, DesiredResource desired, ObservedResource observed) {
+        switch (change.action()) {
+            case CREATE -> create(desired);
+            case UPDATE -> update(change, desired, observed);
+            case DELETE -> sns.deleteTopic(r -> r.topicArn(change.physicalId()));
+            case REPLACE -> throw new IllegalStateException("topics are never replaced: " + change.logicalId());
+        }
+    }
+
+    private void create(DesiredResource desired) {
+        String name = MonitoringDesired.nameOf(desired.logicalId());
+        String arn = sns.createTopic(r -> r.name(name).tags(tags(desired))
+                .attributes(Map.of("Policy", policy(name)))).topicArn();
+        ctx.index().put(desired.logicalId(), arn);
+        for (String email : desired.strings("emailSubscriptions")) subscribe(arn, email);
+    }
+
+    private void update(Change change, DesiredResource desired, ObservedResource observed) {
+        String arn = change.physicalId();
+        Set<String> differing = ChangedAttributes.of(change);
+        if (differing.contains("policy")) {
+            String name = arn.substring(arn.lastIndexOf(':') + 1);
+            sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy").attributeValue(policy(name)));
+        }
+        if (differing.contains("emailSubscriptions")) {
+            List<String> wanted = desired.strings("emailSubscriptions");
+            List<Subscription> live = emailSubscriptions(arn);
+            for (String email : wanted) {
+                if (live.stream().noneMatch(s -> s.endpoint().equals(email))) subscribe(arn, email);
+            }
+            for (Subscription s : live) {
+                // A pending subscription has no ARN yet and cannot be removed; AWS drops it after three days.
+                if (!wanted.contains(s.endpoint()) && s.subscriptionArn().startsWith("arn:")) {
+                    sns.unsubscribe(r -> r.subscriptionArn(s.subscriptionArn()));
+                }
+            }
+        }
+        if (differing.contains("tags")) sns.tagResource(r -> r.resourceArn(arn).tags(tags(desired)));
+    }
+
+    private void subscribe(String arn, String email) {
+        sns.subscribe(r -> r.topicArn(arn).protocol("email").endpoint(email));
+    }
+
+    private List<Subscription> emailSubscriptions(String arn) {
+        return sns.listSubscriptionsByTopicPaginator(r -> r.topicArn(arn)).subscriptions().stream()
+                .filter(s -> EMAIL.contains(s.protocol())).toList();
+    }
+
+    private String policy(String name) {
+        return PolicyDocument.render(AccessPolicies.alertTopic(ctx.spec().aws().region(), name), ctx.aws().accountId());
+    }
+
+    private static List<Tag> tags(DesiredResource desired) {
+        return desired.stringMap("tags").entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    }
+}

@@ -1,0 +1,164 @@
+package com.qualisys.controlplane.layers.monitoring;
+
+import com.qualisys.controlplane.engine.Change;
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.layers.ChangedAttributes;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.budgets.BudgetsClient;
+import software.amazon.awssdk.services.budgets.model.Budget;
+import software.amazon.awssdk.services.budgets.model.BudgetType;
+import software.amazon.awssdk.services.budgets.model.Notification;
+import software.amazon.awssdk.services.budgets.model.NotificationWithSubscribers;
+import software.amazon.awssdk.services.budgets.model.ResourceTag;
+import software.amazon.awssdk.services.budgets.model.TimeUnit;
+
+/**
+ * The seed's monthly cost budgets with their notifications. Budget names are unique in an
+ * account (CreateBudget refuses a taken name), so a budget is identified by its name; a budget is
+ * created together with its notifications and subscribers in one call, so a crash cannot leave a
+ * budget half made. Budgets the spec does not name are never touched.
+ *
+ * <p>Observe: one paginated DescribeBudgets, then per budget DescribeNotificationsForBudget and
+ * per notification DescribeSubscribersForNotification (AWS has no bulk call that returns
+ * subscribers).
+ */
+final class CostBudgets {
+    private final LayerContext ctx;
+    private final BudgetsClient budgets;
+
+    CostBudgets(LayerContext ctx) {
+        this.ctx = ctx;
+        this.budgets = ctx.aws().budgets();
+    }
+
+    List<ObservedResource> observe(Set<String> names, String account) {
+        List<ObservedResource> out = new ArrayList<>();
+        for (Budget b : budgets.describeBudgetsPaginator(r -> r.accountId(account)).budgets()) {
+            if (!names.contains(b.budgetName())) continue;
+            String id = MonitoringDesired.budgetId(b.budgetName());
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("limitUsd", b.budgetLimit() == null ? null : b.budgetLimit().amount());
+            attrs.put("timeUnit", b.timeUnitAsString());
+            attrs.put("budgetType", b.budgetTypeAsString());
+            attrs.put("notifications", notifications(account, b.budgetName()));
+            out.add(new ObservedResource(id, MonitoringDesired.BUDGET.name(), b.budgetName(), attrs));
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> notifications(String account, String budget) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Notification n : budgets.describeNotificationsForBudgetPaginator(r -> r.accountId(account).budgetName(budget)).notifications()) {
+            List<String> subscribers = budgets.describeSubscribersForNotificationPaginator(r -> r.accountId(account)
+                            .budgetName(budget).notification(n)).subscribers().stream()
+                    .map(BudgetNotifications::subscriber).map(this::refOrRaw).toList();
+            out.add(BudgetNotifications.observed(n, subscribers));
+        }
+        return BudgetNotifications.sorted(out);
+    }
+
+    void apply(Change change, DesiredResource desired, ObservedResource observed) {
+        String account = ctx.aws().accountId();
+        String name = MonitoringDesired.nameOf(change.logicalId());
+        switch (change.action()) {
+            case CREATE -> {
+                budgets.createBudget(r -> r.accountId(account).budget(budget(name, desired))
+                        .notificationsWithSubscribers(notifications(desired).stream().map(n -> NotificationWithSubscribers.builder()
+                                .notification(BudgetNotifications.toSdk(n)).subscribers(subscribers(n)).build()).toList())
+                        .resourceTags(Tags.identity(ctx.environment(), change.logicalId(), null).entrySet().stream()
+                                .map(e -> ResourceTag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+                ctx.index().put(change.logicalId(), name);
+            }
+            case UPDATE -> update(change, account, name, desired, observed);
+            case DELETE -> budgets.deleteBudget(r -> r.accountId(account).budgetName(name));
+            case REPLACE -> throw new IllegalStateException("budgets are never replaced: " + change.logicalId());
+        }
+    }
+
+    private void update(Change change, String account, String name, DesiredResource desired, ObservedResource observed) {
+        Set<String> differing = ChangedAttributes.of(change);
+        if (differing.contains("limitUsd") || differing.contains("timeUnit") || differing.contains("budgetType")) {
+            budgets.updateBudget(r -> r.accountId(account).newBudget(budget(name, desired)));
+        }
+        if (!differing.contains("notifications")) return;
+        Map<String, Map<String, Object>> want = byKey(notifications(desired));
+        Map<String, Map<String, Object>> have = byKey(observedNotifications(observed));
+        for (var w : want.entrySet()) {
+            Map<String, Object> live = have.get(w.getKey());
+            Notification n = BudgetNotifications.toSdk(w.getValue());
+            if (live == null) {
+                budgets.createNotification(r -> r.accountId(account).budgetName(name).notification(n).subscribers(subscribers(w.getValue())));
+                continue;
+            }
+            List<String> wantSubs = resolved(w.getValue());
+            List<String> haveSubs = resolved(live);
+            for (String s : wantSubs) {
+                if (!haveSubs.contains(s)) budgets.createSubscriber(r -> r.accountId(account).budgetName(name).notification(n)
+                        .subscriber(BudgetNotifications.subscriber(s)));
+            }
+            for (String s : haveSubs) {
+                if (!wantSubs.contains(s)) budgets.deleteSubscriber(r -> r.accountId(account).budgetName(name).notification(n)
+                        .subscriber(BudgetNotifications.subscriber(s)));
+            }
+        }
+        for (var h : have.entrySet()) {
+            if (!want.containsKey(h.getKey())) {
+                budgets.deleteNotification(r -> r.accountId(account).budgetName(name).notification(BudgetNotifications.toSdk(h.getValue())));
+            }
+        }
+    }
+
+    private static Budget budget(String name, DesiredResource desired) {
+        BigDecimal limit = new BigDecimal(desired.attribute("limitUsd").toString());
+        return Budget.builder().budgetName(name)
+                .budgetLimit(l -> l.amount(limit).unit("USD"))
+                .timeUnit(TimeUnit.fromValue(desired.string("timeUnit")))
+                .budgetType(BudgetType.fromValue(desired.string("budgetType")))
+                .build();
+    }
+
+    private List<software.amazon.awssdk.services.budgets.model.Subscriber> subscribers(Map<String, Object> notification) {
+        return resolved(notification).stream().map(BudgetNotifications::subscriber).toList();
+    }
+
+    /** Subscribers with refs resolved to ARNs: "SNS:ref:monitoring/topic/x" → "SNS:arn:aws:sns:...". */
+    @SuppressWarnings("unchecked")
+    private List<String> resolved(Map<String, Object> notification) {
+        List<String> out = new ArrayList<>();
+        for (String s : (List<String>) notification.get("subscribers")) {
+            int colon = s.indexOf(':');
+            out.add(s.substring(0, colon + 1) + ctx.resolve(s.substring(colon + 1)));
+        }
+        return out;
+    }
+
+    private String refOrRaw(String typed) {
+        int colon = typed.indexOf(':');
+        return typed.substring(0, colon + 1) + ctx.index().refOrRaw(typed.substring(colon + 1));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> notifications(DesiredResource desired) {
+        return (List<Map<String, Object>>) desired.attribute("notifications");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> observedNotifications(ObservedResource observed) {
+        Object v = observed == null ? null : observed.attributes().get("notifications");
+        return v == null ? List.of() : (List<Map<String, Object>>) v;
+    }
+
+    private static Map<String, Map<String, Object>> byKey(List<Map<String, Object>> notifications) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        notifications.forEach(n -> out.put(BudgetNotifications.key(n), n));
+        return out;
+    }
+}

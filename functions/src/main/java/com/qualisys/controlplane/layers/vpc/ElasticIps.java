@@ -1,0 +1,63 @@
+package com.qualisys.controlplane.layers.vpc;
+
+import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
+
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.ResourceKind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ec2.model.Address;
+import software.amazon.awssdk.services.ec2.model.DomainType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/** The NAT gateways' Elastic IPs. DescribeAddresses is not paginated: one call returns them all. */
+final class ElasticIps implements ManagedKind<Address> {
+
+    @Override
+    public ResourceKind kind() {
+        return ELASTIC_IP;
+    }
+
+    @Override
+    public List<Address> list(LayerContext ctx) {
+        return ctx.aws().ec2().describeAddresses(r -> r.filters(Ec2Tags.environmentFilter(ctx))).addresses();
+    }
+
+    @Override
+    public String logicalId(Address live, LayerContext ctx) {
+        return Ec2Tags.logicalId(live.tags(), ctx, kind());
+    }
+
+    @Override
+    public String physicalId(Address live) {
+        return live.allocationId();
+    }
+
+    @Override
+    public Map<String, Object> attributes(Address live, LayerContext ctx) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put(DOMAIN, live.domainAsString());
+        a.put(TAGS, Ec2Tags.toMap(live.tags()));
+        return a;
+    }
+
+    @Override
+    public void create(DesiredResource want, LayerContext ctx) {
+        String id = ctx.aws().ec2().allocateAddress(r -> r.domain(DomainType.fromValue(want.string(DOMAIN)))
+                .tagSpecifications(Ec2Tags.atCreation(ResourceType.ELASTIC_IP, ctx, want))).allocationId();
+        ctx.index().put(want.logicalId(), id);
+    }
+
+    @Override
+    public void update(DesiredResource want, ObservedResource live, LayerContext ctx) {
+        Ec2Tags.repair(ctx, live.physicalId(), want, live);
+    }
+
+    @Override
+    public void delete(String physicalId, ObservedResource live, LayerContext ctx) {
+        ctx.aws().ec2().releaseAddress(r -> r.allocationId(physicalId));
+    }
+}

@@ -1,0 +1,123 @@
+package com.qualisys.controlplane.layers.vpc;
+
+import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.ResourceKind;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * The IAM role the flow-logs service assumes to deliver to the log group, with its inline
+ * delivery policy. Identified by its fixed name (one GetRole; listing roles returns no tags), plus
+ * one GetRolePolicy for the inline policy. Physical id: the role ARN (what CreateFlowLogs takes).
+ */
+final class FlowLogRoles implements ManagedKind<Role> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public ResourceKind kind() {
+        return IAM_ROLE;
+    }
+
+    @Override
+    public List<Role> list(LayerContext ctx) {
+        String name = ctx.spec().vpc().flowLogs().deliveryRole();
+        try {
+            return List.of(ctx.aws().iam().getRole(r -> r.roleName(name)).role());
+        } catch (NoSuchEntityException absent) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public String logicalId(Role live, LayerContext ctx) {
+        return VpcIds.FLOW_LOG_ROLE;
+    }
+
+    @Override
+    public String physicalId(Role live) {
+        return live.arn();
+    }
+
+    @Override
+    public Map<String, Object> attributes(Role live, LayerContext ctx) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put(NAME, live.roleName());
+        a.put(ASSUME_ROLE_POLICY, parse(live.assumeRolePolicyDocument()));
+        try {
+            a.put(DELIVERY_POLICY, parse(ctx.aws().iam().getRolePolicy(r -> r.roleName(live.roleName())
+                    .policyName(VpcDesiredState.FLOW_LOG_POLICY_NAME)).policyDocument()));
+        } catch (NoSuchEntityException absent) {
+            a.put(DELIVERY_POLICY, null);
+        }
+        return a;
+    }
+
+    @Override
+    public void create(DesiredResource want, LayerContext ctx) {
+        String name = want.string(NAME);
+        List<Tag> tags = ctx.tags(want.logicalId(), null).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        String arn = ctx.aws().iam().createRole(r -> r.roleName(name)
+                .description("Delivers the VPC flow logs to CloudWatch Logs")
+                .assumeRolePolicyDocument(json(want.attribute(ASSUME_ROLE_POLICY)))
+                .tags(tags)).role().arn();
+        ctx.index().put(want.logicalId(), arn);
+        putDeliveryPolicy(ctx.aws().iam(), name, want);
+    }
+
+    @Override
+    public void update(DesiredResource want, ObservedResource live, LayerContext ctx) {
+        String name = (String) live.attributes().get(NAME);
+        if (ManagedKind.differs(want, live, ASSUME_ROLE_POLICY)) {
+            ctx.aws().iam().updateAssumeRolePolicy(r -> r.roleName(name).policyDocument(json(want.attribute(ASSUME_ROLE_POLICY))));
+        }
+        if (ManagedKind.differs(want, live, DELIVERY_POLICY)) putDeliveryPolicy(ctx.aws().iam(), name, want);
+    }
+
+    private static void putDeliveryPolicy(IamClient iam, String roleName, DesiredResource want) {
+        iam.putRolePolicy(r -> r.roleName(roleName).policyName(VpcDesiredState.FLOW_LOG_POLICY_NAME)
+                .policyDocument(json(want.attribute(DELIVERY_POLICY))));
+    }
+
+    @Override
+    public void delete(String physicalId, ObservedResource live, LayerContext ctx) {
+        String name = physicalId.substring(physicalId.lastIndexOf('/') + 1);
+        IamClient iam = ctx.aws().iam();
+        iam.listRolePoliciesPaginator(r -> r.roleName(name)).policyNames()
+                .forEach(policy -> iam.deleteRolePolicy(r -> r.roleName(name).policyName(policy)));
+        iam.deleteRole(r -> r.roleName(name));
+    }
+
+    private static String json(Object document) {
+        try {
+            return JSON.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** IAM returns policy documents URL-encoded. */
+    static Map<String, Object> parse(String document) {
+        if (document == null) return null;
+        String text = document.trim().startsWith("{") ? document : URLDecoder.decode(document, StandardCharsets.UTF_8);
+        try {
+            return JSON.readValue(text, new TypeReference<LinkedHashMap<String, Object>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("IAM returned a policy that is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package com.qualisys.controlplane.layers.vpc;
+
+import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
+
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.ResourceKind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ec2.model.CreateFlowLogsResponse;
+import software.amazon.awssdk.services.ec2.model.FlowLog;
+import software.amazon.awssdk.services.ec2.model.FlowLogsResourceType;
+import software.amazon.awssdk.services.ec2.model.LogDestinationType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.TrafficType;
+
+/** The VPC flow log. AWS cannot modify a flow log: every attribute is replaceOn, so there is no update. */
+final class FlowLogs implements ManagedKind<FlowLog> {
+
+    @Override
+    public ResourceKind kind() {
+        return FLOW_LOG;
+    }
+
+    @Override
+    public List<FlowLog> list(LayerContext ctx) {
+        return ctx.aws().ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.environmentFilter(ctx))).flowLogs().stream().toList();
+    }
+
+    @Override
+    public String logicalId(FlowLog live, LayerContext ctx) {
+        return Ec2Tags.logicalId(live.tags(), ctx, kind());
+    }
+
+    @Override
+    public String physicalId(FlowLog live) {
+        return live.flowLogId();
+    }
+
+    @Override
+    public Map<String, Object> attributes(FlowLog live, LayerContext ctx) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put(RESOURCE, ctx.index().refOrRaw(live.resourceId()));
+        a.put(TRAFFIC_TYPE, live.trafficTypeAsString());
+        a.put(DESTINATION_TYPE, live.logDestinationTypeAsString());
+        a.put(LOG_GROUP, ctx.index().refOrRaw(live.logGroupName()));
+        a.put(DELIVERY_ROLE, ctx.index().refOrRaw(live.deliverLogsPermissionArn()));
+        a.put(MAX_AGGREGATION_SECONDS, live.maxAggregationInterval());
+        return a;
+    }
+
+    @Override
+    public void create(DesiredResource want, LayerContext ctx) {
+        CreateFlowLogsResponse created = ctx.aws().ec2().createFlowLogs(r -> r
+                .resourceIds(ctx.resolve(want.attribute(RESOURCE)))
+                .resourceType(FlowLogsResourceType.VPC)
+                .trafficType(TrafficType.fromValue(want.string(TRAFFIC_TYPE)))
+                .logDestinationType(LogDestinationType.fromValue(want.string(DESTINATION_TYPE)))
+                .logGroupName(ctx.resolve(want.attribute(LOG_GROUP)))
+                .deliverLogsPermissionArn(ctx.resolve(want.attribute(DELIVERY_ROLE)))
+                .maxAggregationInterval(((Number) want.attribute(MAX_AGGREGATION_SECONDS)).intValue())
+                .tagSpecifications(Ec2Tags.atCreation(ResourceType.VPC_FLOW_LOG, ctx, want)));
+        if (!created.unsuccessful().isEmpty()) {
+            throw new IllegalStateException("AWS refused the flow log " + want.logicalId() + ": " + created.unsuccessful().stream()
+                    .map(u -> u.error().code() + " " + u.error().message()).collect(Collectors.joining("; ")));
+        }
+        ctx.index().put(want.logicalId(), created.flowLogIds().getFirst());
+    }
+
+    @Override
+    public void update(DesiredResource want, ObservedResource live, LayerContext ctx) {
+        throw new IllegalStateException("a flow log cannot be modified; " + want.logicalId() + " must be replaced");
+    }
+
+    @Override
+    public void delete(String physicalId, ObservedResource live, LayerContext ctx) {
+        ctx.aws().ec2().deleteFlowLogs(r -> r.flowLogIds(physicalId));
+    }
+}

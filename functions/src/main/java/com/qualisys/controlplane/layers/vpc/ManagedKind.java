@@ -1,0 +1,68 @@
+package com.qualisys.controlplane.layers.vpc;
+
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Differ;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.ResourceKind;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One kind of resource of the layer: how to find its live instances, read them into attributes
+ * and change them. Observe runs in two steps so that every physical id is in the index before any
+ * attribute turns a physical id into a ref: {@link #list} for every kind, then {@link #attributes}.
+ *
+ * @param <T> the SDK's type for a live instance
+ */
+interface ManagedKind<T> {
+
+    ResourceKind kind();
+
+    /** The live instances of this environment: one paginated call, filtered by tag or by fixed name. */
+    List<T> list(LayerContext ctx);
+
+    /** The instance's logical id, or null when it is not a resource of this layer and environment. */
+    String logicalId(T live, LayerContext ctx);
+
+    String physicalId(T live);
+
+    /** The instance in the shapes of its desired attributes; refs for managed physical ids. */
+    Map<String, Object> attributes(T live, LayerContext ctx);
+
+    /** Creates the resource tagged with its identity, then registers it in the index. */
+    void create(DesiredResource want, LayerContext ctx);
+
+    /** Repairs exactly the attributes that differ. */
+    void update(DesiredResource want, ObservedResource live, LayerContext ctx);
+
+    void delete(String physicalId, ObservedResource live, LayerContext ctx);
+
+    /** Whether an attribute differs between desired and live (values compare as the Differ does). */
+    static boolean differs(DesiredResource want, ObservedResource live, String attribute) {
+        return !Differ.sameValue(want.attribute(attribute), live == null ? null : live.attributes().get(attribute));
+    }
+
+    /** The elements of a that are not in b, in a's order. */
+    static List<String> minus(Collection<String> a, Collection<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.removeAll(b);
+        return out;
+    }
+
+    /** A string-list attribute of a live resource (empty when absent). */
+    @SuppressWarnings("unchecked")
+    static List<String> strings(ObservedResource live, String attribute) {
+        Object v = live == null ? null : live.attributes().get(attribute);
+        return v == null ? List.of() : (List<String>) v;
+    }
+
+    /** A string-map attribute of a live resource (empty when absent). */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> stringMap(ObservedResource live, String attribute) {
+        Object v = live == null ? null : live.attributes().get(attribute);
+        return v == null ? Map.of() : (Map<String, String>) v;
+    }
+}

@@ -1,0 +1,118 @@
+package com.qualisys.controlplane.layers.vpc;
+
+import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
+
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.ResourceKind;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import software.amazon.awssdk.services.ec2.model.ConnectivityType;
+import software.amazon.awssdk.services.ec2.model.NatGateway;
+import software.amazon.awssdk.services.ec2.model.NatGatewayState;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+/**
+ * The NAT gateways, one per AZ in that AZ's public subnet. AWS lists a deleted or failed gateway
+ * for about an hour: only pending and available ones exist for the plan.
+ */
+final class NatGateways implements ManagedKind<NatGateway> {
+    static final Set<NatGatewayState> LIVE = Set.of(NatGatewayState.PENDING, NatGatewayState.AVAILABLE);
+
+    @Override
+    public ResourceKind kind() {
+        return NAT_GATEWAY;
+    }
+
+    @Override
+    public List<NatGateway> list(LayerContext ctx) {
+        return ctx.aws().ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.environmentFilter(ctx)))
+                .natGateways().stream().filter(n -> LIVE.contains(n.state())).toList();
+    }
+
+    @Override
+    public String logicalId(NatGateway live, LayerContext ctx) {
+        return Ec2Tags.logicalId(live.tags(), ctx, kind());
+    }
+
+    @Override
+    public String physicalId(NatGateway live) {
+        return live.natGatewayId();
+    }
+
+    @Override
+    public Map<String, Object> attributes(NatGateway live, LayerContext ctx) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put(SUBNET, ctx.index().refOrRaw(live.subnetId()));
+        a.put(ALLOCATION, live.natGatewayAddresses().stream()
+                .filter(address -> !Boolean.FALSE.equals(address.isPrimary()))
+                .map(address -> ctx.index().refOrRaw(address.allocationId())).findFirst().orElse(null));
+        a.put(CONNECTIVITY, live.connectivityTypeAsString());
+        a.put(TAGS, Ec2Tags.toMap(live.tags()));
+        return a;
+    }
+
+    /**
+     * Creates with a client token derived from what the gateway is, so that a retry after a lost
+     * response, or a run that has not yet seen the first gateway in describe (EC2 is eventually
+     * consistent), gets the same gateway back instead of a second one. A token names one gateway
+     * for good: if AWS answers with a gateway already deleted (the one an earlier run made with this
+     * token), a fresh token creates its successor.
+     */
+    @Override
+    public void create(DesiredResource want, LayerContext ctx) {
+        String subnetId = ctx.resolve(want.attribute(SUBNET));
+        String allocationId = ctx.resolve(want.attribute(ALLOCATION));
+        String token = clientToken(ctx.environment(), want.logicalId(), subnetId, allocationId);
+        NatGateway nat = create(ctx, want, subnetId, allocationId, token);
+        if (!LIVE.contains(nat.state())) nat = create(ctx, want, subnetId, allocationId, UUID.randomUUID().toString());
+        ctx.index().put(want.logicalId(), nat.natGatewayId());
+    }
+
+    private static NatGateway create(LayerContext ctx, DesiredResource want, String subnetId, String allocationId, String token) {
+        return ctx.aws().ec2().createNatGateway(r -> r.subnetId(subnetId).allocationId(allocationId)
+                .connectivityType(ConnectivityType.fromValue(want.string(CONNECTIVITY)))
+                .clientToken(token)
+                .tagSpecifications(Ec2Tags.atCreation(ResourceType.NATGATEWAY, ctx, want))).natGateway();
+    }
+
+    /** At most 64 ASCII characters, as EC2 requires. */
+    static String clientToken(String... parts) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(String.join("|", parts).getBytes(StandardCharsets.UTF_8));
+            return "qualisys-" + HexFormat.of().formatHex(hash).substring(0, 48);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void update(DesiredResource want, ObservedResource live, LayerContext ctx) {
+        Ec2Tags.repair(ctx, live.physicalId(), want, live);
+    }
+
+    @Override
+    public void delete(String physicalId, ObservedResource live, LayerContext ctx) {
+        ctx.aws().ec2().deleteNatGateway(r -> r.natGatewayId(physicalId));
+    }
+
+    /** The gateways still pending, as "logical-id (nat-…): pending". */
+    static List<String> pending(LayerContext ctx) {
+        return ctx.aws().ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.environmentFilter(ctx)))
+                .natGateways().stream()
+                .filter(n -> n.state() == NatGatewayState.PENDING)
+                .map(n -> {
+                    String id = Ec2Tags.logicalId(n.tags(), ctx, NAT_GATEWAY);
+                    return id == null ? null : id + " (" + n.natGatewayId() + "): pending";
+                })
+                .filter(java.util.Objects::nonNull).toList();
+    }
+}

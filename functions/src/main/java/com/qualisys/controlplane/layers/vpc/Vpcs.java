@@ -1,0 +1,93 @@
+package com.qualisys.controlplane.layers.vpc;
+
+import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
+
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.ResourceKind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Vpc;
+import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
+
+/**
+ * The VPC. DescribeVpcs does not return the DNS settings: they cost one DescribeVpcAttribute
+ * each, per VPC (EC2 has no batch form).
+ */
+final class Vpcs implements ManagedKind<Vpc> {
+    /** What AWS gives a new, non-default VPC. */
+    private static final boolean NEW_VPC_DNS_SUPPORT = true;
+    private static final boolean NEW_VPC_DNS_HOSTNAMES = false;
+
+    @Override
+    public ResourceKind kind() {
+        return VPC_KIND;
+    }
+
+    @Override
+    public List<Vpc> list(LayerContext ctx) {
+        return ctx.aws().ec2().describeVpcsPaginator(r -> r.filters(Ec2Tags.environmentFilter(ctx))).vpcs().stream().toList();
+    }
+
+    @Override
+    public String logicalId(Vpc live, LayerContext ctx) {
+        return Ec2Tags.logicalId(live.tags(), ctx, kind());
+    }
+
+    @Override
+    public String physicalId(Vpc live) {
+        return live.vpcId();
+    }
+
+    @Override
+    public Map<String, Object> attributes(Vpc live, LayerContext ctx) {
+        Ec2Client ec2 = ctx.aws().ec2();
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put(CIDR, live.cidrBlock());
+        a.put(DNS_SUPPORT, ec2.describeVpcAttribute(r -> r.vpcId(live.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT))
+                .enableDnsSupport().value());
+        a.put(DNS_HOSTNAMES, ec2.describeVpcAttribute(r -> r.vpcId(live.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))
+                .enableDnsHostnames().value());
+        a.put(TAGS, Ec2Tags.toMap(live.tags()));
+        return a;
+    }
+
+    @Override
+    public void create(DesiredResource want, LayerContext ctx) {
+        String id = ctx.aws().ec2().createVpc(r -> r.cidrBlock(want.string(CIDR))
+                .tagSpecifications(Ec2Tags.atCreation(ResourceType.VPC, ctx, want))).vpc().vpcId();
+        ctx.index().put(want.logicalId(), id);
+        setDns(ctx, id, want, NEW_VPC_DNS_SUPPORT, NEW_VPC_DNS_HOSTNAMES);
+    }
+
+    @Override
+    public void update(DesiredResource want, ObservedResource live, LayerContext ctx) {
+        setDns(ctx, live.physicalId(), want,
+                Boolean.TRUE.equals(live.attributes().get(DNS_SUPPORT)), Boolean.TRUE.equals(live.attributes().get(DNS_HOSTNAMES)));
+        Ec2Tags.repair(ctx, live.physicalId(), want, live);
+    }
+
+    /** DNS hostnames need DNS support: turn support on first and off last. */
+    private static void setDns(LayerContext ctx, String vpcId, DesiredResource want, boolean support, boolean hostnames) {
+        boolean wantSupport = Boolean.TRUE.equals(want.attribute(DNS_SUPPORT));
+        boolean wantHostnames = Boolean.TRUE.equals(want.attribute(DNS_HOSTNAMES));
+        Ec2Client ec2 = ctx.aws().ec2();
+        if (wantSupport && !support) ec2.modifyVpcAttribute(r -> r.vpcId(vpcId).enableDnsSupport(on(true)));
+        if (wantHostnames != hostnames) ec2.modifyVpcAttribute(r -> r.vpcId(vpcId).enableDnsHostnames(on(wantHostnames)));
+        if (!wantSupport && support) ec2.modifyVpcAttribute(r -> r.vpcId(vpcId).enableDnsSupport(on(false)));
+    }
+
+    private static AttributeBooleanValue on(boolean value) {
+        return AttributeBooleanValue.builder().value(value).build();
+    }
+
+    @Override
+    public void delete(String physicalId, ObservedResource live, LayerContext ctx) {
+        ctx.aws().ec2().deleteVpc(r -> r.vpcId(physicalId));
+    }
+}
