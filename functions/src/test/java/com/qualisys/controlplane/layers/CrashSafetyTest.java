@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.aws.ApiCallCounter;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.layers.eks.EksLayer;
@@ -13,7 +14,6 @@ import com.qualisys.controlplane.layers.rds.RdsLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.CrashAfter;
 import com.qualisys.controlplane.testing.TestSpecs;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,11 +38,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashSafetyTest {
     final EnvironmentSpec spec = TestSpecs.load("dev");
-    AwsGapProxy proxy;
+    final LocalAws local = LocalAws.shared();
 
     @BeforeAll
     void start() {
-        proxy = AwsGapProxy.shared();
     }
 
     @TestFactory
@@ -69,7 +68,7 @@ class CrashSafetyTest {
                     .containsExactlyInAnyOrder("qualisys/database/master", "qualisys/database/connection");
             String master = aws.secretsManager().getSecretValue(r -> r.secretId("qualisys/database/master")).secretString();
             try {
-                assertThat(proxy.rds().masterPasswordSent("qualisys-db"))
+                assertThat(local.rds().masterPasswordSent("qualisys-db"))
                         .isEqualTo(new ObjectMapper().readTree(master).path("password").asText());
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
@@ -77,7 +76,7 @@ class CrashSafetyTest {
         });
     }
 
-    private Stream<DynamicTest> crashPoints(Supplier<Layer> layer, BiConsumer<AwsClients, AwsGapProxy.Account> noDuplicates) {
+    private Stream<DynamicTest> crashPoints(Supplier<Layer> layer, BiConsumer<AwsClients, EmulatedAccount> noDuplicates) {
         List<String> mutating = cleanRun(layer);
         return IntStream.range(0, mutating.size()).mapToObj(k -> DynamicTest.dynamicTest(
                 "killed after " + k + " of " + mutating.size() + " mutating calls, before " + mutating.get(k),
@@ -86,7 +85,7 @@ class CrashSafetyTest {
 
     /** The mutating calls a full apply makes, in order. */
     private List<String> cleanRun(Supplier<Layer> layer) {
-        AwsGapProxy.Account account = proxy.freshAccount();
+        EmulatedAccount account = EmulatedAccount.fresh();
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
         ExecutionInterceptor log = new ExecutionInterceptor() {
             @Override
@@ -102,8 +101,8 @@ class CrashSafetyTest {
         return List.copyOf(calls);
     }
 
-    private void killedAfter(int k, Supplier<Layer> layer, BiConsumer<AwsClients, AwsGapProxy.Account> noDuplicates) {
-        AwsGapProxy.Account account = proxy.freshAccount();
+    private void killedAfter(int k, Supplier<Layer> layer, BiConsumer<AwsClients, EmulatedAccount> noDuplicates) {
+        EmulatedAccount account = EmulatedAccount.fresh();
         try (AwsClients setup = account.clients()) {
             Prerequisites.create(setup, spec);
         }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.engine.PreflightException;
 import com.qualisys.controlplane.layers.eks.EksLayer;
 import com.qualisys.controlplane.layers.rds.RdsLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,19 +25,18 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PreflightTest {
     final EnvironmentSpec spec = TestSpecs.load("dev");
-    AwsGapProxy proxy;
+    final LocalAws local = LocalAws.shared();
     AwsClients aws;
 
     @BeforeAll
     void start() {
-        proxy = AwsGapProxy.shared();
-        aws = proxy.freshAccount().clients();
+        aws = EmulatedAccount.fresh().clients();
     }
 
     @BeforeEach
     void reset() {
-        proxy.eks().reset();
-        proxy.rds().reset();
+        local.eks().reset();
+        local.rds().reset();
         aws.calls().reset();
     }
 
@@ -48,7 +47,7 @@ class PreflightTest {
 
     @Test
     void whenEksNoLongerOffers129ApplyStopsBeforeAnyChangeNamingTheNearestVersion() {
-        proxy.eks().offerClusterVersions("1.30", "1.31", "1.32", "1.33");
+        local.eks().offerClusterVersions("1.30", "1.31", "1.32", "1.33");
         assertThatThrownBy(() -> new LayerHarness(spec, aws, new EksLayer()).apply())
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("eks.version 1.29")
@@ -60,8 +59,8 @@ class PreflightTest {
 
     @Test
     void withoutDescribeClusterVersionsTheAddOnCompatibilitiesTellWhichVersionsAreOffered() {
-        proxy.eks().withoutClusterVersionsApi();
-        proxy.eks().offerClusterVersions("1.31", "1.32");
+        local.eks().withoutClusterVersionsApi();
+        local.eks().offerClusterVersions("1.31", "1.32");
         assertThatThrownBy(() -> new LayerHarness(spec, aws, new EksLayer()).apply())
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("the nearest version it offers is 1.31")
@@ -71,7 +70,7 @@ class PreflightTest {
 
     @Test
     void whenRdsNoLongerOffers15Point4ApplyStopsBeforeAnyChangeNamingTheNearestVersion() {
-        proxy.rds().offerPostgresVersions("14.12", "15.8", "15.10", "16.4");
+        local.rds().offerPostgresVersions("14.12", "15.8", "15.10", "16.4");
         assertThatThrownBy(() -> new LayerHarness(spec, aws, new RdsLayer()).apply())
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("rds.engineVersion 15.4")
@@ -86,8 +85,8 @@ class PreflightTest {
         var ctx = new com.qualisys.controlplane.engine.Reconciler(spec, aws, Layers.all()).context();
         new EksLayer().preflight(ctx);
         new RdsLayer().preflight(ctx);
-        assertThat(proxy.eks().served()).contains("DescribeClusterVersions", "DescribeAddonVersions coredns 1.29");
-        assertThat(proxy.rds().served()).contains("DescribeDBEngineVersions postgres 15.4");
+        assertThat(local.eks().served()).contains("DescribeClusterVersions", "DescribeAddonVersions coredns 1.29");
+        assertThat(local.rds().served()).contains("DescribeDBEngineVersions postgres 15.4");
         assertThat(aws.calls().mutating()).isZero();
     }
 }

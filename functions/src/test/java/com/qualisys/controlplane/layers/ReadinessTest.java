@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.engine.PendingChange;
 import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.engine.Reconciler;
@@ -11,7 +12,6 @@ import com.qualisys.controlplane.layers.eks.EksLayer;
 import com.qualisys.controlplane.layers.rds.RdsLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,19 +22,18 @@ import org.junit.jupiter.api.Test;
  * Clusters, node groups and DB instances take minutes. Apply never waits: it makes what it can
  * and leaves the rest pending; the state machine loops Readiness → Wait → Apply until ready.
  * moto creates EKS and RDS resources in their final state and has no state-transition hook for
- * them, so the gap proxy holds them in the documented transitional statuses (CREATING with no
+ * them, so LocalAws's EKS and RDS stubs hold them in the documented transitional statuses (CREATING with no
  * endpoint or OIDC issuer; "creating" with no Endpoint) until the test lets AWS "finish".
  */
 class ReadinessTest {
     static final String CLUSTER = "qualisys-eks";
     final EnvironmentSpec spec = TestSpecs.load("dev");
-    AwsGapProxy proxy;
+    final LocalAws local = LocalAws.shared();
     AwsClients aws;
 
     @BeforeEach
     void start() {
-        proxy = AwsGapProxy.shared();
-        AwsGapProxy.Account account = proxy.freshAccount();
+        EmulatedAccount account = EmulatedAccount.fresh();
         aws = account.clients();
         try (AwsClients setup = account.clients()) {
             Prerequisites.create(setup, spec);
@@ -49,9 +48,9 @@ class ReadinessTest {
     @Test
     void whileTheClusterIsCreatingApplyMakesWhatItCanAndTheLoopFinishesTheRest() {
         LayerHarness eks = new LayerHarness(spec, aws, new EksLayer());
-        proxy.eks().holdCluster(CLUSTER, "CREATING");
-        proxy.eks().holdNodegroup(CLUSTER, "qualisys-general", "CREATING");
-        proxy.eks().holdNodegroup(CLUSTER, "qualisys-playwright-pool", "CREATING");
+        local.eks().holdCluster(CLUSTER, "CREATING");
+        local.eks().holdNodegroup(CLUSTER, "qualisys-general", "CREATING");
+        local.eks().holdNodegroup(CLUSTER, "qualisys-playwright-pool", "CREATING");
 
         Reconciler.ApplyResult first = eks.apply();
         assertThat(first.isComplete()).isFalse();
@@ -73,10 +72,10 @@ class ReadinessTest {
                 "eks/node-group/general: not created yet (apply again)");
 
         List<List<String>> rounds = stateMachineLoop(eks, "eks", round -> {
-            if (round == 2) proxy.eks().releaseCluster(CLUSTER);
+            if (round == 2) local.eks().releaseCluster(CLUSTER);
             if (round == 4) {
-                proxy.eks().releaseNodegroup(CLUSTER, "qualisys-general");
-                proxy.eks().releaseNodegroup(CLUSTER, "qualisys-playwright-pool");
+                local.eks().releaseNodegroup(CLUSTER, "qualisys-general");
+                local.eks().releaseNodegroup(CLUSTER, "qualisys-playwright-pool");
             }
         });
         assertThat(rounds.get(2)).contains("eks/node-group/general: CREATING", "eks/node-group/playwright-pool: CREATING");
@@ -88,7 +87,7 @@ class ReadinessTest {
     @Test
     void whileTheInstanceIsCreatingTheConnectionSecretWaitsForItsEndpoint() {
         LayerHarness rds = new LayerHarness(spec, aws, new RdsLayer());
-        proxy.rds().holdInstance("qualisys-db", "creating");
+        local.rds().holdInstance("qualisys-db", "creating");
 
         Reconciler.ApplyResult first = rds.apply();
         assertThat(first.pending()).singleElement().satisfies(p -> {
@@ -100,7 +99,7 @@ class ReadinessTest {
                 "rds/secret/connection: not created yet (apply again)");
 
         List<List<String>> rounds = stateMachineLoop(rds, "rds", round -> {
-            if (round == 3) proxy.rds().releaseInstance("qualisys-db");
+            if (round == 3) local.rds().releaseInstance("qualisys-db");
         });
         assertThat(rounds).hasSize(3);
         assertThat(aws.secretsManager().describeSecret(r -> r.secretId("qualisys/database/connection")).name())
@@ -113,7 +112,7 @@ class ReadinessTest {
         LayerHarness rds = new LayerHarness(spec, aws, new RdsLayer());
         rds.apply();
         // A replace deleted the instance; AWS takes minutes to finish deleting it.
-        proxy.rds().holdInstance("qualisys-db", "deleting");
+        local.rds().holdInstance("qualisys-db", "deleting");
 
         Reconciler.ApplyResult during = rds.apply();
         assertThat(during.pending()).extracting(p -> p.change().logicalId())
@@ -122,7 +121,7 @@ class ReadinessTest {
                 .extracting(PendingChange::reason).singleElement().asString().contains("waits until the instance it replaces is deleted");
         assertThat(rds.run().readiness("rds").waitingFor()).contains("rds/db-instance/qualisys-db: not created yet (apply again)");
 
-        proxy.rds().releaseInstance("qualisys-db");
+        local.rds().releaseInstance("qualisys-db");
         assertThat(rds.apply().isComplete()).isTrue();
         assertThat(rds.run().readiness("rds").isReady()).isTrue();
     }
@@ -131,7 +130,7 @@ class ReadinessTest {
     void aNodeGroupThatFailedStopsTheLoopInsteadOfWaitingForever() {
         LayerHarness eks = new LayerHarness(spec, aws, new EksLayer());
         eks.apply();
-        proxy.eks().holdNodegroup(CLUSTER, "qualisys-playwright-pool", "CREATE_FAILED");
+        local.eks().holdNodegroup(CLUSTER, "qualisys-playwright-pool", "CREATE_FAILED");
         assertThatThrownBy(() -> eks.run().readiness("eks")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("eks/node-group/playwright-pool (qualisys-playwright-pool) is CREATE_FAILED");
     }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.engine.Action;
 import com.qualisys.controlplane.engine.ApprovalRequiredException;
 import com.qualisys.controlplane.engine.Plan;
@@ -17,7 +18,7 @@ import com.qualisys.controlplane.layers.Prerequisites;
 import com.qualisys.controlplane.layers.SpecVariant;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy;
+import com.qualisys.controlplane.layers.EmulatedAccount;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -37,7 +38,7 @@ import software.amazon.awssdk.services.eks.model.Taint;
 import software.amazon.awssdk.services.eks.model.TaintEffect;
 
 /**
- * The EKS layer against moto (through the gap proxy for what moto lacks), applied once; each
+ * The EKS layer against moto (with the documented-shape stubs of LocalAws for what moto lacks), applied once; each
  * drift test changes something out of band, checks it is reported, repairs it, and leaves the
  * layer converged for the next.
  */
@@ -46,7 +47,7 @@ import software.amazon.awssdk.services.eks.model.TaintEffect;
 class EksLayerTest {
     static final String CLUSTER = "qualisys-eks";
     final EnvironmentSpec spec = TestSpecs.load("dev");
-    AwsGapProxy proxy;
+    final LocalAws local = LocalAws.shared();
     AwsClients aws;
     AwsClients outOfBand;
     LayerHarness eks;
@@ -55,8 +56,7 @@ class EksLayerTest {
 
     @BeforeAll
     void applyOnce() {
-        proxy = AwsGapProxy.shared();
-        AwsGapProxy.Account account = proxy.freshAccount();
+        EmulatedAccount account = EmulatedAccount.fresh();
         aws = account.clients();
         outOfBand = account.clients();
         try (AwsClients setup = account.clients()) {
@@ -248,7 +248,7 @@ class EksLayerTest {
                 .versions(after.launchTemplate().version())).launchTemplateVersions().get(0);
         assertThat(running.launchTemplateData().metadataOptions().httpTokensAsString()).isEqualTo("required");
         assertThat(running.defaultVersion()).isTrue();
-        assertThat(proxy.eks().served()).anyMatch(s -> s.startsWith("UpdateNodegroupVersion qualisys-playwright-pool"));
+        assertThat(local.eks().served()).anyMatch(s -> s.startsWith("UpdateNodegroupVersion qualisys-playwright-pool"));
         assertThat(eks.drift().isEmpty()).isTrue();
     }
 

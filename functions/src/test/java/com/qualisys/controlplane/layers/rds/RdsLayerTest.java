@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.engine.Action;
 import com.qualisys.controlplane.engine.ApprovalRequiredException;
 import com.qualisys.controlplane.engine.Plan;
@@ -17,7 +18,7 @@ import com.qualisys.controlplane.layers.Prerequisites;
 import com.qualisys.controlplane.layers.SpecVariant;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy;
+import com.qualisys.controlplane.layers.EmulatedAccount;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.Parameter;
 
 /**
- * The RDS layer (dev) against moto through the gap proxy, applied once; each drift test changes
+ * The RDS layer (dev) against moto with LocalAws's documented-shape stubs, applied once; each drift test changes
  * something out of band, checks the report, repairs, and leaves the layer converged.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,7 +40,7 @@ class RdsLayerTest {
     static final String DB = "qualisys-db";
     static final ObjectMapper JSON = new ObjectMapper();
     final EnvironmentSpec spec = TestSpecs.load("dev");
-    AwsGapProxy proxy;
+    final LocalAws local = LocalAws.shared();
     AwsClients aws;
     AwsClients outOfBand;
     LayerHarness rds;
@@ -48,8 +49,7 @@ class RdsLayerTest {
 
     @BeforeAll
     void applyOnce() {
-        proxy = AwsGapProxy.shared();
-        AwsGapProxy.Account account = proxy.freshAccount();
+        EmulatedAccount account = EmulatedAccount.fresh();
         aws = account.clients();
         outOfBand = account.clients();
         try (AwsClients setup = account.clients()) {
@@ -126,7 +126,7 @@ class RdsLayerTest {
         JsonNode m = secret("qualisys/database/master");
         assertThat(m.path("username").asText()).isEqualTo("qualisys_admin");
         assertThat(m.path("password").asText()).hasSize(32);
-        assertThat(proxy.rds().masterPasswordSent(DB)).as("the password CreateDBInstance carried").isEqualTo(m.path("password").asText());
+        assertThat(local.rds().masterPasswordSent(DB)).as("the password CreateDBInstance carried").isEqualTo(m.path("password").asText());
     }
 
     @Test
@@ -278,7 +278,7 @@ class RdsLayerTest {
         assertThat(instance().dbName()).isEqualTo("qualisys_main");
         assertThat(aws.rds().describeDBSnapshots(r -> r.dbInstanceIdentifier(DB)).dbSnapshots())
                 .noneMatch(s -> s.dbSnapshotIdentifier().startsWith("qualisys-db-final-"));
-        assertThat(proxy.rds().masterPasswordSent(DB)).isEqualTo(masterPassword);
+        assertThat(local.rds().masterPasswordSent(DB)).isEqualTo(masterPassword);
         assertThat(secret("qualisys/database/connection").path("dbname").asText()).isEqualTo("qualisys_main");
     }
 

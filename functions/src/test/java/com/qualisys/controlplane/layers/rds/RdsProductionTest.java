@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.layers.LayerHarness;
 import com.qualisys.controlplane.layers.Prerequisites;
 import com.qualisys.controlplane.layers.SpecVariant;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy;
+import com.qualisys.controlplane.layers.EmulatedAccount;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,15 +27,14 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 class RdsProductionTest {
     static final String DB = "qualisys-db";
     final EnvironmentSpec spec = TestSpecs.load("production");
-    AwsGapProxy proxy;
+    final LocalAws local = LocalAws.shared();
     AwsClients aws;
     AwsClients outOfBand;
     LayerHarness rds;
 
     @BeforeAll
     void applyOnce() {
-        proxy = AwsGapProxy.shared();
-        AwsGapProxy.Account account = proxy.freshAccount();
+        EmulatedAccount account = EmulatedAccount.fresh();
         aws = account.clients();
         outOfBand = account.clients();
         try (AwsClients setup = account.clients()) {

@@ -1,8 +1,8 @@
-package com.qualisys.controlplane.testing.gaps;
+package com.qualisys.controlplane.emulator;
 
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Request;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Response;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Upstream;
+import com.qualisys.controlplane.emulator.AwsApiFrontDoor.StubRequest;
+import com.qualisys.controlplane.emulator.AwsApiFrontDoor.StubResponse;
+import com.qualisys.controlplane.emulator.AwsApiFrontDoor.Upstream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * <li>Instances are "available" at once: a test can hold one in "creating" (no Endpoint yet).</li>
  * </ul>
  */
-public final class RdsGaps implements AwsGapProxy.Gaps {
+public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
     private static final Map<String, String> CARRIED = Map.of(
             "PreferredMaintenanceWindow", "PreferredMaintenanceWindow",
             "EnablePerformanceInsights", "PerformanceInsightsEnabled",
@@ -42,7 +43,7 @@ public final class RdsGaps implements AwsGapProxy.Gaps {
     private final Map<String, String> masterPasswords = new HashMap<>();
     private final List<String> served = new ArrayList<>();
 
-    RdsGaps() {
+    public RdsApiGaps() {
         reset();
     }
 
@@ -82,8 +83,20 @@ public final class RdsGaps implements AwsGapProxy.Gaps {
         return List.copyOf(served);
     }
 
+    /** Needs the emulator's answers too: see {@link #answer(StubRequest, Upstream)}. */
     @Override
-    public synchronized Response handle(Request req, Upstream upstream) {
+    public Optional<StubResponse> answer(StubRequest request) {
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized Optional<StubResponse> answer(StubRequest req, Upstream upstream) {
+        if (!req.service().equals("rds")) return Optional.empty();
+        return Optional.ofNullable(handle(req, upstream));
+    }
+
+    /** The answer, or null to let the emulator answer unchanged. */
+    private StubResponse handle(StubRequest req, Upstream upstream) {
         Map<String, String> form = form(req.bodyText());
         String action = form.getOrDefault("Action", "");
         switch (action) {
@@ -105,12 +118,12 @@ public final class RdsGaps implements AwsGapProxy.Gaps {
                 return overlay(upstream.forward(req), true);
             }
             default -> {
-                return upstream.forward(req);
+                return null;
             }
         }
     }
 
-    private Response engineVersions(Map<String, String> form) {
+    private StubResponse engineVersions(Map<String, String> form) {
         String engine = form.getOrDefault("Engine", "postgres");
         String wanted = form.get("EngineVersion");
         served.add("DescribeDBEngineVersions " + engine + (wanted == null ? "" : " " + wanted));
@@ -130,10 +143,10 @@ public final class RdsGaps implements AwsGapProxy.Gaps {
         }
         xml.append("</DBEngineVersions></DescribeDBEngineVersionsResult><ResponseMetadata><RequestId>")
                 .append(UUID.randomUUID()).append("</RequestId></ResponseMetadata></DescribeDBEngineVersionsResponse>");
-        return Response.xml(xml.toString());
+        return new StubResponse(200, "text/xml", xml.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private Response overlay(Response r, boolean describe) {
+    private StubResponse overlay(StubResponse r, boolean describe) {
         if (r.status() != 200) return r;
         Matcher m = INSTANCE.matcher(r.bodyText());
         StringBuilder out = new StringBuilder();

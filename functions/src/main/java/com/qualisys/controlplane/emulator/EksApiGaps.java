@@ -1,12 +1,12 @@
-package com.qualisys.controlplane.testing.gaps;
+package com.qualisys.controlplane.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Request;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Response;
-import com.qualisys.controlplane.testing.gaps.AwsGapProxy.Upstream;
+import com.qualisys.controlplane.emulator.AwsApiFrontDoor.StubRequest;
+import com.qualisys.controlplane.emulator.AwsApiFrontDoor.StubResponse;
+import com.qualisys.controlplane.emulator.AwsApiFrontDoor.Upstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * DescribeCluster/DescribeNodegroup answers). Also holds a cluster or node group in a
  * transitional status for a number of Describe calls, as AWS does while it works.
  */
-public final class EksGaps implements AwsGapProxy.Gaps {
+public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ADDONS = Pattern.compile("/clusters/([^/]+)/addons");
     private static final Pattern ADDON = Pattern.compile("/clusters/([^/]+)/addons/([^/]+)");
@@ -44,7 +45,7 @@ public final class EksGaps implements AwsGapProxy.Gaps {
     private final Map<String, String> templateVersionOverride = new HashMap<>();
     private final List<String> served = new ArrayList<>();
 
-    EksGaps() {
+    public EksApiGaps() {
         reset();
     }
 
@@ -93,9 +94,21 @@ public final class EksGaps implements AwsGapProxy.Gaps {
         return List.copyOf(served);
     }
 
+    /** Needs the emulator's answers too: see {@link #answer(StubRequest, Upstream)}. */
     @Override
-    public synchronized Response handle(Request req, Upstream upstream) {
-        String path = req.path();
+    public Optional<StubResponse> answer(StubRequest request) {
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized Optional<StubResponse> answer(StubRequest req, Upstream upstream) {
+        if (!req.service().equals("eks")) return Optional.empty();
+        return Optional.ofNullable(handle(req, upstream));
+    }
+
+    /** The answer, or null to let the emulator answer unchanged. */
+    private StubResponse handle(StubRequest req, Upstream upstream) {
+        String path = req.uri().getRawPath();
         String method = req.method();
         Matcher m;
         if (method.equals("GET") && path.equals("/cluster-versions")) return clusterVersions(req);
@@ -117,13 +130,12 @@ public final class EksGaps implements AwsGapProxy.Gaps {
         if (method.equals("POST") && (m = CLUSTER_CONFIG.matcher(path)).matches()) return updateClusterConfig(req, m.group(1), upstream);
         if (method.equals("GET") && (m = CLUSTER.matcher(path)).matches()) return describeCluster(req, m.group(1), upstream);
         if (method.equals("GET") && (m = NODEGROUP.matcher(path)).matches()) return describeNodegroup(req, m.group(1), m.group(2), upstream);
-        return upstream.forward(req);
+        return null;
     }
 
-    private Response clusterVersions(Request req) {
+    private StubResponse clusterVersions(StubRequest req) {
         if (!clusterVersionsApi) {
-            return new Response(404, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", "UnknownOperationException"),
-                    "{\"message\":\"Unknown operation\"}".getBytes());
+            return error(404, "UnknownOperationException", "Unknown operation");
         }
         served.add("DescribeClusterVersions");
         ObjectNode out = JSON.createObjectNode();
@@ -142,10 +154,10 @@ public final class EksGaps implements AwsGapProxy.Gaps {
             v.put("versionStatus", status);
             v.put("kubernetesPatchVersion", version + ".0");
         });
-        return Response.json(200, out.toString());
+        return json(200, out.toString());
     }
 
-    private Response addonVersions(Request req) {
+    private StubResponse addonVersions(StubRequest req) {
         String name = req.queryParam("addonName").orElse("vpc-cni");
         String k8s = req.queryParam("kubernetesVersion").orElse(null);
         served.add("DescribeAddonVersions " + name + (k8s == null ? "" : " " + k8s));
@@ -173,21 +185,21 @@ public final class EksGaps implements AwsGapProxy.Gaps {
         }
         if (k8s != null && !clusterVersions.containsKey(k8s)) list.removeAll();
         out.putNull("nextToken");
-        return Response.json(200, out.toString());
+        return json(200, out.toString());
     }
 
-    private Response addons(Request req, String cluster, Upstream upstream) {
+    private StubResponse addons(StubRequest req, String cluster, Upstream upstream) {
         if (req.method().equals("GET")) {
             served.add("ListAddons " + cluster);
             ObjectNode out = JSON.createObjectNode();
             ArrayNode names = out.putArray("addons");
             addons.getOrDefault(cluster, Map.of()).keySet().stream().sorted().forEach(names::add);
             out.putNull("nextToken");
-            return Response.json(200, out.toString());
+            return json(200, out.toString());
         }
         JsonNode body = body(req);
         String name = body.path("addonName").asText();
-        Response clusterExists = upstream.forward(new Request("GET", "/clusters/" + cluster, null, req.headers(), new byte[0]));
+        StubResponse clusterExists = upstream.forward(req.get("/clusters/" + cluster));
         if (clusterExists.status() != 200) return clusterExists;
         Map<String, ObjectNode> installed = addons.computeIfAbsent(cluster, k -> new LinkedHashMap<>());
         if (installed.containsKey(name)) {
@@ -209,10 +221,10 @@ public final class EksGaps implements AwsGapProxy.Gaps {
         ObjectNode created = addon.deepCopy();
         created.put("status", "CREATING");
         out.set("addon", created);
-        return Response.json(200, out.toString());
+        return json(200, out.toString());
     }
 
-    private Response addon(String method, String cluster, String name) {
+    private StubResponse addon(String method, String cluster, String name) {
         ObjectNode addon = addons.getOrDefault(cluster, Map.of()).get(name);
         if (addon == null) return error(404, "ResourceNotFoundException", "No addon: " + name + " found in cluster: " + cluster);
         ObjectNode out = JSON.createObjectNode();
@@ -226,11 +238,11 @@ public final class EksGaps implements AwsGapProxy.Gaps {
             served.add("DescribeAddon " + name);
             out.set("addon", addon);
         }
-        return Response.json(200, out.toString());
+        return json(200, out.toString());
     }
 
-    private Response describeCluster(Request req, String cluster, Upstream upstream) {
-        Response r = upstream.forward(req);
+    private StubResponse describeCluster(StubRequest req, String cluster, Upstream upstream) {
+        StubResponse r = upstream.forward(req);
         if (r.status() != 200) return r;
         ObjectNode body = (ObjectNode) parse(r.bodyText());
         ObjectNode c = (ObjectNode) body.path("cluster");
@@ -252,8 +264,8 @@ public final class EksGaps implements AwsGapProxy.Gaps {
      * AWS changes only what is sent (the endpoint flags; the log types listed). The request is
      * completed from the cluster's current configuration before moto sees it.
      */
-    private Response updateClusterConfig(Request req, String cluster, Upstream upstream) {
-        Response current = upstream.forward(new Request("GET", "/clusters/" + cluster, null, req.headers(), new byte[0]));
+    private StubResponse updateClusterConfig(StubRequest req, String cluster, Upstream upstream) {
+        StubResponse current = upstream.forward(req.get("/clusters/" + cluster));
         if (current.status() != 200) return current;
         JsonNode live = parse(current.bodyText()).path("cluster");
         ObjectNode body = (ObjectNode) body(req);
@@ -283,14 +295,14 @@ public final class EksGaps implements AwsGapProxy.Gaps {
             body.set("logging", logging);
         }
         served.add("UpdateClusterConfig " + cluster + " (completed from the live configuration)");
-        Response r = upstream.forward(req.withBody(body.toString()));
+        StubResponse r = upstream.forward(req.withBody(body.toString()));
         if (r.status() != 200) return r;
         // AWS answers with the update it started, not the cluster.
         return update("LoggingUpdate", body.has("logging") ? "ClusterLogging" : "EndpointAccess", "requested");
     }
 
-    private Response describeNodegroup(Request req, String cluster, String nodegroup, Upstream upstream) {
-        Response r = upstream.forward(req);
+    private StubResponse describeNodegroup(StubRequest req, String cluster, String nodegroup, Upstream upstream) {
+        StubResponse r = upstream.forward(req);
         if (r.status() != 200) return r;
         ObjectNode body = (ObjectNode) parse(r.bodyText());
         ObjectNode ng = (ObjectNode) body.path("nodegroup");
@@ -305,7 +317,7 @@ public final class EksGaps implements AwsGapProxy.Gaps {
         return heldStatus.get(key);
     }
 
-    private static Response update(String type, String param, String value) {
+    private static StubResponse update(String type, String param, String value) {
         ObjectNode out = JSON.createObjectNode();
         ObjectNode u = out.putObject("update");
         u.put("id", UUID.randomUUID().toString());
@@ -316,16 +328,22 @@ public final class EksGaps implements AwsGapProxy.Gaps {
         p.put("value", value);
         u.put("createdAt", 1_700_000_000);
         u.putArray("errors");
-        return Response.json(200, out.toString());
+        return json(200, out.toString());
     }
 
-    private static Response error(int status, String type, String message) {
+    /** A REST-JSON error: the SDK reads the error code from "__type". */
+    private static StubResponse error(int status, String type, String message) {
         ObjectNode body = JSON.createObjectNode();
+        body.put("__type", type);
         body.put("message", message);
-        return new Response(status, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", type), body.toString().getBytes());
+        return json(status, body.toString());
     }
 
-    private static JsonNode body(Request req) {
+    private static StubResponse json(int status, String body) {
+        return new StubResponse(status, "application/json", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode body(StubRequest req) {
         return parse(req.bodyText());
     }
 

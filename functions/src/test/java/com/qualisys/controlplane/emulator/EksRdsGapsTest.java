@@ -1,8 +1,9 @@
-package com.qualisys.controlplane.testing.gaps;
+package com.qualisys.controlplane.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.layers.EmulatedAccount;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,18 +15,17 @@ import software.amazon.awssdk.services.eks.model.VersionStatus;
 import software.amazon.awssdk.services.rds.model.DBEngineVersion;
 
 /**
- * The gap proxy's answers, read by the real SDK clients: each documented field the layers rely
+ * The EKS and RDS stubs' answers, read by the real SDK clients: each documented field the layers rely
  * on arrives typed as the API reference describes it (docs/emulator-gaps.md lists the gaps).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DocumentedShapesTest {
-    AwsGapProxy proxy;
+class EksRdsGapsTest {
+    final LocalAws local = LocalAws.shared();
     AwsClients aws;
 
     @BeforeAll
     void start() {
-        proxy = AwsGapProxy.shared();
-        aws = proxy.freshAccount().clients();
+        aws = EmulatedAccount.fresh().clients();
         String vpc = aws.ec2().createVpc(r -> r.cidrBlock("10.9.0.0/16")).vpc().vpcId();
         String a = aws.ec2().createSubnet(r -> r.vpcId(vpc).cidrBlock("10.9.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId();
         String role = aws.iam().createRole(r -> r.roleName("shapes").assumeRolePolicyDocument("{}")).role().arn();
@@ -83,24 +83,24 @@ class DocumentedShapesTest {
 
     @Test
     void aClusterHeldInCreatingHasNoEndpointAndNoIssuerYet() {
-        proxy.eks().holdCluster("shapes", "CREATING");
+        local.eks().holdCluster("shapes", "CREATING");
         var c = aws.eks().describeCluster(r -> r.name("shapes")).cluster();
         assertThat(c.status()).isEqualTo(ClusterStatus.CREATING);
         assertThat(c.endpoint()).isNull();
         assertThat(c.identity()).isNull();
-        proxy.eks().releaseCluster("shapes");
+        local.eks().releaseCluster("shapes");
         assertThat(aws.eks().describeCluster(r -> r.name("shapes")).cluster().status()).isEqualTo(ClusterStatus.ACTIVE);
     }
 
     @Test
     void describeDbEngineVersionsAnswersOnlyOfferedVersionsWithTheirFamily() {
-        proxy.rds().offerPostgresVersions("15.8", "16.4");
+        local.rds().offerPostgresVersions("15.8", "16.4");
         assertThat(aws.rds().describeDBEngineVersions(r -> r.engine("postgres").engineVersion("15.4")).dbEngineVersions()).isEmpty();
         DBEngineVersion v = aws.rds().describeDBEngineVersions(r -> r.engine("postgres").engineVersion("16.4")).dbEngineVersions().get(0);
         assertThat(v.dbParameterGroupFamily()).isEqualTo("postgres16");
         assertThat(v.majorEngineVersion()).isEqualTo("16");
         assertThat(v.status()).isEqualTo("available");
-        proxy.rds().reset();
+        local.rds().reset();
     }
 
     @Test
@@ -114,10 +114,10 @@ class DocumentedShapesTest {
         assertThat(db.performanceInsightsRetentionPeriod()).isEqualTo(7);
         assertThat(db.preferredMaintenanceWindow()).isEqualTo("sun:04:00-sun:05:00");
 
-        proxy.rds().holdInstance("shapes-db", "creating");
+        local.rds().holdInstance("shapes-db", "creating");
         var creating = aws.rds().describeDBInstances(r -> r.dbInstanceIdentifier("shapes-db")).dbInstances().get(0);
         assertThat(creating.dbInstanceStatus()).isEqualTo("creating");
         assertThat(creating.endpoint()).isNull();
-        proxy.rds().releaseInstance("shapes-db");
+        local.rds().releaseInstance("shapes-db");
     }
 }
