@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "qualisys", mixinStandardHelpOptions = true, version = "qualisys 0.1.0",
         description = "Provisions, drift-checks and defends the QUALISYS infrastructure.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DriftCommand.class, RunCommand.class,
+                StartCommand.class, ApproveCommand.class, RejectCommand.class, ReportCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class QualisysCli {
     public static final int OK = 0;
@@ -15,7 +16,7 @@ public final class QualisysCli {
 
     public static void main(String[] args) {
         // Before any logger exists: CLI logs go to stderr so stdout stays parseable.
-        System.setProperty("log4j2.configurationFile", "log4j2-cli.xml");
+        System.setProperty("log4j2.configurationFile", "classpath:log4j2-cli.xml");
         System.exit(run(args));
     }
 

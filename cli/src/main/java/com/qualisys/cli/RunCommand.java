@@ -10,12 +10,10 @@ import com.qualisys.asl.FileTaskTokenBroker;
 import com.qualisys.asl.LocalRunner;
 import com.qualisys.asl.StateMachineDefinition;
 import com.qualisys.cli.local.LocalControlPlane;
-import com.qualisys.cli.local.LocalDispatcher;
-import com.qualisys.cli.local.LocalFunctions;
+import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.RepoPaths;
-import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import java.io.IOException;
@@ -72,6 +70,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Execution name. Default: a random id.")
     String executionName;
 
+    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    Path specs;
+
+    @Option(names = "--tokens-dir", description = "Where waiting approvals are announced for `qualisys approve --local`."
+            + " Default: .qualisys/tokens")
+    Path tokensDir;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = command.commandLine().getOut();
@@ -84,43 +89,37 @@ public final class RunCommand implements Callable<Integer> {
         JsonNode executionInput = parseInput();
         String name = executionName != null ? executionName : UUID.randomUUID().toString();
 
-        SpecLoader specs = SpecLoader.standard();
-        EnvironmentSpec spec = environment == null ? null : specs.load(environment);
-        if (spec == null && executionInput.hasNonNull("environment")) spec = specs.load(executionInput.get("environment").asText());
+        SpecLoader loader = EnvironmentOptions.loader(specs);
+        EnvironmentSpec spec = environment == null ? null : loader.load(environment);
+        if (spec == null && executionInput.hasNonNull("environment")) spec = loader.load(executionInput.get("environment").asText());
         if (spec == null && machine != null) throw new IllegalArgumentException("--env is required to run " + machine);
 
         ExecutionResult result;
         if (spec == null) {
-            result = runner(null, null, 1.0, err).execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
+            result = LocalRunner.builder().dispatcher((resource, in, ctx) -> {
+                throw new com.qualisys.asl.TaskFailedException("States.TaskFailed", "no environment given (--env): tasks cannot run");
+            }).build().execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
         } else {
             try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-                ControlPlane controlPlane = LocalControlPlane.create(specs, spec, aws);
-                String account = aws.sts().getCallerIdentity().account();
-                Map<String, String> subs = LocalFunctions.substitutions(controlPlane, spec.aws().region(), account);
                 double scale = waitScale != null ? waitScale
                         : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
-                result = runner(controlPlane, aws, scale, err).execute(StateMachineDefinition.load(file, subs), executionInput, name);
+                result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
+                        new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
+                        json ? null : new ProgressPrinter(err));
             }
         }
         print(out, result);
-        if (result.status() != ExecutionStatus.SUCCEEDED) return QualisysCli.ERROR;
-        JsonNode output = result.output();
+        return exitCode(result.status() == ExecutionStatus.SUCCEEDED, result.output());
+    }
+
+    /** 1 for a failed execution; 2 when its output says drift was found or layers failed; else 0. */
+    static int exitCode(boolean succeeded, JsonNode output) {
+        if (!succeeded) return QualisysCli.ERROR;
         boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0);
         return changes ? QualisysCli.CHANGES : QualisysCli.OK;
     }
 
-    private LocalRunner runner(ControlPlane controlPlane, AwsClients aws, double scale, PrintWriter err) {
-        LocalRunner.Builder b = LocalRunner.builder()
-                .dispatcher(controlPlane == null
-                        ? (resource, in, ctx) -> { throw new com.qualisys.asl.TaskFailedException("States.TaskFailed",
-                                "no environment given (--env): tasks cannot run"); }
-                        : new LocalDispatcher(controlPlane, aws))
-                .waitScale(scale)
-                .taskTokenBroker(new FileTaskTokenBroker(tokenDirectory()));
-        if (!json) b.listener(new ProgressPrinter(err));
-        return b.build();
-    }
-
+    /** The default token directory of local runs, shared with `qualisys approve|reject --local`. */
     static Path tokenDirectory() {
         return Path.of(".qualisys", "tokens").toAbsolutePath();
     }

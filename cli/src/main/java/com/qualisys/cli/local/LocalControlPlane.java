@@ -31,7 +31,13 @@ public final class LocalControlPlane {
     public static AwsClients clients(EnvironmentSpec spec, String endpointOverride) {
         String endpoint = endpointOverride != null ? endpointOverride
                 : System.getenv("AWS_ENDPOINT_URL") != null ? System.getenv("AWS_ENDPOINT_URL") : spec.aws().endpointUrl();
-        AwsClients.Builder b = AwsClients.builder().region(spec.aws().region()).endpoint(endpoint);
+        return clients(spec.aws().region(), endpoint);
+    }
+
+    /** Clients for a region and an endpoint (null: AWS_ENDPOINT_URL, else AWS itself). */
+    public static AwsClients clients(String region, String endpoint) {
+        if (endpoint == null) endpoint = System.getenv("AWS_ENDPOINT_URL");
+        AwsClients.Builder b = AwsClients.builder().region(region).endpoint(endpoint);
         if (isEmulator(endpoint) && System.getenv("AWS_ACCESS_KEY_ID") == null) {
             b.credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
         }

@@ -36,16 +36,8 @@ public final class ProgressPrinter implements ExecutionListener {
 
     /** The facts our handlers return: the layer, the change count, readiness. */
     private static String describe(JsonNode output) {
-        if (output == null) return "";
-        JsonNode p = output.has("Payload") ? output.get("Payload") : output;
-        StringBuilder sb = new StringBuilder();
-        if (p.hasNonNull("layer")) sb.append(" ").append(p.get("layer").asText());
-        if (p.has("ready")) sb.append(p.get("ready").asBoolean() ? ": ready" : ": not ready yet " + p.path("waitingFor"));
-        else if (p.has("applied")) sb.append(": ").append(p.path("changes").asInt()).append(" change(s) applied");
-        else if (p.has("destructive")) sb.append(": ").append(p.path("changes").asInt()).append(" change(s)")
-                .append(p.get("destructive").asBoolean() ? ", destructive" : "");
-        else if (p.has("drift")) sb.append(": ").append(p.get("drift").asBoolean() ? "drift found" : "no drift");
-        return sb.toString();
+        String layer = TaskFacts.layer(output);
+        return (layer == null ? "" : " " + layer) + TaskFacts.facts(output);
     }
 
     private static String abbreviate(String s) {

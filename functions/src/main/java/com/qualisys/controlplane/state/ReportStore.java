@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * reports/&lt;env&gt;/&lt;timestamp&gt;.json   every plan or drift report, JSON (docs/report-format.md)
  * reports/&lt;env&gt;/&lt;timestamp&gt;.md     the same report in Markdown
  * reports/&lt;env&gt;/latest.json|.md         a copy of the newest one
+ * executions/&lt;env&gt;/&lt;timestamp&gt;.json   the result document of each provision execution
  * last-applied/&lt;env&gt;/&lt;layer&gt;.json   what the last successful apply of a layer applied
  * </pre>
  * Timestamps are UTC, sortable, without colons: {@code 2025-06-01T12-00-00.123Z}. The
@@ -40,6 +41,10 @@ public final class ReportStore {
 
     public static ReportStore of(AwsClients aws, StateSpec state) {
         return new ReportStore(aws.s3(), state.reportBucket());
+    }
+
+    public String bucket() {
+        return bucket;
     }
 
     /** Where one stored report went. */
@@ -64,6 +69,13 @@ public final class ReportStore {
 
     public Optional<String> latestMarkdown(String environment) {
         return read(prefix(environment) + "latest.md");
+    }
+
+    /** A provision execution's result document: executions/&lt;env&gt;/&lt;timestamp&gt;.json. Returns its key. */
+    public String putExecutionResult(String environment, String json) {
+        String key = "executions/" + checked("environment", environment) + "/" + TIMESTAMP.format(Instant.now()) + ".json";
+        write(key, json, "application/json");
+        return key;
     }
 
     public void putLastApplied(String environment, String layer, String json) {

@@ -56,7 +56,7 @@ class VpcApplyTest {
 
     @Test
     void theFirstApplyCreatesEveryResourceOfTheLayer() {
-        assertThat(firstApply.applied()).hasSize(28).allMatch(c -> c.action().name().equals("CREATE"));
+        assertThat(firstApply.applied()).hasSize(29).allMatch(c -> c.action().name().equals("CREATE"));
         assertThat(firstApplyMutations).doesNotContainKeys("Ec2.DeleteVpc", "Ec2.DeleteSubnet", "Ec2.ReleaseAddress");
     }
 
@@ -136,15 +136,16 @@ class VpcApplyTest {
     }
 
     @Test
-    void rdsSgAccepts5432OnlyFromK8sNodesSgAndHasNoEgress() {
+    void rdsSgAccepts5432OnlyFromK8sNodesSgAndTheControlPlanesDbFunctionsAndHasNoEgress() {
         SecurityGroup rds = live.securityGroup("rds");
         String nodes = live.securityGroup("k8s-nodes").groupId();
+        String dbFunctions = live.securityGroup("db-functions").groupId();
         assertThat(rds.ipPermissions()).singleElement().satisfies(p -> {
             assertThat(p.ipProtocol()).isEqualTo("tcp");
             assertThat(p.fromPort()).isEqualTo(5432);
             assertThat(p.toPort()).isEqualTo(5432);
             assertThat(p.ipRanges()).isEmpty();
-            assertThat(p.userIdGroupPairs()).extracting(UserIdGroupPair::groupId).containsExactly(nodes);
+            assertThat(p.userIdGroupPairs()).extracting(UserIdGroupPair::groupId).containsExactlyInAnyOrder(nodes, dbFunctions);
         });
         assertThat(rds.ipPermissionsEgress()).isEmpty();
     }
@@ -179,7 +180,7 @@ class VpcApplyTest {
         assertThat(nodes.ipPermissions()).allMatch(p -> p.ipProtocol().equals("-1"));
         assertThat(nodes.ipPermissionsEgress()).singleElement().satisfies(p ->
                 assertThat(p.ipRanges().getFirst().cidrIp()).isEqualTo("0.0.0.0/0"));
-        assertThat(live.securityGroups()).hasSize(4);
+        assertThat(live.securityGroups()).as("the seed's four groups and the control plane's db-functions group").hasSize(5);
     }
 
     @Test

@@ -36,6 +36,7 @@ class VpcDesiredStateTest {
                 "vpc/elastic-ip/nat-a", "vpc/elastic-ip/nat-b", "vpc/nat-gateway/a", "vpc/nat-gateway/b",
                 "vpc/route-table/public", "vpc/route-table/private-a", "vpc/route-table/private-b", "vpc/route-table/database",
                 "vpc/security-group/alb", "vpc/security-group/k8s-nodes", "vpc/security-group/rds", "vpc/security-group/elasticache",
+                "vpc/security-group/db-functions",
                 "vpc/network-acl/public", "vpc/network-acl/private", "vpc/network-acl/database",
                 "vpc/log-group/flow-logs", "vpc/iam-role/flow-logs", "vpc/flow-log/main",
                 "vpc/db-subnet-group/main", "vpc/cache-subnet-group/main");
@@ -131,10 +132,17 @@ class VpcDesiredStateTest {
     }
 
     @Test
-    void rdsSgAccepts5432OnlyFromK8sNodesSgAndSendsNothing() {
+    void rdsSgAccepts5432OnlyFromK8sNodesSgAndTheControlPlanesDbFunctionsAndSendsNothing() {
         DesiredResource rds = get("vpc/security-group/rds");
-        assertThat(rds.strings("ingress")).containsExactly("tcp:5432:sg:k8s-nodes");
+        assertThat(rds.strings("ingress")).containsExactly("tcp:5432:sg:db-functions", "tcp:5432:sg:k8s-nodes");
         assertThat(rds.strings("egress")).isEmpty();
+    }
+
+    @Test
+    void theDbFunctionsSgReachesPostgresAndTheAwsApisOnly() {
+        DesiredResource functions = get("vpc/security-group/db-functions");
+        assertThat(functions.strings("ingress")).isEmpty();
+        assertThat(functions.strings("egress")).containsExactly("tcp:443:0.0.0.0/0", "tcp:5432:sg:rds");
     }
 
     @Test

@@ -66,7 +66,8 @@ class VpcDriftTest {
         Plan drift = drift();
         assertOnly(drift, "vpc/security-group/rds");
         assertThat(difference(drift, "vpc/security-group/rds", "ingress"))
-                .isEqualTo(new Difference("ingress", List.of("tcp:5432:sg:k8s-nodes"), List.of("tcp:5432:0.0.0.0/0", "tcp:5432:sg:k8s-nodes")));
+                .isEqualTo(new Difference("ingress", List.of("tcp:5432:sg:db-functions", "tcp:5432:sg:k8s-nodes"),
+                        List.of("tcp:5432:0.0.0.0/0", "tcp:5432:sg:db-functions", "tcp:5432:sg:k8s-nodes")));
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.RevokeSecurityGroupIngress", 1));
         assertThat(live.securityGroup("rds").ipPermissions()).singleElement()

@@ -1,0 +1,43 @@
+package com.qualisys.cli.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.qualisys.asl.ExecutionListener;
+import com.qualisys.asl.ExecutionResult;
+import com.qualisys.asl.LocalRunner;
+import com.qualisys.asl.StateMachineDefinition;
+import com.qualisys.asl.TaskTokenBroker;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.handlers.ControlPlane;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.SpecLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One state machine file run in-process against one environment's endpoint: the same
+ * definition AWS runs, with the catalog's functions substituted by local handlers.
+ */
+public final class LocalExecution {
+    private final ControlPlane controlPlane;
+    private final AwsClients aws;
+    private final Map<String, String> substitutions;
+
+    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
+        this.aws = aws;
+        this.controlPlane = LocalControlPlane.create(specs, spec, aws);
+        this.substitutions = LocalFunctions.substitutions(controlPlane, spec.aws().region(), aws.sts().getCallerIdentity().account());
+    }
+
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    public ExecutionResult run(Path definition, JsonNode input, String executionName, double waitScale,
+                               TaskTokenBroker broker, ExecutionListener listener) throws IOException {
+        LocalRunner.Builder builder = LocalRunner.builder().dispatcher(new LocalDispatcher(controlPlane, aws)).waitScale(waitScale);
+        if (broker != null) builder.taskTokenBroker(broker);
+        if (listener != null) builder.listener(listener);
+        return builder.build().execute(StateMachineDefinition.load(definition, substitutions), input, executionName);
+    }
+}

@@ -1,0 +1,97 @@
+package com.qualisys.controlplane.handlers;
+
+import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.state.ApplyLock;
+import com.qualisys.controlplane.state.Lease;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The apply lease of an environment, and which layers a run covers.
+ * <ul>
+ *   <li>{@code {"action":"acquire","environment","holder","input":{...}}} takes the lease (or fails
+ *       with LockHeldException naming the holder) and resolves the run: layers in dependency
+ *       order (the input's {@code layers}, default all), {@code runDbInit} (default true),
+ *       {@code approveDestructive} (default false).</li>
+ *   <li>{@code {"action":"renew"|"release","environment","holder","leaseId"}}.</li>
+ *   <li>{@code {"action":"resolve","environment","input":{...}}} resolves the layers only (drift-check).</li>
+ * </ul>
+ */
+public final class LockHandler extends ControlPlaneHandler {
+    public LockHandler() {}
+
+    public LockHandler(ControlPlane controlPlane) {
+        super(controlPlane);
+    }
+
+    @Override
+    protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
+        String action = input.oneOf("action", List.of("acquire", "renew", "release", "resolve"));
+        EnvironmentSpec spec = environment(input, controlPlane);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("environment", spec.environment());
+        if (action.equals("resolve")) {
+            out.putAll(resolveRun(Input.of(input.map("input")), controlPlane));
+            return out;
+        }
+        ApplyLock lock = new ApplyLock(controlPlane.aws(spec).dynamoDb(), controlPlane.settings().lockTable(spec), java.time.Clock.systemUTC());
+        String holder = input.string("holder");
+        Duration lease = Duration.ofSeconds(spec.state().leaseSeconds());
+        switch (action) {
+            case "acquire" -> {
+                Map<String, Object> run = resolveRun(Input.of(input.map("input")), controlPlane);
+                Lease taken = lock.acquire(spec.environment(), holder, lease);
+                out.putAll(describe(taken));
+                out.putAll(run);
+            }
+            case "renew" -> out.putAll(describe(lock.renew(lease(spec, holder, input), lease)));
+            default -> {
+                lock.release(lease(spec, holder, input));
+                out.put("released", true);
+            }
+        }
+        return out;
+    }
+
+    private static Lease lease(EnvironmentSpec spec, String holder, Input input) {
+        return new Lease(spec.environment(), holder, input.string("leaseId"), null, null, null);
+    }
+
+    private static Map<String, Object> describe(Lease lease) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lockId", ApplyLock.lockId(lease.environment()));
+        out.put("holder", lease.holder());
+        out.put("leaseId", lease.leaseId());
+        out.put("expiresAt", lease.expiresAt().toString());
+        if (lease.takenOverFrom() != null) out.put("takenOverFrom", lease.takenOverFrom());
+        return out;
+    }
+
+    /** The run's options, checked before anything is locked or changed. */
+    static Map<String, Object> resolveRun(Input options, ControlPlane controlPlane) {
+        List<String> available = controlPlane.layerNames();
+        List<String> layers = new ArrayList<>();
+        if (options.fields().get("layers") == null) {
+            layers.addAll(available);
+        } else {
+            List<Object> asked = options.list("layers");
+            for (Object o : asked) {
+                if (!(o instanceof String name) || !available.contains(name)) {
+                    throw new BadInputException("input field 'layers' names " + o + ", which is not a layer; layers: " + String.join(", ", available));
+                }
+            }
+            for (String name : Layers.ORDER) if (asked.contains(name)) layers.add(name);
+        }
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("layers", layers);
+        run.put("runDbInit", options.bool("runDbInit", layers.contains("rds")));
+        run.put("approveDestructive", options.bool("approveDestructive", false));
+        run.put("resolvedAt", Instant.now().toString());
+        return run;
+    }
+}

@@ -1,0 +1,90 @@
+package com.qualisys.controlplane.cdk;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * The two topics people subscribe to: alerts (failures, approval requests, alarms) and drift
+ * (drift reports). Both are KMS-encrypted with a key CloudWatch may use, so alarms can publish.
+ */
+final class Alerting extends Construct {
+    static final String ALERT_TOPIC = "qualisys-control-plane-alerts";
+    static final String DRIFT_TOPIC = "qualisys-control-plane-drift";
+
+    final Key key;
+    final Topic alertTopic;
+    final Topic driftTopic;
+
+    Alerting(Construct scope, String id, String alertEmail) {
+        super(scope, id);
+        key = Key.Builder.create(this, "TopicKey")
+                .alias("alias/qualisys-control-plane-topics")
+                .description("Encrypts the QUALISYS control plane's SNS topics")
+                .enableKeyRotation(true)
+                .build();
+        // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch use it.
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("AllowCloudWatchAlarmsToPublish")
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+                .build());
+        alertTopic = topic("AlertTopic", ALERT_TOPIC, "QUALISYS control plane alerts", alertEmail);
+        driftTopic = topic("DriftTopic", DRIFT_TOPIC, "QUALISYS drift reports", alertEmail);
+    }
+
+    private Topic topic(String id, String name, String displayName, String email) {
+        Topic topic = Topic.Builder.create(this, id)
+                .topicName(name)
+                .displayName(displayName)
+                .masterKey(key)
+                .enforceSsl(true)
+                .build();
+        // The TLS-only topic policy replaces SNS's default one; CloudWatch alarms need an explicit allow.
+        topic.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("AllowCloudWatchAlarms")
+                .effect(Effect.ALLOW)
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("sns:Publish"))
+                .resources(List.of(topic.getTopicArn()))
+                .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+                .build());
+        topic.addSubscription(new EmailSubscription(email));
+        return topic;
+    }
+
+    /** An alarm to the alert topic when the metric reaches the threshold in one period. */
+    Alarm alarmAtLeast(Construct scope, String id, IMetric metric, double threshold, String description) {
+        Alarm alarm = Alarm.Builder.create(scope, id)
+                .metric(metric)
+                .threshold(threshold)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription(description)
+                .build();
+        alarm.addAlarmAction(new SnsAction(alertTopic));
+        return alarm;
+    }
+
+    /** A message left in a dead-letter queue is a delivery that nobody will retry. */
+    Alarm alarmOnDeadLetters(Construct scope, String id, IQueue queue, String what) {
+        return alarmAtLeast(scope, id, queue.metricApproximateNumberOfMessagesVisible(), 1,
+                "Undelivered " + what + " are waiting in " + queue.getNode().getPath());
+    }
+}

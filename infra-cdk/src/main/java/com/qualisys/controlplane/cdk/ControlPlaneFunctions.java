@@ -1,0 +1,205 @@
+package com.qualisys.controlplane.cdk;
+
+import com.qualisys.controlplane.handlers.FunctionCatalog;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import java.nio.file.Path;
+import com.qualisys.controlplane.handlers.SecretRotationHandler;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LayerVersion;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * One Lambda function per {@link FunctionCatalog} entry, all from the same package, each with its
+ * own role, log group and error alarm; callers invoke the {@code live} alias, which points at the
+ * published version SnapStart restores from.
+ */
+final class ControlPlaneFunctions extends Construct {
+    static final String ALIAS = "live";
+    static final RetentionDays LOG_RETENTION = RetentionDays.THREE_MONTHS;
+    /** Where the database functions run in phase 2: the private subnets (NAT egress for AWS APIs). */
+    record VpcPlacement(String environment, IVpc vpc, Optional<ISecurityGroup> securityGroup) {}
+
+    private final Map<FunctionCatalog, Function> functions = new EnumMap<>(FunctionCatalog.class);
+    private final Map<FunctionCatalog, Alias> aliases = new EnumMap<>(FunctionCatalog.class);
+    private final Map<FunctionCatalog, Role> roles = new EnumMap<>(FunctionCatalog.class);
+    private final Map<FunctionCatalog, Queue> deadLetterQueues = new EnumMap<>(FunctionCatalog.class);
+
+    /**
+     * The functions that run the layers, the Kubernetes layer included, which installs the cluster
+     * components with helm: they get the layer that carries it.
+     */
+    static final Set<FunctionCatalog> RUN_HELM = EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER,
+            FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT);
+
+    ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec, StateStore state,
+                          Alerting alerting, Optional<VpcPlacement> placement) {
+        super(scope, id);
+        Code packageCode = Code.fromAsset(code.toString());
+        LayerVersion helmLayer = LayerVersion.Builder.create(this, "HelmLayer")
+                .code(Code.fromAsset(helmLayerCode.toString()))
+                .description("helm (/opt/helm/helm) and kubectl, from the CDK kubectl layer")
+                .compatibleArchitectures(List.of(Architecture.X86_64))
+                .build();
+        FunctionPolicies policies = new FunctionPolicies(this, spec);
+        Map<String, String> environment = environment(state, alerting);
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            FunctionSizing sizing = FunctionSizing.of(f);
+            Role role = Role.Builder.create(this, f.functionName() + "Role")
+                    // responses.controlPlanePrincipal (arn:aws:sts::*:assumed-role/qualisys-control-plane-*) is how
+                    // the security response recognises the control plane's own calls: the name must match it.
+                    .roleName(roleName(f))
+                    .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                    .path(FunctionPolicies.ROLE_PATH)
+                    .description("Runs " + f.deployedName() + ": " + f.description())
+                    .managedPolicies(policies.managedPoliciesOf(f))
+                    .build();
+            LogGroup logGroup = LogGroup.Builder.create(this, f.functionName() + "Logs")
+                    .logGroupName("/aws/lambda/" + f.deployedName())
+                    .retention(LOG_RETENTION)
+                    .removalPolicy(RemovalPolicy.DESTROY)
+                    .build();
+            logGroup.grantWrite(role);
+            policies.grantOwn(f, role, state, alerting);
+
+            Map<String, String> env = new LinkedHashMap<>(environment);
+            env.put("POWERTOOLS_SERVICE_NAME", f.deployedName());
+            Function.Builder fn = Function.Builder.create(this, f.functionName())
+                    .functionName(f.deployedName())
+                    .description(f.description())
+                    .runtime(Runtime.JAVA_21)
+                    // Graviton is about 20 % cheaper per GB-second, but the helm binary of the kubectl layer
+                    // is x86-64: the functions that run it stay on x86-64.
+                    .architecture(RUN_HELM.contains(f) ? Architecture.X86_64 : Architecture.ARM_64)
+                    .layers(RUN_HELM.contains(f) ? List.of(helmLayer) : List.of())
+                    .handler(f.handler())
+                    .code(packageCode)
+                    .memorySize(sizing.memoryMb())
+                    .timeout(sizing.timeout())
+                    // A Java cold start is seconds (class loading, SDK clients); SnapStart restores an
+                    // initialised snapshot of the published version instead, at no charge for Java.
+                    .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                    .role(role)
+                    .logGroup(logGroup)
+                    .loggingFormat(LoggingFormat.JSON)
+                    .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                    .environment(env);
+            if (sizing.asyncInvoked()) {
+                Queue dlq = Queue.Builder.create(this, f.functionName() + "DeadLetters")
+                        .encryption(QueueEncryption.SQS_MANAGED)
+                        .enforceSsl(true)
+                        .retentionPeriod(Duration.days(14))
+                        .build();
+                Nag.suppress(dlq, "AwsSolutions-SQS3", "This queue is the dead-letter queue of "
+                        + f.deployedName() + "'s asynchronous invocations; a DLQ has no DLQ of its own.");
+                fn.deadLetterQueue(dlq).retryAttempts(2).maxEventAge(Duration.hours(6));
+                deadLetterQueues.put(f, dlq);
+                alerting.alarmOnDeadLetters(this, f.functionName() + "DeadLettersAlarm", dlq,
+                        "invocations of " + f.deployedName());
+            }
+            if (f.vpcAttached() && placement.isPresent()) {
+                // The database code reads which environment's database it serves (the rotation event cannot say).
+                env.put(SecretRotationHandler.ENVIRONMENT_VARIABLE, placement.get().environment());
+                fn.environment(env);
+                fn.vpc(placement.get().vpc())
+                        .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+                        .securityGroups(placement.get().securityGroup().map(List::of).orElse(List.of()));
+                // Lambda creates and removes the ENIs with the function's own role; EC2's network-interface
+                // calls take no resource ARNs before the interface exists.
+                role.addToPolicy(PolicyStatement.Builder.create()
+                        .actions(List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+                                "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+                                "ec2:UnassignPrivateIpAddresses"))
+                        .resources(List.of("*")).build());
+            }
+            Function function = fn.build();
+            Alias alias = Alias.Builder.create(this, f.functionName() + "Live")
+                    .aliasName(ALIAS)
+                    .version(function.getCurrentVersion())
+                    .build();
+            alerting.alarmAtLeast(this, f.functionName() + "ErrorsAlarm",
+                    function.metricErrors(MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()),
+                    1, f.deployedName() + " failed at least once in 5 minutes");
+            Nag.suppress(role, "AwsSolutions-IAM5", "Wildcards only where a name is not known before run time"
+                    + " (objects of the report bucket, the id suffix of the Playwright node group, security groups that"
+                    + " carry the managed-by tag) and '*' for calls"
+                    + " without resource-level permissions (ENIs of VPC functions, GetRandomPassword, ce:GetCostAndUsage,"
+                    + " KMS decrypt restricted by kms:ViaService); GenerateDataKey* is the SNS/KMS envelope pair on the"
+                    + " topic key",
+                    List.of("regex:/^Resource::<StateReportBucket[0-9A-F]+\\.Arn>\\/(overrides\\/)?\\*$/",
+                            "regex:/^Resource::arn:<AWS::Partition>:ec2:.*:security-group\\/\\*$/",
+                            "regex:/^Resource::arn:<AWS::Partition>:eks:.*:nodegroup\\/.*\\/\\*$/",
+                            "Resource::*", "Action::kms:GenerateDataKey*"));
+            Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                    "Callers invoke the live alias of the published currentVersion, which SnapStart restores");
+            Nag.suppress(function, "AwsSolutions-L1", "The code targets Java 21 (the build's release level and"
+                    + " the runtime every handler is tested on); java25 is newer but not what the code is built for.");
+            functions.put(f, function);
+            aliases.put(f, alias);
+            roles.put(f, role);
+        }
+    }
+
+    /** qualisys-control-plane-plan-layer, ...: what responses.controlPlanePrincipal matches. */
+    static String roleName(FunctionCatalog f) {
+        return FunctionPolicies.ROLE_NAME_PREFIX + f.deployedName().substring("qualisys-".length());
+    }
+
+    private static Map<String, String> environment(StateStore state, Alerting alerting) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUALISYS_LOCK_TABLE", state.lockTable.getTableName());
+        env.put("QUALISYS_REPORT_BUCKET", state.reportBucket.getBucketName());
+        env.put("QUALISYS_ALERT_TOPIC_ARN", alerting.alertTopic.getTopicArn());
+        env.put("QUALISYS_DRIFT_TOPIC_ARN", alerting.driftTopic.getTopicArn());
+        env.put("QUALISYS_EVENT_BUS", ControlPlaneStack.EVENT_BUS);
+        env.put("QUALISYS_BUDGET_RESPONSE_STATE_MACHINE_ARN",
+                FunctionPolicies.stateMachineArn(ControlPlaneSettings.BUDGET_RESPONSE));
+        env.put("QUALISYS_DRIFT_CHECK_STATE_MACHINE_ARN", FunctionPolicies.stateMachineArn(ControlPlaneSettings.DRIFT_CHECK));
+        return env;
+    }
+
+    Function function(FunctionCatalog f) {
+        return functions.get(f);
+    }
+
+    /** What callers invoke: state machines, SNS, Secrets Manager. */
+    Alias alias(FunctionCatalog f) {
+        return aliases.get(f);
+    }
+
+    Role role(FunctionCatalog f) {
+        return roles.get(f);
+    }
+
+    Optional<Queue> deadLetterQueue(FunctionCatalog f) {
+        return Optional.ofNullable(deadLetterQueues.get(f));
+    }
+}

@@ -1,0 +1,128 @@
+package com.qualisys.controlplane.cdk;
+
+import com.qualisys.controlplane.cdk.security.SecurityEventRules;
+import com.qualisys.controlplane.cdk.statemachines.ControlPlaneStateMachines;
+import com.qualisys.controlplane.cdk.statemachines.StateMachineTargets;
+import com.qualisys.controlplane.handlers.FunctionCatalog;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.constructs.Construct;
+
+/**
+ * The whole QUALISYS control plane in one stack: its state (lock table, report bucket), topics,
+ * the functions of the FunctionCatalog, the state machines of statemachines/, the drift
+ * schedules, the security event rules, and (phase 2) the attachments to a provisioned environment.
+ */
+public final class ControlPlaneStack extends Stack {
+    public static final String EVENT_BUS = "default";
+
+    private final ControlPlaneFunctions functions;
+    private final ControlPlaneStateMachines stateMachines;
+
+    public ControlPlaneStack(Construct scope, String id, StackProps props, ControlPlaneSettings settings) {
+        super(scope, id, props);
+        // Not qualisys:managed-by: the layers own what carries that tag, and would treat these as theirs.
+        Tags.of(this).add("qualisys:component", "control-plane");
+        Tags.of(this).add("qualisys:deployed-by", "cdk");
+
+        CfnParameter alertEmail = CfnParameter.Builder.create(this, "AlertEmail")
+                .type("String")
+                .description("Who receives control plane alerts and drift reports (confirm the SNS e-mail)")
+                .defaultValue(settings.alertEmail())
+                .allowedPattern("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
+                .constraintDescription("must be an e-mail address")
+                .build();
+
+        StateStore state = new StateStore(this, "State", settings.controlPlaneSpec().state());
+        Alerting alerting = new Alerting(this, "Alerting", alertEmail.getValueAsString());
+
+        Optional<ProvisionedEnvironment> provisioned = settings.provisioned()
+                .map(spec -> new ProvisionedEnvironment(this, "Provisioned", spec));
+        functions = new ControlPlaneFunctions(this, "Functions", settings.functionsCode(), settings.helmLayer(),
+                settings.controlPlaneSpec(), state, alerting, provisioned.map(ProvisionedEnvironment::placement));
+        provisioned.ifPresent(p -> p.attach(functions, alerting));
+
+        stateMachines = new ControlPlaneStateMachines(this, "StateMachines", settings.definitions(),
+                targets(state, alerting), (sm, failed) -> alerting.alarmAtLeast(sm, "FailedExecutionsAlarm", failed, 1,
+                        sm.getNode().getId() + " state machine: an execution failed in the last 5 minutes"));
+
+        Queue deliveryDeadLetters = Queue.Builder.create(this, "DeliveryDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        Nag.suppress(deliveryDeadLetters, "AwsSolutions-SQS3", "This queue is the dead-letter queue of the"
+                + " security event rules and the drift schedules; a DLQ has no DLQ of its own.");
+        alerting.alarmOnDeadLetters(this, "DeliveryDeadLettersAlarm", deliveryDeadLetters,
+                "security events and scheduled drift checks");
+
+        new DriftSchedules(this, "DriftSchedules", settings.environments(),
+                stateMachine(ControlPlaneSettings.DRIFT_CHECK), deliveryDeadLetters);
+        new SecurityEventRules(this, "SecurityEventRules", settings.environments(),
+                stateMachine(ControlPlaneSettings.SECURITY_RESPONSE), deliveryDeadLetters);
+
+        stateMachines.byName().forEach((name, sm) -> CfnOutput.Builder.create(this, "StateMachine-" + name)
+                .description("ARN of " + sm.getNode().getId() + " (aws stepfunctions start-execution --state-machine-arn ...)")
+                .value(sm.getStateMachineArn()).build());
+        for (FunctionCatalog f : List.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER,
+                FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT)) {
+            CfnOutput.Builder.create(this, f.functionName() + "RoleArn")
+                    .description("Role of " + f.deployedName() + " (map it in aws-auth for the Kubernetes layer)")
+                    .value(functions.role(f).getRoleArn()).build();
+        }
+        CfnOutput.Builder.create(this, "AlertTopicArn").value(alerting.alertTopic.getTopicArn()).build();
+        CfnOutput.Builder.create(this, "DriftTopicArn").value(alerting.driftTopic.getTopicArn()).build();
+        CfnOutput.Builder.create(this, "ReportBucketName").value(state.reportBucket.getBucketName()).build();
+        CfnOutput.Builder.create(this, "LockTableName").value(state.lockTable.getTableName()).build();
+    }
+
+    private StateMachineTargets targets(StateStore state, Alerting alerting) {
+        return new StateMachineTargets() {
+            public IFunction function(FunctionCatalog f) {
+                return functions.alias(f);
+            }
+
+            public ITopic topic(String placeholder) {
+                return switch (placeholder) {
+                    case "AlertTopicArn" -> alerting.alertTopic;
+                    case "DriftTopicArn" -> alerting.driftTopic;
+                    default -> throw new IllegalArgumentException("no topic for ${" + placeholder + "}");
+                };
+            }
+
+            public ITable lockTable() {
+                return state.lockTable;
+            }
+
+            public String reportBucketName() {
+                return state.reportBucket.getBucketName();
+            }
+
+            public String eventBusName() {
+                return EVENT_BUS;
+            }
+
+            public String eventBusArn() {
+                return FunctionPolicies.eventBusArn();
+            }
+        };
+    }
+
+    private StateMachine stateMachine(String name) {
+        StateMachine sm = stateMachines.byName().get(name);
+        if (sm == null) throw new IllegalStateException("no state machine " + name + " was deployed");
+        return sm;
+    }
+}

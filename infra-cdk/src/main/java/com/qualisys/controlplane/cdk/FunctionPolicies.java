@@ -1,0 +1,377 @@
+package com.qualisys.controlplane.cdk;
+
+import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.events.budget.BudgetLadder;
+import com.qualisys.controlplane.spec.EksSpec;
+import com.qualisys.controlplane.handlers.FunctionCatalog;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.IamSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IManagedPolicy;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.constructs.Construct;
+
+/**
+ * What each function may do, and nothing more. Two principles:
+ * <ul>
+ * <li>Names: the seed's resources are named {@code qualisys-*} / {@code Qualisys*} (and secrets
+ *     {@code qualisys/*}); every statement an API lets us scope by name is scoped so.</li>
+ * <li>Tags: the control plane tags what it creates ({@code qualisys:managed-by}); EC2, KMS and the
+ *     create calls of IAM, Secrets Manager, SNS and Cost Explorer are allowed only with that tag in
+ *     the request, and EC2/KMS changes only on resources that carry it.</li>
+ * </ul>
+ * The control plane's own state ({@code qualisys-control-plane-*}) is explicitly out of the
+ * appliers' reach, and its roles live under the {@code /control-plane/} path, which the
+ * {@code role/Qualisys*} grants do not match.
+ */
+final class FunctionPolicies {
+    static final String MANAGED = "aws:ResourceTag/" + Tags.MANAGED_BY;
+    static final String CREATED_MANAGED = "aws:RequestTag/" + Tags.MANAGED_BY;
+    static final String ROLE_PATH = "/control-plane/";
+    static final String ROLE_NAME_PREFIX = "qualisys-control-plane-";
+
+    private final Construct scope;
+    private final EnvironmentSpec spec;
+    /** Read-only over everything the layers observe: PlanLayer, LayerReadiness, ApplyLayer, SecurityEvent. */
+    final ManagedPolicy read;
+    /** The layers' writes, one managed policy per area (each stays under IAM's 6,144-character limit). */
+    final List<ManagedPolicy> apply;
+
+    FunctionPolicies(Construct scope, EnvironmentSpec spec) {
+        this.scope = scope;
+        this.spec = spec;
+        read = policy("ReadPolicy", "Read-only view of the QUALISYS layers (plan, readiness, drift)", readStatements());
+        apply = List.of(
+                policy("ApplyNetworkPolicy", "Creates and repairs the VPC layer's EC2 resources", networkStatements()),
+                policy("ApplyIdentityPolicy", "Creates and repairs the seed's IAM roles and policies", identityStatements()),
+                policy("ApplyPlatformPolicy", "Creates and repairs EKS, RDS, their KMS keys, secrets and log groups", platformStatements()),
+                policy("ApplyAccountPolicy", "Creates and repairs budgets, anomaly detection, CloudTrail and the account alias", accountStatements()));
+        String wildcardReason = "Describe/List/Get calls of EC2, EKS, RDS, KMS, IAM, Budgets, Cost Explorer and"
+                + " CloudTrail have no resource-level permissions; writes are scoped to qualisys-*/Qualisys* names"
+                + " or to resources tagged " + Tags.MANAGED_BY + "=" + Tags.MANAGED_BY_VALUE
+                + " (see FunctionPolicies), and the control plane's own state is denied.";
+        Nag.suppress(read, "AwsSolutions-IAM5", wildcardReason);
+        apply.forEach(p -> Nag.suppress(p, "AwsSolutions-IAM5", wildcardReason));
+    }
+
+    /** The managed policies a function's role gets, beside its own statements. */
+    List<IManagedPolicy> managedPoliciesOf(FunctionCatalog function) {
+        List<IManagedPolicy> out = new ArrayList<>();
+        switch (function) {
+            // SecurityEvent observes to classify; its own fixes are in grantOwn, the rest is handed to the
+            // state machine as a targeted drift check and apply (PlanLayer, ApplyLayer).
+            case PLAN_LAYER, LAYER_READINESS, SECURITY_EVENT -> out.add(read);
+            case APPLY_LAYER -> {
+                out.add(read);
+                out.addAll(apply);
+            }
+            default -> { }
+        }
+        return out;
+    }
+
+    /** The statements that belong to one function alone: its state, its topics, its secrets. */
+    void grantOwn(FunctionCatalog function, Role role, StateStore state, Alerting alerting) {
+        switch (function) {
+            case LOCK -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem");
+            case REPORT -> {
+                role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"), List.of(state.reportBucket.arnForObjects("*"))));
+                role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
+                alerting.driftTopic.grantPublish(role);
+                role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
+            }
+            case NOTIFY -> alerting.alertTopic.grantPublish(role);
+            case SECURITY_EVENT -> {
+                alerting.alertTopic.grantPublish(role);
+                // The direct remediations of events.security.RemediationExecutor.
+                role.addToPolicy(allow(List.of("cloudtrail:StartLogging"),
+                        List.of(arn("cloudtrail", "trail/" + spec.monitoring().cloudTrail().trailName()))));
+                role.addToPolicy(conditional(List.of("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
+                        List.of(arn("ec2", "security-group/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)));
+            }
+            case BUDGET_ALERT -> {
+                alerting.alertTopic.grantPublish(role);
+                // The ladder (events.budget): top cost drivers, capping the Playwright node group, and the
+                // override records (overrides/<env>/<id>.json in the report bucket) that restore it.
+                role.addToPolicy(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
+                EksSpec.NodeGroup pool = spec.eks().nodeGroups().get(BudgetLadder.PLAYWRIGHT_POOL);
+                if (pool != null) {
+                    role.addToPolicy(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
+                            List.of(arn("eks", "nodegroup/" + spec.eks().clusterName() + "/" + pool.name() + "/*"))));
+                }
+                role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"),
+                        List.of(state.reportBucket.arnForObjects("overrides/*"))));
+                role.addToPolicy(conditional(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn()),
+                        "StringLike", Map.of("s3:prefix", "overrides/*")));
+                // The ladder's start-drift-check and the budget response.
+                role.addToPolicy(allow(List.of("states:StartExecution"), List.of(
+                        stateMachineArn(ControlPlaneSettings.BUDGET_RESPONSE), stateMachineArn(ControlPlaneSettings.DRIFT_CHECK))));
+            }
+            case DB_INIT -> {
+                role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
+                        databaseSecretArns()));
+                role.addToPolicy(allow(List.of("rds:DescribeDBInstances"), List.of(arn("rds", "db:" + spec.rds().identifier()))));
+                role.addToPolicy(decryptThroughSecretsManager(List.of("kms:Decrypt")));
+            }
+            case SECRET_ROTATION -> {
+                role.addToPolicy(allow(List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+                        "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"), databaseSecretArns()));
+                role.addToPolicy(allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")));
+                role.addToPolicy(allow(List.of("rds:DescribeDBInstances"), List.of(arn("rds", "db:" + spec.rds().identifier()))));
+                role.addToPolicy(decryptThroughSecretsManager(List.of("kms:Decrypt", "kms:GenerateDataKey")));
+            }
+            default -> { }
+        }
+    }
+
+    /** Secrets Manager appends a random six-character suffix to every secret's ARN. */
+    private List<String> databaseSecretArns() {
+        return List.of(secretArn(spec.rds().secrets().master() + "-??????"),
+                secretArn(spec.rds().secrets().connection() + "-??????"));
+    }
+
+    private static PolicyStatement decryptThroughSecretsManager(List<String> actions) {
+        return conditional(actions, List.of("*"), "StringEquals",
+                Map.of("kms:ViaService", "secretsmanager." + Aws.REGION + ".amazonaws.com"));
+    }
+
+    static String stateMachineArn(String definitionName) {
+        return arn("states", "stateMachine:" + com.qualisys.controlplane.handlers.StateMachines.deployedName(definitionName));
+    }
+
+    static String eventBusArn() {
+        return arn("events", "event-bus/" + ControlPlaneStack.EVENT_BUS);
+    }
+
+    // ----- read -----
+
+    private List<PolicyStatement> readStatements() {
+        return List.of(
+                allow(List.of("ec2:Describe*", "eks:Describe*", "eks:List*", "rds:Describe*", "rds:ListTagsForResource",
+                        "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+                        "kms:ListResourceTags", "secretsmanager:ListSecrets", "logs:DescribeLogGroups",
+                        "logs:ListTagsForResource", "logs:ListTagsLogGroup", "cloudtrail:DescribeTrails",
+                        "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:ListTags",
+                        "sns:ListTopics", "budgets:ViewBudget", "budgets:ListTagsForResource",
+                        "ce:GetAnomalyMonitors", "ce:GetAnomalySubscriptions", "ce:ListTagsForResource",
+                        "iam:ListRoles", "iam:ListPolicies", "iam:ListAccountAliases", "iam:ListOpenIDConnectProviders",
+                        "s3:ListAllMyBuckets", "tag:GetResources"),
+                        List.of("*")),
+                allow(List.of("iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+                        "iam:ListRoleTags", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
+                        "iam:ListPolicyTags", "iam:GetOpenIDConnectProvider"), identityArns()),
+                allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))),
+                allow(List.of("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
+                        "s3:ListBucket"), List.of(s3Arn("qualisys-*"))),
+                allow(List.of("sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"),
+                        List.of(arn("sns", "qualisys-*"))),
+                // The budget ladder's active overrides (events.budget.OverrideFilter): a plan leaves alone what
+                // an override changed on purpose until the override is restored.
+                allow(List.of("s3:GetObject"), List.of(s3Arn(spec.state().reportBucket()) + "/overrides/*")),
+                conditional(List.of("s3:ListBucket"), List.of(s3Arn(spec.state().reportBucket())), "StringLike",
+                        Map.of("s3:prefix", "overrides/*")));
+    }
+
+    // ----- apply: network -----
+
+    private List<PolicyStatement> networkStatements() {
+        List<String> creates = List.of("ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateInternetGateway",
+                "ec2:CreateNatGateway", "ec2:AllocateAddress", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup",
+                "ec2:CreateNetworkAcl", "ec2:CreateFlowLogs", "ec2:CreateLaunchTemplate");
+        return List.of(
+                // Creates carry the identity tags in TagSpecifications, so the tag is in the request.
+                conditional(creates, List.of("*"), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                conditional(List.of("ec2:CreateTags"), List.of("*"), "StringEquals", Map.of("ec2:CreateAction", creates.stream()
+                        .map(a -> a.substring("ec2:".length())).toList())),
+                // Everything else only on what the control plane created.
+                conditional(List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcAttribute", "ec2:ModifySubnetAttribute",
+                        "ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:CreateRoute", "ec2:ReplaceRoute",
+                        "ec2:DeleteRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable",
+                        "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+                        "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
+                        "ec2:CreateNetworkAclEntry", "ec2:ReplaceNetworkAclEntry", "ec2:DeleteNetworkAclEntry",
+                        "ec2:ReplaceNetworkAclAssociation", "ec2:AssociateAddress", "ec2:DisassociateAddress",
+                        "ec2:DeleteVpc", "ec2:DeleteSubnet", "ec2:DeleteInternetGateway", "ec2:DeleteNatGateway",
+                        "ec2:ReleaseAddress", "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup", "ec2:DeleteNetworkAcl",
+                        "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate"),
+                        List.of("*"), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
+                // VPC flow logs deliver to their log group through the spec's delivery role.
+                allow(List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:TagLogGroup",
+                        "logs:DeleteLogGroup"), List.of(logGroupArn(spec.vpc().flowLogs().logGroup()))),
+                passRole(List.of(spec.vpc().flowLogs().deliveryRole()), List.of("vpc-flow-logs.amazonaws.com")));
+    }
+
+    // ----- apply: identity -----
+
+    private List<PolicyStatement> identityStatements() {
+        // The AWS managed policies the seed attaches (IamSpec and the EKS node role); customer managed ones
+        // are the spec's own Qualisys* policies. Nothing else can be attached.
+        TreeSet<String> attachable = new TreeSet<>();
+        for (IamSpec.Role r : spec.iam().roles()) r.awsManagedPolicies().forEach(p -> attachable.add(awsManagedPolicyArn(p)));
+        spec.eks().nodeRolePolicies().forEach(p -> attachable.add(awsManagedPolicyArn(p)));
+        attachable.add(globalArn("iam", "policy/Qualisys*"));
+        return List.of(
+                conditional(List.of("iam:CreateRole", "iam:CreatePolicy", "iam:CreateOpenIDConnectProvider"),
+                        identityArns(), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                allow(List.of("iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
+                        "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole",
+                        "iam:TagPolicy", "iam:UntagPolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
+                        "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagOpenIDConnectProvider",
+                        "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+                        "iam:DeleteOpenIDConnectProvider"), identityArns()),
+                conditional(List.of("iam:AttachRolePolicy", "iam:DetachRolePolicy"), roleArns(), "ArnLike",
+                        Map.of("iam:PolicyARN", List.copyOf(attachable))),
+                conditional(List.of("iam:CreateServiceLinkedRole"), List.of("*"), "StringEquals",
+                        Map.of("iam:AWSServiceName", List.of("eks.amazonaws.com", "eks-nodegroup.amazonaws.com",
+                                "rds.amazonaws.com", "autoscaling.amazonaws.com"))),
+                allow(List.of("iam:CreateAccountAlias", "iam:DeleteAccountAlias"), List.of("*")));
+    }
+
+    // ----- apply: EKS, RDS, keys, secrets, logs -----
+
+    private List<PolicyStatement> platformStatements() {
+        String cluster = spec.eks().clusterName();
+        return List.of(
+                conditional(List.of("eks:CreateCluster"), List.of(arn("eks", "cluster/qualisys-*")), "StringEquals",
+                        Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                allow(List.of("eks:UpdateClusterConfig", "eks:UpdateClusterVersion", "eks:DeleteCluster",
+                        "eks:CreateNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion",
+                        "eks:DeleteNodegroup", "eks:CreateAddon", "eks:UpdateAddon", "eks:DeleteAddon",
+                        "eks:AssociateEncryptionConfig", "eks:TagResource", "eks:UntagResource"),
+                        List.of(arn("eks", "cluster/" + cluster), arn("eks", "nodegroup/" + cluster + "/*"),
+                                arn("eks", "addon/" + cluster + "/*"))),
+                passRole(List.of(spec.eks().clusterRole(), spec.eks().nodeRole()), List.of("eks.amazonaws.com")),
+                passRole(List.of(spec.rds().monitoringRole()), List.of("monitoring.rds.amazonaws.com")),
+                conditional(List.of("rds:CreateDBInstance", "rds:CreateDBParameterGroup", "rds:CreateDBSubnetGroup"),
+                        List.of(arn("rds", "db:qualisys-*"), arn("rds", "pg:qualisys-*"), arn("rds", "subgrp:qualisys-*")),
+                        "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                allow(List.of("rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:RebootDBInstance",
+                        "rds:ModifyDBParameterGroup", "rds:DeleteDBParameterGroup", "rds:ModifyDBSubnetGroup",
+                        "rds:DeleteDBSubnetGroup", "rds:AddTagsToResource", "rds:RemoveTagsFromResource",
+                        "rds:CreateDBSnapshot"),
+                        List.of(arn("rds", "db:qualisys-*"), arn("rds", "pg:qualisys-*"), arn("rds", "subgrp:qualisys-*"),
+                                arn("rds", "snapshot:qualisys-*"), arn("rds", "og:default*"))),
+                conditional(List.of("kms:CreateKey"), List.of("*"), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                conditional(List.of("kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:TagResource", "kms:UntagResource",
+                        "kms:ScheduleKeyDeletion", "kms:CreateGrant", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
+                        "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"),
+                        List.of(arn("kms", "key/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
+                allow(List.of("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"), List.of(arn("kms", "alias/qualisys-*"))),
+                conditional(List.of("secretsmanager:CreateSecret"), List.of(secretArn("qualisys/*")), "StringEquals",
+                        Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                allow(List.of("secretsmanager:UpdateSecret", "secretsmanager:PutSecretValue", "secretsmanager:TagResource",
+                        "secretsmanager:UntagResource", "secretsmanager:DeleteSecret", "secretsmanager:RotateSecret",
+                        "secretsmanager:CancelRotateSecret"), List.of(secretArn("qualisys/*"))),
+                allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")),
+                allow(List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:TagLogGroup",
+                        "logs:DeleteLogGroup"), List.of(logGroupArn(spec.eks().logGroup()),
+                        logGroupArn("/aws/rds/instance/" + spec.rds().identifier() + "/*"))));
+    }
+
+    // ----- apply: account, monitoring -----
+
+    private List<PolicyStatement> accountStatements() {
+        String alertTopic = spec.monitoring().alertTopic();
+        var trail = spec.monitoring().cloudTrail();
+        return List.of(
+                allow(List.of("budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource", "budgets:UntagResource"),
+                        List.of(globalArn("budgets", "budget/qualisys-*"))),
+                conditional(List.of("ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription"), List.of("*"),
+                        "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                allow(List.of("ce:UpdateAnomalyMonitor", "ce:DeleteAnomalyMonitor", "ce:UpdateAnomalySubscription",
+                        "ce:DeleteAnomalySubscription", "ce:TagResource", "ce:UntagResource"),
+                        List.of(globalArn("ce", "anomalymonitor/*"), globalArn("ce", "anomalysubscription/*"))),
+                allow(List.of("ce:GetCostAndUsage"), List.of("*")),
+                allow(List.of("cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:StartLogging",
+                        "cloudtrail:PutEventSelectors", "cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:DeleteTrail"),
+                        List.of(arn("cloudtrail", "trail/qualisys-*"))),
+                allow(List.of("s3:CreateBucket", "s3:PutBucketPolicy", "s3:PutBucketTagging", "s3:PutBucketVersioning",
+                        "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketPublicAccessBlock",
+                        "s3:PutBucketOwnershipControls", "s3:DeleteBucket"), List.of(s3Arn(trail.bucket()))),
+                allow(List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:TagLogGroup",
+                        "logs:DeleteLogGroup"), List.of(logGroupArn("/aws/cloudtrail/qualisys-*"))),
+                conditional(List.of("sns:CreateTopic"), List.of(arn("sns", alertTopic)), "StringEquals",
+                        Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                allow(List.of("sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:UntagResource",
+                        "sns:DeleteTopic"), List.of(arn("sns", alertTopic))),
+                passRole(List.of("qualisys-*"), List.of("cloudtrail.amazonaws.com")),
+                // The layers never reconfigure the control plane's own state, whatever a wildcard above matches.
+                PolicyStatement.Builder.create().sid("NeverTouchControlPlaneState").effect(Effect.DENY)
+                        .actions(List.of("s3:PutBucket*", "s3:DeleteBucket*", "s3:PutEncryptionConfiguration",
+                                "s3:PutLifecycleConfiguration", "sns:SetTopicAttributes", "sns:DeleteTopic",
+                                "sns:Subscribe", "dynamodb:DeleteTable", "dynamodb:UpdateTable"))
+                        .resources(List.of(s3Arn(spec.state().reportBucket()), arn("sns", "qualisys-control-plane-*"),
+                                arn("dynamodb", "table/" + spec.state().lockTable())))
+                        .build(),
+                PolicyStatement.Builder.create().sid("NeverTouchControlPlaneIdentity").effect(Effect.DENY)
+                        .actions(List.of("iam:*"))
+                        .resources(List.of(globalArn("iam", "role" + ROLE_PATH + "*"), globalArn("iam", "policy" + ROLE_PATH + "*")))
+                        .build());
+    }
+
+    // ----- helpers -----
+
+    private ManagedPolicy policy(String id, String description, List<PolicyStatement> statements) {
+        return ManagedPolicy.Builder.create(scope, id).description(description).path(ROLE_PATH)
+                .statements(statements).build();
+    }
+
+    private List<String> identityArns() {
+        List<String> arns = new ArrayList<>(roleArns());
+        arns.add(globalArn("iam", "policy/Qualisys*"));
+        arns.add(globalArn("iam", "oidc-provider/oidc.eks.*"));
+        return arns;
+    }
+
+    /** The seed's role names: QualisysDevOpsAdmin, ... and qualisys-eks-node-role, ... (path "/"). */
+    private List<String> roleArns() {
+        return List.of(globalArn("iam", "role/Qualisys*"), globalArn("iam", "role/qualisys-*"));
+    }
+
+    private PolicyStatement passRole(List<String> roleNames, List<String> services) {
+        return conditional(List.of("iam:PassRole"), roleNames.stream().map(r -> globalArn("iam", "role/" + r)).toList(),
+                "StringEquals", Map.of("iam:PassedToService", services));
+    }
+
+    static PolicyStatement allow(List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources).build();
+    }
+
+    static PolicyStatement conditional(List<String> actions, List<String> resources, String operator, Map<String, Object> condition) {
+        return PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources)
+                .conditions(Map.of(operator, condition)).build();
+    }
+
+    static String arn(String service, String resource) {
+        return "arn:" + Aws.PARTITION + ":" + service + ":" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+
+    static String globalArn(String service, String resource) {
+        return "arn:" + Aws.PARTITION + ":" + service + "::" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+
+    static String secretArn(String namePattern) {
+        return arn("secretsmanager", "secret:" + namePattern);
+    }
+
+    static String s3Arn(String bucket) {
+        return "arn:" + Aws.PARTITION + ":s3:::" + bucket;
+    }
+
+    static String logGroupArn(String name) {
+        return arn("logs", "log-group:" + name + ":*");
+    }
+
+    /** The seed's AWS managed policies all live at the root path (no service-role/ prefix). */
+    private static String awsManagedPolicyArn(String name) {
+        return "arn:" + Aws.PARTITION + ":iam::aws:policy/" + name;
+    }
+}

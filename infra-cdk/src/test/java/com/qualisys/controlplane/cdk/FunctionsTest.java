@@ -1,0 +1,235 @@
+package com.qualisys.controlplane.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.qualisys.controlplane.handlers.FunctionCatalog;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class FunctionsTest {
+    private final TestStacks.Synth synth = TestStacks.phaseOne();
+    private final Template template = synth.template();
+    private final ControlPlaneFunctions functions = functions(synth);
+
+    static ControlPlaneFunctions functions(TestStacks.Synth synth) {
+        return (ControlPlaneFunctions) synth.stack().getNode().findChild("Functions");
+    }
+
+    @Test
+    void theStackDefinesExactlyOneFunctionPerCatalogEntry() {
+        template.resourceCountIs("AWS::Lambda::Function", FunctionCatalog.values().length);
+        Set<Object> names = Cfn.resources(template, "AWS::Lambda::Function").values().stream()
+                .map(r -> Cfn.props(r).get("FunctionName")).collect(Collectors.toSet());
+        assertThat(names).containsExactlyInAnyOrderElementsOf(
+                java.util.Arrays.stream(FunctionCatalog.values()).map(FunctionCatalog::deployedName).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionCatalog.class)
+    void eachFunctionRunsItsHandlerOnJava21WithSnapStartAndItsSizing(FunctionCatalog f) {
+        FunctionSizing sizing = FunctionSizing.of(f);
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", f.deployedName(),
+                "Handler", f.handler(),
+                "Runtime", "java21",
+                "Architectures", List.of(ControlPlaneFunctions.RUN_HELM.contains(f) ? "x86_64" : "arm64"),
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "MemorySize", sizing.memoryMb(),
+                "Timeout", (int) sizing.timeout().toSeconds(),
+                "Role", Cfn.getAtt(functions.role(f), "Arn"),
+                "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref",
+                        Match.stringLikeRegexp("Functions" + f.functionName() + "Logs.*"))))));
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionCatalog.class)
+    void callersGetALiveAliasOnThePublishedVersion(FunctionCatalog f) {
+        String fn = Cfn.logicalId(functions.function(f));
+        template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
+                "Name", ControlPlaneFunctions.ALIAS,
+                "FunctionName", Map.of("Ref", fn),
+                "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp(
+                        // The CDK appends the code's hash to the version's id, so a new version is published.
+                        Cfn.logicalId(functions.function(f).getCurrentVersion()) + "[0-9a-f]{32}"), "Version"))));
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionCatalog.class)
+    void eachFunctionLogsToItsOwnGroupKeptNinetyDays(FunctionCatalog f) {
+        template.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
+                "LogGroupName", "/aws/lambda/" + f.deployedName(), "RetentionInDays", 90));
+    }
+
+    @Test
+    void asynchronouslyInvokedFunctionsHaveAnEncryptedDeadLetterQueueAndTheOthersNone() {
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Map<String, Object> props = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))));
+            if (FunctionSizing.of(f).asyncInvoked()) {
+                String queue = Cfn.logicalId(functions.deadLetterQueue(f).orElseThrow());
+                assertThat(props.get("DeadLetterConfig")).as(f.functionName())
+                        .isEqualTo(Map.of("TargetArn", Map.of("Fn::GetAtt", List.of(queue, "Arn"))));
+                assertThat(Cfn.props(Cfn.resource(template, queue))).containsEntry("SqsManagedSseEnabled", true);
+            } else {
+                assertThat(props).as(f.functionName()).doesNotContainKey("DeadLetterConfig");
+            }
+        }
+        assertThat(functions.deadLetterQueue(FunctionCatalog.BUDGET_ALERT)).isPresent();
+        assertThat(functions.deadLetterQueue(FunctionCatalog.SECRET_ROTATION)).isPresent();
+    }
+
+    @ParameterizedTest
+    @EnumSource(FunctionCatalog.class)
+    void aFailingFunctionAlarmsToTheAlertTopic(FunctionCatalog f) {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "Errors",
+                "Namespace", "AWS/Lambda",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Cfn.ref(functions.function(f)))),
+                "Threshold", 1,
+                "AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("AlertingAlertTopic.*")))));
+    }
+
+    @Test
+    void everyFunctionHasItsOwnRoleUnderTheControlPlanePathWithNoAwsManagedPolicy() {
+        Set<String> roles = new HashSet<>();
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            String role = Cfn.logicalId(functions.role(f));
+            assertThat(roles.add(role)).as("role of " + f.functionName() + " is shared").isTrue();
+            Map<String, Object> props = Cfn.props(Cfn.resource(template, role));
+            assertThat(props).containsEntry("Path", FunctionPolicies.ROLE_PATH);
+            assertThat(String.valueOf(props.get("ManagedPolicyArns"))).doesNotContain("iam::aws:policy");
+        }
+    }
+
+    @Test
+    void everyFunctionRoleIsOneTheSecurityResponseRecognisesAsTheControlPlane() {
+        String principal = TestStacks.specs().load("dev").responses().controlPlanePrincipal();
+        java.util.regex.Pattern glob = java.util.regex.Pattern.compile(
+                java.util.Arrays.stream(principal.split("\\*", -1)).map(java.util.regex.Pattern::quote)
+                        .collect(Collectors.joining(".*")));
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Object name = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.role(f)))).get("RoleName");
+            // Assumed-role ARNs carry the role's name without its path.
+            String session = "arn:aws:sts::111111111111:assumed-role/" + name + "/" + f.deployedName();
+            assertThat(glob.matcher(session).matches()).as(session + " matches " + principal).isTrue();
+        }
+    }
+
+    @Test
+    void everyFunctionIsConfiguredTheWayTheHandlersReadTheirSettings() {
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))))
+                    .get("Environment")).get("Variables");
+            Map<String, String> present = new java.util.HashMap<>();
+            variables.keySet().forEach(k -> present.put(k.toString(), "set"));
+            com.qualisys.controlplane.handlers.ControlPlane.Settings settings =
+                    com.qualisys.controlplane.handlers.ControlPlane.Settings.fromEnvironmentVariables(present);
+            assertThat(List.of(settings.alertTopicArn(), settings.driftTopicArn(), settings.reportBucket(),
+                    settings.lockTable(), settings.eventBusName())).as(f.functionName()).containsOnly("set");
+            assertThat(variables.get("QUALISYS_EVENT_BUS")).isEqualTo("default");
+        }
+    }
+
+    @Test
+    void theLockFunctionMayOnlyUseTheLockTableAndItsLogs() {
+        String table = Cfn.logicalId(((StateStore) synth.stack().getNode().findChild("State")).lockTable);
+        for (Map<String, Object> s : Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.LOCK)))) {
+            List<String> actions = Cfn.actions(s);
+            if (actions.stream().allMatch(a -> a.startsWith("logs:"))) {
+                assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
+            } else {
+                assertThat(actions).allMatch(a -> a.startsWith("dynamodb:") && !a.contains("*"));
+                assertThat(Cfn.list(s.get("Resource"))).containsExactly(Map.of("Fn::GetAtt", List.of(table, "Arn")));
+            }
+        }
+    }
+
+    @Test
+    void readersNeverSeeSecretValuesNorObjectsButTheBudgetOverrides() {
+        for (FunctionCatalog f : List.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT)) {
+            List<Map<String, Object>> statements = Cfn.statementsOf(template, Cfn.logicalId(functions.role(f)));
+            List<String> actions = statements.stream().flatMap(s -> Cfn.actions(s).stream()).toList();
+            assertThat(actions).as(f.functionName()).isNotEmpty()
+                    .noneMatch(a -> a.startsWith("secretsmanager:GetSecretValue") || a.startsWith("s3:Put")
+                            || a.startsWith("ec2:Create") || a.startsWith("iam:Create"));
+            statements.stream().filter(s -> Cfn.actions(s).contains("s3:GetObject")).forEach(s ->
+                    assertThat(Cfn.list(s.get("Resource"))).as(f.functionName())
+                            .allSatisfy(r -> assertThat(r.toString()).contains("qualisys-control-plane-reports/overrides/*")));
+        }
+    }
+
+    @Test
+    void theAppliersCanNeverReconfigureTheControlPlanesOwnState() {
+        List<Map<String, Object>> denies = Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.APPLY_LAYER)))
+                .stream().filter(s -> "Deny".equals(s.get("Effect"))).toList();
+        assertThat(denies).hasSize(2);
+        String deny = denies.toString();
+        assertThat(deny).contains("iam:*").contains(":role/control-plane/*").contains("s3:PutBucket*").contains("sns:SetTopicAttributes").contains("dynamodb:DeleteTable")
+                .contains(":::qualisys-control-plane-reports").contains("qualisys-control-plane-*")
+                .contains("table/qualisys-control-plane-locks");
+    }
+
+    @Test
+    void ec2WritesAreLimitedToResourcesTaggedAsManagedByTheControlPlane() {
+        List<Map<String, Object>> ec2Writes = Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.APPLY_LAYER)))
+                .stream().filter(s -> "Allow".equals(s.get("Effect")))
+                .filter(s -> Cfn.actions(s).stream().anyMatch(a -> a.startsWith("ec2:") && !a.startsWith("ec2:Describe")))
+                .toList();
+        assertThat(ec2Writes).isNotEmpty().allSatisfy(s -> assertThat(String.valueOf(s.get("Condition")))
+                .containsAnyOf("aws:RequestTag/qualisys:managed-by=qualisys-control-plane",
+                        "aws:ResourceTag/qualisys:managed-by=qualisys-control-plane", "ec2:CreateAction"));
+    }
+
+    @Test
+    void theFunctionsThatRunTheLayersCarryHelmAndRunOnX86() {
+        assertThat(ControlPlaneFunctions.RUN_HELM).contains(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER);
+        Map<String, Map<String, Object>> layers = Cfn.resources(template, "AWS::Lambda::LayerVersion");
+        assertThat(layers).hasSize(1);
+        String layer = layers.keySet().iterator().next();
+        assertThat(Cfn.props(layers.get(layer)).get("CompatibleArchitectures")).isEqualTo(List.of("x86_64"));
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Map<String, Object> props = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))));
+            if (ControlPlaneFunctions.RUN_HELM.contains(f)) {
+                assertThat(Cfn.list(props.get("Layers"))).as(f.functionName()).containsExactly(Map.of("Ref", layer));
+                assertThat(props.get("Architectures")).isEqualTo(List.of("x86_64"));
+            } else {
+                assertThat(props).as(f.functionName()).doesNotContainKey("Layers");
+            }
+        }
+    }
+
+    @Test
+    void everyPolicyFitsIamsSizeLimits() throws Exception {
+        // The template's JSON is an upper bound of what IAM counts: intrinsics resolve to shorter strings.
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (TestStacks.Synth synth : List.of(TestStacks.phaseOne(), TestStacks.phaseTwo())) {
+            Cfn.resources(synth.template(), "AWS::IAM::ManagedPolicy").forEach((id, p) -> {
+                try {
+                    assertThat(json.writeValueAsString(Cfn.props(p).get("PolicyDocument")).length()).as(id).isLessThanOrEqualTo(6_144);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            Map<Object, Integer> inlinePerRole = new java.util.HashMap<>();
+            for (Map<String, Object> p : Cfn.resources(synth.template(), "AWS::IAM::Policy").values()) {
+                int size = json.writeValueAsString(Cfn.props(p).get("PolicyDocument")).length();
+                Cfn.list(Cfn.props(p).get("Roles")).forEach(r -> inlinePerRole.merge(r, size, Integer::sum));
+            }
+            assertThat(inlinePerRole).allSatisfy((role, size) -> assertThat(size).as(role.toString()).isLessThanOrEqualTo(10_240));
+        }
+    }
+
+    @Test
+    void inPhaseOneNoFunctionIsAttachedToAVpc() {
+        Cfn.resources(template, "AWS::Lambda::Function").values()
+                .forEach(r -> assertThat(Cfn.props(r)).doesNotContainKey("VpcConfig"));
+        template.resourceCountIs("AWS::EC2::SecurityGroup", 0);
+    }
+}
