@@ -207,7 +207,7 @@ class SecurityEventClassifierTest {
     void deletingTheTrailBucketPolicyIsCritical() throws Exception {
         SecurityDecision d = decide(dev, RESOLVER, "delete-bucket-policy-trail.json");
         assertThat(d.finding().severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(d.finding().logicalId()).isEqualTo("monitoring/trail-bucket/qualisys-cloudtrail-logs");
+        assertThat(d.finding().logicalId()).isEqualTo("monitoring/trail-bucket/qualisys-cloudtrail-logs-dev");
     }
 
     @Test
