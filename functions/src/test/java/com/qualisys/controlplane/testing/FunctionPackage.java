@@ -29,11 +29,13 @@ public final class FunctionPackage {
     public static final String LAMBDA_ZIP = "functions/target/functions-lambda.zip";
 
     private final String description;
+    private final Path archive;
     private final Path ownClasses;
     private final List<Path> dependencies;
 
-    private FunctionPackage(String description, Path ownClasses, List<Path> dependencies) {
+    private FunctionPackage(String description, Path archive, Path ownClasses, List<Path> dependencies) {
         this.description = description;
+        this.archive = archive;
         this.ownClasses = ownClasses;
         this.dependencies = List.copyOf(dependencies);
     }
@@ -46,10 +48,10 @@ public final class FunctionPackage {
         if (Files.isRegularFile(zip) && !modified(zip).toInstant().isBefore(newest(classes).toInstant())) {
             Path unpacked = work.resolve("lambda-package");
             unpack(zip, unpacked);
-            return new FunctionPackage(LAMBDA_ZIP + " (unpacked)", unpacked, jars(unpacked.resolve("lib")));
+            return new FunctionPackage(LAMBDA_ZIP + " (unpacked)", zip, unpacked, jars(unpacked.resolve("lib")));
         }
         String why = Files.isRegularFile(zip) ? LAMBDA_ZIP + " is older than target/classes" : LAMBDA_ZIP + " is not built";
-        return new FunctionPackage("functions/target/classes + runtime dependencies (" + why + ")", classes, runtimeDependencies(root, work));
+        return new FunctionPackage("functions/target/classes + runtime dependencies (" + why + ")", null, classes, runtimeDependencies(root, work));
     }
 
     /** functions/target/bench: scratch space of the benchmarks. */
@@ -65,6 +67,11 @@ public final class FunctionPackage {
 
     public String description() {
         return description;
+    }
+
+    /** The deployment package's file, when it is what the benchmarks use. */
+    public java.util.Optional<Path> archive() {
+        return java.util.Optional.ofNullable(archive);
     }
 
     /** The module's own classes and resources (a directory). */
