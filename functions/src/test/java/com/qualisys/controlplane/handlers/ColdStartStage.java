@@ -49,6 +49,7 @@ final class ColdStartStage {
     private final EnvironmentSpec spec = TestSpecs.load(ENVIRONMENT);
     private final String alertTopic;
     private final Map<FunctionCatalog, Case> cases = new LinkedHashMap<>();
+    private final List<String> secrets = new java.util.ArrayList<>();
 
     private ColdStartStage() {
         local.reset();
@@ -72,6 +73,11 @@ final class ColdStartStage {
 
     Map<FunctionCatalog, Case> cases() {
         return cases;
+    }
+
+    /** The database passwords the functions read: none of them may appear in their output. */
+    List<String> secrets() {
+        return List.copyOf(secrets);
     }
 
     AwsClients aws() {
@@ -128,6 +134,8 @@ final class ColdStartStage {
         DatabaseSecret master = new DatabaseSecret(Postgres15.MASTER, pg.masterPassword(), "postgres", Postgres15.HOST, pg.port(),
                 Postgres15.DATABASE);
         DatabaseSecret app = master.withCredentials(settings.appUser(), Postgres15.randomPassword());
+        secrets.add(master.password());
+        secrets.add(app.password());
         aws.secretsManager().createSecret(r -> r.name(settings.masterSecretId()).secretString(master.toJson()));
         aws.secretsManager().createSecret(r -> r.name(settings.connectionSecretId()).secretString(app.toJson()));
         new DbInitHandler(controlPlane, TlsPolicy.require()).handleRequest(Map.of("environment", ENVIRONMENT), null);
