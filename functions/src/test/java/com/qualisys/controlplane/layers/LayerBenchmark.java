@@ -78,6 +78,7 @@ class LayerBenchmark {
         Map<String, Map<Phase, List<Run>>> runs = new LinkedHashMap<>();
         List<Double> baselines = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        Map<String, CallClaim> claims = claims(layers);
 
         for (int rep = 0; rep < WARMUP_REPETITIONS + REPETITIONS; rep++) {
             if (rep == WARMUP_REPETITIONS) {
@@ -103,12 +104,12 @@ class LayerBenchmark {
                     if (reapply.mutating() > 0) failures.add(name + ": the second apply made mutating calls " + mutatingOnly(reapply));
                     if (check.mutating() > 0) failures.add(name + ": the drift check made mutating calls " + mutatingOnly(check));
                     if (!drift[0].changes().isEmpty()) failures.add(name + ": drift right after apply: " + drift[0].changes());
-                    failures.addAll(claims(layers).get(name).violations(name, check.byOperation()));
+                    failures.addAll(claims.get(name).violations(name, check.byOperation()));
                 }
             }
         }
 
-        System.out.println(report(local.endpoint(), Timings.of(baselines), runs, claims(layers)));
+        System.out.println(report(local.endpoint(), Timings.of(baselines), runs, claims));
         assertThat(failures).as("drift checks within their claimed calls, no mutating call where none belongs").isEmpty();
     }
 
