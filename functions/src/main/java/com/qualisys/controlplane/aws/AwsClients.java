@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -106,6 +107,10 @@ public final class AwsClients implements AutoCloseable {
     public SecretsManagerClient secretsManager() { return client(SecretsManagerClient.class, SecretsManagerClient::builder); }
     public SfnClient stepFunctions() { return client(SfnClient.class, SfnClient::builder); }
     public EventBridgeClient eventBridge() { return client(EventBridgeClient.class, EventBridgeClient::builder); }
+    /** Finds resources of types without a tag filter of their own (KMS keys) by their qualisys:* tags. */
+    public ResourceGroupsTaggingApiClient tagging() {
+        return client(ResourceGroupsTaggingApiClient.class, ResourceGroupsTaggingApiClient::builder);
+    }
 
     public S3Client s3() {
         return client(S3Client.class, () -> S3Client.builder().forcePathStyle(endpoint != null));

@@ -35,16 +35,68 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  */
 public final class AwsApiFrontDoor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern SIGNING_SCOPE = java.util.regex.Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
     private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
             "transfer-encoding", "keep-alive");
 
     /** Answers the requests it implements; empty means "not mine, forward it". */
     public interface Responder {
         Optional<StubResponse> answer(StubRequest request);
+
+        /**
+         * For responders that also need the emulator: to complete a request it handles differently
+         * from AWS, or to lay documented fields it drops over its answer. By default only
+         * {@link #answer(StubRequest)} is asked.
+         */
+        default Optional<StubResponse> answer(StubRequest request, Upstream emulator) {
+            return answer(request);
+        }
+    }
+
+    /** Sends a request on to the emulator and returns its answer. */
+    public interface Upstream {
+        StubResponse forward(StubRequest request);
     }
 
     /** A request as the SDK sent it. */
     public record StubRequest(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
+        /** The signing name of the service the request is for ("eks", "rds"), from its Authorization header. */
+        public String service() {
+            for (var e : headers.entrySet()) {
+                if (!e.getKey().equalsIgnoreCase("Authorization") || e.getValue().isEmpty()) continue;
+                java.util.regex.Matcher m = SIGNING_SCOPE.matcher(e.getValue().get(0));
+                if (m.find()) return m.group(1);
+            }
+            return "";
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public StubRequest withBody(String text) {
+            return new StubRequest(method, uri, headers, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The same request with another method and path (and no query or body): a read the responder needs. */
+        public StubRequest get(String path) {
+            return new StubRequest("GET", uri.resolve(path), headers, new byte[0]);
+        }
+
+        /** A query parameter, decoded; empty when absent. */
+        public Optional<String> queryParam(String name) {
+            String query = uri.getRawQuery();
+            if (query == null) return Optional.empty();
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (k.equals(name)) {
+                    return Optional.of(eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+            return Optional.empty();
+        }
+
         /** The JSON-protocol operation, e.g. "AWSBudgetServiceGateway.CreateBudget"; empty for other protocols. */
         public String target() {
             for (var e : headers.entrySet()) {
@@ -62,8 +114,20 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
-    /** A response to write back. */
-    public record StubResponse(int status, String contentType, byte[] body) {
+    /** A response to write back; headers are extra ones (moto's error type, request id) when forwarded. */
+    public record StubResponse(int status, String contentType, byte[] body, Map<String, List<String>> headers) {
+        public StubResponse(int status, String contentType, byte[] body) {
+            this(status, contentType, body, Map.of());
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public StubResponse withBody(String text) {
+            return new StubResponse(status, contentType, text.getBytes(StandardCharsets.UTF_8), headers);
+        }
+
         public static StubResponse json(int status, Object body) {
             try {
                 return new StubResponse(status, "application/x-amz-json-1.1", JSON.writeValueAsBytes(body));
@@ -127,9 +191,12 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             }
             StubRequest request = new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
             for (Responder r : responders) {
-                Optional<StubResponse> answer = r.answer(request);
+                Optional<StubResponse> answer = r.answer(request, this::forward);
                 if (answer.isPresent()) {
-                    write(exchange, answer.get().status(), Map.of("Content-Type", List.of(answer.get().contentType())), answer.get().body());
+                    Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                    headers.putAll(answer.get().headers());
+                    headers.put("Content-Type", List.of(answer.get().contentType()));
+                    write(exchange, answer.get().status(), headers, answer.get().body());
                     return;
                 }
             }
@@ -144,6 +211,25 @@ public final class AwsApiFrontDoor implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange, StubRequest request) throws IOException {
+        HttpResponse<byte[]> response = send(request);
+        write(exchange, response.statusCode(), response.headers().map(), response.body());
+    }
+
+    /** A request sent on to the emulator, its answer as a StubResponse (for responders). */
+    private StubResponse forward(StubRequest request) {
+        try {
+            HttpResponse<byte[]> r = send(request);
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            r.headers().map().forEach((k, v) -> {
+                if (!k.equalsIgnoreCase("Content-Type") && !k.equalsIgnoreCase("Content-Length")) headers.put(k, v);
+            });
+            return new StubResponse(r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"), r.body(), headers);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<byte[]> send(StubRequest request) throws IOException {
         URI target = upstream.resolve(request.uri().getRawPath() + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()));
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
                 .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
@@ -151,14 +237,12 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         request.headers().forEach((name, values) -> {
             if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) values.forEach(v -> b.header(name, v));
         });
-        HttpResponse<byte[]> response;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
-        write(exchange, response.statusCode(), response.headers().map(), response.body());
     }
 
     private static void write(HttpExchange exchange, int status, Map<String, List<String>> headers, byte[] body) throws IOException {

@@ -6,7 +6,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 /**
  * The local AWS the demo and the tests provision into: moto, plus the operations moto lacks
  * answered by stubs that follow the AWS API reference (AWS Budgets as a whole, Cost Anomaly
- * Detection), behind one loopback endpoint. See docs/emulator-gaps.md.
+ * Detection, the EKS and RDS operations of {@link EksApiGaps} and {@link RdsApiGaps}), behind
+ * one loopback endpoint. See docs/emulator-gaps.md.
  */
 public final class LocalAws {
     private static LocalAws shared;
@@ -14,11 +15,13 @@ public final class LocalAws {
     private final MotoServer moto;
     private final BudgetsApiStub budgets = new BudgetsApiStub();
     private final CostAnomalyApiStub anomalies = new CostAnomalyApiStub();
+    private final EksApiGaps eks = new EksApiGaps();
+    private final RdsApiGaps rds = new RdsApiGaps();
     private final AwsApiFrontDoor door;
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), budgets, anomalies);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), budgets, anomalies, eks, rds);
     }
 
     public static synchronized LocalAws shared() {
@@ -42,14 +45,15 @@ public final class LocalAws {
     /** Forgets every resource, in moto and in the stubs. */
     public synchronized void reset() {
         moto.reset();
-        budgets.reset();
-        anomalies.reset();
+        resetStubs();
     }
 
     /** Resets only the stubs (moto keeps its state): for tests that switch moto accounts instead of resetting. */
     public synchronized void resetStubs() {
         budgets.reset();
         anomalies.reset();
+        eks.reset();
+        rds.reset();
     }
 
     public CostAnomalyApiStub anomalies() {
@@ -58,5 +62,15 @@ public final class LocalAws {
 
     public BudgetsApiStub budgets() {
         return budgets;
+    }
+
+    /** EKS operations moto lacks, and transitional statuses a test can hold a cluster or node group in. */
+    public EksApiGaps eks() {
+        return eks;
+    }
+
+    /** RDS operations and fields moto lacks, and transitional statuses a test can hold an instance in. */
+    public RdsApiGaps rds() {
+        return rds;
     }
 }

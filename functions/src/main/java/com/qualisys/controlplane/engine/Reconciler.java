@@ -112,23 +112,37 @@ public final class Reconciler {
         observed.getOrDefault(layerName, List.of()).forEach(o -> live.putIfAbsent(o.logicalId(), o));
 
         List<Change> applied = new ArrayList<>();
+        List<PendingChange> pending = new ArrayList<>();
+        Set<String> waiting = new HashSet<>();
         for (Change change : ordered(plan.changes(), desired)) {
-            ObservedResource current = change.action() == Action.CREATE ? null : findLive(change, layerName, live);
             DesiredResource want = desired.get(change.logicalId());
-            if (change.action() == Action.REPLACE) {
-                layer.apply(new Change(change.logicalId(), change.kind(), Action.DELETE, true, change.physicalId(),
-                        change.differences()), null, current, ctx);
-                index.remove(change.logicalId());
-                layer.apply(new Change(change.logicalId(), change.kind(), Action.CREATE, true, null,
-                        change.differences()), want, null, ctx);
-            } else {
-                layer.apply(change, change.action() == Action.DELETE ? null : want, current, ctx);
-                if (change.action() == Action.DELETE && (want == null)) index.remove(change.logicalId());
+            String blocker = want == null ? null : want.dependsOn().stream().filter(waiting::contains).findFirst().orElse(null);
+            if (blocker != null) {
+                pending.add(new PendingChange(change, "waits for " + blocker));
+                waiting.add(change.logicalId());
+                continue;
             }
-            applied.add(change);
+            ObservedResource current = change.action() == Action.CREATE ? null : findLive(change, layerName, live);
+            try {
+                if (change.action() == Action.REPLACE) {
+                    layer.apply(new Change(change.logicalId(), change.kind(), Action.DELETE, true, change.physicalId(),
+                            change.differences()), null, current, ctx);
+                    index.remove(change.logicalId());
+                    layer.apply(new Change(change.logicalId(), change.kind(), Action.CREATE, true, null,
+                            change.differences()), want, null, ctx);
+                } else {
+                    layer.apply(change, change.action() == Action.DELETE ? null : want, current, ctx);
+                    if (change.action() == Action.DELETE && (want == null)) index.remove(change.logicalId());
+                }
+                applied.add(change);
+            } catch (ChangePendingException notYet) {
+                // AWS is still creating something this change needs: leave it (and its dependents) to the next apply.
+                pending.add(new PendingChange(change, notYet.getMessage()));
+                waiting.add(change.logicalId());
+            }
         }
         observed.remove(layerName);
-        return new ApplyResult(plan, applied);
+        return new ApplyResult(plan, applied, pending);
     }
 
     public Readiness readiness(String layerName) {
@@ -204,6 +218,22 @@ public final class Reconciler {
         out.add(byId.get(id));
     }
 
-    /** What apply found and did. */
-    public record ApplyResult(Plan plan, List<Change> applied) {}
+    /**
+     * What apply found and did. pending lists the changes left for a later apply because AWS is
+     * still creating what they need; a run is complete when none are pending.
+     */
+    public record ApplyResult(Plan plan, List<Change> applied, List<PendingChange> pending) {
+        public ApplyResult {
+            applied = List.copyOf(applied);
+            pending = List.copyOf(pending);
+        }
+
+        public ApplyResult(Plan plan, List<Change> applied) {
+            this(plan, applied, List.of());
+        }
+
+        public boolean isComplete() {
+            return pending.isEmpty();
+        }
+    }
 }

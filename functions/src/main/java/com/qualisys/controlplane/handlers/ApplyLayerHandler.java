@@ -37,6 +37,9 @@ public final class ApplyLayerHandler extends ControlPlaneHandler {
         if (targets != null) out.put("logicalIds", targets);
         out.put("changes", applied.size());
         out.put("applied", applied);
+        // Changes left for the next apply because AWS is still creating what they need (see Readiness).
+        out.put("pending", result.pending().stream()
+                .map(p -> Map.<String, Object>of("logicalId", p.change().logicalId(), "reason", p.reason())).toList());
         return out;
     }
 }

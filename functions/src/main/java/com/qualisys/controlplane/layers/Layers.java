@@ -2,9 +2,11 @@ package com.qualisys.controlplane.layers;
 
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.layers.account.AccountLayer;
+import com.qualisys.controlplane.layers.eks.EksLayer;
 import com.qualisys.controlplane.layers.iam.IamLayer;
 import com.qualisys.controlplane.layers.kubernetes.KubernetesLayer;
 import com.qualisys.controlplane.layers.monitoring.MonitoringLayer;
+import com.qualisys.controlplane.layers.rds.RdsLayer;
 import com.qualisys.controlplane.layers.vpc.VpcLayer;
 import java.util.List;
 
@@ -22,6 +24,8 @@ public final class Layers {
                 new IamLayer(),
                 new MonitoringLayer(),
                 new VpcLayer(),
+                new EksLayer(),
+                new RdsLayer(),
                 new KubernetesLayer()
         );
     }

@@ -28,5 +28,9 @@ public record EksSpec(
     public record NodeGroup(String name, List<String> instanceTypes, int minSize, int maxSize, int desiredSize,
                             CapacityType capacityType, Map<String, String> labels, List<Taint> taints) {}
 
-    public record IrsaRole(String roleName, String namespace, String serviceAccount) {}
+    /**
+     * An IRSA role for one Kubernetes service account. {@code document} is its permission policy,
+     * a path relative to environments/, loaded into {@code json}.
+     */
+    public record IrsaRole(String roleName, String namespace, String serviceAccount, String document, String json) {}
 }

@@ -176,22 +176,29 @@ public final class SpecLoader {
 
     private void loadPolicyDocuments(ObjectNode merged, Origins origins) {
         JsonNode policies = merged.path("iam").path("policies");
-        if (!policies.isArray()) return;
-        for (int i = 0; i < policies.size(); i++) {
-            JsonNode policy = policies.get(i);
-            if (!(policy instanceof ObjectNode p) || !p.path("document").isTextual()) continue;
-            String path = "iam.policies[" + i + "].document";
-            String doc = p.get("document").asText();
-            String text = source.read(doc).orElseThrow(() -> new SpecException(new SpecError(
-                    origins.fileOf(path), path, doc, "does not exist under " + source.displayRoot() + "/")));
-            try {
-                JsonNode json = new ObjectMapper().readTree(text);
-                if (json == null || !json.isObject()) throw new IOException("not a JSON object");
-                p.put("json", json.toString());
-            } catch (IOException e) {
-                throw new SpecException(new SpecError(displayName(doc), "", null,
-                        "is not a valid JSON policy document: " + firstLine(e.getMessage())));
-            }
+        for (int i = 0; policies.isArray() && i < policies.size(); i++) {
+            if (policies.get(i) instanceof ObjectNode p) loadPolicyDocument(p, "iam.policies[" + i + "].document", origins);
+        }
+        JsonNode irsa = merged.path("eks").path("irsaRoles");
+        for (Iterator<Map.Entry<String, JsonNode>> it = irsa.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> role = it.next();
+            if (role.getValue() instanceof ObjectNode p) loadPolicyDocument(p, "eks.irsaRoles." + role.getKey() + ".document", origins);
+        }
+    }
+
+    /** Reads the JSON file a "document" key names into a "json" key beside it. */
+    private void loadPolicyDocument(ObjectNode p, String path, Origins origins) {
+        if (!p.path("document").isTextual()) return;
+        String doc = p.get("document").asText();
+        String text = source.read(doc).orElseThrow(() -> new SpecException(new SpecError(
+                origins.fileOf(path), path, doc, "does not exist under " + source.displayRoot() + "/")));
+        try {
+            JsonNode json = new ObjectMapper().readTree(text);
+            if (json == null || !json.isObject()) throw new IOException("not a JSON object");
+            p.put("json", json.toString());
+        } catch (IOException e) {
+            throw new SpecException(new SpecError(displayName(doc), "", null,
+                    "is not a valid JSON policy document: " + firstLine(e.getMessage())));
         }
     }
 

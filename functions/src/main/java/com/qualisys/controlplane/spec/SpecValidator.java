@@ -379,6 +379,14 @@ final class SpecValidator {
         if (pi != 7 && (pi % 31 != 0 || pi > 731)) {
             error("rds.performanceInsightsRetentionDays", pi, "must be 7 or a multiple of 31 up to 731");
         }
+        if (rds.parameterGroup() != null && rds.parameterGroup().family() != null && rds.engine() != null
+                && rds.engineVersion() != null && PG_VERSION.matcher(rds.engineVersion()).matches()) {
+            String family = rds.engine() + rds.engineVersion().split("\\.")[0];
+            if (!rds.parameterGroup().family().equals(family)) {
+                error("rds.parameterGroup.family", rds.parameterGroup().family(),
+                        "does not match rds.engineVersion " + rds.engineVersion() + " (expected " + family + ")");
+            }
+        }
         if (require("rds.parameterGroup", rds.parameterGroup()) && rds.parameterGroup().parameters() != null) {
             for (var e : rds.parameterGroup().parameters().entrySet()) {
                 if (e.getValue() == null || e.getValue().isBlank()) {

@@ -32,6 +32,8 @@ public final class LogCapture {
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     private static final List<Path> FILES = new CopyOnWriteArrayList<>();
     private static boolean installed;
+    /** Held strongly: JUL keeps loggers only weakly, and a collected logger forgets its level and handler. */
+    private static java.util.logging.Logger pgjdbcLogger;
 
     private LogCapture() {}
 
@@ -51,9 +53,17 @@ public final class LogCapture {
         appender.start();
         config.addAppender(appender);
         config.getRootLogger().addAppender(appender, org.apache.logging.log4j.Level.DEBUG, null);
+        // Named loggers of log4j2.xml (com.qualisys at INFO, not additive) would drop DEBUG lines
+        // before they reach the root: open them to DEBUG and capture there too.
+        for (var logger : config.getLoggers().values()) {
+            if (logger == config.getRootLogger()) continue;
+            if (logger.getLevel().isMoreSpecificThan(org.apache.logging.log4j.Level.INFO)) logger.setLevel(org.apache.logging.log4j.Level.DEBUG);
+            if (!logger.isAdditive()) logger.addAppender(appender, org.apache.logging.log4j.Level.DEBUG, null);
+        }
         ctx.updateLoggers();
 
         java.util.logging.Logger pgjdbc = java.util.logging.Logger.getLogger("org.postgresql");
+        pgjdbcLogger = pgjdbc;
         pgjdbc.setLevel(Level.ALL);
         pgjdbc.addHandler(new Handler() {
             @Override

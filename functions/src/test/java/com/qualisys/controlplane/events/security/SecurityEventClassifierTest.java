@@ -15,8 +15,7 @@ class SecurityEventClassifierTest {
     static final Map<String, String> IDS = Map.of(
             "groupId", "sg-0a1b2c3d4e5f60001", "peerGroupId", "sg-0a1b2c3d4e5f60002", "networkAclId", "acl-0a1b2c3d4e5f60003",
             "routeTableId", "rtb-0a1b2c3d4e5f60004", "flowLogId", "fl-0a1b2c3d4e5f60005",
-            "keyId", "1234abcd-12ab-34cd-56ef-1234567890ab", "trailName", "qualisys-management-trail",
-            "trailBucket", "qualisys-cloudtrail-logs-dev");
+            "keyId", "1234abcd-12ab-34cd-56ef-1234567890ab", "trailName", "qualisys-management-trail");
     static final ResourceResolver RESOLVER = ResourceResolver.of(Map.of(
             "sg-0a1b2c3d4e5f60002", "vpc/security-group/k8s-nodes",
             "acl-0a1b2c3d4e5f60003", "vpc/network-acl/database",

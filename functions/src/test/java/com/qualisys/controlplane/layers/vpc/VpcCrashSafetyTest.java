@@ -40,7 +40,7 @@ class VpcCrashSafetyTest {
             clean = inventory(aws.ec2());
         }
         assertThat(clean).containsEntry("vpcs", 1).containsEntry("subnets", 6).containsEntry("nat gateways", 2)
-                .containsEntry("elastic ips", 2).containsEntry("route tables", 4).containsEntry("security groups", 4)
+                .containsEntry("elastic ips", 2).containsEntry("route tables", 4).containsEntry("security groups", 5)
                 .containsEntry("network acls", 3).containsEntry("internet gateways", 1).containsEntry("flow logs", 1);
 
         long start = System.nanoTime();

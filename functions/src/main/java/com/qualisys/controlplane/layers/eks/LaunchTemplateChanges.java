@@ -1,0 +1,90 @@
+package com.qualisys.controlplane.layers.eks;
+
+import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Differ;
+import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.layers.support.Identity;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
+import software.amazon.awssdk.services.ec2.model.RequestLaunchTemplateData;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * The node groups' launch templates: IMDSv2 required and the K8s-Nodes-SG. A template's state
+ * is its default version. Repair points the default back at the newest version that matches the
+ * spec (making one when none does) and rolls the node groups that run another version.
+ */
+final class LaunchTemplateChanges {
+    private LaunchTemplateChanges() {}
+
+    static Map<String, Object> attributes(LayerContext ctx, String name, ResponseLaunchTemplateData data) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("name", name);
+        var metadata = data == null ? null : data.metadataOptions();
+        a.put("httpTokens", metadata == null ? null : metadata.httpTokensAsString());
+        a.put("httpPutResponseHopLimit", metadata == null ? null : metadata.httpPutResponseHopLimit());
+        a.put("httpEndpoint", metadata == null ? null : metadata.httpEndpointAsString());
+        a.put("securityGroupIds", data == null ? List.of() : data.securityGroupIds().stream().map(ctx.index()::refOrRaw).sorted().toList());
+        return a;
+    }
+
+    static void create(LayerContext ctx, DesiredResource d) {
+        String name = d.string("name");
+        List<Tag> tags = ctx.tags(d.logicalId(), name).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        var created = ctx.aws().ec2().createLaunchTemplate(r -> r.launchTemplateName(name)
+                .launchTemplateData(data(ctx, d))
+                .clientToken(Identity.clientToken(ctx, d))
+                .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.LAUNCH_TEMPLATE).tags(tags).build()))
+                .launchTemplate();
+        ctx.index().put(d.logicalId(), created.launchTemplateId());
+    }
+
+    static void update(LayerContext ctx, DesiredResource d, ObservedResource live) {
+        Ec2Client ec2 = ctx.aws().ec2();
+        String id = live.physicalId();
+        List<LaunchTemplateVersion> versions = ec2.describeLaunchTemplateVersionsPaginator(r -> r.launchTemplateId(id))
+                .launchTemplateVersions().stream().toList();
+        Long compliant = versions.stream()
+                .filter(v -> matches(d, attributes(ctx, v.launchTemplateName(), v.launchTemplateData())))
+                .map(LaunchTemplateVersion::versionNumber).max(Comparator.naturalOrder()).orElse(null);
+        long version = compliant != null ? compliant
+                : ec2.createLaunchTemplateVersion(r -> r.launchTemplateId(id).launchTemplateData(data(ctx, d))
+                        .clientToken(Identity.clientToken(ctx, d.logicalId() + "#" + versions.size())))
+                        .launchTemplateVersion().versionNumber();
+        ec2.modifyLaunchTemplate(r -> r.launchTemplateId(id).defaultVersion(String.valueOf(version)));
+        NodeGroupChanges.rollTemplate(ctx, id, String.valueOf(version));
+    }
+
+    static void delete(LayerContext ctx, ObservedResource live) {
+        ctx.aws().ec2().deleteLaunchTemplate(r -> r.launchTemplateId(live.physicalId()));
+    }
+
+    /** The default version number of a template, as a node group names it. */
+    static String defaultVersion(LayerContext ctx, String templateId) {
+        return String.valueOf(ctx.aws().ec2().describeLaunchTemplates(r -> r.launchTemplateIds(templateId))
+                .launchTemplates().get(0).defaultVersionNumber());
+    }
+
+    private static boolean matches(DesiredResource d, Map<String, Object> live) {
+        return d.attributes().entrySet().stream().allMatch(e -> Differ.sameValue(e.getValue(), live.get(e.getKey())));
+    }
+
+    private static RequestLaunchTemplateData data(LayerContext ctx, DesiredResource d) {
+        List<String> groups = d.strings("securityGroupIds").stream().map(ctx::resolve).toList();
+        return RequestLaunchTemplateData.builder()
+                .metadataOptions(m -> m.httpTokens(d.string("httpTokens"))
+                        .httpPutResponseHopLimit(((Number) d.attribute("httpPutResponseHopLimit")).intValue())
+                        .httpEndpoint(d.string("httpEndpoint")))
+                .securityGroupIds(groups)
+                .build();
+    }
+}

@@ -1,0 +1,95 @@
+package com.qualisys.controlplane.handlers;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The main class {@link ColdStartBenchmark} runs in a fresh JVM: what the Lambda Java runtime does
+ * for one function, minus the runtime API's HTTP loop. It reads each input document (JSON files),
+ * instantiates the handler class on the first invocation (with the no-argument constructor, as
+ * Lambda does), calls handleRequest with a Lambda-like context, writes the result as JSON, and
+ * prints one marker line per invocation to stdout:
+ * {@code @@bench response <n> <nanos of that invocation> ok|error <detail>}.
+ *
+ * <p>{@code --trivial} prints the first marker at once: the baseline, a JVM that does nothing.
+ * It runs from a directory of its own (its class files are copied out of test-classes), so the
+ * child's classpath is the function package plus this class only.
+ */
+public final class ColdStartProbe {
+    static final String MARK = "@@bench ";
+
+    private ColdStartProbe() {}
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        if (args.length == 1 && args[0].equals("--trivial")) {
+            out.println(MARK + "response 1 0 ok trivial");
+            out.flush();
+            return;
+        }
+        out.println(MARK + "main");
+        out.flush();
+        ObjectMapper json = new ObjectMapper();
+        RequestHandler<Map<String, Object>, Map<String, Object>> handler = null;
+        for (int i = 1; i < args.length; i++) {
+            long start = System.nanoTime();
+            String outcome;
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> input = json.readValue(Path.of(args[i]).toFile(), Map.class);
+                if (handler == null) handler = instantiate(args[0]);
+                outcome = "ok " + json.writeValueAsString(handler.handleRequest(input, new ProbeContext(args[0])));
+            } catch (Throwable e) {
+                outcome = "error " + e.getClass().getName() + ": " + e.getMessage();
+            }
+            long nanos = System.nanoTime() - start;
+            out.println(MARK + "response " + i + " " + nanos + " " + oneLine(outcome));
+            out.flush();
+        }
+        // Handlers may leave non-daemon threads (HTTP keep-alive, database pools): Lambda freezes them, we end them.
+        System.exit(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<Map<String, Object>, Map<String, Object>> instantiate(String className) throws ReflectiveOperationException {
+        return (RequestHandler<Map<String, Object>, Map<String, Object>>) Class.forName(className).getDeclaredConstructor().newInstance();
+    }
+
+    private static String oneLine(String s) {
+        String flat = s.replace('\n', ' ').replace('\r', ' ');
+        return flat.length() > 300 ? flat.substring(0, 300) + "…" : flat;
+    }
+
+    /** The context the Lambda runtime passes: ids and limits; its logger writes to stdout, as in Lambda. */
+    private record ProbeContext(String handler) implements Context {
+        private static final String REQUEST_ID = UUID.randomUUID().toString();
+
+        @Override public String getAwsRequestId() { return REQUEST_ID; }
+        @Override public String getLogGroupName() { return "/aws/lambda/cold-start-benchmark"; }
+        @Override public String getLogStreamName() { return "cold-start-benchmark"; }
+        @Override public String getFunctionName() { return handler.substring(handler.lastIndexOf('.') + 1); }
+        @Override public String getFunctionVersion() { return "$LATEST"; }
+        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:" + getFunctionName(); }
+        @Override public CognitoIdentity getIdentity() { return null; }
+        @Override public ClientContext getClientContext() { return null; }
+        @Override public int getRemainingTimeInMillis() { return 900_000; }
+        @Override public int getMemoryLimitInMB() { return 1024; }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return new LambdaLogger() {
+                @Override public void log(String message) { System.out.println(message); }
+                @Override public void log(byte[] message) { System.out.println(new String(message, StandardCharsets.UTF_8)); }
+            };
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package com.qualisys.controlplane.handlers;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.database.DatabaseSecret;
+import com.qualisys.controlplane.database.DatabaseSettings;
+import com.qualisys.controlplane.database.TlsPolicy;
+import com.qualisys.controlplane.emulator.LocalAws;
+import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.events.Samples;
+import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.state.ApplyLock;
+import com.qualisys.controlplane.testing.Postgres15;
+import com.qualisys.controlplane.testing.TestSpecs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The world the cold-start benchmark's functions answer in, built once in the test JVM: the dev
+ * environment's vpc layer applied on LocalAws (the layer the layer functions are asked about); the control plane's
+ * own state (lock table, report bucket, alert topic) as the CDK app makes it; PostgreSQL 15 with
+ * the two database secrets in Secrets Manager, db-init run once and rotation turned on. Then each
+ * function has a representative input, its first (cold) and second (warm) invocation.
+ */
+final class ColdStartStage {
+    static final String ENVIRONMENT = "dev";
+    private static final String LAYER = "vpc";
+    private static final String ALERT_TOPIC = "qualisys-control-plane-alerts";
+    private static final String HOLDER = "cold-start-benchmark";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A function's two invocations, and whether they are its real work or a fail-fast input. */
+    record Case(FunctionCatalog function, List<Map<String, Object>> inputs, boolean representative, String input) {}
+
+    private final LocalAws local = LocalAws.shared();
+    private final AwsClients aws;
+    private final EnvironmentSpec spec = TestSpecs.load(ENVIRONMENT);
+    private final String alertTopic;
+    private final Map<FunctionCatalog, Case> cases = new LinkedHashMap<>();
+    private final List<String> secrets = new java.util.ArrayList<>();
+
+    private ColdStartStage() {
+        local.reset();
+        aws = local.clients();
+        new Reconciler(spec, aws, Layers.all()).apply(LAYER, false);
+        alertTopic = aws.sns().createTopic(r -> r.name(ALERT_TOPIC)).topicArn();
+        aws.s3().createBucket(r -> r.bucket(spec.state().reportBucket()));
+        aws.dynamoDb().createTable(r -> r.tableName(spec.state().lockTable())
+                .keySchema(KeySchemaElement.builder().attributeName(ApplyLock.PARTITION_KEY).keyType(KeyType.HASH).build())
+                .attributeDefinitions(AttributeDefinition.builder().attributeName(ApplyLock.PARTITION_KEY)
+                        .attributeType(ScalarAttributeType.S).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        ControlPlane controlPlane = new ControlPlane(TestSpecs.loader(), s -> aws, Layers.all(), settings());
+        prepareDatabase(controlPlane);
+        defineCases(controlPlane);
+    }
+
+    static ColdStartStage build() {
+        return new ColdStartStage();
+    }
+
+    Map<FunctionCatalog, Case> cases() {
+        return cases;
+    }
+
+    /** The database passwords the functions read: none of them may appear in their output. */
+    List<String> secrets() {
+        return List.copyOf(secrets);
+    }
+
+    AwsClients aws() {
+        return aws;
+    }
+
+    /** The Lambda environment variables the CDK app would set, pointed at LocalAws. */
+    Map<String, String> environmentVariables(FunctionCatalog function) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL", local.endpoint());
+        env.put("AWS_REGION", spec.aws().region());
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", function.deployedName());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+        env.put("QUALISYS_ENVIRONMENT", ENVIRONMENT);
+        env.put("QUALISYS_ALERT_TOPIC_ARN", alertTopic);
+        return env;
+    }
+
+    /** Frees the leases the Lock function's invocations took, so the next JVM can take them again. */
+    void releaseLeases() {
+        for (String environment : List.of("dev", "staging")) {
+            aws.dynamoDb().deleteItem(r -> r.tableName(spec.state().lockTable())
+                    .key(Map.of(ApplyLock.PARTITION_KEY, AttributeValue.fromS(ApplyLock.lockId(environment)))));
+        }
+    }
+
+    /** Writes a case's input documents as files for the child JVM; returns their paths. */
+    static List<Path> write(Case c, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            List<Path> files = new java.util.ArrayList<>();
+            for (int i = 0; i < c.inputs().size(); i++) {
+                Path f = dir.resolve(c.function().functionName() + "-" + (i + 1) + ".json");
+                JSON.writeValue(f.toFile(), c.inputs().get(i));
+                files.add(f);
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ControlPlane.Settings settings() {
+        return new ControlPlane.Settings(alertTopic, null, null, null, "default");
+    }
+
+    /** As the RDS layer and the CDK app leave it: both secrets, the database initialised, rotation on. */
+    private void prepareDatabase(ControlPlane controlPlane) {
+        Postgres15 pg = Postgres15.shared();
+        pg.reset();
+        DatabaseSettings settings = DatabaseSettings.from(spec.rds());
+        DatabaseSecret master = new DatabaseSecret(Postgres15.MASTER, pg.masterPassword(), "postgres", Postgres15.HOST, pg.port(),
+                Postgres15.DATABASE);
+        DatabaseSecret app = master.withCredentials(settings.appUser(), Postgres15.randomPassword());
+        secrets.add(master.password());
+        secrets.add(app.password());
+        aws.secretsManager().createSecret(r -> r.name(settings.masterSecretId()).secretString(master.toJson()));
+        aws.secretsManager().createSecret(r -> r.name(settings.connectionSecretId()).secretString(app.toJson()));
+        new DbInitHandler(controlPlane, TlsPolicy.require()).handleRequest(Map.of("environment", ENVIRONMENT), null);
+        for (String id : List.of(settings.masterSecretId(), settings.connectionSecretId())) {
+            aws.secretsManager().rotateSecret(r -> r.secretId(id).rotateImmediately(false)
+                    .rotationRules(rr -> rr.automaticallyAfterDays((long) settings.rotationDays())));
+        }
+    }
+
+    private void defineCases(ControlPlane controlPlane) {
+        Map<String, Object> drift = Map.of("environment", ENVIRONMENT, "layer", LAYER, "kind", "drift");
+        Map<String, Object> vpcPlan = new PlanLayerHandler(controlPlane).handleRequest(drift, null);
+        add(FunctionCatalog.LOCK, true, "acquire dev, then acquire staging (a lease per environment)",
+                Map.of("action", "acquire", "environment", "dev", "holder", HOLDER, "input", Map.of()),
+                Map.of("action", "acquire", "environment", "staging", "holder", HOLDER, "input", Map.of()));
+        add(FunctionCatalog.PLAN_LAYER, true, "drift check of vpc (applied, no drift)", drift, drift);
+        Map<String, Object> apply = Map.of("environment", ENVIRONMENT, "layer", LAYER);
+        add(FunctionCatalog.APPLY_LAYER, true, "apply vpc (applied: no change)", apply, apply);
+        add(FunctionCatalog.LAYER_READINESS, true, "readiness of vpc", apply, apply);
+        Map<String, Object> report = Map.of("kind", "drift", "environment", ENVIRONMENT, "executionId", "cold-start-benchmark",
+                "layers", List.of(vpcPlan));
+        add(FunctionCatalog.REPORT, true, "drift report of the vpc plan to S3", report, report);
+        Map<String, Object> failure = Map.of("kind", "failure", "environment", ENVIRONMENT, "executionId", "cold-start-benchmark",
+                "error", Map.of("Error", "States.TaskFailed", "Cause", "cold start benchmark"));
+        add(FunctionCatalog.NOTIFY, true, "failure notice published to SNS", failure, failure);
+        Map<String, Object> dbInit = Map.of("environment", ENVIRONMENT);
+        add(FunctionCatalog.DB_INIT, true, "db-init on an initialised PostgreSQL 15 (nothing to change)", dbInit, dbInit);
+        Map<String, Object> health = Map.of("Step", "health", "Repair", false);
+        add(FunctionCatalog.SECRET_ROTATION, true, "rotation health check (report only)", health, health);
+        Map<String, Object> security = Map.of("step", "classify", "environment", ENVIRONMENT,
+                "event", parse(Samples.text("security/attach-role-policy-admin.json")));
+        add(FunctionCatalog.SECURITY_EVENT, true, "classify an AttachRolePolicy CloudTrail event", security, security);
+        Map<String, Object> budget = Map.of("step", "parse", "environment", ENVIRONMENT, "alert", Samples.text("budget/actual-80-percent.txt"));
+        add(FunctionCatalog.BUDGET_ALERT, true, "parse an 80% ACTUAL budget alert", budget, budget);
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            if (!cases.containsKey(f)) {
+                // A function added to the catalog after this benchmark: measured on input it must reject before any AWS call.
+                add(f, false, "{} (rejected: BadInputException)", Map.of(), Map.of());
+            }
+        }
+    }
+
+    private void add(FunctionCatalog function, boolean representative, String description, Map<String, Object> first,
+                     Map<String, Object> second) {
+        cases.put(function, new Case(function, List.of(first, second), representative, description));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String json) {
+        try {
+            return JSON.readValue(json, Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

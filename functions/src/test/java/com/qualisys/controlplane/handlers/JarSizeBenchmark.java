@@ -1,0 +1,204 @@
+package com.qualisys.controlplane.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.qualisys.controlplane.emulator.RepoPaths;
+import com.qualisys.controlplane.testing.FunctionPackage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How big what we ship is: the Lambda function package ({@link FunctionPackage}: functions-lambda.zip
+ * when built, else the same content from the build) and the CLI's shaded {@code cli/target/qualisys.jar},
+ * each with its 10 biggest dependencies by bytes (read from the entries), and each as a ratio to
+ * this module's own classes and resources packed as a jar (the baseline, measured here).
+ *
+ * <p>Fails when a package carries the Apache or Netty HTTP clients, which the poms exclude (the
+ * functions build every SDK client on the URL-connection client, fabric8 on the JDK's), or when
+ * qualisys.jar has not been built.
+ *
+ * <p>Build first, then run:
+ * {@code ./mvnw -q -pl cli -am package -DskipTests && ./mvnw -q -pl functions test -Dtest=JarSizeBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ */
+class JarSizeBenchmark {
+    private static final int TOP = 10;
+    private static final String CLI_JAR = "cli/target/qualisys.jar";
+    private static final List<String> EXCLUDED_HTTP_CLIENTS = List.of("software/amazon/awssdk/http/apache/",
+            "software/amazon/awssdk/http/nio/netty/", "io/netty/", "org/apache/http/");
+    private static final String OWN = "qualisys classes and resources";
+
+    /** Bytes of one part: as shipped (compressed) and unpacked. */
+    record Size(long packed, long unpacked) {
+        Size plus(Size o) {
+            return new Size(packed + o.packed, unpacked + o.unpacked);
+        }
+    }
+
+    @Test
+    void sizesOfWhatShips() {
+        Path root = RepoPaths.root();
+        Path cliJar = root.resolve(CLI_JAR);
+        assertThat(cliJar).as(CLI_JAR + ": build it with ./mvnw -q -pl cli -am package -DskipTests").isRegularFile();
+        FunctionPackage pkg = FunctionPackage.locate();
+        long own = jarOf(pkg.ownClasses());
+        long ownClassFiles = classFileBytes(pkg.ownClasses());
+
+        Map<String, Size> lambda = lambdaPackage(pkg);
+        Map<String, Size> cli = shadedJar(cliJar, pkg.dependencies());
+        Size parts = total(lambda);
+        Size lambdaTotal = new Size(pkg.archive().map(JarSizeBenchmark::size).orElse(parts.packed()), parts.unpacked());
+        Size cliTotal = new Size(size(cliJar), total(cli).unpacked());
+
+        StringBuilder out = new StringBuilder("\nJar sizes. Baseline: the functions module's own classes and resources as a jar, ")
+                .append(mb(own)).append(" (").append(mb(ownClassFiles)).append(" of .class files unpacked)\n")
+                .append("Lambda package: ").append(pkg.description()).append("\n\n")
+                .append(String.format("%-28s %10s %9s %14s%n", "artifact", "size", "x own", "after unzip"))
+                .append(String.format("%-28s %10s %9.1f %14s%n", "Lambda package", mb(lambdaTotal.packed()),
+                        (double) lambdaTotal.packed() / own, mb(lambdaTotal.unpacked())))
+                .append(String.format("%-28s %10s %9.1f %14s%n", CLI_JAR, mb(cliTotal.packed()),
+                        (double) cliTotal.packed() / own, mb(cliTotal.unpacked())))
+                .append("(Lambda package size: the zip's own size when built, else the sum of its parts; after unzip: what Lambda\n")
+                .append(" unpacks, where the jars under lib/ stay jars; for the CLI jar, every entry inflated)\n");
+        out.append(top("Lambda package", lambda, parts, own)).append(top(CLI_JAR, cli, total(cli), own));
+        System.out.println(out);
+
+        assertThat(carrying(cliJar, pkg)).as("HTTP clients the poms exclude").isEmpty();
+    }
+
+    /** Own classes as they sit in the package (their bytes packed as a jar), plus each dependency jar. */
+    private static Map<String, Size> lambdaPackage(FunctionPackage pkg) {
+        Map<String, Size> parts = new LinkedHashMap<>();
+        parts.put(OWN, new Size(jarOf(pkg.ownClasses()), directoryBytes(pkg.ownClasses())));
+        for (Path jar : pkg.dependencies()) parts.put(artifact(jar), new Size(size(jar), size(jar)));
+        return parts;
+    }
+
+    /**
+     * A shaded jar's entries, attributed to the dependency jar that holds the same entry (the
+     * function package's dependencies); our own packages and META-INF apart; the rest (the CLI's
+     * own dependencies, e.g. picocli) by their top-level package.
+     */
+    private static Map<String, Size> shadedJar(Path jar, List<Path> dependencies) {
+        Map<String, String> owner = new HashMap<>();
+        for (Path dep : dependencies) {
+            try (ZipFile z = new ZipFile(dep.toFile())) {
+                String name = artifact(dep);
+                z.stream().filter(e -> !e.isDirectory() && !e.getName().startsWith("META-INF/") && !e.getName().equals("module-info.class"))
+                        .forEach(e -> owner.putIfAbsent(e.getName(), name));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Map<String, Size> parts = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(jar.toFile())) {
+            z.stream().filter(e -> !e.isDirectory()).forEach(e -> {
+                String name = e.getName();
+                String part = name.startsWith("com/qualisys/") || name.startsWith("environments/") || name.startsWith("sql/")
+                        || name.startsWith("kubernetes/") ? OWN
+                        : name.startsWith("META-INF/") ? "META-INF (merged)"
+                        : owner.getOrDefault(name, "other: " + topLevel(name));
+                parts.merge(part, new Size(e.getCompressedSize(), e.getSize()), Size::plus);
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return parts;
+    }
+
+    private static List<String> carrying(Path cliJar, FunctionPackage pkg) {
+        List<String> found = new ArrayList<>();
+        List<Path> archives = new ArrayList<>(pkg.dependencies());
+        archives.add(cliJar);
+        for (Path archive : archives) {
+            try (ZipFile z = new ZipFile(archive.toFile())) {
+                z.stream().map(ZipEntry::getName).filter(n -> EXCLUDED_HTTP_CLIENTS.stream().anyMatch(n::startsWith)).findFirst()
+                        .ifPresent(n -> found.add(archive.getFileName() + ": " + n));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return found;
+    }
+
+    private static String top(String title, Map<String, Size> parts, Size total, long own) {
+        StringBuilder out = new StringBuilder(String.format("%n%s: the %d biggest parts by bytes%n", title, TOP));
+        out.append(String.format("  %-44s %10s %8s %9s %14s%n", "part", "bytes", "share", "x own", "after unzip"));
+        parts.entrySet().stream().sorted(Map.Entry.<String, Size>comparingByValue(Comparator.comparingLong(Size::packed)).reversed())
+                .limit(TOP).forEach(e -> out.append(String.format("  %-44s %10s %7.1f%% %9.2f %14s%n", e.getKey(), mb(e.getValue().packed()),
+                        100.0 * e.getValue().packed() / total.packed(), (double) e.getValue().packed() / own, mb(e.getValue().unpacked()))));
+        out.append(String.format("  (%d parts in all)%n", parts.size()));
+        return out.toString();
+    }
+
+    private static Size total(Map<String, Size> parts) {
+        return parts.values().stream().reduce(new Size(0, 0), Size::plus);
+    }
+
+    /** The size of a jar of everything under dir, packed as the jar tool would (deflate), in memory. */
+    private static long jarOf(Path dir) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).startsWith("lib")).sorted().toList()) {
+                zip.putNextEntry(new ZipEntry(dir.relativize(f).toString()));
+                Files.copy(f, zip);
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.size();
+    }
+
+    private static long directoryBytes(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).startsWith("lib")).mapToLong(JarSizeBenchmark::size).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long classFileBytes(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.toString().endsWith(".class")).mapToLong(JarSizeBenchmark::size).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** "ec2-2.40.2" from .../ec2-2.40.2.jar. */
+    private static String artifact(Path jar) {
+        String name = jar.getFileName().toString();
+        return name.endsWith(".jar") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    private static String topLevel(String entry) {
+        String[] parts = entry.split("/");
+        return parts.length <= 2 ? parts[0] : parts[0] + "/" + parts[1];
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.2f MB", bytes / 1_048_576.0);
+    }
+}
