@@ -151,7 +151,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
             if (!LOGICAL_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("placeholder ${" + id + "} is not a logical id like ${vpc/security-group/rds}");
             }
-            String physical = reconciler.context().index().physicalId(id).orElseThrow(() -> new IllegalArgumentException(
+            String physical = reconciler.index().physicalId(id).orElseThrow(() -> new IllegalArgumentException(
                     "placeholder ${" + id + "}: " + spec.environment() + " has no such resource (apply layer "
                             + id.substring(0, id.indexOf('/')) + " first)"));
             m.appendReplacement(sb, Matcher.quoteReplacement(physical));

@@ -10,6 +10,9 @@ import com.qualisys.asl.ExecutionStatus;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.state.ReportStore;
 import com.qualisys.controlplane.events.Samples;
 import com.qualisys.controlplane.events.budget.OverrideRecord;
 import com.qualisys.controlplane.events.budget.OverrideStore;
@@ -21,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +33,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.eks.model.NodegroupScalingConfig;
-import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 
 /**
  * The budget-response state machine, run by the local runner against the local AWS, fed the documented
@@ -51,26 +54,26 @@ class BudgetResponseTest {
     private AwsClients observer;
     private AlertInbox inbox;
 
+    /** The real layers the Playwright pool needs: IAM roles, the network, the cluster and its node groups. */
     @BeforeAll
-    static void emptyAccount() {
+    static void clusterAppliedByTheEksLayer() {
         LocalAws.shared().reset();
+        try (AwsClients aws = LocalAws.shared().clients()) {
+            Reconciler reconciler = new Reconciler(DEV, aws, Layers.all());
+            for (String layer : List.of("iam", "vpc", "eks")) {
+                for (int run = 0; run < 5 && !reconciler.apply(layer, false).isComplete(); run++) {
+                    // a change waits for something AWS is still creating: apply again, as provision's loop does
+                }
+            }
+        }
     }
 
     /** The Playwright pool above its minimum (min 5, max 20, desired 7), no override recorded, Cost Explorer's answer set. */
     @BeforeEach
     void poolRunningAboveItsMinimum() throws Exception {
         observer = local.clients();
-        try {
-            observer.eks().describeNodegroup(r -> r.clusterName(CLUSTER).nodegroupName(POOL));
-            observer.eks().updateNodegroupConfig(r -> r.clusterName(CLUSTER).nodegroupName(POOL)
-                    .scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(7)));
-        } catch (ResourceNotFoundException first) {
-            observer.eks().createCluster(r -> r.name(CLUSTER).version("1.29").roleArn("arn:aws:iam::123456789012:role/QualisysEKSService")
-                    .resourcesVpcConfig(v -> v.subnetIds("subnet-0a", "subnet-0b")));
-            observer.eks().createNodegroup(r -> r.clusterName(CLUSTER).nodegroupName(POOL)
-                    .nodeRole("arn:aws:iam::123456789012:role/qualisys-eks-node-role").subnets("subnet-0a", "subnet-0b")
-                    .instanceTypes("c5.xlarge").scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(7)));
-        }
+        observer.eks().updateNodegroupConfig(r -> r.clusterName(CLUSTER).nodegroupName(POOL)
+                .scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(7)));
         String bucket = DEV.state().reportBucket();
         if (observer.s3().listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket))) {
             observer.s3().listObjectsV2(r -> r.bucket(bucket).prefix("overrides/")).contents()
@@ -128,6 +131,37 @@ class BudgetResponseTest {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.execution().get("cause").asText())
                 .isEqualTo("no override no-such-override in dev; recorded: " + OVERRIDE + " (RESTORED)");
+    }
+
+    @Test
+    void theCapIsReportedByDriftCheckAsAnOverrideAndProvisionDoesNotRevertIt() throws Exception {
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+                sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
+
+        Cli drift = Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+                "--input", "{\"layers\":[\"eks\"]}");
+        assertThat(drift.exitCode()).as("an override is not drift: " + drift).isZero();
+        JsonNode report = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
+        assertThat(report.get("changes").asInt()).isZero();
+        assertThat(report.get("overrides").asInt()).isEqualTo(1);
+        JsonNode overridden = report.at("/layers/0/overridden/0");
+        assertThat(overridden.get("logicalId").asText()).isEqualTo("eks/node-group/playwright-pool");
+        assertThat(overridden.get("path").asText()).isEqualTo("scaling.maxSize");
+        assertThat(overridden.get("expected").asInt()).isEqualTo(20);
+        assertThat(overridden.get("actual").asInt()).isEqualTo(5);
+        assertThat(overridden.get("overrideId").asText()).isEqualTo(OVERRIDE);
+
+        Cli provision = Cli.qualisys("run", "provision", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+                "--input", "{\"layers\":[\"eks\"],\"runDbInit\":false}");
+        assertThat(provision.exitCode()).as(provision.toString()).isZero();
+        assertThat(pool().maxSize()).as("provision leaves the cap as it is").isEqualTo(5);
+
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", OVERRIDE).exitCode()).isZero();
+        assertThat(Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+                "--input", "{\"layers\":[\"eks\"]}").exitCode()).isZero();
+        JsonNode after = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
+        assertThat(after.get("overrides").asInt()).isZero();
+        assertThat(after.get("changes").asInt()).isZero();
     }
 
     @Test

@@ -2,10 +2,23 @@ package com.qualisys.controlplane.engine;
 
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import java.util.List;
 import java.util.Map;
 
-/** What a layer's observe and apply see: the spec, the AWS clients and the resource index. */
-public record LayerContext(EnvironmentSpec spec, AwsClients aws, ResourceIndex index) {
+/**
+ * What a layer's observe and apply see: the spec, the AWS clients, the resource index, and the
+ * environment's intentional overrides (a layer that judges its own state, as readiness does, must
+ * not take an override for a change still to make).
+ */
+public record LayerContext(EnvironmentSpec spec, AwsClients aws, ResourceIndex index, List<AttributeOverride> overrides) {
+
+    public LayerContext {
+        overrides = List.copyOf(overrides);
+    }
+
+    public LayerContext(EnvironmentSpec spec, AwsClients aws, ResourceIndex index) {
+        this(spec, aws, index, List.of());
+    }
 
     public String environment() {
         return spec.environment();

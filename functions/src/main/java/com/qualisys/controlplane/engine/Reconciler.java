@@ -58,7 +58,12 @@ public final class Reconciler {
     }
 
     public LayerContext context() {
-        return new LayerContext(spec, aws, index);
+        return new LayerContext(spec, aws, index, overrides());
+    }
+
+    /** The resource index of this run (filled by observe): physical ↔ logical ids. */
+    public ResourceIndex index() {
+        return index;
     }
 
     /** The plan that would bring a layer to the spec; against live state this is its drift. */
@@ -178,7 +183,7 @@ public final class Reconciler {
     }
 
     private List<ObservedResource> observe(Layer layer) {
-        List<ObservedResource> live = layer.observe(context());
+        List<ObservedResource> live = layer.observe(new LayerContext(spec, aws, index));
         index.markObserved(layer.name());
         live.forEach(o -> index.put(o.logicalId(), o.physicalId()));
         observed.put(layer.name(), live);

@@ -87,7 +87,7 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
                 .stream().filter(layers::contains).forEach(reconciler::observe);
         Map<String, String> resolved = new TreeMap<>();
         ResourceResolver recording = id -> {
-            Optional<String> logical = id == null ? Optional.empty() : reconciler.context().index().logicalId(id);
+            Optional<String> logical = id == null ? Optional.empty() : reconciler.index().logicalId(id);
             logical.ifPresent(l -> resolved.put(id, l));
             return logical;
         };

@@ -16,12 +16,13 @@ import software.amazon.awssdk.services.eks.model.NodegroupScalingConfig;
  * Also restores overrides, by hand or when their budget period has ended. Every step reads before it
  * writes: repeating a response or a restore makes no mutating call.
  *
- * <p>Node-group attribute paths recorded (the EKS layer's desired state must use the same):
- * {@code scalingConfig.maxSize}, {@code scalingConfig.desiredSize}.
+ * <p>Node-group attribute paths recorded are the EKS layer's ({@code layers.eks}): {@code scaling.maxSize}, which its
+ * desired state owns (so drift reports the cap as an override and apply keeps it), and {@code desiredSize}, which
+ * it observes but does not compare (recorded so that restore can put the count back).
  */
 public final class BudgetResponder {
-    public static final String MAX_SIZE = "scalingConfig.maxSize";
-    public static final String DESIRED_SIZE = "scalingConfig.desiredSize";
+    public static final String MAX_SIZE = "scaling.maxSize";
+    public static final String DESIRED_SIZE = "desiredSize";
 
     private final String environment;
     private final AwsClients aws;

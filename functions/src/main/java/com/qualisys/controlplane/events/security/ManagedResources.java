@@ -1,7 +1,9 @@
 package com.qualisys.controlplane.events.security;
 
+import com.qualisys.controlplane.layers.eks.EksResources;
 import com.qualisys.controlplane.layers.iam.IamDesired;
 import com.qualisys.controlplane.layers.monitoring.MonitoringDesired;
+import com.qualisys.controlplane.layers.rds.RdsResources;
 import com.qualisys.controlplane.layers.vpc.VpcIds;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.IamSpec;
@@ -19,7 +21,7 @@ import java.util.Optional;
  * {@code monitoring/trail/<trail>}, {@code monitoring/bucket/<bucket>}, {@code iam/role/<role>},
  * {@code iam/policy/<policy>}, {@code eks/role/<role>} (node and IRSA roles), {@code vpc/iam-role/flow-logs}
  * (flow-log delivery), {@code rds/role/<role>} (enhanced monitoring), {@code eks/cluster/<cluster>},
- * {@code eks/node-group/<key>}, {@code rds/instance/<identifier>}, {@code rds/secret/<master|connection>},
+ * {@code eks/node-group/<key>}, {@code rds/db-instance/<identifier>}, {@code rds/secret/<master|connection>},
  * {@code vpc/security-group/<key>}.
  */
 public final class ManagedResources {
@@ -35,25 +37,25 @@ public final class ManagedResources {
             for (IamSpec.Policy p : spec.iam().policies()) policies.put(p.name(), IamDesired.policyId(p.name()));
         }
         if (spec.eks() != null) {
-            roles.putIfAbsent(spec.eks().nodeRole(), "eks/role/" + spec.eks().nodeRole());
+            roles.putIfAbsent(spec.eks().nodeRole(), EksResources.nodeRole(spec.eks()));
             if (spec.eks().irsaRoles() != null) {
-                spec.eks().irsaRoles().values().forEach(r -> roles.putIfAbsent(r.roleName(), "eks/role/" + r.roleName()));
+                spec.eks().irsaRoles().values().forEach(r -> roles.putIfAbsent(r.roleName(), EksResources.irsaRole(r)));
             }
         }
         if (spec.vpc() != null && spec.vpc().flowLogs() != null) {
             roles.putIfAbsent(spec.vpc().flowLogs().deliveryRole(), VpcIds.FLOW_LOG_ROLE);
         }
         if (spec.rds() != null) {
-            if (spec.rds().monitoringRole() != null) roles.putIfAbsent(spec.rds().monitoringRole(), "rds/role/" + spec.rds().monitoringRole());
+            if (spec.rds().monitoringRole() != null) roles.putIfAbsent(spec.rds().monitoringRole(), RdsResources.monitoringRole(spec.rds()));
             if (spec.rds().secrets() != null) {
-                secrets.put(spec.rds().secrets().master(), "rds/secret/master");
-                secrets.put(spec.rds().secrets().connection(), "rds/secret/connection");
+                secrets.put(spec.rds().secrets().master(), RdsResources.MASTER_SECRET);
+                secrets.put(spec.rds().secrets().connection(), RdsResources.CONNECTION_SECRET);
             }
         }
     }
 
     public static String nodeGroup(String key) {
-        return "eks/node-group/" + key;
+        return EksResources.nodeGroup(key);
     }
 
     public static String securityGroup(String key) {
@@ -128,12 +130,12 @@ public final class ManagedResources {
     }
 
     public Optional<String> cluster(String name) {
-        return spec.eks() != null && spec.eks().clusterName().equals(name) ? Optional.of("eks/cluster/" + name) : Optional.empty();
+        return spec.eks() != null && spec.eks().clusterName().equals(name) ? Optional.of(EksResources.cluster(spec.eks())) : Optional.empty();
     }
 
     public Optional<String> dbInstance(String identifier) {
         return spec.rds() != null && spec.rds().identifier().equalsIgnoreCase(String.valueOf(identifier))
-                ? Optional.of("rds/instance/" + spec.rds().identifier()) : Optional.empty();
+                ? Optional.of(RdsResources.instance(spec.rds())) : Optional.empty();
     }
 
     /** A secret by name or ARN (arn:aws:secretsmanager:…:secret:name-AbCdEf: six random characters). */

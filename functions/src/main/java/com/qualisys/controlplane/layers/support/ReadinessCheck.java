@@ -6,6 +6,7 @@ import com.qualisys.controlplane.engine.Differ;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.Overrides;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Readiness;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ public final class ReadinessCheck {
 
     public static Readiness of(Layer layer, LayerContext ctx, Map<String, Statuses> statusesByKind) {
         List<ObservedResource> live = layer.observe(ctx);
-        Plan plan = Differ.diff(ctx.environment(), layer.name(), layer.desired(ctx.spec()), live);
+        // An intentional override (the capped Playwright pool) is not an update still to apply.
+        Plan plan = Overrides.apply(Differ.diff(ctx.environment(), layer.name(), layer.desired(ctx.spec()), live), ctx.overrides());
         List<String> waiting = new ArrayList<>();
         for (Change c : plan.changes()) {
             if (c.action() == Action.CREATE) waiting.add(c.logicalId() + ": not created yet (apply again)");

@@ -108,11 +108,11 @@ class BudgetResponderTest {
         assertThat(stored.get("logicalId").asText()).isEqualTo("eks/node-group/playwright-pool");
         assertThat(stored.get("expiresAt").asText()).isEqualTo("2024-06-01T00:00:00Z");
         assertThat(stored.get("changes").toString()).isEqualTo(
-                "[{\"path\":\"scalingConfig.maxSize\",\"before\":20,\"after\":5},{\"path\":\"scalingConfig.desiredSize\",\"before\":7,\"after\":5}]");
+                "[{\"path\":\"scaling.maxSize\",\"before\":20,\"after\":5},{\"path\":\"desiredSize\",\"before\":7,\"after\":5}]");
         assertThat(response.notification().subject()).isEqualTo("[dev] Budget qualisys-monthly-500 ACTUAL passed $500.00");
         assertThat(response.notification().body())
                 .contains("1. Amazon Elastic Compute Cloud - Compute: 288.41 USD")
-                .contains("eks/node-group/playwright-pool [" + id + "]: scalingConfig.maxSize 20 -> 5, scalingConfig.desiredSize 7 -> 5");
+                .contains("eks/node-group/playwright-pool [" + id + "]: scaling.maxSize 20 -> 5, desiredSize 7 -> 5");
 
         aws.calls().reset();
         responder(aws, NOW).respond(hundredPercent());

@@ -18,8 +18,8 @@ class OverrideFilterTest {
     static OverrideRecord cap(OverrideRecord.Status status) {
         return new OverrideRecord("qualisys-monthly-500-2024-05-01-cap-playwright-pool", "dev", status, "cap-playwright-pool", POOL,
                 Map.of("cluster", "qualisys-eks", "nodegroup", "qualisys-playwright-pool"),
-                List.of(new OverrideRecord.AttributeChange("scalingConfig.maxSize", 20, 5),
-                        new OverrideRecord.AttributeChange("scalingConfig.desiredSize", 7, 5)),
+                List.of(new OverrideRecord.AttributeChange("scaling.maxSize", 20, 5),
+                        new OverrideRecord.AttributeChange("desiredSize", 7, 5)),
                 "budget qualisys-monthly-500 reached $500.00", Instant.parse("2024-05-29T07:00:00Z"),
                 Instant.parse("2024-06-01T00:00:00Z"), null, null);
     }
@@ -27,10 +27,10 @@ class OverrideFilterTest {
     static Plan drift(Object liveMax) {
         return new Plan("dev", "eks", List.of(
                 new Change(POOL, "node-group", Action.UPDATE, false, "qualisys-playwright-pool", List.of(
-                        new Difference("scalingConfig.maxSize", 20, liveMax),
+                        new Difference("scaling.maxSize", 20, liveMax),
                         new Difference("labels.node-type", "playwright", "other"))),
                 new Change("eks/node-group/general", "node-group", Action.UPDATE, false, "qualisys-general",
-                        List.of(new Difference("scalingConfig.maxSize", 10, 5)))));
+                        List.of(new Difference("scaling.maxSize", 10, 5)))));
     }
 
     @Test
@@ -38,7 +38,7 @@ class OverrideFilterTest {
         OverrideFilter.OverrideAwarePlan result = OverrideFilter.apply(drift(5), List.of(cap(OverrideRecord.Status.ACTIVE)));
         assertThat(result.overridden()).singleElement().satisfies(o -> {
             assertThat(o.logicalId()).isEqualTo(POOL);
-            assertThat(o.difference().path()).isEqualTo("scalingConfig.maxSize");
+            assertThat(o.difference().path()).isEqualTo("scaling.maxSize");
             assertThat(o.overrideId()).isEqualTo("qualisys-monthly-500-2024-05-01-cap-playwright-pool");
         });
         Change pool = result.plan().changes().getFirst();
@@ -56,14 +56,14 @@ class OverrideFilterTest {
     @Test
     void aRestoredOverrideExplainsNothing() {
         assertThat(OverrideFilter.apply(drift(5), List.of(cap(OverrideRecord.Status.RESTORED))).overridden()).isEmpty();
-        assertThat(OverrideFilter.isOverride(POOL, "scalingConfig.maxSize", 5, List.of(cap(OverrideRecord.Status.ACTIVE)))).isTrue();
-        assertThat(OverrideFilter.isOverride(POOL, "scalingConfig.maxSize", "5", List.of(cap(OverrideRecord.Status.ACTIVE)))).isTrue();
+        assertThat(OverrideFilter.isOverride(POOL, "scaling.maxSize", 5, List.of(cap(OverrideRecord.Status.ACTIVE)))).isTrue();
+        assertThat(OverrideFilter.isOverride(POOL, "scaling.maxSize", "5", List.of(cap(OverrideRecord.Status.ACTIVE)))).isTrue();
     }
 
     @Test
     void aChangeWhoseOnlyDifferenceIsOverriddenDisappears() {
         Plan onlyCap = new Plan("dev", "eks", List.of(new Change(POOL, "node-group", Action.UPDATE, false, "p",
-                List.of(new Difference("scalingConfig.maxSize", 20, 5)))));
+                List.of(new Difference("scaling.maxSize", 20, 5)))));
         assertThat(OverrideFilter.apply(onlyCap, List.of(cap(OverrideRecord.Status.ACTIVE))).plan().isEmpty()).isTrue();
     }
 }

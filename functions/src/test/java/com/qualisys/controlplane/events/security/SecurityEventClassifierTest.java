@@ -200,7 +200,7 @@ class SecurityEventClassifierTest {
         SecurityDecision d = decide(dev, RESOLVER, "modify-db-instance-public.json");
         assertThat(d.finding().severity()).isEqualTo(Severity.CRITICAL);
         assertThat(d.finding().request()).containsEntry("masterUserPassword", Redaction.REDACTED);
-        assertThat(d.steps()).containsExactly(new RemediationStep.DriftCheck("rds", "rds/instance/qualisys-db", true));
+        assertThat(d.steps()).containsExactly(new RemediationStep.DriftCheck("rds", "rds/db-instance/qualisys-db", true));
     }
 
     @Test
