@@ -147,6 +147,11 @@ class SecurityResponseTest {
                     .extracting(g -> g.groupId()).containsExactlyInAnyOrder(nodes, group("db-functions").groupId()));
             assertThat(responses.aws.calls().mutatingByOperation()).containsExactly(
                     Map.entry("Ec2.AuthorizeSecurityGroupIngress", 1), Map.entry("Sns.Publish", 1));
+            System.out.println("targeted response API calls: " + responses.aws.calls().byOperation());
+            assertThat(responses.aws.calls().byOperation().keySet()).as("one layer observed, not the whole account")
+                    .allMatch(op -> op.startsWith("Ec2.") || op.startsWith("Iam.") || op.startsWith("Logs.") || op.startsWith("CloudWatchLogs.")
+                            || op.startsWith("ElastiCache.") || op.startsWith("Rds.DescribeDBSubnetGroups") || op.startsWith("S3.ListObjectsV2")
+                            || op.equals("Sns.Publish"));
             assertThat(result.output().at("/done/0/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds");
         }
         assertThat(inbox.received()).singleElement().satisfies(a -> assertThat(a.body())
