@@ -159,7 +159,7 @@ class PhaseTwoTest {
         assertThatThrownBy(() -> ProvisionedEnvironment.declaredInSpec(notAdmitted))
                 .hasMessageContaining("environments/dev.yaml: vpc.securityGroups.db-functions")
                 .hasMessageContaining("vpc.securityGroups.rds has no ingress { protocol: tcp, ports: \"5432\", peer: \"sg:db-functions\" }");
-        assertThat(ProvisionedEnvironment.declaredInSpec(dev)).as("the repository's spec does not declare it yet").isEmpty();
+        assertThat(ProvisionedEnvironment.declaredInSpec(dev)).as("the repository's spec declares it").hasValue("db-functions");
     }
 
     @Test

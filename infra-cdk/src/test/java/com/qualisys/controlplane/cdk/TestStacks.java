@@ -79,7 +79,7 @@ final class TestStacks {
     }
 
     static synchronized Synth phaseTwo() {
-        if (phaseTwo == null) phaseTwo = synthesize(specs(), Optional.of(PROVISIONED), Map.of());
+        if (phaseTwo == null) phaseTwo = synthesize(specsWithoutFunctionsGroup(), Optional.of(PROVISIONED), Map.of());
         return phaseTwo;
     }
 
@@ -89,6 +89,35 @@ final class TestStacks {
             phaseTwoSpecOwned = synthesize(specsWithDev(DEV_WITH_FUNCTIONS_GROUP), Optional.of(PROVISIONED), Map.of());
         }
         return phaseTwoSpecOwned;
+    }
+
+    /**
+     * The repository's specs without the db-functions security group (which environments/defaults.yaml
+     * declares): the phase-2 path where the stack creates the group and RDS-SG's rule itself.
+     */
+    static SpecLoader specsWithoutFunctionsGroup() {
+        SpecLoader copy = specsWithDev(readRepo("environments/dev.yaml"));
+        Path defaults = copiedDir.resolve("defaults.yaml");
+        try {
+            String yaml = Files.readString(defaults)
+                    .replaceAll("(?m)^ *- \\{ protocol: tcp, ports: \"5432\", peer: \"sg:db-functions\" }\n", "")
+                    .replaceAll("(?m)^    # Not in the seed: the control plane's VPC-attached[^\\n]*\\n[^\\n]*\\n    db-functions:\\n(?:      [^\\n]*\\n)*", "");
+            if (yaml.contains("db-functions")) throw new IllegalStateException("could not remove db-functions from " + defaults);
+            Files.writeString(defaults, yaml);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path copiedDir;
+
+    private static String readRepo(String relative) {
+        try {
+            return Files.readString(REPO.resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A copy of environments/ with dev.yaml replaced. */
@@ -104,6 +133,7 @@ final class TestStacks {
                 }
             }
             Files.writeString(dir.resolve("dev.yaml"), devYaml);
+            copiedDir = dir;
             return SpecLoader.fromDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
