@@ -147,8 +147,11 @@ public final class BudgetsApiStub implements AwsApiFrontDoor.Responder {
             period.put("Start", LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC));
             period.put("End", 3706473600L);
         }
-        ObjectNode spend = b.putObject("CalculatedSpend");
-        spend.putObject("ActualSpend").put("Amount", "0.0").put("Unit", "USD");
+        // Like moto: a CalculatedSpend given at creation is kept (the tests' stand-in for the billing data AWS computes).
+        if (!b.has("CalculatedSpend")) {
+            ObjectNode spend = b.putObject("CalculatedSpend");
+            spend.putObject("ActualSpend").put("Amount", "0.0").put("Unit", "USD");
+        }
         b.put("LastUpdatedTime", System.currentTimeMillis() / 1000.0);
         return b;
     }

@@ -53,6 +53,14 @@ public enum FunctionCatalog {
     /** The ASL placeholder that stands for this function's ARN, without ${}. */
     public String arnPlaceholder() { return functionName + "FunctionArn"; }
 
+    /**
+     * The function's execution role: qualisys-control-plane-plan-layer, ... (under the
+     * /control-plane/ path; the security response's loop guard recognises these exact roles).
+     */
+    public String roleName() {
+        return "qualisys-control-plane-" + deployedName().substring("qualisys-".length());
+    }
+
     public String deployedName() {
         return "qualisys-" + functionName.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }

@@ -10,13 +10,14 @@ import java.util.Map;
  *                                at most {@code check} (drift check, repair by approval)
  * @param budgetLadder            budget action ladder, per alert percentage
  * @param anomalyStartsDriftCheck a cost anomaly (at or above the monitor's impact threshold) starts a drift check
- * @param controlPlanePrincipal   ARN pattern ({@code *} matches anything) of the control plane's own role
- *                                sessions: their CloudTrail events are ignored so it never reacts to itself
+ * @param controlPlaneRolePath    the IAM path of the control plane's own execution roles (e.g. /control-plane/):
+ *                                CloudTrail events whose session issuer is exactly one of those roles, in the
+ *                                event's account, are ignored so it never reacts to itself
  * @param security                per security class (audit-logging, security-groups, ...): remediate, check or
  *                                notify; a class not named follows autoRemediate. A class can only be lowered.
  */
 public record ResponsesSpec(boolean autoRemediate, List<LadderStep> budgetLadder, boolean anomalyStartsDriftCheck,
-                            String controlPlanePrincipal, Map<String, String> security) {
+                            String controlPlaneRolePath, Map<String, String> security) {
 
     public ResponsesSpec {
         budgetLadder = budgetLadder == null ? List.of() : List.copyOf(budgetLadder);

@@ -475,11 +475,8 @@ final class SpecValidator {
     }
 
     private void responses(ResponsesSpec r) {
-        if (match("responses.controlPlanePrincipal", r.controlPlanePrincipal(), Pattern.compile("arn:[^\\s]+"),
-                "is not an ARN pattern like arn:aws:sts::*:assumed-role/qualisys-control-plane-*")
-                && r.controlPlanePrincipal().equals("arn:*")) {
-            error("responses.controlPlanePrincipal", r.controlPlanePrincipal(), "would ignore every principal");
-        }
+        match("responses.controlPlaneRolePath", r.controlPlaneRolePath(), Pattern.compile("/([A-Za-z0-9+=,.@_-]+/)+"),
+                "is not an IAM role path like /control-plane/ (no wildcards: the loop guard matches exact role ARNs)");
         for (var e : r.security().entrySet()) {
             String path = "responses.security." + e.getKey();
             if (!SECURITY_CLASSES.contains(e.getKey())) error(path, e.getKey(), "is not a security class " + new java.util.TreeSet<>(SECURITY_CLASSES));

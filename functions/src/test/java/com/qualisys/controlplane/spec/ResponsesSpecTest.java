@@ -24,7 +24,7 @@ class ResponsesSpecTest {
     @Test
     void defaultsIgnoreTheControlPlanesOwnRoleAndNotifyOnAccessKeys() {
         ResponsesSpec r = TestSpecs.load("dev").responses();
-        assertThat(r.controlPlanePrincipal()).isEqualTo("arn:aws:sts::*:assumed-role/qualisys-control-plane-*");
+        assertThat(r.controlPlaneRolePath()).isEqualTo("/control-plane/");
         assertThat(r.security()).containsEntry("access-keys", "notify");
         assertThat(TestSpecs.load("production").responses().autoRemediate()).isFalse();
     }

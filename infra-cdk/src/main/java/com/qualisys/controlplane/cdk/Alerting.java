@@ -8,6 +8,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -86,5 +87,26 @@ final class Alerting extends Construct {
     Alarm alarmOnDeadLetters(Construct scope, String id, IQueue queue, String what) {
         return alarmAtLeast(scope, id, queue.metricApproximateNumberOfMessagesVisible(), 1,
                 "Undelivered " + what + " are waiting in " + queue.getNode().getPath());
+    }
+
+    /**
+     * The topics accept publications only from the control plane's own roles (functions and state
+     * machines, all under the role path) and from AWS services the topic policy allows (CloudWatch
+     * alarms): in the same account an identity policy alone would otherwise let any principal with
+     * sns:Publish post a forged alert or approval request.
+     */
+    void publishersOnly(String rolePath) {
+        for (Topic topic : List.of(alertTopic, driftTopic)) {
+            topic.addToResourcePolicy(PolicyStatement.Builder.create()
+                    .sid("OnlyTheControlPlanePublishes")
+                    .effect(Effect.DENY)
+                    .principals(List.of(new AnyPrincipal()))
+                    .actions(List.of("sns:Publish"))
+                    .resources(List.of(topic.getTopicArn()))
+                    .conditions(Map.of(
+                            "ArnNotLike", Map.of("aws:PrincipalArn", "arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role" + rolePath + "*"),
+                            "Bool", Map.of("aws:PrincipalIsAWSService", "false")))
+                    .build());
+        }
     }
 }

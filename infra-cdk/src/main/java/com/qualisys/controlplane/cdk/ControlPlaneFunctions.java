@@ -74,8 +74,8 @@ final class ControlPlaneFunctions extends Construct {
         for (FunctionCatalog f : FunctionCatalog.values()) {
             FunctionSizing sizing = FunctionSizing.of(f);
             Role role = Role.Builder.create(this, f.functionName() + "Role")
-                    // responses.controlPlanePrincipal (arn:aws:sts::*:assumed-role/qualisys-control-plane-*) is how
-                    // the security response recognises the control plane's own calls: the name must match it.
+                    // The security response's loop guard recognises the control plane's own calls by exactly this
+                    // role name under responses.controlPlaneRolePath (ControlPlaneRoles).
                     .roleName(roleName(f))
                     .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                     .path(FunctionPolicies.ROLE_PATH)
@@ -168,9 +168,9 @@ final class ControlPlaneFunctions extends Construct {
         }
     }
 
-    /** qualisys-control-plane-plan-layer, ...: what responses.controlPlanePrincipal matches. */
+    /** qualisys-control-plane-plan-layer, ...: what the loop guard (events.security.ControlPlaneRoles) matches. */
     static String roleName(FunctionCatalog f) {
-        return FunctionPolicies.ROLE_NAME_PREFIX + f.deployedName().substring("qualisys-".length());
+        return f.roleName();
     }
 
     private static Map<String, String> environment(StateStore state, Alerting alerting) {

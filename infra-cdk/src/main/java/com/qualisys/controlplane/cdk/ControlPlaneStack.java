@@ -46,6 +46,7 @@ public final class ControlPlaneStack extends Stack {
                 .build();
 
         StateStore state = new StateStore(this, "State", settings.controlPlaneSpec().state());
+        RoleBoundary.create(this, settings.controlPlaneSpec());
         Alerting alerting = new Alerting(this, "Alerting", alertEmail.getValueAsString());
 
         Optional<ProvisionedEnvironment> provisioned = settings.provisioned()
@@ -53,10 +54,12 @@ public final class ControlPlaneStack extends Stack {
         functions = new ControlPlaneFunctions(this, "Functions", settings.functionsCode(), settings.helmLayer(),
                 settings.controlPlaneSpec(), state, alerting, provisioned.map(ProvisionedEnvironment::placement));
         provisioned.ifPresent(p -> p.attach(functions, alerting));
+        state.restrictOverridesTo(List.of(functions.role(FunctionCatalog.BUDGET_ALERT)));
 
         stateMachines = new ControlPlaneStateMachines(this, "StateMachines", settings.definitions(),
                 targets(state, alerting), (sm, failed) -> alerting.alarmAtLeast(sm, "FailedExecutionsAlarm", failed, 1,
                         sm.getNode().getId() + " state machine: an execution failed in the last 5 minutes"));
+        alerting.publishersOnly(FunctionPolicies.ROLE_PATH);
 
         Queue deliveryDeadLetters = Queue.Builder.create(this, "DeliveryDeadLetters")
                 .encryption(QueueEncryption.SQS_MANAGED)

@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.cdk;
 
 import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import com.qualisys.controlplane.events.budget.BudgetLadder;
 import com.qualisys.controlplane.spec.EksSpec;
 import com.qualisys.controlplane.handlers.FunctionCatalog;
@@ -36,6 +37,8 @@ final class FunctionPolicies {
     static final String CREATED_MANAGED = "aws:RequestTag/" + Tags.MANAGED_BY;
     static final String ROLE_PATH = "/control-plane/";
     static final String ROLE_NAME_PREFIX = "qualisys-control-plane-";
+    /** AWS managed policies that hand out administration: attachable only to the roles the spec names for them. */
+    static final java.util.Set<String> ADMIN_CLASS = java.util.Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess");
 
     private final Construct scope;
     private final EnvironmentSpec spec;
@@ -214,25 +217,46 @@ final class FunctionPolicies {
     private List<PolicyStatement> identityStatements() {
         // The AWS managed policies the seed attaches (IamSpec and the EKS node role); customer managed ones
         // are the spec's own Qualisys* policies. Nothing else can be attached.
+        // Admin-class policies (ADMIN_CLASS) only onto the roles the spec names for them, each role alone.
         TreeSet<String> attachable = new TreeSet<>();
-        for (IamSpec.Role r : spec.iam().roles()) r.awsManagedPolicies().forEach(p -> attachable.add(awsManagedPolicyArn(p)));
+        Map<String, TreeSet<String>> adminClassByRole = new java.util.TreeMap<>();
+        for (IamSpec.Role r : spec.iam().roles()) {
+            for (String p : r.awsManagedPolicies()) {
+                if (ADMIN_CLASS.contains(p)) adminClassByRole.computeIfAbsent(r.name(), k -> new TreeSet<>()).add(awsManagedPolicyArn(p));
+                else attachable.add(awsManagedPolicyArn(p));
+            }
+        }
         spec.eks().nodeRolePolicies().forEach(p -> attachable.add(awsManagedPolicyArn(p)));
         attachable.add(globalArn("iam", "policy/Qualisys*"));
-        return List.of(
-                conditional(List.of("iam:CreateRole", "iam:CreatePolicy", "iam:CreateOpenIDConnectProvider"),
+        // Permissions only go onto roles that carry the control plane's boundary (layers.support.PermissionsBoundary).
+        Map<String, Object> bounded = Map.of("iam:PermissionsBoundary", boundaryArn());
+        List<PolicyStatement> out = new ArrayList<>();
+        adminClassByRole.forEach((role, policies) -> {
+            out.add(statement(List.of("iam:AttachRolePolicy"), List.of(globalArn("iam", "role/" + role)),
+                    Map.of("ArnEquals", Map.of("iam:PolicyARN", List.copyOf(policies)), "StringEquals", bounded)));
+            out.add(conditional(List.of("iam:DetachRolePolicy"), List.of(globalArn("iam", "role/" + role)),
+                    "ArnEquals", Map.of("iam:PolicyARN", List.copyOf(policies))));
+        });
+        out.addAll(List.of(
+                statement(List.of("iam:CreateRole"), roleArns(), Map.of("StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE,
+                        "iam:PermissionsBoundary", boundaryArn()))),
+                statement(List.of("iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"), roleArns(), Map.of("StringEquals", bounded)),
+                statement(List.of("iam:AttachRolePolicy"), roleArns(), Map.of("ArnLike", Map.of("iam:PolicyARN", List.copyOf(attachable)),
+                        "StringEquals", bounded)),
+                conditional(List.of("iam:DetachRolePolicy"), roleArns(), "ArnLike", Map.of("iam:PolicyARN", List.copyOf(attachable))),
+                conditional(List.of("iam:CreatePolicy", "iam:CreateOpenIDConnectProvider"),
                         identityArns(), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
                 allow(List.of("iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
-                        "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole",
+                        "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole",
                         "iam:TagPolicy", "iam:UntagPolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
                         "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagOpenIDConnectProvider",
                         "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
                         "iam:DeleteOpenIDConnectProvider"), identityArns()),
-                conditional(List.of("iam:AttachRolePolicy", "iam:DetachRolePolicy"), roleArns(), "ArnLike",
-                        Map.of("iam:PolicyARN", List.copyOf(attachable))),
                 conditional(List.of("iam:CreateServiceLinkedRole"), List.of("*"), "StringEquals",
                         Map.of("iam:AWSServiceName", List.of("eks.amazonaws.com", "eks-nodegroup.amazonaws.com",
                                 "rds.amazonaws.com", "autoscaling.amazonaws.com"))),
-                allow(List.of("iam:CreateAccountAlias", "iam:DeleteAccountAlias"), List.of("*")));
+                allow(List.of("iam:CreateAccountAlias", "iam:DeleteAccountAlias"), List.of("*"))));
+        return out;
     }
 
     // ----- apply: EKS, RDS, keys, secrets, logs -----
@@ -311,9 +335,11 @@ final class FunctionPolicies {
                         .resources(List.of(s3Arn(spec.state().reportBucket()), arn("sns", "qualisys-control-plane-*"),
                                 arn("dynamodb", "table/" + spec.state().lockTable())))
                         .build(),
+                // Nor make a role that looks like the control plane's: its path, or its name prefix at any path.
                 PolicyStatement.Builder.create().sid("NeverTouchControlPlaneIdentity").effect(Effect.DENY)
                         .actions(List.of("iam:*"))
-                        .resources(List.of(globalArn("iam", "role" + ROLE_PATH + "*"), globalArn("iam", "policy" + ROLE_PATH + "*")))
+                        .resources(List.of(globalArn("iam", "role" + ROLE_PATH + "*"), globalArn("iam", "policy" + ROLE_PATH + "*"),
+                                globalArn("iam", "role/" + ROLE_NAME_PREFIX + "*"), globalArn("iam", "role/*/" + ROLE_NAME_PREFIX + "*")))
                         .build());
     }
 
@@ -339,6 +365,15 @@ final class FunctionPolicies {
     private PolicyStatement passRole(List<String> roleNames, List<String> services) {
         return conditional(List.of("iam:PassRole"), roleNames.stream().map(r -> globalArn("iam", "role/" + r)).toList(),
                 "StringEquals", Map.of("iam:PassedToService", services));
+    }
+
+    static String boundaryArn() {
+        return globalArn("iam", "policy" + PermissionsBoundary.PATH + PermissionsBoundary.NAME);
+    }
+
+    static PolicyStatement statement(List<String> actions, List<String> resources, Map<String, Object> conditions) {
+        return PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources)
+                .conditions(conditions).build();
     }
 
     static PolicyStatement allow(List<String> actions, List<String> resources) {

@@ -17,6 +17,11 @@ import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.StorageClass;
 import software.amazon.awscdk.services.s3.Transition;
+import java.util.Map;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
 /**
@@ -29,6 +34,9 @@ final class StateStore extends Construct {
     static final int REPORT_DAYS_TO_INFREQUENT_ACCESS = 30;
     static final int REPORT_DAYS_TO_EXPIRY = 365;
     static final int OLD_VERSION_DAYS = 30;
+
+    static final String REPORTS_PREFIX = "reports/";
+    static final String OVERRIDES_PREFIX = "overrides/";
 
     final Table lockTable;
     final Bucket reportBucket;
@@ -54,8 +62,11 @@ final class StateStore extends Construct {
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .enforceSsl(true)
+                // Only reports/ ages out: overrides/ holds the budget ladder's records of what it changed,
+                // which must outlive any report until they are restored.
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("age-out-old-reports")
+                        .prefix(REPORTS_PREFIX)
                         .transitions(List.of(Transition.builder()
                                 .storageClass(StorageClass.INFREQUENT_ACCESS)
                                 .transitionAfter(Duration.days(REPORT_DAYS_TO_INFREQUENT_ACCESS)).build()))
@@ -68,5 +79,21 @@ final class StateStore extends Construct {
         Nag.suppress(reportBucket, "AwsSolutions-S1",
                 "The bucket holds reports that only the control plane's own functions write; who wrote what is"
                         + " in their execution logs, and an access-log bucket would itself need one.");
+    }
+
+    /**
+     * Only these roles (the budget functions) may write or delete under overrides/: an override tells
+     * every plan to leave a changed attribute alone, so a forged one would hide drift.
+     */
+    void restrictOverridesTo(List<IRole> writers) {
+        reportBucket.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("OverridesWrittenOnlyByTheBudgetFunctions")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
+                .actions(List.of("s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectAcl",
+                        "s3:RestoreObject"))
+                .resources(List.of(reportBucket.arnForObjects(OVERRIDES_PREFIX + "*")))
+                .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", writers.stream().map(IRole::getRoleArn).toList())))
+                .build());
     }
 }

@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.eks.model.NodegroupScalingConfig;
 
 /**
  * Carries out a budget ladder plan: fetches the top cost drivers, caps the Playwright node group (recording
- * the override first, so a crash leaves a record the next run completes), and renders the notification.
+ * the override first, so a crash leaves a record the next run completes) once AWS Budgets confirms the
+ * alert's spend ({@link SpendConfirmation}), and renders the notification.
  * Also restores overrides, by hand or when their budget period has ended. Every step reads before it
  * writes: repeating a response or a restore makes no mutating call.
  *
@@ -51,13 +52,16 @@ public final class BudgetResponder {
         List<OverrideRecord> overrides = new ArrayList<>();
         List<String> notes = new ArrayList<>(plan.notes());
         boolean driftCheck = false;
+        boolean capsConfirmed = !caps(plan) || confirmed(plan.alert(), notes);
         for (BudgetAction action : plan.actions()) {
             switch (action) {
                 case BudgetAction.NotifyTopServices t -> {
                     top = CostDrivers.topServices(aws.costExplorer(), t.from(), t.toExclusive(), t.count());
                     if (top.isEmpty()) notes.add("Cost Explorer reported no cost by service from " + t.from() + " to " + t.toExclusive());
                 }
-                case BudgetAction.CapNodeGroup c -> cap(plan.alert(), c, notes).ifPresent(overrides::add);
+                case BudgetAction.CapNodeGroup c -> {
+                    if (capsConfirmed) cap(plan.alert(), c, notes).ifPresent(overrides::add);
+                }
                 case BudgetAction.StartDriftCheck s -> driftCheck = true;
                 case BudgetAction.Notify n -> { }
             }
@@ -80,6 +84,7 @@ public final class BudgetResponder {
     public List<OverrideRecord> record(BudgetLadder.Plan plan) {
         List<OverrideRecord> records = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        if (caps(plan) && !confirmed(plan.alert(), notes)) return records;
         for (BudgetAction action : plan.actions()) {
             if (action instanceof BudgetAction.CapNodeGroup c) {
                 Optional<OverrideRecord> existing = store.get(overrideId(plan.alert(), c));
@@ -88,6 +93,17 @@ public final class BudgetResponder {
             }
         }
         return records;
+    }
+
+    private static boolean caps(BudgetLadder.Plan plan) {
+        return plan.actions().stream().anyMatch(a -> a instanceof BudgetAction.CapNodeGroup);
+    }
+
+    /** Whether AWS Budgets confirms the alert's spend (see {@link SpendConfirmation}); the reason goes into the notes. */
+    private boolean confirmed(BudgetAlert alert, List<String> notes) {
+        SpendConfirmation check = SpendConfirmation.check(aws.budgets(), aws.accountId(), alert);
+        if (!check.confirmed()) notes.add(check.note());
+        return check.confirmed();
     }
 
     private Optional<OverrideRecord> cap(BudgetAlert alert, BudgetAction.CapNodeGroup c, List<String> notes) {

@@ -28,24 +28,13 @@ public final class SecurityEventClassifier {
     private final EnvironmentSpec spec;
     private final ManagedResources managed;
     private final ResourceResolver resolver;
-    private final Pattern controlPlane;
+    private final ControlPlaneRoles controlPlane;
 
     public SecurityEventClassifier(EnvironmentSpec spec, ResourceResolver resolver) {
         this.spec = spec;
         this.managed = new ManagedResources(spec);
         this.resolver = resolver;
-        this.controlPlane = glob(spec.responses().controlPlanePrincipal());
-    }
-
-    /** Turns an ARN pattern with {@code *} wildcards into a regex matching whole ARNs. */
-    static Pattern glob(String pattern) {
-        if (pattern == null || pattern.isBlank()) return Pattern.compile("(?!)");
-        StringBuilder sb = new StringBuilder();
-        for (String part : pattern.split("\\*", -1)) {
-            if (!sb.isEmpty()) sb.append(".*");
-            sb.append(Pattern.quote(part));
-        }
-        return Pattern.compile(sb.toString());
+        this.controlPlane = new ControlPlaneRoles(spec.responses().controlPlaneRolePath());
     }
 
     /** The resource a classifier found, its severity and the one-line description. */
@@ -65,8 +54,8 @@ public final class SecurityEventClassifier {
         if (call.isEmpty()) return Optional.of(ignored(e, null, e.eventSource() + " " + e.eventName() + " is not a watched call"));
         SecurityClass cls = call.get().securityClass();
         if (e.failed()) return Optional.of(ignored(e, cls, "the call failed (" + e.errorCode() + "): nothing changed"));
-        if (e.actor().arn() != null && controlPlane.matcher(e.actor().arn()).matches()) {
-            return Optional.of(ignored(e, cls, "made by the control plane itself (" + e.actor().arn() + ")"));
+        if (controlPlane.madeThe(e)) {
+            return Optional.of(ignored(e, cls, "made by the control plane itself (" + e.actor().sessionIssuerArn() + ")"));
         }
         return Optional.empty();
     }

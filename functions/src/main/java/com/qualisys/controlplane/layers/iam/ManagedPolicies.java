@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.iam;
 
+import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -47,7 +48,10 @@ final class ManagedPolicies {
         for (IamSpec.Role role : ctx.spec().iam().roles()) {
             if (!role.customerManagedPolicies().contains(policy.name())) continue;
             ctx.index().physicalId(IamDesired.roleId(role.name()))
-                    .ifPresent(roleArn -> iam.attachRolePolicy(r -> r.roleName(Roles.roleName(roleArn)).policyArn(arn)));
+                    .ifPresent(roleArn -> {
+                        PermissionsBoundary.ensure(ctx, Roles.roleName(roleArn));
+                        iam.attachRolePolicy(r -> r.roleName(Roles.roleName(roleArn)).policyArn(arn));
+                    });
         }
     }
 

@@ -5,6 +5,7 @@ import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.layers.ChangedAttributes;
+import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import com.qualisys.controlplane.spec.IamSpec;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +35,7 @@ final class Roles {
     private void create(DesiredResource desired) {
         IamSpec.Role role = spec(desired.logicalId());
         String arn = iam.createRole(r -> r.roleName(role.name())
+                .permissionsBoundary(PermissionsBoundary.arn(ctx))
                 .assumeRolePolicyDocument(trustDocument(role))
                 .maxSessionDuration(((Number) desired.attribute("maxSessionSeconds")).intValue())
                 .description(desired.string("description"))
@@ -58,6 +60,7 @@ final class Roles {
                     .description(desired.string("description")));
         }
         if (differing.contains("managedPolicies")) {
+            PermissionsBoundary.ensure(ctx, name);
             Set<String> want = resolved(desired.strings("managedPolicies"));
             Set<String> have = resolved(strings(observed, "managedPolicies"));
             for (String arn : want) if (!have.contains(arn)) iam.attachRolePolicy(r -> r.roleName(name).policyArn(arn));

@@ -23,21 +23,26 @@ final class AccessPolicies {
     }
 
     /**
-     * The alert topic: this account manages it; AWS Budgets and Cost Anomaly Detection may publish
-     * to it, only on behalf of this account (they refuse a topic that does not allow them).
+     * The alert topic: this account manages it; AWS Budgets and Cost Anomaly Detection, and only they,
+     * publish to it, on behalf of this account (they refuse a topic that does not allow them). In the
+     * same account an identity policy alone would let any principal publish a forged budget alert:
+     * the deny shuts out every publisher that is not an AWS service (the Allow statements name the
+     * only two services allowed in).
      */
     static Map<String, Object> alertTopic(String region, String topic) {
         String arn = topicArn(region, topic);
         return document(
                 statement("AccountManagesTopic", "Allow", Map.of("AWS", "arn:aws:iam::" + ACCOUNT + ":root"),
                         List.of("SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
-                                "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"),
+                                "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic"),
                         arn, null),
                 statement("BudgetsPublish", "Allow", Map.of("Service", "budgets.amazonaws.com"), "SNS:Publish", arn,
                         Map.of("StringEquals", Map.of("aws:SourceAccount", ACCOUNT),
                                 "ArnLike", Map.of("aws:SourceArn", "arn:aws:budgets::" + ACCOUNT + ":*"))),
                 statement("CostAnomalyDetectionPublish", "Allow", Map.of("Service", "costalerts.amazonaws.com"), "SNS:Publish", arn,
-                        Map.of("StringEquals", Map.of("aws:SourceAccount", ACCOUNT))));
+                        Map.of("StringEquals", Map.of("aws:SourceAccount", ACCOUNT))),
+                statement("OnlyCostServicesPublish", "Deny", "*", "SNS:Publish", arn,
+                        Map.of("Bool", Map.of("aws:PrincipalIsAWSService", "false"))));
     }
 
     /**

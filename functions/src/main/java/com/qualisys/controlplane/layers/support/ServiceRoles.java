@@ -94,6 +94,7 @@ public final class ServiceRoles {
         List<Tag> tags = ctx.tags(d.logicalId(), name).entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         Role role = iam.createRole(r -> r.roleName(name).description(description).tags(tags)
+                .permissionsBoundary(PermissionsBoundary.arn(ctx))
                 .assumeRolePolicyDocument(TrustPolicy.render(trust(d), ctx::resolve))).role();
         ctx.index().put(d.logicalId(), role.arn());
         for (String arn : d.strings("managedPolicies")) iam.attachRolePolicy(r -> r.roleName(name).policyArn(arn));
@@ -110,9 +111,12 @@ public final class ServiceRoles {
         List<String> want = d.strings("managedPolicies");
         @SuppressWarnings("unchecked")
         List<String> have = (List<String>) live.attributes().getOrDefault("managedPolicies", List.of());
+        Map<String, Object> liveInline = inline(live.attributes().get("inlinePolicies"));
+        boolean grants = want.stream().anyMatch(arn -> !have.contains(arn))
+                || inline(d).entrySet().stream().anyMatch(e -> !Differ.sameValue(e.getValue(), liveInline.get(e.getKey())));
+        if (grants) PermissionsBoundary.ensure(ctx, name);
         for (String arn : want) if (!have.contains(arn)) iam.attachRolePolicy(r -> r.roleName(name).policyArn(arn));
         for (String arn : have) if (!want.contains(arn)) iam.detachRolePolicy(r -> r.roleName(name).policyArn(arn));
-        Map<String, Object> liveInline = inline(live.attributes().get("inlinePolicies"));
         inline(d).forEach((policy, doc) -> {
             if (!Differ.sameValue(doc, liveInline.get(policy))) {
                 iam.putRolePolicy(r -> r.roleName(name).policyName(policy).policyDocument(json(doc)));

@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.vpc;
 
+import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -72,6 +73,7 @@ final class FlowLogRoles implements ManagedKind<Role> {
         List<Tag> tags = ctx.tags(want.logicalId(), null).entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         String arn = ctx.aws().iam().createRole(r -> r.roleName(name)
+                .permissionsBoundary(PermissionsBoundary.arn(ctx))
                 .description("Delivers the VPC flow logs to CloudWatch Logs")
                 .assumeRolePolicyDocument(json(want.attribute(ASSUME_ROLE_POLICY)))
                 .tags(tags)).role().arn();
@@ -85,7 +87,10 @@ final class FlowLogRoles implements ManagedKind<Role> {
         if (ManagedKind.differs(want, live, ASSUME_ROLE_POLICY)) {
             ctx.aws().iam().updateAssumeRolePolicy(r -> r.roleName(name).policyDocument(json(want.attribute(ASSUME_ROLE_POLICY))));
         }
-        if (ManagedKind.differs(want, live, DELIVERY_POLICY)) putDeliveryPolicy(ctx.aws().iam(), name, want);
+        if (ManagedKind.differs(want, live, DELIVERY_POLICY)) {
+            PermissionsBoundary.ensure(ctx, name);
+            putDeliveryPolicy(ctx.aws().iam(), name, want);
+        }
     }
 
     private static void putDeliveryPolicy(IamClient iam, String roleName, DesiredResource want) {

@@ -44,6 +44,7 @@ class BudgetResponderTest {
         aws = moto.clients();
         observer = moto.clients();
         observer.s3().createBucket(r -> r.bucket(dev.state().reportBucket()));
+        SpentBudget.create(observer, "qualisys-monthly-500", "500", "512.40"); // what AWS Budgets confirms
         observer.eks().createCluster(r -> r.name("qualisys-eks").version("1.29").roleArn("arn:aws:iam::123456789012:role/QualisysEKSService")
                 .resourcesVpcConfig(v -> v.subnetIds("subnet-0a", "subnet-0b")));
         observer.eks().createNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool")
@@ -117,6 +118,29 @@ class BudgetResponderTest {
         aws.calls().reset();
         responder(aws, NOW).respond(hundredPercent());
         assertThat(aws.calls().mutating()).as("a repeated alert changes nothing").isZero();
+    }
+
+    @Test
+    void aForgedAlertWhoseSpendAwsBudgetsDoesNotConfirmCapsNothing() throws Exception {
+        observer.budgets().deleteBudget(r -> r.accountId("123456789012").budgetName("qualisys-monthly-500"));
+        SpentBudget.create(observer, "qualisys-monthly-500", "500", "120.00");
+        BudgetResponder responder = responder(aws, NOW);
+
+        assertThat(responder.record(hundredPercent())).as("no override recorded").isEmpty();
+        BudgetResponder.BudgetResponse response = responder.respond(hundredPercent());
+
+        assertThat(pool().maxSize()).isEqualTo(20);
+        assertThat(pool().desiredSize()).isEqualTo(7);
+        assertThat(response.overrides()).isEmpty();
+        assertThat(response.notes()).anySatisfy(n -> assertThat(n).contains(
+                "not capping: AWS Budgets reports ACTUAL spend $120.00 of $500", "below the alert's threshold $500.00"));
+        assertThat(response.notification().body()).contains("not capping: AWS Budgets reports ACTUAL spend $120.00");
+        assertThat(aws.calls().mutatingByOperation()).doesNotContainKeys("Eks.UpdateNodegroupConfig", "S3.PutObject");
+
+        observer.budgets().deleteBudget(r -> r.accountId("123456789012").budgetName("qualisys-monthly-500"));
+        assertThat(responder(aws, NOW).respond(hundredPercent()).notes())
+                .anySatisfy(n -> assertThat(n).contains("AWS Budgets has no budget qualisys-monthly-500"));
+        assertThat(pool().maxSize()).isEqualTo(20);
     }
 
     @Test

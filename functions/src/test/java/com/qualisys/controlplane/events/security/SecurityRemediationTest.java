@@ -66,6 +66,43 @@ class SecurityRemediationTest {
         assertThat(aws.calls().mutating()).isZero();
     }
 
+    /**
+     * The loop guard matches the control plane's exact roles: a role someone made with the same name at
+     * another path, or the same path and name in another account, is a foreign caller.
+     */
+    @Test
+    void aLookAlikeOfTheControlPlanesRoleStoppingTheTrailIsTreatedAsForeign() throws Exception {
+        String trail = dev.monitoring().cloudTrail().trailName();
+        observer.s3().createBucket(r -> r.bucket(dev.monitoring().cloudTrail().bucket()));
+        observer.cloudTrail().createTrail(r -> r.name(trail).s3BucketName(dev.monitoring().cloudTrail().bucket()).isMultiRegionTrail(true));
+        SecurityResponder responder = new SecurityResponder(dev, ResourceResolver.none(), aws);
+        String own = "arn:aws:iam::123456789012:role/control-plane/qualisys-control-plane-security-event";
+        for (String[] lookAlike : new String[][] {
+                {"123456789012", "arn:aws:iam::123456789012:role/qualisys-control-plane-security-event"},
+                {"123456789012", "arn:aws:iam::123456789012:role/control-plane/qualisys-control-plane-security-event-2"},
+                {"999999999999", "arn:aws:iam::999999999999:role/control-plane/qualisys-control-plane-security-event"}}) {
+            observer.cloudTrail().stopLogging(r -> r.name(trail));
+            SecurityResponder.SecurityResponse response = responder.respond(calledBy(trail, lookAlike[0], lookAlike[1]));
+            assertThat(response.decision().ignored()).as(lookAlike[1]).isFalse();
+            assertThat(response.outcomes()).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(StepOutcome.Status.DONE));
+            assertThat(observer.cloudTrail().getTrailStatus(r -> r.name(trail)).isLogging()).isTrue();
+            assertThat(response.notification().subject()).isEqualTo("[dev] CRITICAL StopLogging on monitoring/trail/qualisys-management-trail");
+        }
+        SecurityResponder.SecurityResponse ownCall = responder.respond(calledBy(trail, "123456789012", own));
+        assertThat(ownCall.decision().ignored()).as("the control plane's own role").isTrue();
+    }
+
+    /** stop-logging.json as called by the role with this ARN, from the given account. */
+    private static String calledBy(String trail, String account, String roleArn) {
+        String name = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+        return Samples.with("security/stop-logging.json", Map.of("trailName", trail))
+                .replace("arn:aws:sts::123456789012:assumed-role/QualisysDevOpsAdmin/jane.doe",
+                        "arn:aws:sts::" + account + ":assumed-role/" + name + "/qualisys-security-event")
+                .replace("arn:aws:iam::123456789012:role/QualisysDevOpsAdmin", roleArn)
+                .replace("\"accountId\": \"123456789012\"", "\"accountId\": \"" + account + "\"")
+                .replace("\"userName\": \"QualisysDevOpsAdmin\"", "\"userName\": \"" + name + "\"");
+    }
+
     @Test
     void rdsSgAccepts5432OnlyFromK8sNodesAgainAfterSomeoneOpenedItToTheInternet() throws Exception {
         String vpc = observer.ec2().createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();

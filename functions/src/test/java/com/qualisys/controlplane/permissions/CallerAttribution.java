@@ -1,0 +1,89 @@
+package com.qualisys.controlplane.permissions;
+
+import com.qualisys.controlplane.handlers.FunctionCatalog;
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which deployed function an SDK call made in a test ran as, read from the call stack: the
+ * outermost frame of the control plane's main code that is a Lambda entry point (a handler of
+ * {@link FunctionCatalog}) or a domain entry point that exactly one function runs in production
+ * (the table below). Calls with no main-code frame on the stack are a test's own set-up and
+ * are not attributed; calls from main code that no entry matches are reported as unattributed.
+ */
+final class CallerAttribution {
+    /** Domain entry points, by class-name prefix and method (null: any method). */
+    private record Entry(String classPrefix, String method, FunctionCatalog function) {}
+
+    private static final List<Entry> DOMAIN_ENTRIES = List.of(
+            new Entry("com.qualisys.controlplane.engine.Reconciler", "apply", FunctionCatalog.APPLY_LAYER),
+            new Entry("com.qualisys.controlplane.engine.Reconciler", "readiness", FunctionCatalog.LAYER_READINESS),
+            new Entry("com.qualisys.controlplane.engine.Reconciler", null, FunctionCatalog.PLAN_LAYER),
+            new Entry("com.qualisys.controlplane.events.security.", null, FunctionCatalog.SECURITY_EVENT),
+            new Entry("com.qualisys.controlplane.events.budget.", null, FunctionCatalog.BUDGET_ALERT),
+            new Entry("com.qualisys.controlplane.events.anomaly.", null, FunctionCatalog.BUDGET_ALERT),
+            new Entry("com.qualisys.controlplane.events.NotificationPublisher", null, FunctionCatalog.NOTIFY),
+            new Entry("com.qualisys.controlplane.state.ApplyLock", null, FunctionCatalog.LOCK),
+            new Entry("com.qualisys.controlplane.state.ReportStore", null, FunctionCatalog.REPORT),
+            new Entry("com.qualisys.controlplane.database.rotation.", null, FunctionCatalog.SECRET_ROTATION),
+            new Entry("com.qualisys.controlplane.database.", null, FunctionCatalog.DB_INIT),
+            // A layer driven directly by a test: its apply runs in ApplyLayer, everything else in PlanLayer.
+            new Entry("com.qualisys.controlplane.layers.", "apply", FunctionCatalog.APPLY_LAYER),
+            new Entry("com.qualisys.controlplane.layers.", null, FunctionCatalog.PLAN_LAYER));
+
+    private static final Map<Class<?>, Boolean> MAIN_CODE = new ConcurrentHashMap<>();
+
+    /** What the stack says, or empty for a test's own set-up calls. */
+    record Caller(Optional<FunctionCatalog> function, String testClass, String firstMainFrame) {}
+
+    static Optional<Caller> ofCurrentStack() {
+        List<StackWalker.StackFrame> frames = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(s -> s.filter(f -> f.getClassName().startsWith("com.qualisys.")).toList());
+        FunctionCatalog function = null;
+        String firstMain = null;
+        String testClass = "";
+        boolean anyMain = false;
+        for (StackWalker.StackFrame f : frames) { // innermost first: the last match is the outermost
+            Class<?> type = f.getDeclaringClass();
+            if (!isMainCode(type)) {
+                if (type.getName().endsWith("Test") || type.getName().contains("Test$")) testClass = type.getName().replaceAll("\\$.*", "");
+                continue;
+            }
+            if (type.getName().startsWith("com.qualisys.controlplane.emulator.")
+                    || type.getName().startsWith("com.qualisys.controlplane.aws.")) continue;
+            anyMain = true;
+            if (firstMain == null) firstMain = f.getClassName() + "." + f.getMethodName();
+            FunctionCatalog matched = match(f);
+            if (matched != null) function = matched;
+        }
+        if (!anyMain) return Optional.empty();
+        return Optional.of(new Caller(Optional.ofNullable(function), testClass, firstMain));
+    }
+
+    private static FunctionCatalog match(StackWalker.StackFrame f) {
+        for (FunctionCatalog c : FunctionCatalog.values()) {
+            if (c.handler().equals(f.getClassName())) return c;
+        }
+        if (f.getClassName().startsWith("com.qualisys.controlplane.handlers.")) return null;
+        for (Entry e : DOMAIN_ENTRIES) {
+            if (f.getClassName().startsWith(e.classPrefix()) && (e.method() == null || e.method().equals(f.getMethodName()))) {
+                return e.function();
+            }
+        }
+        return null;
+    }
+
+    /** Classes compiled from src/main (target/classes or a module jar), not from src/test. */
+    private static boolean isMainCode(Class<?> type) {
+        return MAIN_CODE.computeIfAbsent(type, t -> {
+            var source = t.getProtectionDomain().getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            return location != null && !location.getPath().contains("test-classes");
+        });
+    }
+
+    private CallerAttribution() {}
+}
