@@ -60,7 +60,8 @@ final class ControlPlaneFunctions extends Construct {
     static final Set<FunctionCatalog> RUN_HELM = EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER,
             FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT);
 
-    ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec, StateStore state,
+    ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec,
+                          List<EnvironmentSpec> environments, StateStore state,
                           Alerting alerting, Optional<VpcPlacement> placement) {
         super(scope, id);
         Code packageCode = Code.fromAsset(code.toString());
@@ -69,7 +70,7 @@ final class ControlPlaneFunctions extends Construct {
                 .description("helm (/opt/helm/helm) and kubectl, from the CDK kubectl layer")
                 .compatibleArchitectures(List.of(Architecture.X86_64))
                 .build();
-        FunctionPolicies policies = new FunctionPolicies(this, spec);
+        FunctionPolicies policies = new FunctionPolicies(this, spec, environments);
         Map<String, String> environment = environment(state, alerting);
         for (FunctionCatalog f : FunctionCatalog.values()) {
             FunctionSizing sizing = FunctionSizing.of(f);
@@ -88,6 +89,7 @@ final class ControlPlaneFunctions extends Construct {
                     .removalPolicy(RemovalPolicy.DESTROY)
                     .build();
             logGroup.grantWrite(role);
+            Checkov.skip(logGroup, "CKV_AWS_158", Checkov.LOG_GROUP_KMS_REASON);
             policies.grantOwn(f, role, state, alerting);
 
             Map<String, String> env = new LinkedHashMap<>(environment);
@@ -120,6 +122,7 @@ final class ControlPlaneFunctions extends Construct {
                         .build();
                 Nag.suppress(dlq, "AwsSolutions-SQS3", "This queue is the dead-letter queue of "
                         + f.deployedName() + "'s asynchronous invocations; a DLQ has no DLQ of its own.");
+                Checkov.skip(dlq, "CKV_AWS_27", Checkov.SQS_MANAGED_REASON);
                 fn.deadLetterQueue(dlq).retryAttempts(2).maxEventAge(Duration.hours(6));
                 deadLetterQueues.put(f, dlq);
                 alerting.alarmOnDeadLetters(this, f.functionName() + "DeadLettersAlarm", dlq,
@@ -139,8 +142,27 @@ final class ControlPlaneFunctions extends Construct {
                                 "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
                                 "ec2:UnassignPrivateIpAddresses"))
                         .resources(List.of("*")).build());
+                Checkov.skip(role.getNode().findChild("DefaultPolicy"), "CKV_AWS_111", "Lambda creates and deletes the"
+                        + " function's network interfaces with its role; EC2's network-interface calls take no resource ARN"
+                        + " before the interface exists.");
             }
             Function function = fn.build();
+            Checkov.skip(function, "CKV_AWS_115", "No reserved concurrency: the functions run when a state machine, an"
+                    + " event rule or Secrets Manager calls them, a handful at a time (one provision per environment holds the"
+                    + " lease); reserving would take capacity from the account's unreserved pool for nothing.");
+            Checkov.skip(function, "CKV_AWS_173", "The environment holds only names and ARNs (table, bucket, topics, state"
+                    + " machines), no secret; Lambda encrypts it at rest with its AWS managed key.");
+            if (!f.vpcAttached()) {
+                Checkov.skip(function, "CKV_AWS_117", "Calls only AWS APIs, over TLS, and no private resource; the"
+                        + " database functions, which reach PostgreSQL, are the VPC-attached ones.");
+            } else if (placement.isEmpty()) {
+                Checkov.skip(function, "CKV_AWS_117", "Phase 1 (no provisioned environment yet): there is no VPC to attach"
+                        + " to until the VPC layer has run; phase 2 attaches the database functions to its private subnets.");
+            }
+            if (!sizing.asyncInvoked()) {
+                Checkov.skip(function, "CKV_AWS_116", "Invoked synchronously by the state machines, whose Retry and Catch"
+                        + " handle every failure; a dead-letter queue only receives asynchronous invocations.");
+            }
             Alias alias = Alias.Builder.create(this, f.functionName() + "Live")
                     .aliasName(ALIAS)
                     .version(function.getCurrentVersion())

@@ -52,7 +52,7 @@ public final class ControlPlaneStack extends Stack {
         Optional<ProvisionedEnvironment> provisioned = settings.provisioned()
                 .map(spec -> new ProvisionedEnvironment(this, "Provisioned", spec));
         functions = new ControlPlaneFunctions(this, "Functions", settings.functionsCode(), settings.helmLayer(),
-                settings.controlPlaneSpec(), state, alerting, provisioned.map(ProvisionedEnvironment::placement));
+                settings.controlPlaneSpec(), settings.environments(), state, alerting, provisioned.map(ProvisionedEnvironment::placement));
         provisioned.ifPresent(p -> p.attach(functions, alerting));
         state.restrictOverridesTo(List.of(functions.role(FunctionCatalog.BUDGET_ALERT)));
 
@@ -68,6 +68,7 @@ public final class ControlPlaneStack extends Stack {
                 .build();
         Nag.suppress(deliveryDeadLetters, "AwsSolutions-SQS3", "This queue is the dead-letter queue of the"
                 + " security event rules and the drift schedules; a DLQ has no DLQ of its own.");
+        Checkov.skip(deliveryDeadLetters, "CKV_AWS_27", Checkov.SQS_MANAGED_REASON);
         alerting.alarmOnDeadLetters(this, "DeliveryDeadLettersAlarm", deliveryDeadLetters,
                 "security events and scheduled drift checks");
 

@@ -37,19 +37,25 @@ final class FunctionPolicies {
     static final String CREATED_MANAGED = "aws:RequestTag/" + Tags.MANAGED_BY;
     static final String ROLE_PATH = "/control-plane/";
     static final String ROLE_NAME_PREFIX = "qualisys-control-plane-";
+    /** What the layers do to the log groups they own. */
+    private static final List<String> LOG_GROUP_WRITES = List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy",
+            "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:TagLogGroup", "logs:UntagResource", "logs:DeleteLogGroup");
     /** AWS managed policies that hand out administration: attachable only to the roles the spec names for them. */
     static final java.util.Set<String> ADMIN_CLASS = java.util.Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess");
 
     private final Construct scope;
     private final EnvironmentSpec spec;
+    private final List<String> trailBuckets;
     /** Read-only over everything the layers observe: PlanLayer, LayerReadiness, ApplyLayer, SecurityEvent. */
     final ManagedPolicy read;
     /** The layers' writes, one managed policy per area (each stays under IAM's 6,144-character limit). */
     final List<ManagedPolicy> apply;
 
-    FunctionPolicies(Construct scope, EnvironmentSpec spec) {
+    FunctionPolicies(Construct scope, EnvironmentSpec spec, List<EnvironmentSpec> environments) {
         this.scope = scope;
         this.spec = spec;
+        // Every environment's trail bucket: the functions apply every environment's monitoring layer.
+        this.trailBuckets = environments.stream().map(e -> e.monitoring().cloudTrail().bucket()).distinct().sorted().toList();
         read = policy("ReadPolicy", "Read-only view of the QUALISYS layers (plan, readiness, drift)", readStatements());
         apply = List.of(
                 policy("ApplyNetworkPolicy", "Creates and repairs the VPC layer's EC2 resources", networkStatements()),
@@ -166,10 +172,16 @@ final class FunctionPolicies {
                         "sns:ListTopics", "budgets:ViewBudget", "budgets:ListTagsForResource",
                         "ce:GetAnomalyMonitors", "ce:GetAnomalySubscriptions", "ce:ListTagsForResource",
                         "iam:ListRoles", "iam:ListPolicies", "iam:ListAccountAliases", "iam:ListOpenIDConnectProviders",
-                        "s3:ListAllMyBuckets", "tag:GetResources"),
+                        "s3:ListAllMyBuckets", "tag:GetResources",
+                        // The VPC layer observes the cache subnet groups (plan, apply, drift, security events).
+                        "elasticache:DescribeCacheSubnetGroups", "elasticache:ListTagsForResource"),
                         List.of("*")),
+                // The RDS layer observes its secrets' values (the master's username, the connection's host/port).
+                allow(List.of("secretsmanager:GetSecretValue"), List.of(secretArn("qualisys/*"))),
+                decryptThroughSecretsManager(List.of("kms:Decrypt")),
                 allow(List.of("iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
                         "iam:ListRoleTags", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
+                        "iam:ListInstanceProfilesForRole", "iam:ListEntitiesForPolicy",
                         "iam:ListPolicyTags", "iam:GetOpenIDConnectProvider"), identityArns()),
                 allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))),
                 allow(List.of("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
@@ -207,8 +219,11 @@ final class FunctionPolicies {
                         "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate"),
                         List.of("*"), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
                 // VPC flow logs deliver to their log group through the spec's delivery role.
-                allow(List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:TagLogGroup",
-                        "logs:DeleteLogGroup"), List.of(logGroupArn(spec.vpc().flowLogs().logGroup()))),
+                allow(LOG_GROUP_WRITES, List.of(logGroupArn(spec.vpc().flowLogs().logGroup()))),
+                // The spec's cache subnet groups (ElastiCache names them in lower case).
+                allow(List.of("elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup",
+                        "elasticache:DeleteCacheSubnetGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"),
+                        List.of(arn("elasticache", "subnetgroup:qualisys-*"))),
                 passRole(List.of(spec.vpc().flowLogs().deliveryRole()), List.of("vpc-flow-logs.amazonaws.com")));
     }
 
@@ -244,10 +259,14 @@ final class FunctionPolicies {
                 statement(List.of("iam:AttachRolePolicy"), roleArns(), Map.of("ArnLike", Map.of("iam:PolicyARN", List.copyOf(attachable)),
                         "StringEquals", bounded)),
                 conditional(List.of("iam:DetachRolePolicy"), roleArns(), "ArnLike", Map.of("iam:PolicyARN", List.copyOf(attachable))),
+                // Deleting one of the spec's policies first detaches it from whoever holds it (users and groups too).
+                conditional(List.of("iam:DetachUserPolicy", "iam:DetachGroupPolicy"),
+                        List.of(globalArn("iam", "user/*"), globalArn("iam", "group/*")), "ArnLike",
+                        Map.of("iam:PolicyARN", globalArn("iam", "policy/Qualisys*"))),
                 conditional(List.of("iam:CreatePolicy", "iam:CreateOpenIDConnectProvider"),
                         identityArns(), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
                 allow(List.of("iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
-                        "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole",
+                        "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:RemoveRoleFromInstanceProfile",
                         "iam:TagPolicy", "iam:UntagPolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
                         "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagOpenIDConnectProvider",
                         "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
@@ -285,7 +304,7 @@ final class FunctionPolicies {
                                 arn("rds", "snapshot:qualisys-*"), arn("rds", "og:default*"))),
                 conditional(List.of("kms:CreateKey"), List.of("*"), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
                 conditional(List.of("kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:TagResource", "kms:UntagResource",
-                        "kms:ScheduleKeyDeletion", "kms:CreateGrant", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
+                        "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:EnableKey", "kms:UpdateKeyDescription", "kms:CreateGrant", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
                         "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"),
                         List.of(arn("kms", "key/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
                 allow(List.of("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"), List.of(arn("kms", "alias/qualisys-*"))),
@@ -295,8 +314,7 @@ final class FunctionPolicies {
                         "secretsmanager:UntagResource", "secretsmanager:DeleteSecret", "secretsmanager:RotateSecret",
                         "secretsmanager:CancelRotateSecret"), List.of(secretArn("qualisys/*"))),
                 allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")),
-                allow(List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:TagLogGroup",
-                        "logs:DeleteLogGroup"), List.of(logGroupArn(spec.eks().logGroup()),
+                allow(LOG_GROUP_WRITES, List.of(logGroupArn(spec.eks().logGroup()),
                         logGroupArn("/aws/rds/instance/" + spec.rds().identifier() + "/*"))));
     }
 
@@ -304,7 +322,6 @@ final class FunctionPolicies {
 
     private List<PolicyStatement> accountStatements() {
         String alertTopic = spec.monitoring().alertTopic();
-        var trail = spec.monitoring().cloudTrail();
         return List.of(
                 allow(List.of("budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource", "budgets:UntagResource"),
                         List.of(globalArn("budgets", "budget/qualisys-*"))),
@@ -314,17 +331,16 @@ final class FunctionPolicies {
                         "ce:DeleteAnomalySubscription", "ce:TagResource", "ce:UntagResource"),
                         List.of(globalArn("ce", "anomalymonitor/*"), globalArn("ce", "anomalysubscription/*"))),
                 allow(List.of("ce:GetCostAndUsage"), List.of("*")),
-                allow(List.of("cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:StartLogging",
+                allow(List.of("cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:StartLogging", "cloudtrail:StopLogging",
                         "cloudtrail:PutEventSelectors", "cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:DeleteTrail"),
                         List.of(arn("cloudtrail", "trail/qualisys-*"))),
                 allow(List.of("s3:CreateBucket", "s3:PutBucketPolicy", "s3:PutBucketTagging", "s3:PutBucketVersioning",
                         "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketPublicAccessBlock",
-                        "s3:PutBucketOwnershipControls", "s3:DeleteBucket"), List.of(s3Arn(trail.bucket()))),
-                allow(List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:TagLogGroup",
-                        "logs:DeleteLogGroup"), List.of(logGroupArn("/aws/cloudtrail/qualisys-*"))),
+                        "s3:PutBucketOwnershipControls", "s3:DeleteBucket"), trailBuckets.stream().map(FunctionPolicies::s3Arn).toList()),
+                allow(LOG_GROUP_WRITES, List.of(logGroupArn("/aws/cloudtrail/qualisys-*"))),
                 conditional(List.of("sns:CreateTopic"), List.of(arn("sns", alertTopic)), "StringEquals",
                         Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
-                allow(List.of("sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:UntagResource",
+                allow(List.of("sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource", "sns:UntagResource",
                         "sns:DeleteTopic"), List.of(arn("sns", alertTopic))),
                 passRole(List.of("qualisys-*"), List.of("cloudtrail.amazonaws.com")),
                 // The layers never reconfigure the control plane's own state, whatever a wildcard above matches.

@@ -158,6 +158,7 @@ final class ProvisionedEnvironment extends Construct {
                 .build();
         Nag.suppress(healthDeadLetters, "AwsSolutions-SQS3", "This queue is the dead-letter queue of the rotation"
                 + " health schedule's deliveries; a DLQ has no DLQ of its own.");
+        Checkov.skip(healthDeadLetters, "CKV_AWS_27", Checkov.SQS_MANAGED_REASON);
         alerting.alarmOnDeadLetters(this, "RotationHealthDeadLettersAlarm", healthDeadLetters, "rotation health checks");
         Schedule.Builder.create(this, "RotationHealth")
                 .scheduleName("qualisys-rotation-health-" + spec.environment())

@@ -46,6 +46,8 @@ public final class ControlPlaneStateMachines extends Construct {
                     .retention(RetentionDays.THREE_MONTHS)
                     .removalPolicy(RemovalPolicy.DESTROY)
                     .build();
+            com.qualisys.controlplane.cdk.Checkov.skip(logs, "CKV_AWS_158",
+                    com.qualisys.controlplane.cdk.Checkov.LOG_GROUP_KMS_REASON);
             Role role = Role.Builder.create(this, d.name() + "-role")
                     .roleName("qualisys-control-plane-sm-" + d.name())
                     .assumedBy(new ServicePrincipal("states.amazonaws.com"))
