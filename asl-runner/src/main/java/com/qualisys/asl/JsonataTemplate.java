@@ -85,7 +85,10 @@ final class JsonataTemplate implements Template {
             String t = node.textValue().strip();
             String text = t.substring(2, t.length() - 2).strip();
             try {
-                return new Expr(text, Jsonata.jsonata(text));
+                Jsonata compiled = Jsonata.jsonata(text);
+                // Keep JSON null apart from undefined (the library turns null into undefined by default).
+                compiled.setOutputConvertNulls(false);
+                return new Expr(text, compiled);
             } catch (JException | IllegalArgumentException e) {
                 problems.add(where + ": the JSONata expression {% " + text + " %} is invalid: " + e.getMessage());
                 return new Literal(NODES.nullNode());
