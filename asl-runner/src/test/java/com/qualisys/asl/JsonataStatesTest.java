@@ -308,4 +308,43 @@ class JsonataStatesTest {
             assertThat(jsonPath.output().get("got")).as(input).isEqualTo(json(input));
         }
     }
+
+    @Test
+    void aFailingMapIterationFailsTheMapWithItsErrorWhichItsCatchHandles() {
+        ExecutionResult r = ok(run(machine("""
+                "A": {"Type": "Map", "Items": "{% $states.input.layers %}", "Next": "Done",
+                  "ItemProcessor": {"StartAt": "Check", "States": {
+                    "Check": {"Type": "Choice", "Default": "Ok",
+                              "Choices": [{"Condition": "{% $states.input = 'eks' %}", "Next": "Broken"}]},
+                    "Broken": {"Type": "Fail", "Error": "Layer.Broken", "Cause": "{% 'layer ' & $states.input %}"},
+                    "Ok": {"Type": "Succeed"}}},
+                  "Catch": [{"ErrorEquals": ["Layer.Broken"], "Next": "Recover",
+                             "Output": {"failed": "{% $states.errorOutput %}", "layers": "{% $states.input.layers %}"}}]},
+                "Done": {"Type": "Succeed"},
+                "Recover": {"Type": "Succeed"}"""), "{\"layers\": [\"vpc\", \"eks\", \"rds\"]}", NO_TASKS));
+        assertThat(r.statesEntered()).contains("Recover").doesNotContain("Done");
+        assertThat(r.output()).isEqualTo(json("""
+                {"failed": {"Error": "Layer.Broken", "Cause": "layer eks"}, "layers": ["vpc", "eks", "rds"]}"""));
+    }
+
+    @Test
+    void aRetriedParallelStateRunsItsBranchesAgainAndAssignsFromTheResult() {
+        AtomicInteger flaky = new AtomicInteger();
+        ExecutionResult r = ok(run(machine("""
+                "A": {"Type": "Parallel", "Next": "B",
+                  "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+                  "Assign": {"first": "{% $states.result[0] %}"},
+                  "Branches": [
+                    {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "flaky", "End": true}}},
+                    {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "steady", "End": true}}}]},
+                "B": {"Type": "Pass", "End": true, "Output": {"first": "{% $first %}", "all": "{% $states.input %}"}}"""),
+                "{}", (res, in, ctx) -> {
+                    if (flaky.incrementAndGet() == 1) {
+                        throw new TaskFailedException("Flaky", "first attempt");
+                    }
+                    return json("\"flaky ok\"");
+                }));
+        assertThat(flaky.get()).isEqualTo(2);
+        assertThat(r.output()).isEqualTo(json("{\"first\": \"flaky ok\", \"all\": [\"flaky ok\", \"steady\"]}"));
+    }
 }
