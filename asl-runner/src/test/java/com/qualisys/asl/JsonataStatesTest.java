@@ -347,4 +347,30 @@ class JsonataStatesTest {
         assertThat(flaky.get()).isEqualTo(2);
         assertThat(r.output()).isEqualTo(json("{\"first\": \"flaky ok\", \"all\": [\"flaky ok\", \"steady\"]}"));
     }
+
+    @Test
+    void theAllStatesFixtureRunsEachPathItCanTake() {
+        TaskDispatcher tasks = (resource, in, ctx) -> switch (resource) {
+            case "arn:aws:lambda:us-east-1:123456789012:function:plan" -> in.get("environment").textValue().equals("broken")
+                    ? failTask() : json("{\"changes\": [\"vpc\", \"eks\", \"rds\"]}");
+            case "arn:aws:lambda:us-east-1:123456789012:function:apply" -> json("{\"applied\": \"" + in.get("change").textValue()
+                    + "@" + in.get("environment").textValue() + "#" + in.get("index") + "\"}");
+            default -> throw new AssertionError(resource);
+        };
+        ExecutionResult applied = ok(AslTestSupport.runner(tasks).build().execute(fixture("jsonata-all-states.asl.json"),
+                json("{\"environment\": \"dev\", \"layers\": [\"vpc\"]}"), "t"));
+        assertThat(applied.output()).isEqualTo(json("""
+                {"count": 3, "names": "vpc@dev#0,eks@dev#1,rds@dev#2", "environment": "dev"}"""));
+        assertThat(applied.events(HistoryEventType.WAIT_STARTED).get(0).details().get("seconds").doubleValue()).isEqualTo(3);
+
+        ExecutionResult failed = AslTestSupport.runner(tasks).build().execute(fixture("jsonata-all-states.asl.json"),
+                json("{\"environment\": \"broken\"}"), "t");
+        assertThat(failed.statesEntered()).containsExactly("Start", "Plan", "Failed");
+        assertThat(failed.error()).isEqualTo("Plan.Broken");
+        assertThat(failed.cause()).isEqualTo("plan failed: no plan for broken");
+    }
+
+    private static JsonNode failTask() throws TaskFailedException {
+        throw new TaskFailedException("Plan.Broken", "no plan for broken");
+    }
 }
