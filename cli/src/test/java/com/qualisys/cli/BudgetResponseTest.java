@@ -80,6 +80,16 @@ class BudgetResponseTest {
                     .forEach(o -> observer.s3().deleteObject(r -> r.bucket(bucket).key(o.key())));
         }
         costExplorerAnswers();
+        // What AWS Budgets reports for the budget (the emulator keeps the spend given at creation): the response
+        // confirms an alert against it before it caps anything.
+        try {
+            observer.budgets().deleteBudget(r -> r.accountId(observer.accountId()).budgetName("qualisys-monthly-500"));
+        } catch (software.amazon.awssdk.services.budgets.model.NotFoundException none) {
+            // first test of the class
+        }
+        observer.budgets().createBudget(r -> r.accountId(observer.accountId()).budget(b -> b.budgetName("qualisys-monthly-500")
+                .budgetType("COST").timeUnit("MONTHLY").budgetLimit(l -> l.amount(new java.math.BigDecimal("500")).unit("USD"))
+                .calculatedSpend(c -> c.actualSpend(x -> x.amount(new java.math.BigDecimal("512.40")).unit("USD")))));
         inbox = new AlertInbox(local.endpoint(), observer, "budget-alerts-" + INBOXES.incrementAndGet());
     }
 

@@ -39,6 +39,7 @@ class BudgetAlertHandlerTest {
         moto.reset();
         aws = moto.clients();
         aws.s3().createBucket(r -> r.bucket(DEV.state().reportBucket()));
+        com.qualisys.controlplane.events.budget.SpentBudget.create(aws, "qualisys-monthly-500", "500", "512.40");
         String topic = aws.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
         aws.eks().createCluster(r -> r.name("qualisys-eks").version("1.29").roleArn("arn:aws:iam::123456789012:role/QualisysEKSService")
                 .resourcesVpcConfig(v -> v.subnetIds("subnet-0a", "subnet-0b")));

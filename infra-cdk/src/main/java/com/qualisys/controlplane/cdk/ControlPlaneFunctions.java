@@ -89,6 +89,8 @@ final class ControlPlaneFunctions extends Construct {
                     .removalPolicy(RemovalPolicy.DESTROY)
                     .build();
             logGroup.grantWrite(role);
+            Unexercised.because("Lambda's runtime writes the function's log events with its role; the code makes no such call",
+                    "logs:CreateLogStream", "logs:PutLogEvents");
             Checkov.skip(logGroup, "CKV_AWS_158", Checkov.LOG_GROUP_KMS_REASON);
             policies.grantOwn(f, role, state, alerting);
 
@@ -124,6 +126,8 @@ final class ControlPlaneFunctions extends Construct {
                         + f.deployedName() + "'s asynchronous invocations; a DLQ has no DLQ of its own.");
                 Checkov.skip(dlq, "CKV_AWS_27", Checkov.SQS_MANAGED_REASON);
                 fn.deadLetterQueue(dlq).retryAttempts(2).maxEventAge(Duration.hours(6));
+                Unexercised.because("Lambda sends a failed asynchronous invocation to the dead-letter queue with the"
+                        + " function's role; the code makes no such call", "sqs:SendMessage");
                 deadLetterQueues.put(f, dlq);
                 alerting.alarmOnDeadLetters(this, f.functionName() + "DeadLettersAlarm", dlq,
                         "invocations of " + f.deployedName());
@@ -142,6 +146,9 @@ final class ControlPlaneFunctions extends Construct {
                                 "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
                                 "ec2:UnassignPrivateIpAddresses"))
                         .resources(List.of("*")).build());
+                Unexercised.because("Lambda creates and removes the function's network interfaces with its role",
+                        "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+                        "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses");
                 Checkov.skip(role.getNode().findChild("DefaultPolicy"), "CKV_AWS_111", "Lambda creates and deletes the"
                         + " function's network interfaces with its role; EC2's network-interface calls take no resource ARN"
                         + " before the interface exists.");

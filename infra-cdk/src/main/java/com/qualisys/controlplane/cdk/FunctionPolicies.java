@@ -94,12 +94,12 @@ final class FunctionPolicies {
             case REPORT -> {
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"), List.of(state.reportBucket.arnForObjects("*"))));
                 role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
-                alerting.driftTopic.grantPublish(role);
+                Alerting.grantPublish(alerting.driftTopic, role);
                 role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
             }
-            case NOTIFY -> alerting.alertTopic.grantPublish(role);
+            case NOTIFY -> Alerting.grantPublish(alerting.alertTopic, role);
             case SECURITY_EVENT -> {
-                alerting.alertTopic.grantPublish(role);
+                Alerting.grantPublish(alerting.alertTopic, role);
                 // The direct remediations of events.security.RemediationExecutor.
                 role.addToPolicy(allow(List.of("cloudtrail:StartLogging"),
                         List.of(arn("cloudtrail", "trail/" + spec.monitoring().cloudTrail().trailName()))));
@@ -107,7 +107,7 @@ final class FunctionPolicies {
                         List.of(arn("ec2", "security-group/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)));
             }
             case BUDGET_ALERT -> {
-                alerting.alertTopic.grantPublish(role);
+                Alerting.grantPublish(alerting.alertTopic, role);
                 // The ladder (events.budget): top cost drivers, capping the Playwright node group, and the
                 // override records (overrides/<env>/<id>.json in the report bucket) that restore it.
                 role.addToPolicy(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
@@ -148,6 +148,8 @@ final class FunctionPolicies {
     }
 
     private static PolicyStatement decryptThroughSecretsManager(List<String> actions) {
+        Unexercised.because("Secrets Manager uses the secret's key on the caller's behalf (kms:ViaService): the code never"
+                + " calls KMS for it", actions.toArray(String[]::new));
         return conditional(actions, List.of("*"), "StringEquals",
                 Map.of("kms:ViaService", "secretsmanager." + Aws.REGION + ".amazonaws.com"));
     }

@@ -45,8 +45,15 @@ class PermissionInventoryTest {
             policies.notEvaluable().forEach(u -> report.append("  ").append(u).append('\n'));
             report.append("calls of main code no function entry point covers:\n");
             result.unattributed().forEach(u -> report.append("  ").append(u).append('\n'));
-            report.append("granted, never exercised by a test:\n");
-            unused.forEach((role, actions) -> report.append("  ").append(role).append(": ").append(actions).append('\n'));
+            report.append("granted, never exercised by a recorded call (why kept, from Unexercised.because next to the grant):\n");
+            Map<String, String> reasons = com.qualisys.controlplane.cdk.Unexercised.reasons();
+            unused.forEach((role, actions) -> {
+                report.append("  ").append(role).append(":\n");
+                actions.forEach(a -> report.append("    ").append(a).append(" — ")
+                        .append(reasons.getOrDefault(a, "NO REASON GIVEN: justify it next to the grant, or remove it")).append('\n'));
+            });
+            report.append("unjustified: ").append(unused.values().stream().flatMap(Set::stream)
+                    .filter(a -> !reasons.containsKey(a)).distinct().count()).append('\n');
             assertThat(result.denied()).as("calls the deployed roles would be denied (" + template.getKey() + ")").isEmpty();
         }
         Files.createDirectories(Path.of("target"));
