@@ -37,13 +37,19 @@ public final class PermissionRecorder implements ExecutionInterceptor {
     static final Path DIRECTORY = Path.of(System.getProperty("basedir", "."), "target", "iam-calls");
     /** The account moto answers as for the tests' credentials. */
     static final String ACCOUNT = "123456789012";
+    /** How a test selects another emulated account (moto's header). */
+    static final String ACCOUNT_HEADER = "x-moto-account-id";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> WRITTEN = ConcurrentHashMap.newKeySet();
     private static Writer out;
 
+    /**
+     * Just before the request goes out: after every other interceptor has modified it (the tests that
+     * switch emulated accounts add moto's account header), before it changes anything.
+     */
     @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         if (ResourceFacts.lookingUp()) return;
         Optional<CallerAttribution.Caller> caller = CallerAttribution.ofCurrentStack();
         if (caller.isEmpty()) return;
@@ -52,8 +58,9 @@ public final class PermissionRecorder implements ExecutionInterceptor {
         Region region = attributes.getAttribute(AwsExecutionAttribute.AWS_REGION);
         URI endpoint = attributes.getAttribute(SdkExecutionAttribute.CLIENT_ENDPOINT);
         String regionId = region == null || region.isGlobalRegion() ? "us-east-1" : region.id();
-        Authorizations authorizations = new Authorizations(regionId, ACCOUNT,
-                ResourceFacts.at(endpoint, region == null ? Region.US_EAST_1 : region));
+        String account = context.httpRequest().firstMatchingHeader(ACCOUNT_HEADER).orElse(ACCOUNT);
+        Authorizations authorizations = new Authorizations(regionId, account,
+                ResourceFacts.at(endpoint, region == null ? Region.US_EAST_1 : region, account));
         RequestFields fields = new RequestFields((SdkPojo) context.request());
         String role = caller.get().function().map(FunctionCatalog::roleName).orElse("unattributed");
         String function = caller.get().function().map(FunctionCatalog::deployedName).orElse(caller.get().firstMainFrame());

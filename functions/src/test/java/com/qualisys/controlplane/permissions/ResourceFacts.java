@@ -26,17 +26,25 @@ final class ResourceFacts {
 
     private final URI endpoint;
     private final Region region;
+    private final String account;
     private Ec2Client ec2;
     private KmsClient kms;
     private IamClient iam;
 
-    private ResourceFacts(URI endpoint, Region region) {
+    private ResourceFacts(URI endpoint, Region region, String account) {
         this.endpoint = endpoint;
         this.region = region;
+        this.account = account;
     }
 
-    static ResourceFacts at(URI endpoint, Region region) {
-        return BY_ENDPOINT.computeIfAbsent(endpoint + "|" + region, k -> new ResourceFacts(endpoint, region));
+    /** Looks things up in the same emulated account the recorded call goes to. */
+    static ResourceFacts at(URI endpoint, Region region, String account) {
+        return BY_ENDPOINT.computeIfAbsent(endpoint + "|" + region + "|" + account, k -> new ResourceFacts(endpoint, region, account));
+    }
+
+    private software.amazon.awssdk.core.client.config.ClientOverrideConfiguration inAccount() {
+        return software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.builder()
+                .putHeader(PermissionRecorder.ACCOUNT_HEADER, account).build();
     }
 
     static boolean lookingUp() {
@@ -84,19 +92,19 @@ final class ResourceFacts {
 
     private synchronized Ec2Client ec2() {
         if (ec2 == null) ec2 = Ec2Client.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(inAccount()).build();
         return ec2;
     }
 
     private synchronized KmsClient kms() {
         if (kms == null) kms = KmsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(inAccount()).build();
         return kms;
     }
 
     private synchronized IamClient iam() {
         if (iam == null) iam = IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL).credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(inAccount()).build();
         return iam;
     }
 

@@ -111,6 +111,8 @@ final class FunctionPolicies {
                 // The ladder (events.budget): top cost drivers, capping the Playwright node group, and the
                 // override records (overrides/<env>/<id>.json in the report bucket) that restore it.
                 role.addToPolicy(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
+                // Before any cap, AWS Budgets must confirm the alert's spend (events.budget.SpendConfirmation).
+                role.addToPolicy(allow(List.of("budgets:ViewBudget"), List.of(globalArn("budgets", "budget/qualisys-*"))));
                 EksSpec.NodeGroup pool = spec.eks().nodeGroups().get(BudgetLadder.PLAYWRIGHT_POOL);
                 if (pool != null) {
                     role.addToPolicy(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
@@ -131,6 +133,8 @@ final class FunctionPolicies {
                 role.addToPolicy(decryptThroughSecretsManager(List.of("kms:Decrypt")));
             }
             case SECRET_ROTATION -> {
+                // Told to rotate any other secret, it describes it to refuse it by name (it changes only its own two).
+                role.addToPolicy(allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))));
                 role.addToPolicy(allow(List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
                         "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"), databaseSecretArns()));
                 role.addToPolicy(allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")));

@@ -76,7 +76,7 @@ public final class PermissionInventory {
                 continue;
             }
             pairs.computeIfAbsent(c.role(), k -> new TreeSet<>()).add(c.action());
-            PolicyEvaluator.Request request = new PolicyEvaluator.Request(c.action(), c.resource(), c.context());
+            PolicyEvaluator.Request request = inAccount(c, policies.account());
             PolicyEvaluator.Decision d = PolicyEvaluator.evaluate(policies.statements(c.role()), request);
             List<PolicyEvaluator.Statement> boundary = policies.boundary(c.role());
             PolicyEvaluator.Decision b = boundary == null ? null : PolicyEvaluator.evaluate(boundary, request);
@@ -119,6 +119,18 @@ public final class PermissionInventory {
                 .anyMatch(k -> k.endsWith("|" + a))));
         out.values().removeIf(Set::isEmpty);
         return out;
+    }
+
+    private static final java.util.regex.Pattern ACCOUNT_IN_ARN = java.util.regex.Pattern.compile("^(arn:[^:]+:[^:]+:[^:]*:)\\d{12}:");
+
+    /**
+     * The call as if made in the account the template is evaluated for: tests run in several emulated
+     * accounts, each standing for an account the roles are deployed in.
+     */
+    static PolicyEvaluator.Request inAccount(Call c, String account) {
+        Map<String, List<String>> context = new TreeMap<>();
+        c.context().forEach((k, v) -> context.put(k, v.stream().map(x -> ACCOUNT_IN_ARN.matcher(x).replaceFirst("$1" + account + ":")).toList()));
+        return new PolicyEvaluator.Request(c.action(), ACCOUNT_IN_ARN.matcher(c.resource()).replaceFirst("$1" + account + ":"), context);
     }
 
     private static String key(PolicyEvaluator.Statement s, String pattern) {

@@ -63,6 +63,11 @@ public final class RolePolicies {
         });
     }
 
+    /** The account the template's pseudo parameters were resolved for. */
+    public String account() {
+        return account;
+    }
+
     public boolean hasRole(String name) {
         return byRole.containsKey(name);
     }
