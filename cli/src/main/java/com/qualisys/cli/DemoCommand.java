@@ -23,9 +23,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", description = {
-        "Starts the local AWS emulator, runs the provision state machine for an environment through the",
-        "local runner, then the drift-check state machine, and prints where the report is."})
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
+        "Starts the local AWS emulator, runs the provision state machine for an environment through the local runner,"
+                + " then the drift-check state machine, and prints where the report is."})
 final class DemoCommand implements Callable<Integer> {
     /** moto's EKS has no Kubernetes API behind its endpoint; the kubernetes layer is proven by tests against a real kube-apiserver. */
     static final List<String> DEMO_LAYERS = Layers.ORDER.stream().filter(l -> !l.equals("kubernetes")).toList();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -57,6 +58,9 @@ public final class ReportRenderer {
                 entry.put("cause", o.cause());
             }
         }
+        root.put("complete", report.isComplete());
+        ArrayNode notChecked = root.putArray("notChecked");
+        for (LayerFailure f : report.notChecked()) notChecked.addObject().put("layer", f.layer()).put("reason", f.reason());
         ObjectNode calls = root.putObject("apiCalls");
         new TreeMap<>(report.apiCalls()).forEach(calls::put);
         return root;
@@ -94,6 +98,9 @@ public final class ReportRenderer {
                 }
             }
             overridesMarkdown(plan, md);
+        }
+        for (LayerFailure f : report.notChecked()) {
+            md.append("\n## Layer `").append(f.layer()).append("`\n\n**Not checked:** ").append(f.reason()).append('\n');
         }
         return md.toString();
     }
@@ -137,6 +144,7 @@ public final class ReportRenderer {
             }
             overridesText(plan, out);
         }
+        for (LayerFailure f : report.notChecked()) out.append("  ").append(f.layer()).append(": not checked: ").append(f.reason()).append('\n');
         return out.toString();
     }
 
@@ -171,8 +179,13 @@ public final class ReportRenderer {
     private static String verdict(Report report) {
         int overrides = overrideCount(report);
         String note = overrides == 0 ? "" : " " + overrides + " intentional override(s) in place (not drift).";
-        if (!report.hasChanges()) return (report.kind().equals("drift") ? "No drift." : "No changes.") + note;
-        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)." : " change(s).") + note;
+        if (!report.isComplete()) {
+            List<String> names = report.notChecked().stream().map(LayerFailure::layer).toList();
+            note += " " + names.size() + " layer(s) not checked (" + String.join(", ", names) + "): this report is incomplete.";
+        }
+        String found = report.isComplete() ? "" : " in the layers checked";
+        if (!report.hasChanges()) return (report.kind().equals("drift") ? "No drift" : "No changes") + found + "." + note;
+        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)" : " change(s)") + found + "." + note;
     }
 
     private static String symbol(Action a) {
