@@ -33,8 +33,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "simulate-event", mixinStandardHelpOptions = true, description = {
-        "Runs the control plane's response to an event with the local runner, against the endpoint the environment"
-                + " points to: a CloudTrail call as EventBridge delivers it runs security-response; an AWS Budgets"
+        "Runs the control plane's response to an event (a CloudTrail call, a budget or cost anomaly alert) with the local runner.",
+        "It runs against the endpoint the environment points to: a CloudTrail call as EventBridge delivers it runs security-response; an AWS Budgets"
                 + " notification or a Cost Anomaly Detection alert (Lambda SNS event, SNS message, aws.ce event) runs"
                 + " budget-response. The event is checked first: a malformed one is refused and nothing is done.",
         "Placeholders $${<logical-id>} in the file (e.g. $${vpc/security-group/rds}) become that managed resource's"
