@@ -110,7 +110,8 @@ final class TestStacks {
         }
     }
 
-    private static Path copiedDir;
+    /** The folder the last specsWithDev copy was written to (errors name it). */
+    static Path copiedDir;
 
     private static String readRepo(String relative) {
         try {
