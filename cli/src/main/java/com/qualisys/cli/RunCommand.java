@@ -66,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--approve-destructive", description = "Approve destructive changes up front (no approval wait).")
     boolean approveDestructive;
 
-    @Option(names = "--json", description = "Print the execution as JSON (executionId, status, output or error and cause) instead of its summary.")
+    @Option(names = "--json", description = "Print the execution as JSON (executionId, status, output or error and cause) instead of its summary; progress still goes to stderr.")
     boolean json;
 
     @Option(names = "--name", description = "Execution name. Default: a random id.")
@@ -107,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
                         : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
                 result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
                         new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
-                        json ? null : new ProgressPrinter(err));
+                        new ProgressPrinter(err));
             }
         }
         if (json) print(out, result);
