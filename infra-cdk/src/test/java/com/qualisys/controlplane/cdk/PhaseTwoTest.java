@@ -157,7 +157,7 @@ class PhaseTwoTest {
         EnvironmentSpec notAdmitted = TestStacks.specsWithDev(TestStacks.DEV_WITH_FUNCTIONS_GROUP
                 .replaceAll("(?m)^ *- \\{ protocol: tcp, ports: \"5432\", peer: \"sg:db-functions\" }\n", "")).load("dev");
         assertThatThrownBy(() -> ProvisionedEnvironment.declaredInSpec(notAdmitted))
-                .hasMessageContaining(TestStacks.copiedDir.resolve("dev.yaml") + ": vpc.securityGroups.db-functions")
+                .hasMessageContaining("environments/dev.yaml: vpc.securityGroups.db-functions")
                 .hasMessageContaining("vpc.securityGroups.rds has no ingress { protocol: tcp, ports: \"5432\", peer: \"sg:db-functions\" }");
         assertThat(ProvisionedEnvironment.declaredInSpec(dev)).as("the repository's spec declares it").hasValue("db-functions");
     }

@@ -110,8 +110,7 @@ final class TestStacks {
         }
     }
 
-    /** The folder the last specsWithDev copy was written to (errors name it). */
-    static Path copiedDir;
+    private static Path copiedDir;
 
     private static String readRepo(String relative) {
         try {
