@@ -60,8 +60,7 @@ class JsonataStatesTest {
                 "B": {"Type": "Pass", "End": true, "Output": {
                   "total": "{% $sum($states.input.items.price) %}",
                   "names": "{% $states.input.items.name %}",
-                  "literal": [1, "two", {"three": "{% 1 + 2 %}"}],
-                  "dropped": "{% $states.input.nothing %}"}}"""),
+                  "literal": [1, "two", {"three": "{% 1 + 2 %}"}]}}"""),
                 "{\"items\": [{\"name\": \"pen\", \"price\": 1.5}, {\"name\": \"ink\", \"price\": 2}]}", NO_TASKS));
         assertThat(r.output()).isEqualTo(json("""
                 {"total": 3.5, "names": ["pen", "ink"], "literal": [1, "two", {"three": 3}]}"""));
@@ -253,7 +252,15 @@ class JsonataStatesTest {
         ExecutionResult undefined = run(machine("""
                 "A": {"Type": "Pass", "Output": "{% $states.input.missing %}", "End": true}"""), "{}", NO_TASKS);
         assertThat(undefined.error()).isEqualTo("States.QueryEvaluationError");
-        assertThat(undefined.cause()).contains("evaluated to nothing");
+        assertThat(undefined.cause()).isEqualTo(
+                "The JSONata expression '$states.input.missing' specified for the field 'Output' returned nothing (undefined).");
+        // As AWS reports it for a nested field: "...specified for the field 'Arguments/Input/pushLocation'...".
+        ExecutionResult nested = run(machine("""
+                "A": {"Type": "Task", "Resource": "r", "End": true,
+                      "Arguments": {"Input": {"list": [1, "{% $states.input.pushLocation %}"]}}}"""), "{}", NO_TASKS);
+        assertThat(nested.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(nested.cause()).isEqualTo("The JSONata expression '$states.input.pushLocation' specified for the"
+                + " field 'Arguments/Input/list[1]' returned nothing (undefined).");
     }
 
     @Test
@@ -364,7 +371,7 @@ class JsonataStatesTest {
         assertThat(applied.events(HistoryEventType.WAIT_STARTED).get(0).details().get("seconds").doubleValue()).isEqualTo(3);
 
         ExecutionResult failed = AslTestSupport.runner(tasks).build().execute(fixture("jsonata-all-states.asl.json"),
-                json("{\"environment\": \"broken\"}"), "t");
+                json("{\"environment\": \"broken\", \"layers\": []}"), "t");
         assertThat(failed.statesEntered()).containsExactly("Start", "Plan", "Failed");
         assertThat(failed.error()).isEqualTo("Plan.Broken");
         assertThat(failed.cause()).isEqualTo("plan failed: no plan for broken");
