@@ -249,8 +249,8 @@ final class JsonataTemplate implements Template {
         if (value instanceof Number n) {
             double d = n.doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, "a JSONata expression produced "
-                        + d + ", which is not a JSON number");
+                // JSON has no such number: AWS writes the name JavaScript gives it.
+                return NODES.textNode(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
             }
             if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 long l = (long) d;

@@ -380,4 +380,42 @@ class JsonataStatesTest {
     private static JsonNode failTask() throws TaskFailedException {
         throw new TaskFailedException("Plan.Broken", "no plan for broken");
     }
+
+    @Test
+    void theAddedFunctionsTruncateNumbersAndReturnNothingForSomeArgumentsAsAwsDoes() {
+        ExecutionResult r = ok(run(machine("""
+                "A": {"Type": "Pass", "End": true, "Output": {
+                  "range": "{% $range(-1.7, 2, 1) %}",
+                  "single": "{% $range(5, 5, 1) %}",
+                  "chunks": "{% $partition([1,2,3,4,5], 2.9) %}",
+                  "wrongWay": "{% $exists($range(5, 1, 1)) %}",
+                  "noAlgorithm": "{% $exists($hash('x')) %}",
+                  "emptyChunks": "{% $exists($partition([], 2)) %}"}}"""), "{}", NO_TASKS));
+        assertThat(r.output()).isEqualTo(json("""
+                {"range": [-1, 0, 1, 2], "single": 5, "chunks": [[1, 2], [3, 4], [5]], "wrongWay": false,
+                 "noAlgorithm": false, "emptyChunks": false}"""));
+        ExecutionResult eval = run(machine("""
+                "A": {"Type": "Pass", "End": true, "Output": "{% $eval('1 + 1') %}"}"""), "{}", NO_TASKS);
+        assertThat(eval.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(eval.cause()).contains("Step Functions disables $eval");
+    }
+
+    @Test
+    void errorsNameTheFieldAsAwsDoesForChoiceRulesAndCatchers() {
+        ExecutionResult rule = run(machine("""
+                "A": {"Type": "Choice", "Default": "B",
+                      "Choices": [{"Condition": "{% true %}", "Next": "B", "Output": {"v": "{% $states.input.absent %}"}}]},
+                "B": {"Type": "Succeed"}"""), "{}", NO_TASKS);
+        assertThat(rule.cause()).isEqualTo("The JSONata expression '$states.input.absent' specified for the field"
+                + " 'Choices[0]/Output/v' returned nothing (undefined).");
+        ExecutionResult catcher = run(machine("""
+                "A": {"Type": "Task", "Resource": "r", "End": true,
+                      "Catch": [{"ErrorEquals": ["Nope"], "Next": "B"},
+                                {"ErrorEquals": ["States.ALL"], "Next": "B", "Assign": {"x": "{% $states.input.absent %}"}}]},
+                "B": {"Type": "Succeed"}"""), "{}", (res, in, ctx) -> {
+            throw new TaskFailedException("Boom", "x");
+        });
+        assertThat(catcher.cause()).isEqualTo("The JSONata expression '$states.input.absent' specified for the field"
+                + " 'Catch[1]/Assign/x' returned nothing (undefined).");
+    }
 }
