@@ -162,7 +162,7 @@ class SecurityResponseTest {
     void inProductionTheTargetedCheckReportsTheDriftAndTheRepairWaitsForApproval() throws Exception {
         // Production is another account (one environment = one account): the seed's names repeat there.
         EnvironmentSpec production = TestSpecs.load("production");
-        try (AwsClients account = accountOfItsOwn("210987654321")) {
+        try (AwsClients account = accountOfItsOwn(production.aws().accountId())) {
             new Reconciler(production, account, List.of(new VpcLayer())).apply("vpc", false);
             String rds = group(account, production, "rds").groupId();
             String nodes = group(account, production, "k8s-nodes").groupId();
@@ -171,7 +171,7 @@ class SecurityResponseTest {
 
             // Its own report bucket: bucket names are global, and dev's control plane has the spec's name here.
             String topic = account.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
-            AwsClients counted = accountOfItsOwn("210987654321");
+            AwsClients counted = accountOfItsOwn(production.aws().accountId());
             ControlPlane controlPlane = new ControlPlane(TestSpecs.loader(), s -> counted, Layers.all(),
                     new ControlPlane.Settings(topic, null, "qualisys-control-plane-reports-production", production.state().lockTable(), "default"));
             try (InProcessResponses responses = new InProcessResponses(counted, controlPlane)) {

@@ -39,7 +39,7 @@ public final class LockHandler extends ControlPlaneHandler {
             out.putAll(resolveRun(Input.of(input.map("input")), controlPlane));
             return out;
         }
-        ApplyLock lock = new ApplyLock(controlPlane.aws(spec).dynamoDb(), controlPlane.settings().lockTable(spec), java.time.Clock.systemUTC());
+        ApplyLock lock = new ApplyLock(controlPlane.hub().dynamoDb(), controlPlane.settings().lockTable(spec), java.time.Clock.systemUTC());
         String holder = input.string("holder");
         Duration lease = Duration.ofSeconds(spec.state().leaseSeconds());
         switch (action) {

@@ -34,7 +34,7 @@ public final class ReportHandler extends ControlPlaneHandler {
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         String kind = input.oneOf("kind", List.of("drift", "provision"));
         EnvironmentSpec spec = environment(input, controlPlane);
-        ReportStore store = new ReportStore(controlPlane.aws(spec).s3(), controlPlane.settings().reportBucket(spec));
+        ReportStore store = new ReportStore(controlPlane.hub().s3(), controlPlane.settings().reportBucket(spec));
         return kind.equals("drift") ? drift(input, spec, store) : provision(input, spec, store);
     }
 
