@@ -97,8 +97,13 @@ final class SpecValidator {
 
     /** The environment's account, the role the hub assumes there, and its relation to the hub account. */
     private void account(EnvironmentSpec.AwsSpec aws) {
-        boolean accountOk = match("aws.accountId", aws.accountId(), ACCOUNT_ID,
-                "is not a 12-digit AWS account id (every environment names the account it lives in)");
+        // Per environment by nature: when missing, the environment's own file is where it belongs.
+        if (aws.accountId() == null) errors.add(new SpecError(origins.envFile, "aws.accountId", null,
+                "is required: every environment names the 12-digit AWS account it lives in"));
+        if (aws.externalId() == null) errors.add(new SpecError(origins.envFile, "aws.externalId", null,
+                "is required: the external id the hub presents when it assumes the environment's execution role"));
+        boolean accountOk = aws.accountId() != null && match("aws.accountId", aws.accountId(), ACCOUNT_ID,
+                "is not a 12-digit AWS account id");
         if (aws.executionRole() != null) {
             Matcher role = ROLE_ARN.matcher(aws.executionRole());
             if (!role.matches()) {
@@ -108,7 +113,7 @@ final class SpecValidator {
                         + ", not in the environment's account " + aws.accountId() + " (aws.accountId)");
             }
         }
-        match("aws.externalId", aws.externalId(), EXTERNAL_ID,
+        if (aws.externalId() != null) match("aws.externalId", aws.externalId(), EXTERNAL_ID,
                 "is not a valid STS external id (2-1224 characters of letters, digits and +=,.@:/-)");
         if (aws.hubAccountId() != null && match("aws.hubAccountId", aws.hubAccountId(), ACCOUNT_ID, "is not a 12-digit AWS account id")
                 && accountOk && aws.hubAccountId().equals(aws.accountId()) && !aws.sharesHubAccount()) {

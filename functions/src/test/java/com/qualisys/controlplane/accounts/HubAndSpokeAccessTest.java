@@ -14,6 +14,7 @@ import com.qualisys.controlplane.testing.TestSpecs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -24,19 +25,28 @@ import software.amazon.awssdk.services.ec2.model.Filter;
  * environment's resources land in its own account, and every refusal comes before any write.
  */
 class HubAndSpokeAccessTest {
-    private final EmulatedAccounts accounts = new EmulatedAccounts(EmulatedAccount.local());
-    private String hub;
-    private String devAccount;
-    private String stagingAccount;
+    private static final EmulatedAccounts accounts = new EmulatedAccounts(EmulatedAccount.local());
+    // Accounts are made once per class: moto builds every AWS managed policy when an account first uses IAM.
+    private static String hub;
+    private static String devAccount;
+    private static String stagingAccount;
+    private static String bare;
+    private static String foreignHub;
     private EnvironmentSpec dev;
     private EnvironmentSpec staging;
     private AwsClients hubClients;
 
-    @BeforeEach
-    void hubAndTwoSpokes() {
+    @BeforeAll
+    static void accounts() {
         hub = EmulatedAccount.fresh().id();
         devAccount = EmulatedAccount.fresh().id();
         stagingAccount = EmulatedAccount.fresh().id();
+        bare = EmulatedAccount.fresh().id();
+        foreignHub = EmulatedAccount.fresh().id();
+    }
+
+    @BeforeEach
+    void hubAndTwoSpokes() {
         dev = placed("dev", devAccount);
         staging = placed("staging", stagingAccount);
         accounts.deploySpoke(devAccount, List.of(EmulatedAccounts.hubRoleArn(hub)), dev.aws().externalId());
@@ -49,7 +59,7 @@ class HubAndSpokeAccessTest {
         hubClients.close();
     }
 
-    private EnvironmentSpec placed(String env, String account) {
+    private static EnvironmentSpec placed(String env, String account) {
         return SpecVariant.of(env, "aws:\n  accountId: \"" + account + "\"\n  hubAccountId: \"" + hub + "\"\n");
     }
 
@@ -79,6 +89,7 @@ class HubAndSpokeAccessTest {
     void aWrongExternalIdIsRefusedNamingTheEnvironmentWithNothingChanged() {
         EnvironmentSpec wrong = SpecVariant.of("dev", "aws:\n  accountId: \"" + devAccount + "\"\n  externalId: not-the-one-the-spoke-trusts\n");
         ControlPlane cp = controlPlane();
+        int before = vpcCount(devAccount);
 
         assertThatThrownBy(() -> cp.reconciler(wrong).apply("vpc", false))
                 .isInstanceOf(EnvironmentAccessException.class)
@@ -86,16 +97,14 @@ class HubAndSpokeAccessTest {
                 .hasMessageContaining("not authorized to perform: sts:AssumeRole")
                 .hasMessageContaining("nothing was changed")
                 .hasMessageNotContaining("not-the-one-the-spoke-trusts");
-        assertThat(environmentsWithVpcsIn(devAccount)).isEmpty();
+        assertThat(vpcCount(devAccount)).isEqualTo(before);
         assertThat(hubClients.calls().mutatingByOperation().keySet()).as("the hub only asked STS").containsOnly("Sts.AssumeRole");
     }
 
     @Test
     void aRoleThatCannotBeAssumedIsRefused() {
-        String bare = EmulatedAccount.fresh().id();
-        String foreignHub = EmulatedAccount.fresh().id(); // (a fresh account resets the emulator's stubs: spokes are registered after)
-        accounts.deploySpoke(stagingAccount, List.of(EmulatedAccounts.hubRoleArn(hub)), staging.aws().externalId());
         EmulatedAccount.local().trust().enforceIn(bare); // a spoke whose stack was never deployed
+        List<String> before = environmentsWithVpcsIn(devAccount);
         accounts.deploySpoke(devAccount, List.of(EmulatedAccounts.hubRoleArn(foreignHub)), dev.aws().externalId());
         for (EnvironmentSpec spec : List.of(placed("dev", bare), dev)) {
             ControlPlane cp = controlPlane();
@@ -104,11 +113,13 @@ class HubAndSpokeAccessTest {
                     .hasMessageContaining("environment dev: cannot assume")
                     .hasMessageContaining("from account " + hub);
         }
-        assertThat(environmentsWithVpcsIn(devAccount)).isEmpty();
+        assertThat(environmentsWithVpcsIn(devAccount)).isEqualTo(before);
     }
 
     @Test
     void credentialsActingInAnotherAccountThanTheSpecNamesAreRefusedBeforeAnyWrite() {
+        int devBefore = vpcCount(devAccount);
+        int stagingBefore = vpcCount(stagingAccount);
         try (AwsClients inStaging = accounts.administrator(stagingAccount)) {
             ControlPlane cp = new ControlPlane(TestSpecs.loader(), () -> hubClients,
                     (spec, session) -> inStaging, Layers.all(),
@@ -119,8 +130,8 @@ class HubAndSpokeAccessTest {
                             + devAccount + "; refusing to touch account " + stagingAccount + ", nothing was changed");
             assertThat(inStaging.calls().mutating()).isZero();
         }
-        assertThat(environmentsWithVpcsIn(stagingAccount)).isEmpty();
-        assertThat(environmentsWithVpcsIn(devAccount)).isEmpty();
+        assertThat(vpcCount(stagingAccount)).isEqualTo(stagingBefore);
+        assertThat(vpcCount(devAccount)).isEqualTo(devBefore);
     }
 
     @Test
@@ -138,7 +149,13 @@ class HubAndSpokeAccessTest {
         assertThat(EnvironmentAccess.sessionName(null)).isEqualTo("qualisys-control-plane");
     }
 
-    private List<String> environmentsWithVpcsIn(String account) {
+    private static int vpcCount(String account) {
+        try (AwsClients admin = accounts.administrator(account)) {
+            return admin.ec2().describeVpcs().vpcs().size();
+        }
+    }
+
+    private static List<String> environmentsWithVpcsIn(String account) {
         try (AwsClients admin = accounts.administrator(account)) {
             return admin.ec2().describeVpcs(r -> r.filters(Filter.builder().name("tag-key").values("qualisys:environment").build()))
                     .vpcs().stream().flatMap(v -> v.tags().stream()).filter(t -> t.key().equals("qualisys:environment"))
