@@ -151,7 +151,8 @@ class SecurityResponseTest {
             assertThat(responses.aws.calls().byOperation().keySet()).as("one layer observed, not the whole account")
                     .allMatch(op -> op.startsWith("Ec2.") || op.startsWith("Iam.") || op.startsWith("Logs.") || op.startsWith("CloudWatchLogs.")
                             || op.startsWith("ElastiCache.") || op.startsWith("Rds.DescribeDBSubnetGroups") || op.startsWith("S3.ListObjectsV2")
-                            || op.equals("Sns.Publish"));
+                            || op.equals("Sns.Publish")
+                            || op.equals("Sts.GetCallerIdentity") /* the account guard, once, before anything changes */);
             assertThat(result.output().at("/done/0/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds");
         }
         assertThat(inbox.received()).singleElement().satisfies(a -> assertThat(a.body())

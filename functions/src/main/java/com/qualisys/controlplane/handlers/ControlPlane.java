@@ -132,6 +132,11 @@ public final class ControlPlane {
         return new Reconciler(spec, aws(spec), layers).withOverrides(OverrideStore.source(hub().s3(), settings.reportBucket(spec)));
     }
 
+    /** Every environment the specs define (drift-check-all maps over them). */
+    public List<String> environmentNames() {
+        return specs.environmentNames();
+    }
+
     public List<String> layerNames() {
         return layers.stream().map(Layer::name).toList();
     }
