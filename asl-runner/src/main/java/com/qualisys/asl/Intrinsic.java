@@ -31,7 +31,7 @@ final class Intrinsic {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_NESTING = 10;
     private static final int MAX_STRING = 10_000;
-    private static final int MAX_RANGE = 1000;
+    static final int MAX_RANGE = 1000;
 
     /** Function name → {min, max} argument count (max -1 = unbounded). */
     private static final Map<String, int[]> ARITY = Map.ofEntries(
@@ -54,7 +54,7 @@ final class Intrinsic {
             Map.entry("States.StringSplit", new int[]{2, 2}),
             Map.entry("States.UUID", new int[]{0, 0}));
 
-    private static final Set<String> HASH_ALGORITHMS = Set.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512");
+    static final Set<String> HASH_ALGORITHMS = Set.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512");
 
     sealed interface Arg permits Literal, PathArg, Call {}
 

@@ -20,8 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code States.QueryEvaluationError}.
  */
 final class JsonataFunctions {
-    private static final Set<String> HASH_ALGORITHMS = Set.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512");
-    private static final int MAX_RANGE = 1000;
+    /** The same limits as the intrinsic functions States.Hash and States.ArrayRange. */
+    private static final Set<String> HASH_ALGORITHMS = Intrinsic.HASH_ALGORITHMS;
+    private static final int MAX_RANGE = Intrinsic.MAX_RANGE;
 
     private JsonataFunctions() {
     }

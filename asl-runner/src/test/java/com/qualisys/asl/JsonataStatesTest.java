@@ -308,4 +308,69 @@ class JsonataStatesTest {
             assertThat(jsonPath.output().get("got")).as(input).isEqualTo(json(input));
         }
     }
+
+    @Test
+    void aFailingMapIterationFailsTheMapWithItsErrorWhichItsCatchHandles() {
+        ExecutionResult r = ok(run(machine("""
+                "A": {"Type": "Map", "Items": "{% $states.input.layers %}", "Next": "Done",
+                  "ItemProcessor": {"StartAt": "Check", "States": {
+                    "Check": {"Type": "Choice", "Default": "Ok",
+                              "Choices": [{"Condition": "{% $states.input = 'eks' %}", "Next": "Broken"}]},
+                    "Broken": {"Type": "Fail", "Error": "Layer.Broken", "Cause": "{% 'layer ' & $states.input %}"},
+                    "Ok": {"Type": "Succeed"}}},
+                  "Catch": [{"ErrorEquals": ["Layer.Broken"], "Next": "Recover",
+                             "Output": {"failed": "{% $states.errorOutput %}", "layers": "{% $states.input.layers %}"}}]},
+                "Done": {"Type": "Succeed"},
+                "Recover": {"Type": "Succeed"}"""), "{\"layers\": [\"vpc\", \"eks\", \"rds\"]}", NO_TASKS));
+        assertThat(r.statesEntered()).contains("Recover").doesNotContain("Done");
+        assertThat(r.output()).isEqualTo(json("""
+                {"failed": {"Error": "Layer.Broken", "Cause": "layer eks"}, "layers": ["vpc", "eks", "rds"]}"""));
+    }
+
+    @Test
+    void aRetriedParallelStateRunsItsBranchesAgainAndAssignsFromTheResult() {
+        AtomicInteger flaky = new AtomicInteger();
+        ExecutionResult r = ok(run(machine("""
+                "A": {"Type": "Parallel", "Next": "B",
+                  "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+                  "Assign": {"first": "{% $states.result[0] %}"},
+                  "Branches": [
+                    {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "flaky", "End": true}}},
+                    {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "steady", "End": true}}}]},
+                "B": {"Type": "Pass", "End": true, "Output": {"first": "{% $first %}", "all": "{% $states.input %}"}}"""),
+                "{}", (res, in, ctx) -> {
+                    if (flaky.incrementAndGet() == 1) {
+                        throw new TaskFailedException("Flaky", "first attempt");
+                    }
+                    return json("\"flaky ok\"");
+                }));
+        assertThat(flaky.get()).isEqualTo(2);
+        assertThat(r.output()).isEqualTo(json("{\"first\": \"flaky ok\", \"all\": [\"flaky ok\", \"steady\"]}"));
+    }
+
+    @Test
+    void theAllStatesFixtureRunsEachPathItCanTake() {
+        TaskDispatcher tasks = (resource, in, ctx) -> switch (resource) {
+            case "arn:aws:lambda:us-east-1:123456789012:function:plan" -> in.get("environment").textValue().equals("broken")
+                    ? failTask() : json("{\"changes\": [\"vpc\", \"eks\", \"rds\"]}");
+            case "arn:aws:lambda:us-east-1:123456789012:function:apply" -> json("{\"applied\": \"" + in.get("change").textValue()
+                    + "@" + in.get("environment").textValue() + "#" + in.get("index") + "\"}");
+            default -> throw new AssertionError(resource);
+        };
+        ExecutionResult applied = ok(AslTestSupport.runner(tasks).build().execute(fixture("jsonata-all-states.asl.json"),
+                json("{\"environment\": \"dev\", \"layers\": [\"vpc\"]}"), "t"));
+        assertThat(applied.output()).isEqualTo(json("""
+                {"count": 3, "names": "vpc@dev#0,eks@dev#1,rds@dev#2", "environment": "dev"}"""));
+        assertThat(applied.events(HistoryEventType.WAIT_STARTED).get(0).details().get("seconds").doubleValue()).isEqualTo(3);
+
+        ExecutionResult failed = AslTestSupport.runner(tasks).build().execute(fixture("jsonata-all-states.asl.json"),
+                json("{\"environment\": \"broken\"}"), "t");
+        assertThat(failed.statesEntered()).containsExactly("Start", "Plan", "Failed");
+        assertThat(failed.error()).isEqualTo("Plan.Broken");
+        assertThat(failed.cause()).isEqualTo("plan failed: no plan for broken");
+    }
+
+    private static JsonNode failTask() throws TaskFailedException {
+        throw new TaskFailedException("Plan.Broken", "no plan for broken");
+    }
 }
