@@ -42,8 +42,9 @@ final class ApplyCommand implements Callable<Integer> {
         LayerProgress progress = new LayerProgress(err, "apply");
         int changed = 0;
         List<LayerFailure> failed = new ArrayList<>();
-        try (AwsClients aws = env.clients(spec)) {
-            Reconciler reconciler = env.reconciler(spec, aws);
+        try (AwsClients caller = env.clients(spec);
+             AwsClients aws = env.environmentClients(caller, spec, "apply")) {
+            Reconciler reconciler = env.reconciler(spec, aws, caller);
             for (int i = 0; i < layers.size(); i++) {
                 String layer = layers.get(i).name();
                 progress.started(layer, i, layers.size());

@@ -41,13 +41,18 @@ class PlanCommand implements Callable<Integer> {
         EnvironmentSpec spec = env.spec();
         List<Layer> layers = env.layers();
         PrintWriter err = command.commandLine().getErr();
-        try (AwsClients aws = env.clients(spec)) {
-            Report report = report(kind(), spec, aws, env.reconciler(spec, aws), layers, new LayerProgress(err, kind()));
-            afterReport(report, spec, aws, err);
-            command.commandLine().getOut().print(format.render(report));
-            command.commandLine().getOut().flush();
-            if (!report.isComplete()) return QualisysCli.ERROR;
-            return report.hasChanges() ? QualisysCli.CHANGES : QualisysCli.OK;
+        try (AwsClients caller = env.clients(spec)) {
+            AwsClients aws = env.environmentClients(caller, spec, kind());
+            try {
+                Report report = report(kind(), spec, aws, env.reconciler(spec, aws, caller), layers, new LayerProgress(err, kind()));
+                afterReport(report, spec, caller, err);
+                command.commandLine().getOut().print(format.render(report));
+                command.commandLine().getOut().flush();
+                if (!report.isComplete()) return QualisysCli.ERROR;
+                return report.hasChanges() ? QualisysCli.CHANGES : QualisysCli.OK;
+            } finally {
+                if (aws != caller) aws.close();
+            }
         }
     }
 
