@@ -14,12 +14,17 @@ import java.util.List;
  * make such a role either.
  */
 final class ControlPlaneRoles {
+    /** The role the hub's functions assume in each environment account (infra-cdk's EnvironmentAccessStack). */
+    static final String ENVIRONMENT_EXECUTION_ROLE = "qualisys-control-plane-execution";
+
     private final String path;
     private final List<String> names;
 
     ControlPlaneRoles(String path) {
         this.path = path;
-        this.names = Arrays.stream(FunctionCatalog.values()).map(FunctionCatalog::roleName).toList();
+        List<String> all = new java.util.ArrayList<>(Arrays.stream(FunctionCatalog.values()).map(FunctionCatalog::roleName).toList());
+        all.add(ENVIRONMENT_EXECUTION_ROLE);
+        this.names = List.copyOf(all);
     }
 
     boolean madeThe(CloudTrailEvent e) {

@@ -65,6 +65,15 @@ public final class PermissionInventory {
 
     /** Every call against its role's policies (and boundary): what would be denied, and what each role used. */
     public static Result evaluate(List<Call> calls, RolePolicies policies) {
+        return evaluate(calls, policies, null, null);
+    }
+
+    /**
+     * With a spoke: a call its hub role does not allow is evaluated as the environment's execution role
+     * (the role the hub's functions assume for their work in an environment account); it is denied only
+     * when neither allows it.
+     */
+    public static Result evaluate(List<Call> calls, RolePolicies policies, RolePolicies spoke, String executionRole) {
         List<String> denied = new ArrayList<>();
         Set<String> unevaluated = new TreeSet<>();
         Set<String> unattributed = new TreeSet<>();
@@ -78,9 +87,19 @@ public final class PermissionInventory {
             pairs.computeIfAbsent(c.role(), k -> new TreeSet<>()).add(c.action());
             PolicyEvaluator.Request request = inAccount(c, policies.account());
             PolicyEvaluator.Decision d = PolicyEvaluator.evaluate(policies.statements(c.role()), request);
-            List<PolicyEvaluator.Statement> boundary = policies.boundary(c.role());
+            String asRole = c.role();
+            if (!d.allowed() && spoke != null && spoke.hasRole(executionRole)) {
+                PolicyEvaluator.Decision inSpoke = PolicyEvaluator.evaluate(spoke.statements(executionRole), request);
+                if (inSpoke.allowed()) {
+                    d = inSpoke;
+                    asRole = executionRole;
+                    pairs.computeIfAbsent(executionRole, k -> new TreeSet<>()).add(c.action());
+                }
+            }
+            final String role = asRole;
+            List<PolicyEvaluator.Statement> boundary = (role.equals(c.role()) ? policies : spoke).boundary(role);
             PolicyEvaluator.Decision b = boundary == null ? null : PolicyEvaluator.evaluate(boundary, request);
-            d.unevaluated().forEach(u -> unevaluated.add(c.role() + " " + c.action() + ": " + u));
+            d.unevaluated().forEach(u -> unevaluated.add(role + " " + c.action() + ": " + u));
             if (!d.allowed()) {
                 denied.add(c.describe() + " → " + d.outcome()
                         + (d.outcome() == PolicyEvaluator.Outcome.EXPLICITLY_DENIED ? " by " + d.deciding().get(0).source() : ""));
@@ -93,7 +112,7 @@ public final class PermissionInventory {
             for (PolicyEvaluator.Statement s : d.deciding()) {
                 for (String pattern : s.actions()) {
                     if (PolicyEvaluator.anyGlob(List.of(pattern), c.action(), true)) {
-                        exercised.computeIfAbsent(c.role(), k -> new TreeSet<>()).add(key(s, pattern));
+                        exercised.computeIfAbsent(role, k -> new TreeSet<>()).add(key(s, pattern));
                     }
                 }
             }

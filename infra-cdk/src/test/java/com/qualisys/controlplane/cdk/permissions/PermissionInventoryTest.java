@@ -31,11 +31,13 @@ class PermissionInventoryTest {
         assertThat(calls).as("recorded calls in " + RECORDED).isNotEmpty();
         StringBuilder report = new StringBuilder();
         List<String> denied = new java.util.ArrayList<>();
+        RolePolicies spoke = new RolePolicies(TestTemplates.spoke(), ACCOUNT, REGION);
         for (var template : TestTemplates.all().entrySet()) {
             RolePolicies policies = new RolePolicies(template.getValue(), ACCOUNT, REGION);
-            PermissionInventory.Result result = PermissionInventory.evaluate(calls, policies);
-            Map<String, Set<String>> unused = PermissionInventory.neverExercised(policies, result,
-                    new TreeSet<>(result.pairs().keySet()));
+            PermissionInventory.Result result = PermissionInventory.evaluate(calls, policies, spoke, TestTemplates.executionRole());
+            Map<String, Set<String>> unused = new java.util.TreeMap<>(PermissionInventory.neverExercised(policies, result,
+                    new TreeSet<>(result.pairs().keySet())));
+            unused.putAll(PermissionInventory.neverExercised(spoke, result, Set.of(TestTemplates.executionRole())));
             report.append("== ").append(template.getKey()).append('\n')
                     .append("distinct (role, action) pairs: ").append(result.pairs().values().stream().mapToInt(Set::size).sum()).append('\n');
             result.pairs().forEach((role, actions) -> report.append("  ").append(role).append(": ").append(actions).append('\n'));
