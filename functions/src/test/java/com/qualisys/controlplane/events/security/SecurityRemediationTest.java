@@ -107,7 +107,11 @@ class SecurityRemediationTest {
     void rdsSgAccepts5432OnlyFromK8sNodesAgainAfterSomeoneOpenedItToTheInternet() throws Exception {
         String vpc = observer.ec2().createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
         String nodes = observer.ec2().createSecurityGroup(r -> r.vpcId(vpc).groupName("qualisys-k8s-nodes-sg").description("nodes")).groupId();
-        String rds = observer.ec2().createSecurityGroup(r -> r.vpcId(vpc).groupName("qualisys-rds-sg").description("rds")).groupId();
+        // Tagged as the VPC layer tags what it creates: the security response may only revoke on managed groups.
+        String rds = observer.ec2().createSecurityGroup(r -> r.vpcId(vpc).groupName("qualisys-rds-sg").description("rds")
+                .tagSpecifications(t -> t.resourceType("security-group").tags(
+                        software.amazon.awssdk.services.ec2.model.Tag.builder().key("qualisys:managed-by").value("qualisys-control-plane").build())))
+                .groupId();
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .userIdGroupPairs(g -> g.groupId(nodes))));
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
