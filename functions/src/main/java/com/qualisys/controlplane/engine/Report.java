@@ -10,11 +10,22 @@ import java.util.Map;
  *
  * @param kind     "plan" or "drift"
  * @param apiCalls API calls the report cost, by Service.Operation
+ * @param authors  who last changed each drifted resource, by logical id (drift reports; empty when unknown)
  */
-public record Report(String environment, String kind, Instant generatedAt, List<Plan> layers, Map<String, Integer> apiCalls) {
+public record Report(String environment, String kind, Instant generatedAt, List<Plan> layers, Map<String, Integer> apiCalls,
+                     Map<String, ChangeAuthor> authors) {
     public Report {
         layers = List.copyOf(layers);
         apiCalls = Map.copyOf(apiCalls);
+        authors = Map.copyOf(authors);
+    }
+
+    public Report(String environment, String kind, Instant generatedAt, List<Plan> layers, Map<String, Integer> apiCalls) {
+        this(environment, kind, generatedAt, layers, apiCalls, Map.of());
+    }
+
+    public Report withAuthors(Map<String, ChangeAuthor> byLogicalId) {
+        return new Report(environment, kind, generatedAt, layers, apiCalls, byLogicalId);
     }
 
     public int changeCount() {

@@ -1,6 +1,8 @@
 package com.qualisys.controlplane.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.attribution.ChangeAttribution;
+import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -15,7 +17,8 @@ import java.util.Map;
  * Writes a run's result document to the report bucket.
  * <ul>
  *   <li>{@code {"kind":"drift","environment","executionId","layers":[<PlanLayer outputs or {layer,error}>]}}:
- *       one drift report over all layers (JSON + Markdown, and latest.*); output says whether
+ *       one drift report over all layers (JSON + Markdown, and latest.*), each drifted resource
+ *       with who last changed it (CloudTrail, since the last clean check); output says whether
  *       drift was found and which layers could not be checked.</li>
  *   <li>{@code {"kind":"provision",...,"layers":[{layer,changes,applied}],"dbInit":{...}}}: the
  *       provision result document, stored under executions/&lt;env&gt;/.</li>
@@ -34,12 +37,13 @@ public final class ReportHandler extends ControlPlaneHandler {
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         String kind = input.oneOf("kind", List.of("drift", "provision"));
         EnvironmentSpec spec = environment(input, controlPlane);
-        ReportStore store = new ReportStore(controlPlane.aws(spec).s3(), controlPlane.settings().reportBucket(spec));
-        return kind.equals("drift") ? drift(input, spec, store) : provision(input, spec, store);
+        AwsClients aws = controlPlane.aws(spec);
+        ReportStore store = new ReportStore(aws.s3(), controlPlane.settings().reportBucket(spec));
+        return kind.equals("drift") ? drift(input, spec, store, aws) : provision(input, spec, store);
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> drift(Input input, EnvironmentSpec spec, ReportStore store) {
+    private Map<String, Object> drift(Input input, EnvironmentSpec spec, ReportStore store, AwsClients aws) {
         List<com.qualisys.controlplane.engine.Plan> plans = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         StringBuilder failures = new StringBuilder();
@@ -55,8 +59,13 @@ public final class ReportHandler extends ControlPlaneHandler {
             }
             plans.add(com.qualisys.controlplane.engine.PlanJson.fromLayerJson(spec.environment(), (Map<String, Object>) result.get("plan")));
         }
-        Report report = new Report(spec.environment(), "drift", Instant.now(), plans, Map.of());
+        Instant checkedAt = Instant.now();
+        Report report = new Report(spec.environment(), "drift", checkedAt, plans, Map.of());
+        // Who changed what: CloudTrail's write events since the last check that found everything in place.
+        report = ChangeAttribution.attribute(report, aws,
+                store.lastCleanCheck(spec.environment()).orElse(checkedAt.minus(ChangeAttribution.RETENTION)));
         ReportStore.StoredReport stored = store.put(report);
+        if (!report.hasChanges() && failed.isEmpty()) store.putLastCleanCheck(spec.environment(), checkedAt);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());
         out.put("drift", report.hasChanges());
