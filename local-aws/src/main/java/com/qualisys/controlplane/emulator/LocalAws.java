@@ -17,12 +17,14 @@ public final class LocalAws {
     private final CostAnomalyApiStub anomalies = new CostAnomalyApiStub();
     private final EksApiGaps eks = new EksApiGaps();
     private final RdsApiGaps rds = new RdsApiGaps();
+    private final AssumeRoleTrust trust = new AssumeRoleTrust();
+    private final PostgresBehindRds rdsPostgres = new PostgresBehindRds(rds);
     private final CloudTrailEmulator cloudTrail = new CloudTrailEmulator();
     private final AwsApiFrontDoor door;
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), budgets, anomalies, eks, rds, cloudTrail).observe(cloudTrail);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, budgets, anomalies, eks, rdsPostgres, cloudTrail).observe(cloudTrail);
     }
 
     public static synchronized LocalAws shared() {
@@ -55,7 +57,13 @@ public final class LocalAws {
         anomalies.reset();
         eks.reset();
         rds.reset();
+        trust.reset();
         cloudTrail.reset();
+    }
+
+    /** sts:AssumeRole evaluated against the role's trust policy in the accounts registered here (moto checks nothing). */
+    public AssumeRoleTrust trust() {
+        return trust;
     }
 
     public CostAnomalyApiStub anomalies() {
@@ -74,6 +82,14 @@ public final class LocalAws {
     /** The CloudTrail management events of every mutating call through this local AWS. */
     public CloudTrailEmulator cloudTrail() {
         return cloudTrail;
+    }
+
+    /**
+     * From now on the RDS PostgreSQL instances are backed by this real server: CreateDBInstance creates the
+     * master user and database in it, and every Endpoint points at it (the demo runs db-init against it).
+     */
+    public void attachPostgres(LocalPostgres server) {
+        rdsPostgres.attach(server);
     }
 
     /** RDS operations and fields moto lacks, and transitional statuses a test can hold an instance in. */
