@@ -65,7 +65,9 @@ public final class ReportJson {
                 }
             }
         }
-        return new Report(environment, text(root, "kind", source), generatedAt, layers, apiCalls, authors);
+        List<LayerFailure> notChecked = new ArrayList<>();
+        for (JsonNode f : root.path("notChecked")) notChecked.add(new LayerFailure(f.path("layer").asText(), f.path("reason").asText()));
+        return new Report(environment, text(root, "kind", source), generatedAt, layers, apiCalls, notChecked, authors);
     }
 
     private static String text(JsonNode node, String field, String source) {
