@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.engine.LayerFailure;
 import com.qualisys.controlplane.engine.AggregateReport;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
@@ -44,20 +45,19 @@ public final class ReportHandler extends ControlPlaneHandler {
     private Map<String, Object> drift(Input input, EnvironmentSpec spec, ReportStore store) {
         List<com.qualisys.controlplane.engine.Plan> plans = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        StringBuilder failures = new StringBuilder();
+        List<LayerFailure> notChecked = new ArrayList<>();
         for (Object entry : input.list("layers")) {
             if (!(entry instanceof Map<?, ?> layerResult)) throw new BadInputException("input field 'layers' must hold objects, got " + entry);
             Map<String, Object> result = (Map<String, Object>) layerResult;
             if (result.get("error") != null) {
                 failed.add(String.valueOf(result.get("layer")));
                 Map<String, Object> error = (Map<String, Object>) result.get("error");
-                failures.append("\n  ").append(result.get("layer")).append(": could not be checked: ")
-                        .append(error.get("Error")).append(" ").append(error.get("Cause"));
+                notChecked.add(new LayerFailure(String.valueOf(result.get("layer")), errorReason(error)));
                 continue;
             }
             plans.add(com.qualisys.controlplane.engine.PlanJson.fromLayerJson(spec.environment(), (Map<String, Object>) result.get("plan")));
         }
-        Report report = new Report(spec.environment(), "drift", Instant.now(), plans, Map.of());
+        Report report = new Report(spec.environment(), "drift", Instant.now(), plans, Map.of(), notChecked);
         List<Map<String, Object>> byLayer = new ArrayList<>();
         for (Object entry : input.list("layers")) {
             Map<String, Object> result = (Map<String, Object>) entry;
@@ -79,7 +79,7 @@ public final class ReportHandler extends ControlPlaneHandler {
         out.put("failed", failed);
         out.put("reportKey", stored.latestMarkdownKey());
         out.put("reportJsonKey", stored.jsonKey());
-        out.put("summary", ReportRenderer.text(report) + failures);
+        out.put("summary", ReportRenderer.text(report));
         out.put("byLayer", byLayer);
         return out;
     }
@@ -127,6 +127,21 @@ public final class ReportHandler extends ControlPlaneHandler {
         out.put("reportJsonKey", stored.jsonKey());
         out.put("summary", aggregate.summary());
         return out;
+    }
+
+    /** A caught task error ({Error, Cause}) as one line: the cause's message, else the error name. */
+    private static String errorReason(Map<String, Object> error) {
+        Object cause = error == null ? null : error.get("Cause");
+        String text = cause == null ? "" : String.valueOf(cause);
+        try {
+            // A Lambda-style cause is a JSON document {"errorMessage": ..., "errorType": ...}.
+            var node = JSON.readTree(text);
+            if (node != null && node.hasNonNull("errorMessage")) text = node.get("errorMessage").asText();
+        } catch (java.io.IOException notJson) {
+            // a plain-text cause is the message itself
+        }
+        String reason = LayerFailure.oneLine(text);
+        return reason.isEmpty() ? LayerFailure.oneLine(error == null ? null : String.valueOf(error.get("Error"))) : reason;
     }
 
     private Map<String, Object> provision(Input input, EnvironmentSpec spec, ReportStore store) {
