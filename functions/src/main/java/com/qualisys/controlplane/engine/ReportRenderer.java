@@ -42,6 +42,15 @@ public final class ReportRenderer {
                 change.put("destructive", c.destructive());
                 change.put("widensAccess", DiffView.widensAccess(c, report.kind().equals("drift")));
                 if (c.physicalId() != null) change.put("physicalId", c.physicalId());
+                ChangeAuthor author = report.authors().get(c.logicalId());
+                if (author != null) {
+                    ObjectNode by = change.putObject("changedBy");
+                    by.put("who", author.who());
+                    by.put("eventName", author.eventName());
+                    by.put("eventTime", author.eventTime().toString());
+                    by.put("sourceIp", author.sourceIp());
+                    by.put("byControlPlane", author.byControlPlane());
+                }
                 ArrayNode diffs = change.putArray("differences");
                 for (Difference d : c.differences()) {
                     ObjectNode diff = diffs.addObject();
@@ -103,6 +112,16 @@ public final class ReportRenderer {
                             .append(d.path()).append("` | ").append(cell(d.expected())).append(" | ")
                             .append(cell(d.actual())).append(" |\n");
                     first = false;
+                }
+            }
+            List<Change> attributed = plan.changes().stream().filter(c -> report.authors().containsKey(c.logicalId())).toList();
+            if (!attributed.isEmpty()) {
+                md.append("\nWho changed them (CloudTrail):\n\n| Resource | Changed by | Call | When | From |\n|---|---|---|---|---|\n");
+                for (Change c : attributed) {
+                    ChangeAuthor a = report.authors().get(c.logicalId());
+                    md.append("| `").append(c.logicalId()).append("` | ")
+                            .append(a.byControlPlane() ? "the control plane (`" + a.who() + "`)" : "`" + a.who() + "`").append(" | `")
+                            .append(a.eventName()).append("` | ").append(a.eventTime()).append(" | ").append(a.sourceIp()).append(" |\n");
                 }
             }
             overridesMarkdown(plan, md);
@@ -167,6 +186,8 @@ public final class ReportRenderer {
                 if (c.destructive()) out.append("  [destructive: needs approval]");
                 if (DiffView.widensAccess(c, drift)) out.append("  ").append(style.warning(drift ? "[access widened]" : "[widens access]"));
                 out.append('\n');
+                ChangeAuthor author = report.authors().get(c.logicalId());
+                if (author != null) out.append("        changed by ").append(author.describe()).append('\n');
                 for (DiffView.Line line : DiffView.lines(c, ReportRenderer::show)) out.append("        ").append(style.line(line)).append('\n');
             }
             overridesText(plan, out);
