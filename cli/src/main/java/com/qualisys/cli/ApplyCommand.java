@@ -1,9 +1,13 @@
 package com.qualisys.cli;
 
+import com.qualisys.cli.local.HeldLease;
+import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.state.ApplyLock;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "apply", description = "Brings the environment to its spec, layer by layer in dependency order.")
+@Command(name = "apply", description = {"Brings the environment to its spec, layer by layer in dependency order.",
+        "Holds the environment's lock while it runs: a provision or another apply in progress is named and this one refuses."})
 final class ApplyCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
@@ -30,13 +35,18 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         int changed = 0;
         try (AwsClients aws = env.clients(spec)) {
-            Reconciler reconciler = env.reconciler(spec, aws);
-            for (Layer layer : layers) {
-                Reconciler.ApplyResult result = reconciler.apply(layer.name(), approveDestructive);
-                changed += result.applied().size();
-                out.println(layer.name() + ": " + (result.applied().isEmpty() ? "up to date" : result.applied().size() + " change(s) applied"));
-                result.applied().forEach(c -> out.println("    " + c.action() + " " + c.logicalId()));
-                out.flush();
+            LocalControlPlane.bootstrapStateOnEmulator(spec, aws);
+            ApplyLock lock = ApplyLock.of(aws, spec.state());
+            try (HeldLease lease = HeldLease.acquire(lock, spec.environment(), "qualisys apply", ControlPlane.leaseDuration(spec))) {
+                Reconciler reconciler = env.reconciler(spec, aws).fencedBy(lease.fence());
+                for (Layer layer : layers) {
+                    lease.renew();
+                    Reconciler.ApplyResult result = reconciler.apply(layer.name(), approveDestructive);
+                    changed += result.applied().size();
+                    out.println(layer.name() + ": " + (result.applied().isEmpty() ? "up to date" : result.applied().size() + " change(s) applied"));
+                    result.applied().forEach(c -> out.println("    " + c.action() + " " + c.logicalId()));
+                    out.flush();
+                }
             }
             out.println("apply finished: " + changed + " change(s), " + aws.calls().mutating() + " mutating API call(s)");
         }

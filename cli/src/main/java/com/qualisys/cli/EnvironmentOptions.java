@@ -45,17 +45,19 @@ final class EnvironmentOptions {
         return one;
     }
 
+    /** As every command builds them: an emulator on loopback gets its test credentials. */
     AwsClients clients(EnvironmentSpec spec) {
-        String endpoint = endpointUrl != null ? endpointUrl : spec.aws().endpointUrl();
-        return AwsClients.builder().region(spec.aws().region()).endpoint(endpoint).build();
+        return com.qualisys.cli.local.LocalControlPlane.clients(spec, endpointUrl);
     }
 
     /**
      * All layers are known to the reconciler (so cross-layer references resolve); budget overrides
-     * recorded in the report bucket are reported as overrides and never reverted.
+     * recorded in the report bucket are reported as overrides and never reverted. Read-only until a
+     * command holding the environment's lease fences it with that lease.
      */
     Reconciler reconciler(EnvironmentSpec spec, AwsClients aws) {
-        return new Reconciler(spec, aws, Layers.all()).withOverrides(OverrideStore.source(aws.s3(), spec.state().reportBucket()));
+        return new Reconciler(spec, aws, Layers.all()).withOverrides(OverrideStore.source(aws.s3(), spec.state().reportBucket()))
+                .fencedBy(com.qualisys.controlplane.engine.WriteFence.READ_ONLY);
     }
 
     static final class LayerNames extends java.util.ArrayList<String> {

@@ -3,6 +3,8 @@ package com.qualisys.controlplane.handlers;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.engine.WriteFence;
+import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.events.budget.OverrideStore;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -56,10 +58,24 @@ public final class ControlPlane {
         return clients.computeIfAbsent(spec.environment(), e -> clientFactory.apply(spec));
     }
 
-    /** A reconciler for one run, respecting the budget overrides recorded in the report bucket. */
+    /**
+     * A reconciler for one run, respecting the budget overrides recorded in the report bucket. It is
+     * read-only: a writer gives it the fence of the environment's lease ({@link Reconciler#fencedBy}).
+     */
     public Reconciler reconciler(EnvironmentSpec spec) {
         AwsClients aws = aws(spec);
-        return new Reconciler(spec, aws, layers).withOverrides(OverrideStore.source(aws.s3(), settings.reportBucket(spec)));
+        return new Reconciler(spec, aws, layers).withOverrides(OverrideStore.source(aws.s3(), settings.reportBucket(spec)))
+                .fencedBy(WriteFence.READ_ONLY);
+    }
+
+    /** The environment's apply lock, in the deployment's lock table. */
+    public ApplyLock lock(EnvironmentSpec spec) {
+        return new ApplyLock(aws(spec).dynamoDb(), settings.lockTable(spec), java.time.Clock.systemUTC());
+    }
+
+    /** How long a lease lasts before it must be renewed ({@code state.leaseSeconds} of the spec). */
+    public static java.time.Duration leaseDuration(EnvironmentSpec spec) {
+        return java.time.Duration.ofSeconds(spec.state().leaseSeconds());
     }
 
     public List<String> layerNames() {

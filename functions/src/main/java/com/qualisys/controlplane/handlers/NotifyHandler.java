@@ -29,14 +29,19 @@ public final class NotifyHandler extends ControlPlaneHandler {
             String layer = input.string("layer");
             subject = "QUALISYS " + environment + ": approval needed for layer " + layer;
             body = "Provisioning of " + environment + " is waiting for approval of destructive changes in layer "
-                    + layer + ".\n\n" + input.string("summary", "") + "\n\nApprove:  ./qualisys approve " + execution
+                    + layer + ".\n\n" + input.string("summary", "")
+                    + "\n\nThe approval covers exactly these destructive changes (digest " + input.string("destructiveDigest", "(none)")
+                    + "); if they differ when the run resumes, nothing is destroyed and approval is asked again."
+                    + "\n\nApprove:  ./qualisys approve " + execution
                     + "\nReject:   ./qualisys reject " + execution + "\n";
         } else {
             Map<String, Object> error = input.map("error");
             // "what" names a response that holds no lock (security-response, budget-response).
             String what = input.string("what", null);
             subject = "QUALISYS " + environment + ": " + (what == null ? "execution" : what) + " failed";
+            String eventId = input.string("eventId", null);
             body = "Execution " + execution + (what == null ? " failed and released its lock." : " (" + what + ") failed.")
+                    + (eventId == null ? "" : "\nEvent: " + eventId)
                     + "\n\nError: " + error.getOrDefault("Error", "(none)")
                     + "\nCause: " + error.getOrDefault("Cause", "(none)") + "\n";
         }
