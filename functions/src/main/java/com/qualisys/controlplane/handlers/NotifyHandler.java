@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Publishes a notification to the alert topic. Input {@code {"kind":"approval"|"failure","environment":..}}
- * (a failure may name what failed, {@code "what": "security response"}):
+ * (a failure may name what failed, {@code "what": "security response"}, and carry the event it failed on,
+ * {@code "event"}, named in the message by its raw id):
  * approval requests carry the layer's plan summary (the task token stays in the execution
  * history, where `qualisys approve` finds it; it is never mailed); failures carry the Step
  * Functions error object {@code {"Error","Cause"}}.
@@ -39,7 +40,9 @@ public final class NotifyHandler extends ControlPlaneHandler {
             // "what" names a response that holds no lock (security-response, budget-response).
             String what = input.string("what", null);
             subject = "QUALISYS " + environment + ": " + (what == null ? "execution" : what) + " failed";
-            String eventId = input.string("eventId", null);
+            // A rejected event is named by its raw id, read leniently from the event itself.
+            String eventId = input.fields().get("event") == null ? null
+                    : java.util.Objects.requireNonNullElse(EventPayloads.eventId(EventPayloads.json(input, "event")), "(the event has no id)");
             body = "Execution " + execution + (what == null ? " failed and released its lock." : " (" + what + ") failed.")
                     + (eventId == null ? "" : "\nEvent: " + eventId)
                     + "\n\nError: " + error.getOrDefault("Error", "(none)")

@@ -82,6 +82,8 @@ final class FunctionPolicies {
         switch (function) {
             case LOCK -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                     "dynamodb:DeleteItem");
+            // Every writer holds the environment's lease and checks its fencing token before each write.
+            case APPLY_LAYER -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
             case REPORT -> {
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"), List.of(state.reportBucket.arnForObjects("*"))));
                 role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
@@ -91,6 +93,8 @@ final class FunctionPolicies {
             case NOTIFY -> alerting.alertTopic.grantPublish(role);
             case SECURITY_EVENT -> {
                 alerting.alertTopic.grantPublish(role);
+                // The event claims (events.EventLedger) that make a redelivered event a duplicate.
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
                 // The direct remediations of events.security.RemediationExecutor.
                 role.addToPolicy(allow(List.of("cloudtrail:StartLogging"),
                         List.of(arn("cloudtrail", "trail/" + spec.monitoring().cloudTrail().trailName()))));
@@ -99,6 +103,8 @@ final class FunctionPolicies {
             }
             case BUDGET_ALERT -> {
                 alerting.alertTopic.grantPublish(role);
+                // The cap and the restore hold the environment's lease; alerts are claimed by their message id.
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
                 // The ladder (events.budget): top cost drivers, capping the Playwright node group, and the
                 // override records (overrides/<env>/<id>.json in the report bucket) that restore it.
                 role.addToPolicy(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
