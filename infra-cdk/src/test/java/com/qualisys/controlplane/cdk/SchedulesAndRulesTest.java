@@ -29,7 +29,7 @@ class SchedulesAndRulesTest {
     void everyEnvironmentGetsADriftCheckAtItsSpecSchedule() throws Exception {
         List<EnvironmentSpec> environments = TestStacks.environments();
         assertThat(environments).extracting(EnvironmentSpec::environment).contains("dev", "staging", "production");
-        template.resourceCountIs("AWS::Scheduler::Schedule", environments.size());
+        template.resourceCountIs("AWS::Scheduler::Schedule", 2 * environments.size()); // drift check and restore-expired
         for (EnvironmentSpec env : environments) {
             Map<String, Object> schedule = Cfn.resources(template, "AWS::Scheduler::Schedule").values().stream()
                     .map(Cfn::props).filter(p -> p.get("Name").equals("qualisys-drift-" + env.environment()))
@@ -47,13 +47,30 @@ class SchedulesAndRulesTest {
     }
 
     @Test
-    void theSchedulerMayStartOnlyTheDriftCheck() {
-        Map<String, Object> schedule = Cfn.props(Cfn.resources(template, "AWS::Scheduler::Schedule").values().iterator().next());
-        String role = Cfn.target(((Map<?, ?>) schedule.get("Target")).get("RoleArn"));
-        List<Map<String, Object>> starts = Cfn.statementsOf(template, role).stream()
-                .filter(s -> Cfn.actions(s).contains("states:StartExecution")).toList();
-        assertThat(starts).hasSize(1);
-        assertThat(Cfn.list(starts.get(0).get("Resource"))).containsExactly(Cfn.ref(stateMachine(ControlPlaneSettings.DRIFT_CHECK)));
+    void everyEnvironmentsExpiredBudgetOverridesAreRestoredDaily() throws Exception {
+        for (EnvironmentSpec env : TestStacks.environments()) {
+            Map<String, Object> schedule = Cfn.resources(template, "AWS::Scheduler::Schedule").values().stream()
+                    .map(Cfn::props).filter(p -> p.get("Name").equals("qualisys-restore-expired-" + env.environment()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no restore-expired schedule for " + env.environment()));
+            assertThat(schedule.get("ScheduleExpression")).isEqualTo("cron(15 0 * * ? *)");
+            Map<?, ?> target = (Map<?, ?>) schedule.get("Target");
+            assertThat(target.get("Arn")).isEqualTo(Cfn.ref(stateMachine(ControlPlaneSettings.BUDGET_RESPONSE)));
+            assertThat((Object) new ObjectMapper().readTree(target.get("Input").toString())).isEqualTo(new ObjectMapper()
+                    .readTree("{\"environment\":\"" + env.environment() + "\",\"action\":\"restore-expired\"}"));
+            assertThat(target.get("DeadLetterConfig")).isEqualTo(Map.of("Arn", Map.of("Fn::GetAtt", List.of(deliveryDeadLetters(), "Arn"))));
+        }
+    }
+
+    @Test
+    void eachScheduleMayStartOnlyItsOwnStateMachine() {
+        for (Map<String, Object> resource : Cfn.resources(template, "AWS::Scheduler::Schedule").values()) {
+            Map<String, Object> schedule = Cfn.props(resource);
+            Map<?, ?> target = (Map<?, ?>) schedule.get("Target");
+            String role = Cfn.target(target.get("RoleArn"));
+            List<Object> startable = Cfn.statementsOf(template, role).stream()
+                    .filter(s -> Cfn.actions(s).contains("states:StartExecution")).flatMap(s -> Cfn.list(s.get("Resource")).stream()).toList();
+            assertThat(startable).as("%s", schedule.get("Name")).containsExactly(target.get("Arn"));
+        }
     }
 
     @Test
