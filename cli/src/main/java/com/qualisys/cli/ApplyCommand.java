@@ -34,11 +34,13 @@ final class ApplyCommand implements Callable<Integer> {
         List<Layer> layers = env.layers();
         PrintWriter out = command.commandLine().getOut();
         int changed = 0;
-        try (AwsClients aws = env.clients(spec)) {
-            LocalControlPlane.bootstrapStateOnEmulator(spec, aws);
-            ApplyLock lock = ApplyLock.of(aws, spec.state());
+        try (AwsClients caller = env.clients(spec);
+             AwsClients aws = env.environmentClients(caller, spec, "apply")) {
+            // The lock is the control plane's state: in the caller's (hub's) lock table, like the overrides.
+            LocalControlPlane.bootstrapStateOnEmulator(spec, caller);
+            ApplyLock lock = ApplyLock.of(caller, spec.state());
             try (HeldLease lease = HeldLease.acquire(lock, spec.environment(), "qualisys apply", ControlPlane.leaseDuration(spec))) {
-                Reconciler reconciler = env.reconciler(spec, aws).fencedBy(lease.fence());
+                Reconciler reconciler = env.reconciler(spec, aws, caller).fencedBy(lease.fence());
                 for (Layer layer : layers) {
                     lease.renew();
                     Reconciler.ApplyResult result = reconciler.apply(layer.name(), approveDestructive);

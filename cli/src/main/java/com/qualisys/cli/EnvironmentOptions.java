@@ -1,5 +1,6 @@
 package com.qualisys.cli;
 
+import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
@@ -25,6 +26,10 @@ final class EnvironmentOptions {
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
     java.nio.file.Path specs;
 
+    @Option(names = "--no-assume-role", description = "Use your own credentials as they are (you already hold the environment"
+            + " account's credentials). Default: assume the environment's aws.executionRole when your credentials act in another account.")
+    boolean noAssumeRole;
+
     EnvironmentSpec spec() {
         return loader(specs).load(environment);
     }
@@ -45,18 +50,28 @@ final class EnvironmentOptions {
         return one;
     }
 
-    /** As every command builds them: an emulator on loopback gets its test credentials. */
+    /** The caller's own clients (the hub's, or a person's); an emulator on loopback gets its test credentials. */
     AwsClients clients(EnvironmentSpec spec) {
         return com.qualisys.cli.local.LocalControlPlane.clients(spec, endpointUrl);
     }
 
     /**
-     * All layers are known to the reconciler (so cross-layer references resolve); budget overrides
-     * recorded in the report bucket are reported as overrides and never reverted. Read-only until a
-     * command holding the environment's lease fences it with that lease.
+     * Clients acting in the environment's account: the caller's when they already act there (or with
+     * --no-assume-role), else the environment's execution role assumed with a session named after the
+     * command. Refused, before any write, when the account is not the spec's aws.accountId.
      */
-    Reconciler reconciler(EnvironmentSpec spec, AwsClients aws) {
-        return new Reconciler(spec, aws, Layers.all()).withOverrides(OverrideStore.source(aws.s3(), spec.state().reportBucket()))
+    AwsClients environmentClients(AwsClients caller, EnvironmentSpec spec, String command) {
+        return EnvironmentAccess.forCaller(caller, spec, "cli-" + command + "-" + spec.environment(), !noAssumeRole);
+    }
+
+    /**
+     * All layers are known to the reconciler (so cross-layer references resolve); budget overrides
+     * recorded in the report bucket (read with the caller's, i.e. the hub's, clients) are reported as
+     * overrides and never reverted. Read-only until a command holding the environment's lease fences it
+     * with that lease.
+     */
+    Reconciler reconciler(EnvironmentSpec spec, AwsClients environment, AwsClients caller) {
+        return new Reconciler(spec, environment, Layers.all()).withOverrides(OverrideStore.source(caller.s3(), spec.state().reportBucket()))
                 .fencedBy(com.qualisys.controlplane.engine.WriteFence.READ_ONLY);
     }
 

@@ -93,7 +93,7 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
             out.put("claimed", false);
             return out;
         }
-        EventLedger.Claim claim = new EventLedger(controlPlane.aws(spec).dynamoDb(), controlPlane.settings().lockTable(spec),
+        EventLedger.Claim claim = new EventLedger(controlPlane.hub().dynamoDb(), controlPlane.settings().lockTable(spec),
                 java.time.Clock.systemUTC()).claim(spec.environment(), "cloudtrail", eventId, executionId);
         out.put("duplicate", claim.duplicate());
         out.put("claimed", !claim.duplicate());
@@ -188,7 +188,7 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
             out.put("messageId", null);
         } else {
             out.put("published", true);
-            out.put("messageId", new NotificationPublisher(controlPlane.aws(spec).sns(), topic).publish(n));
+            out.put("messageId", new NotificationPublisher(controlPlane.hub().sns(), topic).publish(n));
         }
         return out;
     }
