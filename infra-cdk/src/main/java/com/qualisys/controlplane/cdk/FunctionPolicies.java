@@ -112,6 +112,9 @@ final class FunctionPolicies {
                 role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
                 alerting.driftTopic.grantPublish(role);
                 role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
+                // Drift attribution: one LookupEvents scan per check (no resource-level permissions),
+                // and the function's own identity to label the control plane's calls.
+                role.addToPolicy(allow(List.of("cloudtrail:LookupEvents", "sts:GetCallerIdentity"), List.of("*")));
             }
             case NOTIFY -> alerting.alertTopic.grantPublish(role);
             // Their remediations and the budget ladder's actions in an environment are the spoke role's
