@@ -125,21 +125,15 @@ final class FunctionPolicies {
             case NOTIFY -> Alerting.grantPublish(alerting.alertTopic, role);
             // Their remediations and the budget ladder's actions in an environment are the spoke role's
             // (environmentStatements); here only the hub's own topic, bucket and state machines.
-<<<<<<< HEAD
-            case SECURITY_EVENT -> Alerting.grantPublish(alerting.alertTopic, role);
-            case BUDGET_ALERT -> {
-                Alerting.grantPublish(alerting.alertTopic, role);
-=======
             case SECURITY_EVENT -> {
-                alerting.alertTopic.grantPublish(role);
+                Alerting.grantPublish(alerting.alertTopic, role);
                 // The event claims (events.EventLedger) that make a redelivered event a duplicate.
                 state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
             }
             case BUDGET_ALERT -> {
-                alerting.alertTopic.grantPublish(role);
+                Alerting.grantPublish(alerting.alertTopic, role);
                 // The cap and the restore hold the environment's lease (the hub's lock table).
                 state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
->>>>>>> main
                 // The override records (overrides/<env>/<id>.json in the report bucket) that restore a cap.
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"),
                         List.of(state.reportBucket.arnForObjects("overrides/*"))));
