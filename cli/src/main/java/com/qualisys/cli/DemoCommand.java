@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("demo: layers " + String.join(", ", layers) + " (kubernetes needs a real API server; db-init needs a real PostgreSQL: both are covered by the tests)");
         Path machines = RepoPaths.root().resolve("statemachines");
         try (AwsClients aws = emulator.clients()) {
-            LocalExecution local = new LocalExecution(specs, spec, aws);
+            LocalExecution local = new LocalExecution(specs, spec, aws, true);
             ObjectNode input = RunCommand.JSON.createObjectNode().put("environment", environment).put("runDbInit", false);
             input.putArray("layers").addAll(layers.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
 

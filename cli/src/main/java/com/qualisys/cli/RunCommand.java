@@ -58,8 +58,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
-    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 against an emulator, 1 otherwise.")
+    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 with --emulator, else 1.")
     Double waitScale;
+
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
 
     @Option(names = "--approve-destructive", description = "Approve destructive changes up front (no approval wait).")
     boolean approveDestructive;
@@ -100,10 +103,9 @@ public final class RunCommand implements Callable<Integer> {
                 throw new com.qualisys.asl.TaskFailedException("States.TaskFailed", "no environment given (--env): tasks cannot run");
             }).build().execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
         } else {
-            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-                double scale = waitScale != null ? waitScale
-                        : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
-                result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
+            double scale = emulator.waitScale(waitScale);
+            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
+                result = new LocalExecution(loader, spec, aws, emulator.emulator).run(file, executionInput, name, scale,
                         new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
                         json ? null : new ProgressPrinter(err));
             }

@@ -61,6 +61,9 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Print the execution ARN and return without following it.")
     boolean noWait;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's, else AWS.")
     String endpointUrl;
 
@@ -81,7 +84,7 @@ public final class StartCommand implements Callable<Integer> {
         String name = executionName != null ? executionName : defaultName(spec.environment());
         StateMachineLocator.checkName("--name", name);
 
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
             var sfn = aws.stepFunctions();
             String arn = stateMachineArn != null ? new StateMachineLocator(sfn).stateMachineArn(stateMachineArn)
                     : new StateMachineLocator(sfn).arnByName(target.deployedName());

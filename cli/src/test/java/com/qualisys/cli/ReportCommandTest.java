@@ -14,6 +14,7 @@ import com.qualisys.controlplane.engine.ReportRenderer;
 import com.qualisys.controlplane.state.ReportStore;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -81,10 +82,9 @@ class ReportCommandTest {
     }
 
     private static Cli.Result report(String environment, String... more) {
-        String[] args = new String[5 + more.length];
-        System.arraycopy(new String[] {"report", "--env", environment, "--endpoint-url", moto.endpoint()}, 0, args, 0, 5);
-        System.arraycopy(more, 0, args, 5, more.length);
-        return Cli.run(args);
+        List<String> args = new ArrayList<>(List.of("report", "--env", environment, "--emulator", "--endpoint-url", moto.endpoint()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
     }
 
     private static void store(Report report) {

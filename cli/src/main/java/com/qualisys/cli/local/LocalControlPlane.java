@@ -5,7 +5,6 @@ import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
-import java.net.URI;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -18,8 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The control plane as the CLI runs it in-process: the same handlers as in Lambda, talking to
- * whatever endpoint the environment points to. On a local emulator it first creates what the
- * CDK app would have deployed (topics, report bucket, lock table), idempotently.
+ * whatever endpoint the environment points to. When told the endpoint is a local emulator it first
+ * creates what the CDK app would have deployed (topics, report bucket, lock table), idempotently.
  */
 public final class LocalControlPlane {
     public static final String ALERT_TOPIC = "qualisys-control-plane-alerts";
@@ -27,34 +26,34 @@ public final class LocalControlPlane {
 
     private LocalControlPlane() {}
 
-    /** Static test credentials are used only for a loopback endpoint (an emulator). */
-    public static AwsClients clients(EnvironmentSpec spec, String endpointOverride) {
+    /**
+     * Clients for an environment's endpoint. Static test credentials only when the caller says the
+     * endpoint is an emulator and no credentials are set: never inferred from the endpoint's address.
+     */
+    public static AwsClients clients(EnvironmentSpec spec, String endpointOverride, boolean emulator) {
         String endpoint = endpointOverride != null ? endpointOverride
                 : System.getenv("AWS_ENDPOINT_URL") != null ? System.getenv("AWS_ENDPOINT_URL") : spec.aws().endpointUrl();
-        return clients(spec.aws().region(), endpoint);
+        return clients(spec.aws().region(), endpoint, emulator);
     }
 
     /** Clients for a region and an endpoint (null: AWS_ENDPOINT_URL, else AWS itself). */
-    public static AwsClients clients(String region, String endpoint) {
+    public static AwsClients clients(String region, String endpoint, boolean emulator) {
         if (endpoint == null) endpoint = System.getenv("AWS_ENDPOINT_URL");
         AwsClients.Builder b = AwsClients.builder().region(region).endpoint(endpoint);
-        if (isEmulator(endpoint) && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+        if (emulator && System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null) {
             b.credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
         }
         return b.build();
     }
 
-    public static boolean isEmulator(String endpoint) {
-        if (endpoint == null) return false;
-        String host = URI.create(endpoint).getHost();
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
-    }
-
-    /** A control plane for one environment's run; bootstraps the emulator when that is the target. */
-    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
+    /**
+     * A control plane for one environment's run. With bootstrapEmulator (an explicit choice of the
+     * caller: the demo, `--emulator`) it first creates what the CDK app would have deployed.
+     */
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator) {
         String account = aws.sts().getCallerIdentity().account();
         String region = spec.aws().region();
-        boolean emulator = aws.endpoint() != null && isEmulator(aws.endpoint().toString());
+        boolean emulator = bootstrapEmulator;
         String alertTopic;
         String driftTopic;
         if (emulator) {

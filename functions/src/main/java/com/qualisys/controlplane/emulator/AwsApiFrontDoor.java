@@ -36,6 +36,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 public final class AwsApiFrontDoor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern SIGNING_SCOPE = java.util.regex.Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
+    private static final java.util.regex.Pattern ACCESS_KEY = java.util.regex.Pattern.compile("Credential=([^/]+)/");
+    /** moto's account for an access key that is not 12 digits. */
+    public static final String DEFAULT_ACCOUNT = "123456789012";
     private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
             "transfer-encoding", "keep-alive");
 
@@ -68,6 +71,22 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 if (m.find()) return m.group(1);
             }
             return "";
+        }
+
+        /**
+         * The account the caller acts in, the way moto decides it: its x-moto-account-id header, else
+         * a 12-digit access key id, else moto's default account. Stubs scope their state by it.
+         */
+        public String callerAccount() {
+            for (var e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase("x-moto-account-id") && !e.getValue().isEmpty()) return e.getValue().get(0);
+            }
+            for (var e : headers.entrySet()) {
+                if (!e.getKey().equalsIgnoreCase("Authorization") || e.getValue().isEmpty()) continue;
+                java.util.regex.Matcher m = ACCESS_KEY.matcher(e.getValue().get(0));
+                if (m.find() && m.group(1).matches("\\d{12}")) return m.group(1);
+            }
+            return DEFAULT_ACCOUNT;
         }
 
         public String bodyText() {

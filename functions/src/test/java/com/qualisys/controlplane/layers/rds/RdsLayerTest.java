@@ -71,7 +71,7 @@ class RdsLayerTest {
         assertThat(firstApply.isComplete()).isTrue();
         DBInstance db = instance();
         assertThat(db.engine()).isEqualTo("postgres");
-        assertThat(db.engineVersion()).isEqualTo("15.4");
+        assertThat(db.engineVersion()).isEqualTo("15.10");
         assertThat(db.dbName()).isEqualTo("qualisys_master");
         assertThat(db.dbInstanceClass()).isEqualTo("db.t3.medium");
         assertThat(db.multiAZ()).isFalse();
