@@ -255,7 +255,7 @@ class RdsLayerTest {
     @Test
     @Order(20)
     void aNewMajorVersionIsADestructiveReplaceNeverAppliedWithoutApproval() {
-        LayerHarness upgraded = new LayerHarness(SpecVariant.of("dev", "rds:\n  engineVersion: \"16.4\"\n  parameterGroup:\n    family: postgres16\n"),
+        LayerHarness upgraded = new LayerHarness(SpecVariant.of("dev", "rds:\n  engineVersion: \"16.8\"\n  parameterGroup:\n    family: postgres16\n"),
                 aws, new RdsLayer());
         Plan plan = upgraded.drift();
         assertThat(change(plan, "rds/db-instance/qualisys-db")).hasValueSatisfying(c -> {
