@@ -9,8 +9,6 @@ import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** Emulator behaviour is an explicit option: a loopback endpoint alone changes neither waits nor resources. */
 class EmulatorOptionTest {
@@ -34,9 +32,14 @@ class EmulatorOptionTest {
     void theControlPlanesOwnResourcesAreCreatedOnlyWhenAskedFor() {
         EnvironmentSpec dev = TestSpecs.loader().load("dev");
         LocalAws local = LocalAws.shared();
-        // An emulated account of its own (moto keys accounts by a 12-digit access key id): nothing else creates there.
-        try (AwsClients aws = AwsClients.builder().region("us-east-1").endpoint(local.endpoint())
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("204060801234", "testing"))).build()) {
+        // An emulated account of its own (moto's x-moto-account-id): nothing else creates there.
+        try (AwsClients aws = local.clients(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest c,
+                                                                                software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
+                return c.httpRequest().toBuilder().putHeader("x-moto-account-id", "204060801234").build();
+            }
+        })) {
             LocalControlPlane.create(TestSpecs.loader(), dev, aws, false);
             assertThat(aws.sns().listTopics().topics()).noneMatch(t -> t.topicArn().endsWith(":" + LocalControlPlane.ALERT_TOPIC));
             assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().equals(dev.state().reportBucket()));

@@ -36,7 +36,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 public final class AwsApiFrontDoor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern SIGNING_SCOPE = java.util.regex.Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
-    private static final java.util.regex.Pattern ACCESS_KEY = java.util.regex.Pattern.compile("Credential=([^/]+)/");
     /** moto's account for an access key that is not 12 digits. */
     public static final String DEFAULT_ACCOUNT = "123456789012";
     private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
@@ -75,18 +74,11 @@ public final class AwsApiFrontDoor implements AutoCloseable {
 
         /**
          * The account the caller acts in, the way moto decides it: its x-moto-account-id header, else
-         * a 12-digit access key id, else moto's default account. Stubs scope their state by it.
+         * moto's default account. Stubs scope their state by it.
          */
         public String callerAccount() {
-            for (var e : headers.entrySet()) {
-                if (e.getKey().equalsIgnoreCase("x-moto-account-id") && !e.getValue().isEmpty()) return e.getValue().get(0);
-            }
-            for (var e : headers.entrySet()) {
-                if (!e.getKey().equalsIgnoreCase("Authorization") || e.getValue().isEmpty()) continue;
-                java.util.regex.Matcher m = ACCESS_KEY.matcher(e.getValue().get(0));
-                if (m.find() && m.group(1).matches("\\d{12}")) return m.group(1);
-            }
-            return DEFAULT_ACCOUNT;
+            String account = header("x-moto-account-id");
+            return account != null ? account : DEFAULT_ACCOUNT;
         }
 
         public String bodyText() {
@@ -114,6 +106,14 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 }
             }
             return Optional.empty();
+        }
+
+        /** A header's first value, or null. */
+        public String header(String name) {
+            for (var e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) return e.getValue().get(0);
+            }
+            return null;
         }
 
         /** The JSON-protocol operation, e.g. "AWSBudgetServiceGateway.CreateBudget"; empty for other protocols. */
@@ -161,8 +161,12 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
+    /** The header the front door's clients name each call's operation in ("Ec2.CreateVpc"), for fault rules. */
+    static final String OPERATION_HEADER = "x-qualisys-operation";
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Faults faults = new Faults();
     private final URI upstream;
     private final List<Responder> responders;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
@@ -194,10 +198,24 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The faults this front door injects (none until a test adds rules). */
+    public Faults faults() {
+        return faults;
+    }
+
     /** Real SDK clients pointed at this front door, with the emulator's test credentials. */
     public AwsClients clients(ExecutionInterceptor... interceptors) {
         AwsClients.Builder b = AwsClients.builder().region(MotoServer.REGION).endpoint(endpoint())
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .interceptor(new ExecutionInterceptor() {
+                    @Override
+                    public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(
+                            software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest context,
+                            software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                        return context.httpRequest().toBuilder()
+                                .putHeader(OPERATION_HEADER, com.qualisys.controlplane.aws.ApiCallCounter.name(attributes)).build();
+                    }
+                });
         for (ExecutionInterceptor i : interceptors) b.interceptor(i);
         return b.build();
     }
@@ -209,17 +227,38 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 body = in.readAllBytes();
             }
             StubRequest request = new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
-            for (Responder r : responders) {
-                Optional<StubResponse> answer = r.answer(request, this::forward);
-                if (answer.isPresent()) {
-                    Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-                    headers.putAll(answer.get().headers());
-                    headers.put("Content-Type", List.of(answer.get().contentType()));
-                    write(exchange, answer.get().status(), headers, answer.get().body());
-                    return;
+            Faults.Rule fault = faults.decide(request.header(OPERATION_HEADER), request.header("amz-sdk-invocation-id"));
+            if (fault != null) {
+                switch (fault.kind()) {
+                    case THROTTLING -> {
+                        writeError(exchange, request, 429, "ThrottlingException", "Rate exceeded (injected)");
+                        return;
+                    }
+                    case SERVER_ERROR -> {
+                        writeError(exchange, request, 503, "ServiceUnavailable", "Service unavailable (injected)");
+                        return;
+                    }
+                    case SLOW -> sleep(fault.delay());
+                    case LOST_RESPONSE -> { } // carried out below, then its answer is lost
                 }
             }
-            forward(exchange, request);
+            StubResponse answer = null;
+            for (Responder r : responders) {
+                Optional<StubResponse> a = r.answer(request, this::forward);
+                if (a.isPresent()) {
+                    answer = a.get();
+                    break;
+                }
+            }
+            if (answer == null) answer = forward(request);
+            if (fault != null && fault.kind() == Faults.Kind.LOST_RESPONSE) {
+                writeError(exchange, request, 500, "InternalFailure", "The answer was lost (injected) after the request was carried out");
+                return;
+            }
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers.putAll(answer.headers());
+            headers.put("Content-Type", List.of(answer.contentType()));
+            write(exchange, answer.status(), headers, answer.body());
         } catch (RuntimeException e) {
             byte[] msg = ("front door failed: " + e).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(500, msg.length);
@@ -229,9 +268,30 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
-    private void forward(HttpExchange exchange, StubRequest request) throws IOException {
-        HttpResponse<byte[]> response = send(request);
-        write(exchange, response.statusCode(), response.headers().map(), response.body());
+    /** An error in the request's protocol: JSON for JSON and REST-JSON services, XML otherwise. */
+    private static void writeError(HttpExchange exchange, StubRequest request, int status, String code, String message) throws IOException {
+        boolean json = !request.target().isEmpty() || request.header("Content-Type") != null && request.header("Content-Type").contains("json")
+                || Set.of("eks", "lambda").contains(request.service());
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        byte[] body;
+        if (json) {
+            headers.put("Content-Type", List.of("application/x-amz-json-1.1"));
+            headers.put("x-amzn-ErrorType", List.of(code));
+            body = JSON.writeValueAsBytes(Map.of("__type", code, "message", message));
+        } else {
+            headers.put("Content-Type", List.of("text/xml"));
+            body = ("<ErrorResponse><Error><Type>Receiver</Type><Code>" + code + "</Code><Message>" + message
+                    + "</Message></Error><RequestId>injected</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
+        }
+        write(exchange, status, headers, body);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A request sent on to the emulator, its answer as a StubResponse (for responders). */

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.budgets.BudgetsClient;
 import software.amazon.awssdk.services.budgets.model.Budget;
 import software.amazon.awssdk.services.budgets.model.BudgetsException;
@@ -40,8 +38,13 @@ class BudgetsApiStubTest {
     static void start() {
         door = AwsApiFrontDoor.inFrontOfMoto(STUB);
         aws = door.clients();
-        other = AwsClients.builder().region(MotoServer.REGION).endpoint(door.endpoint())
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(OTHER_ACCOUNT, "testing"))).build();
+        other = door.clients(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest c,
+                                                                                software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
+                return c.httpRequest().toBuilder().putHeader("x-moto-account-id", OTHER_ACCOUNT).build();
+            }
+        });
     }
 
     @AfterAll
