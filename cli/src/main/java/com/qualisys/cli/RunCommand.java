@@ -126,14 +126,18 @@ public final class RunCommand implements Callable<Integer> {
         return Path.of(".qualisys", "tokens").toAbsolutePath();
     }
 
+    /**
+     * The execution input. Any JSON value runs a --definition file, as AWS accepts any JSON value
+     * as execution input; the named state machines read fields of it, so they take an object.
+     * --env and --approve-destructive add their fields to an object input.
+     */
     private JsonNode parseInput() throws IOException {
-        ObjectNode in;
-        if (input == null) {
-            in = JSON.createObjectNode();
-        } else {
-            JsonNode parsed = JSON.readTree(input);
-            if (parsed == null || !parsed.isObject()) throw new IllegalArgumentException("--input must be a JSON object, got: " + input);
-            in = (ObjectNode) parsed;
+        JsonNode parsed = input == null ? JSON.createObjectNode() : JSON.readTree(input);
+        if (parsed == null || parsed.isMissingNode()) throw new IllegalArgumentException("--input is empty; give a JSON value");
+        if (!(parsed instanceof ObjectNode in)) {
+            if (machine != null) throw new IllegalArgumentException("--input of " + machine + " must be a JSON object, got: " + input);
+            if (approveDestructive) throw new IllegalArgumentException("--approve-destructive needs a JSON object --input, got: " + input);
+            return parsed;
         }
         if (environment != null && !in.has("environment")) in.put("environment", environment);
         if (approveDestructive) in.put("approveDestructive", true);
