@@ -108,6 +108,18 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             return Optional.empty();
         }
 
+        /** What makes this request the same request when sent again: account, method, path, query and body. */
+        public String identity() {
+            try {
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                sha.update((callerAccount() + " " + method + " " + uri).getBytes(StandardCharsets.UTF_8));
+                sha.update(body);
+                return java.util.HexFormat.of().formatHex(sha.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** A header's first value, or null. */
         public String header(String name) {
             for (var e : headers.entrySet()) {
@@ -227,7 +239,7 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 body = in.readAllBytes();
             }
             StubRequest request = new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
-            Faults.Rule fault = faults.decide(request.header(OPERATION_HEADER), request.header("amz-sdk-invocation-id"));
+            Faults.Rule fault = faults.decide(request.header(OPERATION_HEADER), request.identity());
             if (fault != null) {
                 switch (fault.kind()) {
                     case THROTTLING -> {

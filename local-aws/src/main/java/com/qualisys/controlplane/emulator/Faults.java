@@ -15,8 +15,9 @@ import java.util.function.Predicate;
  * its answer is replaced by a 500, as when a connection drops after AWS acted; the SDK retries
  * unless told otherwise, which is where creates without a client token would duplicate.
  *
- * <p>A fault hits the first attempt of each SDK invocation only (its amz-sdk-invocation-id), so a
- * retry of the same call gets through, as after a transient failure in AWS.
+ * <p>A fault hits a request once: the first time that request (operation, path and body) arrives.
+ * Its retries, and the same request sent again by a later run, get through, as after a transient
+ * failure in AWS; a request that differs (another resource, another client token) is hit again.
  */
 public final class Faults {
     public enum Kind { THROTTLING, SERVER_ERROR, SLOW, LOST_RESPONSE }
@@ -25,7 +26,7 @@ public final class Faults {
     public record Rule(String description, Predicate<String> operation, Kind kind, Duration delay) {}
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
-    private final Set<String> hitInvocations = ConcurrentHashMap.newKeySet();
+    private final Set<String> hitRequests = ConcurrentHashMap.newKeySet();
     private final List<String> injected = new CopyOnWriteArrayList<>();
 
     /** Every call of these operations (exact names) gets this fault on its first attempt. */
@@ -56,7 +57,7 @@ public final class Faults {
 
     public void clear() {
         rules.clear();
-        hitInvocations.clear();
+        hitRequests.clear();
         injected.clear();
     }
 
@@ -65,12 +66,12 @@ public final class Faults {
         return List.copyOf(injected);
     }
 
-    /** The fault for this attempt, if any; an invocation is hit once (its retries pass). */
-    Rule decide(String operation, String invocationId) {
+    /** The fault for this request, if any; a request (its identity: operation, path, body) is hit once. */
+    Rule decide(String operation, String requestIdentity) {
         if (operation == null || rules.isEmpty()) return null;
         for (Rule r : rules) {
             if (!r.operation().test(operation)) continue;
-            if (r.kind() != Kind.SLOW && invocationId != null && !hitInvocations.add(r.kind() + "/" + invocationId)) return null;
+            if (r.kind() != Kind.SLOW && !hitRequests.add(r.kind() + "/" + operation + "/" + requestIdentity)) return null;
             injected.add(r.kind() + " " + operation);
             return r;
         }
