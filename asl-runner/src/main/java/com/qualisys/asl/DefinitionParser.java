@@ -355,8 +355,13 @@ final class DefinitionParser {
 
     /** A JSONata field (a value with {% expressions %} at any depth), or null when absent. */
     private JsonataTemplate jsonataField(JsonNode json, String field, String where) {
+        return jsonataField(json, field, where, field);
+    }
+
+    /** {@code label} names the field in run-time errors as AWS does, e.g. Choices[1]/Output. */
+    private JsonataTemplate jsonataField(JsonNode json, String field, String where, String label) {
         JsonNode v = json.get(field);
-        return v == null ? null : JsonataTemplate.compile(v, where + ": field \"" + field + "\"", field, problems);
+        return v == null ? null : JsonataTemplate.compile(v, where + ": field \"" + field + "\"", label, problems);
     }
 
     /**
@@ -365,6 +370,10 @@ final class DefinitionParser {
      * {@code states} is reserved.
      */
     private Template assign(JsonNode v, String where) {
+        return assign(v, where, "Assign");
+    }
+
+    private Template assign(JsonNode v, String where, String label) {
         if (v == null) {
             return null;
         }
@@ -381,7 +390,7 @@ final class DefinitionParser {
                 problems.add(where + ": Assign: \"states\" is reserved ($states); choose another variable name");
             }
         }
-        return jsonata ? JsonataTemplate.compile(v, where + ": field \"Assign\"", "Assign", problems)
+        return jsonata ? JsonataTemplate.compile(v, where + ": field \"Assign\"", label, problems)
                 : PayloadTemplate.compile(v, where + ": field \"Assign\"", "Assign", problems);
     }
 
@@ -513,15 +522,17 @@ final class DefinitionParser {
             for (int i = 0; i < choices.size(); i++) {
                 JsonNode rule = choices.get(i);
                 String ruleWhere = where + ": Choices[" + i + "]";
-                ChoiceRule compiled = jsonata ? jsonataRule(rule, ruleWhere)
+                String label = "Choices[" + i + "]/";
+                ChoiceRule compiled = jsonata ? jsonataRule(rule, ruleWhere, label)
                         : ChoiceRule.compile(rule, ruleWhere, true, problems);
                 JsonNode next = rule.get("Next");
                 if (next == null || !next.isTextual()) {
                     problems.add(ruleWhere + ": a top-level choice rule needs \"Next\"");
                     continue;
                 }
-                Template output = jsonata && rule.isObject() ? jsonataField(rule, "Output", ruleWhere) : null;
-                out.add(new Choice(compiled, next.textValue(), assign(rule.get("Assign"), ruleWhere), output));
+                Template output = jsonata && rule.isObject() ? jsonataField(rule, "Output", ruleWhere, label + "Output") : null;
+                out.add(new Choice(compiled, next.textValue(), assign(rule.get("Assign"), ruleWhere, label + "Assign"),
+                        output));
             }
         }
         JsonNode def = json.get("Default");
@@ -532,7 +543,7 @@ final class DefinitionParser {
     }
 
     /** A JSONata choice rule: Condition, Next, and optionally Assign and Output. */
-    private ChoiceRule jsonataRule(JsonNode rule, String where) {
+    private ChoiceRule jsonataRule(JsonNode rule, String where, String label) {
         if (!rule.isObject()) {
             problems.add(where + ": a choice rule must be an object");
             return new ChoiceRule.Or(List.of());
@@ -552,7 +563,7 @@ final class DefinitionParser {
             problems.add(where + ": field \"Condition\" must be a {% JSONata expression %} or a boolean, got " + condition);
         }
         return new ChoiceRule.Condition(JsonataTemplate.compile(condition, where + ": field \"Condition\"",
-                "Condition", problems));
+                label + "Condition", problems));
     }
 
     private WaitState waitState(String name, JsonNode json, String where) {
@@ -828,9 +839,9 @@ final class DefinitionParser {
                 problems.add(cw + ": field \"Next\" (a state name) is required");
             }
             JsonPath resultPath = jsonata ? JsonPath.ROOT : nullablePath(c, "ResultPath", cw, true);
-            Template output = jsonata ? jsonataField(c, "Output", cw) : null;
-            out.add(new Catcher(errors, next == null ? null : next.asText(), resultPath, assign(c.get("Assign"), cw),
-                    output));
+            Template output = jsonata ? jsonataField(c, "Output", cw, "Catch[" + i + "]/Output") : null;
+            out.add(new Catcher(errors, next == null ? null : next.asText(), resultPath,
+                    assign(c.get("Assign"), cw, "Catch[" + i + "]/Assign"), output));
         }
         return List.copyOf(out);
     }

@@ -31,7 +31,7 @@ final class Intrinsic {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_NESTING = 10;
     private static final int MAX_STRING = 10_000;
-    static final int MAX_RANGE = 1000;
+    private static final int MAX_RANGE = 1000;
 
     /** Function name → {min, max} argument count (max -1 = unbounded). */
     private static final Map<String, int[]> ARITY = Map.ofEntries(
@@ -261,7 +261,7 @@ final class Intrinsic {
     static JsonNode evaluate(Call call, Scope scope) {
         List<JsonNode> args = new ArrayList<>(call.args().size());
         for (Arg a : call.args()) {
-            args.add(value(a, scope));
+            args.add(value(call, a, scope));
         }
         try {
             return apply(call, args);
@@ -272,13 +272,15 @@ final class Intrinsic {
         }
     }
 
-    private static JsonNode value(Arg a, Scope scope) {
+    private static JsonNode value(Call call, Arg a, Scope scope) {
         return switch (a) {
             case Literal l -> l.value();
             case Call c -> evaluate(c, scope);
             case PathArg p -> {
-                yield p.path().read(scope).orElseThrow(() -> new StatesError(StatesErrors.INTRINSIC_FAILURE,
-                        "the path " + p.path() + " given as an intrinsic function argument was not found"));
+                // As on AWS: a path argument that matches nothing is a States.Runtime error, not a misuse.
+                yield p.path().read(scope).orElseThrow(() -> StatesError.runtime("The JsonPath argument for the"
+                        + " field '" + p.path() + "' of " + call.name() + " could not be found in the input '"
+                        + Json.abbreviate(scope.input()) + "'"));
             }
         };
     }

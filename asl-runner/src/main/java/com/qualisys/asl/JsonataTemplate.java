@@ -21,9 +21,10 @@ import java.util.Map;
  * {@code errorOutput}, {@code context}), the workflow variables and the functions Step Functions
  * adds to JSONata ({@link JsonataFunctions}). Evaluation through com.dashjoin:jsonata.
  *
- * <p>A failing expression raises {@code States.QueryEvaluationError}. An expression that yields
- * nothing (JSONata's undefined) for the whole field is an error too; as an object member it
- * leaves the member out, as JSONata's own object constructor does.
+ * <p>A failing expression raises {@code States.QueryEvaluationError}, and so does one that
+ * yields nothing (JSONata's undefined), wherever it stands in the field, with the cause AWS
+ * gives: "The JSONata expression '...' specified for the field 'Output/a/b[0]' returned nothing
+ * (undefined).".
  */
 final class JsonataTemplate implements Template {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -104,38 +105,35 @@ final class JsonataTemplate implements Template {
 
     @Override
     public JsonNode evaluate(Scope scope) {
-        JsonNode out = eval(root, scope);
-        if (out == null) {
-            throw new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, "The JSONata expression of field " + field
-                    + " evaluated to nothing (undefined): " + describe(root));
-        }
-        return out;
+        return eval(root, scope, field);
     }
 
-    private JsonNode eval(Node node, Scope scope) {
+    /** {@code at} names where the node stands, as AWS names it: Output/a/b[0]. */
+    private JsonNode eval(Node node, Scope scope, String at) {
         return switch (node) {
             case Literal l -> l.value().deepCopy();
             case Obj o -> {
                 ObjectNode out = NODES.objectNode();
                 for (Map.Entry<String, Node> m : o.members()) {
-                    JsonNode v = eval(m.getValue(), scope);
-                    if (v != null) {
-                        out.set(m.getKey(), v);
-                    }
+                    out.set(m.getKey(), eval(m.getValue(), scope, at + "/" + m.getKey()));
                 }
                 yield out;
             }
             case Arr a -> {
                 ArrayNode out = NODES.arrayNode();
-                for (Node item : a.items()) {
-                    JsonNode v = eval(item, scope);
-                    if (v != null) {
-                        out.add(v);
-                    }
+                for (int i = 0; i < a.items().size(); i++) {
+                    out.add(eval(a.items().get(i), scope, at + "[" + i + "]"));
                 }
                 yield out;
             }
-            case Expr e -> evaluateExpression(e, scope);
+            case Expr e -> {
+                JsonNode v = evaluateExpression(e, scope);
+                if (v == null) {
+                    throw new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, "The JSONata expression '" + e.text()
+                            + "' specified for the field '" + at + "' returned nothing (undefined).");
+                }
+                yield v;
+            }
         };
     }
 
@@ -180,10 +178,6 @@ final class JsonataTemplate implements Template {
                     + " %} of field " + field + " failed: " + re);
         }
         return value == null ? null : toJson(value, e);
-    }
-
-    private static String describe(Node node) {
-        return node instanceof Expr e ? "{% " + e.text() + " %}" : "the template";
     }
 
     // ------------------------------------------------------------------ JSON <-> JSONata values
@@ -255,8 +249,8 @@ final class JsonataTemplate implements Template {
         if (value instanceof Number n) {
             double d = n.doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, "a JSONata expression produced "
-                        + d + ", which is not a JSON number");
+                // JSON has no such number: AWS writes the name JavaScript gives it.
+                return NODES.textNode(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
             }
             if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 long l = (long) d;

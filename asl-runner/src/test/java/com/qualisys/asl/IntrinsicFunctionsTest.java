@@ -96,6 +96,16 @@ class IntrinsicFunctionsTest {
     }
 
     @Test
+    void aPathArgumentThatMatchesNothingIsAStatesRuntimeErrorAsOnAws() {
+        ExecutionResult r = run("""
+                {"StartAt": "P", "States": {
+                  "P": {"Type": "Pass", "Parameters": {"v.$": "States.ArrayLength($.missing)"}, "End": true}}}""",
+                "{}", NO_TASKS);
+        assertThat(r.error()).isEqualTo("States.Runtime");
+        assertThat(r.cause()).contains("'$.missing' of States.ArrayLength could not be found");
+    }
+
+    @Test
     void stringToJsonOfAnEmptyStringIsNull() {
         assertThat(eval("States.StringToJson($.s)", "{\"s\": \"\"}").isNull()).isTrue();
         assertThat(eval("States.StringToJson('  ')", "{}").isNull()).isTrue();
@@ -134,7 +144,6 @@ class IntrinsicFunctionsTest {
             "States.JsonMerge($.obj, $.obj, true)            | deep merge",
             "States.Hash($.s, 'SHA-3')                       | unsupported algorithm",
             "States.Base64Decode('***')                      | not Base64",
-            "States.ArrayLength($.missing)                   | $.missing given as an intrinsic function argument was not found",
     })
     void misuseFailsWithStatesIntrinsicFailure(String expression, String message) {
         ExecutionResult r = run("""

@@ -60,8 +60,7 @@ class JsonataStatesTest {
                 "B": {"Type": "Pass", "End": true, "Output": {
                   "total": "{% $sum($states.input.items.price) %}",
                   "names": "{% $states.input.items.name %}",
-                  "literal": [1, "two", {"three": "{% 1 + 2 %}"}],
-                  "dropped": "{% $states.input.nothing %}"}}"""),
+                  "literal": [1, "two", {"three": "{% 1 + 2 %}"}]}}"""),
                 "{\"items\": [{\"name\": \"pen\", \"price\": 1.5}, {\"name\": \"ink\", \"price\": 2}]}", NO_TASKS));
         assertThat(r.output()).isEqualTo(json("""
                 {"total": 3.5, "names": ["pen", "ink"], "literal": [1, "two", {"three": 3}]}"""));
@@ -253,7 +252,15 @@ class JsonataStatesTest {
         ExecutionResult undefined = run(machine("""
                 "A": {"Type": "Pass", "Output": "{% $states.input.missing %}", "End": true}"""), "{}", NO_TASKS);
         assertThat(undefined.error()).isEqualTo("States.QueryEvaluationError");
-        assertThat(undefined.cause()).contains("evaluated to nothing");
+        assertThat(undefined.cause()).isEqualTo(
+                "The JSONata expression '$states.input.missing' specified for the field 'Output' returned nothing (undefined).");
+        // As AWS reports it for a nested field: "...specified for the field 'Arguments/Input/pushLocation'...".
+        ExecutionResult nested = run(machine("""
+                "A": {"Type": "Task", "Resource": "r", "End": true,
+                      "Arguments": {"Input": {"list": [1, "{% $states.input.pushLocation %}"]}}}"""), "{}", NO_TASKS);
+        assertThat(nested.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(nested.cause()).isEqualTo("The JSONata expression '$states.input.pushLocation' specified for the"
+                + " field 'Arguments/Input/list[1]' returned nothing (undefined).");
     }
 
     @Test
@@ -364,7 +371,7 @@ class JsonataStatesTest {
         assertThat(applied.events(HistoryEventType.WAIT_STARTED).get(0).details().get("seconds").doubleValue()).isEqualTo(3);
 
         ExecutionResult failed = AslTestSupport.runner(tasks).build().execute(fixture("jsonata-all-states.asl.json"),
-                json("{\"environment\": \"broken\"}"), "t");
+                json("{\"environment\": \"broken\", \"layers\": []}"), "t");
         assertThat(failed.statesEntered()).containsExactly("Start", "Plan", "Failed");
         assertThat(failed.error()).isEqualTo("Plan.Broken");
         assertThat(failed.cause()).isEqualTo("plan failed: no plan for broken");
@@ -372,5 +379,43 @@ class JsonataStatesTest {
 
     private static JsonNode failTask() throws TaskFailedException {
         throw new TaskFailedException("Plan.Broken", "no plan for broken");
+    }
+
+    @Test
+    void theAddedFunctionsTruncateNumbersAndReturnNothingForSomeArgumentsAsAwsDoes() {
+        ExecutionResult r = ok(run(machine("""
+                "A": {"Type": "Pass", "End": true, "Output": {
+                  "range": "{% $range(-1.7, 2, 1) %}",
+                  "single": "{% $range(5, 5, 1) %}",
+                  "chunks": "{% $partition([1,2,3,4,5], 2.9) %}",
+                  "wrongWay": "{% $exists($range(5, 1, 1)) %}",
+                  "noAlgorithm": "{% $exists($hash('x')) %}",
+                  "emptyChunks": "{% $exists($partition([], 2)) %}"}}"""), "{}", NO_TASKS));
+        assertThat(r.output()).isEqualTo(json("""
+                {"range": [-1, 0, 1, 2], "single": 5, "chunks": [[1, 2], [3, 4], [5]], "wrongWay": false,
+                 "noAlgorithm": false, "emptyChunks": false}"""));
+        ExecutionResult eval = run(machine("""
+                "A": {"Type": "Pass", "End": true, "Output": "{% $eval('1 + 1') %}"}"""), "{}", NO_TASKS);
+        assertThat(eval.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(eval.cause()).contains("Step Functions disables $eval");
+    }
+
+    @Test
+    void errorsNameTheFieldAsAwsDoesForChoiceRulesAndCatchers() {
+        ExecutionResult rule = run(machine("""
+                "A": {"Type": "Choice", "Default": "B",
+                      "Choices": [{"Condition": "{% true %}", "Next": "B", "Output": {"v": "{% $states.input.absent %}"}}]},
+                "B": {"Type": "Succeed"}"""), "{}", NO_TASKS);
+        assertThat(rule.cause()).isEqualTo("The JSONata expression '$states.input.absent' specified for the field"
+                + " 'Choices[0]/Output/v' returned nothing (undefined).");
+        ExecutionResult catcher = run(machine("""
+                "A": {"Type": "Task", "Resource": "r", "End": true,
+                      "Catch": [{"ErrorEquals": ["Nope"], "Next": "B"},
+                                {"ErrorEquals": ["States.ALL"], "Next": "B", "Assign": {"x": "{% $states.input.absent %}"}}]},
+                "B": {"Type": "Succeed"}"""), "{}", (res, in, ctx) -> {
+            throw new TaskFailedException("Boom", "x");
+        });
+        assertThat(catcher.cause()).isEqualTo("The JSONata expression '$states.input.absent' specified for the field"
+                + " 'Catch[1]/Assign/x' returned nothing (undefined).");
     }
 }

@@ -17,11 +17,12 @@ public final class LocalAws {
     private final CostAnomalyApiStub anomalies = new CostAnomalyApiStub();
     private final EksApiGaps eks = new EksApiGaps();
     private final RdsApiGaps rds = new RdsApiGaps();
+    private final PostgresBehindRds rdsPostgres = new PostgresBehindRds(rds);
     private final AwsApiFrontDoor door;
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), budgets, anomalies, eks, rds);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), budgets, anomalies, eks, rdsPostgres);
     }
 
     public static synchronized LocalAws shared() {
@@ -73,6 +74,14 @@ public final class LocalAws {
     /** EKS operations moto lacks, and transitional statuses a test can hold a cluster or node group in. */
     public EksApiGaps eks() {
         return eks;
+    }
+
+    /**
+     * From now on the RDS PostgreSQL instances are backed by this real server: CreateDBInstance creates the
+     * master user and database in it, and every Endpoint points at it (the demo runs db-init against it).
+     */
+    public void attachPostgres(LocalPostgres server) {
+        rdsPostgres.attach(server);
     }
 
     /** RDS operations and fields moto lacks, and transitional statuses a test can hold an instance in. */
