@@ -38,9 +38,12 @@ final class DefinitionParser {
 
     private static final Set<String> TOP_LEVEL = Set.of("StartAt", "States", "Comment", "Version",
             "TimeoutSeconds", "QueryLanguage");
-    private static final Set<String> GRAPH_FIELDS = Set.of("StartAt", "States", "Comment", "QueryLanguage");
-    private static final Set<String> PROCESSOR_FIELDS = Set.of("StartAt", "States", "Comment", "QueryLanguage",
-            "ProcessorConfig");
+    /**
+     * Fields of a Parallel branch and a Map processor. QueryLanguage is not one (AWS: "Field
+     * 'QueryLanguage' is not supported"): their states take the state machine's language.
+     */
+    private static final Set<String> GRAPH_FIELDS = Set.of("StartAt", "States", "Comment");
+    private static final Set<String> PROCESSOR_FIELDS = Set.of("StartAt", "States", "Comment", "ProcessorConfig");
 
     static final String JSONPATH = "JSONPath";
     static final String JSONATA = "JSONata";
@@ -149,11 +152,13 @@ final class DefinitionParser {
     private Graph graph(JsonNode node, String where, Set<String> allowedFields, boolean topLevel) {
         if (!topLevel) {
             for (String field : fieldNames(node)) {
-                if (!allowedFields.contains(field)) {
+                if (field.equals("QueryLanguage")) {
+                    problems.add(where + ": field \"QueryLanguage\" is not supported here; the states of a branch or"
+                            + " processor take the state machine's QueryLanguage or set their own");
+                } else if (!allowedFields.contains(field)) {
                     problems.add(where + ": unknown field \"" + field + "\"");
                 }
             }
-            queryLanguage(node, where);
         }
         JsonNode startAt = node.get("StartAt");
         JsonNode states = node.get("States");

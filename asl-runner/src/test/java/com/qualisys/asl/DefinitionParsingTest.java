@@ -74,6 +74,15 @@ class DefinitionParsingTest {
                         + " Assign, Output)",
                 "state \"Foo\": Choices[0]: field \"Condition\" is required in a JSONata choice rule");
         assertThat(rejected("""
+                {"StartAt": "Foo", "States": {
+                  "Foo": {"Type": "Map", "QueryLanguage": "JSONata", "End": true, "ItemProcessor": {
+                    "QueryLanguage": "JSONata", "StartAt": "Bar", "States": {
+                      "Bar": {"Type": "Pass", "Output": "{% 1 %}", "End": true}}}}}}""").problems()).containsExactly(
+                "state \"Foo\" ItemProcessor: field \"QueryLanguage\" is not supported here; the states of a branch or"
+                        + " processor take the state machine's QueryLanguage or set their own",
+                "state \"Bar\": field \"Output\" is a JSONata field; set \"QueryLanguage\": \"JSONata\" on the state"
+                        + " or the state machine to use it");
+        assertThat(rejected("""
                 {"QueryLanguage": "JSONata", "StartAt": "Foo", "States": {
                   "Foo": {"Type": "Pass", "Output": "{% $states.input. %}", "End": true}}}""").problems())
                 .singleElement().asString().startsWith("state \"Foo\": field \"Output\": the JSONata expression"

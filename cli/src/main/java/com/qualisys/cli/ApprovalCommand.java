@@ -47,9 +47,6 @@ abstract class ApprovalCommand implements Callable<Integer> {
     @Option(names = "--region", description = "AWS region. Default: the execution ARN's, else AWS_REGION / the profile's.")
     String region;
 
-    @picocli.CommandLine.Mixin
-    EmulatorOption emulator = new EmulatorOption();
-
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else AWS.")
     String endpointUrl;
 
@@ -80,7 +77,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
         if (execution.startsWith("arn:") && !StateMachineLocator.isExecutionArn(execution)) {
             throw new IllegalArgumentException("not an execution ARN: " + execution);
         }
-        try (AwsClients aws = LocalControlPlane.clients(region(), endpointUrl, emulator.emulator)) {
+        try (AwsClients aws = LocalControlPlane.clients(region(), endpointUrl)) {
             SfnClient sfn = aws.stepFunctions();
             String executionArn = executionArn(sfn);
             var described = sfn.describeExecution(r -> r.executionArn(executionArn));

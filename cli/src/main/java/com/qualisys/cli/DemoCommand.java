@@ -32,10 +32,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
-        "Starts the local AWS emulator with a real PostgreSQL 15 behind its RDS instance, runs the provision state",
-        "machine for an environment through the local runner (every AWS layer, then db-init through the DbInit",
-        "handler), then the drift-check state machine, and ends with a table: layer, resources, changes applied,",
-        "drift after, time."})
+        "Starts the local AWS emulator (a real PostgreSQL 15 behind its RDS instance), provisions an environment and"
+                + " checks it for drift, and ends with a table: layer, resources, changes applied, drift after, time.",
+        "The provision state machine runs through the local runner (every AWS layer, then db-init through the DbInit"
+                + " handler), then the drift-check state machine."})
 final class DemoCommand implements Callable<Integer> {
     /** moto's EKS has no Kubernetes API behind its endpoint; the kubernetes layer is proven by tests against a real kube-apiserver. */
     static final List<String> DEMO_LAYERS = Layers.ORDER.stream().filter(l -> !l.equals("kubernetes")).toList();
@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
             Layers.all().stream().filter(l -> layers.contains(l.name()))
                     .forEach(l -> summary.layer(l.name(), l.desired(spec).size()));
             Path machines = RepoPaths.root().resolve("statemachines");
-            LocalExecution local = new LocalExecution(specs, spec, aws, true);
+            LocalExecution local = new LocalExecution(specs, spec, aws);
             ObjectNode input = RunCommand.JSON.createObjectNode().put("environment", environment).put("runDbInit", true);
             input.putArray("layers").addAll(layers.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
             ProgressPrinter progress = new ProgressPrinter(out);

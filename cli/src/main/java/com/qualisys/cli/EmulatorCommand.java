@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         "  ./qualisys emulator &",
         "  export AWS_ENDPOINT_URL=<the printed endpoint> AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing",
         "  ./qualisys apply --env dev --layer vpc",
-        "  ./qualisys simulate-event --emulator --env dev examples/events/rds-sg-opened-to-internet.json"})
+        "  ./qualisys simulate-event --env dev examples/events/rds-sg-opened-to-internet.json"})
 final class EmulatorCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;

@@ -30,9 +30,6 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "${COMPLETION-CANDIDATES}. Default: text.")
     ReportFormat format;
 
-    @picocli.CommandLine.Mixin
-    EmulatorOption emulator = new EmulatorOption();
-
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's, else AWS.")
     String endpointUrl;
 
@@ -45,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter err = command.commandLine().getErr();
         EnvironmentSpec spec = EnvironmentOptions.loader(specs).load(environment);
         String env = spec.environment();
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
             ReportStore store = ReportStore.of(aws, spec.state());
             String location = "s3://" + store.bucket() + "/reports/" + env + "/latest.json";
             String json = store.latestJson(env).orElseThrow(() -> new IllegalStateException("no drift report for " + env + " yet (no "

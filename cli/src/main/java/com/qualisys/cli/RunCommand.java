@@ -13,6 +13,7 @@ import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
@@ -28,9 +29,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = {
-        "Runs a state machine with the local runner: Task states call the Java handlers in-process,",
-        "against the AWS endpoint the environment points to (the emulator or a real account).",
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
+        "Runs a state machine with the local runner: Task states call the Java handlers in-process, against the AWS"
+                + " endpoint the environment points to (the emulator or a real account).",
+        "Progress goes to stderr; stdout gets a summary of how the execution ended (with --json: the execution as JSON).",
+        "Exit code: 0 succeeded, 2 succeeded with drift or failed layers, 1 failed.",
         "  qualisys run provision --env dev --local",
         "  qualisys run drift-check --env dev --local",
         "  qualisys run --definition my.asl.json --input '{\"a\":1}' --local"})
@@ -58,16 +61,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
-    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 with --emulator, else 1.")
+    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 against an emulator, 1 otherwise.")
     Double waitScale;
-
-    @picocli.CommandLine.Mixin
-    EmulatorOption emulator = new EmulatorOption();
 
     @Option(names = "--approve-destructive", description = "Approve destructive changes up front (no approval wait).")
     boolean approveDestructive;
 
-    @Option(names = "--json", description = "Print only the final result as JSON.")
+    @Option(names = "--json", description = "Print the execution as JSON (executionId, status, output or error and cause) instead of its summary; progress still goes to stderr.")
     boolean json;
 
     @Option(names = "--name", description = "Execution name. Default: a random id.")
@@ -95,6 +95,8 @@ public final class RunCommand implements Callable<Integer> {
         SpecLoader loader = EnvironmentOptions.loader(specs);
         EnvironmentSpec spec = environment == null ? null : loader.load(environment);
         if (spec == null && executionInput.hasNonNull("environment")) spec = loader.load(executionInput.get("environment").asText());
+        // drift-check-all covers every environment: the first one's spec names the region and endpoint of the hub.
+        if (spec == null && StateMachines.DRIFT_CHECK_ALL.definitionName().equals(machine)) spec = loader.load(loader.environmentNames().get(0));
         if (spec == null && machine != null) throw new IllegalArgumentException("--env is required to run " + machine);
 
         ExecutionResult result;
@@ -103,21 +105,24 @@ public final class RunCommand implements Callable<Integer> {
                 throw new com.qualisys.asl.TaskFailedException("States.TaskFailed", "no environment given (--env): tasks cannot run");
             }).build().execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
         } else {
-            double scale = emulator.waitScale(waitScale);
-            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
-                result = new LocalExecution(loader, spec, aws, emulator.emulator).run(file, executionInput, name, scale,
+            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+                double scale = waitScale != null ? waitScale
+                        : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
+                result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
                         new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
-                        json ? null : new ProgressPrinter(err));
+                        new ProgressPrinter(err));
             }
         }
-        print(out, result);
+        if (json) print(out, result);
+        else printSummary(out, machine != null ? machine : file.getFileName().toString(), result);
         return exitCode(result.status() == ExecutionStatus.SUCCEEDED, result.output());
     }
 
     /** 1 for a failed execution; 2 when its output says drift was found or layers failed; else 0. */
     static int exitCode(boolean succeeded, JsonNode output) {
         if (!succeeded) return QualisysCli.ERROR;
-        boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0);
+        boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0
+                || output.path("errors").asInt(0) > 0);
         return changes ? QualisysCli.CHANGES : QualisysCli.OK;
     }
 
@@ -132,7 +137,12 @@ public final class RunCommand implements Callable<Integer> {
      * --env and --approve-destructive add their fields to an object input.
      */
     private JsonNode parseInput() throws IOException {
-        JsonNode parsed = input == null ? JSON.createObjectNode() : JSON.readTree(input);
+        JsonNode parsed;
+        try {
+            parsed = input == null ? JSON.createObjectNode() : JSON.readTree(input);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("--input is " + Errors.describe(e));
+        }
         if (parsed == null || parsed.isMissingNode()) throw new IllegalArgumentException("--input is empty; give a JSON value");
         if (!(parsed instanceof ObjectNode in)) {
             if (machine != null) throw new IllegalArgumentException("--input of " + machine + " must be a JSON object, got: " + input);
@@ -143,6 +153,30 @@ public final class RunCommand implements Callable<Integer> {
         if (approveDestructive) in.put("approveDestructive", true);
         return in;
     }
+
+    /**
+     * How an execution ended, for a person: its status, then the output's summary when it has one
+     * (the drift report, the provision result), else its output fields; a failure's cause, never a
+     * Java class name.
+     */
+    static void printSummary(PrintWriter out, String name, ExecutionResult result) {
+        out.println(name + " " + result.executionId() + ": " + result.status());
+        if (result.status() == ExecutionStatus.SUCCEEDED) {
+            JsonNode output = result.output();
+            if (output != null && output.hasNonNull("summary")) {
+                out.println(output.get("summary").asText().strip());
+            } else if (output != null && output.isObject()) {
+                output.fields().forEachRemaining(f -> out.println("  " + f.getKey() + ": "
+                        + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString())));
+            }
+        } else {
+            String error = result.error() == null || JAVA_CLASS.matcher(result.error()).matches() ? "" : result.error() + ": ";
+            out.println("  " + error + (result.cause() == null ? "" : com.qualisys.controlplane.engine.LayerFailure.oneLine(result.cause())));
+        }
+        out.flush();
+    }
+
+    private static final java.util.regex.Pattern JAVA_CLASS = java.util.regex.Pattern.compile("(?:[a-z_][a-z0-9_]*\\.)+[A-Z][\\w$]*");
 
     static void print(PrintWriter out, ExecutionResult result) throws IOException {
         ObjectNode doc = JSON.createObjectNode();

@@ -33,11 +33,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "simulate-event", mixinStandardHelpOptions = true, description = {
-        "Runs the control plane's response to an event with the local runner, against the endpoint the environment"
-                + " points to: a CloudTrail call as EventBridge delivers it runs security-response; an AWS Budgets"
+        "Runs the control plane's response to an event (a CloudTrail call, a budget or cost anomaly alert) with the local runner.",
+        "It runs against the endpoint the environment points to: a CloudTrail call as EventBridge delivers it runs security-response; an AWS Budgets"
                 + " notification or a Cost Anomaly Detection alert (Lambda SNS event, SNS message, aws.ce event) runs"
                 + " budget-response. The event is checked first: a malformed one is refused and nothing is done.",
-        "Placeholders ${<logical-id>} in the file (e.g. ${vpc/security-group/rds}) become that managed resource's"
+        "Placeholders $${<logical-id>} in the file (e.g. $${vpc/security-group/rds}) become that managed resource's"
                 + " physical id, so one sample works in every account. Exit code: 0 the response ran, 1 refused or failed.",
         "  qualisys simulate-event --env dev examples/events/rds-sg-opened-to-internet.json",
         "  qualisys simulate-event --env dev --dry-run examples/events/budget-100-percent-sns-event.json"})
@@ -60,9 +60,6 @@ public final class SimulateEventCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
-    @picocli.CommandLine.Mixin
-    EmulatorOption emulator = new EmulatorOption();
-
     @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
     boolean json;
 
@@ -76,7 +73,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
         String text = read(file);
         SpecLoader loader = EnvironmentOptions.loader(specs);
         EnvironmentSpec spec = loader.load(environment);
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
             String event = PLACEHOLDER.matcher(text).find() ? resolvePlaceholders(text, spec, aws) : text;
             EventKind kind = check(event);
             ObjectNode input = RunCommand.JSON.createObjectNode();
@@ -86,8 +83,8 @@ public final class SimulateEventCommand implements Callable<Integer> {
             input.put("dryRun", dryRun);
             if (!json) err.println("simulate-event: " + kind.name().toLowerCase(java.util.Locale.ROOT) + " event → " + kind.stateMachine()
                     + (dryRun ? " (dry run)" : ""));
-            ExecutionResult result = new LocalExecution(loader, spec, aws, emulator.emulator).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
-                    emulator.waitScale(null), null, json ? null : new ProgressPrinter(err));
+            ExecutionResult result = new LocalExecution(loader, spec, aws).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
+                    waitScale(aws), null, json ? null : new ProgressPrinter(err));
             RunCommand.print(out, result);
             if (!json && result.succeeded()) describe(err, result.output());
             return result.status() == ExecutionStatus.SUCCEEDED ? QualisysCli.OK : QualisysCli.ERROR;
@@ -96,6 +93,11 @@ public final class SimulateEventCommand implements Callable<Integer> {
 
     static Path machine(StateMachines machine) {
         return RepoPaths.root().resolve(machine.definitionFile());
+    }
+
+    /** Waits and retry intervals are skipped against an emulator, real otherwise (as `run` does). */
+    static double waitScale(AwsClients aws) {
+        return aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
     }
 
     /** The notification (or the dry run's plan) in plain words on stderr; stdout keeps the JSON. */

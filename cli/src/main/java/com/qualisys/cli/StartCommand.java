@@ -12,6 +12,7 @@ import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.SpecLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -42,7 +43,8 @@ public final class StartCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "provision or drift-check")
     String machine;
 
-    @Option(names = {"--env", "-e"}, required = true, description = "Environment; its spec names the region (and endpoint).")
+    @Option(names = {"--env", "-e"}, description = "Environment; its spec names the region (and endpoint)."
+            + " Required except for drift-check-all (all environments; the first environment's spec names the region).")
     String environment;
 
     @Option(names = "--input", description = "More input fields as a JSON object: layers (both machines), approveDestructive and"
@@ -61,9 +63,6 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Print the execution ARN and return without following it.")
     boolean noWait;
 
-    @picocli.CommandLine.Mixin
-    EmulatorOption emulator = new EmulatorOption();
-
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's, else AWS.")
     String endpointUrl;
 
@@ -79,12 +78,17 @@ public final class StartCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
         StateMachines target = StartInput.machine(machine);
-        EnvironmentSpec spec = EnvironmentOptions.loader(specs).load(environment);
+        SpecLoader loader = EnvironmentOptions.loader(specs);
+        if (environment == null && target != StateMachines.DRIFT_CHECK_ALL) {
+            throw new IllegalArgumentException("--env is required to start " + target.definitionName());
+        }
+        EnvironmentSpec spec = loader.load(environment != null ? environment : loader.environmentNames().get(0));
         ObjectNode executionInput = StartInput.build(target, spec.environment(), input, Layers.all().stream().map(Layer::name).toList());
-        String name = executionName != null ? executionName : defaultName(spec.environment());
+        String name = executionName != null ? executionName
+                : defaultName(target == StateMachines.DRIFT_CHECK_ALL ? "all" : spec.environment());
         StateMachineLocator.checkName("--name", name);
 
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
             var sfn = aws.stepFunctions();
             String arn = stateMachineArn != null ? new StateMachineLocator(sfn).stateMachineArn(stateMachineArn)
                     : new StateMachineLocator(sfn).arnByName(target.deployedName());

@@ -14,7 +14,6 @@ import com.qualisys.controlplane.engine.ReportRenderer;
 import com.qualisys.controlplane.state.ReportStore;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -82,9 +81,10 @@ class ReportCommandTest {
     }
 
     private static Cli.Result report(String environment, String... more) {
-        List<String> args = new ArrayList<>(List.of("report", "--env", environment, "--emulator", "--endpoint-url", moto.endpoint()));
-        args.addAll(List.of(more));
-        return Cli.run(args.toArray(String[]::new));
+        String[] args = new String[5 + more.length];
+        System.arraycopy(new String[] {"report", "--env", environment, "--endpoint-url", moto.endpoint()}, 0, args, 0, 5);
+        System.arraycopy(more, 0, args, 5, more.length);
+        return Cli.run(args);
     }
 
     private static void store(Report report) {

@@ -1,10 +1,12 @@
 package com.qualisys.cli.local;
 
+import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
+import java.net.URI;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -17,8 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The control plane as the CLI runs it in-process: the same handlers as in Lambda, talking to
- * whatever endpoint the environment points to. When told the endpoint is a local emulator it first
- * creates what the CDK app would have deployed (topics, report bucket, lock table), idempotently.
+ * whatever endpoint the environment points to. On a local emulator it first creates what the
+ * CDK app would have deployed (topics, report bucket, lock table), idempotently.
  */
 public final class LocalControlPlane {
     public static final String ALERT_TOPIC = "qualisys-control-plane-alerts";
@@ -26,34 +28,43 @@ public final class LocalControlPlane {
 
     private LocalControlPlane() {}
 
-    /**
-     * Clients for an environment's endpoint. Static test credentials only when the caller says the
-     * endpoint is an emulator and no credentials are set: never inferred from the endpoint's address.
-     */
-    public static AwsClients clients(EnvironmentSpec spec, String endpointOverride, boolean emulator) {
+    /** Static test credentials are used only for a loopback endpoint (an emulator). */
+    public static AwsClients clients(EnvironmentSpec spec, String endpointOverride) {
         String endpoint = endpointOverride != null ? endpointOverride
                 : System.getenv("AWS_ENDPOINT_URL") != null ? System.getenv("AWS_ENDPOINT_URL") : spec.aws().endpointUrl();
-        return clients(spec.aws().region(), endpoint, emulator);
+        return clients(spec.aws().region(), endpoint);
     }
 
     /** Clients for a region and an endpoint (null: AWS_ENDPOINT_URL, else AWS itself). */
-    public static AwsClients clients(String region, String endpoint, boolean emulator) {
+    public static AwsClients clients(String region, String endpoint) {
         if (endpoint == null) endpoint = System.getenv("AWS_ENDPOINT_URL");
         AwsClients.Builder b = AwsClients.builder().region(region).endpoint(endpoint);
-        if (emulator && System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null) {
-            b.credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
-        }
+        boolean emulatorCredentials = isEmulator(endpoint) && System.getenv("AWS_ACCESS_KEY_ID") == null;
+        if (emulatorCredentials) b.credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+        AwsTarget.remember(region, endpoint, emulatorCredentials);
         return b.build();
     }
 
+    public static boolean isEmulator(String endpoint) {
+        if (endpoint == null) return false;
+        String host = URI.create(endpoint).getHost();
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    }
+
     /**
-     * A control plane for one environment's run. With bootstrapEmulator (an explicit choice of the
-     * caller: the demo, `--emulator`) it first creates what the CDK app would have deployed.
+     * A control plane for one environment's run; bootstraps the emulator when that is the target.
+     * {@code aws} are the caller's clients: they hold the control plane's own state (the hub), and
+     * reach each environment directly when they act in its account, else by assuming its role.
      */
-    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator) {
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
+        return create(specs, spec, aws, true);
+    }
+
+    /** As {@link #create(SpecLoader, EnvironmentSpec, AwsClients)}; without {@code assumeRole}, another account is refused. */
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean assumeRole) {
         String account = aws.sts().getCallerIdentity().account();
         String region = spec.aws().region();
-        boolean emulator = bootstrapEmulator;
+        boolean emulator = aws.endpoint() != null && isEmulator(aws.endpoint().toString());
         String alertTopic;
         String driftTopic;
         if (emulator) {
@@ -66,7 +77,8 @@ public final class LocalControlPlane {
         }
         ControlPlane.Settings settings = new ControlPlane.Settings(alertTopic, driftTopic, spec.state().reportBucket(),
                 spec.state().lockTable(), "default");
-        return new ControlPlane(specs, s -> aws, Layers.all(), settings);
+        return new ControlPlane(specs, () -> aws,
+                (s, session) -> EnvironmentAccess.forCaller(aws, s, session, assumeRole), Layers.all(), settings);
     }
 
     /** The lock table and report bucket, as the CDK app defines them (key lockId, TTL expiresAt). */

@@ -23,10 +23,9 @@ public final class LocalExecution {
     private final AwsClients aws;
     private final Map<String, String> substitutions;
 
-    /** bootstrapEmulator: the endpoint is an emulator to set up first (see LocalControlPlane#create). */
-    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator) {
+    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
         this.aws = aws;
-        this.controlPlane = LocalControlPlane.create(specs, spec, aws, bootstrapEmulator);
+        this.controlPlane = LocalControlPlane.create(specs, spec, aws);
         this.substitutions = LocalFunctions.substitutions(controlPlane, spec.aws().region(), aws.sts().getCallerIdentity().account());
     }
 

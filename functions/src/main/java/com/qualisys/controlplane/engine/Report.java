@@ -8,13 +8,25 @@ import java.util.Map;
  * A plan or drift report over one or more layers: the document users and machines read.
  * Its JSON form is stable and described in docs/report-format.md.
  *
- * @param kind     "plan" or "drift"
- * @param apiCalls API calls the report cost, by Service.Operation
+ * @param kind       "plan" or "drift"
+ * @param apiCalls   API calls the report cost, by Service.Operation
+ * @param notChecked layers that could not be planned or checked, and why: the report is incomplete
  */
-public record Report(String environment, String kind, Instant generatedAt, List<Plan> layers, Map<String, Integer> apiCalls) {
+public record Report(String environment, String kind, Instant generatedAt, List<Plan> layers, Map<String, Integer> apiCalls,
+                     List<LayerFailure> notChecked) {
     public Report {
         layers = List.copyOf(layers);
         apiCalls = Map.copyOf(apiCalls);
+        notChecked = List.copyOf(notChecked);
+    }
+
+    public Report(String environment, String kind, Instant generatedAt, List<Plan> layers, Map<String, Integer> apiCalls) {
+        this(environment, kind, generatedAt, layers, apiCalls, List.of());
+    }
+
+    /** Whether every layer asked for was planned or checked. */
+    public boolean isComplete() {
+        return notChecked.isEmpty();
     }
 
     public int changeCount() {

@@ -51,7 +51,9 @@ public final class ReportJson {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(source + ": generatedAt " + root.get("generatedAt") + " is not an ISO-8601 instant");
         }
-        return new Report(environment, text(root, "kind", source), generatedAt, layers, apiCalls);
+        List<LayerFailure> notChecked = new ArrayList<>();
+        for (JsonNode f : root.path("notChecked")) notChecked.add(new LayerFailure(f.path("layer").asText(), f.path("reason").asText()));
+        return new Report(environment, text(root, "kind", source), generatedAt, layers, apiCalls, notChecked);
     }
 
     private static String text(JsonNode node, String field, String source) {

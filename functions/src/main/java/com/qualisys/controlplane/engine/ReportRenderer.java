@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,6 +25,7 @@ public final class ReportRenderer {
         root.put("changes", report.changeCount());
         root.put("destructive", report.layers().stream().anyMatch(Plan::hasDestructiveChanges));
         root.put("overrides", overrideCount(report));
+        root.put("expiredOverrides", report.layers().stream().mapToInt(p -> p.expired().size()).sum());
         ArrayNode layers = root.putArray("layers");
         for (Plan plan : report.layers()) {
             ObjectNode layer = layers.addObject();
@@ -46,20 +48,27 @@ public final class ReportRenderer {
                     diff.set("actual", JSON.valueToTree(d.actual()));
                 }
             }
-            ArrayNode overridden = layer.putArray("overridden");
-            for (Overridden o : plan.overridden()) {
-                ObjectNode entry = overridden.addObject();
-                entry.put("logicalId", o.logicalId());
-                entry.put("path", o.difference().path());
-                entry.set("expected", JSON.valueToTree(o.difference().expected()));
-                entry.set("actual", JSON.valueToTree(o.difference().actual()));
-                entry.put("overrideId", o.overrideId());
-                entry.put("cause", o.cause());
-            }
+            overriddenJson(layer.putArray("overridden"), plan.overridden());
+            overriddenJson(layer.putArray("expiredOverrides"), plan.expired());
         }
+        root.put("complete", report.isComplete());
+        ArrayNode notChecked = root.putArray("notChecked");
+        for (LayerFailure f : report.notChecked()) notChecked.addObject().put("layer", f.layer()).put("reason", f.reason());
         ObjectNode calls = root.putObject("apiCalls");
         new TreeMap<>(report.apiCalls()).forEach(calls::put);
         return root;
+    }
+
+    private static void overriddenJson(ArrayNode array, java.util.List<Overridden> entries) {
+        for (Overridden o : entries) {
+            ObjectNode entry = array.addObject();
+            entry.put("logicalId", o.logicalId());
+            entry.put("path", o.difference().path());
+            entry.set("expected", JSON.valueToTree(o.difference().expected()));
+            entry.set("actual", JSON.valueToTree(o.difference().actual()));
+            entry.put("overrideId", o.overrideId());
+            entry.put("cause", o.cause());
+        }
     }
 
     public static String json(Report report) {
@@ -95,10 +104,23 @@ public final class ReportRenderer {
             }
             overridesMarkdown(plan, md);
         }
+        for (LayerFailure f : report.notChecked()) {
+            md.append("\n## Layer `").append(f.layer()).append("`\n\n**Not checked:** ").append(f.reason()).append('\n');
+        }
         return md.toString();
     }
 
     private static void overridesMarkdown(Plan plan, StringBuilder md) {
+        if (!plan.expired().isEmpty()) {
+            md.append("\nExpired overrides (drift again; `qualisys restore --env ").append(plan.environment())
+                    .append(" --all-expired` puts the spec's values back):\n\n");
+            md.append("| Resource | Attribute | Spec | Live | Override | Why |\n|---|---|---|---|---|---|\n");
+            for (Overridden o : plan.expired()) {
+                md.append("| `").append(o.logicalId()).append("` | `").append(o.difference().path()).append("` | ")
+                        .append(cell(o.difference().expected())).append(" | ").append(cell(o.difference().actual())).append(" | `")
+                        .append(o.overrideId()).append("` | ").append(cell(o.cause())).append(" |\n");
+            }
+        }
         if (plan.overridden().isEmpty()) return;
         md.append("\nIntentional overrides (not drift; apply leaves them until they are restored):\n\n");
         md.append("| Resource | Attribute | Spec | Live | Override | Why |\n|---|---|---|---|---|---|\n");
@@ -137,6 +159,7 @@ public final class ReportRenderer {
             }
             overridesText(plan, out);
         }
+        for (LayerFailure f : report.notChecked()) out.append("  ").append(f.layer()).append(": not checked: ").append(f.reason()).append('\n');
         return out.toString();
     }
 
@@ -146,6 +169,11 @@ public final class ReportRenderer {
     }
 
     private static void overridesText(Plan plan, StringBuilder out) {
+        for (Overridden o : plan.expired()) {
+            out.append("    ! ").append(o.logicalId()).append(' ').append(o.difference().path()).append(": override ")
+                    .append(o.overrideId()).append(" has expired (").append(o.cause()).append("): drift again; `qualisys restore --env ")
+                    .append(plan.environment()).append(" --all-expired` puts ").append(show(o.difference().expected())).append(" back\n");
+        }
         for (Overridden o : plan.overridden()) {
             out.append("    = ").append(o.logicalId()).append(' ').append(o.difference().path()).append(": ")
                     .append(show(o.difference().actual())).append(" (spec ").append(show(o.difference().expected()))
@@ -171,8 +199,15 @@ public final class ReportRenderer {
     private static String verdict(Report report) {
         int overrides = overrideCount(report);
         String note = overrides == 0 ? "" : " " + overrides + " intentional override(s) in place (not drift).";
-        if (!report.hasChanges()) return (report.kind().equals("drift") ? "No drift." : "No changes.") + note;
-        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)." : " change(s).") + note;
+        int expired = report.layers().stream().mapToInt(p -> p.expired().size()).sum();
+        if (expired > 0) note += " " + expired + " expired override(s) (drift again).";
+        if (!report.isComplete()) {
+            List<String> names = report.notChecked().stream().map(LayerFailure::layer).toList();
+            note += " " + names.size() + " layer(s) not checked (" + String.join(", ", names) + "): this report is incomplete.";
+        }
+        String found = report.isComplete() ? "" : " in the layers checked";
+        if (!report.hasChanges()) return (report.kind().equals("drift") ? "No drift" : "No changes") + found + "." + note;
+        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)" : " change(s)") + found + "." + note;
     }
 
     private static String symbol(Action a) {

@@ -17,12 +17,13 @@ public final class LocalAws {
     private final CostAnomalyApiStub anomalies = new CostAnomalyApiStub();
     private final EksApiGaps eks = new EksApiGaps();
     private final RdsApiGaps rds = new RdsApiGaps();
+    private final AssumeRoleTrust trust = new AssumeRoleTrust();
     private final PostgresBehindRds rdsPostgres = new PostgresBehindRds(rds);
     private final AwsApiFrontDoor door;
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), budgets, anomalies, eks, rdsPostgres);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, budgets, anomalies, eks, rdsPostgres);
     }
 
     public static synchronized LocalAws shared() {
@@ -61,6 +62,12 @@ public final class LocalAws {
         anomalies.reset();
         eks.reset();
         rds.reset();
+        trust.reset();
+    }
+
+    /** sts:AssumeRole evaluated against the role's trust policy in the accounts registered here (moto checks nothing). */
+    public AssumeRoleTrust trust() {
+        return trust;
     }
 
     public CostAnomalyApiStub anomalies() {
