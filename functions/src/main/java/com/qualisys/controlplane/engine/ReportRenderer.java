@@ -40,6 +40,15 @@ public final class ReportRenderer {
                 change.put("action", c.action().name());
                 change.put("destructive", c.destructive());
                 if (c.physicalId() != null) change.put("physicalId", c.physicalId());
+                ChangeAuthor author = report.authors().get(c.logicalId());
+                if (author != null) {
+                    ObjectNode by = change.putObject("changedBy");
+                    by.put("who", author.who());
+                    by.put("eventName", author.eventName());
+                    by.put("eventTime", author.eventTime().toString());
+                    by.put("sourceIp", author.sourceIp());
+                    by.put("byControlPlane", author.byControlPlane());
+                }
                 ArrayNode diffs = change.putArray("differences");
                 for (Difference d : c.differences()) {
                     ObjectNode diff = diffs.addObject();
@@ -102,6 +111,16 @@ public final class ReportRenderer {
                     first = false;
                 }
             }
+            List<Change> attributed = plan.changes().stream().filter(c -> report.authors().containsKey(c.logicalId())).toList();
+            if (!attributed.isEmpty()) {
+                md.append("\nWho changed them (CloudTrail):\n\n| Resource | Changed by | Call | When | From |\n|---|---|---|---|---|\n");
+                for (Change c : attributed) {
+                    ChangeAuthor a = report.authors().get(c.logicalId());
+                    md.append("| `").append(c.logicalId()).append("` | ")
+                            .append(a.byControlPlane() ? "the control plane (`" + a.who() + "`)" : "`" + a.who() + "`").append(" | `")
+                            .append(a.eventName()).append("` | ").append(a.eventTime()).append(" | ").append(a.sourceIp()).append(" |\n");
+                }
+            }
             overridesMarkdown(plan, md);
         }
         for (LayerFailure f : report.notChecked()) {
@@ -150,6 +169,8 @@ public final class ReportRenderer {
                 out.append("    ").append(symbol(c.action())).append(' ').append(c.logicalId()).append(" (").append(c.kind()).append(')');
                 if (c.destructive()) out.append("  [destructive: needs approval]");
                 out.append('\n');
+                ChangeAuthor author = report.authors().get(c.logicalId());
+                if (author != null) out.append("        changed by ").append(author.describe()).append('\n');
                 if (c.action() == Action.UPDATE || c.action() == Action.REPLACE) {
                     for (Difference d : c.differences()) {
                         out.append("        ").append(d.path()).append(": expected ").append(show(d.expected()))

@@ -1,6 +1,8 @@
 package com.qualisys.controlplane.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.attribution.ChangeAttribution;
+import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.LayerFailure;
 import com.qualisys.controlplane.engine.AggregateReport;
 import com.qualisys.controlplane.engine.Report;
@@ -17,7 +19,8 @@ import java.util.Map;
  * Writes a run's result document to the report bucket.
  * <ul>
  *   <li>{@code {"kind":"drift","environment","executionId","layers":[<PlanLayer outputs or {layer,error}>]}}:
- *       one drift report over all layers (JSON + Markdown, and latest.*); output says whether
+ *       one drift report over all layers (JSON + Markdown, and latest.*), each drifted resource
+ *       with who last changed it (CloudTrail, since the last clean check); output says whether
  *       drift was found and which layers could not be checked.</li>
  *   <li>{@code {"kind":"provision",...,"layers":[{layer,changes,applied}],"dbInit":{...}}}: the
  *       provision result document, stored under executions/&lt;env&gt;/.</li>
@@ -38,11 +41,12 @@ public final class ReportHandler extends ControlPlaneHandler {
         if (kind.equals("drift-all")) return driftAll(input, controlPlane);
         EnvironmentSpec spec = environment(input, controlPlane);
         ReportStore store = new ReportStore(controlPlane.hub().s3(), controlPlane.settings().reportBucket(spec));
-        return kind.equals("drift") ? drift(input, spec, store) : provision(input, spec, store);
+        // CloudTrail is read in the environment's own account, where the changes happen.
+        return kind.equals("drift") ? drift(input, spec, store, controlPlane.aws(spec)) : provision(input, spec, store);
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> drift(Input input, EnvironmentSpec spec, ReportStore store) {
+    private Map<String, Object> drift(Input input, EnvironmentSpec spec, ReportStore store, AwsClients aws) {
         List<com.qualisys.controlplane.engine.Plan> plans = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<LayerFailure> notChecked = new ArrayList<>();
@@ -57,7 +61,11 @@ public final class ReportHandler extends ControlPlaneHandler {
             }
             plans.add(com.qualisys.controlplane.engine.PlanJson.fromLayerJson(spec.environment(), (Map<String, Object>) result.get("plan")));
         }
-        Report report = new Report(spec.environment(), "drift", Instant.now(), plans, Map.of(), notChecked);
+        Instant checkedAt = Instant.now();
+        Report report = new Report(spec.environment(), "drift", checkedAt, plans, Map.of(), notChecked);
+        // Who changed what: CloudTrail's write events since the last check that found everything in place.
+        report = ChangeAttribution.attribute(report, aws,
+                store.lastCleanCheck(spec.environment()).orElse(checkedAt.minus(ChangeAttribution.RETENTION)));
         List<Map<String, Object>> byLayer = new ArrayList<>();
         for (Object entry : input.list("layers")) {
             Map<String, Object> result = (Map<String, Object>) entry;
@@ -70,6 +78,7 @@ public final class ReportHandler extends ControlPlaneHandler {
             byLayer.add(row);
         }
         ReportStore.StoredReport stored = store.put(report);
+        if (!report.hasChanges() && failed.isEmpty()) store.putLastCleanCheck(spec.environment(), checkedAt);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());
         out.put("drift", report.hasChanges());

@@ -55,6 +55,14 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
+    /**
+     * Told of every request once it is answered (by a responder or by the emulator), with the
+     * caller's address: an audit trail such as {@link CloudTrailEmulator}.
+     */
+    public interface Observer {
+        void answered(StubRequest request, int status, String sourceIp, Upstream emulator);
+    }
+
     /** Sends a request on to the emulator and returns its answer. */
     public interface Upstream {
         StubResponse forward(StubRequest request);
@@ -181,6 +189,7 @@ public final class AwsApiFrontDoor implements AutoCloseable {
     private final Faults faults = new Faults();
     private final URI upstream;
     private final List<Responder> responders;
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
 
     private AwsApiFrontDoor(URI upstream, List<Responder> responders) throws IOException {
@@ -204,6 +213,12 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot open a loopback port: " + e.getMessage(), e);
         }
+    }
+
+    /** Adds an observer of every answered request. */
+    public AwsApiFrontDoor observe(Observer observer) {
+        observers.add(observer);
+        return this;
     }
 
     public String endpoint() {
@@ -254,23 +269,15 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                     case LOST_RESPONSE -> { } // carried out below, then its answer is lost
                 }
             }
-            StubResponse answer = null;
-            for (Responder r : responders) {
-                Optional<StubResponse> a = r.answer(request, this::forward);
-                if (a.isPresent()) {
-                    answer = a.get();
-                    break;
-                }
-            }
-            if (answer == null) answer = forward(request);
+            Answer answer = respond(request);
+            // Observed before the caller has its answer: whatever it does next sees the record.
+            String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+            for (Observer o : observers) o.answered(request, answer.status(), sourceIp, this::forward);
             if (fault != null && fault.kind() == Faults.Kind.LOST_RESPONSE) {
                 writeError(exchange, request, 500, "InternalFailure", "The answer was lost (injected) after the request was carried out");
                 return;
             }
-            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            headers.putAll(answer.headers());
-            headers.put("Content-Type", List.of(answer.contentType()));
-            write(exchange, answer.status(), headers, answer.body());
+            write(exchange, answer.status(), answer.headers(), answer.body());
         } catch (RuntimeException e) {
             byte[] msg = ("front door failed: " + e).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(500, msg.length);
@@ -304,6 +311,23 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private record Answer(int status, Map<String, List<String>> headers, byte[] body) {}
+
+    /** A responder's answer, or else the emulator's. */
+    private Answer respond(StubRequest request) throws IOException {
+        for (Responder r : responders) {
+            Optional<StubResponse> answer = r.answer(request, this::forward);
+            if (answer.isPresent()) {
+                Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                headers.putAll(answer.get().headers());
+                headers.put("Content-Type", List.of(answer.get().contentType()));
+                return new Answer(answer.get().status(), headers, answer.get().body());
+            }
+        }
+        HttpResponse<byte[]> response = send(request);
+        return new Answer(response.statusCode(), response.headers().map(), response.body());
     }
 
     /** A request sent on to the emulator, its answer as a StubResponse (for responders). */

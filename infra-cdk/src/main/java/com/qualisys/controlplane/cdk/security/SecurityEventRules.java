@@ -44,7 +44,7 @@ public final class SecurityEventRules extends Construct {
                         .ruleName(r.name())
                         .description(r.description())
                         .eventBus(bus)
-                        .eventPattern(toEventPattern(r.name(), inAccount(r, env)))
+                        .eventPattern(toEventPattern(r.name(), SecurityEventPatterns.inAccount(r, env)))
                         .build();
                 rule.addTarget(new SfnStateMachine(target, SfnStateMachineProps.builder()
                         .input(RuleTargetInput.fromObject(Map.of(
@@ -56,16 +56,6 @@ public final class SecurityEventRules extends Construct {
                 rules.put(r.name(), rule);
             }
         }
-    }
-
-    /**
-     * The rule's pattern for the events of the environment's own account only: every spoke forwards
-     * to the same bus, so one event starts one execution, for the environment it happened in.
-     */
-    static String inAccount(SecurityEventPatterns.EventRule rule, EnvironmentSpec env) {
-        com.fasterxml.jackson.databind.node.ObjectNode pattern = rule.pattern().deepCopy();
-        pattern.putArray("account").add(env.aws().accountId());
-        return pattern.toString();
     }
 
     /** Parses one pattern (EventBridge JSON) into the CDK's EventPattern; anything unmapped is an error. */
