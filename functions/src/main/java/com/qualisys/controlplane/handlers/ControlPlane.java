@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What every handler needs: the specs, AWS clients per environment (kept across warm
@@ -23,14 +24,26 @@ public final class ControlPlane {
 
     private final SpecLoader specs;
     private final Function<EnvironmentSpec, AwsClients> clientFactory;
-    private final List<Layer> layers;
+    private final Supplier<List<Layer>> layerFactory;
+    private final List<String> layerNames;
+    private volatile List<Layer> layers;
     private final Settings settings;
     private final Map<String, AwsClients> clients = new ConcurrentHashMap<>();
 
     public ControlPlane(SpecLoader specs, Function<EnvironmentSpec, AwsClients> clientFactory, List<Layer> layers, Settings settings) {
+        this(specs, clientFactory, made(List.copyOf(layers)), layers.stream().map(Layer::name).toList(), settings);
+    }
+
+    /**
+     * Layers made on first use: a function that only needs their names (Lock) never loads the layers'
+     * classes, nor the SDK modules and Kubernetes client behind them, which its package does not ship.
+     */
+    private ControlPlane(SpecLoader specs, Function<EnvironmentSpec, AwsClients> clientFactory,
+                         Supplier<List<Layer>> layerFactory, List<String> layerNames, Settings settings) {
         this.specs = specs;
         this.clientFactory = clientFactory;
-        this.layers = List.copyOf(layers);
+        this.layerFactory = layerFactory;
+        this.layerNames = List.copyOf(layerNames);
         this.settings = settings;
     }
 
@@ -41,7 +54,7 @@ public final class ControlPlane {
                 if (fromEnvironment == null) {
                     fromEnvironment = new ControlPlane(SpecLoader.standard(),
                             spec -> AwsClients.builder().region(spec.aws().region()).endpoint(spec.aws().endpointUrl()).build(),
-                            Layers.all(), Settings.fromEnvironmentVariables(System.getenv()));
+                            Layers::all, Layers.ORDER, Settings.fromEnvironmentVariables(System.getenv()));
                 }
             }
         }
@@ -59,11 +72,26 @@ public final class ControlPlane {
     /** A reconciler for one run, respecting the budget overrides recorded in the report bucket. */
     public Reconciler reconciler(EnvironmentSpec spec) {
         AwsClients aws = aws(spec);
-        return new Reconciler(spec, aws, layers).withOverrides(OverrideStore.source(aws.s3(), settings.reportBucket(spec)));
+        return new Reconciler(spec, aws, layers()).withOverrides(OverrideStore.source(aws.s3(), settings.reportBucket(spec)));
     }
 
     public List<String> layerNames() {
-        return layers.stream().map(Layer::name).toList();
+        return layerNames;
+    }
+
+    private static Supplier<List<Layer>> made(List<Layer> layers) {
+        return () -> layers;
+    }
+
+    private List<Layer> layers() {
+        List<Layer> made = layers;
+        if (made == null) {
+            synchronized (this) {
+                if (layers == null) layers = layerFactory.get();
+                made = layers;
+            }
+        }
+        return made;
     }
 
     public Settings settings() {
