@@ -32,6 +32,14 @@ public interface Layer {
     /** Checks that must pass before any mutating call (e.g. the versions AWS still offers). */
     default void preflight(LayerContext ctx) {}
 
+    /**
+     * For each resource kind of the layer, what drift does with every field AWS returns for it
+     * (see {@link AttributeDecisions}); empty for a layer whose fields are not decided yet.
+     */
+    default List<AttributeDecisions> attributeDecisions() {
+        return List.of();
+    }
+
     /** Whether the layer's long-running resources are ready; a state machine loops on it. */
     default Readiness readiness(LayerContext ctx) {
         return Readiness.ready();

@@ -1,7 +1,6 @@
 package com.qualisys.controlplane.cdk;
 
 import com.qualisys.controlplane.cdk.statemachines.AslDefinition;
-import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
@@ -41,8 +40,18 @@ public final class ControlPlaneApp {
 
     public static void main(String[] args) {
         App app = new App();
-        build(app, settingsFromContext(app, RepoPaths.root()));
+        build(app, settingsFromContext(app, repositoryRoot()));
         app.synth();
+    }
+
+    /** The cdk CLI runs the app in infra-cdk/ (cdk.json); the specs and the packages are found from the folder above. */
+    private static Path repositoryRoot() {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        if (root == null || !Files.isRegularFile(root.resolve("environments/defaults.yaml"))) {
+            throw new IllegalStateException("run the CDK app from infra-cdk/ (no environments/defaults.yaml above "
+                    + Path.of("").toAbsolutePath() + ")");
+        }
+        return root;
     }
 
     /** Adds the stack and the cdk-nag AwsSolutions checks to the app; tests call this too. */

@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -34,6 +36,19 @@ final class CacheSubnetGroups implements ManagedKind<CacheSubnetGroup> {
         } catch (CacheSubnetGroupNotFoundException absent) {
             return List.of();
         }
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeCacheSubnetGroups", CacheSubnetGroup.class)
+                .compare("CacheSubnetGroupName", NAME)
+                .compare("CacheSubnetGroupDescription", DESCRIPTION)
+                .compare("Subnets", SUBNETS)
+                .ignore(Ignored.sameAs("Subnets") + " (the subnets' VPC)", "VpcId")
+                .ignore(Ignored.IDENTITY, "ARN")
+                .ignore(Ignored.READ_ONLY + " (from the subnets)", "SupportedNetworkTypes")
+                .build();
     }
 
     @Override

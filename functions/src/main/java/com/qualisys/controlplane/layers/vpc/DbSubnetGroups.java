@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -35,6 +37,20 @@ final class DbSubnetGroups implements ManagedKind<DBSubnetGroup> {
         } catch (DbSubnetGroupNotFoundException absent) {
             return List.of();
         }
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeDBSubnetGroups", DBSubnetGroup.class)
+                .compare("DBSubnetGroupName", NAME)
+                .compare("DBSubnetGroupDescription", DESCRIPTION)
+                .compare("Subnets", SUBNETS)
+                .ignore(Ignored.sameAs("Subnets") + " (the subnets' VPC)", "VpcId")
+                .ignore(Ignored.STATUS, "SubnetGroupStatus")
+                .ignore(Ignored.IDENTITY, "DBSubnetGroupArn")
+                .ignore(Ignored.READ_ONLY + " (from the subnets)", "SupportedNetworkTypes")
+                .build();
     }
 
     @Override

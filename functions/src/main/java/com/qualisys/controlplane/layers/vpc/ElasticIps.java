@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -24,6 +26,22 @@ final class ElasticIps implements ManagedKind<Address> {
     @Override
     public List<Address> list(LayerContext ctx) {
         return ctx.aws().ec2().describeAddresses(r -> r.filters(Ec2Tags.environmentFilter(ctx))).addresses();
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeAddresses", Address.class)
+                .compare("Domain", DOMAIN)
+                .compare("Tags", TAGS)
+                .ignore(Ignored.IDENTITY, "AllocationId", "PublicIp")
+                .ignore("what the address is associated with: a NAT gateway holds its primary address for life, and the"
+                        + " gateway's addresses are compared (NatGateway.NatGatewayAddresses)",
+                        "AssociationId", "NetworkInterfaceId", "NetworkInterfaceOwnerId", "PrivateIpAddress", "InstanceId", "SubnetId")
+                .ignore(Ignored.FIXED_AT_CREATION, "PublicIpv4Pool", "NetworkBorderGroup")
+                .ignore(Ignored.OUTPOSTS, "CustomerOwnedIp", "CustomerOwnedIpv4Pool", "CarrierIp")
+                .ignore(Ignored.READ_ONLY, "ServiceManaged")
+                .build();
     }
 
     @Override

@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -29,6 +31,21 @@ final class FlowLogGroups implements ManagedKind<LogGroup> {
         String name = ctx.spec().vpc().flowLogs().logGroup();
         return ctx.aws().logs().describeLogGroupsPaginator(r -> r.logGroupNamePrefix(name)).logGroups().stream()
                 .filter(g -> g.logGroupName().equals(name)).toList();
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeLogGroups", LogGroup.class)
+                .compare("logGroupName", NAME)
+                .compare("retentionInDays", RETENTION_DAYS)
+                .ignore(Ignored.IDENTITY, "arn", "logGroupArn")
+                .ignore(Ignored.READ_ONLY, "creationTime", "metricFilterCount", "storedBytes", "inheritedProperties")
+                .ignore("the spec sets no key; a key someone adds only narrows who can read the records", "kmsKeyId")
+                .ignore("a data-protection policy only masks data in the records", "dataProtectionStatus")
+                .ignore(Ignored.FIXED_AT_CREATION + " (the log class)", "logGroupClass")
+                .ignore("deletion protection only protects; off by default and not in the spec", "deletionProtectionEnabled")
+                .build();
     }
 
     @Override

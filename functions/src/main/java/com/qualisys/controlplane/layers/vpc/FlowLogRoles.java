@@ -5,7 +5,9 @@ import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
@@ -15,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.GetRolePolicyResponse;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
@@ -40,6 +43,26 @@ final class FlowLogRoles implements ManagedKind<Role> {
         } catch (NoSuchEntityException absent) {
             return List.of();
         }
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("GetRole", Role.class)
+                .compare("RoleName", NAME)
+                .compare("AssumeRolePolicyDocument", ASSUME_ROLE_POLICY)
+                .ignore(Ignored.IDENTITY, "RoleId", "Arn")
+                .ignore(Ignored.READ_ONLY, "CreateDate", "RoleLastUsed")
+                .ignore(Ignored.FIXED_AT_CREATION + " (the path)", "Path")
+                .ignore("free text; no effect on access", "Description")
+                .ignore("the role is assumed by the flow-log service for each delivery; the session length gives no one"
+                        + " else access (gap: not repaired)", "MaxSessionDuration")
+                .ignore("a permissions boundary only narrows what the role may do", "PermissionsBoundary")
+                .ignore("the role is found by its fixed name; no policy of the spec conditions on its tags", "Tags")
+                .read("GetRolePolicy", GetRolePolicyResponse.class)
+                .compare("PolicyDocument", DELIVERY_POLICY)
+                .ignore(Ignored.IDENTITY, "RoleName", "PolicyName")
+                .build();
     }
 
     @Override

@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -28,6 +30,26 @@ final class FlowLogs implements ManagedKind<FlowLog> {
     @Override
     public List<FlowLog> list(LayerContext ctx) {
         return ctx.aws().ec2().describeFlowLogsPaginator(r -> r.filter(Ec2Tags.environmentFilter(ctx))).flowLogs().stream().toList();
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeFlowLogs", FlowLog.class)
+                .compare("ResourceId", RESOURCE)
+                .compare("TrafficType", TRAFFIC_TYPE)
+                .compare("LogDestinationType", DESTINATION_TYPE)
+                .compare("LogGroupName", LOG_GROUP)
+                .compare("DeliverLogsPermissionArn", DELIVERY_ROLE)
+                .compare("MaxAggregationInterval", MAX_AGGREGATION_SECONDS)
+                .ignore(Ignored.IDENTITY, "FlowLogId")
+                .ignore(Ignored.READ_ONLY, "CreationTime")
+                .ignore(Ignored.STATUS, "DeliverLogsErrorMessage", "DeliverLogsStatus", "FlowLogStatus")
+                .ignore(Ignored.sameAs("LogGroupName") + " (its ARN)", "LogDestination")
+                .ignore("a flow log cannot be modified: AWS's default, " + Ignored.FIXED_AT_CREATION,
+                        "LogFormat", "DeliverCrossAccountRole", "DestinationOptions")
+                .ignore("only the identity tags, which find it; a flow log has no other tag of the spec", "Tags")
+                .build();
     }
 
     @Override

@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -24,6 +26,17 @@ final class InternetGateways implements ManagedKind<InternetGateway> {
     public List<InternetGateway> list(LayerContext ctx) {
         return ctx.aws().ec2().describeInternetGatewaysPaginator(r -> r.filters(Ec2Tags.environmentFilter(ctx)))
                 .internetGateways().stream().toList();
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeInternetGateways", InternetGateway.class)
+                .compare("Attachments", ATTACHED_VPC)
+                .compare("Tags", TAGS)
+                .ignore(Ignored.IDENTITY, "InternetGatewayId")
+                .ignore(Ignored.READ_ONLY, "OwnerId")
+                .build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.vpc;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Differ;
 import com.qualisys.controlplane.engine.LayerContext;
@@ -20,6 +21,9 @@ import java.util.Map;
 interface ManagedKind<T> {
 
     ResourceKind kind();
+
+    /** What drift does with every field AWS returns for this kind: compared or ignored with a reason. */
+    AttributeDecisions decisions();
 
     /** The live instances of this environment: one paginated call, filtered by tag or by fixed name. */
     List<T> list(LayerContext ctx);

@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -36,6 +38,24 @@ final class NatGateways implements ManagedKind<NatGateway> {
     public List<NatGateway> list(LayerContext ctx) {
         return ctx.aws().ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.environmentFilter(ctx)))
                 .natGateways().stream().filter(n -> LIVE.contains(n.state())).toList();
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeNatGateways", NatGateway.class)
+                .compare("SubnetId", SUBNET)
+                .compare("NatGatewayAddresses", ALLOCATION)
+                .compare("ConnectivityType", CONNECTIVITY)
+                .compare("Tags", TAGS)
+                .ignore(Ignored.IDENTITY, "NatGatewayId")
+                .ignore(Ignored.READ_ONLY, "CreateTime", "DeleteTime", "AttachedAppliances")
+                .ignore(Ignored.STATUS, "State", "FailureCode", "FailureMessage")
+                .ignore(Ignored.sameAs("SubnetId") + " (a subnet is in one VPC)", "VpcId")
+                .ignore("reserved for AWS-managed bandwidth; not settable by customers", "ProvisionedBandwidth")
+                .ignore("regional NAT gateway settings; the spec's gateways are zonal and the mode is " + Ignored.FIXED_AT_CREATION,
+                        "AvailabilityMode", "AutoScalingIps", "AutoProvisionZones", "RouteTableId")
+                .build();
     }
 
     @Override

@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -34,6 +36,19 @@ final class NetworkAcls implements ManagedKind<NetworkAcl> {
     public List<NetworkAcl> list(LayerContext ctx) {
         return ctx.aws().ec2().describeNetworkAclsPaginator(r -> r.filters(Ec2Tags.environmentFilter(ctx)))
                 .networkAcls().stream().toList();
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeNetworkAcls", NetworkAcl.class)
+                .compare("VpcId", VPC)
+                .compare("Entries", INBOUND + ", " + OUTBOUND)
+                .compare("Associations", SUBNETS)
+                .compare("Tags", TAGS)
+                .ignore(Ignored.IDENTITY, "NetworkAclId")
+                .ignore(Ignored.READ_ONLY, "OwnerId", "IsDefault")
+                .build();
     }
 
     @Override

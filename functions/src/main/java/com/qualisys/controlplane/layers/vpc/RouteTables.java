@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -34,6 +36,20 @@ final class RouteTables implements ManagedKind<RouteTable> {
     public List<RouteTable> list(LayerContext ctx) {
         return ctx.aws().ec2().describeRouteTablesPaginator(r -> r.filters(Ec2Tags.environmentFilter(ctx)))
                 .routeTables().stream().toList();
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeRouteTables", RouteTable.class)
+                .compare("VpcId", VPC)
+                .compare("Routes", ROUTES)
+                .compare("Associations", SUBNETS)
+                .compare("Tags", TAGS)
+                .ignore(Ignored.IDENTITY, "RouteTableId")
+                .ignore(Ignored.READ_ONLY, "OwnerId")
+                .ignore("routes a virtual private gateway propagates show in Routes, which is compared", "PropagatingVgws")
+                .build();
     }
 
     @Override

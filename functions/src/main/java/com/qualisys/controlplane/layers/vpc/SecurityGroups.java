@@ -2,6 +2,8 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -34,6 +36,21 @@ final class SecurityGroups implements ManagedKind<SecurityGroup> {
     public List<SecurityGroup> list(LayerContext ctx) {
         return ctx.aws().ec2().describeSecurityGroupsPaginator(r -> r.filters(Ec2Tags.environmentFilter(ctx)))
                 .securityGroups().stream().toList();
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeSecurityGroups", SecurityGroup.class)
+                .compare("VpcId", VPC)
+                .compare("GroupName", NAME)
+                .compare("Description", DESCRIPTION)
+                .compare("IpPermissions", INGRESS)
+                .compare("IpPermissionsEgress", EGRESS)
+                .compare("Tags", TAGS)
+                .ignore(Ignored.IDENTITY, "GroupId", "SecurityGroupArn")
+                .ignore(Ignored.READ_ONLY, "OwnerId")
+                .build();
     }
 
     @Override

@@ -30,6 +30,8 @@ final class VpcDesiredState {
         List<DesiredResource> out = new ArrayList<>();
         out.add(new DesiredResource(VpcIds.VPC, VPC_KIND, attrs(
                 CIDR, vpc.cidr(),
+                // Dedicated tenancy bills every instance as dedicated; AWS can only turn it back to default.
+                INSTANCE_TENANCY, "default",
                 DNS_SUPPORT, true,
                 DNS_HOSTNAMES, true,
                 TAGS, Map.of("Name", vpc.name()))));
@@ -84,6 +86,8 @@ final class VpcDesiredState {
                 VPC, ref(VpcIds.VPC),
                 CIDR, subnet.cidr(),
                 AVAILABILITY_ZONE, subnet.az(),
+                // No subnet hands out public IPs: the public tier holds only NAT gateways and load balancers.
+                MAP_PUBLIC_IP, false,
                 TAGS, tags));
     }
 

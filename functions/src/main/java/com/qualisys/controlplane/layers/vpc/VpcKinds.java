@@ -14,6 +14,8 @@ final class VpcKinds {
     static final String DNS_SUPPORT = "enableDnsSupport";
     static final String DNS_HOSTNAMES = "enableDnsHostnames";
     static final String TAGS = "tags";
+    static final String INSTANCE_TENANCY = "instanceTenancy";
+    static final String MAP_PUBLIC_IP = "mapPublicIpOnLaunch";
     static final String VPC = "vpc";
     static final String AVAILABILITY_ZONE = "availabilityZone";
     static final String ATTACHED_VPC = "attachedVpc";
@@ -44,7 +46,7 @@ final class VpcKinds {
      */
     static final String ASSOCIATION_IDS = "associationIds";
 
-    static final ResourceKind VPC_KIND = ResourceKind.of("vpc", true, CIDR);
+    static final ResourceKind VPC_KIND = ResourceKind.of("vpc", true, CIDR, INSTANCE_TENANCY);
     static final ResourceKind SUBNET_KIND = ResourceKind.of("subnet", true, VPC, CIDR, AVAILABILITY_ZONE);
     static final ResourceKind INTERNET_GATEWAY = ResourceKind.of("internet-gateway", false);
     static final ResourceKind ELASTIC_IP = ResourceKind.of("elastic-ip", false, DOMAIN);

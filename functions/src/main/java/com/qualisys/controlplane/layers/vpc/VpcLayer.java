@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.vpc;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
@@ -46,6 +47,11 @@ public final class VpcLayer implements Layer {
     @Override
     public List<DesiredResource> desired(EnvironmentSpec spec) {
         return VpcDesiredState.of(spec);
+    }
+
+    @Override
+    public List<AttributeDecisions> attributeDecisions() {
+        return kinds.stream().map(ManagedKind::decisions).toList();
     }
 
     /** The spec's availability zones must be offered to this account: checked before anything is created. */

@@ -2,7 +2,9 @@ package com.qualisys.controlplane.layers.vpc;
 
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcAttributeResponse;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
@@ -35,6 +38,34 @@ final class Vpcs implements ManagedKind<Vpc> {
     }
 
     @Override
+    public AttributeDecisions decisions() {
+        return AttributeDecisions.of(kind())
+                .read("DescribeVpcs", Vpc.class)
+                .compare("CidrBlock", CIDR)
+                .compare("InstanceTenancy", INSTANCE_TENANCY)
+                .compare("Tags", TAGS)
+                .ignore(Ignored.IDENTITY, "VpcId")
+                .ignore(Ignored.READ_ONLY, "OwnerId", "IsDefault")
+                .ignore(Ignored.STATUS, "State")
+                .ignore("IPv6 blocks reach nothing by themselves: a subnet needs one too and a route must use it; the subnets'"
+                        + " IPv6 blocks are decided there and every route of every table is compared", "Ipv6CidrBlockAssociationSet")
+                .ignore("secondary IPv4 blocks reach nothing by themselves: subnets (compared by CIDR) and routes (compared) use"
+                        + " address space", "CidrBlockAssociationSet")
+                .ignore("VPC encryption controls only add checks on traffic encryption; absent by default and not in the spec",
+                        "EncryptionControl")
+                .ignore("VPC Block Public Access is an account-level setting, reported per VPC", "BlockPublicAccessStates")
+                .ignore("the DHCP option set is shared by the account and not created by the control plane (gap: a swapped"
+                        + " set could redirect DNS; see docs/attribute-coverage.md)", "DhcpOptionsId")
+                .read("DescribeVpcAttribute (one per VPC attribute)", DescribeVpcAttributeResponse.class)
+                .compare("EnableDnsSupport", DNS_SUPPORT)
+                .compare("EnableDnsHostnames", DNS_HOSTNAMES)
+                .ignore("Network Address Usage metrics are free CloudWatch metrics; no security or cost effect",
+                        "EnableNetworkAddressUsageMetrics")
+                .ignore(Ignored.IDENTITY, "VpcId")
+                .build();
+    }
+
+    @Override
     public String logicalId(Vpc live, LayerContext ctx) {
         return Ec2Tags.logicalId(live.tags(), ctx, kind());
     }
@@ -49,6 +80,7 @@ final class Vpcs implements ManagedKind<Vpc> {
         Ec2Client ec2 = ctx.aws().ec2();
         Map<String, Object> a = new LinkedHashMap<>();
         a.put(CIDR, live.cidrBlock());
+        a.put(INSTANCE_TENANCY, live.instanceTenancyAsString());
         a.put(DNS_SUPPORT, ec2.describeVpcAttribute(r -> r.vpcId(live.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT))
                 .enableDnsSupport().value());
         a.put(DNS_HOSTNAMES, ec2.describeVpcAttribute(r -> r.vpcId(live.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))

@@ -234,6 +234,20 @@ class VpcDriftTest {
     }
 
     @Test
+    void aPrivateSubnetMappingPublicIpsOnLaunchIsReportedAndTurnedOff() {
+        String subnet = live.subnet("private-a").subnetId();
+        live.ec2.modifySubnetAttribute(r -> r.subnetId(subnet).mapPublicIpOnLaunch(AttributeBooleanValue.builder().value(true).build()));
+
+        Plan drift = drift();
+        assertOnly(drift, "vpc/subnet/private-a");
+        assertThat(difference(drift, "vpc/subnet/private-a", "mapPublicIpOnLaunch"))
+                .isEqualTo(new Difference("mapPublicIpOnLaunch", false, true));
+
+        assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.ModifySubnetAttribute", 1));
+        assertThat(live.subnet("private-a").mapPublicIpOnLaunch()).isFalse();
+    }
+
+    @Test
     void aRemovedEksSubnetTagIsReportedAndPutBack() {
         String subnet = live.subnet("public-a").subnetId();
         live.ec2.deleteTags(r -> r.resources(subnet).tags(t -> t.key("kubernetes.io/role/elb")));

@@ -1,9 +1,8 @@
-package com.qualisys.controlplane.testing;
+package com.qualisys.controlplane.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.qualisys.controlplane.aws.AwsClients;
-import com.qualisys.controlplane.emulator.MotoServer;
 import org.junit.jupiter.api.Test;
 
 class MotoServerTest {

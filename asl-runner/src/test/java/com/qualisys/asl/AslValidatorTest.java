@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Every ASL definition is checked by the real validator, the {@code asl-validator} npm package
  * pinned in statemachines/package.json: the deployed definitions (statemachines/*.asl.json) and
- * the runner's test fixtures (cli/src/test/resources/asl/). Two more sets keep the runner honest
+ * the runner's test fixtures (asl-runner/src/test/resources/asl/). Two more sets keep the runner honest
  * against it: definitions both must reject (asl-invalid/) and valid ones the runner declines
  * (asl-unsupported/). Node.js and npm are required: their absence fails this test, it never skips.
  */
@@ -100,7 +100,7 @@ class AslValidatorTest {
     }
 
     private static Path testResources(String dir) {
-        return root.resolve("cli/src/test/resources").resolve(dir);
+        return root.resolve("asl-runner/src/test/resources").resolve(dir);
     }
 
     @Test
