@@ -201,8 +201,10 @@ final class ColdStartStage {
                         "event", parse(Samples.text("security/" + e + ".json")))).toList());
         Map<String, Object> event = parse(Samples.text("security/attach-role-policy-admin.json"));
         securityCoverage.add(Map.of("step", "remediate", "environment", ENVIRONMENT, "dryRun", true, "event", event));
-        securityCoverage.add(Map.of("step", "remediate", "environment", ENVIRONMENT, "dryRun", true,
-                "event", parse(Samples.text("security/stop-logging.json"))));
+        // Not a dry run: the repair reads the trail's status and restarts its logging (a dry run makes no call).
+        securityCoverage.add(Map.of("step", "remediate", "environment", ENVIRONMENT, "dryRun", false,
+                "event", parse(Samples.with("security/stop-logging.json",
+                        Map.of("trailName", spec.monitoring().cloudTrail().trailName())))));
         securityCoverage.add(Map.of("step", "notify", "state", Map.of("environment", ENVIRONMENT, "event", event,
                 "remediation", Map.of("outcomes", List.of()))));
         coverage.put(FunctionCatalog.SECURITY_EVENT, securityCoverage);

@@ -98,7 +98,7 @@ class FunctionPackagesTest {
         Verdict v = run(FunctionCatalog.LOCK, brokenManifest, build(brokenManifest, work.resolve("broken"), "Lock").resolve("Lock.zip"));
 
         assertThat(v.missing()).as("the DynamoDB classes Lock loads").anyMatch(m -> m.contains("dynamodb"));
-        assertThat(v.unused()).as("the jar Lock never loads").containsExactly("ec2");
+        assertThat(v.unused()).as("the jar Lock never loads").contains("ec2");
         assertThat(v.problems(stage.cases().get(FunctionCatalog.LOCK).expected())).hasSizeGreaterThanOrEqualTo(2);
     }
 

@@ -112,7 +112,7 @@ public final class FunctionPackage {
                 || modified(listing).compareTo(modified(root.resolve("functions/pom.xml"))) < 0
                 || modified(listing).compareTo(modified(root.resolve("pom.xml"))) < 0;
         if (stale) {
-            run(root, List.of(root.resolve("mvnw").toString(), "-q", "-pl", "functions", "dependency:build-classpath",
+            run(root, List.of(root.resolve("mvnw").toString(), "-q", "-o", "-pl", "functions", "-am", "compile", "dependency:build-classpath",
                     "-DincludeScope=runtime", "-Dmdep.outputFile=" + listing));
         }
         return listing;
