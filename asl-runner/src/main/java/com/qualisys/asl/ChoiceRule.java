@@ -14,13 +14,26 @@ import java.util.function.IntPredicate;
 sealed interface ChoiceRule {
 
     /** Evaluates the rule against the Choice state's effective input. */
-    boolean matches(JsonNode input, JsonNode context);
+    boolean matches(Scope scope);
+
+    /** A JSONata state's rule: {@code Condition}, an expression that must yield a boolean. */
+    record Condition(JsonataTemplate condition) implements ChoiceRule {
+        @Override
+        public boolean matches(Scope scope) {
+            JsonNode v = condition.evaluate(scope);
+            if (!v.isBoolean()) {
+                throw new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, "The Condition of a choice rule must"
+                        + " evaluate to a boolean, got " + Json.abbreviate(v));
+            }
+            return v.booleanValue();
+        }
+    }
 
     record And(List<ChoiceRule> rules) implements ChoiceRule {
         @Override
-        public boolean matches(JsonNode input, JsonNode context) {
+        public boolean matches(Scope scope) {
             for (ChoiceRule r : rules) {
-                if (!r.matches(input, context)) {
+                if (!r.matches(scope)) {
                     return false;
                 }
             }
@@ -30,9 +43,9 @@ sealed interface ChoiceRule {
 
     record Or(List<ChoiceRule> rules) implements ChoiceRule {
         @Override
-        public boolean matches(JsonNode input, JsonNode context) {
+        public boolean matches(Scope scope) {
             for (ChoiceRule r : rules) {
-                if (r.matches(input, context)) {
+                if (r.matches(scope)) {
                     return true;
                 }
             }
@@ -42,8 +55,8 @@ sealed interface ChoiceRule {
 
     record Not(ChoiceRule rule) implements ChoiceRule {
         @Override
-        public boolean matches(JsonNode input, JsonNode context) {
-            return !rule.matches(input, context);
+        public boolean matches(Scope scope) {
+            return !rule.matches(scope);
         }
     }
 
@@ -93,8 +106,8 @@ sealed interface ChoiceRule {
             implements ChoiceRule {
 
         @Override
-        public boolean matches(JsonNode input, JsonNode context) {
-            JsonNode value = variable.read(variable.isContextPath() ? context : input).orElse(null);
+        public boolean matches(Scope scope) {
+            JsonNode value = variable.read(scope).orElse(null);
             if (operator == Operator.IsPresent) {
                 return value != null == operand.booleanValue();
             }
@@ -104,7 +117,7 @@ sealed interface ChoiceRule {
             }
             JsonNode other = operand;
             if (operandPath != null) {
-                other = operandPath.read(operandPath.isContextPath() ? context : input).orElseThrow(() ->
+                other = operandPath.read(scope).orElseThrow(() ->
                         StatesError.runtime("Invalid path '" + operandPath + "' in " + operator
                                 + "Path: The choice state's condition path references an invalid value."));
             }
@@ -198,11 +211,14 @@ sealed interface ChoiceRule {
         if (!topLevel && rule.has("Next")) {
             problems.add(where + ": a nested choice rule (inside And, Or or Not) must not have \"Next\"");
         }
-        for (String unsupported : List.of("Condition", "Assign", "Output")) {
-            if (rule.has(unsupported)) {
-                problems.add(where + ": field \"" + unsupported + "\" is not supported by the local runner"
-                        + " (JSONata and variables are not implemented)");
+        for (String jsonataOnly : List.of("Condition", "Output")) {
+            if (rule.has(jsonataOnly)) {
+                problems.add(where + ": field \"" + jsonataOnly + "\" is a JSONata field; set \"QueryLanguage\":"
+                        + " \"JSONata\" to use it");
             }
+        }
+        if (!topLevel && rule.has("Assign")) {
+            problems.add(where + ": a nested choice rule (inside And, Or or Not) must not have \"Assign\"");
         }
         List<String> booleans = new ArrayList<>();
         for (String b : List.of("And", "Or", "Not")) {

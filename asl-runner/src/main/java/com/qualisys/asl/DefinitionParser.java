@@ -38,33 +38,45 @@ final class DefinitionParser {
 
     private static final Set<String> TOP_LEVEL = Set.of("StartAt", "States", "Comment", "Version",
             "TimeoutSeconds", "QueryLanguage");
-    private static final Set<String> GRAPH_FIELDS = Set.of("StartAt", "States", "Comment", "QueryLanguage");
-    private static final Set<String> PROCESSOR_FIELDS = Set.of("StartAt", "States", "Comment", "QueryLanguage",
-            "ProcessorConfig");
+    /**
+     * Fields of a Parallel branch and a Map processor. QueryLanguage is not one (AWS: "Field
+     * 'QueryLanguage' is not supported"): their states take the state machine's language.
+     */
+    private static final Set<String> GRAPH_FIELDS = Set.of("StartAt", "States", "Comment");
+    private static final Set<String> PROCESSOR_FIELDS = Set.of("StartAt", "States", "Comment", "ProcessorConfig");
+
+    static final String JSONPATH = "JSONPath";
+    static final String JSONATA = "JSONata";
 
     private static final Set<String> COMMON = Set.of("Type", "Comment", "QueryLanguage");
     private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "Pass", Set.of("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result"),
+            "Pass", Set.of("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign",
+                    "Output"),
             "Task", Set.of("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector",
                     "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath",
-                    "Retry", "Catch"),
-            "Choice", Set.of("InputPath", "OutputPath", "Choices", "Default"),
+                    "Retry", "Catch", "Assign", "Arguments", "Output"),
+            "Choice", Set.of("InputPath", "OutputPath", "Choices", "Default", "Assign", "Output"),
             "Wait", Set.of("Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp",
-                    "TimestampPath"),
-            "Succeed", Set.of("InputPath", "OutputPath"),
+                    "TimestampPath", "Assign", "Output"),
+            "Succeed", Set.of("InputPath", "OutputPath", "Output"),
             "Fail", Set.of("Error", "Cause", "ErrorPath", "CausePath"),
             "Parallel", Set.of("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters",
-                    "ResultSelector", "Branches", "Retry", "Catch"),
+                    "ResultSelector", "Branches", "Retry", "Catch", "Assign", "Arguments", "Output"),
             "Map", Set.of("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector",
                     "ItemsPath", "ItemSelector", "ItemProcessor", "Iterator", "MaxConcurrency",
-                    "MaxConcurrencyPath", "Retry", "Catch"));
+                    "MaxConcurrencyPath", "Retry", "Catch", "Assign", "Items", "Output"));
+
+    /** Fields of JSONPath states only: a JSONata state uses Arguments, Output, Items and expressions. */
+    private static final Set<String> JSONPATH_ONLY = Set.of("InputPath", "OutputPath", "ResultPath", "Parameters",
+            "ResultSelector", "Result", "ItemsPath", "Iterator", "SecondsPath", "TimestampPath", "TimeoutSecondsPath",
+            "HeartbeatSecondsPath", "MaxConcurrencyPath", "ErrorPath", "CausePath");
+    /** Fields of JSONata states only. */
+    private static final Set<String> JSONATA_ONLY = Set.of("Arguments", "Output", "Items");
+
+    private static final java.util.regex.Pattern VARIABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** ASL fields the runner knows but does not implement, with the feature they belong to. */
     private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-            Map.entry("Assign", "workflow variables"),
-            Map.entry("Arguments", "JSONata"),
-            Map.entry("Output", "JSONata"),
-            Map.entry("Items", "JSONata"),
             Map.entry("Credentials", "cross-account task credentials"),
             Map.entry("ItemReader", "distributed Map"),
             Map.entry("ResultWriter", "distributed Map"),
@@ -83,6 +95,9 @@ final class DefinitionParser {
             "States.ItemReaderFailed", "States.ResultWriterFailed", "States.QueryEvaluationError");
 
     private final List<String> problems = new ArrayList<>();
+    /** The machine's QueryLanguage, and the one of the state being parsed. */
+    private boolean machineJsonata;
+    private boolean jsonata;
     private final Set<String> allNames = new HashSet<>();
     private final Set<String> resources = new LinkedHashSet<>();
 
@@ -109,7 +124,7 @@ final class DefinitionParser {
                 problems.add("state machine: unknown top-level field \"" + field + "\"");
             }
         }
-        queryLanguage(root, "state machine");
+        machineJsonata = JSONATA.equals(queryLanguage(root, "state machine"));
         JsonNode version = root.get("Version");
         if (version != null && !"1.0".equals(version.asText())) {
             problems.add("state machine: field \"Version\" must be \"1.0\"");
@@ -121,22 +136,29 @@ final class DefinitionParser {
                 Set.copyOf(resources));
     }
 
-    private void queryLanguage(JsonNode node, String where) {
+    /** The QueryLanguage given on {@code node}, or null. */
+    private String queryLanguage(JsonNode node, String where) {
         JsonNode ql = node.get("QueryLanguage");
-        if (ql != null && !"JSONPath".equals(ql.asText())) {
-            problems.add(where + ": field \"QueryLanguage\" value " + ql
-                    + " is not supported by the local runner (JSONPath only; JSONata is not implemented)");
+        if (ql == null) {
+            return null;
         }
+        if (!JSONPATH.equals(ql.asText()) && !JSONATA.equals(ql.asText())) {
+            problems.add(where + ": field \"QueryLanguage\" must be \"JSONPath\" or \"JSONata\", got " + ql);
+            return null;
+        }
+        return ql.asText();
     }
 
     private Graph graph(JsonNode node, String where, Set<String> allowedFields, boolean topLevel) {
         if (!topLevel) {
             for (String field : fieldNames(node)) {
-                if (!allowedFields.contains(field)) {
+                if (field.equals("QueryLanguage")) {
+                    problems.add(where + ": field \"QueryLanguage\" is not supported here; the states of a branch or"
+                            + " processor take the state machine's QueryLanguage or set their own");
+                } else if (!allowedFields.contains(field)) {
                     problems.add(where + ": unknown field \"" + field + "\"");
                 }
             }
-            queryLanguage(node, where);
         }
         JsonNode startAt = node.get("StartAt");
         JsonNode states = node.get("States");
@@ -249,8 +271,30 @@ final class DefinitionParser {
                     + " Parallel, Map" + (type == null ? "" : " (got \"" + type + "\")"));
             return null;
         }
+        String stateLanguage = queryLanguage(json, where);
+        if (JSONPATH.equals(stateLanguage) && machineJsonata) {
+            problems.add(where + ": field \"QueryLanguage\" is JSONPath in a JSONata state machine; a state may"
+                    + " only change the default JSONPath to JSONata");
+        }
+        boolean saved = jsonata;
+        jsonata = stateLanguage == null ? machineJsonata : JSONATA.equals(stateLanguage);
+        try {
+            return stateOf(name, type, json, where);
+        } finally {
+            jsonata = saved;
+        }
+    }
+
+    private StateNode stateOf(String name, String type, JsonNode json, String where) {
         for (String field : fieldNames(json)) {
             if (COMMON.contains(field) || ALLOWED.get(type).contains(field)) {
+                if (jsonata && JSONPATH_ONLY.contains(field)) {
+                    problems.add(where + ": field \"" + field + "\" is a JSONPath field, not allowed in a JSONata"
+                            + " state (use Arguments, Output, Items and {% expressions %})");
+                } else if (!jsonata && JSONATA_ONLY.contains(field)) {
+                    problems.add(where + ": field \"" + field + "\" is a JSONata field; set \"QueryLanguage\":"
+                            + " \"JSONata\" on the state or the state machine to use it");
+                }
                 continue;
             }
             if (UNSUPPORTED.containsKey(field)) {
@@ -262,7 +306,6 @@ final class DefinitionParser {
                 problems.add(where + ": unknown field \"" + field + "\"");
             }
         }
-        queryLanguage(json, where);
         return switch (type) {
             case "Pass" -> new PassState(name, next(json, where), io(json, where, "Pass"), json.get("Result"));
             case "Task" -> task(name, json, where);
@@ -306,7 +349,67 @@ final class DefinitionParser {
         PayloadTemplate parameters = allowed.contains("Parameters") && !type.equals("Map")
                 ? template(json, "Parameters", where) : null;
         PayloadTemplate selector = allowed.contains("ResultSelector") ? template(json, "ResultSelector", where) : null;
-        return new Io(inputPath, parameters, selector, resultPath, outputPath);
+        Template assign = assign(json.get("Assign"), where);
+        if (jsonata) {
+            Template arguments = allowed.contains("Arguments") ? jsonataField(json, "Arguments", where) : null;
+            Template output = allowed.contains("Output") ? jsonataField(json, "Output", where) : null;
+            return new Io(JsonPath.ROOT, null, null, JsonPath.ROOT, JsonPath.ROOT, true, arguments, output, assign);
+        }
+        return new Io(inputPath, parameters, selector, resultPath, outputPath, false, null, null, assign);
+    }
+
+    /** A JSONata field (a value with {% expressions %} at any depth), or null when absent. */
+    private JsonataTemplate jsonataField(JsonNode json, String field, String where) {
+        return jsonataField(json, field, where, field);
+    }
+
+    /** {@code label} names the field in run-time errors as AWS does, e.g. Choices[1]/Output. */
+    private JsonataTemplate jsonataField(JsonNode json, String field, String where, String label) {
+        JsonNode v = json.get(field);
+        return v == null ? null : JsonataTemplate.compile(v, where + ": field \"" + field + "\"", label, problems);
+    }
+
+    /**
+     * An Assign object: in JSONPath states a payload template ({@code name.$} members take paths
+     * and intrinsic functions), in JSONata states a JSONata template. Names must be identifiers;
+     * {@code states} is reserved.
+     */
+    private Template assign(JsonNode v, String where) {
+        return assign(v, where, "Assign");
+    }
+
+    private Template assign(JsonNode v, String where, String label) {
+        if (v == null) {
+            return null;
+        }
+        if (!v.isObject()) {
+            problems.add(where + ": field \"Assign\" must be a JSON object of variable names and values");
+            return null;
+        }
+        for (String key : fieldNames(v)) {
+            String name = !jsonata && key.endsWith(".$") ? key.substring(0, key.length() - 2) : key;
+            if (!VARIABLE_NAME.matcher(name).matches() || name.length() > 80) {
+                problems.add(where + ": Assign: \"" + name + "\" is not a valid variable name (a letter or _, then"
+                        + " letters, digits or _; at most 80 characters)");
+            } else if (name.equals("states")) {
+                problems.add(where + ": Assign: \"states\" is reserved ($states); choose another variable name");
+            }
+        }
+        return jsonata ? JsonataTemplate.compile(v, where + ": field \"Assign\"", label, problems)
+                : PayloadTemplate.compile(v, where + ": field \"Assign\"", "Assign", problems);
+    }
+
+    /**
+     * A JSONata state's field that takes a literal or one expression (TimeoutSeconds, Seconds,
+     * MaxConcurrency, Error...): null when absent or a literal (then the caller reads it).
+     */
+    private DynamicValue expressionField(JsonNode json, String field, String where) {
+        JsonNode v = json.get(field);
+        if (!jsonata || !JsonataTemplate.isExpression(v)) {
+            return null;
+        }
+        return new DynamicValue(field, null, null,
+                JsonataTemplate.compile(v, where + ": field \"" + field + "\"", field, problems));
     }
 
     private PayloadTemplate template(JsonNode json, String field, String where) {
@@ -338,9 +441,9 @@ final class DefinitionParser {
     }
 
     private void referencePath(JsonPath p, String field, String where) {
-        if (!p.isDefinite() || p.isContextPath()) {
+        if (!p.isReference() || p.root() != JsonPath.Root.INPUT) {
             problems.add(where + ": field \"" + field + "\" must be a Reference Path into the state input"
-                    + " ($, members and indexes only; no $$, wildcards, slices, unions or deep scan), got \""
+                    + " ($, members and indexes only; no $$, variables, wildcards, slices, unions, filters or deep scan), got \""
                     + p + "\"");
         }
     }
@@ -372,10 +475,15 @@ final class DefinitionParser {
         } else {
             resource = resourceNode.textValue();
             if (resource.equals(LAMBDA_INVOKE) || resource.equals(LAMBDA_INVOKE + WAIT_FOR_TASK_TOKEN)) {
-                JsonNode params = json.get("Parameters");
-                if (params == null || !(params.has("FunctionName") || params.has("FunctionName.$"))) {
-                    problems.add(where + ": Resource " + resource + " needs \"Parameters\" with \"FunctionName\"");
-                } else if (params.has("FunctionName") && params.get("FunctionName").isTextual()) {
+                String paramsField = jsonata ? "Arguments" : "Parameters";
+                JsonNode params = json.get(paramsField);
+                boolean dynamic = params != null && jsonata && JsonataTemplate.isExpression(params);
+                if (dynamic) {
+                    resources.add(resource);
+                } else if (params == null || !(params.has("FunctionName") || params.has("FunctionName.$"))) {
+                    problems.add(where + ": Resource " + resource + " needs \"" + paramsField + "\" with \"FunctionName\"");
+                } else if (params.has("FunctionName") && params.get("FunctionName").isTextual()
+                        && !JsonataTemplate.isExpression(params.get("FunctionName"))) {
                     resources.add(params.get("FunctionName").textValue());
                 } else {
                     resources.add(resource);
@@ -386,12 +494,17 @@ final class DefinitionParser {
                 resources.add(resource);
             }
         }
-        Integer timeout = positiveInt(json, "TimeoutSeconds", where);
+        DynamicValue timeoutExpression = expressionField(json, "TimeoutSeconds", where);
+        Integer timeout = timeoutExpression != null ? null : positiveInt(json, "TimeoutSeconds", where);
+        if (jsonata && JsonataTemplate.isExpression(json.get("HeartbeatSeconds"))) {
+            expressionField(json, "HeartbeatSeconds", where); // checked, not enforced (heartbeats are not modelled)
+        }
         JsonPath timeoutPath = optionalPath(json, "TimeoutSecondsPath", where);
         if (timeout != null && timeoutPath != null) {
             problems.add(where + ": give at most one of \"TimeoutSeconds\" and \"TimeoutSecondsPath\"");
         }
-        Integer heartbeat = positiveInt(json, "HeartbeatSeconds", where);
+        Integer heartbeat = jsonata && JsonataTemplate.isExpression(json.get("HeartbeatSeconds")) ? null
+                : positiveInt(json, "HeartbeatSeconds", where);
         JsonPath heartbeatPath = optionalPath(json, "HeartbeatSecondsPath", where);
         if (heartbeat != null && heartbeatPath != null) {
             problems.add(where + ": give at most one of \"HeartbeatSeconds\" and \"HeartbeatSecondsPath\"");
@@ -400,7 +513,7 @@ final class DefinitionParser {
             problems.add(where + ": \"HeartbeatSeconds\" (" + heartbeat + ") must be smaller than"
                     + " \"TimeoutSeconds\" (" + timeout + ")");
         }
-        return new TaskState(name, next(json, where), io, resource, timeout, timeoutPath,
+        return new TaskState(name, next(json, where), io, resource, timeout, timeoutPath, timeoutExpression,
                 retriers(json, where), catchers(json, where));
     }
 
@@ -414,13 +527,17 @@ final class DefinitionParser {
             for (int i = 0; i < choices.size(); i++) {
                 JsonNode rule = choices.get(i);
                 String ruleWhere = where + ": Choices[" + i + "]";
-                ChoiceRule compiled = ChoiceRule.compile(rule, ruleWhere, true, problems);
+                String label = "Choices[" + i + "]/";
+                ChoiceRule compiled = jsonata ? jsonataRule(rule, ruleWhere, label)
+                        : ChoiceRule.compile(rule, ruleWhere, true, problems);
                 JsonNode next = rule.get("Next");
                 if (next == null || !next.isTextual()) {
                     problems.add(ruleWhere + ": a top-level choice rule needs \"Next\"");
                     continue;
                 }
-                out.add(new Choice(compiled, next.textValue()));
+                Template output = jsonata && rule.isObject() ? jsonataField(rule, "Output", ruleWhere, label + "Output") : null;
+                out.add(new Choice(compiled, next.textValue(), assign(rule.get("Assign"), ruleWhere, label + "Assign"),
+                        output));
             }
         }
         JsonNode def = json.get("Default");
@@ -430,23 +547,50 @@ final class DefinitionParser {
         return new ChoiceState(name, io, List.copyOf(out), def == null || !def.isTextual() ? null : def.textValue());
     }
 
+    /** A JSONata choice rule: Condition, Next, and optionally Assign and Output. */
+    private ChoiceRule jsonataRule(JsonNode rule, String where, String label) {
+        if (!rule.isObject()) {
+            problems.add(where + ": a choice rule must be an object");
+            return new ChoiceRule.Or(List.of());
+        }
+        for (String field : fieldNames(rule)) {
+            if (!Set.of("Condition", "Next", "Assign", "Output", "Comment").contains(field)) {
+                problems.add(where + ": field \"" + field + "\" is not allowed in a JSONata choice rule (Condition,"
+                        + " Next, Assign, Output)");
+            }
+        }
+        JsonNode condition = rule.get("Condition");
+        if (condition == null) {
+            problems.add(where + ": field \"Condition\" is required in a JSONata choice rule");
+            return new ChoiceRule.Or(List.of());
+        }
+        if (!JsonataTemplate.isExpression(condition) && !condition.isBoolean()) {
+            problems.add(where + ": field \"Condition\" must be a {% JSONata expression %} or a boolean, got " + condition);
+        }
+        return new ChoiceRule.Condition(JsonataTemplate.compile(condition, where + ": field \"Condition\"",
+                label + "Condition", problems));
+    }
+
     private WaitState waitState(String name, JsonNode json, String where) {
         Io io = io(json, where, "Wait");
         int given = 0;
         Long seconds = null;
         Instant timestamp = null;
         JsonNode s = json.get("Seconds");
-        if (s != null) {
-            given++;
+        JsonNode ts = json.get("Timestamp");
+        DynamicValue expression = expressionField(json, "Seconds", where);
+        if (expression == null) {
+            expression = expressionField(json, "Timestamp", where);
+        }
+        given += (s != null ? 1 : 0) + (ts != null ? 1 : 0);
+        if (s != null && !JsonataTemplate.isExpression(s)) {
             if (!s.isIntegralNumber() || s.asLong() < 0) {
                 problems.add(where + ": field \"Seconds\" must be a non-negative integer");
             } else {
                 seconds = s.asLong();
             }
         }
-        JsonNode ts = json.get("Timestamp");
-        if (ts != null) {
-            given++;
+        if (ts != null && !JsonataTemplate.isExpression(ts)) {
             timestamp = ts.isTextual() ? Json.parseTimestamp(ts.textValue()) : null;
             if (timestamp == null) {
                 problems.add(where + ": field \"Timestamp\" must be an RFC 3339 timestamp such as"
@@ -460,14 +604,16 @@ final class DefinitionParser {
             problems.add(where + ": give exactly one of \"Seconds\", \"SecondsPath\", \"Timestamp\","
                     + " \"TimestampPath\"");
         }
-        return new WaitState(name, next(json, where), io, seconds, secondsPath, timestamp, timestampPath);
+        return new WaitState(name, next(json, where), io, seconds, secondsPath, timestamp, timestampPath, expression);
     }
 
     private FailState fail(String name, JsonNode json, String where) {
-        String error = optionalString(json, "Error", where);
-        String cause = optionalString(json, "Cause", where);
-        DynamicValue errorPath = dynamic(json, "ErrorPath", where);
-        DynamicValue causePath = dynamic(json, "CausePath", where);
+        DynamicValue errorExpression = expressionField(json, "Error", where);
+        DynamicValue causeExpression = expressionField(json, "Cause", where);
+        String error = errorExpression != null ? null : optionalString(json, "Error", where);
+        String cause = causeExpression != null ? null : optionalString(json, "Cause", where);
+        DynamicValue errorPath = errorExpression != null ? errorExpression : dynamic(json, "ErrorPath", where);
+        DynamicValue causePath = causeExpression != null ? causeExpression : dynamic(json, "CausePath", where);
         if (json.has("Error") && json.has("ErrorPath")) {
             problems.add(where + ": give at most one of \"Error\" and \"ErrorPath\"");
         }
@@ -488,9 +634,9 @@ final class DefinitionParser {
         }
         try {
             if (Intrinsic.looksLikeIntrinsic(v.textValue())) {
-                return new DynamicValue(field, null, Intrinsic.parse(v.textValue()));
+                return new DynamicValue(field, null, Intrinsic.parse(v.textValue()), null);
             }
-            return new DynamicValue(field, JsonPath.parse(v.textValue()), null);
+            return new DynamicValue(field, JsonPath.parse(v.textValue()), null, null);
         } catch (IllegalArgumentException e) {
             problems.add(where + ": field \"" + field + "\": " + e.getMessage());
             return null;
@@ -525,11 +671,13 @@ final class DefinitionParser {
             problems.add(where + ": give at most one of \"ItemSelector\" and its legacy form \"Parameters\"");
         }
         // In a Map state, Parameters is the legacy name of ItemSelector (applied to each item).
-        PayloadTemplate selector = null;
+        Template selector = null;
         String selectorField = itemSelector != null ? "ItemSelector" : "Parameters";
         JsonNode selectorJson = itemSelector != null ? itemSelector : parameters;
         if (selectorJson != null) {
-            if (!selectorJson.isObject()) {
+            if (jsonata) {
+                selector = jsonataField(json, selectorField, where);
+            } else if (!selectorJson.isObject()) {
                 problems.add(where + ": field \"" + selectorField + "\" must be a JSON object");
             } else {
                 selector = PayloadTemplate.compile(selectorJson, where + ": field \"" + selectorField + "\"",
@@ -565,8 +713,17 @@ final class DefinitionParser {
                 itemsPath = p;
             }
         }
+        Template items = null;
+        if (jsonata && json.has("Items")) {
+            JsonNode itemsJson = json.get("Items");
+            if (!itemsJson.isArray() && !JsonataTemplate.isExpression(itemsJson)) {
+                problems.add(where + ": field \"Items\" must be a JSON array or a {% JSONata expression %}");
+            }
+            items = jsonataField(json, "Items", where);
+        }
         int maxConcurrency = 0;
-        JsonNode mc = json.get("MaxConcurrency");
+        DynamicValue maxConcurrencyExpression = expressionField(json, "MaxConcurrency", where);
+        JsonNode mc = maxConcurrencyExpression != null ? null : json.get("MaxConcurrency");
         if (mc != null) {
             if (!mc.isIntegralNumber() || mc.asLong() < 0 || !mc.canConvertToInt()) {
                 problems.add(where + ": field \"MaxConcurrency\" must be a non-negative integer (0 = no limit)");
@@ -578,8 +735,8 @@ final class DefinitionParser {
         if (mc != null && maxConcurrencyPath != null) {
             problems.add(where + ": give at most one of \"MaxConcurrency\" and \"MaxConcurrencyPath\"");
         }
-        return new MapState(name, next(json, where), io, itemsPath, selector, graph, maxConcurrency,
-                maxConcurrencyPath, retriers(json, where), catchers(json, where));
+        return new MapState(name, next(json, where), io, itemsPath, items, selector, graph, maxConcurrency,
+                maxConcurrencyPath, maxConcurrencyExpression, retriers(json, where), catchers(json, where));
     }
 
     private void processorConfig(JsonNode config, String where) {
@@ -673,10 +830,11 @@ final class DefinitionParser {
                 continue;
             }
             for (String field : fieldNames(c)) {
-                if (UNSUPPORTED.containsKey(field)) {
-                    problems.add(cw + ": field \"" + field + "\" is not supported by the local runner ("
-                            + UNSUPPORTED.get(field) + ")");
-                } else if (!Set.of("ErrorEquals", "Next", "ResultPath", "Comment").contains(field)) {
+                if (jsonata && field.equals("ResultPath")) {
+                    problems.add(cw + ": field \"ResultPath\" is a JSONPath field; a JSONata catcher uses Output");
+                } else if (!jsonata && field.equals("Output")) {
+                    problems.add(cw + ": field \"Output\" is a JSONata field; a JSONPath catcher uses ResultPath");
+                } else if (!Set.of("ErrorEquals", "Next", "ResultPath", "Comment", "Assign", "Output").contains(field)) {
                     problems.add(cw + ": unknown field \"" + field + "\"");
                 }
             }
@@ -685,8 +843,10 @@ final class DefinitionParser {
             if (next == null || !next.isTextual()) {
                 problems.add(cw + ": field \"Next\" (a state name) is required");
             }
-            JsonPath resultPath = nullablePath(c, "ResultPath", cw, true);
-            out.add(new Catcher(errors, next == null ? null : next.asText(), resultPath));
+            JsonPath resultPath = jsonata ? JsonPath.ROOT : nullablePath(c, "ResultPath", cw, true);
+            Template output = jsonata ? jsonataField(c, "Output", cw, "Catch[" + i + "]/Output") : null;
+            out.add(new Catcher(errors, next == null ? null : next.asText(), resultPath,
+                    assign(c.get("Assign"), cw, "Catch[" + i + "]/Assign"), output));
         }
         return List.copyOf(out);
     }

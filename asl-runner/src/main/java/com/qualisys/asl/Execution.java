@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,14 +52,20 @@ final class Execution {
     private long nextEventId = 1;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    /** What a state hands over: the next state (null: the scope ends) and the output. */
-    private record Step(String next, JsonNode output) {}
+    /**
+     * What a state hands over: the next state (null: the scope ends), the output, and the
+     * variables it assigns (null: none), applied once the state has finished.
+     */
+    private record Step(String next, JsonNode output, Map<String, JsonNode> assigned) {}
+
+    /** What one attempt of a Task, Parallel or Map state produced. */
+    private record Outcome(JsonNode output, Map<String, JsonNode> assigned) {}
 
     private record Indexed(int index, JsonNode value) {}
 
     @FunctionalInterface
     private interface Attempt {
-        JsonNode run(int retryCount) throws InterruptedException;
+        Outcome run(int retryCount) throws InterruptedException;
     }
 
     @FunctionalInterface
@@ -92,7 +99,8 @@ final class Execution {
         record(HistoryEventType.EXECUTION_STARTED, null, "", details("executionId", executionArn,
                 "name", executionName, "stateMachine", definition.name(), "input", input));
         try {
-            JsonNode output = deadlineNanos == Long.MAX_VALUE ? runGraph(definition.graph(), input, "") : runBounded();
+            JsonNode output = deadlineNanos == Long.MAX_VALUE ? runGraph(definition.graph(), input, "", Variables.root())
+                    : runBounded();
             record(HistoryEventType.EXECUTION_SUCCEEDED, null, "", details("output", output));
             return new ExecutionResult(ExecutionStatus.SUCCEEDED, output, null, null, snapshot());
         } catch (StatesError e) {
@@ -123,7 +131,7 @@ final class Execution {
      * elapses, whatever it is doing (a task, a token wait).
      */
     private JsonNode runBounded() throws InterruptedException {
-        Future<JsonNode> main = threads.submit(() -> runGraph(definition.graph(), input, ""));
+        Future<JsonNode> main = threads.submit(() -> runGraph(definition.graph(), input, "", Variables.root()));
         try {
             return main.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -150,7 +158,7 @@ final class Execution {
 
     // ------------------------------------------------------------------ the state loop
 
-    private JsonNode runGraph(Graph graph, JsonNode data, String scope) throws InterruptedException {
+    private JsonNode runGraph(Graph graph, JsonNode data, String scope, Variables vars) throws InterruptedException {
         String name = graph.startAt();
         while (true) {
             checkAlive();
@@ -159,12 +167,16 @@ final class Execution {
             record(HistoryEventType.STATE_ENTERED, name, scope, details("input", data));
             Step step;
             try {
-                step = runState(state, data, entered, scope);
+                step = runState(state, data, entered, scope, vars);
             } catch (StatesError e) {
                 record(HistoryEventType.STATE_FAILED, name, scope, details("error", e.error(), "cause", e.errorCause()));
                 throw e;
             }
-            record(HistoryEventType.STATE_EXITED, name, scope, details("output", step.output(), "next", step.next()));
+            if (step.assigned() != null && !step.assigned().isEmpty()) {
+                vars.assign(step.assigned());
+            }
+            record(HistoryEventType.STATE_EXITED, name, scope, details("output", step.output(), "next", step.next(),
+                    "assigned", step.assigned() == null ? null : Json.MAPPER.valueToTree(step.assigned())));
             if (step.next() == null) {
                 return step.output();
             }
@@ -187,35 +199,41 @@ final class Execution {
                 + definition.timeoutSeconds().orElse(0) + ") elapsed");
     }
 
-    private Step runState(StateNode state, JsonNode raw, Instant entered, String scope) throws InterruptedException {
+    private Step runState(StateNode state, JsonNode raw, Instant entered, String scope, Variables vars)
+            throws InterruptedException {
         return switch (state) {
-            case PassState p -> new Step(p.next(), pass(p, raw, entered));
-            case TaskState t -> handle(t.name(), scope, t.next(), t.retry(), t.catchers(), raw,
-                    retryCount -> task(t, raw, entered, retryCount, scope));
-            case ChoiceState c -> choice(c, raw, entered);
-            case WaitState w -> new Step(w.next(), waitState(w, raw, entered, scope));
+            case PassState p -> pass(p, raw, entered, vars);
+            case TaskState t -> handle(t.name(), scope, t.next(), t.retry(), t.catchers(), t.io(), raw, entered, vars,
+                    retryCount -> task(t, raw, entered, retryCount, scope, vars));
+            case ChoiceState c -> choice(c, raw, entered, vars);
+            case WaitState w -> waitState(w, raw, entered, scope, vars);
             case SucceedState s -> {
-                JsonNode ctx = context(s.name(), entered, 0, null, null);
-                JsonNode effective = inputPath(s.io(), raw, ctx, s.name());
-                yield new Step(null, outputPath(s.io(), effective, ctx, s.name()));
+                Scope sc = Scope.of(raw, context(s.name(), entered, 0, null, null), vars);
+                if (s.io().jsonata()) {
+                    yield new Step(null, output(s.io(), sc, raw), null);
+                }
+                JsonNode effective = inputPath(s.io(), sc, s.name());
+                yield new Step(null, outputPath(s.io(), sc.withInput(effective), s.name()), null);
             }
-            case FailState f -> throw fail(f, raw, entered);
-            case ParallelState p -> handle(p.name(), scope, p.next(), p.retry(), p.catchers(), raw,
-                    retryCount -> parallel(p, raw, entered, retryCount, scope));
-            case MapState m -> handle(m.name(), scope, m.next(), m.retry(), m.catchers(), raw,
-                    retryCount -> map(m, raw, entered, retryCount, scope));
+            case FailState f -> throw fail(f, raw, entered, vars);
+            case ParallelState p -> handle(p.name(), scope, p.next(), p.retry(), p.catchers(), p.io(), raw, entered,
+                    vars, retryCount -> parallel(p, raw, entered, retryCount, scope, vars));
+            case MapState m -> handle(m.name(), scope, m.next(), m.retry(), m.catchers(), m.io(), raw, entered, vars,
+                    retryCount -> map(m, raw, entered, retryCount, scope, vars));
         };
     }
 
     // ------------------------------------------------------------------ Retry and Catch
 
     private Step handle(String stateName, String scope, String next, List<Retrier> retriers, List<Catcher> catchers,
-                        JsonNode raw, Attempt attempt) throws InterruptedException {
+                        Io io, JsonNode raw, Instant entered, Variables vars, Attempt attempt)
+            throws InterruptedException {
         int[] retriesUsed = new int[retriers.size()];
         int retryCount = 0;
         while (true) {
             try {
-                return new Step(next, attempt.run(retryCount));
+                Outcome outcome = attempt.run(retryCount);
+                return new Step(next, outcome.output(), outcome.assigned());
             } catch (StatesError e) {
                 if (e.isTerminal()) {
                     throw e;
@@ -246,10 +264,22 @@ final class Execution {
                         if (e.errorCause() != null) {
                             errorOutput.put("Cause", e.errorCause());
                         }
-                        JsonNode output = resultPath(catcher.resultPath(), raw, errorOutput, stateName, "Catch[" + c + "].ResultPath");
+                        Scope sc = Scope.of(raw, context(stateName, entered, retryCount, null, null), vars)
+                                .withErrorOutput(errorOutput);
+                        JsonNode output;
+                        Map<String, JsonNode> assigned;
+                        if (io.jsonata()) {
+                            // A JSONata catcher's output is the error output unless it has Output.
+                            output = catcher.output() == null ? errorOutput : catcher.output().evaluate(sc);
+                            assigned = assignments(catcher.assign(), sc);
+                        } else {
+                            output = resultPath(catcher.resultPath(), raw, errorOutput, stateName,
+                                    "Catch[" + c + "].ResultPath");
+                            assigned = assignments(catcher.assign(), sc.withInput(errorOutput));
+                        }
                         record(HistoryEventType.ERROR_CAUGHT, stateName, scope, details("error", e.error(),
                                 "cause", e.errorCause(), "catcher", c, "next", catcher.next()));
-                        return new Step(catcher.next(), output);
+                        return new Step(catcher.next(), output, assigned);
                     }
                 }
                 throw e;
@@ -268,30 +298,31 @@ final class Execution {
 
     // ------------------------------------------------------------------ input and output processing
 
-    private JsonNode read(JsonPath path, JsonNode data, JsonNode ctx) {
-        return path.read(path.isContextPath() ? ctx : data).orElse(null);
+    private JsonNode read(JsonPath path, Scope sc) {
+        return path.read(sc).orElse(null);
     }
 
-    private JsonNode inputPath(Io io, JsonNode raw, JsonNode ctx, String stateName) {
+    private JsonNode inputPath(Io io, Scope sc, String stateName) {
         if (io.inputPath() == null) {
             return NODES.objectNode();
         }
-        JsonNode v = read(io.inputPath(), raw, ctx);
+        JsonNode v = read(io.inputPath(), sc);
         if (v == null) {
             throw StatesError.runtime("Invalid path '" + io.inputPath() + "': the InputPath of state \"" + stateName
-                    + "\" selects nothing in the input '" + Json.abbreviate(raw) + "'");
+                    + "\" selects nothing in the input '" + Json.abbreviate(sc.input()) + "'");
         }
         return v;
     }
 
-    private JsonNode outputPath(Io io, JsonNode data, JsonNode ctx, String stateName) {
+    /** OutputPath applied to {@code sc.input()} (the combined data). */
+    private JsonNode outputPath(Io io, Scope sc, String stateName) {
         if (io.outputPath() == null) {
             return NODES.objectNode();
         }
-        JsonNode v = read(io.outputPath(), data, ctx);
+        JsonNode v = read(io.outputPath(), sc);
         if (v == null) {
             throw StatesError.runtime("Invalid path '" + io.outputPath() + "': the OutputPath of state \"" + stateName
-                    + "\" selects nothing in '" + Json.abbreviate(data) + "'");
+                    + "\" selects nothing in '" + Json.abbreviate(sc.input()) + "'");
         }
         return v;
     }
@@ -308,34 +339,71 @@ final class Execution {
         }
     }
 
-    private JsonNode parameters(Io io, JsonNode effective, JsonNode ctx) {
-        return io.parameters() == null ? effective : io.parameters().apply(effective, ctx);
+    /** Parameters applied to the effective input (JSONPath), or the effective input itself. */
+    private JsonNode parameters(Io io, Scope effective) {
+        return io.parameters() == null ? effective.input() : io.parameters().evaluate(effective);
     }
 
-    /** ResultSelector → ResultPath → OutputPath. */
-    private JsonNode finish(Io io, JsonNode raw, JsonNode result, JsonNode ctx, String stateName) {
-        JsonNode selected = io.resultSelector() == null ? result : io.resultSelector().apply(result, ctx);
+    /** A JSONata state's Output, or its default. */
+    private static JsonNode output(Io io, Scope sc, JsonNode defaultOutput) {
+        return io.output() == null ? defaultOutput : io.output().evaluate(sc);
+    }
+
+    /** Evaluates an Assign object into the variables it sets; null when there is none. */
+    private static Map<String, JsonNode> assignments(Template assign, Scope sc) {
+        if (assign == null) {
+            return null;
+        }
+        JsonNode values = assign.evaluate(sc);
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        values.properties().forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /**
+     * JSONPath: ResultSelector → Assign ({@code $} is the selected result) → ResultPath →
+     * OutputPath. JSONata: Assign and Output, both seeing {@code $states.result}.
+     */
+    private Outcome finish(Io io, JsonNode raw, JsonNode result, Scope sc, String stateName) {
+        if (io.jsonata()) {
+            Scope withResult = sc.withResult(result);
+            return new Outcome(output(io, withResult, result), assignments(io.assign(), withResult));
+        }
+        JsonNode selected = io.resultSelector() == null ? result : io.resultSelector().evaluate(sc.withInput(result));
+        Map<String, JsonNode> assigned = assignments(io.assign(), sc.withInput(selected));
         JsonNode combined = resultPath(io.resultPath(), raw, selected, stateName, "ResultPath");
-        return outputPath(io, combined, ctx, stateName);
+        return new Outcome(outputPath(io, sc.withInput(combined), stateName), assigned);
     }
 
     // ------------------------------------------------------------------ states
 
-    private JsonNode pass(PassState p, JsonNode raw, Instant entered) {
-        JsonNode ctx = context(p.name(), entered, 0, null, null);
-        JsonNode effective = parameters(p.io(), inputPath(p.io(), raw, ctx, p.name()), ctx);
-        JsonNode result = p.result() != null ? p.result().deepCopy() : effective;
+    private Step pass(PassState p, JsonNode raw, Instant entered, Variables vars) {
+        Scope sc = Scope.of(raw, context(p.name(), entered, 0, null, null), vars);
+        if (p.io().jsonata()) {
+            return new Step(p.next(), output(p.io(), sc, raw), assignments(p.io().assign(), sc));
+        }
+        Scope effective = sc.withInput(inputPath(p.io(), sc, p.name()));
+        JsonNode result = p.result() != null ? p.result().deepCopy() : parameters(p.io(), effective);
+        Map<String, JsonNode> assigned = assignments(p.io().assign(), sc.withInput(result));
         JsonNode combined = resultPath(p.io().resultPath(), raw, result, p.name(), "ResultPath");
-        return outputPath(p.io(), combined, ctx, p.name());
+        return new Step(p.next(), outputPath(p.io(), sc.withInput(combined), p.name()), assigned);
     }
 
-    private JsonNode task(TaskState t, JsonNode raw, Instant entered, int retryCount, String scope)
+    private Outcome task(TaskState t, JsonNode raw, Instant entered, int retryCount, String scope, Variables vars)
             throws InterruptedException {
         String resource = t.resource();
         String taskToken = resource.endsWith(DefinitionParser.WAIT_FOR_TASK_TOKEN) ? UUID.randomUUID().toString() : null;
         ObjectNode ctx = context(t.name(), entered, retryCount, taskToken, null);
-        JsonNode selected = inputPath(t.io(), raw, ctx, t.name());
-        JsonNode effective = parameters(t.io(), selected, ctx);
+        Scope sc = Scope.of(raw, ctx, vars);
+        JsonNode selected;
+        JsonNode effective;
+        if (t.io().jsonata()) {
+            selected = raw;
+            effective = t.io().arguments() == null ? raw : t.io().arguments().evaluate(sc);
+        } else {
+            selected = inputPath(t.io(), sc, t.name());
+            effective = parameters(t.io(), sc.withInput(selected));
+        }
 
         boolean lambdaInvoke = resource.equals(DefinitionParser.LAMBDA_INVOKE)
                 || resource.equals(DefinitionParser.LAMBDA_INVOKE + DefinitionParser.WAIT_FOR_TASK_TOKEN);
@@ -344,18 +412,24 @@ final class Execution {
         if (lambdaInvoke) {
             JsonNode functionName = effective.get("FunctionName");
             if (functionName == null || !functionName.isTextual()) {
-                throw StatesError.runtime("state \"" + t.name() + "\": the lambda:invoke Parameters have no"
-                        + " FunctionName string: " + Json.abbreviate(effective));
+                throw StatesError.runtime("state \"" + t.name() + "\": the lambda:invoke "
+                        + (t.io().jsonata() ? "Arguments" : "Parameters") + " have no FunctionName string: "
+                        + Json.abbreviate(effective));
             }
             target = functionName.textValue();
             payload = effective.has("Payload") ? effective.get("Payload") : NODES.objectNode();
         }
         Integer timeout = t.timeoutSeconds();
-        if (t.timeoutSecondsPath() != null) {
-            JsonNode v = read(t.timeoutSecondsPath(), selected, ctx);
+        if (t.timeoutSecondsPath() != null || t.timeoutExpression() != null) {
+            JsonNode v = t.timeoutExpression() != null ? t.timeoutExpression().evaluate(sc)
+                    : read(t.timeoutSecondsPath(), sc.withInput(selected));
             if (v == null || !v.isIntegralNumber() || v.asLong() <= 0 || !v.canConvertToInt()) {
-                throw StatesError.runtime("state \"" + t.name() + "\": TimeoutSecondsPath '" + t.timeoutSecondsPath()
-                        + "' must select a positive integer, got " + JsonPath.describeType(v));
+                String field = t.timeoutExpression() != null ? "TimeoutSeconds" : "TimeoutSecondsPath '"
+                        + t.timeoutSecondsPath() + "'";
+                String message = "state \"" + t.name() + "\": " + field + " must give a positive integer, got "
+                        + (v == null ? "nothing" : Json.abbreviate(v));
+                throw t.timeoutExpression() != null
+                        ? new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, message) : StatesError.runtime(message);
             }
             timeout = v.intValue();
         }
@@ -392,7 +466,7 @@ final class Execution {
             throw e;
         }
         record(HistoryEventType.TASK_SUCCEEDED, t.name(), scope, details("output", result));
-        return finish(t.io(), raw, result, ctx, t.name());
+        return finish(t.io(), raw, result, sc, t.name());
     }
 
     private JsonNode dispatch(String resource, JsonNode payload, TaskContext ctx) throws InterruptedException {
@@ -454,35 +528,59 @@ final class Execution {
         throw new IllegalStateException(cause);
     }
 
-    private Step choice(ChoiceState c, JsonNode raw, Instant entered) {
-        JsonNode ctx = context(c.name(), entered, 0, null, null);
-        JsonNode effective = inputPath(c.io(), raw, ctx, c.name());
-        String next = null;
+    private Step choice(ChoiceState c, JsonNode raw, Instant entered, Variables vars) {
+        Scope sc = Scope.of(raw, context(c.name(), entered, 0, null, null), vars);
+        Scope effective = c.io().jsonata() ? sc : sc.withInput(inputPath(c.io(), sc, c.name()));
+        Choice matched = null;
         for (Choice choice : c.choices()) {
-            if (choice.rule().matches(effective, ctx)) {
-                next = choice.next();
+            if (choice.rule().matches(effective)) {
+                matched = choice;
                 break;
             }
         }
-        if (next == null) {
-            next = c.defaultNext();
-        }
-        if (next == null) {
+        if (matched == null && c.defaultNext() == null) {
             throw new StatesError(StatesErrors.NO_CHOICE_MATCHED, "No Choice rule of state \"" + c.name()
-                    + "\" matched the input '" + Json.abbreviate(effective) + "' and it has no Default");
+                    + "\" matched the input '" + Json.abbreviate(effective.input()) + "' and it has no Default");
         }
-        return new Step(next, outputPath(c.io(), effective, ctx, c.name()));
+        String next = matched != null ? matched.next() : c.defaultNext();
+        // The matched rule's Assign and Output; the state's own when the Default is taken.
+        Template assign = matched != null && matched.assign() != null ? matched.assign() : c.io().assign();
+        Map<String, JsonNode> assigned = assignments(assign, effective);
+        if (c.io().jsonata()) {
+            Template output = matched != null && matched.output() != null ? matched.output() : c.io().output();
+            return new Step(next, output == null ? raw : output.evaluate(sc), assigned);
+        }
+        return new Step(next, outputPath(c.io(), effective, c.name()), assigned);
     }
 
-    private JsonNode waitState(WaitState w, JsonNode raw, Instant entered, String scope) throws InterruptedException {
-        JsonNode ctx = context(w.name(), entered, 0, null, null);
-        JsonNode effective = inputPath(w.io(), raw, ctx, w.name());
+    private Step waitState(WaitState w, JsonNode raw, Instant entered, String scope, Variables vars)
+            throws InterruptedException {
+        Scope sc = Scope.of(raw, context(w.name(), entered, 0, null, null), vars);
+        Scope effective = w.io().jsonata() ? sc : sc.withInput(inputPath(w.io(), sc, w.name()));
         double seconds;
         String until = null;
-        if (w.seconds() != null) {
+        if (w.expression() != null) {
+            JsonNode v = w.expression().expression().evaluate(sc);
+            if (w.expression().field().equals("Seconds")) {
+                if (!v.isIntegralNumber() || v.asLong() < 0) {
+                    throw new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, "state \"" + w.name()
+                            + "\": Seconds must evaluate to a non-negative integer, got " + Json.abbreviate(v));
+                }
+                seconds = v.asLong();
+            } else {
+                Instant at = v.isTextual() ? Json.parseTimestamp(v.textValue()) : null;
+                if (at == null) {
+                    throw new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, "state \"" + w.name()
+                            + "\": Timestamp must evaluate to an RFC 3339 timestamp such as 2016-03-14T01:59:00Z, got "
+                            + Json.abbreviate(v));
+                }
+                until = at.toString();
+                seconds = Math.max(0, Duration.between(Instant.now(), at).toMillis() / 1000.0);
+            }
+        } else if (w.seconds() != null) {
             seconds = w.seconds();
         } else if (w.secondsPath() != null) {
-            JsonNode v = read(w.secondsPath(), effective, ctx);
+            JsonNode v = read(w.secondsPath(), effective);
             if (v == null || !v.isIntegralNumber() || v.asLong() < 0) {
                 throw StatesError.runtime("state \"" + w.name() + "\": SecondsPath '" + w.secondsPath()
                         + "' must select a non-negative integer, got "
@@ -492,7 +590,7 @@ final class Execution {
         } else {
             Instant at = w.timestamp();
             if (w.timestampPath() != null) {
-                JsonNode v = read(w.timestampPath(), effective, ctx);
+                JsonNode v = read(w.timestampPath(), effective);
                 at = v != null && v.isTextual() ? Json.parseTimestamp(v.textValue()) : null;
                 if (at == null) {
                     throw StatesError.runtime("state \"" + w.name() + "\": TimestampPath '" + w.timestampPath()
@@ -503,36 +601,47 @@ final class Execution {
             until = at.toString();
             seconds = Math.max(0, Duration.between(Instant.now(), at).toMillis() / 1000.0);
         }
+        Map<String, JsonNode> assigned = assignments(w.io().assign(), effective);
+        JsonNode output = w.io().jsonata() ? output(w.io(), sc, raw) : outputPath(w.io(), effective, w.name());
         record(HistoryEventType.WAIT_STARTED, w.name(), scope, details("seconds", seconds, "until", until));
         sleepScaled(seconds);
-        return outputPath(w.io(), effective, ctx, w.name());
+        return new Step(w.next(), output, assigned);
     }
 
-    private StatesError fail(FailState f, JsonNode raw, Instant entered) {
-        JsonNode ctx = context(f.name(), entered, 0, null, null);
+    private StatesError fail(FailState f, JsonNode raw, Instant entered, Variables vars) {
+        Scope sc = Scope.of(raw, context(f.name(), entered, 0, null, null), vars);
         String error = f.error();
         String cause = f.cause();
         if (f.errorPath() != null) {
-            error = text(f.errorPath().evaluate(raw, ctx), f, "ErrorPath");
+            error = text(f.errorPath(), sc, f);
         }
         if (f.causePath() != null) {
-            cause = text(f.causePath().evaluate(raw, ctx), f, "CausePath");
+            cause = text(f.causePath(), sc, f);
         }
         return new StatesError(error, cause);
     }
 
-    private static String text(JsonNode v, FailState f, String field) {
+    private static String text(StateNode.DynamicValue value, Scope sc, FailState f) {
+        JsonNode v = value.evaluate(sc);
         if (!v.isTextual()) {
-            throw StatesError.runtime("state \"" + f.name() + "\": " + field + " must produce a string, got "
-                    + Json.abbreviate(v));
+            String message = "state \"" + f.name() + "\": " + value.field() + " must produce a string, got "
+                    + Json.abbreviate(v);
+            throw value.expression() != null ? new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, message)
+                    : StatesError.runtime(message);
         }
         return v.textValue();
     }
 
-    private JsonNode parallel(ParallelState p, JsonNode raw, Instant entered, int retryCount, String scope)
-            throws InterruptedException {
+    private Outcome parallel(ParallelState p, JsonNode raw, Instant entered, int retryCount, String scope,
+                             Variables vars) throws InterruptedException {
         ObjectNode ctx = context(p.name(), entered, retryCount, null, null);
-        JsonNode effective = parameters(p.io(), inputPath(p.io(), raw, ctx, p.name()), ctx);
+        Scope sc = Scope.of(raw, ctx, vars);
+        JsonNode effective;
+        if (p.io().jsonata()) {
+            effective = p.io().arguments() == null ? raw : p.io().arguments().evaluate(sc);
+        } else {
+            effective = parameters(p.io(), sc.withInput(inputPath(p.io(), sc, p.name())));
+        }
         List<Callable<JsonNode>> jobs = new ArrayList<>();
         for (int i = 0; i < p.branches().size(); i++) {
             int index = i;
@@ -541,7 +650,7 @@ final class Execution {
             jobs.add(() -> {
                 record(HistoryEventType.BRANCH_STARTED, p.name(), scope, details("index", index));
                 try {
-                    JsonNode out = runGraph(branch, effective, branchScope);
+                    JsonNode out = runGraph(branch, effective, branchScope, vars.child());
                     record(HistoryEventType.BRANCH_SUCCEEDED, p.name(), scope, details("index", index));
                     return out;
                 } catch (StatesError e) {
@@ -552,25 +661,39 @@ final class Execution {
             });
         }
         ArrayNode results = runAll(jobs, 0);
-        return finish(p.io(), raw, results, ctx, p.name());
+        return finish(p.io(), raw, results, sc, p.name());
     }
 
-    private JsonNode map(MapState m, JsonNode raw, Instant entered, int retryCount, String scope)
+    private Outcome map(MapState m, JsonNode raw, Instant entered, int retryCount, String scope, Variables vars)
             throws InterruptedException {
         ObjectNode ctx = context(m.name(), entered, retryCount, null, null);
-        JsonNode effective = inputPath(m.io(), raw, ctx, m.name());
-        JsonNode items = read(m.itemsPath(), effective, ctx);
-        if (items == null || !items.isArray()) {
-            throw StatesError.runtime("state \"" + m.name() + "\": ItemsPath '" + m.itemsPath()
-                    + "' must select a JSON array, got " + (items == null ? "nothing" : JsonPath.describeType(items))
-                    + " in '" + Json.abbreviate(effective) + "'");
+        Scope sc = Scope.of(raw, ctx, vars);
+        boolean jsonata = m.io().jsonata();
+        Scope effective = jsonata ? sc : sc.withInput(inputPath(m.io(), sc, m.name()));
+        JsonNode items;
+        if (jsonata) {
+            items = m.items() == null ? raw : m.items().evaluate(sc);
+            if (!items.isArray()) {
+                throw new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, "state \"" + m.name() + "\": Items must"
+                        + " be a JSON array, got " + JsonPath.describeType(items) + ": " + Json.abbreviate(items));
+            }
+        } else {
+            items = read(m.itemsPath(), effective);
+            if (items == null || !items.isArray()) {
+                throw StatesError.runtime("state \"" + m.name() + "\": ItemsPath '" + m.itemsPath()
+                        + "' must select a JSON array, got " + (items == null ? "nothing" : JsonPath.describeType(items))
+                        + " in '" + Json.abbreviate(effective.input()) + "'");
+            }
         }
         int maxConcurrency = m.maxConcurrency();
-        if (m.maxConcurrencyPath() != null) {
-            JsonNode v = read(m.maxConcurrencyPath(), effective, ctx);
+        if (m.maxConcurrencyPath() != null || m.maxConcurrencyExpression() != null) {
+            JsonNode v = m.maxConcurrencyExpression() != null ? m.maxConcurrencyExpression().evaluate(sc)
+                    : read(m.maxConcurrencyPath(), effective);
             if (v == null || !v.isIntegralNumber() || v.asLong() < 0 || !v.canConvertToInt()) {
-                throw StatesError.runtime("state \"" + m.name() + "\": MaxConcurrencyPath '" + m.maxConcurrencyPath()
-                        + "' must select a non-negative integer, got " + (v == null ? "nothing" : Json.abbreviate(v)));
+                String message = "state \"" + m.name() + "\": " + (jsonata ? "MaxConcurrency"
+                        : "MaxConcurrencyPath '" + m.maxConcurrencyPath() + "'")
+                        + " must give a non-negative integer, got " + (v == null ? "nothing" : Json.abbreviate(v));
+                throw jsonata ? new StatesError(StatesErrors.QUERY_EVALUATION_ERROR, message) : StatesError.runtime(message);
             }
             maxConcurrency = v.intValue();
         }
@@ -586,9 +709,11 @@ final class Execution {
                     if (m.itemSelector() != null) {
                         ObjectNode mapItem = NODES.objectNode().put("Index", index);
                         mapItem.set("Value", item);
-                        itemInput = m.itemSelector().apply(effective, context(m.name(), entered, retryCount, null, mapItem));
+                        Scope itemScope = Scope.of(effective.input(),
+                                context(m.name(), entered, retryCount, null, mapItem), vars);
+                        itemInput = m.itemSelector().evaluate(itemScope);
                     }
-                    JsonNode out = runGraph(m.processor(), itemInput, iterationScope);
+                    JsonNode out = runGraph(m.processor(), itemInput, iterationScope, vars.child());
                     record(HistoryEventType.MAP_ITERATION_SUCCEEDED, m.name(), scope, details("index", index));
                     return out;
                 } catch (StatesError e) {
@@ -599,7 +724,7 @@ final class Execution {
             });
         }
         ArrayNode results = runAll(jobs, maxConcurrency);
-        return finish(m.io(), raw, results, ctx, m.name());
+        return finish(m.io(), raw, results, sc, m.name());
     }
 
     private static String child(String scope, String stateName, int index) {

@@ -54,10 +54,7 @@ final class Intrinsic {
             Map.entry("States.StringSplit", new int[]{2, 2}),
             Map.entry("States.UUID", new int[]{0, 0}));
 
-    private static final Set<String> HASH_ALGORITHMS = Set.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512");
-
-    /** What an argument evaluates against. */
-    record Scope(JsonNode input, JsonNode context) {}
+    static final Set<String> HASH_ALGORITHMS = Set.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512");
 
     sealed interface Arg permits Literal, PathArg, Call {}
 
@@ -264,7 +261,7 @@ final class Intrinsic {
     static JsonNode evaluate(Call call, Scope scope) {
         List<JsonNode> args = new ArrayList<>(call.args().size());
         for (Arg a : call.args()) {
-            args.add(value(a, scope));
+            args.add(value(call, a, scope));
         }
         try {
             return apply(call, args);
@@ -275,14 +272,15 @@ final class Intrinsic {
         }
     }
 
-    private static JsonNode value(Arg a, Scope scope) {
+    private static JsonNode value(Call call, Arg a, Scope scope) {
         return switch (a) {
             case Literal l -> l.value();
             case Call c -> evaluate(c, scope);
             case PathArg p -> {
-                JsonNode doc = p.path().isContextPath() ? scope.context() : scope.input();
-                yield p.path().read(doc).orElseThrow(() -> new StatesError(StatesErrors.INTRINSIC_FAILURE,
-                        "the path " + p.path() + " given as an intrinsic function argument was not found"));
+                // As on AWS: a path argument that matches nothing is a States.Runtime error, not a misuse.
+                yield p.path().read(scope).orElseThrow(() -> StatesError.runtime("The JsonPath argument for the"
+                        + " field '" + p.path() + "' of " + call.name() + " could not be found in the input '"
+                        + Json.abbreviate(scope.input()) + "'"));
             }
         };
     }
@@ -295,10 +293,8 @@ final class Intrinsic {
                 String s = string(call, a, 0);
                 try {
                     JsonNode parsed = MAPPER.readTree(s);
-                    if (parsed == null || parsed.isMissingNode()) {
-                        throw failure(call, "the argument is not a JSON text");
-                    }
-                    yield parsed;
+                    // An empty (or blank) string parses to nothing: the result is JSON null, as on AWS.
+                    yield parsed == null || parsed.isMissingNode() ? NODES.nullNode() : parsed;
                 } catch (JsonProcessingException e) {
                     throw failure(call, "the argument is not a JSON text: " + e.getOriginalMessage());
                 }
@@ -423,15 +419,15 @@ final class Intrinsic {
                 yield out;
             }
             case "States.MathRandom" -> {
-                long start = integer(call, a, 0);
-                long end = integer(call, a, 1);
+                long start = rounded(call, a, 0);
+                long end = rounded(call, a, 1);
                 if (end <= start) {
                     throw failure(call, "the end (" + end + ") must be greater than the start (" + start + ")");
                 }
-                RandomGenerator random = a.size() == 3 ? new Random(integer(call, a, 2)) : null;
+                RandomGenerator random = a.size() == 3 ? new Random(rounded(call, a, 2)) : null;
                 yield number(random == null ? randomBetween(start, end) : random.nextLong(start, end));
             }
-            case "States.MathAdd" -> number(Math.addExact(integer(call, a, 0), integer(call, a, 1)));
+            case "States.MathAdd" -> number(rounded(call, a, 0) + rounded(call, a, 1));
             case "States.StringSplit" -> {
                 String s = string(call, a, 0);
                 String delimiters = string(call, a, 1);
@@ -499,10 +495,7 @@ final class Intrinsic {
                 out.append(template.charAt(++i));
             } else if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
                 JsonNode v = a.get(next++);
-                if (v.isContainerNode()) {
-                    throw failure(call, "argument " + next + " is " + JsonPath.describeType(v)
-                            + "; States.Format only takes strings, numbers, booleans and null");
-                }
+                // Objects and arrays are written as their JSON text, like numbers, booleans and null.
                 out.append(v.isTextual() ? v.textValue() : v.toString());
                 i++;
             } else {
@@ -550,6 +543,24 @@ final class Intrinsic {
                     + (v.isNumber() ? v.toString() : JsonPath.describeType(v)));
         }
         return v.asLong();
+    }
+
+    /**
+     * A number argument of States.MathAdd and States.MathRandom: AWS rounds a non-integer to the
+     * nearest integer (halves away from zero) and takes values of a 32-bit signed integer.
+     */
+    private static long rounded(Call call, List<JsonNode> a, int i) {
+        JsonNode v = a.get(i);
+        if (!v.isNumber()) {
+            throw failure(call, "argument " + (i + 1) + " must be a number, got " + JsonPath.describeType(v));
+        }
+        java.math.BigDecimal n = v.decimalValue().setScale(0, java.math.RoundingMode.HALF_UP);
+        if (n.compareTo(java.math.BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+                || n.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw failure(call, "argument " + (i + 1) + " (" + v + ") is outside the range of a 32-bit integer"
+                    + " (-2147483648 to 2147483647)");
+        }
+        return n.longValueExact();
     }
 
     private static StatesError failure(Call call, String reason) {

@@ -17,7 +17,7 @@ import java.util.Set;
  * intrinsic function as its value, replaced when the template is applied, at any depth (objects
  * nested in objects or arrays).
  */
-final class PayloadTemplate {
+final class PayloadTemplate implements Template {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private sealed interface Node permits Literal, Obj, Arr, PathValue, IntrinsicValue {}
@@ -100,38 +100,40 @@ final class PayloadTemplate {
         return new Literal(NODES.nullNode());
     }
 
-    /** Applies the template to {@code input}; {@code context} is the context object ($$). */
-    JsonNode apply(JsonNode input, JsonNode context) {
-        return eval(root, input, context);
+    /** Applies the template: {@code $} reads {@code scope.input()}, {@code $$} the context object. */
+    @Override
+    public JsonNode evaluate(Scope scope) {
+        return eval(root, scope);
     }
 
-    private JsonNode eval(Node node, JsonNode input, JsonNode context) {
+    private JsonNode eval(Node node, Scope scope) {
         return switch (node) {
             case Literal l -> l.value().deepCopy();
             case Obj o -> {
                 ObjectNode out = NODES.objectNode();
                 for (Map.Entry<String, Node> m : o.members()) {
-                    out.set(m.getKey(), eval(m.getValue(), input, context));
+                    out.set(m.getKey(), eval(m.getValue(), scope));
                 }
                 yield out;
             }
             case Arr a -> {
                 ArrayNode out = NODES.arrayNode();
                 for (Node item : a.items()) {
-                    out.add(eval(item, input, context));
+                    out.add(eval(item, scope));
                 }
                 yield out;
             }
             case PathValue p -> {
-                JsonNode doc = p.path().isContextPath() ? context : input;
-                yield p.path().read(doc).<JsonNode>map(n -> n.deepCopy()).orElseThrow(() -> new StatesError(
+                JsonNode doc = p.path().isContextPath() ? scope.context() : scope.input();
+                yield p.path().read(scope).<JsonNode>map(n -> n.deepCopy()).orElseThrow(() -> new StatesError(
                         StatesErrors.PARAMETER_PATH_FAILURE,
                         "The JSONPath '" + p.path() + "' specified for the field '" + p.field() + "' in "
                                 + fieldName + " could not be found in the "
-                                + (p.path().isContextPath() ? "context object" : "input") + " '"
-                                + Json.abbreviate(doc) + "'"));
+                                + (p.path().isContextPath() ? "context object" : p.path().variable() != null
+                                        ? "variable $" + p.path().variable() : "input") + " '"
+                                + Json.abbreviate(p.path().variable() != null ? scope.variable(p.path().variable()) : doc) + "'"));
             }
-            case IntrinsicValue i -> Intrinsic.evaluate(i.call(), new Intrinsic.Scope(input, context));
+            case IntrinsicValue i -> Intrinsic.evaluate(i.call(), scope);
         };
     }
 }

@@ -17,13 +17,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A parsed and validated Amazon States Language definition (JSONPath query language), ready for
- * {@link LocalRunner#execute}. Immutable.
+ * A parsed and validated Amazon States Language definition (JSONPath or JSONata query language,
+ * workflow variables), ready for {@link LocalRunner#execute}. Immutable.
  *
  * <p>Parsing rejects, with {@link AslDefinitionException}, both invalid definitions (missing
- * Next/End, unknown StartAt, transitions to nowhere, unreachable states, malformed paths, rules,
- * retriers...) and valid ones that use what the runner does not implement (JSONata, variables,
- * distributed Map...), naming the state and the field.
+ * Next/End, unknown StartAt, transitions to nowhere, unreachable states, malformed paths,
+ * expressions, rules, retriers, a field of the other query language...) and valid ones that use
+ * what the runner does not implement (distributed Map, Task credentials), naming the state and
+ * the field.
  */
 public final class StateMachineDefinition {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}\\s]+)}");

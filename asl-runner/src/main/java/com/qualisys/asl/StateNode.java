@@ -23,13 +23,15 @@ sealed interface StateNode {
     }
 
     /**
-     * Input/output processing fields. A {@code null} path is the ASL value {@code null}: InputPath
-     * and OutputPath null give {@code {}}, ResultPath null discards the result. {@code parameters}
-     * and {@code resultSelector} are null when absent.
+     * Input/output processing fields. JSONPath states: a {@code null} path is the ASL value
+     * {@code null}: InputPath and OutputPath null give {@code {}}, ResultPath null discards the
+     * result; {@code parameters} and {@code resultSelector} are null when absent. JSONata states
+     * ({@code jsonata}): {@code arguments} and {@code output}, null when absent. Both:
+     * {@code assign}, null when absent.
      */
     record Io(JsonPath inputPath, PayloadTemplate parameters, PayloadTemplate resultSelector,
-              JsonPath resultPath, JsonPath outputPath) {
-        static final Io DEFAULT = new Io(JsonPath.ROOT, null, null, JsonPath.ROOT, JsonPath.ROOT);
+              JsonPath resultPath, JsonPath outputPath, boolean jsonata, Template arguments, Template output,
+              Template assign) {
     }
 
     record Retrier(List<String> errorEquals, int intervalSeconds, int maxAttempts, double backoffRate,
@@ -49,36 +51,46 @@ sealed interface StateNode {
         }
     }
 
-    record Catcher(List<String> errorEquals, String next, JsonPath resultPath) {
+    /** In JSONata states {@code resultPath} is unused and {@code output} may be given. */
+    record Catcher(List<String> errorEquals, String next, JsonPath resultPath, Template assign, Template output) {
         boolean matches(String error) {
             return errorEquals.stream().anyMatch(e -> StatesErrors.matches(e, error));
         }
     }
 
-    /** A value given by a path or an intrinsic function (Fail's ErrorPath and CausePath). */
-    record DynamicValue(String field, JsonPath path, Intrinsic.Call call) {
-        JsonNode evaluate(JsonNode input, JsonNode context) {
+    /**
+     * A value given by a path or an intrinsic function (Fail's ErrorPath and CausePath), or a
+     * JSONata expression (Fail's Error and Cause, Wait's Seconds and Timestamp, Task's
+     * TimeoutSeconds, Map's MaxConcurrency in JSONata states).
+     */
+    record DynamicValue(String field, JsonPath path, Intrinsic.Call call, Template expression) {
+        JsonNode evaluate(Scope scope) {
             if (call != null) {
-                return Intrinsic.evaluate(call, new Intrinsic.Scope(input, context));
+                return Intrinsic.evaluate(call, scope);
             }
-            return path.read(path.isContextPath() ? context : input).orElseThrow(() -> StatesError.runtime(
+            if (expression != null) {
+                return expression.evaluate(scope);
+            }
+            return path.read(scope).orElseThrow(() -> StatesError.runtime(
                     "The JSONPath '" + path + "' of field " + field + " could not be found in the input '"
-                            + Json.abbreviate(input) + "'"));
+                            + Json.abbreviate(scope.input()) + "'"));
         }
     }
 
     record PassState(String name, String next, Io io, JsonNode result) implements StateNode {}
 
     record TaskState(String name, String next, Io io, String resource, Integer timeoutSeconds,
-                     JsonPath timeoutSecondsPath, List<Retrier> retry, List<Catcher> catchers)
+                     JsonPath timeoutSecondsPath, DynamicValue timeoutExpression, List<Retrier> retry,
+                     List<Catcher> catchers)
             implements StateNode {}
 
-    record Choice(ChoiceRule rule, String next) {}
+    record Choice(ChoiceRule rule, String next, Template assign, Template output) {}
 
     record ChoiceState(String name, Io io, List<Choice> choices, String defaultNext) implements StateNode {}
 
+    /** {@code expression}: a JSONata state's Seconds or Timestamp given as an expression. */
     record WaitState(String name, String next, Io io, Long seconds, JsonPath secondsPath, Instant timestamp,
-                     JsonPath timestampPath) implements StateNode {}
+                     JsonPath timestampPath, DynamicValue expression) implements StateNode {}
 
     record SucceedState(String name, Io io) implements StateNode {}
 
@@ -88,7 +100,9 @@ sealed interface StateNode {
     record ParallelState(String name, String next, Io io, List<Graph> branches, List<Retrier> retry,
                          List<Catcher> catchers) implements StateNode {}
 
-    record MapState(String name, String next, Io io, JsonPath itemsPath, PayloadTemplate itemSelector,
-                    Graph processor, int maxConcurrency, JsonPath maxConcurrencyPath, List<Retrier> retry,
-                    List<Catcher> catchers) implements StateNode {}
+    /** {@code items}: JSONata's Items (null: the state input); {@code maxConcurrencyExpression} likewise. */
+    record MapState(String name, String next, Io io, JsonPath itemsPath, Template items, Template itemSelector,
+                    Graph processor, int maxConcurrency, JsonPath maxConcurrencyPath,
+                    DynamicValue maxConcurrencyExpression, List<Retrier> retry, List<Catcher> catchers)
+            implements StateNode {}
 }

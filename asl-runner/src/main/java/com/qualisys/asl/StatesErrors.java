@@ -19,6 +19,8 @@ public final class StatesErrors {
     public static final String NO_CHOICE_MATCHED = "States.NoChoiceMatched";
     public static final String INTRINSIC_FAILURE = "States.IntrinsicFailure";
     public static final String PERMISSIONS = "States.Permissions";
+    /** A JSONata expression failed, or gave a value its field cannot take. */
+    public static final String QUERY_EVALUATION_ERROR = "States.QueryEvaluationError";
 
     private StatesErrors() {
     }

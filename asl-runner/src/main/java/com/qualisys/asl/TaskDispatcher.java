@@ -11,11 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  *   <li>a plain Resource (a Lambda ARN, any string): the Resource as written; the return value is
  *       the state's result;</li>
  *   <li>{@code arn:aws:states:::lambda:invoke[.waitForTaskToken]}: the {@code FunctionName}
- *       parameter, with the {@code Payload} parameter as input; the runner wraps the return value
+ *       parameter (or argument), with {@code Payload} as input; the runner wraps the return value
  *       as AWS does ({@code {"Payload": ..., "StatusCode": 200, ...}});</li>
  *   <li>any other integration ({@code arn:aws:states:::sns:publish}, {@code ...events:putEvents},
  *       {@code ...s3:putObject}, {@code .sync} and {@code .waitForTaskToken} forms): the Resource
- *       unchanged, with the effective Parameters as input.</li>
+ *       unchanged, with the effective Parameters (JSONPath) or Arguments (JSONata) as input.</li>
  * </ul>
  * For {@code .waitForTaskToken} resources the return value is ignored: the state's result comes
  * from the {@link TaskTokenBroker} ({@link TaskContext#taskToken()} holds the token).

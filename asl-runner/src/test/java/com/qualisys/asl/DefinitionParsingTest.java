@@ -38,22 +38,65 @@ class DefinitionParsingTest {
     }
 
     @Test
-    void jsonataAndVariablesAreRejected() {
-        assertThat(rejected(AslTestSupport.resourceText("/asl-unsupported/jsonata.asl.json")).problems()).contains(
-                "state machine: field \"QueryLanguage\" value \"JSONata\" is not supported by the local runner"
-                        + " (JSONPath only; JSONata is not implemented)",
-                "state \"Plan\": field \"Arguments\" is not supported by the local runner (JSONata)",
-                "state \"Plan\": field \"Output\" is not supported by the local runner (JSONata)");
-        assertThat(rejected(AslTestSupport.resourceText("/asl-unsupported/variables.asl.json")).problems()).containsExactly(
-                "state \"Remember\": field \"Assign\" is not supported by the local runner (workflow variables)");
-        assertThat(rejected(machine("""
-                "Foo": {"Type": "Task", "Resource": "r", "End": true,
-                        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Foo", "Assign": {"x": 1}}]}""")).problems())
-                .contains("state \"Foo\": Catch[0]: field \"Assign\" is not supported by the local runner (workflow variables)");
-        assertThat(rejected(machine("""
-                "Foo": {"Type": "Task", "Resource": "r", "End": true, "Credentials": {"RoleArn": "x"}}""")).problems())
-                .containsExactly("state \"Foo\": field \"Credentials\" is not supported by the local runner"
+    void whatStaysUnsupportedIsRejectedNamingTheField() {
+        assertThat(rejected(AslTestSupport.resourceText("/asl-unsupported/task-credentials.asl.json")).problems())
+                .containsExactly("state \"Plan\": field \"Credentials\" is not supported by the local runner"
                         + " (cross-account task credentials)");
+    }
+
+    @Test
+    void eachQueryLanguageRejectsTheOthersFieldsByName() {
+        assertThat(rejected(machine("""
+                "Foo": {"Type": "Pass", "QueryLanguage": "JSONata", "InputPath": "$.a", "Parameters": {"x": 1},
+                        "End": true}""")).problems()).containsExactly(
+                "state \"Foo\": field \"InputPath\" is a JSONPath field, not allowed in a JSONata state (use Arguments,"
+                        + " Output, Items and {% expressions %})",
+                "state \"Foo\": field \"Parameters\" is a JSONPath field, not allowed in a JSONata state (use Arguments,"
+                        + " Output, Items and {% expressions %})");
+        assertThat(rejected(machine("""
+                "Foo": {"Type": "Task", "Resource": "r", "Arguments": {"a": 1}, "Output": "{% $states.result %}",
+                        "End": true}""")).problems()).containsExactly(
+                "state \"Foo\": field \"Arguments\" is a JSONata field; set \"QueryLanguage\": \"JSONata\" on the state"
+                        + " or the state machine to use it",
+                "state \"Foo\": field \"Output\" is a JSONata field; set \"QueryLanguage\": \"JSONata\" on the state"
+                        + " or the state machine to use it");
+        assertThat(rejected("""
+                {"QueryLanguage": "JSONata", "StartAt": "Foo", "States": {
+                  "Foo": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}""").problems()).containsExactly(
+                "state \"Foo\": field \"QueryLanguage\" is JSONPath in a JSONata state machine; a state may only"
+                        + " change the default JSONPath to JSONata");
+        assertThat(rejected("""
+                {"QueryLanguage": "JSONata", "StartAt": "Foo", "States": {
+                  "Foo": {"Type": "Choice", "Choices": [{"Variable": "$.a", "BooleanEquals": true, "Next": "Bar"}],
+                          "Default": "Bar"},
+                  "Bar": {"Type": "Succeed"}}}""").problems()).contains(
+                "state \"Foo\": Choices[0]: field \"Variable\" is not allowed in a JSONata choice rule (Condition, Next,"
+                        + " Assign, Output)",
+                "state \"Foo\": Choices[0]: field \"Condition\" is required in a JSONata choice rule");
+        assertThat(rejected("""
+                {"StartAt": "Foo", "States": {
+                  "Foo": {"Type": "Map", "QueryLanguage": "JSONata", "End": true, "ItemProcessor": {
+                    "QueryLanguage": "JSONata", "StartAt": "Bar", "States": {
+                      "Bar": {"Type": "Pass", "Output": "{% 1 %}", "End": true}}}}}}""").problems()).containsExactly(
+                "state \"Foo\" ItemProcessor: field \"QueryLanguage\" is not supported here; the states of a branch or"
+                        + " processor take the state machine's QueryLanguage or set their own",
+                "state \"Bar\": field \"Output\" is a JSONata field; set \"QueryLanguage\": \"JSONata\" on the state"
+                        + " or the state machine to use it");
+        assertThat(rejected("""
+                {"QueryLanguage": "JSONata", "StartAt": "Foo", "States": {
+                  "Foo": {"Type": "Pass", "Output": "{% $states.input. %}", "End": true}}}""").problems())
+                .singleElement().asString().startsWith("state \"Foo\": field \"Output\": the JSONata expression"
+                        + " {% $states.input. %} is invalid");
+    }
+
+    @Test
+    void variableNamesAreChecked() {
+        assertThat(rejected(machine("""
+                "Foo": {"Type": "Pass", "Assign": {"states": 1, "9lives": 2, "ok_name": 3}, "End": true}""")).problems())
+                .containsExactly(
+                        "state \"Foo\": Assign: \"states\" is reserved ($states); choose another variable name",
+                        "state \"Foo\": Assign: \"9lives\" is not a valid variable name (a letter or _, then letters,"
+                                + " digits or _; at most 80 characters)");
     }
 
     @Test
@@ -140,11 +183,11 @@ class DefinitionParsingTest {
     void pathsAreCheckedWhenParsed() {
         assertThat(rejected(machine("\"Foo\": {\"Type\": \"Pass\", \"ResultPath\": \"$.items[*]\", \"End\": true}"))
                 .problems()).containsExactly("state \"Foo\": field \"ResultPath\" must be a Reference Path into the"
-                + " state input ($, members and indexes only; no $$, wildcards, slices, unions or deep scan), got \"$.items[*]\"");
-        assertThat(rejected(machine("\"Foo\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"$.a[?(@.b)]\"}, \"End\": true}"))
+                + " state input ($, members and indexes only; no $$, variables, wildcards, slices, unions, filters or deep"
+                + " scan), got \"$.items[*]\"");
+        assertThat(rejected(machine("\"Foo\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"$.a[?(@.b >\"}, \"End\": true}"))
                 .problems()).singleElement().asString()
-                .startsWith("state \"Foo\": field \"Parameters\": member \"x.$\": invalid JSONPath '$.a[?(@.b)]'")
-                .contains("not supported by the local runner");
+                .startsWith("state \"Foo\": field \"Parameters\": member \"x.$\": invalid JSONPath '$.a[?(@.b >'");
         assertThat(rejected(machine("\"Foo\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"plain\", \"y.$\": 3,"
                 + " \"z.$\": \"States.Nope()\"}, \"End\": true}")).problems()).hasSize(3);
     }

@@ -80,22 +80,70 @@ class IntrinsicFunctionsTest {
         assertThat(eval("States.ArrayLength(States.Array($.x, $.x))", "{\"x\": 0}").intValue()).isEqualTo(2);
     }
 
+    @Test
+    void mathFunctionsRoundNonIntegerNumbersToTheNearestIntegerAsAwsDoes() {
+        assertThat(eval("States.MathAdd($.a, $.b)", "{\"a\": 1.5, \"b\": 1}").intValue()).isEqualTo(3);
+        assertThat(eval("States.MathAdd(1.4, -1)", "{}").intValue()).isEqualTo(0);
+        assertThat(eval("States.MathAdd(-1.5, 0)", "{}").intValue()).as("halves round away from zero").isEqualTo(-2);
+        assertThat(eval("States.MathAdd(2147483647, 1)", "{}").longValue()).as("the sum may leave the int range")
+                .isEqualTo(2147483648L);
+        for (int i = 0; i < 20; i++) {
+            assertThat(eval("States.MathRandom(0.6, 2.4)", "{}").intValue()).as("start 1 (inclusive), end 2 (exclusive)")
+                    .isEqualTo(1);
+        }
+        assertThat(eval("States.MathRandom(1, 1000, 7.2)", "{}")).as("a rounded seed is a seed")
+                .isEqualTo(eval("States.MathRandom(1, 1000, 7)", "{}"));
+    }
+
+    @Test
+    void aPathArgumentThatMatchesNothingIsAStatesRuntimeErrorAsOnAws() {
+        ExecutionResult r = run("""
+                {"StartAt": "P", "States": {
+                  "P": {"Type": "Pass", "Parameters": {"v.$": "States.ArrayLength($.missing)"}, "End": true}}}""",
+                "{}", NO_TASKS);
+        assertThat(r.error()).isEqualTo("States.Runtime");
+        assertThat(r.cause()).contains("'$.missing' of States.ArrayLength could not be found");
+    }
+
+    @Test
+    void stringToJsonOfAnEmptyStringIsNull() {
+        assertThat(eval("States.StringToJson($.s)", "{\"s\": \"\"}").isNull()).isTrue();
+        assertThat(eval("States.StringToJson('  ')", "{}").isNull()).isTrue();
+    }
+
+    @Test
+    void formatWritesObjectAndArrayArgumentsAsJsonText() {
+        assertThat(eval("States.Format('obj={} arr={}', $.obj, $.arr)", "{\"obj\": {\"a\": 1, \"b\": \"x\"}, \"arr\": [1, null]}")
+                .textValue()).isEqualTo("obj={\"a\":1,\"b\":\"x\"} arr=[1,null]");
+    }
+
+    @Test
+    void pathArgumentsMayReadVariablesAndUseFilters() {
+        ExecutionResult r = run("""
+                {"StartAt": "Remember", "States": {
+                  "Remember": {"Type": "Pass", "Assign": {"greeting": "Hello"}, "Next": "Use"},
+                  "Use": {"Type": "Pass", "Parameters": {
+                     "v.$": "States.Format('{}, {}', $greeting, States.ArrayGetItem($.people[?(@.age > 30)].name, 0))"},
+                   "End": true}}}""", "{\"people\": [{\"name\": \"Ann\", \"age\": 25}, {\"name\": \"Bo\", \"age\": 40}]}",
+                NO_TASKS);
+        assertThat(r.output().get("v").textValue()).isEqualTo("Hello, Bo");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "States.Format('{} and {}', $.s)                 | 2 {} placeholder(s) but 1 argument(s)",
-            "States.Format('{}', $.obj)                      | only takes strings, numbers, booleans and null",
             "States.StringToJson($.s)                        | not a JSON text",
             "States.ArrayPartition($.arr, 0)                 | chunk size must be a positive integer",
             "States.ArrayGetItem($.arr, 3)                   | outside the array of size 3",
             "States.ArrayGetItem($.s, 0)                     | argument 1 must be an array, got a string",
             "States.ArrayRange(1, 2000, 1)                   | at most 1000",
             "States.ArrayRange(1, 5, 0)                      | step must not be 0",
-            "States.MathAdd(1, 1.5)                          | argument 2 must be an integer, got 1.5",
+            "States.MathAdd(1, 'x')                          | argument 2 must be a number, got a string",
+            "States.MathAdd(2147483647.6, 1)                 | outside the range of a 32-bit integer",
             "States.MathRandom(5, 5)                         | must be greater than the start",
             "States.JsonMerge($.obj, $.obj, true)            | deep merge",
             "States.Hash($.s, 'SHA-3')                       | unsupported algorithm",
             "States.Base64Decode('***')                      | not Base64",
-            "States.ArrayLength($.missing)                   | $.missing given as an intrinsic function argument was not found",
     })
     void misuseFailsWithStatesIntrinsicFailure(String expression, String message) {
         ExecutionResult r = run("""

@@ -48,18 +48,27 @@ class ParallelMapTest {
 
     @Test
     void aFailingBranchFailsTheParallelStateWithItsErrorAndStopsTheOthers() throws Exception {
+        CountDownLatch hanging = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
+        // The failing branch waits until the other one hangs in its task, so that there is a
+        // running branch to stop (however the threads are scheduled on a loaded machine).
         ExecutionResult r = run("""
                 {"StartAt": "Fan", "States": {
                   "Fan": {"Type": "Parallel", "Next": "Unreached",
                     "Branches": [
                       {"StartAt": "Hang", "States": {"Hang": {"Type": "Task", "Resource": "hang", "End": true}}},
-                      {"StartAt": "Broken", "States": {"Broken": {"Type": "Fail", "Error": "Layer.Broken",
-                                                                   "Cause": "vpc plan failed"}}}],
+                      {"StartAt": "Ready", "States": {
+                        "Ready": {"Type": "Task", "Resource": "await-hang", "Next": "Broken"},
+                        "Broken": {"Type": "Fail", "Error": "Layer.Broken", "Cause": "vpc plan failed"}}}],
                     "Catch": [{"ErrorEquals": ["Layer.Broken"], "ResultPath": "$.failure", "Next": "Recover"}]},
                   "Unreached": {"Type": "Succeed"},
                   "Recover": {"Type": "Pass", "End": true}}}""", "{\"env\": \"dev\"}", (res, in, ctx) -> {
             try {
+                if (res.equals("await-hang")) {
+                    hanging.await(30, TimeUnit.SECONDS);
+                    return in;
+                }
+                hanging.countDown();
                 Thread.sleep(30_000);
             } catch (InterruptedException e) {
                 interrupted.countDown();

@@ -29,8 +29,9 @@ final class ApplyCommand implements Callable<Integer> {
         List<Layer> layers = env.layers();
         PrintWriter out = command.commandLine().getOut();
         int changed = 0;
-        try (AwsClients aws = env.clients(spec)) {
-            Reconciler reconciler = env.reconciler(spec, aws);
+        try (AwsClients caller = env.clients(spec);
+             AwsClients aws = env.environmentClients(caller, spec, "apply")) {
+            Reconciler reconciler = env.reconciler(spec, aws, caller);
             for (Layer layer : layers) {
                 Reconciler.ApplyResult result = reconciler.apply(layer.name(), approveDestructive);
                 changed += result.applied().size();

@@ -1,5 +1,6 @@
 package com.qualisys.cli;
 
+import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
@@ -25,6 +26,10 @@ final class EnvironmentOptions {
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
     java.nio.file.Path specs;
 
+    @Option(names = "--no-assume-role", description = "Use your own credentials as they are (you already hold the environment"
+            + " account's credentials). Default: assume the environment's aws.executionRole when your credentials act in another account.")
+    boolean noAssumeRole;
+
     EnvironmentSpec spec() {
         return loader(specs).load(environment);
     }
@@ -45,17 +50,28 @@ final class EnvironmentOptions {
         return one;
     }
 
+    /** The caller's own clients (the hub's, or a person's). */
     AwsClients clients(EnvironmentSpec spec) {
         String endpoint = endpointUrl != null ? endpointUrl : spec.aws().endpointUrl();
         return AwsClients.builder().region(spec.aws().region()).endpoint(endpoint).build();
     }
 
     /**
-     * All layers are known to the reconciler (so cross-layer references resolve); budget overrides
-     * recorded in the report bucket are reported as overrides and never reverted.
+     * Clients acting in the environment's account: the caller's when they already act there (or with
+     * --no-assume-role), else the environment's execution role assumed with a session named after the
+     * command. Refused, before any write, when the account is not the spec's aws.accountId.
      */
-    Reconciler reconciler(EnvironmentSpec spec, AwsClients aws) {
-        return new Reconciler(spec, aws, Layers.all()).withOverrides(OverrideStore.source(aws.s3(), spec.state().reportBucket()));
+    AwsClients environmentClients(AwsClients caller, EnvironmentSpec spec, String command) {
+        return EnvironmentAccess.forCaller(caller, spec, "cli-" + command + "-" + spec.environment(), !noAssumeRole);
+    }
+
+    /**
+     * All layers are known to the reconciler (so cross-layer references resolve); budget overrides
+     * recorded in the report bucket (read with the caller's, i.e. the hub's, clients) are reported as
+     * overrides and never reverted.
+     */
+    Reconciler reconciler(EnvironmentSpec spec, AwsClients environment, AwsClients caller) {
+        return new Reconciler(spec, environment, Layers.all()).withOverrides(OverrideStore.source(caller.s3(), spec.state().reportBucket()));
     }
 
     static final class LayerNames extends java.util.ArrayList<String> {

@@ -34,11 +34,16 @@ class PlanCommand implements Callable<Integer> {
     public Integer call() {
         EnvironmentSpec spec = env.spec();
         List<Layer> layers = env.layers();
-        try (AwsClients aws = env.clients(spec)) {
-            Report report = report(kind(), spec, aws, env.reconciler(spec, aws), layers);
-            command.commandLine().getOut().print(format.render(report));
-            command.commandLine().getOut().flush();
-            return report.hasChanges() ? QualisysCli.CHANGES : QualisysCli.OK;
+        try (AwsClients caller = env.clients(spec)) {
+            AwsClients aws = env.environmentClients(caller, spec, kind());
+            try {
+                Report report = report(kind(), spec, aws, env.reconciler(spec, aws, caller), layers);
+                command.commandLine().getOut().print(format.render(report));
+                command.commandLine().getOut().flush();
+                return report.hasChanges() ? QualisysCli.CHANGES : QualisysCli.OK;
+            } finally {
+                if (aws != caller) aws.close();
+            }
         }
     }
 

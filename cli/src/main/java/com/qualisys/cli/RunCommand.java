@@ -13,6 +13,7 @@ import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
@@ -92,6 +93,8 @@ public final class RunCommand implements Callable<Integer> {
         SpecLoader loader = EnvironmentOptions.loader(specs);
         EnvironmentSpec spec = environment == null ? null : loader.load(environment);
         if (spec == null && executionInput.hasNonNull("environment")) spec = loader.load(executionInput.get("environment").asText());
+        // drift-check-all covers every environment: the first one's spec names the region and endpoint of the hub.
+        if (spec == null && StateMachines.DRIFT_CHECK_ALL.definitionName().equals(machine)) spec = loader.load(loader.environmentNames().get(0));
         if (spec == null && machine != null) throw new IllegalArgumentException("--env is required to run " + machine);
 
         ExecutionResult result;
@@ -115,7 +118,8 @@ public final class RunCommand implements Callable<Integer> {
     /** 1 for a failed execution; 2 when its output says drift was found or layers failed; else 0. */
     static int exitCode(boolean succeeded, JsonNode output) {
         if (!succeeded) return QualisysCli.ERROR;
-        boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0);
+        boolean changes = output != null && (output.path("drift").asBoolean(false) || output.path("failedLayers").asInt(0) > 0
+                || output.path("errors").asInt(0) > 0);
         return changes ? QualisysCli.CHANGES : QualisysCli.OK;
     }
 
@@ -124,14 +128,18 @@ public final class RunCommand implements Callable<Integer> {
         return Path.of(".qualisys", "tokens").toAbsolutePath();
     }
 
+    /**
+     * The execution input. Any JSON value runs a --definition file, as AWS accepts any JSON value
+     * as execution input; the named state machines read fields of it, so they take an object.
+     * --env and --approve-destructive add their fields to an object input.
+     */
     private JsonNode parseInput() throws IOException {
-        ObjectNode in;
-        if (input == null) {
-            in = JSON.createObjectNode();
-        } else {
-            JsonNode parsed = JSON.readTree(input);
-            if (parsed == null || !parsed.isObject()) throw new IllegalArgumentException("--input must be a JSON object, got: " + input);
-            in = (ObjectNode) parsed;
+        JsonNode parsed = input == null ? JSON.createObjectNode() : JSON.readTree(input);
+        if (parsed == null || parsed.isMissingNode()) throw new IllegalArgumentException("--input is empty; give a JSON value");
+        if (!(parsed instanceof ObjectNode in)) {
+            if (machine != null) throw new IllegalArgumentException("--input of " + machine + " must be a JSON object, got: " + input);
+            if (approveDestructive) throw new IllegalArgumentException("--approve-destructive needs a JSON object --input, got: " + input);
+            return parsed;
         }
         if (environment != null && !in.has("environment")) in.put("environment", environment);
         if (approveDestructive) in.put("approveDestructive", true);

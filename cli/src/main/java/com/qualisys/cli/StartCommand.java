@@ -12,6 +12,7 @@ import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.SpecLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -42,7 +43,8 @@ public final class StartCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "provision or drift-check")
     String machine;
 
-    @Option(names = {"--env", "-e"}, required = true, description = "Environment; its spec names the region (and endpoint).")
+    @Option(names = {"--env", "-e"}, description = "Environment; its spec names the region (and endpoint)."
+            + " Required except for drift-check-all (all environments; the first environment's spec names the region).")
     String environment;
 
     @Option(names = "--input", description = "More input fields as a JSON object: layers (both machines), approveDestructive and"
@@ -76,9 +78,14 @@ public final class StartCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
         StateMachines target = StartInput.machine(machine);
-        EnvironmentSpec spec = EnvironmentOptions.loader(specs).load(environment);
+        SpecLoader loader = EnvironmentOptions.loader(specs);
+        if (environment == null && target != StateMachines.DRIFT_CHECK_ALL) {
+            throw new IllegalArgumentException("--env is required to start " + target.definitionName());
+        }
+        EnvironmentSpec spec = loader.load(environment != null ? environment : loader.environmentNames().get(0));
         ObjectNode executionInput = StartInput.build(target, spec.environment(), input, Layers.all().stream().map(Layer::name).toList());
-        String name = executionName != null ? executionName : defaultName(spec.environment());
+        String name = executionName != null ? executionName
+                : defaultName(target == StateMachines.DRIFT_CHECK_ALL ? "all" : spec.environment());
         StateMachineLocator.checkName("--name", name);
 
         try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {

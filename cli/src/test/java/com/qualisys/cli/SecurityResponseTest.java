@@ -151,7 +151,8 @@ class SecurityResponseTest {
             assertThat(responses.aws.calls().byOperation().keySet()).as("one layer observed, not the whole account")
                     .allMatch(op -> op.startsWith("Ec2.") || op.startsWith("Iam.") || op.startsWith("Logs.") || op.startsWith("CloudWatchLogs.")
                             || op.startsWith("ElastiCache.") || op.startsWith("Rds.DescribeDBSubnetGroups") || op.startsWith("S3.ListObjectsV2")
-                            || op.equals("Sns.Publish"));
+                            || op.equals("Sns.Publish")
+                            || op.equals("Sts.GetCallerIdentity") /* the account guard, once, before anything changes */);
             assertThat(result.output().at("/done/0/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds");
         }
         assertThat(inbox.received()).singleElement().satisfies(a -> assertThat(a.body())
@@ -162,7 +163,7 @@ class SecurityResponseTest {
     void inProductionTheTargetedCheckReportsTheDriftAndTheRepairWaitsForApproval() throws Exception {
         // Production is another account (one environment = one account): the seed's names repeat there.
         EnvironmentSpec production = TestSpecs.load("production");
-        try (AwsClients account = accountOfItsOwn("210987654321")) {
+        try (AwsClients account = accountOfItsOwn(production.aws().accountId())) {
             new Reconciler(production, account, List.of(new VpcLayer())).apply("vpc", false);
             String rds = group(account, production, "rds").groupId();
             String nodes = group(account, production, "k8s-nodes").groupId();
@@ -171,7 +172,7 @@ class SecurityResponseTest {
 
             // Its own report bucket: bucket names are global, and dev's control plane has the spec's name here.
             String topic = account.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
-            AwsClients counted = accountOfItsOwn("210987654321");
+            AwsClients counted = accountOfItsOwn(production.aws().accountId());
             ControlPlane controlPlane = new ControlPlane(TestSpecs.loader(), s -> counted, Layers.all(),
                     new ControlPlane.Settings(topic, null, "qualisys-control-plane-reports-production", production.state().lockTable(), "default"));
             try (InProcessResponses responses = new InProcessResponses(counted, controlPlane)) {

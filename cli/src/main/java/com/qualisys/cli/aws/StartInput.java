@@ -27,10 +27,10 @@ public final class StartInput {
     /** The machines {@code start} runs; the response machines are started by their EventBridge rules. */
     public static StateMachines machine(String name) {
         StateMachines m = StateMachines.byName(name).orElseThrow(() -> new IllegalArgumentException(
-                "no state machine \"" + name + "\"; start runs provision or drift-check"));
-        if (m != StateMachines.PROVISION && m != StateMachines.DRIFT_CHECK) {
+                "no state machine \"" + name + "\"; start runs provision, drift-check or drift-check-all"));
+        if (m != StateMachines.PROVISION && m != StateMachines.DRIFT_CHECK && m != StateMachines.DRIFT_CHECK_ALL) {
             throw new IllegalArgumentException(m.definitionName() + " is started by its EventBridge rule with the event it"
-                    + " responds to; start runs provision or drift-check");
+                    + " responds to; start runs provision, drift-check or drift-check-all");
         }
         return m;
     }
@@ -53,6 +53,7 @@ public final class StartInput {
             if (parsed == null || !parsed.isObject()) throw new IllegalArgumentException("--input must be a JSON object, got: " + inputJson);
             in = (ObjectNode) parsed;
         }
+        if (machine == StateMachines.DRIFT_CHECK_ALL) return allEnvironments(in);
         JsonNode given = in.get("environment");
         if (given != null && !(given.isTextual() && given.asText().equals(environment))) {
             throw new IllegalArgumentException("--input environment " + given + " differs from --env " + environment);
@@ -73,6 +74,22 @@ public final class StartInput {
             }
         }
         if (in.has("layers")) checkLayers(in.get("layers"), layerNames);
+        return in;
+    }
+
+    /** drift-check-all reads only "environments" (default: every environment); --env does not apply. */
+    private static ObjectNode allEnvironments(ObjectNode in) {
+        Iterator<Map.Entry<String, JsonNode>> fields = in.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (!f.getKey().equals("environments")) {
+                throw new IllegalArgumentException("--input " + f.getKey() + " is not an input of drift-check-all; its input fields: environments");
+            }
+        }
+        JsonNode envs = in.get("environments");
+        if (envs != null && (!envs.isArray() || envs.isEmpty() || !java.util.stream.StreamSupport.stream(envs.spliterator(), false).allMatch(JsonNode::isTextual))) {
+            throw new IllegalArgumentException("--input environments must be a non-empty list of environment names, got " + envs);
+        }
         return in;
     }
 

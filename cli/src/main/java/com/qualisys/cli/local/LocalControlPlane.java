@@ -1,5 +1,6 @@
 package com.qualisys.cli.local;
 
+import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.layers.Layers;
@@ -50,8 +51,17 @@ public final class LocalControlPlane {
         return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
     }
 
-    /** A control plane for one environment's run; bootstraps the emulator when that is the target. */
+    /**
+     * A control plane for one environment's run; bootstraps the emulator when that is the target.
+     * {@code aws} are the caller's clients: they hold the control plane's own state (the hub), and
+     * reach each environment directly when they act in its account, else by assuming its role.
+     */
     public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
+        return create(specs, spec, aws, true);
+    }
+
+    /** As {@link #create(SpecLoader, EnvironmentSpec, AwsClients)}; without {@code assumeRole}, another account is refused. */
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean assumeRole) {
         String account = aws.sts().getCallerIdentity().account();
         String region = spec.aws().region();
         boolean emulator = aws.endpoint() != null && isEmulator(aws.endpoint().toString());
@@ -67,7 +77,8 @@ public final class LocalControlPlane {
         }
         ControlPlane.Settings settings = new ControlPlane.Settings(alertTopic, driftTopic, spec.state().reportBucket(),
                 spec.state().lockTable(), "default");
-        return new ControlPlane(specs, s -> aws, Layers.all(), settings);
+        return new ControlPlane(specs, () -> aws,
+                (s, session) -> EnvironmentAccess.forCaller(aws, s, session, assumeRole), Layers.all(), settings);
     }
 
     /** The lock table and report bucket, as the CDK app defines them (key lockId, TTL expiresAt). */

@@ -226,13 +226,13 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
         out.put("notification", Map.of("subject", n.subject(), "body", n.body()));
         String topic = controlPlane.settings().alertTopicArn();
         out.put("published", topic != null);
-        if (topic != null) out.put("messageId", new NotificationPublisher(controlPlane.aws(spec).sns(), topic).publish(n));
+        if (topic != null) out.put("messageId", new NotificationPublisher(controlPlane.hub().sns(), topic).publish(n));
         return out;
     }
 
     private static void requestDriftCheck(EnvironmentSpec spec, ControlPlane controlPlane, String reason) {
         String detail = "{\"environment\":\"" + spec.environment() + "\",\"reason\":" + quote(reason) + "}";
-        controlPlane.aws(spec).eventBridge().putEvents(r -> r.entries(e -> e.eventBusName(controlPlane.settings().eventBusName())
+        controlPlane.hub().eventBridge().putEvents(r -> r.entries(e -> e.eventBusName(controlPlane.settings().eventBusName())
                 .source(EVENT_SOURCE).detailType(DRIFT_CHECK_REQUESTED).detail(detail)));
     }
 
@@ -250,7 +250,7 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
     }
 
     private static OverrideStore store(EnvironmentSpec spec, ControlPlane controlPlane) {
-        return new OverrideStore(controlPlane.aws(spec).s3(), controlPlane.settings().reportBucket(spec), spec.environment());
+        return new OverrideStore(controlPlane.hub().s3(), controlPlane.settings().reportBucket(spec), spec.environment());
     }
 
     private static Map<String, Object> override(OverrideRecord o) {

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.accounts.AccountGuard;
+import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
@@ -7,54 +9,93 @@ import com.qualisys.controlplane.events.budget.OverrideStore;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What every handler needs: the specs, AWS clients per environment (kept across warm
- * invocations), the layers and the deployment settings. In Lambda it comes from the
- * environment variables the CDK app sets; the local runner builds one bound to its own clients.
+ * invocations), the hub's own clients, the layers and the deployment settings. In Lambda it comes
+ * from the environment variables the CDK app sets; the local runner builds one bound to its own clients.
+ *
+ * <p>Two kinds of clients: {@link #aws(EnvironmentSpec)} acts in the environment's own account (in
+ * Lambda: the environment's execution role, assumed from the hub) and is handed out only after
+ * {@link AccountGuard} has checked its account against {@code aws.accountId};
+ * {@link #hub()} acts in the hub account, for the control plane's own state (lock table, report
+ * bucket, override records, topics, event bus).
  */
 public final class ControlPlane {
     private static volatile ControlPlane fromEnvironment;
 
+    /** Environment clients kept per (environment, session) in a warm function; the oldest go first. */
+    private static final int CACHED_SESSIONS = 16;
+    private static final ThreadLocal<String> SESSION = new ThreadLocal<>();
+
     private final SpecLoader specs;
-    private final Function<EnvironmentSpec, AwsClients> clientFactory;
+    private final Supplier<AwsClients> hubFactory;
+    private final BiFunction<EnvironmentSpec, String, AwsClients> environmentFactory;
     private final Supplier<List<Layer>> layerFactory;
     private final List<String> layerNames;
     private volatile List<Layer> layers;
     private final Settings settings;
-    private final Map<String, AwsClients> clients = new ConcurrentHashMap<>();
+    private final Map<String, AwsClients> clients = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, AwsClients> eldest) {
+            return size() > CACHED_SESSIONS;
+        }
+    });
+    private volatile AwsClients hub;
 
+    /**
+     * One set of clients for the hub and the environments (a single-account setup, tests): the
+     * factory is asked once with a null spec for the hub. The account guard still applies.
+     */
     public ControlPlane(SpecLoader specs, Function<EnvironmentSpec, AwsClients> clientFactory, List<Layer> layers, Settings settings) {
-        this(specs, clientFactory, made(List.copyOf(layers)), layers.stream().map(Layer::name).toList(), settings);
+        this(specs, () -> clientFactory.apply(null), (spec, session) -> clientFactory.apply(spec), layers, settings);
+    }
+
+    /**
+     * Hub clients, and environment clients per (spec, session name) — typically
+     * {@link EnvironmentAccess#assumeRole} from the hub. Whatever the factory returns is checked by
+     * {@link AccountGuard} before use.
+     */
+    public ControlPlane(SpecLoader specs, Supplier<AwsClients> hub, BiFunction<EnvironmentSpec, String, AwsClients> environments,
+                        List<Layer> layers, Settings settings) {
+        this(specs, hub, environments, made(List.copyOf(layers)), layers.stream().map(Layer::name).toList(), settings);
     }
 
     /**
      * Layers made on first use: a function that only needs their names (Lock) never loads the layers'
      * classes, nor the SDK modules and Kubernetes client behind them, which its package does not ship.
      */
-    private ControlPlane(SpecLoader specs, Function<EnvironmentSpec, AwsClients> clientFactory,
+    private ControlPlane(SpecLoader specs, Supplier<AwsClients> hub, BiFunction<EnvironmentSpec, String, AwsClients> environments,
                          Supplier<List<Layer>> layerFactory, List<String> layerNames, Settings settings) {
         this.specs = specs;
-        this.clientFactory = clientFactory;
+        this.hubFactory = hub;
+        this.environmentFactory = environments;
         this.layerFactory = layerFactory;
         this.layerNames = List.copyOf(layerNames);
         this.settings = settings;
     }
 
-    /** The Lambda configuration: specs packaged in the jar, region from the spec, endpoint from AWS_ENDPOINT_URL. */
+    /**
+     * The Lambda configuration: specs packaged in the jar, the function's own credentials for the hub,
+     * and each environment reached by assuming its execution role; endpoint from AWS_ENDPOINT_URL.
+     */
     public static ControlPlane fromEnvironment() {
         if (fromEnvironment == null) {
             synchronized (ControlPlane.class) {
                 if (fromEnvironment == null) {
-                    fromEnvironment = new ControlPlane(SpecLoader.standard(),
-                            spec -> AwsClients.builder().region(spec.aws().region()).endpoint(spec.aws().endpointUrl()).build(),
-                            Layers::all, Layers.ORDER, Settings.fromEnvironmentVariables(System.getenv()));
+                    Map<String, String> env = System.getenv();
+                    String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
+                    Supplier<AwsClients> hub = () -> AwsClients.builder().region(region).build();
+                    fromEnvironment = new ControlPlane(SpecLoader.standard(), hub, null, Layers::all, Layers.ORDER,
+                            Settings.fromEnvironmentVariables(env));
                 }
             }
         }
@@ -65,14 +106,47 @@ public final class ControlPlane {
         return specs.load(environment);
     }
 
-    public AwsClients aws(EnvironmentSpec spec) {
-        return clients.computeIfAbsent(spec.environment(), e -> clientFactory.apply(spec));
+    /**
+     * Names the STS sessions this thread's calls open (an execution's name; in the local runner and
+     * Lambda, set by {@link ControlPlaneHandler} from the input's executionId), or clears it with null.
+     */
+    public static void session(String name) {
+        if (name == null) SESSION.remove();
+        else SESSION.set(name);
     }
 
-    /** A reconciler for one run, respecting the budget overrides recorded in the report bucket. */
+    /** Clients acting in the environment's own account, verified against its aws.accountId. */
+    public AwsClients aws(EnvironmentSpec spec) {
+        String session = Optional.ofNullable(SESSION.get()).orElse(Optional.ofNullable(System.getenv("AWS_LAMBDA_FUNCTION_NAME")).orElse("local"));
+        String key = spec.environment() + "/" + session;
+        AwsClients cached = clients.get(key);
+        if (cached != null) return cached;
+        AwsClients made = environmentFactory == null ? EnvironmentAccess.assumeRole(hub(), spec, session)
+                : AccountGuard.verify(spec, environmentFactory.apply(spec, session));
+        AwsClients raced = clients.putIfAbsent(key, made);
+        return raced != null ? raced : made;
+    }
+
+    /** Clients acting in the hub account: the control plane's own state, topics and event bus. */
+    public AwsClients hub() {
+        AwsClients h = hub;
+        if (h == null) {
+            synchronized (this) {
+                if (hub == null) hub = hubFactory.get();
+                h = hub;
+            }
+        }
+        return h;
+    }
+
+    /** A reconciler for one run, respecting the budget overrides recorded in the hub's report bucket. */
     public Reconciler reconciler(EnvironmentSpec spec) {
-        AwsClients aws = aws(spec);
-        return new Reconciler(spec, aws, layers()).withOverrides(OverrideStore.source(aws.s3(), settings.reportBucket(spec)));
+        return new Reconciler(spec, aws(spec), layers()).withOverrides(OverrideStore.source(hub().s3(), settings.reportBucket(spec)));
+    }
+
+    /** Every environment the specs define (drift-check-all maps over them). */
+    public List<String> environmentNames() {
+        return specs.environmentNames();
     }
 
     public List<String> layerNames() {

@@ -31,11 +31,16 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
     }
 
     private Map<String, Object> invoke(Map<String, Object> input) {
+        Object execution = input == null ? null : input.get("executionId");
+        // The execution's name names the STS session in the environment's account (CloudTrail shows it).
+        ControlPlane.session(execution == null ? null : execution.toString().replaceAll(".*:", ""));
         try {
             return handle(Input.of(input), controlPlane());
         } catch (SdkServiceException e) {
             if (e.isThrottlingException()) throw new ThrottledException("AWS throttled the call: " + e.getMessage(), e);
             throw e;
+        } finally {
+            ControlPlane.session(null);
         }
     }
 

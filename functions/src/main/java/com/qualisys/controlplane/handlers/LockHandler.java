@@ -31,7 +31,8 @@ public final class LockHandler extends ControlPlaneHandler {
 
     @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
-        String action = input.oneOf("action", List.of("acquire", "renew", "release", "resolve"));
+        String action = input.oneOf("action", List.of("acquire", "renew", "release", "resolve", "environments"));
+        if (action.equals("environments")) return environments(Input.of(input.map("input")), controlPlane);
         EnvironmentSpec spec = environment(input, controlPlane);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());
@@ -39,7 +40,7 @@ public final class LockHandler extends ControlPlaneHandler {
             out.putAll(resolveRun(Input.of(input.map("input")), controlPlane));
             return out;
         }
-        ApplyLock lock = new ApplyLock(controlPlane.aws(spec).dynamoDb(), controlPlane.settings().lockTable(spec), java.time.Clock.systemUTC());
+        ApplyLock lock = new ApplyLock(controlPlane.hub().dynamoDb(), controlPlane.settings().lockTable(spec), java.time.Clock.systemUTC());
         String holder = input.string("holder");
         Duration lease = Duration.ofSeconds(spec.state().leaseSeconds());
         switch (action) {
@@ -55,6 +56,24 @@ public final class LockHandler extends ControlPlaneHandler {
                 out.put("released", true);
             }
         }
+        return out;
+    }
+
+    /**
+     * Which environments drift-check-all covers: the input's "environments" (each must be valid), or
+     * every environment of the specs. Bad names are bad input, before any execution starts.
+     */
+    private static Map<String, Object> environments(Input run, ControlPlane controlPlane) {
+        List<String> names = run.fields().get("environments") == null ? controlPlane.environmentNames() : run.strings("environments");
+        for (String name : names) {
+            try {
+                controlPlane.spec(name);
+            } catch (com.qualisys.controlplane.spec.SpecException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("environments", names);
         return out;
     }
 

@@ -47,7 +47,7 @@ public final class NotifyHandler extends ControlPlaneHandler {
             out.put("published", false);
             return out;
         }
-        String messageId = controlPlane.aws(controlPlane.spec(environment)).sns()
+        String messageId = controlPlane.hub().sns()
                 .publish(r -> r.topicArn(topic).subject(truncate(subject, 100)).message(body)).messageId();
         out.put("published", true);
         out.put("messageId", messageId);

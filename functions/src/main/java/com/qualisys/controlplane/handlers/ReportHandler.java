@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.engine.AggregateReport;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -32,9 +33,10 @@ public final class ReportHandler extends ControlPlaneHandler {
 
     @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
-        String kind = input.oneOf("kind", List.of("drift", "provision"));
+        String kind = input.oneOf("kind", List.of("drift", "provision", "drift-all"));
+        if (kind.equals("drift-all")) return driftAll(input, controlPlane);
         EnvironmentSpec spec = environment(input, controlPlane);
-        ReportStore store = new ReportStore(controlPlane.aws(spec).s3(), controlPlane.settings().reportBucket(spec));
+        ReportStore store = new ReportStore(controlPlane.hub().s3(), controlPlane.settings().reportBucket(spec));
         return kind.equals("drift") ? drift(input, spec, store) : provision(input, spec, store);
     }
 
@@ -56,6 +58,17 @@ public final class ReportHandler extends ControlPlaneHandler {
             plans.add(com.qualisys.controlplane.engine.PlanJson.fromLayerJson(spec.environment(), (Map<String, Object>) result.get("plan")));
         }
         Report report = new Report(spec.environment(), "drift", Instant.now(), plans, Map.of());
+        List<Map<String, Object>> byLayer = new ArrayList<>();
+        for (Object entry : input.list("layers")) {
+            Map<String, Object> result = (Map<String, Object>) entry;
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("layer", String.valueOf(result.get("layer")));
+            com.qualisys.controlplane.engine.Plan plan = plans.stream().filter(p -> p.layer().equals(row.get("layer"))).findFirst().orElse(null);
+            row.put("drift", plan == null ? 0 : plan.changes().size());
+            row.put("overrides", plan == null ? 0 : plan.overridden().size());
+            row.put("error", result.get("error") instanceof Map<?, ?> e ? e.get("Error") + ": " + e.get("Cause") : null);
+            byLayer.add(row);
+        }
         ReportStore.StoredReport stored = store.put(report);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());
@@ -67,6 +80,52 @@ public final class ReportHandler extends ControlPlaneHandler {
         out.put("reportKey", stored.latestMarkdownKey());
         out.put("reportJsonKey", stored.jsonKey());
         out.put("summary", ReportRenderer.text(report) + failures);
+        out.put("byLayer", byLayer);
+        return out;
+    }
+
+    /**
+     * {@code {"kind":"drift-all","executionId","environments":[{environment, report:{byLayer}} | {environment, error}]}}:
+     * the aggregate report of drift-check-all (environment × layer), stored under reports/_all/.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> driftAll(Input input, ControlPlane controlPlane) {
+        List<AggregateReport.Row> rows = new ArrayList<>();
+        List<AggregateReport.FailedEnvironment> failed = new ArrayList<>();
+        String bucketOf = null;
+        for (Object entry : input.list("environments")) {
+            if (!(entry instanceof Map<?, ?> e)) throw new BadInputException("input field 'environments' must hold objects, got " + entry);
+            String env = String.valueOf(e.get("environment"));
+            if (bucketOf == null) bucketOf = env;
+            if (e.get("error") instanceof Map<?, ?> error) {
+                failed.add(new AggregateReport.FailedEnvironment(env, error.get("Error") + ": " + error.get("Cause")));
+                continue;
+            }
+            Map<String, Object> report = (Map<String, Object>) e.get("report");
+            for (Object r : report == null ? List.of() : (List<Object>) report.getOrDefault("byLayer", List.of())) {
+                Map<String, Object> row = (Map<String, Object>) r;
+                rows.add(new AggregateReport.Row(env, String.valueOf(row.get("layer")), ((Number) row.get("drift")).intValue(),
+                        ((Number) row.get("overrides")).intValue(), row.get("error") == null ? null : row.get("error").toString()));
+            }
+        }
+        AggregateReport aggregate = new AggregateReport(Instant.now(), rows, failed);
+        String bucket = controlPlane.settings().reportBucket() != null ? controlPlane.settings().reportBucket()
+                : controlPlane.spec(bucketOf == null ? controlPlane.environmentNames().get(0) : bucketOf).state().reportBucket();
+        ReportStore store = new ReportStore(controlPlane.hub().s3(), bucket);
+        ReportStore.StoredReport stored;
+        try {
+            stored = store.putAggregate(aggregate.generatedAt(), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(aggregate.toJson()),
+                    aggregate.markdown());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("environments", aggregate.environments());
+        out.put("drift", aggregate.totalDrift());
+        out.put("errors", aggregate.errors());
+        out.put("reportKey", stored.latestMarkdownKey());
+        out.put("reportJsonKey", stored.jsonKey());
+        out.put("summary", aggregate.summary());
         return out;
     }
 

@@ -160,7 +160,7 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
             out.put("messageId", null);
         } else {
             out.put("published", true);
-            out.put("messageId", new NotificationPublisher(controlPlane.aws(spec).sns(), topic).publish(n));
+            out.put("messageId", new NotificationPublisher(controlPlane.hub().sns(), topic).publish(n));
         }
         return out;
     }

@@ -11,6 +11,8 @@ import java.util.Optional;
 public enum StateMachines {
     PROVISION("provision"),
     DRIFT_CHECK("drift-check"),
+    /** Every environment at once: one aggregate report and one notification. */
+    DRIFT_CHECK_ALL("drift-check-all"),
     SECURITY_RESPONSE("security-response"),
     BUDGET_RESPONSE("budget-response");
 

@@ -18,8 +18,26 @@ public record EnvironmentSpec(
         ResponsesSpec responses,
         DriftSpec drift) {
 
-    /** Where the control plane talks to AWS. endpointUrl is set only for an emulator. */
-    public record AwsSpec(String region, String accountId, String endpointUrl) {}
+    /**
+     * Where the environment lives and how the control plane reaches it. Every environment is its own
+     * AWS account (a spoke); the control plane runs in the hub account ({@code hubAccountId}) and
+     * assumes {@code executionRole} there with {@code externalId}. An environment may share the hub's
+     * account only when {@code sharesHubAccount} says so. endpointUrl is set only for an emulator.
+     */
+    public record AwsSpec(String region, String accountId, String endpointUrl, String executionRole, String externalId,
+                          String hubAccountId, boolean sharesHubAccount) {
+        /** The role's path and name in every spoke account, as the spoke stack creates it. */
+        public static final String DEFAULT_ROLE = "role/control-plane/qualisys-control-plane-execution";
+
+        public AwsSpec(String region, String accountId, String endpointUrl) {
+            this(region, accountId, endpointUrl, null, null, null, false);
+        }
+
+        /** The execution role to assume: the spec's, else the spoke stack's role in the environment's account. */
+        public String executionRoleArn() {
+            return executionRole != null ? executionRole : "arn:aws:iam::" + accountId + ":" + DEFAULT_ROLE;
+        }
+    }
 
     /** The control plane's own state: the apply lock and the report bucket. */
     public record StateSpec(String lockTable, String reportBucket, int leaseSeconds) {}

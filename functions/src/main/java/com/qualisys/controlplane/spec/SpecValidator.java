@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * so that a bad spec fails before any call is made. Every error names file, path and value.
  */
 final class SpecValidator {
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws(?:-cn|-us-gov)?:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d");
     private static final Pattern IAM_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
     private static final Pattern POLICY_NAME = Pattern.compile("[\\w+=,.@-]{1,128}");
@@ -71,9 +74,7 @@ final class SpecValidator {
         if (require("aws", spec.aws()) && require("aws.region", spec.aws().region())) {
             match("aws.region", spec.aws().region(), REGION, "is not an AWS region name");
         }
-        if (spec.aws() != null && spec.aws().accountId() != null && !spec.aws().accountId().matches("\\d{12}")) {
-            error("aws.accountId", spec.aws().accountId(), "is not a 12-digit AWS account id");
-        }
+        if (spec.aws() != null) account(spec.aws());
         if (require("state", spec.state())) {
             match("state.lockTable", spec.state().lockTable(), TABLE, "is not a valid DynamoDB table name");
             match("state.reportBucket", spec.state().reportBucket(), BUCKET, "is not a valid S3 bucket name");
@@ -92,6 +93,33 @@ final class SpecValidator {
         if (require("drift", spec.drift())) match("drift.schedule", spec.drift().schedule(), SCHEDULE,
                 "is not an EventBridge schedule expression (rate(...) or cron(...))");
         return errors;
+    }
+
+    /** The environment's account, the role the hub assumes there, and its relation to the hub account. */
+    private void account(EnvironmentSpec.AwsSpec aws) {
+        // Per environment by nature: when missing, the environment's own file is where it belongs.
+        if (aws.accountId() == null) errors.add(new SpecError(origins.envFile, "aws.accountId", null,
+                "is required: every environment names the 12-digit AWS account it lives in"));
+        if (aws.externalId() == null) errors.add(new SpecError(origins.envFile, "aws.externalId", null,
+                "is required: the external id the hub presents when it assumes the environment's execution role"));
+        boolean accountOk = aws.accountId() != null && match("aws.accountId", aws.accountId(), ACCOUNT_ID,
+                "is not a 12-digit AWS account id");
+        if (aws.executionRole() != null) {
+            Matcher role = ROLE_ARN.matcher(aws.executionRole());
+            if (!role.matches()) {
+                error("aws.executionRole", aws.executionRole(), "is not an IAM role ARN (arn:aws:iam::<account>:role/<path>/<name>)");
+            } else if (accountOk && !role.group(1).equals(aws.accountId())) {
+                error("aws.executionRole", aws.executionRole(), "is in account " + role.group(1)
+                        + ", not in the environment's account " + aws.accountId() + " (aws.accountId)");
+            }
+        }
+        if (aws.externalId() != null) match("aws.externalId", aws.externalId(), EXTERNAL_ID,
+                "is not a valid STS external id (2-1224 characters of letters, digits and +=,.@:/-)");
+        if (aws.hubAccountId() != null && match("aws.hubAccountId", aws.hubAccountId(), ACCOUNT_ID, "is not a 12-digit AWS account id")
+                && accountOk && aws.hubAccountId().equals(aws.accountId()) && !aws.sharesHubAccount()) {
+            error("aws.accountId", aws.accountId(), "is the hub account (aws.hubAccountId): an environment lives in its own account;"
+                    + " set aws.sharesHubAccount: true to allow it explicitly");
+        }
     }
 
     private void iam(IamSpec iam) {

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * reports/&lt;env&gt;/latest.json|.md         a copy of the newest one
  * executions/&lt;env&gt;/&lt;timestamp&gt;.json   the result document of each provision execution
  * last-applied/&lt;env&gt;/&lt;layer&gt;.json   what the last successful apply of a layer applied
+ * reports/_all/&lt;timestamp&gt;.json|.md, latest.*   the drift check of every environment at once
  * </pre>
  * Timestamps are UTC, sortable, without colons: {@code 2025-06-01T12-00-00.123Z}. The
  * timestamped objects are written before the latest copies, so latest always names a report
@@ -31,6 +32,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public final class ReportStore {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    /** The aggregate's folder: environment names start with a letter, so none is "_all". */
+    public static final String ALL = "_all";
     private final S3Client s3;
     private final String bucket;
 
@@ -61,6 +64,22 @@ public final class ReportStore {
         write(keys.latestJsonKey(), json, "application/json");
         write(keys.latestMarkdownKey(), markdown, "text/markdown; charset=utf-8");
         return keys;
+    }
+
+    /** The aggregate drift report of all environments (reports/_all/, a prefix no environment name can take). */
+    public StoredReport putAggregate(Instant generatedAt, String json, String markdown) {
+        String prefix = "reports/" + ALL + "/";
+        String stamp = TIMESTAMP.format(generatedAt);
+        StoredReport keys = new StoredReport(prefix + stamp + ".json", prefix + stamp + ".md", prefix + "latest.json", prefix + "latest.md");
+        write(keys.jsonKey(), json, "application/json");
+        write(keys.markdownKey(), markdown, "text/markdown; charset=utf-8");
+        write(keys.latestJsonKey(), json, "application/json");
+        write(keys.latestMarkdownKey(), markdown, "text/markdown; charset=utf-8");
+        return keys;
+    }
+
+    public Optional<String> latestAggregateMarkdown() {
+        return read("reports/" + ALL + "/latest.md");
     }
 
     public Optional<String> latestJson(String environment) {

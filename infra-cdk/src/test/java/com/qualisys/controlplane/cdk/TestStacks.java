@@ -50,6 +50,9 @@ final class TestStacks {
      */
     static final String DEV_WITH_FUNCTIONS_GROUP = """
             environment: dev
+            aws:
+              accountId: "123456789012"
+              externalId: qualisys-control-plane-dev
             drift:
               schedule: rate(1 day)
             vpc:

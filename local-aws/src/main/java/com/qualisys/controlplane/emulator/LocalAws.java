@@ -17,11 +17,13 @@ public final class LocalAws {
     private final CostAnomalyApiStub anomalies = new CostAnomalyApiStub();
     private final EksApiGaps eks = new EksApiGaps();
     private final RdsApiGaps rds = new RdsApiGaps();
+    private final AssumeRoleTrust trust = new AssumeRoleTrust();
+    private final PostgresBehindRds rdsPostgres = new PostgresBehindRds(rds);
     private final AwsApiFrontDoor door;
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), budgets, anomalies, eks, rds);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, budgets, anomalies, eks, rdsPostgres);
     }
 
     public static synchronized LocalAws shared() {
@@ -54,6 +56,12 @@ public final class LocalAws {
         anomalies.reset();
         eks.reset();
         rds.reset();
+        trust.reset();
+    }
+
+    /** sts:AssumeRole evaluated against the role's trust policy in the accounts registered here (moto checks nothing). */
+    public AssumeRoleTrust trust() {
+        return trust;
     }
 
     public CostAnomalyApiStub anomalies() {
@@ -67,6 +75,14 @@ public final class LocalAws {
     /** EKS operations moto lacks, and transitional statuses a test can hold a cluster or node group in. */
     public EksApiGaps eks() {
         return eks;
+    }
+
+    /**
+     * From now on the RDS PostgreSQL instances are backed by this real server: CreateDBInstance creates the
+     * master user and database in it, and every Endpoint points at it (the demo runs db-init against it).
+     */
+    public void attachPostgres(LocalPostgres server) {
+        rdsPostgres.attach(server);
     }
 
     /** RDS operations and fields moto lacks, and transitional statuses a test can hold an instance in. */

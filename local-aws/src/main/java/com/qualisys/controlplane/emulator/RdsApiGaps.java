@@ -170,7 +170,7 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
         return r.withBody(out.toString());
     }
 
-    private static Map<String, String> form(String body) {
+    static Map<String, String> form(String body) {
         Map<String, String> out = new LinkedHashMap<>();
         if (body == null || body.isEmpty()) return out;
         for (String pair : body.split("&")) {

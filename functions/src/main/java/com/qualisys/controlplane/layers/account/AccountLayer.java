@@ -14,8 +14,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException;
 
 /**
- * Account-wide settings: the IAM account alias, and (preflight) that the credentials act in the
- * account the spec names and that Cost Explorer is available.
+ * Account-wide settings: the IAM account alias, and (preflight) that Cost Explorer is available.
  *
  * <p>The alias is an account singleton without tags, so it has a fixed logical id
  * ({@value #ALIAS_ID}) whatever its value; an account has at most one alias and alias names are
@@ -54,14 +53,8 @@ public final class AccountLayer implements Layer {
 
     @Override
     public void preflight(LayerContext ctx) {
-        String expected = ctx.spec().aws().accountId();
-        if (expected != null) {
-            String actual = ctx.aws().accountId();
-            if (!expected.equals(actual)) {
-                throw new IllegalStateException("environment " + ctx.environment() + ": aws.accountId " + expected
-                        + " does not match the account of the credentials (" + actual + "); nothing was changed");
-            }
-        }
+        // That the credentials act in aws.accountId is checked once, when the environment's clients are
+        // made (accounts.AccountGuard), before any layer runs.
         if (ctx.spec().account().costExplorerRequired()) new CostExplorerCheck(ctx.aws().costExplorer(), clock).requireAvailable();
     }
 

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 import software.amazon.awssdk.services.rds.model.Tag;
@@ -37,8 +38,9 @@ final class InstanceChanges {
         @SuppressWarnings("unchecked")
         Map<String, Object> pi = (Map<String, Object>) d.attribute("performanceInsights");
         boolean insights = Boolean.TRUE.equals(pi.get("enabled"));
+        DBInstance created;
         try {
-            ctx.aws().rds().createDBInstance(r -> r.dbInstanceIdentifier(rds.identifier())
+            created = ctx.aws().rds().createDBInstance(r -> r.dbInstanceIdentifier(rds.identifier())
                     .engine(d.string("engine")).engineVersion(d.string("engineVersion"))
                     .dbInstanceClass(d.string("instanceClass"))
                     .dbName(d.string("databaseName")).masterUsername(d.string("masterUsername")).masterUserPassword(password)
@@ -62,9 +64,10 @@ final class InstanceChanges {
                     .dbParameterGroupName(ctx.resolve(d.attribute("parameterGroup")))
                     .autoMinorVersionUpgrade((Boolean) d.attribute("autoMinorVersionUpgrade"))
                     .copyTagsToSnapshot((Boolean) d.attribute("copyTagsToSnapshot"))
-                    .tags(tags));
+                    .tags(tags)).dbInstance();
         } catch (DbInstanceAlreadyExistsException e) {
             var existing = ctx.aws().rds().describeDBInstances(r -> r.dbInstanceIdentifier(rds.identifier())).dbInstances().get(0);
+            created = existing;
             if ("deleting".equals(existing.dbInstanceStatus())) {
                 throw new ChangePendingException(d.logicalId() + " waits until the instance it replaces is deleted");
             }
@@ -75,6 +78,11 @@ final class InstanceChanges {
             }
         }
         ctx.index().put(d.logicalId(), rds.identifier());
+        // RDS reports an endpoint once the instance is up (moto at once, AWS minutes later: then the master secret's
+        // host is an update the readiness loop's next apply makes).
+        if (created.endpoint() != null && created.endpoint().address() != null) {
+            SecretChanges.writeHost(ctx, secretArn, created.endpoint().address());
+        }
     }
 
     static void update(LayerContext ctx, DesiredResource d, ObservedResource live, List<Difference> differences) {

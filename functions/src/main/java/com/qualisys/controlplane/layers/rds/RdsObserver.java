@@ -156,7 +156,8 @@ final class RdsObserver {
             a.put("name", s.name());
             a.put("scheduledForDeletion", s.deletedDate() != null);
             a.put("kmsKey", keyRef(s.kmsKeyId()));
-            a.put("fields", SecretFields.masked(fields, host -> host.equals(endpoint) ? instanceRef : host));
+            String endpointAs = logicalId.equals(RdsResources.MASTER_SECRET) ? RdsResources.INSTANCE_ENDPOINT : instanceRef;
+            a.put("fields", SecretFields.masked(fields, host -> host.equals(endpoint) ? endpointAs : host));
             out.add(new ObservedResource(logicalId, RdsResources.SECRET_KIND.name(), s.arn(), a));
         }
     }

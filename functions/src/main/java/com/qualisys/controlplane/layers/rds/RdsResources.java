@@ -73,10 +73,20 @@ public final class RdsResources {
         return new DesiredResource(parameterGroup(rds), PARAMETER_GROUP, a);
     }
 
-    /** The master credentials, created before the instance: the instance gets the password this secret holds. */
+    /**
+     * The master secret's host: the instance's endpoint. Not a ref, since the instance depends on this secret (it is
+     * created with its password); the host is written by the first apply after the instance has an endpoint.
+     */
+    static final String INSTANCE_ENDPOINT = "(the instance's endpoint)";
+
+    /**
+     * The master credentials in the shape of Secrets Manager's RDS credentials (what db-init and rotation connect
+     * with), created before the instance: the instance gets the password this secret holds.
+     */
     static DesiredResource masterSecret(RdsSpec rds) {
         Map<String, Object> fields = new TreeMap<>();
         fields.put("engine", rds.engine());
+        fields.put("host", INSTANCE_ENDPOINT);
         fields.put("username", rds.masterUsername());
         fields.put("password", SECRET);
         fields.put("dbname", rds.databaseName());

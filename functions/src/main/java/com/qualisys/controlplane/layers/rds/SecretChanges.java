@@ -29,7 +29,7 @@ final class SecretChanges {
     static void create(LayerContext ctx, DesiredResource d) {
         ObjectNode fields = SecretFields.empty();
         boolean connection = d.logicalId().equals(RdsResources.CONNECTION_SECRET);
-        fill(ctx, d, fields, connection);
+        fill(ctx, d, fields, connection, true);
         fields.put(SecretFields.PASSWORD, newPassword(ctx));
         if (connection) fields.put(SecretFields.CONNECTION_URI, SecretFields.connectionUri(fields));
         String name = d.string("name");
@@ -70,7 +70,7 @@ final class SecretChanges {
         if (differences.isEmpty()) return;
         boolean connection = d.logicalId().equals(RdsResources.CONNECTION_SECRET);
         ObjectNode fields = SecretFields.parse(sm.getSecretValue(r -> r.secretId(live.physicalId())).secretString());
-        fill(ctx, d, fields, connection);
+        fill(ctx, d, fields, connection, false);
         if (fields.path(SecretFields.PASSWORD).asText().isEmpty()) {
             if (!connection) {
                 throw new IllegalStateException(d.logicalId() + " has lost its password; the instance still has the old one."
@@ -82,18 +82,31 @@ final class SecretChanges {
         sm.putSecretValue(r -> r.secretId(live.physicalId()).secretString(SecretFields.write(fields)));
     }
 
+    /** The master secret's host, once the instance has an endpoint; nothing when it already says so. */
+    static void writeHost(LayerContext ctx, String secretArn, String host) {
+        SecretsManagerClient sm = ctx.aws().secretsManager();
+        ObjectNode fields = SecretFields.parse(sm.getSecretValue(r -> r.secretId(secretArn)).secretString());
+        if (host.equals(fields.path("host").asText(null))) return;
+        fields.put("host", host);
+        sm.putSecretValue(r -> r.secretId(secretArn).secretString(SecretFields.write(fields)));
+    }
+
     /** Secrets are deleted with the longest recovery window. */
     static void delete(LayerContext ctx, ObservedResource live) {
         ctx.aws().secretsManager().deleteSecret(r -> r.secretId(live.physicalId()).recoveryWindowInDays(30L));
     }
 
-    /** Sets the non-secret fields the spec owns; the host is the instance's endpoint, which exists once it is created. */
-    private static void fill(LayerContext ctx, DesiredResource d, ObjectNode fields, boolean connection) {
+    /**
+     * Sets the non-secret fields the spec owns; the host is the instance's endpoint, which exists once it is created.
+     * The master secret is created before the instance (which takes its password), so it starts without a host.
+     */
+    private static void fill(LayerContext ctx, DesiredResource d, ObjectNode fields, boolean connection, boolean creating) {
         @SuppressWarnings("unchecked")
         Map<String, Object> want = (Map<String, Object>) d.attribute("fields");
         for (Map.Entry<String, Object> e : want.entrySet()) {
             if (RdsResources.SECRET.equals(e.getValue())) continue;
             if (e.getKey().equals("host")) {
+                if (creating && RdsResources.INSTANCE_ENDPOINT.equals(e.getValue()) && !instanceExists(ctx)) continue;
                 fields.put("host", endpoint(ctx, d));
             } else if (e.getValue() instanceof Number n) {
                 fields.put(e.getKey(), n.intValue());
@@ -101,6 +114,10 @@ final class SecretChanges {
                 fields.put(e.getKey(), String.valueOf(e.getValue()));
             }
         }
+    }
+
+    private static boolean instanceExists(LayerContext ctx) {
+        return ctx.index().physicalId(RdsResources.instance(ctx.spec().rds())).isPresent();
     }
 
     private static String endpoint(LayerContext ctx, DesiredResource d) {

@@ -54,18 +54,6 @@ class AccountLayerTest {
     }
 
     @Test
-    void credentialsOfAnotherAccountThanTheSpecNamesStopApplyBeforeAnyChange() {
-        EnvironmentSpec pinned = new EnvironmentSpec(spec.environment(), new EnvironmentSpec.AwsSpec("us-east-1", "999999999999", null),
-                spec.state(), spec.account(), spec.iam(), spec.monitoring(), spec.vpc(), spec.eks(), spec.rds(), spec.kubernetes(),
-                spec.responses(), spec.drift());
-        try (AwsClients aws = MotoServer.shared().clients()) {
-            assertThatThrownBy(() -> new Reconciler(pinned, aws, List.of(new AccountLayer())).apply("account", false))
-                    .hasMessageContaining("aws.accountId 999999999999 does not match the account of the credentials (123456789012)");
-            assertThat(aws.calls().mutating()).isZero();
-        }
-    }
-
-    @Test
     void withoutCostExplorerApplyStopsBeforeAnyChangeAndSaysWhatToDo() {
         // AWS answers GetCostAndUsage with this error until Cost Explorer is enabled in the console.
         AwsApiFrontDoor.Responder notEnabled = request -> request.target().equals("AWSInsightsIndexService.GetCostAndUsage")

@@ -125,6 +125,10 @@ class RdsLayerTest {
 
         JsonNode m = secret("qualisys/database/master");
         assertThat(m.path("username").asText()).isEqualTo("qualisys_admin");
+        // What db-init and rotation connect with: the RDS credentials shape, host included.
+        assertThat(m.path("host").asText()).as("master secret host").isEqualTo(instance().endpoint().address());
+        assertThat(m.path("port").asInt()).isEqualTo(5432);
+        assertThat(m.path("dbname").asText()).isEqualTo("qualisys_master");
         assertThat(m.path("password").asText()).hasSize(32);
         assertThat(local.rds().masterPasswordSent(DB)).as("the password CreateDBInstance carried").isEqualTo(m.path("password").asText());
     }
@@ -154,6 +158,22 @@ class RdsLayerTest {
         // secret values, plus the lookup of the VPC/IAM resources while those layers are absent.
         assertThat(aws.calls().total()).as("read calls of a drift check: %s", aws.calls().byOperation()).isLessThanOrEqualTo(18);
         assertThat(aws.calls().mutating()).isZero();
+    }
+
+    @Test
+    @Order(9)
+    void aMasterSecretHostChangedOutOfBandIsReportedAndPointedBackAtTheInstance() throws Exception {
+        var m = (com.fasterxml.jackson.databind.node.ObjectNode) secret("qualisys/database/master");
+        m.put("host", "attacker.example.com");
+        outOfBand.secretsManager().putSecretValue(r -> r.secretId("qualisys/database/master").secretString(m.toString()));
+        Plan drift = rds.drift();
+        assertThat(difference(drift, "rds/secret/master", "fields.host")).hasValueSatisfying(d -> {
+            assertThat(d.expected()).isEqualTo("(the instance's endpoint)");
+            assertThat(d.actual()).isEqualTo("attacker.example.com");
+        });
+        assertThat(rds.mutatingCallsOfApply()).containsOnlyKeys("SecretsManager.PutSecretValue");
+        assertThat(secret("qualisys/database/master").path("host").asText()).isEqualTo(instance().endpoint().address());
+        assertThat(rds.drift().isEmpty()).isTrue();
     }
 
     @Test

@@ -3,6 +3,8 @@ package com.qualisys.controlplane.cdk.statemachines;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.asl.AslDefinitionException;
+import com.qualisys.asl.StateMachineDefinition;
 import com.qualisys.controlplane.handlers.FunctionCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +23,8 @@ import java.util.regex.Pattern;
  * One {@code statemachines/*.asl.json} file as the CDK app sees it: the text it deploys unchanged,
  * the {@code ${...}} placeholders it substitutes, and what the state machine's role must be allowed
  * to do (which functions it invokes, which topics it publishes to, whether it puts events or
- * touches the lock table). Pure: reads a string, talks to nothing.
+ * touches the lock table). Pure: reads a string, talks to nothing. The definition must pass the
+ * asl-runner's parser, so what is deployed is what {@code qualisys run --local} can run.
  */
 public record AslDefinition(
         String name,
@@ -80,6 +83,14 @@ public record AslDefinition(
         }
         if (root == null || !root.path("States").isObject()) {
             throw new AslException(source + " has no States object: it is not an Amazon States Language definition");
+        }
+        try {
+            // The local runner's parser: the same checks `qualisys run` makes (every state and field
+            // valid in its query language, transitions, reachability), placeholders left as text.
+            StateMachineDefinition.parse(text);
+        } catch (AslDefinitionException e) {
+            throw new AslException(source + " is not a valid state machine definition: "
+                    + String.join("; ", e.problems()));
         }
         Set<String> placeholders = new TreeSet<>();
         Matcher m = PLACEHOLDER.matcher(text);

@@ -39,7 +39,7 @@ class AslDefinitionTest {
         assertThat(fixture.invokedFunctions()).isEqualTo(EnumSet.complementOf(
                 EnumSet.of(FunctionCatalog.SECRET_ROTATION, FunctionCatalog.BUDGET_ALERT)));
         AslDefinition map = parse("\"A\":{\"Type\":\"Map\",\"ItemProcessor\":{\"StartAt\":\"B\",\"States\":{"
-                + "\"B\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
+                + "\"B\":{\"Type\":\"Task\",\"QueryLanguage\":\"JSONata\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
                 + "\"Arguments\":{\"FunctionName\":\"${PlanLayerFunctionArn}\"},\"End\":true}}},\"End\":true}");
         assertThat(map.invokedFunctions()).containsExactly(FunctionCatalog.PLAN_LAYER);
     }
@@ -78,6 +78,16 @@ class AslDefinitionTest {
                 .hasMessageContaining("statemachines/t.asl.json is not valid JSON");
         assertThatThrownBy(() -> AslDefinition.parse("t", "statemachines/t.asl.json", "[]"))
                 .hasMessageContaining("has no States object");
+    }
+
+    @Test
+    void aDefinitionTheRunnerRejectsIsRejectedNamingTheFileStateAndField() {
+        assertThatThrownBy(() -> parse("\"A\":{\"Type\":\"Pass\",\"Next\":\"Nowhere\"}"))
+                .isInstanceOf(AslException.class)
+                .hasMessageContaining("statemachines/t.asl.json is not a valid state machine definition")
+                .hasMessageContaining("state \"A\": transition to \"Nowhere\" names no state");
+        assertThatThrownBy(() -> parse("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $states.input %}\",\"End\":true}"))
+                .hasMessageContaining("field \"Output\" is a JSONata field");
     }
 
     @Test

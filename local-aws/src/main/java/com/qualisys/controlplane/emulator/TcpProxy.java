@@ -1,4 +1,4 @@
-package com.qualisys.controlplane.testing;
+package com.qualisys.controlplane.emulator;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,17 +21,32 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean down;
 
+    /** Listens on a free port of the loopback address. */
     public TcpProxy(String targetHost, int targetPort) {
+        this(bind(InetAddress.getLoopbackAddress(), 0), targetHost, targetPort);
+    }
+
+    /** Listens where the caller bound {@code listener} (e.g. a given port of another loopback address). */
+    public TcpProxy(ServerSocket listener, String targetHost, int targetPort) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        try {
-            listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.listener = listener;
         Thread t = new Thread(this::acceptLoop, "tcp-proxy-" + listener.getLocalPort());
         t.setDaemon(true);
         t.start();
+    }
+
+    private static ServerSocket bind(InetAddress address, int port) {
+        try {
+            return new ServerSocket(port, 50, address);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The address it listens on. */
+    public String address() {
+        return listener.getInetAddress().getHostAddress();
     }
 
     public int port() {
