@@ -2,9 +2,11 @@ package com.qualisys.cli;
 
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.engine.LayerFailure;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +14,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "apply", description = "Brings the environment to its spec, layer by layer in dependency order.")
+@Command(name = "apply", mixinStandardHelpOptions = true, description = {
+        "Brings the environment to its spec, layer by layer in dependency order.",
+        "A layer that fails is reported as \"not applied: <reason>\" and the following layers are still applied;"
+                + " destructive changes (replacements, deletes of stateful resources) need --approve-destructive.",
+        "Exit code: 0 done (whether or not anything changed), 1 a layer failed or an error;"
+                + " with --detailed-exitcode, 2 when changes were made."})
 final class ApplyCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
@@ -23,24 +30,47 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--approve-destructive", description = "Also carry out destructive changes (deletes and replacements of stateful resources).")
     boolean approveDestructive;
 
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when changes were made (0 only when nothing changed), as Terraform's plan does.")
+    boolean detailedExitCode;
+
     @Override
     public Integer call() {
         EnvironmentSpec spec = env.spec();
         List<Layer> layers = env.layers();
         PrintWriter out = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
+        LayerProgress progress = new LayerProgress(err, "apply");
         int changed = 0;
+        List<LayerFailure> failed = new ArrayList<>();
         try (AwsClients caller = env.clients(spec);
              AwsClients aws = env.environmentClients(caller, spec, "apply")) {
             Reconciler reconciler = env.reconciler(spec, aws, caller);
-            for (Layer layer : layers) {
-                Reconciler.ApplyResult result = reconciler.apply(layer.name(), approveDestructive);
-                changed += result.applied().size();
-                out.println(layer.name() + ": " + (result.applied().isEmpty() ? "up to date" : result.applied().size() + " change(s) applied"));
-                result.applied().forEach(c -> out.println("    " + c.action() + " " + c.logicalId()));
+            for (int i = 0; i < layers.size(); i++) {
+                String layer = layers.get(i).name();
+                progress.started(layer, i, layers.size());
+                try {
+                    Reconciler.ApplyResult result = reconciler.apply(layer, approveDestructive);
+                    changed += result.applied().size();
+                    String what = result.applied().isEmpty() ? "up to date" : result.applied().size() + " change(s) applied";
+                    if (!result.isComplete()) what += ", " + result.pending().size() + " left for the next apply";
+                    out.println(layer + ": " + what);
+                    result.applied().forEach(c -> out.println("    " + c.action() + " " + c.logicalId()));
+                    result.pending().forEach(p -> out.println("    pending " + p.change().action() + " " + p.change().logicalId() + ": " + p.reason()));
+                    progress.done(layer, what);
+                } catch (RuntimeException e) {
+                    LayerFailure failure = new LayerFailure(layer, Errors.describe(e));
+                    failed.add(failure);
+                    out.println(layer + ": not applied: " + failure.reason());
+                    progress.failed(failure, e);
+                }
                 out.flush();
             }
-            out.println("apply finished: " + changed + " change(s), " + aws.calls().mutating() + " mutating API call(s)");
+            out.println("apply finished: " + changed + " change(s), " + aws.calls().mutating() + " mutating API call(s)"
+                    + (failed.isEmpty() ? "" : "; " + failed.size() + " layer(s) not applied: "
+                    + String.join(", ", failed.stream().map(LayerFailure::layer).toList())));
+            out.flush();
         }
-        return changed == 0 ? QualisysCli.OK : QualisysCli.CHANGES;
+        if (!failed.isEmpty()) return QualisysCli.ERROR;
+        return detailedExitCode && changed > 0 ? QualisysCli.CHANGES : QualisysCli.OK;
     }
 }

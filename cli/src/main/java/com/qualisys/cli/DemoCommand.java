@@ -10,6 +10,8 @@ import com.qualisys.cli.local.DemoSummary;
 import com.qualisys.cli.local.LocalExecution;
 import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.EmulatedAccounts;
+import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.emulator.LocalPostgres;
 import com.qualisys.controlplane.emulator.RepoPaths;
@@ -32,10 +34,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
-        "Starts the local AWS emulator with a real PostgreSQL 15 behind its RDS instance, runs the provision state",
-        "machine for an environment through the local runner (every AWS layer, then db-init through the DbInit",
-        "handler), then the drift-check state machine, and ends with a table: layer, resources, changes applied,",
-        "drift after, time."})
+        "Starts the local AWS emulator (a real PostgreSQL 15 behind its RDS instance), provisions an environment and"
+                + " checks it for drift, and ends with a table: layer, resources, changes applied, drift after, time.",
+        "The provision state machine runs through the local runner (every AWS layer, then db-init through the DbInit"
+                + " handler), then the drift-check state machine."})
 final class DemoCommand implements Callable<Integer> {
     /** moto's EKS has no Kubernetes API behind its endpoint; the kubernetes layer is proven by tests against a real kube-apiserver. */
     static final List<String> DEMO_LAYERS = Layers.ORDER.stream().filter(l -> !l.equals("kubernetes")).toList();
@@ -60,8 +62,15 @@ final class DemoCommand implements Callable<Integer> {
         out.println("demo: emulator at " + emulator.endpoint());
         out.println("demo: starting PostgreSQL 15 behind the emulated RDS instance...");
         out.flush();
+        // The control plane runs in the hub the specs name and reaches the environment's own account through the
+        // execution role its spoke stack (QualisysEnvironmentAccess-<env>) creates: emulated here with the same trust.
+        String hub = spec.aws().hubAccountId();
+        EmulatedAccounts accounts = new EmulatedAccounts(emulator);
+        String role = accounts.deploySpoke(spec.aws().accountId(), List.of(EmulatedAccounts.hubRoleArn(hub)), spec.aws().externalId());
+        out.println("demo: " + environment + " lives in account " + spec.aws().accountId() + "; the control plane runs in the hub "
+                + hub + " and assumes " + role + " with the environment's external id");
         try (LocalPostgres postgres = LocalPostgres.start(RepoPaths.cache().resolve("demo-postgres"));
-             AwsClients aws = emulator.clients()) {
+             AwsClients aws = accounts.hub(hub)) {
             emulator.attachPostgres(postgres);
             out.println("demo: PostgreSQL 15 at " + postgres.address() + ":" + LocalPostgres.RDS_PORT
                     + " (where the RDS instance's endpoint will point)");
@@ -114,6 +123,7 @@ final class DemoCommand implements Callable<Integer> {
             boolean found = drift.output().path("drift").asBoolean() || drift.output().path("failedLayers").asInt() > 0;
             out.println("demo: report s3://" + store.bucket() + "/" + drift.output().path("reportKey").asText()
                     + " (emulator), copied to " + dir.resolve("latest.md") + " and " + dir.resolve("latest.json"));
+            out.println("demo: " + placement(accounts, spec, hub));
             out.println();
             summary.print(out);
             out.println(found ? "demo: drift found" : "demo: no drift");
@@ -121,6 +131,20 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             emulator.attachPostgres(null);
         }
+    }
+
+    /** Where the environment's VPCs are: in its own account, none in the hub. */
+    private static String placement(EmulatedAccounts accounts, EnvironmentSpec spec, String hub) {
+        StringBuilder sb = new StringBuilder();
+        for (String account : List.of(spec.aws().accountId(), hub)) {
+            try (AwsClients admin = accounts.administrator(account)) {
+                long vpcs = admin.ec2().describeVpcs(r -> r.filters(f -> f.name("tag:" + Tags.ENVIRONMENT).values(spec.environment())))
+                        .vpcs().size();
+                sb.append(sb.isEmpty() ? "" : ", ").append(spec.environment()).append(" VPCs in account ").append(account)
+                        .append(account.equals(hub) ? " (hub)" : "").append(": ").append(vpcs);
+            }
+        }
+        return sb.toString();
     }
 
     /** What db-init did, and app_user as the server sees it (read with the harness's own superuser). */

@@ -1,5 +1,6 @@
 package com.qualisys.cli;
 
+import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
@@ -8,17 +9,24 @@ import com.qualisys.controlplane.events.budget.OverrideStore;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** --env, --layer and --endpoint-url, shared by the commands that talk to one environment. */
+/** --env, --layer, --skip-layer, --endpoint-url and --specs, shared by the commands that talk to one environment. */
 final class EnvironmentOptions {
-    @Option(names = {"--env", "-e"}, required = true, description = "Environment (a file of environments/).")
+    @Option(names = {"--env", "-e"}, required = true, description = "Environment (a file of the specs folder).")
     String environment;
 
-    @Option(names = {"--layer", "-l"}, description = "One layer: ${COMPLETION-CANDIDATES}. Default: every layer, in dependency order.",
+    @Option(names = {"--layer", "-l"}, split = ",", paramLabel = "LAYER",
+            description = "Only these layers (a list, comma-separated or repeated): ${COMPLETION-CANDIDATES}."
+                    + " Default: every layer, in dependency order.",
             completionCandidates = LayerNames.class)
-    String layer;
+    List<String> only;
+
+    @Option(names = "--skip-layer", split = ",", paramLabel = "LAYER",
+            description = "Leave these layers out (a list, comma-separated or repeated).", completionCandidates = LayerNames.class)
+    List<String> skipped;
 
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's aws.endpointUrl, else AWS.")
     String endpointUrl;
@@ -38,22 +46,30 @@ final class EnvironmentOptions {
         return specs == null ? SpecLoader.standard() : SpecLoader.fromDirectory(specs.toAbsolutePath());
     }
 
-    /** The selected layers; an unknown name is rejected before any AWS call. */
+    /** The selected layers in dependency order; an unknown name is rejected before any AWS call. */
     List<Layer> layers() {
-        List<Layer> all = Layers.all();
-        if (layer == null) return all;
-        if (!Layers.ORDER.contains(layer)) {
-            throw new IllegalArgumentException("--layer " + layer + " is not a layer; layers: " + String.join(", ", Layers.ORDER));
+        checkNames("--layer", only);
+        checkNames("--skip-layer", skipped);
+        List<Layer> selected = new ArrayList<>();
+        for (Layer l : Layers.all()) {
+            if ((only == null || only.contains(l.name())) && (skipped == null || !skipped.contains(l.name()))) selected.add(l);
         }
-        List<Layer> one = all.stream().filter(l -> l.name().equals(layer)).toList();
-        if (one.isEmpty()) throw new IllegalArgumentException("--layer " + layer + " is not implemented yet");
-        return one;
+        if (selected.isEmpty()) throw new IllegalArgumentException("--layer and --skip-layer leave no layer to handle");
+        return selected;
+    }
+
+    private static void checkNames(String option, List<String> names) {
+        if (names == null) return;
+        for (String name : names) {
+            if (!Layers.ORDER.contains(name)) {
+                throw new IllegalArgumentException(option + " " + name + " is not a layer; layers: " + String.join(", ", Layers.ORDER));
+            }
+        }
     }
 
     /** The caller's own clients (the hub's, or a person's). */
     AwsClients clients(EnvironmentSpec spec) {
-        String endpoint = endpointUrl != null ? endpointUrl : spec.aws().endpointUrl();
-        return AwsClients.builder().region(spec.aws().region()).endpoint(endpoint).build();
+        return LocalControlPlane.clients(spec, endpointUrl);
     }
 
     /**

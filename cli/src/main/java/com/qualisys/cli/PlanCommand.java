@@ -2,10 +2,12 @@ package com.qualisys.cli;
 
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.engine.LayerFailure;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "plan", description = "Shows what apply would change (read-only).")
+@Command(name = "plan", mixinStandardHelpOptions = true, description = {
+        "Shows what apply would change, layer by layer (read-only).",
+        "A layer that cannot be planned (unreachable, no permission) is reported as \"not checked: <reason>\" beside"
+                + " the layers that were; progress goes to stderr, the plan to stdout.",
+        "Exit code: 0 no changes, 2 changes, 1 a layer could not be planned or an error."})
 class PlanCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
@@ -23,7 +29,7 @@ class PlanCommand implements Callable<Integer> {
     @Mixin
     EnvironmentOptions env;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, json or markdown")
+    @Option(names = "--format", defaultValue = "text", description = "${COMPLETION-CANDIDATES}. Default: text.")
     ReportFormat format;
 
     String kind() {
@@ -34,12 +40,15 @@ class PlanCommand implements Callable<Integer> {
     public Integer call() {
         EnvironmentSpec spec = env.spec();
         List<Layer> layers = env.layers();
+        PrintWriter err = command.commandLine().getErr();
         try (AwsClients caller = env.clients(spec)) {
             AwsClients aws = env.environmentClients(caller, spec, kind());
             try {
-                Report report = report(kind(), spec, aws, env.reconciler(spec, aws, caller), layers);
+                Report report = report(kind(), spec, aws, env.reconciler(spec, aws, caller), layers, new LayerProgress(err, kind()));
+                afterReport(report, spec, caller, err);
                 command.commandLine().getOut().print(format.render(report));
                 command.commandLine().getOut().flush();
+                if (!report.isComplete()) return QualisysCli.ERROR;
                 return report.hasChanges() ? QualisysCli.CHANGES : QualisysCli.OK;
             } finally {
                 if (aws != caller) aws.close();
@@ -47,9 +56,30 @@ class PlanCommand implements Callable<Integer> {
         }
     }
 
-    static Report report(String kind, EnvironmentSpec spec, AwsClients aws, Reconciler reconciler, List<Layer> layers) {
+    /** What a command does with its report besides printing it (drift stores it). */
+    void afterReport(Report report, EnvironmentSpec spec, AwsClients aws, PrintWriter err) {}
+
+    /**
+     * Plans each layer on its own: a layer that fails is reported as not checked, with its reason,
+     * and the others are planned all the same.
+     */
+    static Report report(String kind, EnvironmentSpec spec, AwsClients aws, Reconciler reconciler, List<Layer> layers,
+                         LayerProgress progress) {
         List<Plan> plans = new ArrayList<>();
-        for (Layer layer : layers) plans.add(reconciler.plan(layer.name()));
-        return new Report(spec.environment(), kind, Instant.now(), plans, aws.calls().byOperation());
+        List<LayerFailure> notChecked = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            String layer = layers.get(i).name();
+            progress.started(layer, i, layers.size());
+            try {
+                Plan plan = reconciler.plan(layer);
+                plans.add(plan);
+                progress.planned(plan);
+            } catch (RuntimeException e) {
+                LayerFailure failure = new LayerFailure(layer, Errors.describe(e));
+                notChecked.add(failure);
+                progress.failed(failure, e);
+            }
+        }
+        return new Report(spec.environment(), kind, Instant.now(), plans, aws.calls().byOperation(), notChecked);
     }
 }

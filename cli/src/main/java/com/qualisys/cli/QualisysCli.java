@@ -1,7 +1,10 @@
 package com.qualisys.cli;
 
+import com.qualisys.cli.local.AwsTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code qualisys} command. Exit codes: 0 no changes / no drift, 2 changes or drift found, 1 error. */
 @Command(name = "qualisys", mixinStandardHelpOptions = true, version = "qualisys 0.1.0",
@@ -14,6 +17,18 @@ public final class QualisysCli {
     public static final int OK = 0;
     public static final int ERROR = 1;
     public static final int CHANGES = 2;
+    private static final ThreadLocal<Boolean> DEBUG = ThreadLocal.withInitial(() -> false);
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On an error, also print the stack trace (errors are otherwise one line).")
+    void debug(boolean on) {
+        DEBUG.set(on);
+    }
+
+    /** Whether this command runs with --debug. */
+    static boolean debug() {
+        return DEBUG.get();
+    }
 
     public static void main(String[] args) {
         // Before any logger exists: CLI logs go to stderr so stdout stays parseable.
@@ -26,9 +41,13 @@ public final class QualisysCli {
     }
 
     public static CommandLine commandLine() {
+        DEBUG.set(false);
+        AwsTarget.forget();
         CommandLine cli = new CommandLine(new QualisysCli());
         cli.setExecutionExceptionHandler((ex, cmd, parse) -> {
             cmd.getErr().println("error: " + Errors.describe(ex));
+            if (debug()) ex.printStackTrace(cmd.getErr());
+            cmd.getErr().flush();
             return ERROR;
         });
         cli.setExitCodeExceptionMapper(ex -> ERROR);

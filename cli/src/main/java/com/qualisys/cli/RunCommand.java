@@ -29,9 +29,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = {
-        "Runs a state machine with the local runner: Task states call the Java handlers in-process,",
-        "against the AWS endpoint the environment points to (the emulator or a real account).",
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
+        "Runs a state machine with the local runner: Task states call the Java handlers in-process, against the AWS"
+                + " endpoint the environment points to (the emulator or a real account).",
+        "Progress goes to stderr; stdout gets a summary of how the execution ended (with --json: the execution as JSON).",
+        "Exit code: 0 succeeded, 2 succeeded with drift or failed layers, 1 failed.",
         "  qualisys run provision --env dev --local",
         "  qualisys run drift-check --env dev --local",
         "  qualisys run --definition my.asl.json --input '{\"a\":1}' --local"})
@@ -65,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--approve-destructive", description = "Approve destructive changes up front (no approval wait).")
     boolean approveDestructive;
 
-    @Option(names = "--json", description = "Print only the final result as JSON.")
+    @Option(names = "--json", description = "Print the execution as JSON (executionId, status, output or error and cause) instead of its summary; progress still goes to stderr.")
     boolean json;
 
     @Option(names = "--name", description = "Execution name. Default: a random id.")
@@ -108,10 +110,11 @@ public final class RunCommand implements Callable<Integer> {
                         : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
                 result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
                         new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
-                        json ? null : new ProgressPrinter(err));
+                        new ProgressPrinter(err));
             }
         }
-        print(out, result);
+        if (json) print(out, result);
+        else printSummary(out, machine != null ? machine : file.getFileName().toString(), result);
         return exitCode(result.status() == ExecutionStatus.SUCCEEDED, result.output());
     }
 
@@ -134,7 +137,12 @@ public final class RunCommand implements Callable<Integer> {
      * --env and --approve-destructive add their fields to an object input.
      */
     private JsonNode parseInput() throws IOException {
-        JsonNode parsed = input == null ? JSON.createObjectNode() : JSON.readTree(input);
+        JsonNode parsed;
+        try {
+            parsed = input == null ? JSON.createObjectNode() : JSON.readTree(input);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("--input is " + Errors.describe(e));
+        }
         if (parsed == null || parsed.isMissingNode()) throw new IllegalArgumentException("--input is empty; give a JSON value");
         if (!(parsed instanceof ObjectNode in)) {
             if (machine != null) throw new IllegalArgumentException("--input of " + machine + " must be a JSON object, got: " + input);
@@ -145,6 +153,30 @@ public final class RunCommand implements Callable<Integer> {
         if (approveDestructive) in.put("approveDestructive", true);
         return in;
     }
+
+    /**
+     * How an execution ended, for a person: its status, then the output's summary when it has one
+     * (the drift report, the provision result), else its output fields; a failure's cause, never a
+     * Java class name.
+     */
+    static void printSummary(PrintWriter out, String name, ExecutionResult result) {
+        out.println(name + " " + result.executionId() + ": " + result.status());
+        if (result.status() == ExecutionStatus.SUCCEEDED) {
+            JsonNode output = result.output();
+            if (output != null && output.hasNonNull("summary")) {
+                out.println(output.get("summary").asText().strip());
+            } else if (output != null && output.isObject()) {
+                output.fields().forEachRemaining(f -> out.println("  " + f.getKey() + ": "
+                        + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString())));
+            }
+        } else {
+            String error = result.error() == null || JAVA_CLASS.matcher(result.error()).matches() ? "" : result.error() + ": ";
+            out.println("  " + error + (result.cause() == null ? "" : com.qualisys.controlplane.engine.LayerFailure.oneLine(result.cause())));
+        }
+        out.flush();
+    }
+
+    private static final java.util.regex.Pattern JAVA_CLASS = java.util.regex.Pattern.compile("(?:[a-z_][a-z0-9_]*\\.)+[A-Z][\\w$]*");
 
     static void print(PrintWriter out, ExecutionResult result) throws IOException {
         ObjectNode doc = JSON.createObjectNode();

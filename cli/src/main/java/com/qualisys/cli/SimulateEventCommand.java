@@ -33,11 +33,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "simulate-event", mixinStandardHelpOptions = true, description = {
-        "Runs the control plane's response to an event with the local runner, against the endpoint the environment"
-                + " points to: a CloudTrail call as EventBridge delivers it runs security-response; an AWS Budgets"
+        "Runs the control plane's response to an event (a CloudTrail call, a budget or cost anomaly alert) with the local runner.",
+        "It runs against the endpoint the environment points to: a CloudTrail call as EventBridge delivers it runs security-response; an AWS Budgets"
                 + " notification or a Cost Anomaly Detection alert (Lambda SNS event, SNS message, aws.ce event) runs"
                 + " budget-response. The event is checked first: a malformed one is refused and nothing is done.",
-        "Placeholders ${<logical-id>} in the file (e.g. ${vpc/security-group/rds}) become that managed resource's"
+        "Placeholders $${<logical-id>} in the file (e.g. $${vpc/security-group/rds}) become that managed resource's"
                 + " physical id, so one sample works in every account. Exit code: 0 the response ran, 1 refused or failed.",
         "  qualisys simulate-event --env dev examples/events/rds-sg-opened-to-internet.json",
         "  qualisys simulate-event --env dev --dry-run examples/events/budget-100-percent-sns-event.json"})

@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate", description = "Checks environment specs without calling AWS.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = {
+        "Checks environment specs without calling AWS.",
+        "Exit code: 0 every spec is valid, 1 a spec is invalid, or the specs folder is missing or holds no environment."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
@@ -28,6 +30,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SpecLoader loader = EnvironmentOptions.loader(specs);
+        loader.checkNotEmpty();
         List<String> envs = environment == null ? loader.environmentNames() : List.of(environment);
         int failed = 0;
         Map<String, EnvironmentSpec> valid = new LinkedHashMap<>();

@@ -24,6 +24,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.YearMonth;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,8 +138,10 @@ class BudgetResponseTest {
 
     @Test
     void theCapIsReportedByDriftCheckAsAnOverrideAndProvisionDoesNotRevertIt() throws Exception {
+        // An alert of the current budget period: its cap is in force until the period ends.
+        String override = "qualisys-monthly-500-" + YearMonth.now(ZoneOffset.UTC).atDay(1) + "-cap-playwright-pool";
         assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
-                sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
+                sampleOfThisPeriod("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
 
         Cli drift = Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"]}");
@@ -149,19 +154,41 @@ class BudgetResponseTest {
         assertThat(overridden.get("path").asText()).isEqualTo("scaling.maxSize");
         assertThat(overridden.get("expected").asInt()).isEqualTo(20);
         assertThat(overridden.get("actual").asInt()).isEqualTo(5);
-        assertThat(overridden.get("overrideId").asText()).isEqualTo(OVERRIDE);
+        assertThat(overridden.get("overrideId").asText()).isEqualTo(override);
 
         Cli provision = Cli.qualisys("run", "provision", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"],\"runDbInit\":false}");
         assertThat(provision.exitCode()).as(provision.toString()).isZero();
         assertThat(pool().maxSize()).as("provision leaves the cap as it is").isEqualTo(5);
 
-        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", OVERRIDE).exitCode()).isZero();
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", override).exitCode()).isZero();
         assertThat(Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"]}").exitCode()).isZero();
         JsonNode after = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
         assertThat(after.get("overrides").asInt()).isZero();
         assertThat(after.get("changes").asInt()).isZero();
+    }
+
+    @Test
+    void driftLayerEksAfterACapWhoseBudgetPeriodEndedLongAgoReportsItExpired_wasNoDriftOneIntentionalOverride() throws Exception {
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+                sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
+        assertThat(pool().maxSize()).isEqualTo(5);
+
+        Cli drift = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--endpoint-url", local.endpoint());
+        assertThat(drift.exitCode()).as("the May 2024 cap no longer hides drift: " + drift).isEqualTo(2);
+        assertThat(drift.out()).doesNotContain("No drift", "intentional override")
+                .contains("~ eks/node-group/playwright-pool", "1 expired override(s) (drift again).",
+                        "! eks/node-group/playwright-pool scaling.maxSize: override " + OVERRIDE + " has expired (",
+                        "expired 2024-06-01T00:00:00Z", "`qualisys restore --env dev --all-expired` puts 20 back");
+        JsonNode stored = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
+        assertThat(stored.get("expiredOverrides").asInt()).isEqualTo(1);
+        assertThat(stored.at("/layers/0/expiredOverrides/0/overrideId").asText()).isEqualTo(OVERRIDE);
+
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired").exitCode()).isZero();
+        Cli after = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--endpoint-url", local.endpoint());
+        assertThat(after.exitCode()).as(after.toString()).isZero();
+        assertThat(after.out()).contains("eks: no drift").doesNotContain("expired");
     }
 
     @Test
@@ -256,6 +283,16 @@ class BudgetResponseTest {
             });
         }
         assertThat(pool().maxSize()).as("an anomaly caps nothing").isEqualTo(20);
+    }
+
+    /** A sample alert moved into the current budget period (the samples are of May 2024). */
+    private String sampleOfThisPeriod(String name) throws Exception {
+        Path file = tmp.resolve("now-" + name.replace('/', '-'));
+        Instant now = Instant.now();
+        String notified = java.time.format.DateTimeFormatter.ofPattern("MMMM d, uuuu", java.util.Locale.US).withZone(ZoneOffset.UTC).format(now);
+        Files.writeString(file, Samples.text(name).replace("2024-05-29T06:58:50.842Z", now.toString())
+                .replace("AWS Budget Notification May 29, 2024", "AWS Budget Notification " + notified));
+        return file.toString();
     }
 
     private String sample(String name) throws Exception {

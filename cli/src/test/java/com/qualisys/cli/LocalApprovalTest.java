@@ -147,7 +147,7 @@ class LocalApprovalTest {
     }
 
     private Future<Cli.Result> runUntilApprovalIsRequested(String name) throws Exception {
-        Future<Cli.Result> run = background.submit(() -> Cli.run("run", "provision", "--env", "dev", "--local",
+        Future<Cli.Result> run = background.submit(() -> Cli.run("run", "provision", "--env", "dev", "--local", "--json",
                 "--input", "{\"layers\":[\"vpc\"],\"runDbInit\":false}",
                 "--specs", movedSpecs.toString(), "--endpoint-url", recorder.endpoint(), "--tokens-dir", tokens.toString(),
                 "--name", name));

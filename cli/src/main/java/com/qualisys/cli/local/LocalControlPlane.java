@@ -39,9 +39,9 @@ public final class LocalControlPlane {
     public static AwsClients clients(String region, String endpoint) {
         if (endpoint == null) endpoint = System.getenv("AWS_ENDPOINT_URL");
         AwsClients.Builder b = AwsClients.builder().region(region).endpoint(endpoint);
-        if (isEmulator(endpoint) && System.getenv("AWS_ACCESS_KEY_ID") == null) {
-            b.credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
-        }
+        boolean emulatorCredentials = isEmulator(endpoint) && System.getenv("AWS_ACCESS_KEY_ID") == null;
+        if (emulatorCredentials) b.credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+        AwsTarget.remember(region, endpoint, emulatorCredentials);
         return b.build();
     }
 

@@ -36,6 +36,7 @@ public final class Differ {
                 continue;
             }
             List<Difference> differences = new ArrayList<>();
+            if (o.identityLost()) differences.add(ObservedResource.IDENTITY_TAGS_REMOVED);
             compare("", d.attributes(), o.attributes(), differences);
             if (differences.isEmpty()) continue;
             boolean replace = differences.stream().anyMatch(diff -> d.kind().replaceOn().contains(root(diff.path())));

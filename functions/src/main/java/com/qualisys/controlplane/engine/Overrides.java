@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.engine;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -15,9 +16,18 @@ public final class Overrides {
     private Overrides() {}
 
     public static Plan apply(Plan plan, Collection<AttributeOverride> overrides) {
+        return apply(plan, overrides, Instant.now());
+    }
+
+    /**
+     * As {@link #apply(Plan, Collection)}, at a given time: an override expired by then explains
+     * nothing; its difference stays a change and is also listed in {@link Plan#expired()}.
+     */
+    public static Plan apply(Plan plan, Collection<AttributeOverride> overrides, Instant now) {
         if (overrides.isEmpty()) return plan;
         List<Change> kept = new ArrayList<>();
         List<Overridden> overridden = new ArrayList<>(plan.overridden());
+        List<Overridden> expired = new ArrayList<>(plan.expired());
         for (Change change : plan.changes()) {
             if (change.action() != Action.UPDATE) {
                 kept.add(change);
@@ -26,15 +36,21 @@ public final class Overrides {
             List<Difference> remaining = new ArrayList<>();
             for (Difference d : change.differences()) {
                 AttributeOverride by = explaining(change.logicalId(), d, overrides);
-                if (by == null) remaining.add(d);
-                else overridden.add(new Overridden(change.logicalId(), d, by.id(), by.cause()));
+                if (by == null) {
+                    remaining.add(d);
+                } else if (by.expired(now)) {
+                    remaining.add(d);
+                    expired.add(new Overridden(change.logicalId(), d, by.id(), by.cause() + "; expired " + by.expiresAt()));
+                } else {
+                    overridden.add(new Overridden(change.logicalId(), d, by.id(), by.cause()));
+                }
             }
             if (remaining.size() == change.differences().size()) kept.add(change);
             else if (!remaining.isEmpty()) {
                 kept.add(new Change(change.logicalId(), change.kind(), change.action(), change.destructive(), change.physicalId(), remaining));
             }
         }
-        return new Plan(plan.environment(), plan.layer(), kept, overridden);
+        return new Plan(plan.environment(), plan.layer(), kept, overridden, expired);
     }
 
     /**

@@ -5,12 +5,19 @@ import java.util.List;
 /**
  * The changes that would bring one layer of one environment to its desired state. overridden lists
  * the differences that intentional overrides explain ({@link Overrides}): they are reported, not
- * changes, and apply leaves them as they are.
+ * changes, and apply leaves them as they are. expired lists the differences of overrides that have
+ * expired: they explain nothing any more, so each is also among the changes; it is listed so that a
+ * report says which override it was and how to restore it.
  */
-public record Plan(String environment, String layer, List<Change> changes, List<Overridden> overridden) {
+public record Plan(String environment, String layer, List<Change> changes, List<Overridden> overridden, List<Overridden> expired) {
     public Plan {
         changes = List.copyOf(changes);
         overridden = List.copyOf(overridden);
+        expired = List.copyOf(expired);
+    }
+
+    public Plan(String environment, String layer, List<Change> changes, List<Overridden> overridden) {
+        this(environment, layer, changes, overridden, List.of());
     }
 
     public Plan(String environment, String layer, List<Change> changes) {

@@ -30,6 +30,17 @@ public final class PlanJson {
             overridden.add(new Overridden((String) v.get("logicalId"), new Difference((String) v.get("path"), v.get("expected"), v.get("actual")),
                     (String) v.get("overrideId"), (String) v.get("cause")));
         }
-        return new Plan(environment, name, changes, overridden);
+        return new Plan(environment, name, changes, overridden, overridden(layer.getOrDefault("expiredOverrides", List.of())));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Overridden> overridden(Object entries) {
+        List<Overridden> out = new ArrayList<>();
+        for (Object o : (List<Object>) entries) {
+            Map<String, Object> v = (Map<String, Object>) o;
+            out.add(new Overridden((String) v.get("logicalId"), new Difference((String) v.get("path"), v.get("expected"), v.get("actual")),
+                    (String) v.get("overrideId"), (String) v.get("cause")));
+        }
+        return out;
     }
 }

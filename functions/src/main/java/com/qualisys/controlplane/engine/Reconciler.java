@@ -85,7 +85,8 @@ public final class Reconciler {
         checkTargets(layerName, logicalIds, desired, live);
         return new Plan(plan.environment(), layerName,
                 plan.changes().stream().filter(c -> logicalIds.contains(c.logicalId())).toList(),
-                plan.overridden().stream().filter(o -> logicalIds.contains(o.logicalId())).toList());
+                plan.overridden().stream().filter(o -> logicalIds.contains(o.logicalId())).toList(),
+                plan.expired().stream().filter(o -> logicalIds.contains(o.logicalId())).toList());
     }
 
     /** Observes one layer (read-only) and registers its physical ids in the index. */

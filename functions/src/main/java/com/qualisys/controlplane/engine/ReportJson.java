@@ -51,7 +51,23 @@ public final class ReportJson {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(source + ": generatedAt " + root.get("generatedAt") + " is not an ISO-8601 instant");
         }
-        return new Report(environment, text(root, "kind", source), generatedAt, layers, apiCalls);
+        Map<String, ChangeAuthor> authors = new LinkedHashMap<>();
+        for (JsonNode layer : root.path("layers")) {
+            for (JsonNode change : layer.path("changes")) {
+                JsonNode by = change.get("changedBy");
+                if (by == null || !by.isObject()) continue;
+                try {
+                    authors.put(change.path("logicalId").asText(), new ChangeAuthor(by.path("who").asText(), by.path("eventName").asText(),
+                            Instant.parse(by.path("eventTime").asText()), by.path("sourceIp").asText(), by.path("byControlPlane").asBoolean()));
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException(source + ": changedBy.eventTime of " + change.path("logicalId").asText()
+                            + " is not an ISO-8601 instant: " + by.path("eventTime"));
+                }
+            }
+        }
+        List<LayerFailure> notChecked = new ArrayList<>();
+        for (JsonNode f : root.path("notChecked")) notChecked.add(new LayerFailure(f.path("layer").asText(), f.path("reason").asText()));
+        return new Report(environment, text(root, "kind", source), generatedAt, layers, apiCalls, notChecked, authors);
     }
 
     private static String text(JsonNode node, String field, String source) {

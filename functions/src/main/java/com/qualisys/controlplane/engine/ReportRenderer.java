@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,6 +25,7 @@ public final class ReportRenderer {
         root.put("changes", report.changeCount());
         root.put("destructive", report.layers().stream().anyMatch(Plan::hasDestructiveChanges));
         root.put("overrides", overrideCount(report));
+        root.put("expiredOverrides", report.layers().stream().mapToInt(p -> p.expired().size()).sum());
         ArrayNode layers = root.putArray("layers");
         for (Plan plan : report.layers()) {
             ObjectNode layer = layers.addObject();
@@ -38,6 +40,15 @@ public final class ReportRenderer {
                 change.put("action", c.action().name());
                 change.put("destructive", c.destructive());
                 if (c.physicalId() != null) change.put("physicalId", c.physicalId());
+                ChangeAuthor author = report.authors().get(c.logicalId());
+                if (author != null) {
+                    ObjectNode by = change.putObject("changedBy");
+                    by.put("who", author.who());
+                    by.put("eventName", author.eventName());
+                    by.put("eventTime", author.eventTime().toString());
+                    by.put("sourceIp", author.sourceIp());
+                    by.put("byControlPlane", author.byControlPlane());
+                }
                 ArrayNode diffs = change.putArray("differences");
                 for (Difference d : c.differences()) {
                     ObjectNode diff = diffs.addObject();
@@ -46,20 +57,27 @@ public final class ReportRenderer {
                     diff.set("actual", JSON.valueToTree(d.actual()));
                 }
             }
-            ArrayNode overridden = layer.putArray("overridden");
-            for (Overridden o : plan.overridden()) {
-                ObjectNode entry = overridden.addObject();
-                entry.put("logicalId", o.logicalId());
-                entry.put("path", o.difference().path());
-                entry.set("expected", JSON.valueToTree(o.difference().expected()));
-                entry.set("actual", JSON.valueToTree(o.difference().actual()));
-                entry.put("overrideId", o.overrideId());
-                entry.put("cause", o.cause());
-            }
+            overriddenJson(layer.putArray("overridden"), plan.overridden());
+            overriddenJson(layer.putArray("expiredOverrides"), plan.expired());
         }
+        root.put("complete", report.isComplete());
+        ArrayNode notChecked = root.putArray("notChecked");
+        for (LayerFailure f : report.notChecked()) notChecked.addObject().put("layer", f.layer()).put("reason", f.reason());
         ObjectNode calls = root.putObject("apiCalls");
         new TreeMap<>(report.apiCalls()).forEach(calls::put);
         return root;
+    }
+
+    private static void overriddenJson(ArrayNode array, java.util.List<Overridden> entries) {
+        for (Overridden o : entries) {
+            ObjectNode entry = array.addObject();
+            entry.put("logicalId", o.logicalId());
+            entry.put("path", o.difference().path());
+            entry.set("expected", JSON.valueToTree(o.difference().expected()));
+            entry.set("actual", JSON.valueToTree(o.difference().actual()));
+            entry.put("overrideId", o.overrideId());
+            entry.put("cause", o.cause());
+        }
     }
 
     public static String json(Report report) {
@@ -93,12 +111,35 @@ public final class ReportRenderer {
                     first = false;
                 }
             }
+            List<Change> attributed = plan.changes().stream().filter(c -> report.authors().containsKey(c.logicalId())).toList();
+            if (!attributed.isEmpty()) {
+                md.append("\nWho changed them (CloudTrail):\n\n| Resource | Changed by | Call | When | From |\n|---|---|---|---|---|\n");
+                for (Change c : attributed) {
+                    ChangeAuthor a = report.authors().get(c.logicalId());
+                    md.append("| `").append(c.logicalId()).append("` | ")
+                            .append(a.byControlPlane() ? "the control plane (`" + a.who() + "`)" : "`" + a.who() + "`").append(" | `")
+                            .append(a.eventName()).append("` | ").append(a.eventTime()).append(" | ").append(a.sourceIp()).append(" |\n");
+                }
+            }
             overridesMarkdown(plan, md);
+        }
+        for (LayerFailure f : report.notChecked()) {
+            md.append("\n## Layer `").append(f.layer()).append("`\n\n**Not checked:** ").append(f.reason()).append('\n');
         }
         return md.toString();
     }
 
     private static void overridesMarkdown(Plan plan, StringBuilder md) {
+        if (!plan.expired().isEmpty()) {
+            md.append("\nExpired overrides (drift again; `qualisys restore --env ").append(plan.environment())
+                    .append(" --all-expired` puts the spec's values back):\n\n");
+            md.append("| Resource | Attribute | Spec | Live | Override | Why |\n|---|---|---|---|---|---|\n");
+            for (Overridden o : plan.expired()) {
+                md.append("| `").append(o.logicalId()).append("` | `").append(o.difference().path()).append("` | ")
+                        .append(cell(o.difference().expected())).append(" | ").append(cell(o.difference().actual())).append(" | `")
+                        .append(o.overrideId()).append("` | ").append(cell(o.cause())).append(" |\n");
+            }
+        }
         if (plan.overridden().isEmpty()) return;
         md.append("\nIntentional overrides (not drift; apply leaves them until they are restored):\n\n");
         md.append("| Resource | Attribute | Spec | Live | Override | Why |\n|---|---|---|---|---|---|\n");
@@ -128,6 +169,8 @@ public final class ReportRenderer {
                 out.append("    ").append(symbol(c.action())).append(' ').append(c.logicalId()).append(" (").append(c.kind()).append(')');
                 if (c.destructive()) out.append("  [destructive: needs approval]");
                 out.append('\n');
+                ChangeAuthor author = report.authors().get(c.logicalId());
+                if (author != null) out.append("        changed by ").append(author.describe()).append('\n');
                 if (c.action() == Action.UPDATE || c.action() == Action.REPLACE) {
                     for (Difference d : c.differences()) {
                         out.append("        ").append(d.path()).append(": expected ").append(show(d.expected()))
@@ -137,6 +180,7 @@ public final class ReportRenderer {
             }
             overridesText(plan, out);
         }
+        for (LayerFailure f : report.notChecked()) out.append("  ").append(f.layer()).append(": not checked: ").append(f.reason()).append('\n');
         return out.toString();
     }
 
@@ -146,6 +190,11 @@ public final class ReportRenderer {
     }
 
     private static void overridesText(Plan plan, StringBuilder out) {
+        for (Overridden o : plan.expired()) {
+            out.append("    ! ").append(o.logicalId()).append(' ').append(o.difference().path()).append(": override ")
+                    .append(o.overrideId()).append(" has expired (").append(o.cause()).append("): drift again; `qualisys restore --env ")
+                    .append(plan.environment()).append(" --all-expired` puts ").append(show(o.difference().expected())).append(" back\n");
+        }
         for (Overridden o : plan.overridden()) {
             out.append("    = ").append(o.logicalId()).append(' ').append(o.difference().path()).append(": ")
                     .append(show(o.difference().actual())).append(" (spec ").append(show(o.difference().expected()))
@@ -171,8 +220,15 @@ public final class ReportRenderer {
     private static String verdict(Report report) {
         int overrides = overrideCount(report);
         String note = overrides == 0 ? "" : " " + overrides + " intentional override(s) in place (not drift).";
-        if (!report.hasChanges()) return (report.kind().equals("drift") ? "No drift." : "No changes.") + note;
-        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)." : " change(s).") + note;
+        int expired = report.layers().stream().mapToInt(p -> p.expired().size()).sum();
+        if (expired > 0) note += " " + expired + " expired override(s) (drift again).";
+        if (!report.isComplete()) {
+            List<String> names = report.notChecked().stream().map(LayerFailure::layer).toList();
+            note += " " + names.size() + " layer(s) not checked (" + String.join(", ", names) + "): this report is incomplete.";
+        }
+        String found = report.isComplete() ? "" : " in the layers checked";
+        if (!report.hasChanges()) return (report.kind().equals("drift") ? "No drift" : "No changes") + found + "." + note;
+        return report.changeCount() + (report.kind().equals("drift") ? " drifted resource(s)" : " change(s)") + found + "." + note;
     }
 
     private static String symbol(Action a) {

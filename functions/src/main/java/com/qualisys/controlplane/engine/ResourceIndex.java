@@ -38,6 +38,11 @@ public final class ResourceIndex {
         observedLayers.add(layer);
     }
 
+    /** The physical id already registered for a logical id, without observing its layer. */
+    public synchronized Optional<String> known(String logicalId) {
+        return Optional.ofNullable(physicalByLogical.get(logicalId));
+    }
+
     public Optional<String> physicalId(String logicalId) {
         synchronized (this) {
             String id = physicalByLogical.get(logicalId);

@@ -1,6 +1,9 @@
 package com.qualisys.controlplane.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.attribution.ChangeAttribution;
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.engine.LayerFailure;
 import com.qualisys.controlplane.engine.AggregateReport;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
@@ -16,7 +19,8 @@ import java.util.Map;
  * Writes a run's result document to the report bucket.
  * <ul>
  *   <li>{@code {"kind":"drift","environment","executionId","layers":[<PlanLayer outputs or {layer,error}>]}}:
- *       one drift report over all layers (JSON + Markdown, and latest.*); output says whether
+ *       one drift report over all layers (JSON + Markdown, and latest.*), each drifted resource
+ *       with who last changed it (CloudTrail, since the last clean check); output says whether
  *       drift was found and which layers could not be checked.</li>
  *   <li>{@code {"kind":"provision",...,"layers":[{layer,changes,applied}],"dbInit":{...}}}: the
  *       provision result document, stored under executions/&lt;env&gt;/.</li>
@@ -37,27 +41,31 @@ public final class ReportHandler extends ControlPlaneHandler {
         if (kind.equals("drift-all")) return driftAll(input, controlPlane);
         EnvironmentSpec spec = environment(input, controlPlane);
         ReportStore store = new ReportStore(controlPlane.hub().s3(), controlPlane.settings().reportBucket(spec));
-        return kind.equals("drift") ? drift(input, spec, store) : provision(input, spec, store);
+        // CloudTrail is read in the environment's own account, where the changes happen.
+        return kind.equals("drift") ? drift(input, spec, store, controlPlane.aws(spec)) : provision(input, spec, store);
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> drift(Input input, EnvironmentSpec spec, ReportStore store) {
+    private Map<String, Object> drift(Input input, EnvironmentSpec spec, ReportStore store, AwsClients aws) {
         List<com.qualisys.controlplane.engine.Plan> plans = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        StringBuilder failures = new StringBuilder();
+        List<LayerFailure> notChecked = new ArrayList<>();
         for (Object entry : input.list("layers")) {
             if (!(entry instanceof Map<?, ?> layerResult)) throw new BadInputException("input field 'layers' must hold objects, got " + entry);
             Map<String, Object> result = (Map<String, Object>) layerResult;
             if (result.get("error") != null) {
                 failed.add(String.valueOf(result.get("layer")));
                 Map<String, Object> error = (Map<String, Object>) result.get("error");
-                failures.append("\n  ").append(result.get("layer")).append(": could not be checked: ")
-                        .append(error.get("Error")).append(" ").append(error.get("Cause"));
+                notChecked.add(new LayerFailure(String.valueOf(result.get("layer")), errorReason(error)));
                 continue;
             }
             plans.add(com.qualisys.controlplane.engine.PlanJson.fromLayerJson(spec.environment(), (Map<String, Object>) result.get("plan")));
         }
-        Report report = new Report(spec.environment(), "drift", Instant.now(), plans, Map.of());
+        Instant checkedAt = Instant.now();
+        Report report = new Report(spec.environment(), "drift", checkedAt, plans, Map.of(), notChecked);
+        // Who changed what: CloudTrail's write events since the last check that found everything in place.
+        report = ChangeAttribution.attribute(report, aws,
+                store.lastCleanCheck(spec.environment()).orElse(checkedAt.minus(ChangeAttribution.RETENTION)));
         List<Map<String, Object>> byLayer = new ArrayList<>();
         for (Object entry : input.list("layers")) {
             Map<String, Object> result = (Map<String, Object>) entry;
@@ -70,6 +78,7 @@ public final class ReportHandler extends ControlPlaneHandler {
             byLayer.add(row);
         }
         ReportStore.StoredReport stored = store.put(report);
+        if (!report.hasChanges() && failed.isEmpty()) store.putLastCleanCheck(spec.environment(), checkedAt);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());
         out.put("drift", report.hasChanges());
@@ -79,7 +88,7 @@ public final class ReportHandler extends ControlPlaneHandler {
         out.put("failed", failed);
         out.put("reportKey", stored.latestMarkdownKey());
         out.put("reportJsonKey", stored.jsonKey());
-        out.put("summary", ReportRenderer.text(report) + failures);
+        out.put("summary", ReportRenderer.text(report));
         out.put("byLayer", byLayer);
         return out;
     }
@@ -127,6 +136,21 @@ public final class ReportHandler extends ControlPlaneHandler {
         out.put("reportJsonKey", stored.jsonKey());
         out.put("summary", aggregate.summary());
         return out;
+    }
+
+    /** A caught task error ({Error, Cause}) as one line: the cause's message, else the error name. */
+    private static String errorReason(Map<String, Object> error) {
+        Object cause = error == null ? null : error.get("Cause");
+        String text = cause == null ? "" : String.valueOf(cause);
+        try {
+            // A Lambda-style cause is a JSON document {"errorMessage": ..., "errorType": ...}.
+            var node = JSON.readTree(text);
+            if (node != null && node.hasNonNull("errorMessage")) text = node.get("errorMessage").asText();
+        } catch (java.io.IOException notJson) {
+            // a plain-text cause is the message itself
+        }
+        String reason = LayerFailure.oneLine(text);
+        return reason.isEmpty() ? LayerFailure.oneLine(error == null ? null : String.valueOf(error.get("Error"))) : reason;
     }
 
     private Map<String, Object> provision(Input input, EnvironmentSpec spec, ReportStore store) {

@@ -43,6 +43,11 @@ public final class SpecLoader {
         List<String> environmentNames();
 
         String displayRoot();
+
+        /** Why this source cannot hold environments at all (a folder that does not exist or is empty), if so. */
+        default Optional<String> missing() {
+            return Optional.empty();
+        }
     }
 
     private final Source source;
@@ -51,8 +56,12 @@ public final class SpecLoader {
         this.source = source;
     }
 
-    /** Environments from a folder on disk (the repo's environments/ by default). */
+    /**
+     * Environments from a folder on disk (the repo's environments/ by default). Errors name the folder
+     * as given: relative to the working directory when it is below it, else absolute.
+     */
     public static SpecLoader fromDirectory(Path dir) {
+        String shown = shown(dir);
         return new SpecLoader(new Source() {
             public Optional<String> read(String relativePath) {
                 Path p = dir.resolve(relativePath).normalize();
@@ -75,9 +84,21 @@ public final class SpecLoader {
             }
 
             public String displayRoot() {
-                return "environments";
+                return shown;
+            }
+
+            public Optional<String> missing() {
+                if (!Files.isDirectory(dir)) return Optional.of("does not exist or is not a folder");
+                if (environmentNames().isEmpty()) return Optional.of("holds no environment file (<env>.yaml besides " + DEFAULTS + ")");
+                return Optional.empty();
             }
         });
+    }
+
+    private static String shown(Path dir) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = dir.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
     }
 
     /** Environments packaged into the function jar under /environments (how the Lambdas read them). */
@@ -115,6 +136,13 @@ public final class SpecLoader {
         return source.environmentNames();
     }
 
+    /** Fails when the specs folder does not exist or holds no environment, naming it. */
+    public void checkNotEmpty() {
+        source.missing().ifPresent(why -> {
+            throw new SpecException(new SpecError(source.displayRoot(), "", null, why));
+        });
+    }
+
     /** Loads and validates one environment. */
     public EnvironmentSpec load(String environment) {
         String envFile = displayName(environment + ".yaml");
@@ -122,6 +150,7 @@ public final class SpecLoader {
             throw new SpecException(new SpecError(source.displayRoot(), "environment", String.valueOf(environment),
                     "is not a valid environment name (lower-case letters, digits and '-', starting with a letter)"));
         }
+        checkNotEmpty();
         String envYaml = source.read(environment + ".yaml").orElseThrow(() -> new SpecException(new SpecError(
                 source.displayRoot(), "environment", environment,
                 "is not a known environment; known: " + String.join(", ", source.environmentNames()))));
@@ -156,7 +185,7 @@ public final class SpecLoader {
             if (!node.isObject()) throw new SpecException(new SpecError(file, "", null, "must be a YAML mapping at the top level"));
             return node;
         } catch (IOException e) {
-            throw new SpecException(new SpecError(file, "", null, "is not valid YAML: " + firstLine(e.getMessage())));
+            throw new SpecException(new SpecError(file, "", null, "is not valid YAML" + yamlProblem(e)));
         }
     }
 
@@ -233,6 +262,20 @@ public final class SpecLoader {
             }
         }
         return sb.toString();
+    }
+
+    /** " at line L, column C: problem", in the YAML's terms rather than the parser's. */
+    static String yamlProblem(IOException e) {
+        String where = "";
+        String problem = e.getMessage();
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            problem = j.getOriginalMessage();
+            var at = j.getLocation();
+            if (at != null && at.getLineNr() > 0) where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        }
+        java.util.regex.Matcher dup = Pattern.compile("Duplicate field '([^']*)'").matcher(problem == null ? "" : problem);
+        if (dup.find()) problem = "duplicate key '" + dup.group(1) + "'";
+        return where + ": " + firstLine(problem).strip();
     }
 
     private static String firstLine(String message) {

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * reports/&lt;env&gt;/latest.json|.md         a copy of the newest one
  * executions/&lt;env&gt;/&lt;timestamp&gt;.json   the result document of each provision execution
  * last-applied/&lt;env&gt;/&lt;layer&gt;.json   what the last successful apply of a layer applied
+ * checks/&lt;env&gt;/last-clean.txt         when the last drift check found no drift (ISO-8601): where attribution's CloudTrail scan starts
  * reports/_all/&lt;timestamp&gt;.json|.md, latest.*   the drift check of every environment at once
  * </pre>
  * Timestamps are UTC, sortable, without colons: {@code 2025-06-01T12-00-00.123Z}. The
@@ -103,6 +104,20 @@ public final class ReportStore {
 
     public Optional<String> lastApplied(String environment, String layer) {
         return read(lastAppliedKey(environment, layer));
+    }
+
+    /** Records a drift check over every layer that found no drift. */
+    public void putLastCleanCheck(String environment, Instant checkedAt) {
+        write(lastCleanKey(environment), checkedAt.toString(), "text/plain; charset=utf-8");
+    }
+
+    /** When the last drift check found no drift; empty before the first clean check. */
+    public Optional<Instant> lastCleanCheck(String environment) {
+        return read(lastCleanKey(environment)).map(text -> Instant.parse(text.trim()));
+    }
+
+    private static String lastCleanKey(String environment) {
+        return "checks/" + checked("environment", environment) + "/last-clean.txt";
     }
 
     static String timestamp(Instant instant) {

@@ -70,6 +70,13 @@ public final class ControlPlaneApp {
                     + " for it (it sets CDK_DEFAULT_ACCOUNT) or pass -c account=<12-digit id>");
         }
         ControlPlaneStack stack = new ControlPlaneStack(app, STACK_NAME, props.build(), settings);
+        // One spoke stack per environment account (deployed after the hub: its trust names the hub's roles).
+        for (EnvironmentSpec spoke : settings.environments()) {
+            String hub = spoke.aws().hubAccountId() != null ? spoke.aws().hubAccountId() : settings.account().orElseThrow(() ->
+                    new IllegalArgumentException("environments/" + spoke.environment() + ".yaml: aws.hubAccountId is not set and the"
+                            + " hub account is unknown (CDK_DEFAULT_ACCOUNT or -c account=<12 digits>)"));
+            new EnvironmentAccessStack(app, spoke, hub);
+        }
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
     }

@@ -60,8 +60,21 @@ final class ControlPlaneFunctions extends Construct {
     static final Set<FunctionCatalog> RUN_HELM = EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER,
             FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT);
 
+    /**
+     * The functions whose work is in an environment's account: their roles may assume the environments'
+     * execution roles, and are the only principals a spoke's execution role trusts.
+     */
+    static final Set<FunctionCatalog> REACH_ENVIRONMENTS = EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER,
+            FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT, FunctionCatalog.BUDGET_ALERT,
+            FunctionCatalog.DB_INIT, FunctionCatalog.SECRET_ROTATION);
+
     ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec, StateStore state,
                           Alerting alerting, Optional<VpcPlacement> placement) {
+        this(scope, id, code, helmLayerCode, spec, List.of(spec), state, alerting, placement);
+    }
+
+    ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec,
+                          List<EnvironmentSpec> environments, StateStore state, Alerting alerting, Optional<VpcPlacement> placement) {
         super(scope, id);
         LayerVersion helmLayer = LayerVersion.Builder.create(this, "HelmLayer")
                 .code(Code.fromAsset(helmLayerCode.toString()))
@@ -79,8 +92,8 @@ final class ControlPlaneFunctions extends Construct {
                     .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                     .path(FunctionPolicies.ROLE_PATH)
                     .description("Runs " + f.deployedName() + ": " + f.description())
-                    .managedPolicies(policies.managedPoliciesOf(f))
                     .build();
+            if (REACH_ENVIRONMENTS.contains(f)) role.addToPolicy(FunctionPolicies.assumeExecutionRoles(environments));
             LogGroup logGroup = LogGroup.Builder.create(this, f.functionName() + "Logs")
                     .logGroupName("/aws/lambda/" + f.deployedName())
                     .retention(LOG_RETENTION)

@@ -1,5 +1,21 @@
 package com.qualisys.controlplane.cdk;
 
+import com.qualisys.controlplane.handlers.BudgetAlertHandler;
+import java.util.Map;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
+import software.amazon.awscdk.services.scheduler.targets.ScheduleTargetBaseProps;
+import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
 import com.qualisys.controlplane.cdk.security.SecurityEventRules;
 import com.qualisys.controlplane.cdk.statemachines.ControlPlaneStateMachines;
 import com.qualisys.controlplane.cdk.statemachines.StateMachineTargets;
@@ -26,7 +42,11 @@ import software.constructs.Construct;
  * schedules, the security event rules, and (phase 2) the attachments to a provisioned environment.
  */
 public final class ControlPlaneStack extends Stack {
-    public static final String EVENT_BUS = "default";
+    /** The hub's own bus: the control plane's events, and the security events the spokes forward. */
+    public static final String EVENT_BUS = "qualisys-control-plane";
+
+    static final String DRIFT_CHECK_ALL = "drift-check-all";
+    static final String DRIFT_CHECK_ALL_SCHEDULE = "cron(0 6 * * ? *)";
 
     private final ControlPlaneFunctions functions;
     private final ControlPlaneStateMachines stateMachines;
@@ -51,7 +71,17 @@ public final class ControlPlaneStack extends Stack {
         Optional<ProvisionedEnvironment> provisioned = settings.provisioned()
                 .map(spec -> new ProvisionedEnvironment(this, "Provisioned", spec));
         functions = new ControlPlaneFunctions(this, "Functions", settings.functionsCode(), settings.helmLayer(),
-                settings.controlPlaneSpec(), state, alerting, provisioned.map(ProvisionedEnvironment::placement));
+                settings.controlPlaneSpec(), settings.environments(), state, alerting, provisioned.map(ProvisionedEnvironment::placement));
+
+        // Admits the spoke accounts only: each forwards its own security events (EnvironmentAccessStack).
+        EventBus bus = EventBus.Builder.create(this, "EventBus").eventBusName(EVENT_BUS)
+                .description("QUALISYS control plane: its own events and the security events of the environment accounts").build();
+        List<String> spokes = settings.environments().stream().map(e -> e.aws().accountId()).distinct().sorted().toList();
+        for (String spoke : spokes) {
+            bus.addToResourcePolicy(PolicyStatement.Builder.create().sid("spoke-" + spoke)
+                    .principals(List.of(new AccountPrincipal(spoke))).actions(List.of("events:PutEvents"))
+                    .resources(List.of(bus.getEventBusArn())).build());
+        }
         provisioned.ifPresent(p -> p.attach(functions, alerting));
 
         stateMachines = new ControlPlaneStateMachines(this, "StateMachines", settings.definitions(),
@@ -70,8 +100,25 @@ public final class ControlPlaneStack extends Stack {
 
         new DriftSchedules(this, "DriftSchedules", settings.environments(),
                 stateMachine(ControlPlaneSettings.DRIFT_CHECK), deliveryDeadLetters);
-        new SecurityEventRules(this, "SecurityEventRules", settings.environments(),
+        new SecurityEventRules(this, "SecurityEventRules", settings.environments(), bus,
                 stateMachine(ControlPlaneSettings.SECURITY_RESPONSE), deliveryDeadLetters);
+        // The budget and anomaly responses ask for a drift check with this event (BudgetAlertHandler).
+        Rule.Builder.create(this, "DriftCheckRequested").eventBus(bus)
+                .description("Drift Check Requested (budget and anomaly responses) starts qualisys-drift-check for its environment")
+                .eventPattern(EventPattern.builder().source(List.of(BudgetAlertHandler.EVENT_SOURCE))
+                        .detailType(List.of(BudgetAlertHandler.DRIFT_CHECK_REQUESTED)).build())
+                .targets(List.of(new SfnStateMachine(stateMachine(ControlPlaneSettings.DRIFT_CHECK), SfnStateMachineProps.builder()
+                        .input(RuleTargetInput.fromObject(Map.of("environment", EventField.fromPath("$.detail.environment"))))
+                        .deadLetterQueue(deliveryDeadLetters).retryAttempts(8).maxEventAge(Duration.hours(2)).build())))
+                .build();
+        stateMachines.byName().entrySet().stream().filter(e -> e.getKey().equals(DRIFT_CHECK_ALL)).findFirst().ifPresent(e ->
+                Schedule.Builder.create(this, "DriftCheckAllSchedule").scheduleName("qualisys-drift-check-all")
+                        .description("Drift check of every environment, one aggregate report")
+                        .schedule(ScheduleExpression.expression(DRIFT_CHECK_ALL_SCHEDULE))
+                        .target(new StepFunctionsStartExecution(e.getValue(), ScheduleTargetBaseProps.builder()
+                                .input(ScheduleTargetInput.fromObject(Map.of())).deadLetterQueue(deliveryDeadLetters)
+                                .retryAttempts(3).maxEventAge(Duration.hours(1)).build()))
+                        .build());
 
         stateMachines.byName().forEach((name, sm) -> CfnOutput.Builder.create(this, "StateMachine-" + name)
                 .description("ARN of " + sm.getNode().getId() + " (aws stepfunctions start-execution --state-machine-arn ...)")

@@ -40,13 +40,27 @@ final class FunctionPolicies {
     private final Construct scope;
     private final EnvironmentSpec spec;
     /** Read-only over everything the layers observe: PlanLayer, LayerReadiness, ApplyLayer, SecurityEvent. */
-    final ManagedPolicy read;
+    private ManagedPolicy read;
     /** The layers' writes, one managed policy per area (each stays under IAM's 6,144-character limit). */
-    final List<ManagedPolicy> apply;
+    private List<ManagedPolicy> apply;
 
+    /**
+     * In the hub ({@link ControlPlaneFunctions}) only the functions' own statements are used; in a spoke
+     * ({@link EnvironmentAccessStack}) the layers' managed policies and {@link #environmentStatements()}
+     * make the execution role.
+     */
     FunctionPolicies(Construct scope, EnvironmentSpec spec) {
         this.scope = scope;
         this.spec = spec;
+    }
+
+    /** The layers' policies (created in this scope on first use): read-only first, then the writes. */
+    List<ManagedPolicy> layerPolicies() {
+        if (read != null) {
+            List<ManagedPolicy> all = new ArrayList<>(List.of(read));
+            all.addAll(apply);
+            return all;
+        }
         read = policy("ReadPolicy", "Read-only view of the QUALISYS layers (plan, readiness, drift)", readStatements());
         apply = List.of(
                 policy("ApplyNetworkPolicy", "Creates and repairs the VPC layer's EC2 resources", networkStatements()),
@@ -59,22 +73,31 @@ final class FunctionPolicies {
                 + " (see FunctionPolicies), and the control plane's own state is denied.";
         Nag.suppress(read, "AwsSolutions-IAM5", wildcardReason);
         apply.forEach(p -> Nag.suppress(p, "AwsSolutions-IAM5", wildcardReason));
+        return layerPolicies();
     }
 
-    /** The managed policies a function's role gets, beside its own statements. */
-    List<IManagedPolicy> managedPoliciesOf(FunctionCatalog function) {
-        List<IManagedPolicy> out = new ArrayList<>();
-        switch (function) {
-            // SecurityEvent observes to classify; its own fixes are in grantOwn, the rest is handed to the
-            // state machine as a targeted drift check and apply (PlanLayer, ApplyLayer).
-            case PLAN_LAYER, LAYER_READINESS, SECURITY_EVENT -> out.add(read);
-            case APPLY_LAYER -> {
-                out.add(read);
-                out.addAll(apply);
-            }
-            default -> { }
+    /**
+     * What the functions do in an environment's account beside the layers: the direct remediations of
+     * events.security.RemediationExecutor (SecurityEvent) and the budget ladder's cost drivers and
+     * Playwright cap (BudgetAlert). Granted to the spoke's execution role.
+     */
+    List<PolicyStatement> environmentStatements() {
+        List<PolicyStatement> out = new ArrayList<>();
+        out.add(allow(List.of("cloudtrail:StartLogging"), List.of(arn("cloudtrail", "trail/" + spec.monitoring().cloudTrail().trailName()))));
+        out.add(conditional(List.of("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
+                List.of(arn("ec2", "security-group/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)));
+        out.add(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
+        EksSpec.NodeGroup pool = spec.eks().nodeGroups().get(BudgetLadder.PLAYWRIGHT_POOL);
+        if (pool != null) {
+            out.add(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
+                    List.of(arn("eks", "nodegroup/" + spec.eks().clusterName() + "/" + pool.name() + "/*"))));
         }
         return out;
+    }
+
+    /** The hub's functions reach an environment only through its execution role (and only with its external id). */
+    static PolicyStatement assumeExecutionRoles(List<EnvironmentSpec> environments) {
+        return allow(List.of("sts:AssumeRole"), environments.stream().map(e -> e.aws().executionRoleArn()).distinct().toList());
     }
 
     /** The statements that belong to one function alone: its state, its topics, its secrets. */
@@ -87,26 +110,17 @@ final class FunctionPolicies {
                 role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
                 alerting.driftTopic.grantPublish(role);
                 role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
+                // Drift attribution: one LookupEvents scan per check (no resource-level permissions),
+                // and the function's own identity to label the control plane's calls.
+                role.addToPolicy(allow(List.of("cloudtrail:LookupEvents", "sts:GetCallerIdentity"), List.of("*")));
             }
             case NOTIFY -> alerting.alertTopic.grantPublish(role);
-            case SECURITY_EVENT -> {
-                alerting.alertTopic.grantPublish(role);
-                // The direct remediations of events.security.RemediationExecutor.
-                role.addToPolicy(allow(List.of("cloudtrail:StartLogging"),
-                        List.of(arn("cloudtrail", "trail/" + spec.monitoring().cloudTrail().trailName()))));
-                role.addToPolicy(conditional(List.of("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
-                        List.of(arn("ec2", "security-group/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)));
-            }
+            // Their remediations and the budget ladder's actions in an environment are the spoke role's
+            // (environmentStatements); here only the hub's own topic, bucket and state machines.
+            case SECURITY_EVENT -> alerting.alertTopic.grantPublish(role);
             case BUDGET_ALERT -> {
                 alerting.alertTopic.grantPublish(role);
-                // The ladder (events.budget): top cost drivers, capping the Playwright node group, and the
-                // override records (overrides/<env>/<id>.json in the report bucket) that restore it.
-                role.addToPolicy(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
-                EksSpec.NodeGroup pool = spec.eks().nodeGroups().get(BudgetLadder.PLAYWRIGHT_POOL);
-                if (pool != null) {
-                    role.addToPolicy(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
-                            List.of(arn("eks", "nodegroup/" + spec.eks().clusterName() + "/" + pool.name() + "/*"))));
-                }
+                // The override records (overrides/<env>/<id>.json in the report bucket) that restore a cap.
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"),
                         List.of(state.reportBucket.arnForObjects("overrides/*"))));
                 role.addToPolicy(conditional(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn()),

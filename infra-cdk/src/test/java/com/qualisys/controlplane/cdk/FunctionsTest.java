@@ -142,7 +142,7 @@ class FunctionsTest {
                     com.qualisys.controlplane.handlers.ControlPlane.Settings.fromEnvironmentVariables(present);
             assertThat(List.of(settings.alertTopicArn(), settings.driftTopicArn(), settings.reportBucket(),
                     settings.lockTable(), settings.eventBusName())).as(f.functionName()).containsOnly("set");
-            assertThat(variables.get("QUALISYS_EVENT_BUS")).isEqualTo("default");
+            assertThat(variables.get("QUALISYS_EVENT_BUS")).isEqualTo(ControlPlaneStack.EVENT_BUS);
         }
     }
 
@@ -174,9 +174,22 @@ class FunctionsTest {
         }
     }
 
+    private static EnvironmentAccessStack spoke() {
+        return (EnvironmentAccessStack) TestStacks.phaseOne().app().getNode().findChild(EnvironmentAccessStack.STACK_NAME_PREFIX + "dev");
+    }
+
+    private static software.amazon.awscdk.assertions.Template spokeTemplate() {
+        return software.amazon.awscdk.assertions.Template.fromStack(spoke());
+    }
+
+    private static String spokeRole() {
+        return Cfn.logicalId(spoke().executionRole());
+    }
+
     @Test
     void theAppliersCanNeverReconfigureTheControlPlanesOwnState() {
-        List<Map<String, Object>> denies = Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.APPLY_LAYER)))
+        // The appliers' permissions are the spoke's execution role's (QualisysEnvironmentAccess-<env>).
+        List<Map<String, Object>> denies = Cfn.statementsOf(spokeTemplate(), spokeRole())
                 .stream().filter(s -> "Deny".equals(s.get("Effect"))).toList();
         assertThat(denies).hasSize(2);
         String deny = denies.toString();
@@ -187,7 +200,7 @@ class FunctionsTest {
 
     @Test
     void ec2WritesAreLimitedToResourcesTaggedAsManagedByTheControlPlane() {
-        List<Map<String, Object>> ec2Writes = Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.APPLY_LAYER)))
+        List<Map<String, Object>> ec2Writes = Cfn.statementsOf(spokeTemplate(), spokeRole())
                 .stream().filter(s -> "Allow".equals(s.get("Effect")))
                 .filter(s -> Cfn.actions(s).stream().anyMatch(a -> a.startsWith("ec2:") && !a.startsWith("ec2:Describe")))
                 .toList();

@@ -56,7 +56,7 @@ class StateMachinesTest {
             assertThat(substitutions.get("DriftTopicArn")).isEqualTo(Cfn.ref(alerting.driftTopic));
             assertThat(substitutions.get("ReportBucket")).isEqualTo(Cfn.ref(state.reportBucket));
             assertThat(substitutions.get("LockTable")).isEqualTo(Cfn.ref(state.lockTable));
-            assertThat(substitutions.get("EventBusName")).isEqualTo("default");
+            assertThat(substitutions.get("EventBusName")).isEqualTo(ControlPlaneStack.EVENT_BUS);
         }
     }
 

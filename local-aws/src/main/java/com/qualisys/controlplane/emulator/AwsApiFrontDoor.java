@@ -53,6 +53,14 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
+    /**
+     * Told of every request once it is answered (by a responder or by the emulator), with the
+     * caller's address: an audit trail such as {@link CloudTrailEmulator}.
+     */
+    public interface Observer {
+        void answered(StubRequest request, int status, String sourceIp, Upstream emulator);
+    }
+
     /** Sends a request on to the emulator and returns its answer. */
     public interface Upstream {
         StubResponse forward(StubRequest request);
@@ -146,6 +154,7 @@ public final class AwsApiFrontDoor implements AutoCloseable {
     private final ExecutorService executor;
     private final URI upstream;
     private final List<Responder> responders;
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
 
     private AwsApiFrontDoor(URI upstream, List<Responder> responders) throws IOException {
@@ -171,6 +180,12 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
+    /** Adds an observer of every answered request. */
+    public AwsApiFrontDoor observe(Observer observer) {
+        observers.add(observer);
+        return this;
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -190,17 +205,11 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 body = in.readAllBytes();
             }
             StubRequest request = new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
-            for (Responder r : responders) {
-                Optional<StubResponse> answer = r.answer(request, this::forward);
-                if (answer.isPresent()) {
-                    Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-                    headers.putAll(answer.get().headers());
-                    headers.put("Content-Type", List.of(answer.get().contentType()));
-                    write(exchange, answer.get().status(), headers, answer.get().body());
-                    return;
-                }
-            }
-            forward(exchange, request);
+            Answer answer = respond(request);
+            // Observed before the caller has its answer: whatever it does next sees the record.
+            String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+            for (Observer o : observers) o.answered(request, answer.status(), sourceIp, this::forward);
+            write(exchange, answer.status(), answer.headers(), answer.body());
         } catch (RuntimeException e) {
             byte[] msg = ("front door failed: " + e).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(500, msg.length);
@@ -210,9 +219,21 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
-    private void forward(HttpExchange exchange, StubRequest request) throws IOException {
+    private record Answer(int status, Map<String, List<String>> headers, byte[] body) {}
+
+    /** A responder's answer, or else the emulator's. */
+    private Answer respond(StubRequest request) throws IOException {
+        for (Responder r : responders) {
+            Optional<StubResponse> answer = r.answer(request, this::forward);
+            if (answer.isPresent()) {
+                Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                headers.putAll(answer.get().headers());
+                headers.put("Content-Type", List.of(answer.get().contentType()));
+                return new Answer(answer.get().status(), headers, answer.get().body());
+            }
+        }
         HttpResponse<byte[]> response = send(request);
-        write(exchange, response.statusCode(), response.headers().map(), response.body());
+        return new Answer(response.statusCode(), response.headers().map(), response.body());
     }
 
     /** A request sent on to the emulator, its answer as a StubResponse (for responders). */

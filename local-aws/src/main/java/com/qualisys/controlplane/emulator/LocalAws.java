@@ -6,8 +6,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 /**
  * The local AWS the demo and the tests provision into: moto, plus the operations moto lacks
  * answered by stubs that follow the AWS API reference (AWS Budgets as a whole, Cost Anomaly
- * Detection, the EKS and RDS operations of {@link EksApiGaps} and {@link RdsApiGaps}), behind
- * one loopback endpoint. See docs/emulator-gaps.md.
+ * Detection, the EKS and RDS operations of {@link EksApiGaps} and {@link RdsApiGaps}, CloudTrail's
+ * record of mutating calls and LookupEvents: {@link CloudTrailEmulator}), behind one loopback endpoint. See docs/emulator-gaps.md.
  */
 public final class LocalAws {
     private static LocalAws shared;
@@ -19,11 +19,12 @@ public final class LocalAws {
     private final RdsApiGaps rds = new RdsApiGaps();
     private final AssumeRoleTrust trust = new AssumeRoleTrust();
     private final PostgresBehindRds rdsPostgres = new PostgresBehindRds(rds);
+    private final CloudTrailEmulator cloudTrail = new CloudTrailEmulator();
     private final AwsApiFrontDoor door;
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, budgets, anomalies, eks, rdsPostgres);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, budgets, anomalies, eks, rdsPostgres, cloudTrail).observe(cloudTrail);
     }
 
     public static synchronized LocalAws shared() {
@@ -57,6 +58,7 @@ public final class LocalAws {
         eks.reset();
         rds.reset();
         trust.reset();
+        cloudTrail.reset();
     }
 
     /** sts:AssumeRole evaluated against the role's trust policy in the accounts registered here (moto checks nothing). */
@@ -75,6 +77,11 @@ public final class LocalAws {
     /** EKS operations moto lacks, and transitional statuses a test can hold a cluster or node group in. */
     public EksApiGaps eks() {
         return eks;
+    }
+
+    /** The CloudTrail management events of every mutating call through this local AWS. */
+    public CloudTrailEmulator cloudTrail() {
+        return cloudTrail;
     }
 
     /**

@@ -7,6 +7,7 @@ import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.Overridden;
 import com.qualisys.controlplane.engine.Overrides;
 import com.qualisys.controlplane.engine.Plan;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -29,19 +30,24 @@ public final class OverrideFilter {
     /** The engine's overrides for the active records: one per changed attribute. */
     public static List<AttributeOverride> attributeOverrides(Collection<OverrideRecord> records) {
         return records.stream().filter(OverrideRecord::active)
-                .flatMap(o -> o.changes().stream().map(c -> new AttributeOverride(o.id(), o.logicalId(), c.path(), c.after(), o.cause())))
+                .flatMap(o -> o.changes().stream().map(c -> new AttributeOverride(o.id(), o.logicalId(), c.path(), c.after(), o.cause(), o.expiresAt())))
                 .toList();
     }
 
     public static OverrideAwarePlan apply(Plan plan, Collection<OverrideRecord> overrides) {
-        Plan filtered = Overrides.apply(plan, attributeOverrides(overrides));
+        return apply(plan, overrides, Instant.now());
+    }
+
+    /** As of {@code now}: a record whose budget period has ended explains nothing (it is listed as expired). */
+    public static OverrideAwarePlan apply(Plan plan, Collection<OverrideRecord> overrides, Instant now) {
+        Plan filtered = Overrides.apply(plan, attributeOverrides(overrides), now);
         return new OverrideAwarePlan(filtered, filtered.overridden());
     }
 
     /** Whether one (logical id, path, live value) is an intentional override. */
-    public static boolean isOverride(String logicalId, String path, Object liveValue, Collection<OverrideRecord> overrides) {
+    public static boolean isOverride(String logicalId, String path, Object liveValue, Collection<OverrideRecord> overrides, Instant now) {
         Plan one = new Plan("", "", List.of(new Change(logicalId, "", Action.UPDATE, false, null,
                 List.of(new Difference(path, null, liveValue)))));
-        return !Overrides.apply(one, attributeOverrides(overrides)).overridden().isEmpty();
+        return !Overrides.apply(one, attributeOverrides(overrides), now).overridden().isEmpty();
     }
 }

@@ -29,6 +29,17 @@ public final class SecurityEventPatterns {
 
     private SecurityEventPatterns() {}
 
+    /**
+     * A rule's pattern restricted to the events of the environment's own account: the hub's rules all
+     * listen on one bus where every spoke forwards, so one event starts one execution, for the
+     * environment it happened in.
+     */
+    public static String inAccount(EventRule rule, EnvironmentSpec spec) {
+        ObjectNode pattern = rule.pattern().deepCopy();
+        pattern.putArray("account").add(spec.aws().accountId());
+        return pattern.toString();
+    }
+
     public static List<EventRule> rules(EnvironmentSpec spec) {
         ManagedResources managed = new ManagedResources(spec);
         String prefix = "qualisys-" + spec.environment() + "-security-";

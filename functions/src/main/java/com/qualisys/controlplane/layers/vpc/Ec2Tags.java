@@ -56,6 +56,24 @@ final class Ec2Tags {
         return VpcIds.nameOf(kind.name(), logicalId) == null ? null : logicalId;
     }
 
+    /**
+     * The one instance among candidates found by unique attributes that carries no qualisys logical
+     * id (one that does belongs to another resource or environment); empty when there is not exactly one.
+     */
+    static <T> java.util.Optional<T> untagged(List<T> candidates, java.util.function.Function<T, List<Tag>> tags) {
+        List<T> bare = candidates.stream().filter(c -> !toMap(tags.apply(c)).containsKey(Tags.LOGICAL_ID)).toList();
+        return bare.size() == 1 ? java.util.Optional.of(bare.getFirst()) : java.util.Optional.empty();
+    }
+
+    /** Tags a resource found without its identity with it again. */
+    static void restoreIdentity(LayerContext ctx, String resourceId, String logicalId) {
+        ctx.aws().ec2().createTags(r -> r.resources(resourceId).tags(toTags(ctx.tags(logicalId, null))));
+    }
+
+    static Filter filter(String name, String value) {
+        return Filter.builder().name(name).values(value).build();
+    }
+
     /** Sets the desired tags whose live value differs; tags the spec does not name are left alone. */
     static void repair(LayerContext ctx, String resourceId, DesiredResource want, ObservedResource live) {
         Map<String, String> liveTags = ManagedKind.stringMap(live, VpcKinds.TAGS);

@@ -11,6 +11,7 @@ import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
@@ -37,6 +38,15 @@ final class InternetGateways implements ManagedKind<InternetGateway> {
                 .ignore(Ignored.IDENTITY, "InternetGatewayId")
                 .ignore(Ignored.READ_ONLY, "OwnerId")
                 .build();
+    }
+
+    /** A VPC has at most one internet gateway attached. */
+    @Override
+    public Optional<InternetGateway> findUntagged(DesiredResource want, LayerContext ctx) {
+        Optional<String> vpc = ctx.index().known(VpcIds.VPC);
+        if (vpc.isEmpty()) return Optional.empty();
+        return Ec2Tags.untagged(ctx.aws().ec2().describeInternetGateways(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpc.get())))
+                .internetGateways(), InternetGateway::tags);
     }
 
     @Override

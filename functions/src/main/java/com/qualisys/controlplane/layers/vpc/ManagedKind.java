@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One kind of resource of the layer: how to find its live instances, read them into attributes
@@ -35,6 +36,16 @@ interface ManagedKind<T> {
 
     /** The instance in the shapes of its desired attributes; refs for managed physical ids. */
     Map<String, Object> attributes(T live, LayerContext ctx);
+
+    /**
+     * A live instance that lost its qualisys:* tags, found by the attributes that make it unique
+     * (a subnet by VPC and CIDR); empty when there is none or the kind has no such attributes.
+     * Asked only for a desired resource that observe did not find, so a drift check without
+     * drift makes no such call.
+     */
+    default Optional<T> findUntagged(DesiredResource want, LayerContext ctx) {
+        return Optional.empty();
+    }
 
     /** Creates the resource tagged with its identity, then registers it in the index. */
     void create(DesiredResource want, LayerContext ctx);

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.ec2.model.ConnectivityType;
@@ -56,6 +57,17 @@ final class NatGateways implements ManagedKind<NatGateway> {
                 .ignore("regional NAT gateway settings; the spec's gateways are zonal and the mode is " + Ignored.FIXED_AT_CREATION,
                         "AvailabilityMode", "AutoScalingIps", "AutoProvisionZones", "RouteTableId")
                 .build();
+    }
+
+    /** The spec puts one NAT gateway in a public subnet: the live one there is it. */
+    @Override
+    public Optional<NatGateway> findUntagged(DesiredResource want, LayerContext ctx) {
+        String subnetRef = want.string(SUBNET);
+        Optional<String> subnet = DesiredResource.isRef(subnetRef)
+                ? ctx.index().known(subnetRef.substring(DesiredResource.REF.length())) : Optional.empty();
+        if (subnet.isEmpty()) return Optional.empty();
+        return Ec2Tags.untagged(ctx.aws().ec2().describeNatGateways(r -> r.filter(Ec2Tags.filter("subnet-id", subnet.get())))
+                .natGateways().stream().filter(n -> LIVE.contains(n.state())).toList(), NatGateway::tags);
     }
 
     @Override

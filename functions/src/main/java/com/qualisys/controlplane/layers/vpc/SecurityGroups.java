@@ -12,6 +12,7 @@ import com.qualisys.controlplane.layers.vpc.SecurityGroupRules.Rule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -51,6 +52,15 @@ final class SecurityGroups implements ManagedKind<SecurityGroup> {
                 .ignore(Ignored.IDENTITY, "GroupId", "SecurityGroupArn")
                 .ignore(Ignored.READ_ONLY, "OwnerId")
                 .build();
+    }
+
+    /** A security group's name is unique in its VPC. */
+    @Override
+    public Optional<SecurityGroup> findUntagged(DesiredResource want, LayerContext ctx) {
+        Optional<String> vpc = ctx.index().known(VpcIds.VPC);
+        if (vpc.isEmpty()) return Optional.empty();
+        return Ec2Tags.untagged(ctx.aws().ec2().describeSecurityGroups(r -> r.filters(Ec2Tags.filter("vpc-id", vpc.get()),
+                Ec2Tags.filter("group-name", want.string(NAME)))).securityGroups(), SecurityGroup::tags);
     }
 
     @Override

@@ -11,6 +11,7 @@ import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 
@@ -51,6 +52,15 @@ final class Subnets implements ManagedKind<Subnet> {
                 .ignore("the format of instance host names; no security or cost effect", "PrivateDnsNameOptionsOnLaunch")
                 .ignore("VPC Block Public Access is an account-level setting, reported per subnet", "BlockPublicAccessStates")
                 .build();
+    }
+
+    /** A subnet's CIDR is unique in its VPC. */
+    @Override
+    public Optional<Subnet> findUntagged(DesiredResource want, LayerContext ctx) {
+        Optional<String> vpc = ctx.index().known(VpcIds.VPC);
+        if (vpc.isEmpty()) return Optional.empty();
+        return Ec2Tags.untagged(ctx.aws().ec2().describeSubnets(r -> r.filters(Ec2Tags.filter("vpc-id", vpc.get()),
+                Ec2Tags.filter("cidr-block", want.string(CIDR)))).subnets(), Subnet::tags);
     }
 
     @Override

@@ -72,10 +72,22 @@ public final class VpcLayer implements Layer {
         if (!errors.isEmpty()) throw new SpecException(errors);
     }
 
+    /**
+     * Lists every kind, then looks for the desired resources that were not found by their tags
+     * among the untagged ones (their qualisys:* tags removed out of band), kind by kind in
+     * dependency order so a subnet can be found in a VPC found before it.
+     */
     @Override
     public List<ObservedResource> observe(LayerContext ctx) {
         List<Listed<?>> listed = kinds.stream().<Listed<?>>map(k -> Listed.of(k, ctx)).toList();
         listed.forEach(l -> l.register(ctx));
+        List<DesiredResource> missing = desired(ctx.spec()).stream()
+                .filter(d -> ctx.index().known(d.logicalId()).isEmpty()).toList();
+        for (Listed<?> l : listed) {
+            for (DesiredResource want : missing) {
+                if (want.kind().name().equals(l.kind().kind().name())) l.findUntagged(want, ctx);
+            }
+        }
         List<ObservedResource> out = new ArrayList<>();
         listed.forEach(l -> l.observed(ctx, out));
         return out;
@@ -85,6 +97,7 @@ public final class VpcLayer implements Layer {
     public void apply(Change change, DesiredResource desired, ObservedResource observed, LayerContext ctx) {
         ManagedKind<?> kind = byKind.get(change.kind());
         if (kind == null) throw new IllegalArgumentException("layer vpc has no resource kind '" + change.kind() + "'");
+        if (observed != null && observed.identityLost()) Ec2Tags.restoreIdentity(ctx, observed.physicalId(), observed.logicalId());
         switch (change.action()) {
             case CREATE -> kind.create(desired, ctx);
             case UPDATE -> kind.update(desired, observed, ctx);
@@ -100,7 +113,7 @@ public final class VpcLayer implements Layer {
     }
 
     /** The live instances of one kind with their ids, kept until every kind is listed. */
-    private record Listed<T>(ManagedKind<T> kind, List<T> items, List<String> logicalIds) {
+    private record Listed<T>(ManagedKind<T> kind, List<T> items, List<String> logicalIds, Set<String> untagged) {
         static <T> Listed<T> of(ManagedKind<T> kind, LayerContext ctx) {
             List<T> items = new ArrayList<>();
             List<String> ids = new ArrayList<>();
@@ -110,7 +123,17 @@ public final class VpcLayer implements Layer {
                 items.add(item);
                 ids.add(logicalId);
             }
-            return new Listed<>(kind, items, ids);
+            return new Listed<>(kind, items, ids, new java.util.HashSet<>());
+        }
+
+        /** Adds the instance that lost its identity tags, when the kind can find it, and registers it. */
+        void findUntagged(DesiredResource want, LayerContext ctx) {
+            kind.findUntagged(want, ctx).ifPresent(item -> {
+                items.add(item);
+                logicalIds.add(want.logicalId());
+                untagged.add(want.logicalId());
+                ctx.index().put(want.logicalId(), kind.physicalId(item));
+            });
         }
 
         void register(LayerContext ctx) {
@@ -120,7 +143,8 @@ public final class VpcLayer implements Layer {
         void observed(LayerContext ctx, List<ObservedResource> out) {
             for (int i = 0; i < items.size(); i++) {
                 T item = items.get(i);
-                out.add(new ObservedResource(logicalIds.get(i), kind.kind().name(), kind.physicalId(item), kind.attributes(item, ctx)));
+                out.add(new ObservedResource(logicalIds.get(i), kind.kind().name(), kind.physicalId(item), kind.attributes(item, ctx),
+                        untagged.contains(logicalIds.get(i))));
             }
         }
     }

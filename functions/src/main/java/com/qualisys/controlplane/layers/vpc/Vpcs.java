@@ -11,6 +11,7 @@ import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcAttributeResponse;
@@ -63,6 +64,15 @@ final class Vpcs implements ManagedKind<Vpc> {
                         "EnableNetworkAddressUsageMetrics")
                 .ignore(Ignored.IDENTITY, "VpcId")
                 .build();
+    }
+
+    /** By CIDR and Name tag: a VPC's CIDR alone need not be unique in an account. */
+    @Override
+    public Optional<Vpc> findUntagged(DesiredResource want, LayerContext ctx) {
+        String name = want.stringMap(TAGS).get("Name");
+        if (name == null) return Optional.empty();
+        return Ec2Tags.untagged(ctx.aws().ec2().describeVpcs(r -> r.filters(Ec2Tags.filter("cidr", want.string(CIDR)),
+                Ec2Tags.filter("tag:Name", name))).vpcs(), Vpc::tags);
     }
 
     @Override

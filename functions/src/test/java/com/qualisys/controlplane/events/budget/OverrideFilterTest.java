@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 /** A capped node group is an intentional override in drift reports, not drift to revert. */
 class OverrideFilterTest {
     static final String POOL = "eks/node-group/playwright-pool";
+    /** Within the cap's budget period (May 2024). */
+    static final Instant IN_PERIOD = Instant.parse("2024-05-30T12:00:00Z");
 
     static OverrideRecord cap(OverrideRecord.Status status) {
         return new OverrideRecord("qualisys-monthly-500-2024-05-01-cap-playwright-pool", "dev", status, "cap-playwright-pool", POOL,
@@ -35,7 +37,7 @@ class OverrideFilterTest {
 
     @Test
     void theCappedMaxSizeIsReportedAsAnOverrideAndLeftOutOfThePlan() {
-        OverrideFilter.OverrideAwarePlan result = OverrideFilter.apply(drift(5), List.of(cap(OverrideRecord.Status.ACTIVE)));
+        OverrideFilter.OverrideAwarePlan result = OverrideFilter.apply(drift(5), List.of(cap(OverrideRecord.Status.ACTIVE)), IN_PERIOD);
         assertThat(result.overridden()).singleElement().satisfies(o -> {
             assertThat(o.logicalId()).isEqualTo(POOL);
             assertThat(o.difference().path()).isEqualTo("scaling.maxSize");
@@ -48,22 +50,37 @@ class OverrideFilterTest {
 
     @Test
     void aLiveValueOtherThanTheOverridesIsDriftAfterAll() {
-        OverrideFilter.OverrideAwarePlan result = OverrideFilter.apply(drift(3), List.of(cap(OverrideRecord.Status.ACTIVE)));
+        OverrideFilter.OverrideAwarePlan result = OverrideFilter.apply(drift(3), List.of(cap(OverrideRecord.Status.ACTIVE)), IN_PERIOD);
         assertThat(result.overridden()).isEmpty();
         assertThat(result.plan()).isEqualTo(drift(3));
     }
 
     @Test
     void aRestoredOverrideExplainsNothing() {
-        assertThat(OverrideFilter.apply(drift(5), List.of(cap(OverrideRecord.Status.RESTORED))).overridden()).isEmpty();
-        assertThat(OverrideFilter.isOverride(POOL, "scaling.maxSize", 5, List.of(cap(OverrideRecord.Status.ACTIVE)))).isTrue();
-        assertThat(OverrideFilter.isOverride(POOL, "scaling.maxSize", "5", List.of(cap(OverrideRecord.Status.ACTIVE)))).isTrue();
+        assertThat(OverrideFilter.apply(drift(5), List.of(cap(OverrideRecord.Status.RESTORED)), IN_PERIOD).overridden()).isEmpty();
+        assertThat(OverrideFilter.isOverride(POOL, "scaling.maxSize", 5, List.of(cap(OverrideRecord.Status.ACTIVE)), IN_PERIOD)).isTrue();
+        assertThat(OverrideFilter.isOverride(POOL, "scaling.maxSize", "5", List.of(cap(OverrideRecord.Status.ACTIVE)), IN_PERIOD)).isTrue();
     }
 
     @Test
     void aChangeWhoseOnlyDifferenceIsOverriddenDisappears() {
         Plan onlyCap = new Plan("dev", "eks", List.of(new Change(POOL, "node-group", Action.UPDATE, false, "p",
                 List.of(new Difference("scaling.maxSize", 20, 5)))));
-        assertThat(OverrideFilter.apply(onlyCap, List.of(cap(OverrideRecord.Status.ACTIVE))).plan().isEmpty()).isTrue();
+        assertThat(OverrideFilter.apply(onlyCap, List.of(cap(OverrideRecord.Status.ACTIVE)), IN_PERIOD).plan().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCapWhoseBudgetPeriodEndedLongAgoNoLongerHidesDriftAndIsListedAsExpired_wasNoDriftOneIntentionalOverride() {
+        OverrideFilter.OverrideAwarePlan result = OverrideFilter.apply(drift(5), List.of(cap(OverrideRecord.Status.ACTIVE)),
+                Instant.parse("2026-01-15T00:00:00Z"));
+        assertThat(result.overridden()).isEmpty();
+        assertThat(result.plan().changes().getFirst().differences()).extracting(Difference::path).contains("scaling.maxSize");
+        assertThat(result.plan().expired()).singleElement().satisfies(o -> {
+            assertThat(o.overrideId()).isEqualTo("qualisys-monthly-500-2024-05-01-cap-playwright-pool");
+            assertThat(o.difference().path()).isEqualTo("scaling.maxSize");
+            assertThat(o.cause()).contains("expired 2024-06-01T00:00:00Z");
+        });
+        assertThat(OverrideFilter.apply(drift(5), List.of(cap(OverrideRecord.Status.ACTIVE)), Instant.parse("2024-06-01T00:00:00Z"))
+                .overridden()).as("the period's end is exclusive").isEmpty();
     }
 }

@@ -248,6 +248,29 @@ class VpcDriftTest {
     }
 
     @Test
+    void aSubnetAndASecurityGroupWhoseIdentityTagsWereRemovedAreFoundReportedAndTaggedAgainNotDuplicated() {
+        String subnet = live.subnet("private-b").subnetId();
+        String alb = live.securityGroup("alb").groupId();
+        live.ec2.deleteTags(r -> r.resources(subnet, alb).tags(t -> t.key("qualisys:environment"), t -> t.key("qualisys:logical-id"),
+                t -> t.key("qualisys:managed-by")));
+
+        Plan drift = drift();
+        assertOnly(drift, "vpc/subnet/private-b", "vpc/security-group/alb");
+        for (String id : List.of("vpc/subnet/private-b", "vpc/security-group/alb")) {
+            assertThat(change(drift, id).action()).isEqualTo(Action.UPDATE);
+            assertThat(difference(drift, id, "identity")).isEqualTo(new Difference("identity", "qualisys:* tags", "identity tags removed"));
+        }
+        assertThat(change(drift, "vpc/subnet/private-b").physicalId()).isEqualTo(subnet);
+
+        assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.CreateTags", 2));
+        assertThat(live.subnet("private-b").subnetId()).isEqualTo(subnet);
+        assertThat(live.securityGroup("alb").groupId()).isEqualTo(alb);
+        assertThat(live.ec2.describeSubnets(r -> r.filters(f -> f.name("cidr-block").values(live.subnet("private-b").cidrBlock())))
+                .subnets()).hasSize(1);
+        assertThat(drift().changes()).isEmpty();
+    }
+
+    @Test
     void aRemovedEksSubnetTagIsReportedAndPutBack() {
         String subnet = live.subnet("public-a").subnetId();
         live.ec2.deleteTags(r -> r.resources(subnet).tags(t -> t.key("kubernetes.io/role/elb")));

@@ -38,7 +38,7 @@ class VpcSpecErrorsTest {
                     private-b: { tier: private, az: us-east-1b, cidr: 10.1.11.0/24 }
                 """);
         assertThatThrownBy(() -> loader.load("dev")).isInstanceOf(SpecException.class)
-                .hasMessageContaining("environments/dev.yaml: vpc.subnets.private-b.cidr 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16");
+                .hasMessageContaining(environments.resolve("dev.yaml") + ": vpc.subnets.private-b.cidr 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
@@ -22,11 +23,10 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 import software.constructs.Construct;
 
 /**
- * The EventBridge rules (default bus) of {@link SecurityEventPatterns}, for every managed
- * environment, each starting the security-response state machine with
- * {@code {"environment": "<env>", "event": <the CloudTrail event>}}: the patterns of several
- * environments can match the same call, and each environment's classifier decides whether the
- * touched resource is one of its own. Deliveries that fail after EventBridge's retries land in the
+ * The EventBridge rules (the hub's bus, where the spokes forward) of {@link SecurityEventPatterns}, for
+ * every managed environment, each matching the environment's own {@code account} and starting the
+ * security-response state machine with {@code {"environment": "<env>", "event": <the CloudTrail event>}}:
+ * one event, one execution, for the environment whose account it happened in. Deliveries that fail after EventBridge's retries land in the
  * shared dead-letter queue.
  */
 public final class SecurityEventRules extends Construct {
@@ -34,7 +34,7 @@ public final class SecurityEventRules extends Construct {
     private static final Set<String> LIST_FIELDS = Set.of("source", "detail-type", "account", "region", "resources");
     private final Map<String, Rule> rules = new LinkedHashMap<>();
 
-    public SecurityEventRules(Construct scope, String id, List<EnvironmentSpec> environments, IStateMachine target,
+    public SecurityEventRules(Construct scope, String id, List<EnvironmentSpec> environments, IEventBus bus, IStateMachine target,
                               IQueue deadLetters) {
         super(scope, id);
         for (EnvironmentSpec env : environments) {
@@ -43,7 +43,8 @@ public final class SecurityEventRules extends Construct {
                 Rule rule = Rule.Builder.create(this, r.name())
                         .ruleName(r.name())
                         .description(r.description())
-                        .eventPattern(toEventPattern(r.name(), r.patternJson()))
+                        .eventBus(bus)
+                        .eventPattern(toEventPattern(r.name(), SecurityEventPatterns.inAccount(r, env)))
                         .build();
                 rule.addTarget(new SfnStateMachine(target, SfnStateMachineProps.builder()
                         .input(RuleTargetInput.fromObject(Map.of(
@@ -59,7 +60,7 @@ public final class SecurityEventRules extends Construct {
 
     /** Parses one pattern (EventBridge JSON) into the CDK's EventPattern; anything unmapped is an error. */
     @SuppressWarnings("unchecked")
-    static EventPattern toEventPattern(String name, String json) {
+    public static EventPattern toEventPattern(String name, String json) {
         Map<String, Object> fields;
         try {
             fields = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});

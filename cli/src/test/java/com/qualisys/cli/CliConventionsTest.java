@@ -1,0 +1,129 @@
+package com.qualisys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.qualisys.cli.testing.Cli;
+import com.qualisys.controlplane.emulator.RepoPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** Issue 19's CLI defects: help on every command, escaped placeholders, spec errors that name the real file. */
+class CliConventionsTest {
+    static List<String> commands() {
+        return QualisysCli.commandLine().getSubcommands().keySet().stream().filter(n -> !n.equals("help")).sorted().toList();
+    }
+
+    @ParameterizedTest(name = "qualisys {0} --help prints its usage and exits 0 (was: Missing required option / Unknown option)")
+    @MethodSource("commands")
+    void helpWorksOnEveryCommand(String command) {
+        Cli.Result help = Cli.run(command, "--help");
+        assertThat(help.exitCode()).as(help.toString()).isZero();
+        assertThat(help.out()).startsWith("Usage: qualisys " + command).contains("-h, --help", "--debug");
+        assertThat(help.out()).doesNotContain("null");
+        assertThat(help.err()).isEmpty();
+    }
+
+    @Test
+    void topLevelHelpShowsEachCommandsFirstSentenceWhole_wasCutMidSentence() {
+        String help = Cli.run("--help").out().replaceAll("\\s+", "");
+        for (Map.Entry<String, CommandLine> sub : QualisysCli.commandLine().getSubcommands().entrySet()) {
+            if (sub.getKey().equals("help")) continue;
+            String first = sub.getValue().getCommandSpec().usageMessage().description()[0];
+            assertThat(first).as(sub.getKey() + "'s first description line is a whole sentence").endsWith(".");
+            assertThat(help).as("top-level help lists " + sub.getKey()).contains(first.replaceAll("\\s+", ""));
+        }
+    }
+
+    @Test
+    void simulateEventHelpShowsItsPlaceholdersLiterally_wasPlaceholdersNullInTheFile() {
+        String help = Cli.run("simulate-event", "--help").out();
+        assertThat(help).contains("Placeholders ${<logical-id>} in the file (e.g. ${vpc/security-group/rds})")
+                .doesNotContain("Placeholders null");
+    }
+
+    @Test
+    void validateFailsOnAMissingSpecsFolder_wasExit0(@TempDir Path tmp) {
+        Path missing = tmp.resolve("no-such-specs");
+        Cli.Result r = Cli.run("validate", "--specs", missing.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("error: invalid spec: " + missing + " does not exist or is not a folder\n");
+    }
+
+    @Test
+    void validateFailsOnAnEmptySpecsFolder_wasExit0(@TempDir Path tmp) {
+        Cli.Result r = Cli.run("validate", "--specs", tmp.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(tmp.toString(), "holds no environment file");
+    }
+
+    @Test
+    void planWithAMissingSpecsFolderNamesTheFolder_wasKnownEmpty(@TempDir Path tmp) {
+        Cli.Result r = Cli.run("plan", "--env", "dev", "--specs", tmp.resolve("elsewhere").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(tmp.resolve("elsewhere") + " does not exist").doesNotContain("known: \n");
+    }
+
+    @Test
+    void specsSomeOtherDirErrorsNameThatDirsFiles_wasEnvironmentsDefaultsYaml(@TempDir Path tmp) throws IOException {
+        Path specs = copyOfSpecs(tmp.resolve("some-other-dir"));
+        Path defaults = specs.resolve("defaults.yaml");
+        Files.writeString(defaults, Files.readString(defaults).replace("az: us-east-1b, cidr: 10.0.11.0/24", "az: us-east-1b, cidr: 10.1.11.0/24"));
+        Cli.Result r = Cli.run("validate", "--env", "dev", "--specs", specs.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(defaults + ": vpc.subnets.private-b.cidr 10.1.11.0/24").doesNotContain(" environments/");
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesLineAndColumn_wasNoPosition(@TempDir Path tmp) throws IOException {
+        Path specs = copyOfSpecs(tmp.resolve("specs"));
+        Files.writeString(specs.resolve("dev.yaml"), "environment: dev\nvpc:\n  cidr: [10.0.0.0/16\n");
+        Cli.Result r = Cli.run("validate", "--env", "dev", "--specs", specs.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).containsPattern(java.util.regex.Pattern.quote(specs.resolve("dev.yaml").toString())
+                + " is not valid YAML at line \\d+, column \\d+: ").doesNotContain("Exception", "com.fasterxml");
+    }
+
+    @Test
+    void aDuplicateKeyIsNamedWithItsLine_wasJacksonInternals(@TempDir Path tmp) throws IOException {
+        Path specs = copyOfSpecs(tmp.resolve("specs"));
+        Files.writeString(specs.resolve("dev.yaml"), "environment: dev\nenvironment: dev\n");
+        Cli.Result r = Cli.run("validate", "--env", "dev", "--specs", specs.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("duplicate key 'environment'", "at line 2").doesNotContain("ObjectNode", "DeserializationFeature");
+    }
+
+    @Test
+    void runWithBadInputJsonSaysWhereInOneLine_wasJacksonInternals() {
+        Cli.Result r = Cli.run("run", "drift-check", "--env", "dev", "--local", "--input", "{\"layers\": [vpc]}");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: --input is not valid JSON at line 1, column ").doesNotContain("com.fasterxml", "Exception");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void anUnknownLayerInAListIsRejectedBeforeAnyAwsCall() {
+        Cli.Result r = Cli.run("plan", "--env", "dev", "--layer", "vpc,network", "--endpoint-url", "http://127.0.0.1:9");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("error: --layer network is not a layer; layers: account, iam, monitoring, vpc, eks, rds, kubernetes\n");
+    }
+
+    private static Path copyOfSpecs(Path to) throws IOException {
+        Path from = RepoPaths.root().resolve("environments");
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+        return to;
+    }
+}
