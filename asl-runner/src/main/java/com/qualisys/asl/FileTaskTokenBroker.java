@@ -58,7 +58,9 @@ public final class FileTaskTokenBroker implements TaskTokenBroker {
                 .put("token", token)
                 .put("executionId", executionId)
                 .put("stateName", stateName)
-                .put("registeredAt", Instant.now().toString());
+                .put("registeredAt", Instant.now().toString())
+                .put("pid", ProcessHandle.current().pid());
+        ProcessHandle.current().info().startInstant().ifPresent(t -> pending.put("processStartedAt", t.toString()));
         writeAtomically(pendingFile(token), pending);
     }
 
@@ -128,8 +130,7 @@ public final class FileTaskTokenBroker implements TaskTokenBroker {
             for (Path f : files) {
                 try {
                     JsonNode p = Json.MAPPER.readTree(f.toFile());
-                    out.add(new PendingTask(p.path("token").asText(), p.path("executionId").asText(null),
-                            p.path("stateName").asText(null), Instant.parse(p.path("registeredAt").asText())));
+                    out.add(pendingTask(p));
                 } catch (IOException | RuntimeException e) {
                     // A file being replaced right now, or not ours: skip it.
                 }
@@ -141,11 +142,29 @@ public final class FileTaskTokenBroker implements TaskTokenBroker {
         return out;
     }
 
+    private static PendingTask pendingTask(JsonNode p) {
+        return new PendingTask(p.path("token").asText(), p.path("executionId").asText(null),
+                p.path("stateName").asText(null), Instant.parse(p.path("registeredAt").asText()), p.path("pid").asLong(0),
+                p.hasNonNull("processStartedAt") ? Instant.parse(p.get("processStartedAt").asText()) : null);
+    }
+
     private void checkPending(String token) {
         checkToken(token);
         if (!Files.exists(pendingFile(token))) {
             throw new IllegalArgumentException("TaskDoesNotExist: no task is waiting for token " + token
                     + " (no " + pendingFile(token) + ")");
+        }
+        PendingTask task;
+        try {
+            task = pendingTask(Json.MAPPER.readTree(pendingFile(token).toFile()));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("TaskDoesNotExist: unreadable " + pendingFile(token) + ": " + e.getMessage());
+        }
+        if (!task.waiterAlive()) {
+            // The run was interrupted or killed while it waited: nobody would read the answer.
+            deleteQuietly(pendingFile(token));
+            throw new IllegalArgumentException("execution " + task.executionId() + " is no longer running (its process "
+                    + task.pid() + " ended): nothing waits for this answer; start the run again");
         }
         if (Files.exists(answerFile(token))) {
             throw new IllegalStateException("InvalidToken: token " + token + " was already answered");

@@ -1,10 +1,14 @@
 package com.qualisys.cli;
 
+import com.qualisys.cli.local.HeldLease;
+import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.LayerFailure;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.state.ApplyLock;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +22,7 @@ import picocli.CommandLine.Spec;
         "Brings the environment to its spec, layer by layer in dependency order.",
         "A layer that fails is reported as \"not applied: <reason>\" and the following layers are still applied;"
                 + " destructive changes (replacements, deletes of stateful resources) need --approve-destructive.",
+        "Holds the environment's lock while it runs: a provision or another apply in progress is named and this one refuses.",
         "Exit code: 0 done (whether or not anything changed), 1 a layer failed or an error;"
                 + " with --detailed-exitcode, 2 when changes were made."})
 final class ApplyCommand implements Callable<Integer> {
@@ -44,11 +49,16 @@ final class ApplyCommand implements Callable<Integer> {
         List<LayerFailure> failed = new ArrayList<>();
         try (AwsClients caller = env.clients(spec);
              AwsClients aws = env.environmentClients(caller, spec, "apply")) {
-            Reconciler reconciler = env.reconciler(spec, aws, caller);
+            // The lock is the control plane's state: in the caller's (hub's) lock table, like the overrides.
+            LocalControlPlane.bootstrapStateOnEmulator(spec, caller);
+            ApplyLock lock = ApplyLock.of(caller, spec.state());
+            try (HeldLease lease = HeldLease.acquire(lock, spec.environment(), "qualisys apply", ControlPlane.leaseDuration(spec))) {
+            Reconciler reconciler = env.reconciler(spec, aws, caller).fencedBy(lease.fence());
             for (int i = 0; i < layers.size(); i++) {
                 String layer = layers.get(i).name();
                 progress.started(layer, i, layers.size());
                 try {
+                    lease.renew();
                     Reconciler.ApplyResult result = reconciler.apply(layer, approveDestructive);
                     changed += result.applied().size();
                     String what = result.applied().isEmpty() ? "up to date" : result.applied().size() + " change(s) applied";
@@ -64,6 +74,7 @@ final class ApplyCommand implements Callable<Integer> {
                     progress.failed(failure, e);
                 }
                 out.flush();
+            }
             }
             out.println("apply finished: " + changed + " change(s), " + aws.calls().mutating() + " mutating API call(s)"
                     + (failed.isEmpty() ? "" : "; " + failed.size() + " layer(s) not applied: "

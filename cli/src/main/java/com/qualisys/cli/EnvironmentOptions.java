@@ -67,7 +67,7 @@ final class EnvironmentOptions {
         }
     }
 
-    /** The caller's own clients (the hub's, or a person's). */
+    /** The caller's own clients (the hub's, or a person's); an emulator on loopback gets its test credentials. */
     AwsClients clients(EnvironmentSpec spec) {
         return LocalControlPlane.clients(spec, endpointUrl);
     }
@@ -84,10 +84,12 @@ final class EnvironmentOptions {
     /**
      * All layers are known to the reconciler (so cross-layer references resolve); budget overrides
      * recorded in the report bucket (read with the caller's, i.e. the hub's, clients) are reported as
-     * overrides and never reverted.
+     * overrides and never reverted. Read-only until a command holding the environment's lease fences it
+     * with that lease.
      */
     Reconciler reconciler(EnvironmentSpec spec, AwsClients environment, AwsClients caller) {
-        return new Reconciler(spec, environment, Layers.all()).withOverrides(OverrideStore.source(caller.s3(), spec.state().reportBucket()));
+        return new Reconciler(spec, environment, Layers.all()).withOverrides(OverrideStore.source(caller.s3(), spec.state().reportBucket()))
+                .fencedBy(com.qualisys.controlplane.engine.WriteFence.READ_ONLY);
     }
 
     static final class LayerNames extends java.util.ArrayList<String> {

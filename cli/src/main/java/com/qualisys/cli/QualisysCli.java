@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
         description = "Provisions, drift-checks and defends the QUALISYS infrastructure.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DriftCommand.class, RunCommand.class,
                 StartCommand.class, ApproveCommand.class, RejectCommand.class, ReportCommand.class,
-                SimulateEventCommand.class, RestoreCommand.class, EmulatorCommand.class,
+                SimulateEventCommand.class, RestoreCommand.class, UnlockCommand.class, EmulatorCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class QualisysCli {
     public static final int OK = 0;

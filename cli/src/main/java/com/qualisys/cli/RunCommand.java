@@ -108,9 +108,10 @@ public final class RunCommand implements Callable<Integer> {
             try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
                 double scale = waitScale != null ? waitScale
                         : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
+                String answer = "--local" + (tokensDir != null ? " --tokens-dir " + tokensDir.toAbsolutePath() : "");
                 result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
                         new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
-                        new ProgressPrinter(err));
+                        new ProgressPrinter(err, name, answer));
             }
         }
         if (json) print(out, result);

@@ -137,6 +137,69 @@ class LocalApprovalTest {
     }
 
     @Test
+    void anOutOfBandChangeWhileTheApprovalWaitsIsNotCoveredByItAndApprovalIsAskedAgain() throws Exception {
+        Future<Cli.Result> run = runUntilApprovalIsRequested("stale-approval");
+        String firstToken = new FileTaskTokenBroker(tokens).pending().getFirst().token();
+        // Out of band, someone recreates private-a: the REPLACE that was shown and approved concerned another subnet.
+        String recreated = recreatePrivateA();
+
+        Cli.Result approve = Cli.run("approve", "--local", "--tokens-dir", tokens.toString());
+        assertThat(approve.exitCode()).as(approve.toString()).isZero();
+        FileTaskTokenBroker broker = new FileTaskTokenBroker(tokens);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (broker.pending().stream().noneMatch(p -> !p.token().equals(firstToken))) {
+            if (run.isDone()) throw new AssertionError("the run ended instead of asking again:\n" + run.get());
+            if (System.nanoTime() > deadline) throw new AssertionError("no new approval request within 60 s");
+            Thread.sleep(50);
+        }
+        assertThat(ec2Writes()).as("no destructive write: the approval covered the subnet that was shown").isEmpty();
+        assertThat(privateA().subnetId()).isEqualTo(recreated);
+
+        Cli.Result reject = Cli.run("reject", "stale-approval", "--local", "--tokens-dir", tokens.toString());
+        assertThat(reject.exitCode()).as(reject.toString()).isZero();
+        Cli.Result result = run.get(120, TimeUnit.SECONDS);
+        assertThat(JSON.readTree(result.out()).get("error").asText()).isEqualTo(StateMachines.REJECTED_ERROR);
+        assertThat(result.err()).contains("ApplyLayer failed: com.qualisys.controlplane.engine.ApprovalStaleException layer vpc: the destructive"
+                + " changes are no longer the ones approved");
+        assertThat(result.err().split("is waiting for approval of execution stale-approval", -1)).as("approval requests").hasSize(3);
+        assertThat(result.err()).contains("approve: ./qualisys approve stale-approval --local --tokens-dir " + tokens.toAbsolutePath(),
+                "reject:  ./qualisys reject stale-approval --local --tokens-dir " + tokens.toAbsolutePath() + " --reason TEXT");
+        assertThat(ec2Writes()).isEmpty();
+        assertThat(privateA().subnetId()).isEqualTo(recreated);
+    }
+
+    @Test
+    void approvingARunWhoseProcessIsGoneIsRefused() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.createDirectories(tokens);
+        Files.writeString(tokens.resolve("tok-dead.pending.json"), "{\"token\":\"tok-dead\",\"executionId\":"
+                + "\"arn:aws:states:us-east-1:000000000000:execution:provision:interrupted\",\"stateName\":\"RequestApproval\","
+                + "\"registeredAt\":\"2026-01-01T00:00:00Z\",\"pid\":" + gone.pid() + "}");
+
+        Cli.Result approve = Cli.run("approve", "interrupted", "--local", "--tokens-dir", tokens.toString());
+
+        assertThat(approve.exitCode()).isEqualTo(1);
+        assertThat(approve.err()).isEqualTo("error: execution arn:aws:states:us-east-1:000000000000:execution:provision:interrupted is no longer"
+                + " running (its process " + gone.pid() + " ended): nothing waits for this answer; start the run again\n");
+        assertThat(tokens.resolve("tok-dead.json")).as("no answer written").doesNotExist();
+    }
+
+    /** Deletes subnet private-a and creates it again as it was (tags, CIDR, zone): a new subnet id. */
+    private static String recreatePrivateA() {
+        Subnet old = privateA();
+        try (AwsClients aws = moto.clients()) {
+            aws.ec2().describeRouteTables(r -> r.filters(Filter.builder().name("association.subnet-id").values(old.subnetId()).build()))
+                    .routeTables().forEach(t -> t.associations().stream().filter(a -> old.subnetId().equals(a.subnetId()))
+                            .forEach(a -> aws.ec2().disassociateRouteTable(r -> r.associationId(a.routeTableAssociationId()))));
+            aws.ec2().describeNetworkAcls(r -> r.filters(Filter.builder().name("association.subnet-id").values(old.subnetId()).build()));
+            aws.ec2().deleteSubnet(r -> r.subnetId(old.subnetId()));
+            return aws.ec2().createSubnet(r -> r.vpcId(old.vpcId()).cidrBlock(old.cidrBlock()).availabilityZone(old.availabilityZone())
+                    .tagSpecifications(t -> t.resourceType("subnet").tags(old.tags()))).subnet().subnetId();
+        }
+    }
+
+    @Test
     void answeringWhenNoLocalRunWaitsIsAClearError() {
         Cli.Result approve = Cli.run("approve", "--local", "--tokens-dir", tokens.toString());
         assertThat(approve.exitCode()).isEqualTo(1);

@@ -13,7 +13,9 @@ import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.events.EventLedger;
 import com.qualisys.controlplane.events.Samples;
+import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.layers.vpc.VpcLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
@@ -62,12 +64,91 @@ class SecurityResponseTest {
         observer = local.clients();
         new Reconciler(DEV, observer, List.of(new VpcLayer())).apply("vpc", false);
         inbox = new AlertInbox(local.endpoint(), observer, "alerts-" + INBOXES.incrementAndGet());
+        forgetClaimedEvents();
     }
 
-    @AfterEach
-    void close() {
-        inbox.close();
-        observer.close();
+    /**
+     * The tests deliver the same sample events (same CloudTrail event ids): each test is a fresh
+     * first delivery, so the claims earlier tests left in the lock table are removed.
+     */
+    private void forgetClaimedEvents() {
+        String table = DEV.state().lockTable();
+        if (!observer.dynamoDb().listTables().tableNames().contains(table)) return;
+        observer.dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(i -> i.get(ApplyLock.PARTITION_KEY).s().startsWith("event/"))
+                .forEach(i -> observer.dynamoDb().deleteItem(r -> r.tableName(table).key(Map.of(ApplyLock.PARTITION_KEY, i.get(ApplyLock.PARTITION_KEY)))));
+    }
+
+    @Test
+    void theSameEventDeliveredTwiceAtOnceIsRemediatedAndNotifiedOnceAndTheOtherDeliveryIsADuplicate() throws Exception {
+        String rds = group("rds").groupId();
+        observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
+                .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
+        ObjectNode event = input(Samples.with("security/authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (InProcessResponses first = new InProcessResponses(local, DEV); InProcessResponses second = new InProcessResponses(local, DEV)) {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<ExecutionResult>> runs = new java.util.ArrayList<>();
+            for (InProcessResponses delivery : List.of(first, second)) {
+                runs.add(pool.submit(() -> {
+                    start.await();
+                    return delivery.run("security-response", event);
+                }));
+            }
+            start.countDown();
+            List<ExecutionResult> results = new java.util.ArrayList<>();
+            for (var run : runs) results.add(run.get(300, java.util.concurrent.TimeUnit.SECONDS));
+
+            assertThat(results).extracting(ExecutionResult::status).containsOnly(ExecutionStatus.SUCCEEDED);
+            List<ExecutionResult> duplicates = results.stream().filter(r -> r.output().path("duplicate").asBoolean(false)).toList();
+            assertThat(duplicates).as("%s", results.stream().map(ExecutionResult::output).toList()).hasSize(1);
+            ExecutionResult responded = results.stream().filter(r -> !r.output().path("duplicate").asBoolean(false)).findFirst().orElseThrow();
+            assertThat(duplicates.getFirst().output().get("note").asText())
+                    .isEqualTo("duplicate delivery of event 77157ead-ab20-6121-80e4-f87b0ecc393d: " + responded.executionId() + " responds to it");
+            assertThat(responded.output().at("/done/0/status").asText()).isEqualTo("DONE");
+            int revokes = first.aws.calls().mutatingByOperation().getOrDefault("Ec2.RevokeSecurityGroupIngress", 0)
+                    + second.aws.calls().mutatingByOperation().getOrDefault("Ec2.RevokeSecurityGroupIngress", 0);
+            assertThat(revokes).as("revoke calls of both deliveries").isEqualTo(1);
+
+            Map<String, String> claim = new EventLedger(observer.dynamoDb(), DEV.state().lockTable(), java.time.Clock.systemUTC())
+                    .record("dev", "77157ead-ab20-6121-80e4-f87b0ecc393d");
+            assertThat(claim).containsEntry("respondedBy", responded.executionId()).containsEntry("duplicates", "1")
+                    .containsEntry("lastDuplicateBy", duplicates.getFirst().executionId()).containsKey(ApplyLock.TTL_ATTRIBUTE);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(inbox.received()).as("notifications").hasSize(1);
+        assertThat(group("rds").ipPermissions()).allSatisfy(p -> assertThat(p.ipRanges()).isEmpty());
+    }
+
+    @Test
+    void aRemediationThatFindsTheRuleAlreadyRevokedSucceedsQuietly() throws Exception {
+        String rds = group("rds").groupId();
+        Runnable revokeWorld = () -> observer.ec2().revokeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp")
+                .fromPort(5432).toPort(5432).ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
+        observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
+                .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
+        // Another response revokes the rule after this one read the group and before its own revoke: EC2 answers NotFound.
+        java.util.concurrent.atomic.AtomicBoolean raced = new java.util.concurrent.atomic.AtomicBoolean();
+        software.amazon.awssdk.core.interceptor.ExecutionInterceptor otherResponseFirst = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                if (com.qualisys.controlplane.aws.ApiCallCounter.name(attributes).equals("Ec2.RevokeSecurityGroupIngress") && raced.compareAndSet(false, true)) {
+                    revokeWorld.run();
+                }
+            }
+        };
+        try (AwsClients racing = local.clients(otherResponseFirst)) {
+            var responder = new com.qualisys.controlplane.events.security.SecurityResponder(DEV,
+                    com.qualisys.controlplane.events.security.ResourceResolver.of(Map.of(rds, "vpc/security-group/rds")), racing);
+            var decision = responder.decide(Samples.with("security/authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)));
+            var outcomes = responder.remediate(decision, false);
+            assertThat(raced).isTrue();
+            assertThat(outcomes.getFirst().status().name()).as("%s", outcomes).isEqualTo("ALREADY_DONE");
+            assertThat(outcomes.getFirst().detail()).isEqualTo("the rules were revoked meanwhile on " + rds);
+        }
+        assertThat(group("rds").ipPermissions()).allSatisfy(p -> assertThat(p.ipRanges()).isEmpty());
     }
 
     @Test
@@ -145,13 +226,16 @@ class SecurityResponseTest {
             assertThat(result.statesEntered()).containsSubsequence("Classify", "TargetedCheck", "Remediate", "ApplyTargeted", "CheckAgain", "Notify");
             assertThat(group("rds").ipPermissions()).singleElement().satisfies(p -> assertThat(p.userIdGroupPairs())
                     .extracting(g -> g.groupId()).containsExactlyInAnyOrder(nodes, group("db-functions").groupId()));
-            assertThat(responses.aws.calls().mutatingByOperation()).containsExactly(
-                    Map.entry("Ec2.AuthorizeSecurityGroupIngress", 1), Map.entry("Sns.Publish", 1));
+            // Beside the repair and the notification, the control plane's own state: the event's claim (PutItem), the lease
+            // of the targeted apply (PutItem), its fencing check before the one write and its release (UpdateItem).
+            assertThat(responses.aws.calls().mutatingByOperation()).containsOnly(
+                    Map.entry("Ec2.AuthorizeSecurityGroupIngress", 1), Map.entry("Sns.Publish", 1),
+                    Map.entry("DynamoDb.PutItem", 2), Map.entry("DynamoDb.UpdateItem", 2));
             System.out.println("targeted response API calls: " + responses.aws.calls().byOperation());
             assertThat(responses.aws.calls().byOperation().keySet()).as("one layer observed, not the whole account")
                     .allMatch(op -> op.startsWith("Ec2.") || op.startsWith("Iam.") || op.startsWith("Logs.") || op.startsWith("CloudWatchLogs.")
                             || op.startsWith("ElastiCache.") || op.startsWith("Rds.DescribeDBSubnetGroups") || op.startsWith("S3.ListObjectsV2")
-                            || op.equals("Sns.Publish")
+                            || op.equals("Sns.Publish") || op.startsWith("DynamoDb.")
                             || op.equals("Sts.GetCallerIdentity") /* the account guard, once, before anything changes */);
             assertThat(result.output().at("/done/0/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds");
         }
@@ -172,6 +256,7 @@ class SecurityResponseTest {
 
             // Its own report bucket: bucket names are global, and dev's control plane has the spec's name here.
             String topic = account.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
+            createLockTable(account, production.state().lockTable());
             AwsClients counted = accountOfItsOwn(production.aws().accountId());
             ControlPlane controlPlane = new ControlPlane(TestSpecs.loader(), s -> counted, Layers.all(),
                     new ControlPlane.Settings(topic, null, "qualisys-control-plane-reports-production", production.state().lockTable(), "default"));
@@ -186,7 +271,8 @@ class SecurityResponseTest {
                 assertThat(result.output().at("/done/0/status").asText()).isEqualTo("HANDED_OFF");
                 assertThat(result.output().at("/done/0/detail").asText())
                         .isEqualTo("found 1 change(s); repair needs approval: ./qualisys apply --env production --layer vpc");
-                assertThat(responses.aws.calls().mutatingByOperation()).containsExactly(Map.entry("Sns.Publish", 1));
+                assertThat(responses.aws.calls().mutatingByOperation()).as("the notification and the event's claim")
+                        .containsOnly(Map.entry("Sns.Publish", 1), Map.entry("DynamoDb.PutItem", 1));
             }
             assertThat(group(account, production, "rds").ipPermissions()).as("nothing repaired without approval").singleElement()
                     .satisfies(p -> assertThat(p.userIdGroupPairs()).extracting(g -> g.groupId()).doesNotContain(nodes));
@@ -248,8 +334,14 @@ class SecurityResponseTest {
             assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
             assertThat(result.error()).isEqualTo("com.qualisys.controlplane.handlers.BadInputException");
             assertThat(result.cause()).isEqualTo("event rejected: detail.eventTime 1716991389 is not a string (it is a number)");
-            assertThat(responses.aws.calls().mutating()).isZero();
+            assertThat(responses.aws.calls().mutatingByOperation().keySet()).as("the notification only, no change")
+                    .containsExactly("Sns.Publish");
         }
+        assertThat(inbox.received()).as("a rejected event still reaches a person, named by its raw id").singleElement().satisfies(a -> {
+            assertThat(a.subject()).isEqualTo("QUALISYS dev: security response (event rejected) failed");
+            assertThat(a.body()).contains("Event: 77157ead-ab20-6121-80e4-f87b0ecc393d")
+                    .contains("event rejected: detail.eventTime 1716991389 is not a string (it is a number)");
+        });
 
         Path file = tmp.resolve("malformed.json");
         Files.writeString(file, malformed);
@@ -261,6 +353,15 @@ class SecurityResponseTest {
         assertThat(run.out()).as("no execution was started").isEmpty();
         assertThat(group("rds").ipPermissions()).as("nothing was revoked").anySatisfy(p -> assertThat(p.ipRanges()).isNotEmpty());
         assertThat(inbox.received()).isEmpty();
+    }
+
+    /** The lock table as the CDK app deploys it (key lockId, time to live on expiresAt). */
+    private static void createLockTable(AwsClients aws, String table) {
+        if (aws.dynamoDb().listTables().tableNames().contains(table)) return;
+        aws.dynamoDb().createTable(r -> r.tableName(table)
+                .keySchema(k -> k.attributeName(ApplyLock.PARTITION_KEY).keyType("HASH"))
+                .attributeDefinitions(a -> a.attributeName(ApplyLock.PARTITION_KEY).attributeType("S"))
+                .billingMode("PAY_PER_REQUEST"));
     }
 
     private Path sample(String name, Map<String, String> ids) throws Exception {

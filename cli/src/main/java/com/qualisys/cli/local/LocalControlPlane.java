@@ -6,6 +6,7 @@ import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
+import com.qualisys.controlplane.state.ApplyLock;
 import java.net.URI;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -81,6 +82,14 @@ public final class LocalControlPlane {
                 (s, session) -> EnvironmentAccess.forCaller(aws, s, session, assumeRole), Layers.all(), settings);
     }
 
+    /**
+     * On an emulator, what the CDK app would have deployed for the environment's state (lock table,
+     * report bucket), so a command that writes (apply, unlock) can take the lock on a fresh emulator.
+     */
+    public static void bootstrapStateOnEmulator(EnvironmentSpec spec, AwsClients aws) {
+        if (aws.endpoint() != null && isEmulator(aws.endpoint().toString())) bootstrapState(spec, aws);
+    }
+
     /** The lock table and report bucket, as the CDK app defines them (key lockId, TTL expiresAt). */
     private static void bootstrapState(EnvironmentSpec spec, AwsClients aws) {
         String bucket = spec.state().reportBucket();
@@ -93,6 +102,8 @@ public final class LocalControlPlane {
                     .keySchema(KeySchemaElement.builder().attributeName("lockId").keyType(KeyType.HASH).build())
                     .attributeDefinitions(AttributeDefinition.builder().attributeName("lockId").attributeType(ScalarAttributeType.S).build())
                     .billingMode(BillingMode.PAY_PER_REQUEST));
+            aws.dynamoDb().updateTimeToLive(r -> r.tableName(spec.state().lockTable())
+                    .timeToLiveSpecification(t -> t.attributeName(ApplyLock.TTL_ATTRIBUTE).enabled(true)));
         } catch (ResourceInUseException alreadyThere) {
             // created by an earlier run
         }

@@ -8,8 +8,11 @@ public class ApprovalRequiredException extends RuntimeException {
     private final List<Change> changes;
 
     public ApprovalRequiredException(String layer, List<Change> changes) {
-        super("layer " + layer + " has destructive changes that need approval: " + changes.stream()
-                .map(c -> c.action() + " " + c.logicalId()).collect(Collectors.joining(", ")));
+        this(layer, changes, "layer " + layer + " has destructive changes that need approval: ");
+    }
+
+    protected ApprovalRequiredException(String layer, List<Change> changes, String lead) {
+        super(lead + changes.stream().map(c -> c.action() + " " + c.logicalId()).collect(Collectors.joining(", ")));
         this.changes = List.copyOf(changes);
     }
 

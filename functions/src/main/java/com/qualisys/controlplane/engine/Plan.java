@@ -31,4 +31,9 @@ public record Plan(String environment, String layer, List<Change> changes, List<
     public boolean hasDestructiveChanges() {
         return changes.stream().anyMatch(Change::destructive);
     }
+
+    /** The digest of this plan's destructive changes, which an approval names ({@link DestructiveApproval}). */
+    public String destructiveDigest() {
+        return DestructiveApproval.digest(changes.stream().filter(Change::destructive).toList());
+    }
 }

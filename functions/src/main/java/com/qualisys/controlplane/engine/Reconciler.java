@@ -27,6 +27,7 @@ public final class Reconciler {
     private final Map<String, List<ObservedResource>> observed = new HashMap<>();
     private Function<String, ? extends Collection<AttributeOverride>> overrideSource = environment -> List.of();
     private List<AttributeOverride> overrides;
+    private WriteFence fence = WriteFence.UNCHECKED;
 
     public Reconciler(EnvironmentSpec spec, AwsClients aws, List<Layer> layers) {
         this.spec = spec;
@@ -54,6 +55,16 @@ public final class Reconciler {
     public Reconciler withOverrides(Function<String, ? extends Collection<AttributeOverride>> source) {
         this.overrideSource = source;
         this.overrides = null;
+        return this;
+    }
+
+    /**
+     * What apply checks before every change: the environment's lease (state.LeaseFence), or
+     * {@link WriteFence#READ_ONLY} for a reconciler that must not write. The control plane's own
+     * reconcilers are built read-only and get a lease's fence only from a writer that holds the lock.
+     */
+    public Reconciler fencedBy(WriteFence fence) {
+        this.fence = java.util.Objects.requireNonNull(fence, "fence");
         return this;
     }
 
@@ -104,12 +115,24 @@ public final class Reconciler {
 
     /** Applies the changes of some resources of a layer only ({@link #plan(String, Set)}); null means all. */
     public ApplyResult apply(String layerName, Set<String> logicalIds, boolean approveDestructive) {
+        return apply(layerName, logicalIds, DestructiveApproval.of(approveDestructive));
+    }
+
+    /**
+     * Applies with an approval of destructive changes: the fresh plan's destructive set must be covered
+     * by it ({@link DestructiveApproval#covers}), otherwise nothing is changed and the apply fails with
+     * {@link ApprovalRequiredException} (no approval) or {@link ApprovalStaleException} (another set).
+     */
+    public ApplyResult apply(String layerName, Set<String> logicalIds, DestructiveApproval approval) {
         Layer layer = layer(layerName);
         LayerContext ctx = context();
         layer.preflight(ctx);
         Plan plan = plan(layerName, logicalIds);
         List<Change> destructive = plan.changes().stream().filter(Change::destructive).toList();
-        if (!destructive.isEmpty() && !approveDestructive) throw new ApprovalRequiredException(layerName, destructive);
+        if (!approval.covers(destructive)) {
+            throw approval.digest() == null ? new ApprovalRequiredException(layerName, destructive)
+                    : new ApprovalStaleException(layerName, approval.digest(), destructive);
+        }
 
         Map<String, DesiredResource> desired = new LinkedHashMap<>();
         // Overridden attributes are pinned to their live value: repairing anything else never reverts them.
@@ -129,6 +152,7 @@ public final class Reconciler {
                 continue;
             }
             ObservedResource current = change.action() == Action.CREATE ? null : findLive(change, layerName, live);
+            fence.beforeWrite(layerName, change);
             try {
                 if (change.action() == Action.REPLACE) {
                     layer.apply(new Change(change.logicalId(), change.kind(), Action.DELETE, true, change.physicalId(),

@@ -76,12 +76,13 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
         if (input.fields().get("step") != null) {
             String step = input.oneOf("step", List.of("parse", "record", "respond", "restore"));
             EnvironmentSpec spec = environment(input, controlPlane, defaultEnvironment);
-            if (step.equals("restore")) return restore(spec, input, controlPlane).json();
+            String holder = holder(input);
+            if (step.equals("restore")) return restore(spec, input, controlPlane, holder).json();
             Alert alert = Alert.parse(EventPayloads.json(input, "alert"), spec);
             return switch (step) {
                 case "parse" -> parsed(spec, alert, input.bool("dryRun", false));
                 case "record" -> recorded(alert, responder(spec, controlPlane));
-                default -> responded(spec, alert, responder(spec, controlPlane)).json();
+                default -> locked(spec, controlPlane, holder, alert.caps(), r -> responded(spec, alert, r)).json();
             };
         }
         if (input.fields().get("action") != null) {
@@ -89,7 +90,7 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
             EnvironmentSpec spec = environment(input, controlPlane, defaultEnvironment);
             Map<String, Object> fields = new LinkedHashMap<>(input.fields());
             if (action.equals("restore-expired")) fields.put("allExpired", true);
-            Result restored = restore(spec, Input.of(fields), controlPlane);
+            Result restored = restore(spec, Input.of(fields), controlPlane, holder(input));
             Map<String, Object> out = new LinkedHashMap<>(restored.json());
             if (restored.notification() != null) out.putAll(publish(spec, restored.notification(), controlPlane));
             return out;
@@ -103,9 +104,8 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
         payload.remove("environment");
         EnvironmentSpec spec = environment(input, controlPlane, defaultEnvironment);
         Alert alert = Alert.parse(EventPayloads.json(payload), spec);
-        BudgetResponder responder = responder(spec, controlPlane);
-        if (alert.budget() != null) responder.record(alert.budget());
-        Result responded = responded(spec, alert, responder);
+        if (alert.budget() != null) responder(spec, controlPlane).record(alert.budget());
+        Result responded = locked(spec, controlPlane, holder(input), alert.caps(), r -> responded(spec, alert, r));
         Map<String, Object> out = new LinkedHashMap<>(responded.json());
         out.putAll(publish(spec, responded.notification(), controlPlane));
         if (Boolean.TRUE.equals(out.get("driftCheckRequested"))) requestDriftCheck(spec, controlPlane, String.valueOf(out.get("reason")));
@@ -186,8 +186,15 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
         return new Result(out, n);
     }
 
-    private Result restore(EnvironmentSpec spec, Input input, ControlPlane controlPlane) {
-        BudgetResponder responder = responder(spec, controlPlane);
+    private Result restore(EnvironmentSpec spec, Input input, ControlPlane controlPlane, String holder) {
+        OverrideStore candidates = store(spec, controlPlane);
+        boolean anything = input.bool("allExpired", false)
+                ? candidates.active().stream().anyMatch(o -> !o.expiresAt().isAfter(clock.instant()))
+                : input.fields().get("overrideId") != null && candidates.get(input.string("overrideId")).map(OverrideRecord::active).orElse(false);
+        return locked(spec, controlPlane, holder, anything, responder -> restore(spec, input, controlPlane, responder));
+    }
+
+    private Result restore(EnvironmentSpec spec, Input input, ControlPlane controlPlane, BudgetResponder responder) {
         String reason = input.string("reason", null);
         List<OverrideRecord> restored = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -244,6 +251,23 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
         }
     }
 
+    /**
+     * Runs a step that may change the node group holding the environment's lease (the cap, the restore are
+     * writers like any apply), its writes fenced by the lease; a step with nothing to change takes no lease,
+     * so an anomaly or an empty daily restore is never blocked by a provision.
+     */
+    private <T> T locked(EnvironmentSpec spec, ControlPlane controlPlane, String holder, boolean writes,
+                         java.util.function.Function<BudgetResponder, T> step) {
+        if (!writes) return step.apply(responder(spec, controlPlane));
+        return controlPlane.lock(spec).withLease(spec.environment(), holder, ControlPlane.leaseDuration(spec),
+                fence -> step.apply(responder(spec, controlPlane).fencedBy(fence::beforeWrite)));
+    }
+
+    /** Who holds the lease: the budget-response execution, or a direct invocation. */
+    private static String holder(Input input) {
+        return input.string("executionId", "budget-response (direct invocation)");
+    }
+
     private BudgetResponder responder(EnvironmentSpec spec, ControlPlane controlPlane) {
         AwsClients aws = controlPlane.aws(spec);
         return new BudgetResponder(spec.environment(), aws, store(spec, controlPlane), clock);
@@ -270,6 +294,11 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
 
     /** A parsed alert: a budget ladder plan or an anomaly decision. */
     private record Alert(EventKind kind, BudgetLadder.Plan budget, AnomalyResponse anomaly) {
+        /** Whether responding may cap a node group (a write that needs the environment's lease). */
+        boolean caps() {
+            return budget != null && budget.actions().stream().anyMatch(a -> a instanceof BudgetAction.CapNodeGroup);
+        }
+
         static Alert parse(String payload, EnvironmentSpec spec) {
             try {
                 EventKind kind = EventKind.of(payload);

@@ -5,6 +5,8 @@ import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.engine.WriteFence;
+import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.events.budget.OverrideStore;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -139,9 +141,23 @@ public final class ControlPlane {
         return h;
     }
 
-    /** A reconciler for one run, respecting the budget overrides recorded in the hub's report bucket. */
+    /**
+     * A reconciler for one run, respecting the budget overrides recorded in the hub's report bucket. It is
+     * read-only: a writer gives it the fence of the environment's lease ({@link Reconciler#fencedBy}).
+     */
     public Reconciler reconciler(EnvironmentSpec spec) {
-        return new Reconciler(spec, aws(spec), layers()).withOverrides(OverrideStore.source(hub().s3(), settings.reportBucket(spec)));
+        return new Reconciler(spec, aws(spec), layers()).withOverrides(OverrideStore.source(hub().s3(), settings.reportBucket(spec)))
+                .fencedBy(WriteFence.READ_ONLY);
+    }
+
+    /** The environment's apply lock, in the hub's lock table (the control plane's own state). */
+    public ApplyLock lock(EnvironmentSpec spec) {
+        return new ApplyLock(hub().dynamoDb(), settings.lockTable(spec), java.time.Clock.systemUTC());
+    }
+
+    /** How long a lease lasts before it must be renewed ({@code state.leaseSeconds} of the spec). */
+    public static java.time.Duration leaseDuration(EnvironmentSpec spec) {
+        return java.time.Duration.ofSeconds(spec.state().leaseSeconds());
     }
 
     /** Every environment the specs define (drift-check-all maps over them). */

@@ -2,6 +2,7 @@ package com.qualisys.controlplane.handlers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,5 +29,26 @@ final class EventPayloads {
         } catch (JsonProcessingException e) {
             throw new BadInputException("the event cannot be written as JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * The id that identifies a delivery's event, read leniently (the strict parsers come later and may
+     * reject the event): CloudTrail's {@code detail.eventID}, else an SNS message's {@code MessageId}
+     * (Lambda's {@code Records[0].Sns.MessageId} or the notification's own), else the EventBridge
+     * envelope's {@code id}; null when there is none (or the payload is not JSON).
+     */
+    static String eventId(String payload) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return null;
+        }
+        if (root == null || !root.isObject()) return null;
+        for (com.fasterxml.jackson.databind.JsonNode id : List.of(root.path("detail").path("eventID"),
+                root.path("Records").path(0).path("Sns").path("MessageId"), root.path("MessageId"), root.path("id"))) {
+            if (id.isTextual() && !id.asText().isBlank()) return id.asText();
+        }
+        return null;
     }
 }

@@ -33,6 +33,14 @@ public record Input(Map<String, Object> fields) {
         return b;
     }
 
+    /** A whole number (JSON numbers arrive as Integer, Long or, from some serialisers, Double). */
+    public long number(String name) {
+        Object v = fields.get(name);
+        if (v == null) throw new BadInputException("input field '" + name + "' is missing");
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.longValue();
+        throw new BadInputException("input field '" + name + "' must be a whole number, got " + describe(v));
+    }
+
     public String oneOf(String name, List<String> allowed) {
         String v = string(name);
         if (!allowed.contains(v)) {

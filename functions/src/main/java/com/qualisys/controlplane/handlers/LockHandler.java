@@ -18,7 +18,9 @@ import java.util.Map;
  *       with LockHeldException naming the holder) and resolves the run: layers in dependency
  *       order (the input's {@code layers}, default all), {@code runDbInit} (default true),
  *       {@code approveDestructive} (default false).</li>
- *   <li>{@code {"action":"renew"|"release","environment","holder","leaseId"}}.</li>
+ *   <li>{@code {"action":"renew"|"release","environment","holder"[,"leaseId"]}}: by lease id, or by holder
+ *       (a state machine's execution id) when none is given; renew answers the lease with its
+ *       {@code fencingToken}.</li>
  *   <li>{@code {"action":"resolve","environment","input":{...}}} resolves the layers only (drift-check).</li>
  * </ul>
  */
@@ -40,9 +42,10 @@ public final class LockHandler extends ControlPlaneHandler {
             out.putAll(resolveRun(Input.of(input.map("input")), controlPlane));
             return out;
         }
-        ApplyLock lock = new ApplyLock(controlPlane.hub().dynamoDb(), controlPlane.settings().lockTable(spec), java.time.Clock.systemUTC());
+        ApplyLock lock = controlPlane.lock(spec);
         String holder = input.string("holder");
-        Duration lease = Duration.ofSeconds(spec.state().leaseSeconds());
+        Duration lease = ControlPlane.leaseDuration(spec);
+        String leaseId = input.string("leaseId", null);
         switch (action) {
             case "acquire" -> {
                 Map<String, Object> run = resolveRun(Input.of(input.map("input")), controlPlane);
@@ -50,9 +53,12 @@ public final class LockHandler extends ControlPlaneHandler {
                 out.putAll(describe(taken));
                 out.putAll(run);
             }
-            case "renew" -> out.putAll(describe(lock.renew(lease(spec, holder, input), lease)));
+            // Without a lease id, by holder: a provision run's lease id changes when it re-acquires after an approval wait.
+            case "renew" -> out.putAll(describe(leaseId == null ? lock.renew(spec.environment(), holder, lease)
+                    : lock.renew(new Lease(spec.environment(), holder, leaseId, 0, null, null, null), lease)));
             default -> {
-                lock.release(lease(spec, holder, input));
+                if (leaseId == null) lock.release(spec.environment(), holder);
+                else lock.release(new Lease(spec.environment(), holder, leaseId, 0, null, null, null));
                 out.put("released", true);
             }
         }
@@ -77,15 +83,12 @@ public final class LockHandler extends ControlPlaneHandler {
         return out;
     }
 
-    private static Lease lease(EnvironmentSpec spec, String holder, Input input) {
-        return new Lease(spec.environment(), holder, input.string("leaseId"), null, null, null);
-    }
-
     private static Map<String, Object> describe(Lease lease) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("lockId", ApplyLock.lockId(lease.environment()));
         out.put("holder", lease.holder());
         out.put("leaseId", lease.leaseId());
+        out.put("fencingToken", lease.generation());
         out.put("expiresAt", lease.expiresAt().toString());
         if (lease.takenOverFrom() != null) out.put("takenOverFrom", lease.takenOverFrom());
         return out;

@@ -42,6 +42,7 @@ public final class PlanLayerHandler extends ControlPlaneHandler {
         out.put("changes", plan.changes().size());
         out.put("overridden", plan.overridden().size());
         out.put("destructive", plan.hasDestructiveChanges());
+        out.put("destructiveDigest", plan.destructiveDigest());
         out.put("summary", ReportRenderer.text(report).strip());
         out.put("plan", JSON.convertValue(ReportRenderer.toJson(report).get("layers").get(0), Map.class));
         return out;

@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.events.EventLedger;
 import com.qualisys.controlplane.events.EventParseException;
 import com.qualisys.controlplane.events.Notification;
 import com.qualisys.controlplane.events.NotificationPublisher;
@@ -32,6 +33,8 @@ import java.util.TreeMap;
  * ({@code {"environment": "<env>", "event": <aws.events.event>}}, one rule per environment); without it the
  * {@value #ENVIRONMENT_VARIABLE} variable is used.
  * <ul>
+ * <li>{@code claim} — claims the event's id (CloudTrail {@code detail.eventID}) with a conditional write, so
+ *     a duplicate delivery ends as {@code duplicate: true} without doing anything twice.</li>
  * <li>{@code classify} — parses (a malformed event is a {@link BadInputException} naming the field, before
  *     any AWS call), ignores failed calls, unwatched calls and the control plane's own calls without any
  *     AWS call, otherwise observes the layers that map the event's physical ids (read-only) and returns
@@ -63,16 +66,41 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
 
     @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
-        String step = input.oneOf("step", List.of("classify", "remediate", "notify"));
+        String step = input.oneOf("step", List.of("claim", "classify", "remediate", "notify"));
         Input state = step.equals("notify") ? Input.of(input.map("state")) : input;
         EnvironmentSpec spec = environment(state, controlPlane, defaultEnvironment);
         String event = EventPayloads.json(state, "event");
         boolean dryRun = state.bool("dryRun", false);
         return switch (step) {
+            case "claim" -> claim(spec, event, input.string("executionId", "(direct invocation)"), dryRun, controlPlane);
             case "classify" -> classify(spec, event, controlPlane);
             case "remediate" -> remediate(spec, event, resolved(state), dryRun, controlPlane);
             default -> notify(spec, event, state, dryRun, controlPlane);
         };
+    }
+
+    /**
+     * Claims the event's id ({@link EventLedger}) so a redelivered or concurrently delivered event gets
+     * one response: a duplicate is answered {@code duplicate: true} with the execution that responds.
+     * A dry run claims nothing. The id is read leniently, so a rejected event can still be named.
+     */
+    private static Map<String, Object> claim(EnvironmentSpec spec, String event, String executionId, boolean dryRun, ControlPlane controlPlane) {
+        String eventId = EventPayloads.eventId(event);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("eventId", eventId == null ? "(no event id)" : eventId);
+        if (dryRun || eventId == null) {
+            out.put("duplicate", false);
+            out.put("claimed", false);
+            return out;
+        }
+        EventLedger.Claim claim = new EventLedger(controlPlane.hub().dynamoDb(), controlPlane.settings().lockTable(spec),
+                java.time.Clock.systemUTC()).claim(spec.environment(), "cloudtrail", eventId, executionId);
+        out.put("duplicate", claim.duplicate());
+        out.put("claimed", !claim.duplicate());
+        out.put("respondedBy", claim.firstBy());
+        out.put("firstSeenAt", claim.firstAt().toString());
+        if (claim.duplicate()) out.put("note", "duplicate delivery of event " + eventId + ": " + claim.firstBy() + " responds to it");
+        return out;
     }
 
     private Map<String, Object> classify(EnvironmentSpec spec, String event, ControlPlane controlPlane) {

@@ -9,4 +9,8 @@ public class LeaseLostException extends RuntimeException {
         super("the apply lease of " + holder + " on environment " + environment + " is no longer held"
                 + (currentHolder == null ? "" : "; " + currentHolder + " holds the environment now"));
     }
+
+    protected LeaseLostException(String message) {
+        super(message);
+    }
 }

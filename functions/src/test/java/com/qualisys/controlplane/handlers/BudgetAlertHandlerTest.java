@@ -45,6 +45,11 @@ class BudgetAlertHandlerTest {
         aws.eks().createNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool")
                 .nodeRole("arn:aws:iam::123456789012:role/qualisys-eks-node-role").subnets("subnet-0a", "subnet-0b")
                 .scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(7)));
+        // The lock table as the CDK app deploys it: the cap and the restore hold the environment's lease.
+        aws.dynamoDb().createTable(r -> r.tableName(DEV.state().lockTable())
+                .keySchema(k -> k.attributeName(com.qualisys.controlplane.state.ApplyLock.PARTITION_KEY).keyType("HASH"))
+                .attributeDefinitions(a -> a.attributeName(com.qualisys.controlplane.state.ApplyLock.PARTITION_KEY).attributeType("S"))
+                .billingMode("PAY_PER_REQUEST"));
         controlPlane = new ControlPlane(TestSpecs.loader(), s -> aws, List.of(),
                 new ControlPlane.Settings(topic, null, DEV.state().reportBucket(), DEV.state().lockTable(), "default"));
     }
@@ -60,6 +65,24 @@ class BudgetAlertHandlerTest {
 
     private static Map<String, Object> snsEvent() throws Exception {
         return JSON.readValue(Samples.text("budget/actual-100-percent-sns-event.json"), new TypeReference<>() {});
+    }
+
+    @Test
+    void theCapWaitsForTheLockAProvisionHoldsAndChangesNothingMeanwhile() throws Exception {
+        String provision = "arn:aws:states:us-east-1:123456789012:execution:qualisys-provision:dev-nightly";
+        controlPlane.lock(DEV).acquire("dev", provision, java.time.Duration.ofHours(1));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler("dev", Instant.parse("2024-05-29T07:00:00Z")).handleRequest(snsEvent(), null))
+                .isInstanceOf(com.qualisys.controlplane.state.LockHeldException.class).hasMessageContaining("being applied by " + provision);
+        assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
+                .nodegroup().scalingConfig().maxSize()).as("not capped while the provision holds the lock").isEqualTo(20);
+
+        controlPlane.lock(DEV).release("dev", provision);
+        handler("dev", Instant.parse("2024-05-29T07:00:00Z")).handleRequest(snsEvent(), null);
+        assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
+                .nodegroup().scalingConfig().maxSize()).as("capped once the lock is free").isEqualTo(5);
+        assertThat(controlPlane.lock(DEV).record("dev")).containsEntry("lastWrite", "budget: cap node group qualisys-playwright-pool (override "
+                + OVERRIDE + ")").doesNotContainKey("leaseId");
     }
 
     @Test

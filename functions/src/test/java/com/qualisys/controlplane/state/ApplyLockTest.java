@@ -159,6 +159,65 @@ class ApplyLockTest {
     }
 
     @Test
+    void theFencingTokenOnlyGrowsAcrossReleasesAndTakeovers() {
+        Lease first = lock.acquire("lock-h", "run-1", LEASE);
+        lock.release(first);
+        Lease second = lock.acquire("lock-h", "run-2", LEASE);
+        clock.advance(LEASE);
+        Lease third = lock.acquire("lock-h", "run-3", LEASE);
+        assertThat(List.of(first.generation(), second.generation(), third.generation())).containsExactly(1L, 2L, 3L);
+        assertThat(third.takenOverFrom()).isEqualTo("run-2");
+    }
+
+    @Test
+    void aWriterWhoseLeaseExpiredAndWasTakenOverIsFencedOut() {
+        Lease stale = lock.acquire("lock-i", "provision exec-slow", LEASE);
+        LeaseFence staleFence = lock.fence(stale);
+        staleFence.beforeWrite("vpc: CREATE vpc/subnet/private-a");
+        clock.advance(LEASE);
+        Lease newer = lock.acquire("lock-i", "provision exec-next", LEASE);
+        assertThat(newer.generation()).isGreaterThan(stale.generation());
+        assertThatThrownBy(() -> staleFence.beforeWrite("vpc: CREATE vpc/subnet/private-b"))
+                .isInstanceOf(FencedOutException.class)
+                .hasMessageContaining("write refused (vpc: CREATE vpc/subnet/private-b)")
+                .hasMessageContaining("fencing token " + stale.generation())
+                .hasMessageContaining("provision exec-next holds it now with fencing token " + newer.generation());
+        lock.fence(newer).beforeWrite("vpc: CREATE vpc/subnet/private-b");
+        assertThat(lock.record("lock-i")).containsEntry("lastWrite", "vpc: CREATE vpc/subnet/private-b");
+    }
+
+    @Test
+    void anExpiredLeaseNobodyTookOverStillCannotWrite() {
+        Lease lease = lock.acquire("lock-j", "run-1", LEASE);
+        clock.advance(LEASE);
+        assertThatThrownBy(() -> lock.fence(lease).beforeWrite("iam: UPDATE iam/role/x"))
+                .isInstanceOf(FencedOutException.class).hasMessageContaining("it expired at 2025-06-01T12:15:00Z");
+    }
+
+    @Test
+    void unlockNeedsTheHoldersLeaseIdAndRecordsWhoUnlocked() {
+        Lease gone = lock.acquire("lock-k", "qualisys apply by alice@laptop (pid 4242)", LEASE);
+        assertThatThrownBy(() -> lock.forceUnlock("lock-k", "not-the-lease", "arn:aws:iam::123456789012:user/bob"))
+                .hasMessageContaining("lease not-the-lease is not the lease on lock-k: it is held by qualisys apply by alice@laptop")
+                .hasMessageContaining("nothing was unlocked");
+        assertThat(lock.current("lock-k")).isPresent();
+        lock.forceUnlock("lock-k", gone.leaseId(), "arn:aws:iam::123456789012:user/bob");
+        assertThat(lock.current("lock-k")).isEmpty();
+        assertThat(lock.record("lock-k")).containsEntry("unlockedBy", "arn:aws:iam::123456789012:user/bob")
+                .containsEntry("lastHolder", "qualisys apply by alice@laptop (pid 4242)");
+        assertThatThrownBy(() -> lock.fence(gone).beforeWrite("vpc: DELETE vpc/nat/a")).isInstanceOf(FencedOutException.class)
+                .hasMessageContaining("the environment is not locked now");
+        assertThatThrownBy(() -> lock.forceUnlock("lock-k", gone.leaseId(), "bob")).hasMessageContaining("environment lock-k is not locked");
+    }
+
+    @Test
+    void aRefusalNamesTheLeaseIdThatUnlockNeeds() {
+        Lease held = lock.acquire("lock-l", "provision exec-1", LEASE);
+        assertThatThrownBy(() -> lock.acquire("lock-l", "qualisys apply", LEASE))
+                .hasMessageContaining("qualisys unlock --env lock-l --lease " + held.leaseId());
+    }
+
+    @Test
     void aLeaseNeedsAHolderAndAPositiveDuration() {
         assertThatThrownBy(() -> lock.acquire("lock-f", " ", LEASE)).hasMessageContaining("a lease needs a holder");
         assertThatThrownBy(() -> lock.acquire("lock-f", "x", Duration.ZERO)).hasMessageContaining("lease duration must be positive");

@@ -100,6 +100,8 @@ public final class ControlPlaneStack extends Stack {
 
         new DriftSchedules(this, "DriftSchedules", settings.environments(),
                 stateMachine(ControlPlaneSettings.DRIFT_CHECK), deliveryDeadLetters);
+        new RestoreExpiredSchedules(this, "RestoreExpiredSchedules", settings.environments(),
+                stateMachine(ControlPlaneSettings.BUDGET_RESPONSE), deliveryDeadLetters);
         new SecurityEventRules(this, "SecurityEventRules", settings.environments(), bus,
                 stateMachine(ControlPlaneSettings.SECURITY_RESPONSE), deliveryDeadLetters);
         // The budget and anomaly responses ask for a drift check with this event (BudgetAlertHandler).

@@ -105,6 +105,8 @@ final class FunctionPolicies {
         switch (function) {
             case LOCK -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                     "dynamodb:DeleteItem");
+            // Every writer holds the environment's lease and checks its fencing token before each write.
+            case APPLY_LAYER -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
             case REPORT -> {
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"), List.of(state.reportBucket.arnForObjects("*"))));
                 role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
@@ -117,9 +119,15 @@ final class FunctionPolicies {
             case NOTIFY -> alerting.alertTopic.grantPublish(role);
             // Their remediations and the budget ladder's actions in an environment are the spoke role's
             // (environmentStatements); here only the hub's own topic, bucket and state machines.
-            case SECURITY_EVENT -> alerting.alertTopic.grantPublish(role);
+            case SECURITY_EVENT -> {
+                alerting.alertTopic.grantPublish(role);
+                // The event claims (events.EventLedger) that make a redelivered event a duplicate.
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+            }
             case BUDGET_ALERT -> {
                 alerting.alertTopic.grantPublish(role);
+                // The cap and the restore hold the environment's lease (the hub's lock table).
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
                 // The override records (overrides/<env>/<id>.json in the report bucket) that restore a cap.
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"),
                         List.of(state.reportBucket.arnForObjects("overrides/*"))));

@@ -161,6 +161,20 @@ class FunctionsTest {
     }
 
     @Test
+    void everyWriterMayTakeTheLeaseAndCheckItsFencingTokenAndNoReaderMay() {
+        String table = Cfn.logicalId(((StateStore) synth.stack().getNode().findChild("State")).lockTable);
+        Map<String, Object> lockTableArn = Map.of("Fn::GetAtt", List.of(table, "Arn"));
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            List<String> onLockTable = Cfn.statementsOf(template, Cfn.logicalId(functions.role(f))).stream()
+                    .filter(s -> Cfn.list(s.get("Resource")).contains(lockTableArn)).flatMap(s -> Cfn.actions(s).stream()).toList();
+            boolean writer = List.of(FunctionCatalog.LOCK, FunctionCatalog.APPLY_LAYER, FunctionCatalog.SECURITY_EVENT,
+                    FunctionCatalog.BUDGET_ALERT).contains(f);
+            if (writer) assertThat(onLockTable).as(f.functionName()).contains("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+            else assertThat(onLockTable).as(f.functionName()).isEmpty();
+        }
+    }
+
+    @Test
     void readersNeverSeeSecretValuesNorObjectsButTheBudgetOverrides() {
         for (FunctionCatalog f : List.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT)) {
             List<Map<String, Object>> statements = Cfn.statementsOf(template, Cfn.logicalId(functions.role(f)));

@@ -29,8 +29,8 @@ class SchedulesAndRulesTest {
     void everyEnvironmentGetsADriftCheckAtItsSpecSchedule() throws Exception {
         List<EnvironmentSpec> environments = TestStacks.environments();
         assertThat(environments).extracting(EnvironmentSpec::environment).contains("dev", "staging", "production");
-        // One per environment, and drift-check-all's.
-        template.resourceCountIs("AWS::Scheduler::Schedule", environments.size() + 1);
+        // One drift check and one restore-expired per environment, and drift-check-all's.
+        template.resourceCountIs("AWS::Scheduler::Schedule", 2 * environments.size() + 1);
         for (EnvironmentSpec env : environments) {
             Map<String, Object> schedule = Cfn.resources(template, "AWS::Scheduler::Schedule").values().stream()
                     .map(Cfn::props).filter(p -> p.get("Name").equals("qualisys-drift-" + env.environment()))
@@ -45,6 +45,33 @@ class SchedulesAndRulesTest {
             assertThat(((Map<?, ?>) target.get("RetryPolicy")).get("MaximumRetryAttempts")).isEqualTo(3);
         }
         assertThat(TestStacks.specs().load("dev").drift().schedule()).isEqualTo("rate(1 day)");
+    }
+
+    @Test
+    void everyEnvironmentsExpiredBudgetOverridesAreRestoredDaily() throws Exception {
+        for (EnvironmentSpec env : TestStacks.environments()) {
+            Map<String, Object> schedule = Cfn.resources(template, "AWS::Scheduler::Schedule").values().stream()
+                    .map(Cfn::props).filter(p -> p.get("Name").equals("qualisys-restore-expired-" + env.environment()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no restore-expired schedule for " + env.environment()));
+            assertThat(schedule.get("ScheduleExpression")).isEqualTo("cron(15 0 * * ? *)");
+            Map<?, ?> target = (Map<?, ?>) schedule.get("Target");
+            assertThat(target.get("Arn")).isEqualTo(Cfn.ref(stateMachine(ControlPlaneSettings.BUDGET_RESPONSE)));
+            assertThat((Object) new ObjectMapper().readTree(target.get("Input").toString())).isEqualTo(new ObjectMapper()
+                    .readTree("{\"environment\":\"" + env.environment() + "\",\"action\":\"restore-expired\"}"));
+            assertThat(target.get("DeadLetterConfig")).isEqualTo(Map.of("Arn", Map.of("Fn::GetAtt", List.of(deliveryDeadLetters(), "Arn"))));
+        }
+    }
+
+    @Test
+    void eachScheduleMayStartOnlyItsOwnStateMachine() {
+        for (Map<String, Object> resource : Cfn.resources(template, "AWS::Scheduler::Schedule").values()) {
+            Map<String, Object> schedule = Cfn.props(resource);
+            Map<?, ?> target = (Map<?, ?>) schedule.get("Target");
+            String role = Cfn.target(target.get("RoleArn"));
+            List<Object> startable = Cfn.statementsOf(template, role).stream()
+                    .filter(s -> Cfn.actions(s).contains("states:StartExecution")).flatMap(s -> Cfn.list(s.get("Resource")).stream()).toList();
+            assertThat(startable).as("%s", schedule.get("Name")).containsExactly(target.get("Arn"));
+        }
     }
 
     @Test

@@ -56,15 +56,6 @@ final class LoginRoles {
         }
     }
 
-    /** Removes a role's password: nobody can log in as it with a password until the next rotation sets one. */
-    static void removePassword(Connection master, String username) {
-        try (Statement st = master.createStatement()) {
-            st.execute("ALTER ROLE " + Sql.identifier(username) + " PASSWORD NULL");
-        } catch (SQLException e) {
-            throw new RotationException("removing the password of role " + username + " failed: " + SqlErrors.describe(e));
-        }
-    }
-
     record RoleFlags(boolean login, boolean superuser, boolean bypassRls) {}
 
     static RoleFlags flags(Connection c, String username) throws SQLException {

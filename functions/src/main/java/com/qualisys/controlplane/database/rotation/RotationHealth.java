@@ -1,7 +1,6 @@
 package com.qualisys.controlplane.database.rotation;
 
 import static com.qualisys.controlplane.database.SecretVersion.PENDING;
-import static com.qualisys.controlplane.database.SecretVersion.PREVIOUS;
 
 import com.qualisys.controlplane.database.DatabaseConnector;
 import com.qualisys.controlplane.database.DatabaseConnector.LoginResult;
@@ -33,8 +32,9 @@ import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRespon
  * Manager and the database are reachable, rotation is on with the spec's schedule, the current
  * credentials log in, no rotation is stuck half way, and no rotation is overdue. With repair on, a
  * stuck rotation is resumed (its steps are idempotent) or, when that fails and AWSCURRENT still logs
- * in, cancelled so the next scheduled rotation can start; credentials rotated out but still working
- * are retired. Nothing is repaired that could lock the application out.
+ * in, cancelled so the next scheduled rotation can start. The previous alternating user logging in
+ * is expected (it keeps its password until the next rotation) and not a problem. Nothing is repaired
+ * that could lock the application out.
  */
 public final class RotationHealth {
     private static final Logger LOG = LoggerFactory.getLogger(RotationHealth.class);
@@ -141,7 +141,6 @@ public final class RotationHealth {
                 problems.add(open("CURRENT_LOGIN_REJECTED", "AWSCURRENT (" + current.value().username()
                         + ") cannot log in: the application is locked out; run the rotation again or db-init"));
             }
-            if (strategy.retiresPrevious()) problems.addAll(previousStillWorks(id, repair));
         }
         Optional<String> stillPending = DatabaseSecrets.versionWith(secrets.describe(id), PENDING)
                 .filter(v -> !v.equals(DatabaseSecrets.versionWith(d, SecretVersion.CURRENT).orElse("")));
@@ -166,17 +165,6 @@ public final class RotationHealth {
             }
             return new Problem("STUCK_PENDING", detail, false, "resuming failed (" + why + ") and AWSCURRENT does not log in: left as is");
         }
-    }
-
-    private List<Problem> previousStillWorks(String id, boolean repair) {
-        Optional<SecretVersion> previous = secrets.byStage(id, PREVIOUS);
-        SecretVersion current = secrets.current(id);
-        if (previous.isEmpty() || previous.get().value().username().equals(current.value().username())) return List.of();
-        if (connector.tryLogin(previous.get().value()) != LoginResult.ACCEPTED) return List.of();
-        String detail = "AWSPREVIOUS (" + previous.get().value().username() + ") still logs in after the rotation finished";
-        if (!repair) return List.of(open("PREVIOUS_STILL_LOGS_IN", detail));
-        String done = rotation.retirePrevious(id);
-        return List.of(new Problem("PREVIOUS_STILL_LOGS_IN", detail, done != null, done == null ? "nothing retired" : done));
     }
 
     private static Problem open(String code, String detail) {

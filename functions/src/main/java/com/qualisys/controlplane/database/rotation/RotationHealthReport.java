@@ -26,8 +26,8 @@ import java.util.List;
  * Problem codes: SECRETS_MANAGER_UNREACHABLE, DATABASE_UNREACHABLE, ROTATION_DISABLED,
  * SCHEDULE_MISMATCH (rotation rules differ from rds.secrets.rotationDays), ROTATION_OVERDUE (the
  * current version is older than the schedule plus a day), STUCK_PENDING (an AWSPENDING version left
- * behind by a rotation that did not finish), CURRENT_LOGIN_REJECTED (AWSCURRENT cannot log in),
- * PREVIOUS_STILL_LOGS_IN (the rotated-out credentials still work).
+ * behind by a rotation that did not finish), CURRENT_LOGIN_REJECTED (AWSCURRENT cannot log in).
+ * The previous alternating user logging in is expected until the next rotation.
  */
 public record RotationHealthReport(
         Instant checkedAt,

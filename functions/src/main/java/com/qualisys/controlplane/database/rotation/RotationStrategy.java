@@ -7,8 +7,10 @@ package com.qualisys.controlplane.database.rotation;
  * rotation sets a new password on the role that is NOT in AWSCURRENT (app_user or its clone
  * app_user_clone, a member of app_user with the same limits) and then makes that role current.
  * AWSCURRENT therefore logs in at every moment of a rotation, also when a step fails or the
- * function dies between steps. When the rotation finishes, the previous role's password is
- * removed, so the old credentials stop working at once.
+ * function dies between steps. The previous role keeps its password until the next rotation
+ * gives it a new one (AWS's alternating-users pattern): an application that cached the
+ * pre-rotation credentials (a connection pool, a long-running job) keeps logging in for one
+ * rotation period, and the rotation after retires them.
  *
  * <p>{@link SingleUser} (the master secret): the master changes its own password. Between
  * setSecret and finishSecret the database has the AWSPENDING password; the control plane's
@@ -19,20 +21,12 @@ public sealed interface RotationStrategy {
     /** The user the next version of the secret logs in as, given the current one. */
     String nextUsername(String currentUsername);
 
-    /** Whether finishSecret removes the previous version's password (a different role's). */
-    boolean retiresPrevious();
-
     record AlternatingUsers(String primary, String alternate) implements RotationStrategy {
         @Override
         public String nextUsername(String currentUsername) {
             if (primary.equals(currentUsername)) return alternate;
             if (alternate.equals(currentUsername)) return primary;
             throw new IllegalStateException("the current user " + currentUsername + " is neither " + primary + " nor " + alternate);
-        }
-
-        @Override
-        public boolean retiresPrevious() {
-            return true;
         }
     }
 
@@ -43,11 +37,6 @@ public sealed interface RotationStrategy {
                 throw new IllegalStateException("the current user " + currentUsername + " is not " + username);
             }
             return username;
-        }
-
-        @Override
-        public boolean retiresPrevious() {
-            return false;
         }
     }
 }

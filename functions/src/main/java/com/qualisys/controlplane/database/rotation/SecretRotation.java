@@ -190,37 +190,7 @@ public final class SecretRotation {
             secrets.client().updateSecretVersionStage(r -> r.secretId(name).versionStage(PENDING).removeFromVersionId(token));
             changed = true;
         }
-        if (strategy.retiresPrevious()) {
-            String retired = retirePrevious(name);
-            if (retired != null) {
-                detail.append(detail.isEmpty() ? "" : "; ").append(retired);
-                changed = true;
-            }
-        }
         return outcome(name, token, RotationStep.FINISH_SECRET, changed, detail.isEmpty() ? "already finished" : detail.toString());
-    }
-
-    /**
-     * Alternating users: once AWSCURRENT has moved, the previous version's role loses its password,
-     * so the old credentials stop working. Returns what it did, or null when there was nothing to do.
-     */
-    public String retirePrevious(String name) {
-        Optional<SecretVersion> previous = secrets.byStage(name, PREVIOUS);
-        DatabaseSecret current = secrets.current(name).value();
-        if (previous.isEmpty() || previous.get().value().username().equals(current.username())) return null;
-        DatabaseSecret old = previous.get().value();
-        LoginResult login = connector.tryLogin(old);
-        if (login == LoginResult.UNREACHABLE) {
-            throw new DatabaseUnreachableException("finishSecret of " + name + ": AWSCURRENT has moved, but the database "
-                    + old.host() + ":" + old.port() + " is unreachable, so " + old.username() + "'s old password is not removed yet");
-        }
-        if (login == LoginResult.REJECTED) return null;
-        try (Connection master = new MasterAccess(secrets, connector, settings).open()) {
-            LoginRoles.removePassword(master, old.username());
-        } catch (SQLException closeFailed) {
-            // the ALTER ROLE ran in autocommit; only closing failed
-        }
-        return "removed the password of the previous user " + old.username();
     }
 
     private DatabaseSecret pending(String name, String token, RotationStep step) {

@@ -28,12 +28,23 @@ public final class BudgetResponder {
     private final AwsClients aws;
     private final OverrideStore store;
     private final Clock clock;
+    private java.util.function.Consumer<String> beforeWrite = write -> { };
 
     public BudgetResponder(String environment, AwsClients aws, OverrideStore store, Clock clock) {
         this.environment = environment;
         this.aws = aws;
         this.store = store;
         this.clock = clock;
+    }
+
+    /**
+     * What is checked before each change to the node group: the fence of the environment's lease
+     * (state.LeaseFence), held by the caller for the cap or restore, so a budget response never writes
+     * while a provision or an apply does.
+     */
+    public BudgetResponder fencedBy(java.util.function.Consumer<String> beforeWrite) {
+        this.beforeWrite = java.util.Objects.requireNonNull(beforeWrite);
+        return this;
     }
 
     /** What was done for one alert. */
@@ -101,6 +112,11 @@ public final class BudgetResponder {
         NodegroupScalingConfig live = scaling(c.clusterName(), c.nodegroupName());
         Optional<OverrideRecord> record = ensureRecord(alert, c, existing, live, notes);
         if (record.isPresent() && (live.maxSize() != capped || live.desiredSize() != capped)) {
+            if (!record.get().active()) {
+                notes.add("override " + id + " was restored meanwhile: the node group is not capped");
+                return Optional.empty();
+            }
+            beforeWrite.accept("budget: cap node group " + c.nodegroupName() + " (override " + id + ")");
             update(c.clusterName(), c.nodegroupName(), live.minSize(), capped, capped);
         }
         return record;
@@ -122,7 +138,9 @@ public final class BudgetResponder {
                 "budget " + alert.budgetName() + " reached " + alert.threshold().display() + " ("
                         + alert.alertType() + " $" + alert.amount() + " of $" + alert.budgetLimit() + ")",
                 clock.instant(), alert.periodEndInstant(), null, null);
-        store.put(record); // first: a crash after it leaves a record the next run completes
+        // First, and only once (a concurrent response to the same alert may create it): a crash after it leaves a
+        // record the next run completes.
+        if (!store.create(record)) return store.get(record.id());
         return Optional.of(record);
     }
 
@@ -132,18 +150,28 @@ public final class BudgetResponder {
 
     /** Puts the recorded before values back and marks the override RESTORED; a no-op for restored ones. */
     public Optional<OverrideRecord> restore(String overrideId, String reason) {
-        Optional<OverrideRecord> found = store.get(overrideId);
-        if (found.isEmpty() || !found.get().active()) return found;
-        OverrideRecord o = found.get();
-        String cluster = o.target().get("cluster");
-        String nodegroup = o.target().get("nodegroup");
-        NodegroupScalingConfig live = scaling(cluster, nodegroup);
-        int max = before(o, MAX_SIZE, live.maxSize());
-        int desired = before(o, DESIRED_SIZE, live.desiredSize());
-        if (live.maxSize() != max || live.desiredSize() != desired) update(cluster, nodegroup, live.minSize(), max, desired);
-        OverrideRecord restored = o.restored(clock.instant(), reason);
-        store.put(restored);
-        return Optional.of(restored);
+        for (int attempt = 0; ; attempt++) {
+            Optional<OverrideStore.Stored> found = store.read(overrideId);
+            if (found.isEmpty() || !found.get().record().active()) return found.map(OverrideStore.Stored::record);
+            OverrideRecord o = found.get().record();
+            String cluster = o.target().get("cluster");
+            String nodegroup = o.target().get("nodegroup");
+            NodegroupScalingConfig live = scaling(cluster, nodegroup);
+            int max = before(o, MAX_SIZE, live.maxSize());
+            int desired = before(o, DESIRED_SIZE, live.desiredSize());
+            if (live.maxSize() != max || live.desiredSize() != desired) {
+                beforeWrite.accept("budget: restore node group " + nodegroup + " (override " + overrideId + ")");
+                update(cluster, nodegroup, live.minSize(), max, desired);
+            }
+            OverrideRecord restored = o.restored(clock.instant(), reason);
+            try {
+                store.replace(restored, found.get().etag());
+                return Optional.of(restored);
+            } catch (OverrideStore.OverrideChangedException changed) {
+                // Another writer changed the record since it was read: read it again and put back what it says now.
+                if (attempt >= 2) throw changed;
+            }
+        }
     }
 
     /** Restores every active override whose budget period has ended by {@code now}. */

@@ -14,14 +14,17 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Overrides as JSON objects in the control plane's report bucket, {@code overrides/<env>/<id>.json}.
  * S3 rather than DynamoDB: the bucket already exists and is where drift reports live (one place to
  * audit what the control plane did), overrides are few per environment and written once per budget
- * period by one writer, so no conditional-write contention arises; a drift check reads them with one
+ * period; a drift check reads them with one
  * ListObjectsV2 page and a GetObject each. Restored overrides stay, marked RESTORED, as the audit trail.
+ * Writes are conditional (S3's If-None-Match and If-Match): a record is created once, and replaced only
+ * in the version its writer read.
  */
 public final class OverrideStore {
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
@@ -45,21 +48,68 @@ public final class OverrideStore {
         return "overrides/" + environment + "/";
     }
 
-    public void put(OverrideRecord record) {
+    /** A record as stored, with the ETag a conditional replace must name. */
+    public record Stored(OverrideRecord record, String etag) {}
+
+    /**
+     * Writes a new record only if none with its id exists (If-None-Match: *): of two responses to the
+     * same alert, one creates it. Returns false when it existed already (read it with {@link #read}).
+     */
+    public boolean create(OverrideRecord record) {
         try {
-            byte[] body = JSON.writeValueAsBytes(record);
-            s3.putObject(r -> r.bucket(bucket).key(key(record.id())).contentType("application/json"), RequestBody.fromBytes(body));
+            s3.putObject(r -> r.bucket(bucket).key(key(record.id())).contentType("application/json").ifNoneMatch("*"), body(record));
+            return true;
+        } catch (S3Exception e) {
+            if (isConditionFailure(e)) return false;
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces a record only if it is still the version read (If-Match: its ETag), so a restore and a cap
+     * racing each other cannot overwrite each other's record; throws {@link OverrideChangedException} otherwise.
+     */
+    public void replace(OverrideRecord record, String etag) {
+        try {
+            s3.putObject(r -> r.bucket(bucket).key(key(record.id())).contentType("application/json").ifMatch(etag), body(record));
+        } catch (S3Exception e) {
+            if (isConditionFailure(e)) throw new OverrideChangedException(record.id());
+            throw e;
+        }
+    }
+
+    /** The record with its ETag. */
+    public Optional<Stored> read(String id) {
+        try {
+            var object = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(id)));
+            return Optional.of(new Stored(read(object.asByteArray(), key(id)), object.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Another writer changed the record since it was read. */
+    public static final class OverrideChangedException extends RuntimeException {
+        OverrideChangedException(String id) {
+            super("override " + id + " was changed by another writer since it was read");
+        }
+    }
+
+    /** 412 Precondition Failed; 409 ConditionalRequestConflict when a concurrent conditional write is in flight. */
+    private static boolean isConditionFailure(S3Exception e) {
+        return e.statusCode() == 412 || e.statusCode() == 409;
+    }
+
+    private static RequestBody body(OverrideRecord record) {
+        try {
+            return RequestBody.fromBytes(JSON.writeValueAsBytes(record));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write override " + record.id() + ": " + e.getOriginalMessage(), e);
         }
     }
 
     public Optional<OverrideRecord> get(String id) {
-        try {
-            return Optional.of(read(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(id))).asByteArray(), key(id)));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        }
+        return read(id).map(Stored::record);
     }
 
     public List<OverrideRecord> all() {

@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.events.security;
 
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.layers.vpc.Ec2Errors;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -58,8 +59,14 @@ public final class RemediationExecutor {
         }
         List<IpPermission> ingress = present.stream().filter(x -> !x.egress()).map(RemediationExecutor::permission).toList();
         List<IpPermission> egress = present.stream().filter(IpRule::egress).map(RemediationExecutor::permission).toList();
-        if (!ingress.isEmpty()) aws.ec2().revokeSecurityGroupIngress(q -> q.groupId(r.groupId()).ipPermissions(ingress));
-        if (!egress.isEmpty()) aws.ec2().revokeSecurityGroupEgress(q -> q.groupId(r.groupId()).ipPermissions(egress));
+        // A concurrent response (a redelivered event) may revoke the same rules between our read and our call.
+        List<IpPermission> gone = new ArrayList<>(Ec2Errors.rulesIdempotently(ingress,
+                p -> aws.ec2().revokeSecurityGroupIngress(q -> q.groupId(r.groupId()).ipPermissions(p)), Ec2Errors.RULE_NOT_FOUND));
+        gone.addAll(Ec2Errors.rulesIdempotently(egress,
+                p -> aws.ec2().revokeSecurityGroupEgress(q -> q.groupId(r.groupId()).ipPermissions(p)), Ec2Errors.RULE_NOT_FOUND));
+        if (gone.size() == ingress.size() + egress.size()) {
+            return new StepOutcome(r, StepOutcome.Status.ALREADY_DONE, "the rules were revoked meanwhile on " + r.groupId());
+        }
         return new StepOutcome(r, StepOutcome.Status.DONE, "revoked " + String.join(", ", present.stream().map(IpRule::display).toList())
                 + " on " + r.groupId());
     }

@@ -122,10 +122,11 @@ final class SecurityGroups implements ManagedKind<SecurityGroup> {
         List<IpPermission> addEgress = permissions(ctx, groupId, ManagedKind.minus(want.strings(EGRESS), egress));
         List<IpPermission> dropIngress = permissions(ctx, groupId, ManagedKind.minus(ingress, want.strings(INGRESS)));
         List<IpPermission> dropEgress = permissions(ctx, groupId, ManagedKind.minus(egress, want.strings(EGRESS)));
-        if (!addIngress.isEmpty()) ec2.authorizeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(addIngress));
-        if (!addEgress.isEmpty()) ec2.authorizeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(addEgress));
-        if (!dropIngress.isEmpty()) ec2.revokeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(dropIngress));
-        if (!dropEgress.isEmpty()) ec2.revokeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(dropEgress));
+        // Another writer (a security response) may have added or removed the same rule meanwhile: already done is done.
+        Ec2Errors.rulesIdempotently(addIngress, p -> ec2.authorizeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(p)), Ec2Errors.RULE_DUPLICATE);
+        Ec2Errors.rulesIdempotently(addEgress, p -> ec2.authorizeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(p)), Ec2Errors.RULE_DUPLICATE);
+        Ec2Errors.rulesIdempotently(dropIngress, p -> ec2.revokeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(p)), Ec2Errors.RULE_NOT_FOUND);
+        Ec2Errors.rulesIdempotently(dropEgress, p -> ec2.revokeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(p)), Ec2Errors.RULE_NOT_FOUND);
     }
 
     private static List<IpPermission> permissions(LayerContext ctx, String groupId, List<String> rules) {

@@ -75,7 +75,7 @@ class VpcCrashSafetyTest {
     }
 
     /** Everything of the kinds a crash could duplicate, in the whole account (not only what is tagged). */
-    private static Map<String, Integer> inventory(Ec2Client ec2) {
+    static Map<String, Integer> inventory(Ec2Client ec2) {
         List<String> ours = ec2.describeVpcs(r -> r.filters(Filter.builder().name("cidr").values("10.0.0.0/16").build()))
                 .vpcs().stream().map(v -> v.vpcId()).toList();
         Filter inOurVpc = Filter.builder().name("vpc-id").values(ours.isEmpty() ? List.of("none") : ours).build();
