@@ -8,7 +8,7 @@ enum ReportFormat {
 
     String render(Report report) {
         return switch (this) {
-            case text -> ReportRenderer.text(report);
+            case text -> ReportRenderer.text(report, Colours.style());
             case json -> ReportRenderer.json(report);
             case markdown -> ReportRenderer.markdown(report);
         };

@@ -126,4 +126,13 @@ class CliConventionsTest {
         }
         return to;
     }
+
+    @Test
+    void coloursOnlyOnATerminalAndNeverWithNoColor() {
+        assertThat(Colours.enabled(true, Map.of())).isTrue();
+        assertThat(Colours.enabled(false, Map.of())).as("a pipe or file").isFalse();
+        assertThat(Colours.enabled(true, Map.of("NO_COLOR", "1"))).isFalse();
+        assertThat(Colours.enabled(true, Map.of("NO_COLOR", ""))).as("NO_COLOR set but empty does not count").isTrue();
+        assertThat(Colours.enabled(true, Map.of("TERM", "dumb"))).isFalse();
+    }
 }

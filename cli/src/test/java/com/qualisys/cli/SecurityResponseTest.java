@@ -185,8 +185,8 @@ class SecurityResponseTest {
                     .contains("What: AuthorizeSecurityGroupIngress on " + rds + " (vpc/security-group/rds): tcp 5432 from 0.0.0.0/0")
                     .contains("revoke tcp 5432 from 0.0.0.0/0 on " + rds + " (vpc/security-group/rds): DONE")
                     .contains("Targeted drift check of vpc/security-group/rds (layer vpc, not the whole account)")
-                    .contains("before: 1 change(s)", "ingress: expected [\"tcp:5432:sg:db-functions\",\"tcp:5432:sg:k8s-nodes\"]",
-                            "after: as the spec wants it");
+                    .contains("before: 1 change(s)", "~ vpc/security-group/rds (security-group)  [access widened]", "~ ingress:",
+                            "- tcp:5432:0.0.0.0/0", "after: as the spec wants it");
         });
     }
 
@@ -304,7 +304,7 @@ class SecurityResponseTest {
         assertThat(response.at("/targetedCheck/changesAfter").asInt()).isZero();
         assertThat(inbox.received()).singleElement().satisfies(a -> {
             assertThat(a.subject()).isEqualTo("[dev] CRITICAL StopLogging on monitoring/trail/" + trail);
-            assertThat(a.body()).contains("Who:  " + JANE, "From: 203.0.113.77", "(StartLogging): DONE", "logging: expected true, actual false");
+            assertThat(a.body()).contains("Who:  " + JANE, "From: 203.0.113.77", "(StartLogging): DONE", "~ logging: false -> true");
         });
     }
 

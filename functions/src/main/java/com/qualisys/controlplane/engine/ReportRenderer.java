@@ -24,6 +24,7 @@ public final class ReportRenderer {
         root.put("generatedAt", report.generatedAt().toString());
         root.put("changes", report.changeCount());
         root.put("destructive", report.layers().stream().anyMatch(Plan::hasDestructiveChanges));
+        root.put("widensAccess", widening(report));
         root.put("overrides", overrideCount(report));
         root.put("expiredOverrides", report.layers().stream().mapToInt(p -> p.expired().size()).sum());
         ArrayNode layers = root.putArray("layers");
@@ -39,6 +40,7 @@ public final class ReportRenderer {
                 change.put("kind", c.kind());
                 change.put("action", c.action().name());
                 change.put("destructive", c.destructive());
+                change.put("widensAccess", DiffView.widensAccess(c, report.kind().equals("drift")));
                 if (c.physicalId() != null) change.put("physicalId", c.physicalId());
                 ChangeAuthor author = report.authors().get(c.logicalId());
                 if (author != null) {
@@ -101,7 +103,8 @@ public final class ReportRenderer {
             }
             md.append("| Resource | Kind | Action | Attribute | Expected | Actual |\n|---|---|---|---|---|---|\n");
             for (Change c : plan.changes()) {
-                String action = c.action() + (c.destructive() ? " ⚠ destructive" : "");
+                String action = c.action() + (c.destructive() ? " ⚠ destructive" : "")
+                        + (DiffView.widensAccess(c, report.kind().equals("drift")) ? " ⚠ widens access" : "");
                 boolean first = true;
                 for (Difference d : c.differences()) {
                     md.append("| ").append(first ? "`" + c.logicalId() + "`" : "").append(" | ")
@@ -151,8 +154,15 @@ public final class ReportRenderer {
     }
 
     public static String text(Report report) {
+        return text(report, TextStyle.PLAIN);
+    }
+
+    /** The terminal rendering; {@link TextStyle#ANSI} colours additions, removals, changes and access widening. */
+    public static String text(Report report, TextStyle style) {
         StringBuilder out = new StringBuilder();
-        out.append(title(report)).append(": ").append(verdict(report)).append('\n');
+        boolean drift = report.kind().equals("drift");
+        String verdict = verdict(report);
+        out.append(title(report)).append(": ").append(widening(report) > 0 ? style.warning(verdict) : verdict).append('\n');
         for (Plan plan : report.layers()) {
             out.append("  ").append(plan.layer()).append(": ");
             if (plan.isEmpty()) {
@@ -166,17 +176,19 @@ public final class ReportRenderer {
             });
             out.append(counts).append(overridesNote(plan)).append('\n');
             for (Change c : plan.changes()) {
-                out.append("    ").append(symbol(c.action())).append(' ').append(c.logicalId()).append(" (").append(c.kind()).append(')');
+                String header = symbol(c.action()) + " " + c.logicalId() + " (" + c.kind() + ")";
+                out.append("    ").append(switch (c.action()) {
+                    case CREATE -> style.added(header);
+                    case DELETE -> style.removed(header);
+                    default -> style.changed(header);
+                });
+                if (drift && c.action() == Action.CREATE) out.append(": missing (deleted outside the control plane, or never created)");
                 if (c.destructive()) out.append("  [destructive: needs approval]");
+                if (DiffView.widensAccess(c, drift)) out.append("  ").append(style.warning(drift ? "[access widened]" : "[widens access]"));
                 out.append('\n');
                 ChangeAuthor author = report.authors().get(c.logicalId());
                 if (author != null) out.append("        changed by ").append(author.describe()).append('\n');
-                if (c.action() == Action.UPDATE || c.action() == Action.REPLACE) {
-                    for (Difference d : c.differences()) {
-                        out.append("        ").append(d.path()).append(": expected ").append(show(d.expected()))
-                                .append(", actual ").append(show(d.actual())).append('\n');
-                    }
-                }
+                for (DiffView.Line line : DiffView.lines(c, ReportRenderer::show)) out.append("        ").append(style.line(line)).append('\n');
             }
             overridesText(plan, out);
         }
@@ -202,6 +214,12 @@ public final class ReportRenderer {
         }
     }
 
+    /** Changes that widen access (plan) or drifts that widened it (drift). */
+    public static int widening(Report report) {
+        boolean drift = report.kind().equals("drift");
+        return (int) report.layers().stream().flatMap(p -> p.changes().stream()).filter(c -> DiffView.widensAccess(c, drift)).count();
+    }
+
     private static int overrideCount(Report report) {
         return report.layers().stream().mapToInt(p -> p.overridden().size()).sum();
     }
@@ -221,6 +239,10 @@ public final class ReportRenderer {
         int overrides = overrideCount(report);
         String note = overrides == 0 ? "" : " " + overrides + " intentional override(s) in place (not drift).";
         int expired = report.layers().stream().mapToInt(p -> p.expired().size()).sum();
+        int widening = widening(report);
+        if (widening > 0) {
+            note += " " + widening + (report.kind().equals("drift") ? " drift(s) widened access (security-relevant)." : " change(s) widen access.");
+        }
         if (expired > 0) note += " " + expired + " expired override(s) (drift again).";
         if (!report.isComplete()) {
             List<String> names = report.notChecked().stream().map(LayerFailure::layer).toList();

@@ -33,7 +33,7 @@ class ReportRendererTest {
     @Test
     void markdownAndTextNameTheResourceAndBothValues() {
         assertThat(ReportRenderer.markdown(drift)).contains("`vpc/security-group/rds`", "tcp:5432:0.0.0.0/0", "## Layer `iam`", "No drift.");
-        assertThat(ReportRenderer.text(drift)).contains("~ vpc/security-group/rds", "ingress: expected", "iam: no drift");
+        assertThat(ReportRenderer.text(drift)).contains("~ vpc/security-group/rds", "~ ingress:", "- tcp:5432:0.0.0.0/0", "iam: no drift");
     }
 
     @Test
