@@ -141,6 +141,7 @@ public final class AwsClients implements AutoCloseable {
         private URI endpoint;
         private AwsCredentialsProvider credentials;
         private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
+        private boolean createRetryGuard = true;
 
         public Builder region(String region) {
             this.region = Region.of(region);
@@ -158,6 +159,12 @@ public final class AwsClients implements AutoCloseable {
             return this;
         }
 
+        /** Without {@link CreateRetryGuard}: only for the test that shows the duplicate it prevents. */
+        public Builder withoutCreateRetryGuard() {
+            this.createRetryGuard = false;
+            return this;
+        }
+
         public Builder interceptor(ExecutionInterceptor interceptor) {
             interceptors.add(interceptor);
             return this;
@@ -170,7 +177,9 @@ public final class AwsClients implements AutoCloseable {
                 if (env != null && !env.isBlank()) ep = URI.create(env);
             }
             AwsCredentialsProvider creds = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
-            return new AwsClients(region, ep, creds, interceptors);
+            List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
+            if (createRetryGuard) all.add(new CreateRetryGuard());
+            return new AwsClients(region, ep, creds, all);
         }
     }
 }

@@ -41,7 +41,9 @@ public final class ControlPlane {
     private final SpecLoader specs;
     private final Supplier<AwsClients> hubFactory;
     private final BiFunction<EnvironmentSpec, String, AwsClients> environmentFactory;
-    private final List<Layer> layers;
+    private final Supplier<List<Layer>> layerFactory;
+    private final List<String> layerNames;
+    private volatile List<Layer> layers;
     private final Settings settings;
     private final Map<String, AwsClients> clients = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -66,10 +68,20 @@ public final class ControlPlane {
      */
     public ControlPlane(SpecLoader specs, Supplier<AwsClients> hub, BiFunction<EnvironmentSpec, String, AwsClients> environments,
                         List<Layer> layers, Settings settings) {
+        this(specs, hub, environments, made(List.copyOf(layers)), layers.stream().map(Layer::name).toList(), settings);
+    }
+
+    /**
+     * Layers made on first use: a function that only needs their names (Lock) never loads the layers'
+     * classes, nor the SDK modules and Kubernetes client behind them, which its package does not ship.
+     */
+    private ControlPlane(SpecLoader specs, Supplier<AwsClients> hub, BiFunction<EnvironmentSpec, String, AwsClients> environments,
+                         Supplier<List<Layer>> layerFactory, List<String> layerNames, Settings settings) {
         this.specs = specs;
         this.hubFactory = hub;
         this.environmentFactory = environments;
-        this.layers = List.copyOf(layers);
+        this.layerFactory = layerFactory;
+        this.layerNames = List.copyOf(layerNames);
         this.settings = settings;
     }
 
@@ -84,7 +96,7 @@ public final class ControlPlane {
                     Map<String, String> env = System.getenv();
                     String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
                     Supplier<AwsClients> hub = () -> AwsClients.builder().region(region).build();
-                    fromEnvironment = new ControlPlane(SpecLoader.standard(), hub, null, Layers.all(),
+                    fromEnvironment = new ControlPlane(SpecLoader.standard(), hub, null, Layers::all, Layers.ORDER,
                             Settings.fromEnvironmentVariables(env));
                 }
             }
@@ -134,7 +146,7 @@ public final class ControlPlane {
      * read-only: a writer gives it the fence of the environment's lease ({@link Reconciler#fencedBy}).
      */
     public Reconciler reconciler(EnvironmentSpec spec) {
-        return new Reconciler(spec, aws(spec), layers).withOverrides(OverrideStore.source(hub().s3(), settings.reportBucket(spec)))
+        return new Reconciler(spec, aws(spec), layers()).withOverrides(OverrideStore.source(hub().s3(), settings.reportBucket(spec)))
                 .fencedBy(WriteFence.READ_ONLY);
     }
 
@@ -154,7 +166,22 @@ public final class ControlPlane {
     }
 
     public List<String> layerNames() {
-        return layers.stream().map(Layer::name).toList();
+        return layerNames;
+    }
+
+    private static Supplier<List<Layer>> made(List<Layer> layers) {
+        return () -> layers;
+    }
+
+    private List<Layer> layers() {
+        List<Layer> made = layers;
+        if (made == null) {
+            synchronized (this) {
+                if (layers == null) layers = layerFactory.get();
+                made = layers;
+            }
+        }
+        return made;
     }
 
     public Settings settings() {

@@ -41,8 +41,11 @@ class EksRdsGapsTest {
     @Test
     void describeClusterVersionsListsVersionsWithTheirSupportStatus() {
         var versions = aws.eks().describeClusterVersions(r -> {}).clusterVersions();
-        assertThat(versions).extracting(v -> v.clusterVersion()).contains("1.29", "1.33");
-        assertThat(versions).allSatisfy(v -> assertThat(v.versionStatus()).isEqualTo(VersionStatus.STANDARD_SUPPORT));
+        // As EKS offers them today (DescribeClusterVersions): 1.29 has left standard support.
+        assertThat(versions).filteredOn(v -> v.versionStatus() == VersionStatus.EXTENDED_SUPPORT).extracting(v -> v.clusterVersion())
+                .containsExactly("1.29", "1.30", "1.31");
+        assertThat(versions).filteredOn(v -> v.versionStatus() == VersionStatus.STANDARD_SUPPORT).extracting(v -> v.clusterVersion())
+                .containsExactly("1.32", "1.33", "1.34");
         assertThat(versions).filteredOn(v -> Boolean.TRUE.equals(v.defaultVersion())).hasSize(1);
     }
 
@@ -105,7 +108,7 @@ class EksRdsGapsTest {
 
     @Test
     void performanceInsightsAndAMaintenanceWindowTouchingTheBackupWindowAreKept() {
-        aws.rds().createDBInstance(r -> r.dbInstanceIdentifier("shapes-db").engine("postgres").engineVersion("15.4")
+        aws.rds().createDBInstance(r -> r.dbInstanceIdentifier("shapes-db").engine("postgres").engineVersion("15.10")
                 .dbInstanceClass("db.t3.medium").masterUsername("admin_user").masterUserPassword("Password123456")
                 .allocatedStorage(20).preferredBackupWindow("03:00-04:00").preferredMaintenanceWindow("sun:04:00-sun:05:00")
                 .enablePerformanceInsights(true).performanceInsightsRetentionPeriod(7));

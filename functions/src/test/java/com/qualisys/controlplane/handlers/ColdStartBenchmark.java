@@ -136,7 +136,7 @@ class ColdStartBenchmark {
         return leaks;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
@@ -165,7 +165,7 @@ class ColdStartBenchmark {
     }
 
     /** Copies the probe's class files out of test-classes, so the child sees no other test class or resource. */
-    private static Path copyProbe(Path dir) {
+    static Path copyProbe(Path dir) {
         try {
             Path classes = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             String pkg = ColdStartProbe.class.getPackageName().replace('.', '/');
@@ -184,7 +184,7 @@ class ColdStartBenchmark {
         }
     }
 
-    private static Launch launch(List<String> command, Map<String, String> variables, Path log) {
+    static Launch launch(List<String> command, Map<String, String> variables, Path log) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("QUALISYS_") || k.endsWith("JAVA_OPTIONS")

@@ -42,13 +42,14 @@ final class ColdStartStage {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A function's two invocations, and whether they are its real work or a fail-fast input. */
-    record Case(FunctionCatalog function, List<Map<String, Object>> inputs, boolean representative, String input) {}
+    record Case(FunctionCatalog function, List<Map<String, Object>> inputs, boolean representative, String input, String expected) {}
 
     private final LocalAws local = LocalAws.shared();
     private final AwsClients aws;
     private final EnvironmentSpec spec = TestSpecs.load(ENVIRONMENT);
     private final String alertTopic;
     private final Map<FunctionCatalog, Case> cases = new LinkedHashMap<>();
+    private final Map<FunctionCatalog, List<Map<String, Object>>> coverage = new LinkedHashMap<>();
     private final List<String> secrets = new java.util.ArrayList<>();
 
     private ColdStartStage() {
@@ -73,6 +74,16 @@ final class ColdStartStage {
 
     Map<FunctionCatalog, Case> cases() {
         return cases;
+    }
+
+    /**
+     * Further inputs that take a function down its other paths (every layer for the layer functions, other
+     * event classes and steps for the event functions): FunctionPackagesTest runs them after the first input,
+     * so the classes they load count as loaded. They may end in an error the world explains (no EKS cluster
+     * for the kubernetes layer in the emulator), never in a linkage error.
+     */
+    List<Map<String, Object>> coverage(FunctionCatalog function) {
+        return coverage.getOrDefault(function, List.of());
     }
 
     /** The database passwords the functions read: none of them may appear in their output. */
@@ -108,12 +119,17 @@ final class ColdStartStage {
 
     /** Writes a case's input documents as files for the child JVM; returns their paths. */
     static List<Path> write(Case c, Path dir) {
+        return write(c.function(), c.inputs(), dir);
+    }
+
+    /** Writes input documents of a function as files for the child JVM; returns their paths. */
+    static List<Path> write(FunctionCatalog function, List<Map<String, Object>> inputs, Path dir) {
         try {
             Files.createDirectories(dir);
             List<Path> files = new java.util.ArrayList<>();
-            for (int i = 0; i < c.inputs().size(); i++) {
-                Path f = dir.resolve(c.function().functionName() + "-" + (i + 1) + ".json");
-                JSON.writeValue(f.toFile(), c.inputs().get(i));
+            for (int i = 0; i < inputs.size(); i++) {
+                Path f = dir.resolve(function.functionName() + "-" + (i + 1) + ".json");
+                JSON.writeValue(f.toFile(), inputs.get(i));
                 files.add(f);
             }
             return files;
@@ -170,6 +186,33 @@ final class ColdStartStage {
         add(FunctionCatalog.SECURITY_EVENT, true, "classify an AttachRolePolicy CloudTrail event", security, security);
         Map<String, Object> budget = Map.of("step", "parse", "environment", ENVIRONMENT, "alert", Samples.text("budget/actual-80-percent.txt"));
         add(FunctionCatalog.BUDGET_ALERT, true, "parse an 80% ACTUAL budget alert", budget, budget);
+        // Not the kubernetes layer: it would connect to the cluster's API, which the emulator's EKS cannot give
+        // (and the endpoint it names is not on this machine). FunctionPackagesTest says what that leaves unchecked.
+        List<String> otherLayers = Layers.ORDER.stream().filter(l -> !l.equals(LAYER) && !l.equals("kubernetes")).toList();
+        coverage.put(FunctionCatalog.PLAN_LAYER, otherLayers.stream()
+                .<Map<String, Object>>map(l -> Map.of("environment", ENVIRONMENT, "layer", l, "kind", "drift")).toList());
+        coverage.put(FunctionCatalog.APPLY_LAYER, otherLayers.stream()
+                .<Map<String, Object>>map(l -> Map.of("environment", ENVIRONMENT, "layer", l)).toList());
+        coverage.put(FunctionCatalog.LAYER_READINESS, otherLayers.stream()
+                .<Map<String, Object>>map(l -> Map.of("environment", ENVIRONMENT, "layer", l)).toList());
+        List<Map<String, Object>> securityCoverage = new java.util.ArrayList<>(List.of("authorize-sg-ingress-rds-world-5432",
+                        "stop-logging", "modify-db-instance-public", "schedule-key-deletion", "put-resource-policy-master-secret").stream()
+                .<Map<String, Object>>map(e -> Map.of("step", "classify", "environment", ENVIRONMENT,
+                        "event", parse(Samples.text("security/" + e + ".json")))).toList());
+        Map<String, Object> event = parse(Samples.text("security/attach-role-policy-admin.json"));
+        securityCoverage.add(Map.of("step", "remediate", "environment", ENVIRONMENT, "dryRun", true, "event", event));
+        // Not a dry run: the repair reads the trail's status and restarts its logging (a dry run makes no call).
+        securityCoverage.add(Map.of("step", "remediate", "environment", ENVIRONMENT, "dryRun", false,
+                "event", parse(Samples.with("security/stop-logging.json",
+                        Map.of("trailName", spec.monitoring().cloudTrail().trailName())))));
+        securityCoverage.add(Map.of("step", "notify", "state", Map.of("environment", ENVIRONMENT, "event", event,
+                "remediation", Map.of("outcomes", List.of()))));
+        coverage.put(FunctionCatalog.SECURITY_EVENT, securityCoverage);
+        coverage.put(FunctionCatalog.BUDGET_ALERT, List.of(
+                Map.of("step", "respond", "environment", ENVIRONMENT, "dryRun", true,
+                        "alert", parse(Samples.text("budget/actual-100-percent-sns-event.json"))),
+                // Called directly: responds, publishes and asks EventBridge for a drift check.
+                parse(Samples.text("anomaly/eventbridge-event.json"))));
         for (FunctionCatalog f : FunctionCatalog.values()) {
             if (!cases.containsKey(f)) {
                 // A function added to the catalog after this benchmark: measured on input it must reject before any AWS call.
@@ -180,7 +223,15 @@ final class ColdStartStage {
 
     private void add(FunctionCatalog function, boolean representative, String description, Map<String, Object> first,
                      Map<String, Object> second) {
-        cases.put(function, new Case(function, List.of(first, second), representative, description));
+        cases.put(function, new Case(function, List.of(first, second), representative, description, expected(function)));
+    }
+
+    /** Part of the answer a function gives to its first input when it did the work (what FunctionPackagesTest checks). */
+    private static String expected(FunctionCatalog function) {
+        return switch (function) {
+            case LOCK -> "\"leaseId\"";
+            default -> "{";
+        };
     }
 
     @SuppressWarnings("unchecked")

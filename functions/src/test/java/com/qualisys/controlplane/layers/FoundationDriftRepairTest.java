@@ -100,6 +100,16 @@ class FoundationDriftRepairTest {
                 }, "monitoring/budget/qualisys-monthly-2000", Action.UPDATE, "notifications",
                         Map.of("Budgets.CreateSubscriber", 1, "Budgets.DeleteSubscriber", 1)),
 
+                // One SNS subscriber per notification (AWS limit): the repair must remove the intruder before adding the topic back.
+                new DriftCase("the $2,000 budget's 100% alert goes to someone else's SNS topic", aws -> {
+                    Notification n = actualAt(100);
+                    aws.budgets().deleteSubscriber(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-2000").notification(n)
+                            .subscriber(Subscriber.builder().subscriptionType("SNS").address(TOPIC).build()));
+                    aws.budgets().createSubscriber(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-2000").notification(n)
+                            .subscriber(Subscriber.builder().subscriptionType("SNS").address(TOPIC + "-elsewhere").build()));
+                }, "monitoring/budget/qualisys-monthly-2000", Action.UPDATE, "notifications",
+                        Map.of("Budgets.DeleteSubscriber", 1, "Budgets.CreateSubscriber", 1)),
+
                 new DriftCase("the DevOps lead's e-mail subscription to the alert topic is removed", aws ->
                         aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions()
                                 .forEach(s -> aws.sns().unsubscribe(u -> u.subscriptionArn(s.subscriptionArn()))),
@@ -124,9 +134,10 @@ class FoundationDriftRepairTest {
                 }, "monitoring/anomaly-subscription/qualisys-anomaly-digest", Action.UPDATE, "threshold",
                         Map.of("CostExplorer.UpdateAnomalySubscription", 1)),
 
+                // AWS allows one AWS-services monitor per account, so the look-alike is a custom monitor of the same name.
                 new DriftCase("a second anomaly monitor with the same name appears", aws ->
                         aws.costExplorer().createAnomalyMonitor(r -> r.anomalyMonitor(m -> m.monitorName("qualisys-all-services")
-                                .monitorType("DIMENSIONAL").monitorDimension("SERVICE"))),
+                                .monitorType("CUSTOM").monitorSpecification(e -> e.dimensions(d -> d.key("LINKED_ACCOUNT").values(ACCOUNT))))),
                         "monitoring/anomaly-monitor/qualisys-all-services", Action.DELETE, "exists", Map.of("CostExplorer.DeleteAnomalyMonitor", 1)),
 
                 new DriftCase("CloudTrail logging is stopped", aws -> aws.cloudTrail().stopLogging(r -> r.name(TRAIL)),

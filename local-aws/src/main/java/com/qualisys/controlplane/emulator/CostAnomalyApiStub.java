@@ -23,10 +23,18 @@ import java.util.UUID;
  * AnomalyMonitor(s) and AnomalySubscription(s). Other Cost Explorer operations (GetCostAndUsage)
  * go on to moto.
  *
- * <p>Documented rules it enforces: a DIMENSIONAL monitor needs a MonitorDimension; a subscription's
- * monitors must exist (UnknownMonitorException); IMMEDIATE subscriptions notify only SNS topics and
- * DAILY/WEEKLY ones only e-mail addresses; names are not unique (two creates make two). Lists page
- * with NextPageToken; the page size is small on purpose so callers must follow it.
+ * <p>Documented rules it enforces (API reference: API_AnomalyMonitor, API_AnomalySubscription,
+ * API_CreateAnomalySubscription, API_UpdateAnomalySubscription, API_Subscriber): MonitorType
+ * DIMENSIONAL|CUSTOM, a DIMENSIONAL monitor needs a MonitorDimension (SERVICE|LINKED_ACCOUNT|TAG|
+ * COST_CATEGORY) and a CUSTOM one a MonitorSpecification; an account has one AWS-services (DIMENSIONAL
+ * SERVICE) monitor at most (Cost Management user guide, "Cost Anomaly Detection" quotas); Frequency
+ * DAILY|IMMEDIATE|WEEKLY; Subscriber Type EMAIL|SNS; a subscription's monitors must exist in the
+ * caller's account (UnknownMonitorException); IMMEDIATE subscriptions notify only SNS topics and
+ * DAILY/WEEKLY ones only e-mail addresses; "You can specify either Threshold or ThresholdExpression,
+ * but not both", and setting one replaces the other (no stale Threshold); names are not unique (two
+ * creates make two). Every account has its own monitors and subscriptions, with ARNs in that account
+ * (the caller's, as moto decides it). Lists page with NextPageToken; a token not issued for that
+ * list is InvalidNextTokenException; the page size is small on purpose so callers must follow it.
  */
 public final class CostAnomalyApiStub implements AwsApiFrontDoor.Responder {
     private static final String PREFIX = "AWSInsightsIndexService.";
@@ -35,19 +43,32 @@ public final class CostAnomalyApiStub implements AwsApiFrontDoor.Responder {
             "DeleteAnomalySubscription");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String account;
+    private static final Set<String> MONITOR_TYPES = Set.of("DIMENSIONAL", "CUSTOM");
+    private static final Set<String> MONITOR_DIMENSIONS = Set.of("SERVICE", "LINKED_ACCOUNT", "TAG", "COST_CATEGORY");
+    private static final Set<String> FREQUENCIES = Set.of("DAILY", "IMMEDIATE", "WEEKLY");
+    private static final Set<String> SUBSCRIBER_TYPES = Set.of("EMAIL", "SNS");
+
     private final int pageSize;
     private final Clock clock;
     private final Map<String, ObjectNode> monitors = new LinkedHashMap<>();
     private final Map<String, ObjectNode> subscriptions = new LinkedHashMap<>();
     private long created;
 
-    public CostAnomalyApiStub() {
-        this("123456789012", 1, Clock.systemUTC());
+    /** A documented error: its code (the __type) and message. */
+    private static final class Refused extends RuntimeException {
+        final String code;
+
+        Refused(String code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
     }
 
-    public CostAnomalyApiStub(String account, int pageSize, Clock clock) {
-        this.account = account;
+    public CostAnomalyApiStub() {
+        this(1, Clock.systemUTC());
+    }
+
+    public CostAnomalyApiStub(int pageSize, Clock clock) {
         this.pageSize = pageSize;
         this.clock = clock;
     }
@@ -71,36 +92,52 @@ public final class CostAnomalyApiStub implements AwsApiFrontDoor.Responder {
         String op = request.target().substring(PREFIX.length());
         if (!OPERATIONS.contains(op)) return Optional.empty();
         JsonNode in = request.json();
-        return Optional.of(switch (op) {
-            case "CreateAnomalyMonitor" -> createMonitor(in.get("AnomalyMonitor"));
-            case "GetAnomalyMonitors" -> list(monitors, in, "MonitorArnList", "AnomalyMonitors", "UnknownMonitorException", null);
-            case "UpdateAnomalyMonitor" -> withMonitor(in, m -> {
-                if (in.hasNonNull("MonitorName")) m.put("MonitorName", in.get("MonitorName").asText());
-                m.put("LastUpdatedDate", now());
-                return StubResponse.json(200, Map.of("MonitorArn", m.get("MonitorArn").asText()));
+        String account = request.callerAccount();
+        try {
+            return Optional.of(switch (op) {
+                case "CreateAnomalyMonitor" -> createMonitor(account, in.get("AnomalyMonitor"));
+                case "GetAnomalyMonitors" -> list(account, monitors, in, "MonitorArnList", "AnomalyMonitors", "UnknownMonitorException", null);
+                case "UpdateAnomalyMonitor" -> {
+                    ObjectNode m = monitor(account, in);
+                    if (in.hasNonNull("MonitorName")) m.put("MonitorName", name(in.get("MonitorName").asText(), "MonitorName"));
+                    m.put("LastUpdatedDate", now());
+                    yield StubResponse.json(200, Map.of("MonitorArn", m.get("MonitorArn").asText()));
+                }
+                case "DeleteAnomalyMonitor" -> {
+                    monitors.remove(monitor(account, in).get("MonitorArn").asText());
+                    yield StubResponse.json(200, Map.of());
+                }
+                case "CreateAnomalySubscription" -> createSubscription(account, in.get("AnomalySubscription"));
+                case "GetAnomalySubscriptions" -> list(account, subscriptions, in, "SubscriptionArnList", "AnomalySubscriptions",
+                        "UnknownSubscriptionException", in.hasNonNull("MonitorArn") ? in.get("MonitorArn").asText() : null);
+                case "UpdateAnomalySubscription" -> updateSubscription(account, in);
+                case "DeleteAnomalySubscription" -> {
+                    subscriptions.remove(subscription(account, in).get("SubscriptionArn").asText());
+                    yield StubResponse.json(200, Map.of());
+                }
+                default -> throw new IllegalStateException(op);
             });
-            case "DeleteAnomalyMonitor" -> withMonitor(in, m -> {
-                monitors.remove(m.get("MonitorArn").asText());
-                return StubResponse.json(200, Map.of());
-            });
-            case "CreateAnomalySubscription" -> createSubscription(in.get("AnomalySubscription"));
-            case "GetAnomalySubscriptions" -> list(subscriptions, in, "SubscriptionArnList", "AnomalySubscriptions", "UnknownSubscriptionException",
-                    in.hasNonNull("MonitorArn") ? in.get("MonitorArn").asText() : null);
-            case "UpdateAnomalySubscription" -> updateSubscription(in);
-            case "DeleteAnomalySubscription" -> withSubscription(in, s -> {
-                subscriptions.remove(s.get("SubscriptionArn").asText());
-                return StubResponse.json(200, Map.of());
-            });
-            default -> throw new IllegalStateException(op);
-        });
+        } catch (Refused r) {
+            return Optional.of(StubResponse.jsonError(r.code, r.getMessage()));
+        }
     }
 
-    private StubResponse createMonitor(JsonNode spec) {
+    private StubResponse createMonitor(String account, JsonNode spec) {
         if (spec == null || !spec.hasNonNull("MonitorName") || !spec.hasNonNull("MonitorType")) {
-            return StubResponse.jsonError("ValidationException", "AnomalyMonitor needs MonitorName and MonitorType");
+            throw new Refused("ValidationException", "AnomalyMonitor needs MonitorName and MonitorType");
         }
-        if (spec.get("MonitorType").asText().equals("DIMENSIONAL") && !spec.hasNonNull("MonitorDimension")) {
-            return StubResponse.jsonError("ValidationException", "a DIMENSIONAL monitor needs a MonitorDimension");
+        name(spec.get("MonitorName").asText(), "MonitorName");
+        String type = oneOf(spec, "MonitorType", MONITOR_TYPES);
+        if (type.equals("DIMENSIONAL")) {
+            if (!spec.hasNonNull("MonitorDimension")) throw new Refused("ValidationException", "a DIMENSIONAL monitor needs a MonitorDimension");
+            String dimension = oneOf(spec, "MonitorDimension", MONITOR_DIMENSIONS);
+            if (dimension.equals("SERVICE") && monitors.values().stream().anyMatch(m -> inAccount(m, "MonitorArn", account)
+                    && m.path("MonitorType").asText().equals("DIMENSIONAL") && m.path("MonitorDimension").asText().equals("SERVICE"))) {
+                throw new Refused("ValidationException", "account " + account + " already has an AWS services (DIMENSIONAL SERVICE) monitor;"
+                        + " an account can have only one");
+            }
+        } else if (!spec.hasNonNull("MonitorSpecification")) {
+            throw new Refused("ValidationException", "a CUSTOM monitor needs a MonitorSpecification");
         }
         ObjectNode m = spec.deepCopy();
         String arn = "arn:aws:ce::" + account + ":anomalymonitor/" + UUID.randomUUID();
@@ -112,13 +149,15 @@ public final class CostAnomalyApiStub implements AwsApiFrontDoor.Responder {
         return StubResponse.json(200, Map.of("MonitorArn", arn));
     }
 
-    private StubResponse createSubscription(JsonNode spec) {
+    private StubResponse createSubscription(String account, JsonNode spec) {
         if (spec == null || !spec.hasNonNull("SubscriptionName") || !spec.hasNonNull("Frequency")
                 || !spec.has("MonitorArnList") || !spec.has("Subscribers")) {
-            return StubResponse.jsonError("ValidationException", "AnomalySubscription needs SubscriptionName, Frequency, MonitorArnList and Subscribers");
+            throw new Refused("ValidationException", "AnomalySubscription needs SubscriptionName, Frequency, MonitorArnList and Subscribers");
         }
-        Optional<StubResponse> invalid = validate(spec.get("Frequency").asText(), spec.get("MonitorArnList"), spec.get("Subscribers"));
-        if (invalid.isPresent()) return invalid.get();
+        name(spec.get("SubscriptionName").asText(), "SubscriptionName");
+        oneOf(spec, "Frequency", FREQUENCIES);
+        thresholds(spec);
+        validate(account, spec.get("Frequency").asText(), spec.get("MonitorArnList"), spec.get("Subscribers"));
         ObjectNode s = spec.deepCopy();
         String arn = "arn:aws:ce::" + account + ":anomalysubscription/" + UUID.randomUUID();
         s.put("SubscriptionArn", arn);
@@ -127,50 +166,97 @@ public final class CostAnomalyApiStub implements AwsApiFrontDoor.Responder {
         return StubResponse.json(200, Map.of("SubscriptionArn", arn));
     }
 
-    private StubResponse updateSubscription(JsonNode in) {
-        return withSubscription(in, s -> {
-            String frequency = in.hasNonNull("Frequency") ? in.get("Frequency").asText() : s.get("Frequency").asText();
-            JsonNode monitorArns = in.has("MonitorArnList") ? in.get("MonitorArnList") : s.get("MonitorArnList");
-            JsonNode subscribers = in.has("Subscribers") ? in.get("Subscribers") : s.get("Subscribers");
-            Optional<StubResponse> invalid = validate(frequency, monitorArns, subscribers);
-            if (invalid.isPresent()) return invalid.get();
-            s.put("Frequency", frequency);
-            s.set("MonitorArnList", monitorArns.deepCopy());
-            s.set("Subscribers", subscribers.deepCopy());
-            if (in.has("ThresholdExpression")) s.set("ThresholdExpression", in.get("ThresholdExpression").deepCopy());
-            if (in.has("Threshold")) s.set("Threshold", in.get("Threshold").deepCopy());
-            if (in.hasNonNull("SubscriptionName")) s.put("SubscriptionName", in.get("SubscriptionName").asText());
-            return StubResponse.json(200, Map.of("SubscriptionArn", s.get("SubscriptionArn").asText()));
-        });
+    private StubResponse updateSubscription(String account, JsonNode in) {
+        ObjectNode s = subscription(account, in);
+        if (in.hasNonNull("Frequency")) oneOf(in, "Frequency", FREQUENCIES);
+        thresholds(in);
+        String frequency = in.hasNonNull("Frequency") ? in.get("Frequency").asText() : s.get("Frequency").asText();
+        JsonNode monitorArns = in.has("MonitorArnList") ? in.get("MonitorArnList") : s.get("MonitorArnList");
+        JsonNode subscribers = in.has("Subscribers") ? in.get("Subscribers") : s.get("Subscribers");
+        validate(account, frequency, monitorArns, subscribers);
+        s.put("Frequency", frequency);
+        s.set("MonitorArnList", monitorArns.deepCopy());
+        s.set("Subscribers", subscribers.deepCopy());
+        // Threshold is shorthand for a ThresholdExpression: setting either replaces the other.
+        if (in.has("ThresholdExpression")) {
+            s.set("ThresholdExpression", in.get("ThresholdExpression").deepCopy());
+            s.remove("Threshold");
+        }
+        if (in.has("Threshold")) {
+            s.set("Threshold", in.get("Threshold").deepCopy());
+            s.remove("ThresholdExpression");
+        }
+        if (in.hasNonNull("SubscriptionName")) s.put("SubscriptionName", name(in.get("SubscriptionName").asText(), "SubscriptionName"));
+        return StubResponse.json(200, Map.of("SubscriptionArn", s.get("SubscriptionArn").asText()));
+    }
+
+    /** "You can specify either Threshold or ThresholdExpression, but not both" (CreateAnomalySubscription, UpdateAnomalySubscription). */
+    private static void thresholds(JsonNode in) {
+        if (in.hasNonNull("Threshold") && in.hasNonNull("ThresholdExpression")) {
+            throw new Refused("ValidationException", "specify either Threshold or ThresholdExpression, not both (Threshold "
+                    + in.get("Threshold") + ", ThresholdExpression " + in.get("ThresholdExpression") + ")");
+        }
+        if (in.hasNonNull("Threshold") && (!in.get("Threshold").isNumber() || in.get("Threshold").asDouble() < 0)) {
+            throw new Refused("ValidationException", "Threshold " + in.get("Threshold") + " must be a number of 0 or more");
+        }
     }
 
     /** IMMEDIATE goes to SNS only; DAILY and WEEKLY to e-mail only (API reference, AnomalySubscription.Frequency). */
-    private Optional<StubResponse> validate(String frequency, JsonNode monitorArns, JsonNode subscribers) {
+    private void validate(String account, String frequency, JsonNode monitorArns, JsonNode subscribers) {
+        if (monitorArns == null || !monitorArns.isArray() || monitorArns.isEmpty()) {
+            throw new Refused("ValidationException", "MonitorArnList must name at least one monitor");
+        }
         for (JsonNode arn : monitorArns) {
-            if (!monitors.containsKey(arn.asText())) {
-                return Optional.of(StubResponse.jsonError("UnknownMonitorException", "Monitor " + arn.asText() + " does not exist"));
+            ObjectNode m = monitors.get(arn.asText());
+            if (m == null || !inAccount(m, "MonitorArn", account)) {
+                throw new Refused("UnknownMonitorException", "Monitor " + arn.asText() + " does not exist");
             }
+        }
+        if (subscribers == null || !subscribers.isArray() || subscribers.isEmpty()) {
+            throw new Refused("ValidationException", "Subscribers must name at least one subscriber");
         }
         String wanted = frequency.equals("IMMEDIATE") ? "SNS" : "EMAIL";
         for (JsonNode s : subscribers) {
+            oneOf(s, "Type", SUBSCRIBER_TYPES);
+            if (!s.hasNonNull("Address") || s.get("Address").asText().isEmpty()) {
+                throw new Refused("ValidationException", "Subscriber.Address is required");
+            }
             if (!s.path("Type").asText().equals(wanted)) {
-                return Optional.of(StubResponse.jsonError("ValidationException", frequency + " subscriptions accept only " + wanted
-                        + " subscribers, not " + s.path("Type").asText()));
+                throw new Refused("ValidationException", frequency + " subscriptions accept only " + wanted
+                        + " subscribers, not " + s.path("Type").asText());
             }
         }
-        return Optional.empty();
     }
 
-    private StubResponse list(Map<String, ObjectNode> all, JsonNode in, String filterField, String field, String unknownError, String monitorArn) {
+    private static String name(String name, String field) {
+        if (name.length() > 1024) throw new Refused("ValidationException", field + " must be at most 1024 characters");
+        return name;
+    }
+
+    private static String oneOf(JsonNode in, String field, Set<String> allowed) {
+        String v = in.path(field).asText();
+        if (!allowed.contains(v)) {
+            throw new Refused("ValidationException", field + " '" + v + "' is not one of " + new java.util.TreeSet<>(allowed));
+        }
+        return v;
+    }
+
+    private static boolean inAccount(JsonNode item, String arnField, String account) {
+        return item.path(arnField).asText().startsWith("arn:aws:ce::" + account + ":");
+    }
+
+    private StubResponse list(String account, Map<String, ObjectNode> all, JsonNode in, String filterField, String field,
+                              String unknownError, String monitorArn) {
+        String arnField = field.equals("AnomalyMonitors") ? "MonitorArn" : "SubscriptionArn";
         List<JsonNode> items = new ArrayList<>();
         if (in.has(filterField) && in.get(filterField).size() > 0) {
             for (JsonNode arn : in.get(filterField)) {
                 ObjectNode item = all.get(arn.asText());
-                if (item == null) return StubResponse.jsonError(unknownError, arn.asText() + " does not exist");
+                if (item == null || !inAccount(item, arnField, account)) throw new Refused(unknownError, arn.asText() + " does not exist");
                 items.add(item);
             }
         } else {
-            items.addAll(all.values());
+            all.values().stream().filter(item -> inAccount(item, arnField, account)).forEach(items::add);
         }
         if (monitorArn != null) {
             items.removeIf(s -> {
@@ -179,25 +265,45 @@ public final class CostAnomalyApiStub implements AwsApiFrontDoor.Responder {
             });
         }
         int max = Math.min(in.path("MaxResults").asInt(pageSize), pageSize);
-        int start = in.hasNonNull("NextPageToken") ? Integer.parseInt(in.get("NextPageToken").asText()) : 0;
+        String list = field + ":" + account + ":" + monitorArn;
+        int start = in.hasNonNull("NextPageToken") ? offset(in.get("NextPageToken").asText(), list, items.size()) : 0;
         ObjectNode out = JSON.createObjectNode();
         ArrayNode array = out.putArray(field);
         int end = Math.min(items.size(), start + max);
         for (int i = start; i < end; i++) array.add(items.get(i).deepCopy());
-        if (end < items.size()) out.put("NextPageToken", Integer.toString(end));
+        if (end < items.size()) out.put("NextPageToken", java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((list + "#" + end).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return StubResponse.json(200, out);
     }
 
-    private StubResponse withMonitor(JsonNode in, java.util.function.Function<ObjectNode, StubResponse> then) {
-        ObjectNode m = monitors.get(in.path("MonitorArn").asText());
-        return m == null ? StubResponse.jsonError("UnknownMonitorException", "Monitor " + in.path("MonitorArn").asText() + " does not exist")
-                : then.apply(m);
+    private static int offset(String token, String list, int size) {
+        try {
+            String decoded = new String(java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+            int hash = decoded.lastIndexOf('#');
+            if (hash > 0 && decoded.substring(0, hash).equals(list)) {
+                int offset = Integer.parseInt(decoded.substring(hash + 1));
+                if (offset >= 0 && offset <= size) return offset;
+            }
+        } catch (IllegalArgumentException notOurs) {
+            // falls through to the documented error
+        }
+        throw new Refused("InvalidNextTokenException", "The pagination token is invalid.");
     }
 
-    private StubResponse withSubscription(JsonNode in, java.util.function.Function<ObjectNode, StubResponse> then) {
+    private ObjectNode monitor(String account, JsonNode in) {
+        ObjectNode m = monitors.get(in.path("MonitorArn").asText());
+        if (m == null || !inAccount(m, "MonitorArn", account)) {
+            throw new Refused("UnknownMonitorException", "Monitor " + in.path("MonitorArn").asText() + " does not exist");
+        }
+        return m;
+    }
+
+    private ObjectNode subscription(String account, JsonNode in) {
         ObjectNode s = subscriptions.get(in.path("SubscriptionArn").asText());
-        return s == null ? StubResponse.jsonError("UnknownSubscriptionException", "Subscription " + in.path("SubscriptionArn").asText() + " does not exist")
-                : then.apply(s);
+        if (s == null || !inAccount(s, "SubscriptionArn", account)) {
+            throw new Refused("UnknownSubscriptionException", "Subscription " + in.path("SubscriptionArn").asText() + " does not exist");
+        }
+        return s;
     }
 
     /** Creation dates as the API documents them (yyyy-MM-ddTHH:mm:ssZ), strictly increasing so the oldest is well defined. */

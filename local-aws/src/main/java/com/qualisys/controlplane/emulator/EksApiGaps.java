@@ -20,11 +20,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * EKS operations moto 5.2.5 lacks, answered as the EKS API reference documents them:
- * DescribeClusterVersions, DescribeAddonVersions, Create/List/Describe/DeleteAddon,
- * UpdateClusterVersion and UpdateNodegroupVersion (their effect is laid over moto's
- * DescribeCluster/DescribeNodegroup answers). Also holds a cluster or node group in a
- * transitional status for a number of Describe calls, as AWS does while it works.
+ * EKS operations moto 5.2.5 lacks, answered as the EKS API reference documents them
+ * (https://docs.aws.amazon.com/eks/latest/APIReference/): DescribeClusterVersions, DescribeAddonVersions,
+ * Create/List/Describe/DeleteAddon, UpdateClusterVersion and UpdateNodegroupVersion (their effect is
+ * laid over moto's DescribeCluster/DescribeNodegroup answers), and UpdateClusterConfig completed
+ * from the live configuration. Also holds a cluster or node group in a transitional status, as AWS
+ * does while it works.
+ *
+ * <p>What it enforces, as the reference does:
+ * <ul>
+ *   <li>The version catalogue is what EKS offers today ({@link #DEFAULT_CLUSTER_VERSIONS}): 1.29 to 1.31
+ *       in extended support, 1.32 to 1.34 in standard support (DescribeClusterVersions, versionStatus).</li>
+ *   <li>UpdateClusterVersion: one minor version up, to an offered version, else InvalidParameterException
+ *       ("Updating Kubernetes version": "you can update only one minor version at a time").</li>
+ *   <li>UpdateClusterConfig: one kind of update per request (logging, or endpoint access), log types
+ *       from api|audit|authenticator|controllerManager|scheduler, and a request that changes nothing
+ *       is InvalidParameterException ("No changes needed"); the answer is the documented Update
+ *       (LoggingUpdate with a ClusterLogging param, EndpointAccessUpdate with EndpointPublicAccess /
+ *       EndpointPrivateAccess / PublicAccessCidrs params).</li>
+ *   <li>After an update the cluster is UPDATING for the next {@link #updatingDescribes} DescribeCluster
+ *       answers; while it is not ACTIVE, another update is ResourceInUseException (HTTP 409).</li>
+ *   <li>Add-ons: only names EKS publishes, at a version published for the cluster's Kubernetes
+ *       version (InvalidParameterException otherwise); they are deleted with their cluster.</li>
+ *   <li>Every account has its own add-ons and version state (the caller's account, as moto decides it).</li>
+ * </ul>
  */
 public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +54,18 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private static final Pattern CLUSTER_CONFIG = Pattern.compile("/clusters/([^/]+)/update-config");
     private static final Pattern NODEGROUP = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)");
     private static final Pattern NODEGROUP_VERSION = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)/update-version");
-    public static final List<String> DEFAULT_CLUSTER_VERSIONS = List.of("1.29", "1.30", "1.31", "1.32", "1.33");
+    /**
+     * What EKS offers today: 1.29 to 1.31 have left standard support (extended support, still offered
+     * for new clusters at extra cost), 1.32 to 1.34 are in standard support.
+     */
+    public static final Map<String, String> DEFAULT_CLUSTER_VERSIONS = orderedMap(
+            "1.29", "EXTENDED_SUPPORT", "1.30", "EXTENDED_SUPPORT", "1.31", "EXTENDED_SUPPORT",
+            "1.32", "STANDARD_SUPPORT", "1.33", "STANDARD_SUPPORT", "1.34", "STANDARD_SUPPORT");
+    /** Add-ons EKS publishes (DescribeAddonVersions without a name lists them); others are refused. */
+    public static final java.util.Set<String> PUBLISHED_ADDONS = java.util.Set.of("vpc-cni", "kube-proxy", "coredns",
+            "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent", "snapshot-controller", "amazon-cloudwatch-observability");
+    private static final java.util.Set<String> LOG_TYPES = java.util.Set.of("api", "audit", "authenticator", "controllerManager", "scheduler");
+    private static final Pattern CLUSTER_DELETE = Pattern.compile("/clusters/([^/]+)");
 
     private final Map<String, String> clusterVersions = new LinkedHashMap<>();
     private boolean clusterVersionsApi;
@@ -43,7 +73,16 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private final Map<String, String> heldStatus = new HashMap<>();
     private final Map<String, String> clusterVersionOverride = new HashMap<>();
     private final Map<String, String> templateVersionOverride = new HashMap<>();
+    /** Clusters (account/cluster) that answer UPDATING for this many more DescribeCluster calls. */
+    private final Map<String, Integer> updating = new HashMap<>();
+    private int updatingDescribes = 1;
     private final List<String> served = new ArrayList<>();
+
+    private static Map<String, String> orderedMap(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) m.put(pairs[i], pairs[i + 1]);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     public EksApiGaps() {
         reset();
@@ -51,9 +90,11 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
 
     public synchronized void reset() {
         clusterVersions.clear();
-        DEFAULT_CLUSTER_VERSIONS.forEach(v -> clusterVersions.put(v, "STANDARD_SUPPORT"));
+        clusterVersions.putAll(DEFAULT_CLUSTER_VERSIONS);
         clusterVersionsApi = true;
         addons.clear();
+        updating.clear();
+        updatingDescribes = 1;
         heldStatus.clear();
         clusterVersionOverride.clear();
         templateVersionOverride.clear();
@@ -64,6 +105,11 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     public synchronized void offerClusterVersions(String... versions) {
         clusterVersions.clear();
         for (String v : versions) clusterVersions.put(v, "STANDARD_SUPPORT");
+    }
+
+    /** After an update, how many DescribeCluster answers say UPDATING before ACTIVE again (0: at once). */
+    public synchronized void updatingFor(int describes) {
+        this.updatingDescribes = describes;
     }
 
     /** Answer DescribeClusterVersions with 404, as an endpoint without the operation does. */
@@ -110,27 +156,80 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private StubResponse handle(StubRequest req, Upstream upstream) {
         String path = req.uri().getRawPath();
         String method = req.method();
+        String account = req.callerAccount();
         Matcher m;
         if (method.equals("GET") && path.equals("/cluster-versions")) return clusterVersions(req);
         if (method.equals("GET") && path.equals("/addons/supported-versions")) return addonVersions(req);
-        if ((m = ADDON.matcher(path)).matches()) return addon(method, m.group(1), m.group(2));
-        if ((m = ADDONS.matcher(path)).matches()) return addons(req, m.group(1), upstream);
-        if (method.equals("POST") && (m = CLUSTER_UPDATES.matcher(path)).matches()) {
-            String version = body(req).path("version").asText();
-            clusterVersionOverride.put(m.group(1), version);
-            served.add("UpdateClusterVersion " + m.group(1) + " " + version);
-            return update("VersionUpdate", "Version", version);
-        }
+        if ((m = ADDON.matcher(path)).matches()) return addon(method, account, m.group(1), m.group(2));
+        if ((m = ADDONS.matcher(path)).matches()) return addons(req, account, m.group(1), upstream);
+        if (method.equals("POST") && (m = CLUSTER_UPDATES.matcher(path)).matches()) return updateClusterVersion(req, account, m.group(1), upstream);
         if (method.equals("POST") && (m = NODEGROUP_VERSION.matcher(path)).matches()) {
             String version = body(req).path("launchTemplate").path("version").asText();
-            templateVersionOverride.put(m.group(1) + "/" + m.group(2), version);
+            templateVersionOverride.put(account + "/" + m.group(1) + "/" + m.group(2), version);
             served.add("UpdateNodegroupVersion " + m.group(2) + " " + version);
-            return update("VersionUpdate", "LaunchTemplateVersion", version);
+            return update("VersionUpdate", param("LaunchTemplateVersion", version));
         }
-        if (method.equals("POST") && (m = CLUSTER_CONFIG.matcher(path)).matches()) return updateClusterConfig(req, m.group(1), upstream);
-        if (method.equals("GET") && (m = CLUSTER.matcher(path)).matches()) return describeCluster(req, m.group(1), upstream);
-        if (method.equals("GET") && (m = NODEGROUP.matcher(path)).matches()) return describeNodegroup(req, m.group(1), m.group(2), upstream);
+        if (method.equals("POST") && (m = CLUSTER_CONFIG.matcher(path)).matches()) return updateClusterConfig(req, account, m.group(1), upstream);
+        if (method.equals("DELETE") && (m = CLUSTER_DELETE.matcher(path)).matches()) return deleteCluster(req, account, m.group(1), upstream);
+        if (method.equals("GET") && (m = CLUSTER.matcher(path)).matches()) return describeCluster(req, account, m.group(1), upstream);
+        if (method.equals("GET") && (m = NODEGROUP.matcher(path)).matches()) return describeNodegroup(req, account, m.group(1), m.group(2), upstream);
         return null;
+    }
+
+    /** UpdateClusterVersion: one minor version up, to an offered version, while the cluster is ACTIVE. */
+    private StubResponse updateClusterVersion(StubRequest req, String account, String cluster, Upstream upstream) {
+        StubResponse current = upstream.forward(req.get("/clusters/" + cluster));
+        if (current.status() != 200) return current;
+        String key = account + "/" + cluster;
+        StubResponse busy = busy(key, cluster, current);
+        if (busy != null) return busy;
+        String version = body(req).path("version").asText("");
+        String live = clusterVersionOverride.getOrDefault(key, parse(current.bodyText()).path("cluster").path("version").asText());
+        String status = clusterVersions.get(version);
+        if (version.isEmpty() || status == null || status.equals("UNSUPPORTED")) {
+            return error(400, "InvalidParameterException", "Kubernetes version '" + version + "' is not offered; offered: "
+                    + String.join(", ", clusterVersions.keySet()));
+        }
+        if (!version.equals(oneMinorUp(live))) {
+            return error(400, "InvalidParameterException", "Unsupported Kubernetes minor version update from " + live + " to " + version
+                    + ": a cluster is updated one minor version at a time (to " + oneMinorUp(live) + ")");
+        }
+        clusterVersionOverride.put(key, version);
+        startUpdating(key);
+        served.add("UpdateClusterVersion " + cluster + " " + version);
+        return update("VersionUpdate", param("Version", version), param("PlatformVersion", "eks.1"));
+    }
+
+    private static String oneMinorUp(String version) {
+        String[] parts = version.split("\\.");
+        if (parts.length < 2) return version;
+        return parts[0] + "." + (Integer.parseInt(parts[1]) + 1);
+    }
+
+    /** ResourceInUseException while the cluster is not ACTIVE (updating, or held in another status). */
+    private StubResponse busy(String key, String cluster, StubResponse current) {
+        String status = updating.getOrDefault(key, 0) > 0 ? "UPDATING"
+                : heldStatus.getOrDefault("cluster/" + cluster, parse(current.bodyText()).path("cluster").path("status").asText("ACTIVE"));
+        if (status.equals("ACTIVE")) return null;
+        return error(409, "ResourceInUseException", "Cluster " + cluster + " is in " + status + " state; an update can start once it is ACTIVE");
+    }
+
+    private void startUpdating(String key) {
+        if (updatingDescribes > 0) updating.put(key, updatingDescribes);
+    }
+
+    /** DeleteCluster: moto deletes the cluster; its add-ons and version state go with it, as in AWS. */
+    private StubResponse deleteCluster(StubRequest req, String account, String cluster, Upstream upstream) {
+        StubResponse r = upstream.forward(req);
+        if (r.status() == 200) {
+            String key = account + "/" + cluster;
+            addons.remove(key);
+            clusterVersionOverride.remove(key);
+            updating.remove(key);
+            templateVersionOverride.keySet().removeIf(k -> k.startsWith(key + "/"));
+            served.add("DeleteCluster " + cluster + " (add-ons deleted with it)");
+        }
+        return r;
     }
 
     private StubResponse clusterVersions(StubRequest req) {
@@ -163,6 +262,10 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         served.add("DescribeAddonVersions " + name + (k8s == null ? "" : " " + k8s));
         ObjectNode out = JSON.createObjectNode();
         ArrayNode list = out.putArray("addons");
+        if (!PUBLISHED_ADDONS.contains(name)) {
+            out.putNull("nextToken");
+            return json(200, out.toString());
+        }
         ObjectNode info = list.addObject();
         info.put("addonName", name);
         info.put("type", "networking");
@@ -188,12 +291,13 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         return json(200, out.toString());
     }
 
-    private StubResponse addons(StubRequest req, String cluster, Upstream upstream) {
+    private StubResponse addons(StubRequest req, String account, String cluster, Upstream upstream) {
+        String key = account + "/" + cluster;
         if (req.method().equals("GET")) {
             served.add("ListAddons " + cluster);
             ObjectNode out = JSON.createObjectNode();
             ArrayNode names = out.putArray("addons");
-            addons.getOrDefault(cluster, Map.of()).keySet().stream().sorted().forEach(names::add);
+            addons.getOrDefault(key, Map.of()).keySet().stream().sorted().forEach(names::add);
             out.putNull("nextToken");
             return json(200, out.toString());
         }
@@ -201,7 +305,15 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         String name = body.path("addonName").asText();
         StubResponse clusterExists = upstream.forward(req.get("/clusters/" + cluster));
         if (clusterExists.status() != 200) return clusterExists;
-        Map<String, ObjectNode> installed = addons.computeIfAbsent(cluster, k -> new LinkedHashMap<>());
+        if (!PUBLISHED_ADDONS.contains(name)) {
+            return error(400, "InvalidParameterException", "Addon " + name + " specified is not supported");
+        }
+        String k8s = clusterVersionOverride.getOrDefault(key, parse(clusterExists.bodyText()).path("cluster").path("version").asText());
+        if (body.hasNonNull("addonVersion") && !offeredAddonVersions(k8s).contains(body.get("addonVersion").asText())) {
+            return error(400, "InvalidParameterException", "Addon version " + body.get("addonVersion").asText() + " specified is not supported"
+                    + " for " + name + " on Kubernetes " + k8s + "; offered: " + offeredAddonVersions(k8s));
+        }
+        Map<String, ObjectNode> installed = addons.computeIfAbsent(key, k -> new LinkedHashMap<>());
         if (installed.containsKey(name)) {
             return error(409, "ResourceInUseException", "Addon already exists.");
         }
@@ -212,7 +324,7 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         addon.put("status", "ACTIVE");
         addon.put("addonVersion", body.path("addonVersion").asText("v1.1.0-eksbuild.1"));
         addon.putObject("health").putArray("issues");
-        addon.put("addonArn", "arn:aws:eks:us-east-1:123456789012:addon/" + cluster + "/" + name + "/" + UUID.randomUUID());
+        addon.put("addonArn", "arn:aws:eks:us-east-1:" + account + ":addon/" + cluster + "/" + name + "/" + UUID.randomUUID());
         addon.put("createdAt", 1_700_000_000);
         addon.put("modifiedAt", 1_700_000_000);
         addon.set("tags", body.path("tags").isObject() ? body.get("tags") : JSON.createObjectNode());
@@ -224,13 +336,19 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         return json(200, out.toString());
     }
 
-    private StubResponse addon(String method, String cluster, String name) {
-        ObjectNode addon = addons.getOrDefault(cluster, Map.of()).get(name);
+    /** The add-on versions published for a Kubernetes version (the same list DescribeAddonVersions answers). */
+    private List<String> offeredAddonVersions(String k8s) {
+        return clusterVersions.containsKey(k8s) ? List.of("v1.2.0-eksbuild.1", "v1.1.0-eksbuild.1") : List.of();
+    }
+
+    private StubResponse addon(String method, String account, String cluster, String name) {
+        String key = account + "/" + cluster;
+        ObjectNode addon = addons.getOrDefault(key, Map.of()).get(name);
         if (addon == null) return error(404, "ResourceNotFoundException", "No addon: " + name + " found in cluster: " + cluster);
         ObjectNode out = JSON.createObjectNode();
         if (method.equals("DELETE")) {
             served.add("DeleteAddon " + name);
-            addons.get(cluster).remove(name);
+            addons.get(key).remove(name);
             ObjectNode deleting = addon.deepCopy();
             deleting.put("status", "DELETING");
             out.set("addon", deleting);
@@ -241,12 +359,18 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         return json(200, out.toString());
     }
 
-    private StubResponse describeCluster(StubRequest req, String cluster, Upstream upstream) {
+    private StubResponse describeCluster(StubRequest req, String account, String cluster, Upstream upstream) {
         StubResponse r = upstream.forward(req);
         if (r.status() != 200) return r;
+        String key = account + "/" + cluster;
         ObjectNode body = (ObjectNode) parse(r.bodyText());
         ObjectNode c = (ObjectNode) body.path("cluster");
-        if (clusterVersionOverride.containsKey(cluster)) c.put("version", clusterVersionOverride.get(cluster));
+        if (clusterVersionOverride.containsKey(key)) c.put("version", clusterVersionOverride.get(key));
+        Integer left = updating.get(key);
+        if (left != null) {
+            c.put("status", "UPDATING");
+            if (left <= 1) updating.remove(key); else updating.put(key, left - 1);
+        }
         String held = next("cluster/" + cluster);
         if (held != null) {
             c.put("status", held);
@@ -264,11 +388,45 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
      * AWS changes only what is sent (the endpoint flags; the log types listed). The request is
      * completed from the cluster's current configuration before moto sees it.
      */
-    private StubResponse updateClusterConfig(StubRequest req, String cluster, Upstream upstream) {
+    private StubResponse updateClusterConfig(StubRequest req, String account, String cluster, Upstream upstream) {
         StubResponse current = upstream.forward(req.get("/clusters/" + cluster));
         if (current.status() != 200) return current;
+        String key = account + "/" + cluster;
         JsonNode live = parse(current.bodyText()).path("cluster");
         ObjectNode body = (ObjectNode) body(req);
+        List<String> kinds = new ArrayList<>();
+        for (String kind : List.of("resourcesVpcConfig", "logging", "accessConfig", "upgradePolicy", "zonalShiftConfig", "computeConfig",
+                "kubernetesNetworkConfig", "storageConfig", "remoteNetworkConfig")) {
+            if (body.path(kind).isObject()) kinds.add(kind);
+        }
+        if (kinds.size() != 1) {
+            return error(400, "InvalidParameterException", kinds.isEmpty() ? "No changes needed: the request updates no configuration"
+                    : "Only one type of update can be allowed per request, got " + String.join(", ", kinds));
+        }
+        StubResponse busy = busy(key, cluster, current);
+        if (busy != null) return busy;
+        for (JsonNode setup : body.path("logging").path("clusterLogging")) {
+            for (JsonNode t : setup.path("types")) {
+                if (!LOG_TYPES.contains(t.asText())) {
+                    return error(400, "InvalidParameterException", "logging type '" + t.asText() + "' is not one of " + new java.util.TreeSet<>(LOG_TYPES));
+                }
+            }
+        }
+        List<ObjectNode> params = new ArrayList<>();
+        String updateType;
+        if (body.has("logging")) {
+            updateType = "LoggingUpdate";
+            params.add(param("ClusterLogging", body.get("logging").path("clusterLogging").toString()));
+        } else if (body.has("resourcesVpcConfig")) {
+            updateType = "EndpointAccessUpdate";
+            JsonNode vpc = body.get("resourcesVpcConfig");
+            if (vpc.has("endpointPublicAccess")) params.add(param("EndpointPublicAccess", vpc.get("endpointPublicAccess").asText()));
+            if (vpc.has("endpointPrivateAccess")) params.add(param("EndpointPrivateAccess", vpc.get("endpointPrivateAccess").asText()));
+            if (vpc.has("publicAccessCidrs")) params.add(param("PublicAccessCidrs", vpc.get("publicAccessCidrs").toString()));
+            if (vpc.has("securityGroupIds") || vpc.has("subnetIds")) updateType = "VpcConfigUpdate";
+        } else {
+            updateType = "ConfigUpdate";
+        }
         if (body.path("resourcesVpcConfig").isObject()) {
             ObjectNode vpc = live.path("resourcesVpcConfig").deepCopy();
             body.get("resourcesVpcConfig").fields().forEachRemaining(f -> vpc.set(f.getKey(), f.getValue()));
@@ -294,19 +452,51 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
             }
             body.set("logging", logging);
         }
+        if (body.get(kinds.get(0)).equals(live.path(kinds.get(0)))
+                || (kinds.get(0).equals("resourcesVpcConfig") && sameEndpointAccess(body.get("resourcesVpcConfig"), live.path("resourcesVpcConfig")))
+                || (kinds.get(0).equals("logging") && sameLogging(body.get("logging"), live.path("logging")))) {
+            return error(400, "InvalidParameterException", "No changes needed for the " + kinds.get(0) + " provided");
+        }
         served.add("UpdateClusterConfig " + cluster + " (completed from the live configuration)");
         StubResponse r = upstream.forward(req.withBody(body.toString()));
         if (r.status() != 200) return r;
+        startUpdating(key);
         // AWS answers with the update it started, not the cluster.
-        return update("LoggingUpdate", body.has("logging") ? "ClusterLogging" : "EndpointAccess", "requested");
+        return update(updateType, params.toArray(ObjectNode[]::new));
     }
 
-    private StubResponse describeNodegroup(StubRequest req, String cluster, String nodegroup, Upstream upstream) {
+    private static boolean sameEndpointAccess(JsonNode wanted, JsonNode live) {
+        for (String f : List.of("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs", "subnetIds", "securityGroupIds")) {
+            if (wanted.has(f) && !wanted.get(f).equals(live.get(f))) return false;
+        }
+        return true;
+    }
+
+    private static boolean sameLogging(JsonNode wanted, JsonNode live) {
+        Map<String, Boolean> before = enabledLogTypes(live);
+        Map<String, Boolean> after = new java.util.TreeMap<>(before);
+        after.putAll(enabledLogTypes(wanted));
+        Map<String, Boolean> onBefore = new java.util.TreeMap<>(before);
+        onBefore.values().removeIf(v -> !v);
+        Map<String, Boolean> onAfter = new java.util.TreeMap<>(after);
+        onAfter.values().removeIf(v -> !v);
+        return onBefore.equals(onAfter);
+    }
+
+    private static Map<String, Boolean> enabledLogTypes(JsonNode logging) {
+        Map<String, Boolean> enabled = new java.util.TreeMap<>();
+        for (JsonNode setup : logging.path("clusterLogging")) {
+            for (JsonNode t : setup.path("types")) enabled.put(t.asText(), setup.path("enabled").asBoolean());
+        }
+        return enabled;
+    }
+
+    private StubResponse describeNodegroup(StubRequest req, String account, String cluster, String nodegroup, Upstream upstream) {
         StubResponse r = upstream.forward(req);
         if (r.status() != 200) return r;
         ObjectNode body = (ObjectNode) parse(r.bodyText());
         ObjectNode ng = (ObjectNode) body.path("nodegroup");
-        String version = templateVersionOverride.get(cluster + "/" + nodegroup);
+        String version = templateVersionOverride.get(account + "/" + cluster + "/" + nodegroup);
         if (version != null && ng.path("launchTemplate").isObject()) ((ObjectNode) ng.get("launchTemplate")).put("version", version);
         String held = next("nodegroup/" + cluster + "/" + nodegroup);
         if (held != null) ng.put("status", held);
@@ -317,18 +507,25 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         return heldStatus.get(key);
     }
 
-    private static StubResponse update(String type, String param, String value) {
+    /** An Update as the reference documents it: id, status InProgress, type, params (UpdateParam type/value). */
+    private static StubResponse update(String type, ObjectNode... params) {
         ObjectNode out = JSON.createObjectNode();
         ObjectNode u = out.putObject("update");
         u.put("id", UUID.randomUUID().toString());
         u.put("status", "InProgress");
         u.put("type", type);
-        ObjectNode p = u.putArray("params").addObject();
-        p.put("type", param);
-        p.put("value", value);
+        ArrayNode ps = u.putArray("params");
+        for (ObjectNode p : params) ps.add(p);
         u.put("createdAt", 1_700_000_000);
         u.putArray("errors");
         return json(200, out.toString());
+    }
+
+    private static ObjectNode param(String type, String value) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("type", type);
+        p.put("value", value);
+        return p;
     }
 
     /** A REST-JSON error: the SDK reads the error code from "__type". */

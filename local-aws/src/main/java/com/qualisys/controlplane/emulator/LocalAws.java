@@ -45,6 +45,11 @@ public final class LocalAws {
         return door.clients(interceptors);
     }
 
+    /** The faults the front door injects into the calls of {@link #clients}; cleared by {@link #resetStubs()}. */
+    public Faults faults() {
+        return door.faults();
+    }
+
     /** Forgets every resource, in moto and in the stubs. */
     public synchronized void reset() {
         moto.reset();
@@ -53,6 +58,7 @@ public final class LocalAws {
 
     /** Resets only the stubs (moto keeps its state): for tests that switch moto accounts instead of resetting. */
     public synchronized void resetStubs() {
+        door.faults().clear();
         budgets.reset();
         anomalies.reset();
         eks.reset();

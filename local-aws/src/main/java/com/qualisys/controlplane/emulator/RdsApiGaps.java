@@ -17,9 +17,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * RDS gaps of moto 5.2.5, filled in the shapes the RDS API reference documents:
+ * RDS gaps of moto 5.2.5, filled in the shapes the RDS API reference documents
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/):
  * <ul>
- * <li>DescribeDBEngineVersions is not implemented: answered from a catalog the test sets.</li>
+ * <li>DescribeDBEngineVersions is not implemented: answered from a catalog (what RDS offers for new
+ * instances today, {@link #DEFAULT_POSTGRES_VERSIONS}; 15.4 is no longer among them), with its
+ * Engine, EngineVersion (a version, or a major version), DBParameterGroupFamily, DefaultOnly and
+ * IncludeAll (adds the deprecated versions) filters and MaxRecords 20–100.</li>
+ * <li>CreateDBInstance with a version not offered for new instances is InvalidParameterCombination
+ * ("Cannot find version ... for postgres"), as is ModifyDBInstance to one.</li>
+ * <li>PreferredMaintenanceWindow (ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes, UTC),
+ * PreferredBackupWindow (hh24:mi-hh24:mi, at least 30 minutes) and their overlap, and
+ * PerformanceInsightsRetentionPeriod (7, month * 31 for 1 to 23 months, or 731) are validated as
+ * the reference describes them (InvalidParameterValue / InvalidParameterCombination).</li>
+ * <li>ModifyDBInstance without ApplyImmediately leaves DBInstanceClass, AllocatedStorage,
+ * EngineVersion, MultiAZ, StorageType and Iops pending (PendingModifiedValues) until the maintenance
+ * window, which never comes here; moto would apply them at once.</li>
+ * <li>DeleteDBInstance removes what the stub kept for the instance.</li>
  * <li>Performance Insights settings are accepted but not returned (PerformanceInsightsEnabled
  * never appears), and a maintenance window that merely touches the backup window (03:00-04:00
  * and sun:04:00-sun:05:00, as the seed has them) is rejected as overlapping, which AWS accepts.
@@ -35,12 +49,23 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
             "PerformanceInsightsRetentionPeriod", "PerformanceInsightsRetentionPeriod");
     private static final Pattern INSTANCE = Pattern.compile("<DBInstance>(.*?)</DBInstance>", Pattern.DOTALL);
     private static final Pattern IDENTIFIER = Pattern.compile("<DBInstanceIdentifier>(.*?)</DBInstanceIdentifier>");
-    public static final List<String> DEFAULT_POSTGRES_VERSIONS = List.of("14.12", "15.4", "15.8", "15.10", "16.4", "17.2");
+    /** PostgreSQL versions RDS offers for new instances today (15.4 and the other early 15.x are deprecated). */
+    public static final List<String> DEFAULT_POSTGRES_VERSIONS = List.of("13.20", "14.15", "14.17", "15.10", "15.12", "15.13",
+            "16.6", "16.8", "16.9", "17.4", "17.5");
+    /** Versions RDS lists only with IncludeAll (Status deprecated): existing instances keep them, new ones cannot have them. */
+    public static final List<String> DEPRECATED_POSTGRES_VERSIONS = List.of("14.12", "15.4", "15.5", "15.6", "15.8", "16.4", "17.2");
+    private static final Pattern MAINTENANCE_WINDOW = Pattern.compile("(mon|tue|wed|thu|fri|sat|sun):([01]\\d|2[0-3]):([0-5]\\d)-"
+            + "(mon|tue|wed|thu|fri|sat|sun):([01]\\d|2[0-3]):([0-5]\\d)");
+    private static final Pattern BACKUP_WINDOW = Pattern.compile("([01]\\d|2[0-3]):([0-5]\\d)-([01]\\d|2[0-3]):([0-5]\\d)");
+    private static final List<String> DAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
+    /** What ModifyDBInstance defers to the maintenance window unless ApplyImmediately (ModifyDBInstance, ApplyImmediately). */
+    private static final List<String> DEFERRED = List.of("DBInstanceClass", "AllocatedStorage", "EngineVersion", "MultiAZ", "StorageType", "Iops");
 
     private final List<String> engineVersions = new ArrayList<>();
     private final Map<String, Map<String, String>> carried = new HashMap<>();
     private final Map<String, String> heldStatus = new HashMap<>();
     private final Map<String, String> masterPasswords = new HashMap<>();
+    private final Map<String, Map<String, String>> pending = new HashMap<>();
     private final List<String> served = new ArrayList<>();
 
     public RdsApiGaps() {
@@ -51,6 +76,7 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
         engineVersions.clear();
         engineVersions.addAll(DEFAULT_POSTGRES_VERSIONS);
         carried.clear();
+        pending.clear();
         heldStatus.clear();
         masterPasswords.clear();
         served.clear();
@@ -99,23 +125,51 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
     private StubResponse handle(StubRequest req, Upstream upstream) {
         Map<String, String> form = form(req.bodyText());
         String action = form.getOrDefault("Action", "");
+        String account = req.callerAccount();
         switch (action) {
             case "DescribeDBEngineVersions" -> {
                 return engineVersions(form);
             }
             case "CreateDBInstance", "ModifyDBInstance" -> {
-                String id = form.get("DBInstanceIdentifier").toLowerCase();
+                String id = form.getOrDefault("DBInstanceIdentifier", "").toLowerCase();
+                StubResponse invalid = validate(action, form, upstream, req);
+                if (invalid != null) return invalid;
+                String key = account + "/" + id;
                 if (form.containsKey("MasterUserPassword")) masterPasswords.put(id, form.get("MasterUserPassword"));
-                Map<String, String> keep = carried.computeIfAbsent(id, k -> new LinkedHashMap<>());
+                Map<String, String> deferred = new LinkedHashMap<>();
+                if (action.equals("ModifyDBInstance") && !Boolean.parseBoolean(form.getOrDefault("ApplyImmediately", "false"))) {
+                    for (String param : DEFERRED) {
+                        String v = form.remove(param);
+                        if (v != null) deferred.put(param, v);
+                    }
+                }
+                Map<String, String> keep = new LinkedHashMap<>(carried.getOrDefault(key, Map.of()));
                 CARRIED.forEach((param, field) -> {
                     String v = form.remove(param);
                     if (v != null) keep.put(field, param.equals("PreferredMaintenanceWindow") ? v.toLowerCase() : v);
                 });
-                if (!keep.isEmpty()) served.add(action + " (carried " + String.join(", ", keep.keySet()) + ")");
-                return overlay(upstream.forward(req.withBody(encode(form))), false);
+                StubResponse r = upstream.forward(req.withBody(encode(form)));
+                if (r.status() == 200) {
+                    carried.put(key, keep);
+                    if (!deferred.isEmpty()) pending.computeIfAbsent(key, k -> new LinkedHashMap<>()).putAll(deferred);
+                    if (!keep.isEmpty()) served.add(action + " (carried " + String.join(", ", keep.keySet()) + ")");
+                    if (!deferred.isEmpty()) served.add(action + " (pending until the maintenance window: " + String.join(", ", deferred.keySet()) + ")");
+                }
+                return overlay(r, account, false);
+            }
+            case "DeleteDBInstance" -> {
+                StubResponse r = upstream.forward(req);
+                if (r.status() == 200) {
+                    String id = form.getOrDefault("DBInstanceIdentifier", "").toLowerCase();
+                    carried.remove(account + "/" + id);
+                    pending.remove(account + "/" + id);
+                    heldStatus.remove(id);
+                    masterPasswords.remove(id);
+                }
+                return r;
             }
             case "DescribeDBInstances" -> {
-                return overlay(upstream.forward(req), true);
+                return overlay(upstream.forward(req), account, true);
             }
             default -> {
                 return null;
@@ -123,22 +177,120 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
         }
     }
 
+    /** The reference's checks of CreateDBInstance / ModifyDBInstance that moto does not make; null when valid. */
+    private StubResponse validate(String action, Map<String, String> form, Upstream upstream, StubRequest req) {
+        String version = form.get("EngineVersion");
+        String engine = form.getOrDefault("Engine", "postgres");
+        if (version != null && engine.equals("postgres") && !engineVersions.contains(version)) {
+            return error("InvalidParameterCombination", "Cannot find version " + version + " for postgres");
+        }
+        String maintenance = form.get("PreferredMaintenanceWindow");
+        if (maintenance != null) {
+            Matcher m = MAINTENANCE_WINDOW.matcher(maintenance.toLowerCase());
+            if (!m.matches()) {
+                return error("InvalidParameterValue", "PreferredMaintenanceWindow " + maintenance + " must be ddd:hh24:mi-ddd:hh24:mi (UTC), e.g. sun:04:00-sun:05:00");
+            }
+            int start = DAYS.indexOf(m.group(1)) * 1440 + Integer.parseInt(m.group(2)) * 60 + Integer.parseInt(m.group(3));
+            int end = DAYS.indexOf(m.group(4)) * 1440 + Integer.parseInt(m.group(5)) * 60 + Integer.parseInt(m.group(6));
+            if (Math.floorMod(end - start, 7 * 1440) < 30) {
+                return error("InvalidParameterValue", "PreferredMaintenanceWindow " + maintenance + " must be at least 30 minutes");
+            }
+            String backup = form.get("PreferredBackupWindow");
+            if (backup != null && BACKUP_WINDOW.matcher(backup).matches() && overlapsDaily(backup, start, end)) {
+                return error("InvalidParameterCombination", "The backup window " + backup + " and the maintenance window " + maintenance
+                        + " must not overlap");
+            }
+        }
+        String backup = form.get("PreferredBackupWindow");
+        if (backup != null) {
+            Matcher b = BACKUP_WINDOW.matcher(backup);
+            if (!b.matches()) return error("InvalidParameterValue", "PreferredBackupWindow " + backup + " must be hh24:mi-hh24:mi (UTC)");
+            int start = Integer.parseInt(b.group(1)) * 60 + Integer.parseInt(b.group(2));
+            int end = Integer.parseInt(b.group(3)) * 60 + Integer.parseInt(b.group(4));
+            if (Math.floorMod(end - start, 1440) < 30) {
+                return error("InvalidParameterValue", "PreferredBackupWindow " + backup + " must be at least 30 minutes");
+            }
+        }
+        String retention = form.get("PerformanceInsightsRetentionPeriod");
+        if (retention != null) {
+            int days;
+            try {
+                days = Integer.parseInt(retention);
+            } catch (NumberFormatException e) {
+                days = -1;
+            }
+            boolean valid = days == 7 || days == 731 || (days > 0 && days % 31 == 0 && days / 31 <= 23);
+            if (!valid) {
+                return error("InvalidParameterValue", "PerformanceInsightsRetentionPeriod " + retention
+                        + " must be 7, 731, or a number of months times 31 (31 to 713)");
+            }
+            if ("false".equalsIgnoreCase(form.get("EnablePerformanceInsights"))) {
+                return error("InvalidParameterCombination", "PerformanceInsightsRetentionPeriod needs EnablePerformanceInsights");
+            }
+        }
+        return null;
+    }
+
+    /** Does a daily backup window (hh:mm-hh:mm) fall inside a weekly maintenance window (minutes of the week)? Touching is not overlapping. */
+    private static boolean overlapsDaily(String backup, int weekStart, int weekEnd) {
+        Matcher b = BACKUP_WINDOW.matcher(backup);
+        if (!b.matches()) return false;
+        int start = Integer.parseInt(b.group(1)) * 60 + Integer.parseInt(b.group(2));
+        int end = Integer.parseInt(b.group(3)) * 60 + Integer.parseInt(b.group(4));
+        int length = Math.floorMod(end - start, 1440);
+        int maintenanceLength = Math.floorMod(weekEnd - weekStart, 7 * 1440);
+        for (int day = 0; day < 7; day++) {
+            int bs = day * 1440 + start;
+            int offset = Math.floorMod(bs - weekStart, 7 * 1440);
+            // overlap of [offset, offset+length) with [0, maintenanceLength), on the weekly circle
+            if (offset < maintenanceLength || offset + length > 7 * 1440) return true;
+        }
+        return false;
+    }
+
+    private static StubResponse error(String code, String message) {
+        String xml = "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><Error><Type>Sender</Type><Code>" + code
+                + "</Code><Message>" + message.replace("&", "&amp;").replace("<", "&lt;") + "</Message></Error><RequestId>"
+                + UUID.randomUUID() + "</RequestId></ErrorResponse>";
+        return new StubResponse(400, "text/xml", xml.getBytes(StandardCharsets.UTF_8));
+    }
+
     private StubResponse engineVersions(Map<String, String> form) {
         String engine = form.getOrDefault("Engine", "postgres");
         String wanted = form.get("EngineVersion");
+        String family = form.get("DBParameterGroupFamily");
+        boolean defaultOnly = Boolean.parseBoolean(form.getOrDefault("DefaultOnly", "false"));
+        boolean includeAll = Boolean.parseBoolean(form.getOrDefault("IncludeAll", "false"));
+        if (form.containsKey("MaxRecords")) {
+            int max = Integer.parseInt(form.get("MaxRecords"));
+            if (max < 20 || max > 100) return error("InvalidParameterValue", "MaxRecords " + max + " must be from 20 to 100");
+        }
         served.add("DescribeDBEngineVersions " + engine + (wanted == null ? "" : " " + wanted));
+        List<String> listed = new ArrayList<>(engineVersions);
+        if (includeAll) DEPRECATED_POSTGRES_VERSIONS.stream().filter(v -> !listed.contains(v)).forEach(listed::add);
+        listed.sort(RdsApiGaps::compareVersions);
+        // EngineVersion names a version, or a major version ("15"): DefaultOnly then keeps that major's default.
+        listed.removeIf(v -> wanted != null && !wanted.equals(v) && !(wanted.indexOf('.') < 0 && v.startsWith(wanted + ".")));
+        listed.removeIf(v -> family != null && !family.equals("postgres" + v.split("\\.")[0]));
+        if (defaultOnly && !listed.isEmpty()) {
+            List<String> available = listed.stream().filter(engineVersions::contains).toList();
+            String newestMajor = available.isEmpty() ? null : available.get(available.size() - 1).split("\\.")[0];
+            // The default of a major is its newest offered minor here; without a major, the newest major's.
+            listed.removeIf(v -> !available.contains(v) || !v.equals(available.stream()
+                    .filter(a -> a.split("\\.")[0].equals(newestMajor)).reduce((x, y) -> y).orElse(null)));
+        }
         StringBuilder xml = new StringBuilder("<DescribeDBEngineVersionsResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">"
                 + "<DescribeDBEngineVersionsResult><DBEngineVersions>");
         if (engine.equals("postgres")) {
-            for (String v : engineVersions) {
-                if (wanted != null && !wanted.equals(v)) continue;
+            for (String v : listed) {
                 String major = v.split("\\.")[0];
                 xml.append("<DBEngineVersion><Engine>postgres</Engine><EngineVersion>").append(v)
                         .append("</EngineVersion><DBParameterGroupFamily>postgres").append(major)
                         .append("</DBParameterGroupFamily><DBEngineDescription>PostgreSQL</DBEngineDescription>")
                         .append("<DBEngineVersionDescription>PostgreSQL ").append(v).append("-R1</DBEngineVersionDescription>")
                         .append("<MajorEngineVersion>").append(major).append("</MajorEngineVersion>")
-                        .append("<Status>available</Status><SupportsParallelQuery>false</SupportsParallelQuery></DBEngineVersion>");
+                        .append("<Status>").append(engineVersions.contains(v) ? "available" : "deprecated")
+                        .append("</Status><SupportsParallelQuery>false</SupportsParallelQuery></DBEngineVersion>");
             }
         }
         xml.append("</DBEngineVersions></DescribeDBEngineVersionsResult><ResponseMetadata><RequestId>")
@@ -146,7 +298,17 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
         return new StubResponse(200, "text/xml", xml.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private StubResponse overlay(StubResponse r, boolean describe) {
+    private static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : 0, i < y.length ? Integer.parseInt(y[i]) : 0);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+
+    private StubResponse overlay(StubResponse r, String account, boolean describe) {
         if (r.status() != 200) return r;
         Matcher m = INSTANCE.matcher(r.bodyText());
         StringBuilder out = new StringBuilder();
@@ -154,9 +316,16 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
             String inner = m.group(1);
             Matcher idm = IDENTIFIER.matcher(inner);
             String id = idm.find() ? idm.group(1) : "";
-            for (Map.Entry<String, String> f : carried.getOrDefault(id, Map.of()).entrySet()) {
+            for (Map.Entry<String, String> f : carried.getOrDefault(account + "/" + id, Map.of()).entrySet()) {
                 inner = inner.replaceAll("<" + f.getKey() + ">.*?</" + f.getKey() + ">", "")
                         + "<" + f.getKey() + ">" + f.getValue() + "</" + f.getKey() + ">";
+            }
+            Map<String, String> waiting = pending.getOrDefault(account + "/" + id, Map.of());
+            if (!waiting.isEmpty()) {
+                StringBuilder p = new StringBuilder("<PendingModifiedValues>");
+                waiting.forEach((k, v) -> p.append('<').append(k).append('>').append(v).append("</").append(k).append('>'));
+                inner = inner.replaceAll("(?s)<PendingModifiedValues>.*?</PendingModifiedValues>|<PendingModifiedValues/>", "")
+                        + p.append("</PendingModifiedValues>");
             }
             String status = describe ? heldStatus.get(id) : null;
             if (status != null) {

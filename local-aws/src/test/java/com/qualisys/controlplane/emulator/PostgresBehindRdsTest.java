@@ -39,7 +39,7 @@ class PostgresBehindRdsTest {
     @Test
     void createDbInstanceMakesTheMasterUserAndTheEndpointPointsAtARealServer() throws SQLException {
         try (AwsClients aws = local.clients()) {
-            aws.rds().createDBInstance(r -> r.dbInstanceIdentifier("qualisys-db").engine("postgres").engineVersion("15.8")
+            aws.rds().createDBInstance(r -> r.dbInstanceIdentifier("qualisys-db").engine("postgres").engineVersion("15.10")
                     .dbInstanceClass("db.t3.medium").allocatedStorage(20).masterUsername("qualisys_admin")
                     .masterUserPassword("Initial-password-1").dbName("qualisys_master"));
             DBInstance db = aws.rds().describeDBInstances(r -> r.dbInstanceIdentifier("qualisys-db")).dbInstances().get(0);

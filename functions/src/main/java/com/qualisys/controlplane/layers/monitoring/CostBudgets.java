@@ -98,15 +98,13 @@ final class CostBudgets {
                 budgets.createNotification(r -> r.accountId(account).budgetName(name).notification(n).subscribers(subscribers(w.getValue())));
                 continue;
             }
-            List<String> wantSubs = resolved(w.getValue());
-            List<String> haveSubs = resolved(live);
-            for (String s : wantSubs) {
-                if (!haveSubs.contains(s)) budgets.createSubscriber(r -> r.accountId(account).budgetName(name).notification(n)
-                        .subscriber(BudgetNotifications.subscriber(s)));
-            }
-            for (String s : haveSubs) {
-                if (!wantSubs.contains(s)) budgets.deleteSubscriber(r -> r.accountId(account).budgetName(name).notification(n)
-                        .subscriber(BudgetNotifications.subscriber(s)));
+            for (SubscriberSteps.Step step : SubscriberSteps.plan(resolved(live), resolved(w.getValue()))) {
+                var subscriber = BudgetNotifications.subscriber(step.subscriber());
+                if (step.add()) {
+                    budgets.createSubscriber(r -> r.accountId(account).budgetName(name).notification(n).subscriber(subscriber));
+                } else {
+                    budgets.deleteSubscriber(r -> r.accountId(account).budgetName(name).notification(n).subscriber(subscriber));
+                }
             }
         }
         for (var h : have.entrySet()) {

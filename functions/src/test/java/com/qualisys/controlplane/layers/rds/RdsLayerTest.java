@@ -71,7 +71,7 @@ class RdsLayerTest {
         assertThat(firstApply.isComplete()).isTrue();
         DBInstance db = instance();
         assertThat(db.engine()).isEqualTo("postgres");
-        assertThat(db.engineVersion()).isEqualTo("15.4");
+        assertThat(db.engineVersion()).isEqualTo("15.10");
         assertThat(db.dbName()).isEqualTo("qualisys_master");
         assertThat(db.dbInstanceClass()).isEqualTo("db.t3.medium");
         assertThat(db.multiAZ()).isFalse();
@@ -275,7 +275,7 @@ class RdsLayerTest {
     @Test
     @Order(20)
     void aNewMajorVersionIsADestructiveReplaceNeverAppliedWithoutApproval() {
-        LayerHarness upgraded = new LayerHarness(SpecVariant.of("dev", "rds:\n  engineVersion: \"16.4\"\n  parameterGroup:\n    family: postgres16\n"),
+        LayerHarness upgraded = new LayerHarness(SpecVariant.of("dev", "rds:\n  engineVersion: \"16.8\"\n  parameterGroup:\n    family: postgres16\n"),
                 aws, new RdsLayer());
         Plan plan = upgraded.drift();
         assertThat(change(plan, "rds/db-instance/qualisys-db")).hasValueSatisfying(c -> {

@@ -49,7 +49,7 @@ class RdsResourcesTest {
     void theInstanceFollowsTheSeedsStorageBackupAndMonitoringSettings() {
         DesiredResource db = get(TestSpecs.load("dev"), "rds/db-instance/qualisys-db");
         assertThat(db.attributes())
-                .containsEntry("engine", "postgres").containsEntry("engineVersion", "15.4")
+                .containsEntry("engine", "postgres").containsEntry("engineVersion", "15.10")
                 .containsEntry("storageType", "gp3").containsEntry("maxAllocatedStorageGb", 100)
                 .containsEntry("storageEncrypted", true).containsEntry("kmsKey", "ref:rds/kms-key/database")
                 .containsEntry("backupRetentionDays", 7).containsEntry("backupWindow", "03:00-04:00")

@@ -1,0 +1,169 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Builds one Lambda deployment package per function: {@code <out>/<Function>.zip} holding this module's
+ * classes and resources at the root and, under {@code lib/}, only the dependency jars that
+ * {@code function-packages.properties} lists for that function (artifact ids; {@code @group} names a
+ * group of them). Run by the build at package time as a single-file program, and by
+ * {@code FunctionPackagesTest}, which checks each package against the classes its function loads.
+ *
+ * <pre>java FunctionPackager.java MANIFEST CLASSES CLASSPATH_FILE OUT_DIR [Function ...]</pre>
+ * CLASSPATH_FILE: the runtime dependency jars, separated by the path separator (Maven's
+ * dependency:build-classpath output). A jar the manifest names but the classpath lacks, or a jar of
+ * the classpath no function ships, fails the build: the manifest must follow the pom.
+ */
+public final class FunctionPackager {
+    /** Left out of every package: the emulator harness is for tests and the demo. */
+    static final String NOT_SHIPPED = "@not-shipped";
+    private static final List<String> EXCLUDED_CLASSES = List.of("com/qualisys/controlplane/emulator/");
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 4) {
+            System.err.println("usage: java FunctionPackager.java MANIFEST CLASSES CLASSPATH_FILE OUT_DIR [Function ...]");
+            System.exit(64);
+        }
+        Path manifest = Path.of(args[0]);
+        Path classes = Path.of(args[1]);
+        List<Path> jars = new ArrayList<>();
+        for (String s : Files.readString(Path.of(args[2])).strip().split(java.io.File.pathSeparator)) {
+            if (!s.isBlank()) jars.add(Path.of(s));
+        }
+        Path out = Path.of(args[3]);
+        Map<String, Set<String>> packages = read(manifest);
+        List<String> only = List.of(args).subList(4, args.length);
+        Map<String, Path> byArtifact = byArtifact(jars);
+        List<String> problems = new ArrayList<>();
+        Set<String> shipped = new LinkedHashSet<>(notShipped(manifest));
+        packages.forEach((function, artifacts) -> artifacts.forEach(a -> {
+            if (!byArtifact.containsKey(a)) problems.add(function + " lists " + a + ", which is not a runtime dependency of the module");
+            shipped.add(a);
+        }));
+        byArtifact.keySet().stream().filter(a -> !shipped.contains(a))
+                .forEach(a -> problems.add(a + " is a runtime dependency no function ships: list it in " + manifest.getFileName()
+                        + " or drop it from the pom"));
+        for (String f : only) if (!packages.containsKey(f)) problems.add("no function " + f + " in " + manifest);
+        if (!problems.isEmpty()) {
+            System.err.println("function packages: " + String.join("\n  ", problems));
+            System.exit(1);
+        }
+        Files.createDirectories(out);
+        for (var e : packages.entrySet()) {
+            if (!only.isEmpty() && !only.contains(e.getKey())) continue;
+            Path zip = out.resolve(e.getKey() + ".zip");
+            write(zip, classes, e.getValue().stream().map(byArtifact::get).toList());
+            System.out.printf("%-15s %6.1f MB  %d jars%n", e.getKey(), Files.size(zip) / 1e6, e.getValue().size());
+        }
+    }
+
+    /** Function name -> artifact ids, groups expanded. Keys starting with '@' are groups, not functions. */
+    static Map<String, Set<String>> read(Path manifest) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(manifest)) {
+            p.load(in);
+        }
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        p.stringPropertyNames().stream().filter(k -> !k.startsWith("@")).sorted()
+                .forEach(k -> out.put(k, expand(p, k, new LinkedHashSet<>())));
+        return out;
+    }
+
+    /** The group {@value #NOT_SHIPPED}: runtime dependencies of the pom that no function loads (annotations, optional parts). */
+    static Set<String> notShipped(Path manifest) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(manifest)) {
+            p.load(in);
+        }
+        return p.getProperty(NOT_SHIPPED) == null ? Set.of() : expand(p, NOT_SHIPPED, new LinkedHashSet<>());
+    }
+
+    private static Set<String> expand(Properties p, String key, Set<String> seen) {
+        if (!seen.add(key)) throw new IllegalArgumentException("group " + key + " includes itself");
+        String value = p.getProperty(key);
+        if (value == null) throw new IllegalArgumentException("no group " + key + " in the manifest");
+        Set<String> out = new LinkedHashSet<>();
+        for (String item : value.split("[,\\s]+")) {
+            if (item.isBlank()) continue;
+            if (item.startsWith("@")) out.addAll(expand(p, item, seen));
+            else out.add(item);
+        }
+        seen.remove(key);
+        return out;
+    }
+
+    /** artifactId -> jar, from Maven's file names (artifactId-version[-classifier].jar). */
+    private static Map<String, Path> byArtifact(List<Path> jars) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (Path jar : jars) {
+            if (Files.isDirectory(jar)) {
+                // A module of this build not packaged yet (its target/classes): named after the module's directory.
+                out.put(jar.toAbsolutePath().getParent().getParent().getFileName().toString(), jar);
+                continue;
+            }
+            String name = jar.getFileName().toString();
+            String artifact = name.replaceFirst("-\\d[^-]*(-[^-]+)?\\.jar$", "");
+            // In the repository layout the artifact id is the grand-parent directory: prefer it when present.
+            Path version = jar.getParent();
+            if (version != null && version.getParent() != null && name.startsWith(version.getParent().getFileName() + "-")) {
+                artifact = version.getParent().getFileName().toString();
+            }
+            out.put(artifact, jar);
+        }
+        return out;
+    }
+
+    private static void write(Path zip, Path classes, List<Path> libs) throws IOException {
+        Path tmp = zip.resolveSibling(zip.getFileName() + ".tmp");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp));
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
+                String name = classes.relativize(f).toString().replace('\\', '/');
+                if (EXCLUDED_CLASSES.stream().anyMatch(name::startsWith)) continue;
+                entry(out, name, f);
+            }
+            for (Path lib : libs) {
+                if (Files.isDirectory(lib)) jarEntry(out, "lib/" + lib.toAbsolutePath().getParent().getParent().getFileName() + ".jar", lib);
+                else entry(out, "lib/" + lib.getFileName(), lib);
+            }
+        }
+        Files.move(tmp, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A directory of classes, as a jar under lib/. */
+    private static void jarEntry(ZipOutputStream out, String name, Path dir) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (ZipOutputStream jar = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
+                entry(jar, dir.relativize(f).toString().replace('\\', '/'), f);
+            }
+        }
+        ZipEntry e = new ZipEntry(name);
+        e.setTime(0);
+        out.putNextEntry(e);
+        out.write(bytes.toByteArray());
+        out.closeEntry();
+    }
+
+    private static void entry(ZipOutputStream out, String name, Path file) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setTime(0); // the same inputs give the same zip: the CDK uploads a package only when it changed
+        out.putNextEntry(e);
+        Files.copy(file, out);
+        out.closeEntry();
+    }
+
+    private FunctionPackager() {}
+}

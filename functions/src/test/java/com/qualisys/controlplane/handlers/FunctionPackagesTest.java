@@ -1,0 +1,162 @@
+package com.qualisys.controlplane.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.qualisys.controlplane.emulator.RepoPaths;
+import com.qualisys.controlplane.testing.FunctionPackage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each function's own deployment package ({@code functions/src/packaging}: the packager the build runs,
+ * with the manifest of what each function ships), started in a fresh JVM from that package alone (the
+ * probe's class plus the unpacked zip, nothing from the build's classpath), pointed at LocalAws and
+ * PostgreSQL as the CDK app would point it at AWS ({@link ColdStartStage}), answering its representative
+ * input. With the JVM's class-loading log it is also the packaging guard: a package that lacks a class
+ * its function loads fails (NoClassDefFoundError, or a wrong answer); a jar under lib/ from which the
+ * function loads no class is a dependency it never loads, and fails too.
+ */
+class FunctionPackagesTest {
+    static final Path MANIFEST = RepoPaths.root().resolve("functions/src/packaging/function-packages.properties");
+    static final Path PACKAGER = RepoPaths.root().resolve("functions/src/packaging/FunctionPackager.java");
+    private static final Pattern LOADED_FROM = Pattern.compile("source: (?:jar:)?file:(\\S+?\\.jar)");
+    private static final Pattern LINKAGE = Pattern.compile("(NoClassDefFoundError|ClassNotFoundException|NoSuchMethodError)[^\\n]*");
+
+    /**
+     * The manifest's group of the Kubernetes layer's jars: its code runs only against a cluster's API, which
+     * the emulator's EKS does not have, so no input here loads them; they are not counted as unused.
+     */
+    private static final String UNOBSERVED_GROUP = "@kubernetes";
+
+    private static ColdStartStage stage;
+    private static Path work;
+    private static Path probe;
+
+    /** What one function did when started from its package. */
+    record Verdict(FunctionCatalog function, ColdStartBenchmark.Launch launch, Set<String> missing, Set<String> unused,
+                   long packageBytes) {
+        List<String> problems(String expected) {
+            List<String> out = new ArrayList<>();
+            String name = function.functionName();
+            if (!launch.answered()) out.add(name + ": no answer");
+            else if (!launch.firstOutcome().startsWith("ok")) out.add(name + ": answered " + launch.firstOutcome());
+            else if (!launch.firstOutcome().contains(expected)) out.add(name + ": answered without " + expected + ": " + launch.firstOutcome());
+            missing.forEach(m -> out.add(name + ": its package lacks a class it loads: " + m));
+            unused.forEach(u -> out.add(name + ": its package holds " + u + ", from which it loads no class"));
+            return out;
+        }
+    }
+
+    @BeforeAll
+    static void stage() {
+        work = FunctionPackage.workDirectory().resolve("function-packages");
+        ColdStartBenchmark.deleteTree(work);
+        probe = ColdStartBenchmark.copyProbe(work.resolve("probe"));
+        stage = ColdStartStage.build();
+    }
+
+    @Test
+    void everyFunctionAnswersFromItsOwnPackageWhichHoldsOnlyWhatItLoads() {
+        Path packages = build(MANIFEST, work.resolve("packages"));
+        List<String> problems = new ArrayList<>();
+        StringBuilder table = new StringBuilder("\nfunction packages (" + MANIFEST.getFileName() + "):\n");
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Verdict v = run(f, MANIFEST, packages.resolve(f.functionName() + ".zip"));
+            table.append(String.format("  %-15s %6.1f MB  %s%n", f.functionName(), v.packageBytes() / 1e6, v.launch().firstOutcome()));
+            problems.addAll(v.problems(stage.cases().get(f).expected()));
+        }
+        System.out.println(table);
+        assertThat(problems).as("each function answers from its own package, which holds no jar it never loads").isEmpty();
+    }
+
+    /** The guard, broken on purpose: Lock's package without the DynamoDB module and with the EC2 one. */
+    @Test
+    void theGuardSeesAMissingAndAnUnusedDependency() throws IOException {
+        String manifest = Files.readString(MANIFEST, StandardCharsets.UTF_8);
+        Matcher lock = Pattern.compile("(?m)^Lock\\s*=.*$").matcher(manifest);
+        assertThat(lock.find()).as("Lock's line in " + MANIFEST).isTrue();
+        String broken = lock.group().replaceAll("\\bdynamodb\\b", "") + " ec2";
+        String brokenText = manifest.substring(0, lock.start()) + broken + manifest.substring(lock.end());
+        // Lock was the only function shipping DynamoDB: the packager insists every dependency is shipped or listed as not.
+        brokenText = brokenText.replaceFirst("(?m)^(@not-shipped\\s*=.*)$", "$1 dynamodb");
+        Path brokenManifest = work.resolve("broken.properties");
+        Files.writeString(brokenManifest, brokenText);
+
+        Verdict v = run(FunctionCatalog.LOCK, brokenManifest, build(brokenManifest, work.resolve("broken"), "Lock").resolve("Lock.zip"));
+
+        assertThat(v.missing()).as("the DynamoDB classes Lock loads").anyMatch(m -> m.contains("dynamodb"));
+        assertThat(v.unused()).as("the jar Lock never loads").contains("ec2");
+        assertThat(v.problems(stage.cases().get(FunctionCatalog.LOCK).expected())).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    /** Runs the packager the build runs: one zip per function under out. */
+    static Path build(Path manifest, Path out, String... functions) {
+        Path root = RepoPaths.root();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                PACKAGER.toString(), manifest.toString(), root.resolve("functions/target/classes").toString(),
+                FunctionPackage.runtimeClasspathFile().toString(), out.toString()));
+        command.addAll(List.of(functions));
+        FunctionPackage.run(root, command);
+        return out;
+    }
+
+    private static Set<String> unobserved(Path manifest) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newInputStream(manifest)) {
+            p.load(in);
+        }
+        String group = p.getProperty(UNOBSERVED_GROUP, "");
+        return new TreeSet<>(List.of(group.strip().split("\\s+")));
+    }
+
+    static Verdict run(FunctionCatalog f, Path manifest, Path zip) {
+        Path unpacked = work.resolve("unpacked").resolve(zip.getParent().getFileName() + "-" + f.functionName());
+        FunctionPackage.unpack(zip, unpacked);
+        Path classLog = work.resolve("logs").resolve(zip.getParent().getFileName() + "-" + f.functionName() + "-classes.log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xlog:class+load=info:file=" + classLog,
+                "-cp", String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(), unpacked.resolve("lib") + "/*"),
+                ColdStartProbe.class.getName(), f.handler()));
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        inputs.add(stage.cases().get(f).inputs().get(0));
+        inputs.addAll(stage.coverage(f));
+        ColdStartStage.write(f, inputs, work.resolve("inputs")).forEach(p -> command.add(p.toString()));
+        Path log = work.resolve("logs").resolve(zip.getParent().getFileName() + "-" + f.functionName() + ".log");
+        ColdStartBenchmark.Launch launch = ColdStartBenchmark.launch(command, stage.environmentVariables(f), log);
+        stage.releaseLeases();
+        try {
+            Set<String> loaded = new TreeSet<>();
+            Matcher m = LOADED_FROM.matcher(Files.readString(classLog, StandardCharsets.UTF_8));
+            while (m.find()) loaded.add(Path.of(m.group(1)).getFileName().toString());
+            Set<String> missing = new TreeSet<>();
+            Matcher linkage = LINKAGE.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            while (linkage.find()) missing.add(linkage.group());
+            if (launch.firstOutcome() != null) {
+                Matcher answered = LINKAGE.matcher(launch.firstOutcome());
+                while (answered.find()) missing.add(answered.group());
+            }
+            Set<String> unused = new TreeSet<>();
+            try (Stream<Path> jars = Files.list(unpacked.resolve("lib"))) {
+                jars.map(j -> j.getFileName().toString()).filter(j -> !loaded.contains(j))
+                        .forEach(j -> unused.add(j.replaceFirst("-\\d[^-]*(-[^-]+)?\\.jar$", "")));
+            }
+            unused.removeAll(unobserved(manifest));
+            return new Verdict(f, launch, missing, unused, Files.size(zip));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
