@@ -75,6 +75,13 @@ class DatabaseHandlersTest {
             Map<String, Object> out = handler.handleRequest(Map.of("SecretId", arn, "ClientRequestToken", token, "Step", step), null);
             assertThat(out).containsEntry("step", step.replaceAll("([A-Z])", "_$1").toUpperCase()).containsEntry("versionId", token);
         }
+        // Alternating users: the previous credentials stay valid until the next rotation retires them.
+        assertThat(bed.login(before)).isEqualTo(LoginResult.ACCEPTED);
+        assertThat(bed.applicationLogin()).isEqualTo(LoginResult.ACCEPTED);
+        String next = UUID.randomUUID().toString();
+        for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
+            handler.handleRequest(Map.of("SecretId", arn, "ClientRequestToken", next, "Step", step), null);
+        }
         assertThat(bed.login(before)).isEqualTo(LoginResult.REJECTED);
         assertThat(bed.applicationLogin()).isEqualTo(LoginResult.ACCEPTED);
 

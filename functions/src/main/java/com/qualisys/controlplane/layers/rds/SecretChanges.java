@@ -29,7 +29,7 @@ final class SecretChanges {
     static void create(LayerContext ctx, DesiredResource d) {
         ObjectNode fields = SecretFields.empty();
         boolean connection = d.logicalId().equals(RdsResources.CONNECTION_SECRET);
-        fill(ctx, d, fields, connection, true);
+        fill(ctx, d, fields, connection);
         fields.put(SecretFields.PASSWORD, newPassword(ctx));
         if (connection) fields.put(SecretFields.CONNECTION_URI, SecretFields.connectionUri(fields));
         String name = d.string("name");
@@ -70,7 +70,8 @@ final class SecretChanges {
         if (differences.isEmpty()) return;
         boolean connection = d.logicalId().equals(RdsResources.CONNECTION_SECRET);
         ObjectNode fields = SecretFields.parse(sm.getSecretValue(r -> r.secretId(live.physicalId())).secretString());
-        fill(ctx, d, fields, connection, false);
+        String stored = SecretFields.write(fields);
+        fill(ctx, d, fields, connection);
         if (fields.path(SecretFields.PASSWORD).asText().isEmpty()) {
             if (!connection) {
                 throw new IllegalStateException(d.logicalId() + " has lost its password; the instance still has the old one."
@@ -79,6 +80,8 @@ final class SecretChanges {
             fields.put(SecretFields.PASSWORD, newPassword(ctx));
         }
         if (connection) fields.put(SecretFields.CONNECTION_URI, SecretFields.connectionUri(fields));
+        // Only the master secret's host differed and the instance is not there yet: the instance's create writes it.
+        if (SecretFields.write(fields).equals(stored)) return;
         sm.putSecretValue(r -> r.secretId(live.physicalId()).secretString(SecretFields.write(fields)));
     }
 
@@ -98,15 +101,17 @@ final class SecretChanges {
 
     /**
      * Sets the non-secret fields the spec owns; the host is the instance's endpoint, which exists once it is created.
-     * The master secret is created before the instance (which takes its password), so it starts without a host.
+     * The master secret is created before the instance (which takes its password), so it has no host until the instance
+     * exists.
      */
-    private static void fill(LayerContext ctx, DesiredResource d, ObjectNode fields, boolean connection, boolean creating) {
+    private static void fill(LayerContext ctx, DesiredResource d, ObjectNode fields, boolean connection) {
         @SuppressWarnings("unchecked")
         Map<String, Object> want = (Map<String, Object>) d.attribute("fields");
         for (Map.Entry<String, Object> e : want.entrySet()) {
             if (RdsResources.SECRET.equals(e.getValue())) continue;
             if (e.getKey().equals("host")) {
-                if (creating && RdsResources.INSTANCE_ENDPOINT.equals(e.getValue()) && !instanceExists(ctx)) continue;
+                // The instance is created from this secret's password: until it exists, the host waits (no ref, no cycle).
+                if (RdsResources.INSTANCE_ENDPOINT.equals(e.getValue()) && !instanceExists(ctx)) continue;
                 fields.put("host", endpoint(ctx, d));
             } else if (e.getValue() instanceof Number n) {
                 fields.put(e.getKey(), n.intValue());
