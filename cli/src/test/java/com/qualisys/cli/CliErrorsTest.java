@@ -85,6 +85,7 @@ class CliErrorsTest {
     @Test
     void runPrintsTheHumanSummaryByDefaultAndJsonWithJson_wasJsonWithLiteralBackslashN() throws Exception {
         LocalAws local = LocalAws.shared();
+        local.reset(); // S3 bucket names are global in moto: another test's bucket would be "already exists"
         Cli.Result human = Cli.run("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"account\"]}");
         assertThat(human.exitCode()).as(human.toString()).isIn(0, 2);

@@ -142,7 +142,7 @@ class StartApproveRejectOnMotoTest {
     void approvingAnExecutionThatDoesNotExistOrIsNotAnExecutionIsAClearError() {
         Cli.Result missing = Cli.run("approve", execution("never-started"), "--endpoint-url", moto.endpoint());
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err()).startsWith("error: Sfn ExecutionDoesNotExist: Execution Does Not Exist");
+        assertThat(missing.err()).startsWith("error: Sfn at http://127.0.0.1:").contains(": ExecutionDoesNotExist: Execution Does Not Exist");
 
         Cli.Result notAnArn = Cli.run("reject", "arn:aws:states:us-east-1:123456789012:stateMachine:qualisys-provision",
                 "--endpoint-url", moto.endpoint());

@@ -41,6 +41,6 @@ class StartInputTest {
     void startRunsProvisionAndDriftCheckOnly() {
         assertThat(StartInput.machine("qualisys-drift-check")).isEqualTo(StateMachines.DRIFT_CHECK);
         assertThatThrownBy(() -> StartInput.machine("budget-response")).hasMessageContaining("started by its EventBridge rule");
-        assertThatThrownBy(() -> StartInput.machine("provison")).hasMessage("no state machine \"provison\"; start runs provision or drift-check");
+        assertThatThrownBy(() -> StartInput.machine("provison")).hasMessage("no state machine \"provison\"; start runs provision, drift-check or drift-check-all");
     }
 }

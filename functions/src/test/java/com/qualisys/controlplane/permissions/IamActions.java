@@ -19,7 +19,7 @@ final class IamActions {
             Map.entry("Rds", "rds"), Map.entry("ElastiCache", "elasticache"),
             Map.entry("SecretsManager", "secretsmanager"), Map.entry("Sfn", "states"),
             Map.entry("EventBridge", "events"), Map.entry("ResourceGroupsTaggingApi", "tag"),
-            Map.entry("S3", "s3"));
+            Map.entry("S3", "s3"), Map.entry("Sqs", "sqs"), Map.entry("Scheduler", "scheduler"), Map.entry("Lambda", "lambda"));
 
     /** Operations whose IAM action differs from "prefix:Operation". */
     private static final Map<String, List<String>> RENAMED = Map.ofEntries(
