@@ -107,7 +107,9 @@ public final class ReportHandler extends ControlPlaneHandler {
             String env = String.valueOf(e.get("environment"));
             if (bucketOf == null) bucketOf = env;
             if (e.get("error") instanceof Map<?, ?> error) {
-                failed.add(new AggregateReport.FailedEnvironment(env, error.get("Error") + ": " + error.get("Cause")));
+                // The Cause is the message people need; the Error is the function's exception type, kept out of the report.
+                Object cause = error.get("Cause");
+                failed.add(new AggregateReport.FailedEnvironment(env, String.valueOf(cause == null ? error.get("Error") : cause)));
                 continue;
             }
             Map<String, Object> report = (Map<String, Object>) e.get("report");
