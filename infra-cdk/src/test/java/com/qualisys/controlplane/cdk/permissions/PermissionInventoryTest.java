@@ -25,46 +25,6 @@ class PermissionInventoryTest {
     static final String REGION = "us-east-1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void everyRecordedCallIsAllowedByItsRolesPolicies() throws IOException {
-        List<PermissionInventory.Call> calls = PermissionInventory.read(RECORDED);
-        assertThat(calls).as("recorded calls in " + RECORDED).isNotEmpty();
-        StringBuilder report = new StringBuilder();
-        List<String> denied = new java.util.ArrayList<>();
-        RolePolicies spoke = new RolePolicies(TestTemplates.spoke(), ACCOUNT, REGION);
-        for (var template : TestTemplates.all().entrySet()) {
-            RolePolicies policies = new RolePolicies(template.getValue(), ACCOUNT, REGION);
-            PermissionInventory.Result result = PermissionInventory.evaluate(calls, policies, spoke, TestTemplates.executionRole());
-            Map<String, Set<String>> unused = new java.util.TreeMap<>(PermissionInventory.neverExercised(policies, result,
-                    new TreeSet<>(result.pairs().keySet())));
-            unused.putAll(PermissionInventory.neverExercised(spoke, result, Set.of(TestTemplates.executionRole())));
-            report.append("== ").append(template.getKey()).append('\n')
-                    .append("distinct (role, action) pairs: ").append(result.pairs().values().stream().mapToInt(Set::size).sum()).append('\n');
-            result.pairs().forEach((role, actions) -> report.append("  ").append(role).append(": ").append(actions).append('\n'));
-            report.append("denied: ").append(result.denied().size()).append('\n');
-            result.denied().forEach(d -> report.append("  ").append(d).append('\n'));
-            report.append("conditions not evaluable offline (taken to hold):\n");
-            result.unevaluated().forEach(u -> report.append("  ").append(u).append('\n'));
-            policies.notEvaluable().forEach(u -> report.append("  ").append(u).append('\n'));
-            report.append("calls of main code no function entry point covers:\n");
-            result.unattributed().forEach(u -> report.append("  ").append(u).append('\n'));
-            report.append("granted, never exercised by a recorded call (why kept, from Unexercised.because next to the grant):\n");
-            Map<String, String> reasons = com.qualisys.controlplane.cdk.Unexercised.reasons();
-            unused.forEach((role, actions) -> {
-                report.append("  ").append(role).append(":\n");
-                actions.forEach(a -> report.append("    ").append(a).append(" — ")
-                        .append(reasons.getOrDefault(a, "NO REASON GIVEN: justify it next to the grant, or remove it")).append('\n'));
-            });
-            report.append("unjustified: ").append(unused.values().stream().flatMap(Set::stream)
-                    .filter(a -> !reasons.containsKey(a)).distinct().count()).append('\n');
-            denied.addAll(result.denied().stream().map(d -> template.getKey() + ": " + d).toList());
-        }
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target/permission-inventory.txt"), report);
-        System.out.println(report);
-        assertThat(denied).as("calls the deployed roles would be denied").isEmpty();
-    }
-
     /**
      * The test of the test: take away the one grant an exercised call relies on, and the inventory
      * must name that call as denied.
