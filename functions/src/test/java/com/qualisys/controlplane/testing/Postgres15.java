@@ -2,6 +2,7 @@ package com.qualisys.controlplane.testing;
 
 import com.qualisys.controlplane.database.PasswordVerifier;
 import com.qualisys.controlplane.database.Sql;
+import com.qualisys.controlplane.emulator.LocalPostgres;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
@@ -13,8 +14,6 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -111,7 +110,7 @@ public final class Postgres15 {
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
                     .start();
-            trustPgStatStatements(work);
+            LocalPostgres.trustPgStatStatements(work);
             Path dataDir = Path.of(String.valueOf(queryOne(pg.getPostgresDatabase(), "SHOW data_directory")));
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE ROLE " + MASTER + " LOGIN NOSUPERUSER CREATEROLE CREATEDB PASSWORD " + verifier(MASTER, masterPassword));
@@ -140,32 +139,12 @@ public final class Postgres15 {
                     "host all postgres ::1/128 trust",
                     "host all all 127.0.0.1/32 scram-sha-256",
                     "host all all ::1/128 scram-sha-256", ""));
-            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", "server.key", "-out", "server.crt", "-days", "30", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
-                    .directory(dir).redirectErrorStream(true).start();
-            String out = new String(openssl.getInputStream().readAllBytes());
-            if (openssl.waitFor() != 0) throw new IllegalStateException("openssl failed: " + out);
-            Files.setPosixFilePermissions(dir.toPath().resolve("server.key"),
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            LocalPostgres.writeSelfSignedCertificate(dir.toPath(), "127.0.0.1");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** RDS lets its rds_superuser create pg_stat_statements; PostgreSQL lets a non-superuser create trusted extensions. */
-    private static void trustPgStatStatements(Path work) throws IOException {
-        List<Path> controls;
-        try (Stream<Path> files = Files.walk(work)) {
-            controls = files.filter(f -> f.getFileName().toString().equals("pg_stat_statements.control")).toList();
-        }
-        if (controls.isEmpty()) throw new IllegalStateException("pg_stat_statements.control not found under " + work);
-        for (Path control : controls) {
-            String text = Files.readString(control);
-            if (!text.contains("trusted = true")) Files.writeString(control, text + "\ntrusted = true\n");
         }
     }
 

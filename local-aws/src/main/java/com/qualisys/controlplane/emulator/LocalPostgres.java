@@ -154,13 +154,7 @@ public final class LocalPostgres implements AutoCloseable {
                     "# the harness's superuser only; every other role needs its SCRAM password",
                     "host all postgres 127.0.0.1/32 trust",
                     "host all all 127.0.0.1/32 scram-sha-256", ""));
-            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", "server.key", "-out", "server.crt", "-days", "30", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:" + address)
-                    .directory(dir).redirectErrorStream(true).start();
-            String out = new String(openssl.getInputStream().readAllBytes());
-            if (openssl.waitFor() != 0) throw new IllegalStateException("openssl failed: " + out);
-            Files.setPosixFilePermissions(dir.toPath().resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+            writeSelfSignedCertificate(dir.toPath(), "127.0.0.1", address);
         } catch (IOException e) {
             throw new IllegalStateException("the local PostgreSQL needs openssl for its TLS certificate: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -169,8 +163,23 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * server.crt and server.key (owner-only) in a data directory, by openssl: a throw-away certificate for
+     * localhost and the given IP addresses.
+     */
+    public static void writeSelfSignedCertificate(Path dataDirectory, String... ipAddresses) throws IOException, InterruptedException {
+        StringBuilder names = new StringBuilder("subjectAltName=DNS:localhost");
+        for (String ip : ipAddresses) names.append(",IP:").append(ip);
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-keyout", "server.key", "-out", "server.crt", "-days", "30", "-subj", "/CN=localhost", "-addext", names.toString())
+                .directory(dataDirectory.toFile()).redirectErrorStream(true).start();
+        String out = new String(openssl.getInputStream().readAllBytes());
+        if (openssl.waitFor() != 0) throw new IllegalStateException("openssl failed: " + out);
+        Files.setPosixFilePermissions(dataDirectory.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+    }
+
     /** RDS lets its rds_superuser create pg_stat_statements; PostgreSQL lets a non-superuser create trusted extensions. */
-    private static void trustPgStatStatements(Path work) throws IOException {
+    public static void trustPgStatStatements(Path work) throws IOException {
         List<Path> controls;
         try (Stream<Path> files = Files.walk(work)) {
             controls = files.filter(f -> f.getFileName().toString().equals("pg_stat_statements.control")).toList();
