@@ -107,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
             ObjectNode input = RunCommand.JSON.createObjectNode();
             input.putArray("environments").addAll(envs.stream().map(e -> RunCommand.JSON.getNodeFactory().textNode(e.environment())).toList());
             input.putArray("layers").addAll(DEMO_LAYERS.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
-            LocalExecution local = new LocalExecution(specs, envs.get(0), aws);
+            LocalExecution local = new LocalExecution(specs, envs.get(0), aws, true);
             ExecutionResult all = local.run(machines.resolve("drift-check-all.asl.json"), input, "demo-drift-check-all", 0,
                     new InMemoryTaskTokenBroker(), new ProgressPrinter(out));
             if (all.status() != ExecutionStatus.SUCCEEDED) {
@@ -151,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
         };
         out.println("demo: provision " + spec.environment() + " (account " + spec.aws().accountId() + ")");
         out.flush();
-        ExecutionResult provision = new LocalExecution(specs, spec, hub).run(machines.resolve("provision.asl.json"), input,
+        ExecutionResult provision = new LocalExecution(specs, spec, hub, true).run(machines.resolve("provision.asl.json"), input,
                 "demo-provision-" + spec.environment(), 0, new InMemoryTaskTokenBroker(), both);
         if (provision.status() != ExecutionStatus.SUCCEEDED) {
             out.println("demo: provision of " + spec.environment() + " failed: " + provision.error() + ": " + provision.cause());
