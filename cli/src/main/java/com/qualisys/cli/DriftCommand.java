@@ -22,7 +22,7 @@ final class DriftCommand extends PlanCommand {
 
     @Override
     void afterReport(Report report, EnvironmentSpec spec, AwsClients aws, PrintWriter err) {
-        ReportStore store = new ReportStore(aws.s3(), spec.state().reportBucket());
+        ReportStore store = new ReportStore(aws.s3(), spec.reportBucket());
         try {
             ReportStore.StoredReport stored = store.put(report);
             err.println("report stored: s3://" + store.bucket() + "/" + stored.latestJsonKey() + " (and .md)");

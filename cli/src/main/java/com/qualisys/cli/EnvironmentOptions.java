@@ -97,7 +97,7 @@ final class EnvironmentOptions {
      * with that lease.
      */
     Reconciler reconciler(EnvironmentSpec spec, AwsClients environment, AwsClients caller) {
-        return new Reconciler(spec, environment, Layers.all()).withOverrides(OverrideStore.source(caller.s3(), spec.state().reportBucket()))
+        return new Reconciler(spec, environment, Layers.all()).withOverrides(OverrideStore.source(caller.s3(), spec.reportBucket()))
                 .fencedBy(com.qualisys.controlplane.engine.WriteFence.READ_ONLY);
     }
 

@@ -46,7 +46,7 @@ final class ReportCommand implements Callable<Integer> {
         EnvironmentSpec spec = EnvironmentOptions.loader(specs).load(environment);
         String env = spec.environment();
         try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
-            ReportStore store = ReportStore.of(aws, spec.state());
+            ReportStore store = ReportStore.of(aws, spec);
             String location = "s3://" + store.bucket() + "/reports/" + env + "/latest.json";
             String json = store.latestJson(env).orElseThrow(() -> new IllegalStateException("no drift report for " + env + " yet (no "
                     + location + "): run `qualisys start drift-check --env " + env + "` or wait for its schedule"));
@@ -62,7 +62,7 @@ final class ReportCommand implements Callable<Integer> {
             out.flush();
             return report.hasChanges() ? QualisysCli.CHANGES : QualisysCli.OK;
         } catch (NoSuchBucketException e) {
-            throw new IllegalStateException("the report bucket " + spec.state().reportBucket() + " does not exist in "
+            throw new IllegalStateException("the report bucket " + spec.reportBucket() + " does not exist in "
                     + spec.aws().region() + ": deploy the control plane (infra-cdk, docs/deploy.md)");
         }
     }

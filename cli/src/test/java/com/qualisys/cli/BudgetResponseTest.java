@@ -77,7 +77,7 @@ class BudgetResponseTest {
         observer = local.clients();
         observer.eks().updateNodegroupConfig(r -> r.clusterName(CLUSTER).nodegroupName(POOL)
                 .scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(7)));
-        String bucket = DEV.state().reportBucket();
+        String bucket = DEV.reportBucket();
         if (observer.s3().listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket))) {
             observer.s3().listObjectsV2(r -> r.bucket(bucket).prefix("overrides/")).contents()
                     .forEach(o -> observer.s3().deleteObject(r -> r.bucket(bucket).key(o.key())));
@@ -156,7 +156,7 @@ class BudgetResponseTest {
         Cli drift = Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"]}");
         assertThat(drift.exitCode()).as("an override is not drift: " + drift).isZero();
-        JsonNode report = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
+        JsonNode report = JSON.readTree(new ReportStore(observer.s3(), DEV.reportBucket()).latestJson("dev").orElseThrow());
         assertThat(report.get("changes").asInt()).isZero();
         assertThat(report.get("overrides").asInt()).isEqualTo(1);
         JsonNode overridden = report.at("/layers/0/overridden/0");
@@ -174,7 +174,7 @@ class BudgetResponseTest {
         assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", override).exitCode()).isZero();
         assertThat(Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"]}").exitCode()).isZero();
-        JsonNode after = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
+        JsonNode after = JSON.readTree(new ReportStore(observer.s3(), DEV.reportBucket()).latestJson("dev").orElseThrow());
         assertThat(after.get("overrides").asInt()).isZero();
         assertThat(after.get("changes").asInt()).isZero();
     }
@@ -191,7 +191,7 @@ class BudgetResponseTest {
                 .contains("~ eks/node-group/playwright-pool", "1 expired override(s) (drift again).",
                         "! eks/node-group/playwright-pool scaling.maxSize: override " + OVERRIDE + " has expired (",
                         "expired 2024-06-01T00:00:00Z", "`qualisys restore --env dev --all-expired` puts 20 back");
-        JsonNode stored = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
+        JsonNode stored = JSON.readTree(new ReportStore(observer.s3(), DEV.reportBucket()).latestJson("dev").orElseThrow());
         assertThat(stored.get("expiredOverrides").asInt()).isEqualTo(1);
         assertThat(stored.at("/layers/0/expiredOverrides/0/overrideId").asText()).isEqualTo(OVERRIDE);
 
@@ -327,7 +327,7 @@ class BudgetResponseTest {
     }
 
     private OverrideStore store() {
-        return new OverrideStore(observer.s3(), DEV.state().reportBucket(), "dev");
+        return new OverrideStore(observer.s3(), DEV.reportBucket(), "dev");
     }
 
     private static void costExplorerAnswers() throws Exception {

@@ -71,7 +71,7 @@ class DriftCheckAllTest {
             assertThat(result.statesEntered()).containsSubsequence("ResolveEnvironments", "CheckEnvironments", "WriteAggregateReport",
                     "Notify", "Reported");
 
-            String markdown = new ReportStore(hub.s3(), dev.state().reportBucket()).latestAggregateMarkdown().orElseThrow();
+            String markdown = new ReportStore(hub.s3(), dev.reportBucket()).latestAggregateMarkdown().orElseThrow();
             assertThat(markdown).contains("| dev | vpc |", "| staging | (all) |")
                     .contains("cannot assume arn:aws:iam::" + staging.aws().accountId() + ":role/control-plane/qualisys-control-plane-execution");
             // dev's layers were all checked (kubernetes aside: the emulator's EKS has no Kubernetes API, and no cluster exists yet).

@@ -74,7 +74,7 @@ class EmulatorOptionTest {
 
             LocalControlPlane.create(TestSpecs.loader(), dev, aws, true);
             assertThat(aws.sns().listTopics().topics()).anyMatch(t -> t.topicArn().endsWith(":" + LocalControlPlane.ALERT_TOPIC));
-            assertThat(aws.s3().listBuckets().buckets()).anyMatch(b -> b.name().equals(dev.state().reportBucket()));
+            assertThat(aws.s3().listBuckets().buckets()).anyMatch(b -> b.name().equals(dev.reportBucket()));
             assertThat(aws.dynamoDb().listTables().tableNames()).contains(dev.state().lockTable());
         }
     }

@@ -31,7 +31,7 @@ class LayerIsolationTest {
         local = LocalAws.shared();
         local.reset();
         observer = local.clients();
-        observer.s3().createBucket(r -> r.bucket(DEV.state().reportBucket()));
+        observer.s3().createBucket(r -> r.bucket(DEV.reportBucket()));
     }
 
     @AfterAll
@@ -52,7 +52,7 @@ class LayerIsolationTest {
         assertThat(drift.err()).as("live progress, one line as each layer starts")
                 .contains("[1/7] account: checking...", "[7/7] kubernetes: checking...", "kubernetes: not checked: ");
 
-        ReportStore store = new ReportStore(observer.s3(), DEV.state().reportBucket());
+        ReportStore store = new ReportStore(observer.s3(), DEV.reportBucket());
         JsonNode stored = JSON.readTree(store.latestJson("dev").orElseThrow());
         assertThat(stored.get("complete").asBoolean()).isFalse();
         assertThat(stored.at("/notChecked/0/layer").asText()).isEqualTo("kubernetes");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code report} reads what the drift check stored (ReportStore) in the report bucket (moto's S3). */
 class ReportCommandTest {
-    private static final String BUCKET = TestSpecs.load("dev").state().reportBucket();
+    private static final String BUCKET = TestSpecs.load("dev").reportBucket();
     private static final Report DRIFT = new Report("staging", "drift", Instant.parse("2026-03-01T06:00:00.250Z"), List.of(
             new Plan("staging", "vpc", List.of(new Change("vpc/security-group/rds", "security-group", Action.UPDATE, false, "sg-0a1",
                     List.of(new Difference("ingress", List.of("tcp:5432:ref:vpc/security-group/k8s-nodes"),

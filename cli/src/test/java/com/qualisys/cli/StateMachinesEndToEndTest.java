@@ -75,7 +75,7 @@ class StateMachinesEndToEndTest {
             assertThat(drift.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(drift.output().path("drift").asBoolean()).isFalse();
             assertThat(drift.output().path("failedLayers").asInt()).isZero();
-            String stored = new ReportStore(aws.s3(), dev.state().reportBucket()).latestJson("dev").orElseThrow();
+            String stored = new ReportStore(aws.s3(), dev.reportBucket()).latestJson("dev").orElseThrow();
             JsonNode report = JSON.readTree(stored);
             assertThat(report.path("kind").asText()).isEqualTo("drift");
             assertThat(report.path("layers")).extracting(l -> l.path("layer").asText()).containsExactlyInAnyOrderElementsOf(LAYERS);
@@ -98,7 +98,7 @@ class StateMachinesEndToEndTest {
             assertThat(drift.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(drift.output().path("drift").asBoolean()).isTrue();
             assertThat(drift.statesEntered()).contains("PublishDrift", "EmitDriftEvent");
-            String markdown = new ReportStore(aws.s3(), dev.state().reportBucket()).latestMarkdown("dev").orElseThrow();
+            String markdown = new ReportStore(aws.s3(), dev.reportBucket()).latestMarkdown("dev").orElseThrow();
             assertThat(markdown).contains("vpc/security-group/rds", "0.0.0.0/0");
         }
     }

@@ -74,7 +74,7 @@ public final class LocalControlPlane {
             alertTopic = "arn:aws:sns:" + region + ":" + account + ":" + ALERT_TOPIC;
             driftTopic = "arn:aws:sns:" + region + ":" + account + ":" + DRIFT_TOPIC;
         }
-        ControlPlane.Settings settings = new ControlPlane.Settings(alertTopic, driftTopic, spec.state().reportBucket(),
+        ControlPlane.Settings settings = new ControlPlane.Settings(alertTopic, driftTopic, spec.reportBucket(),
                 spec.state().lockTable(), "default");
         return new ControlPlane(specs, () -> aws,
                 (s, session) -> EnvironmentAccess.forCaller(aws, s, session, assumeRole), Layers.all(), settings);
@@ -86,7 +86,7 @@ public final class LocalControlPlane {
      * a fresh emulator.
      */
     public static void bootstrapState(EnvironmentSpec spec, AwsClients aws) {
-        String bucket = spec.state().reportBucket();
+        String bucket = spec.reportBucket();
         if (aws.s3().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
             aws.s3().createBucket(r -> r.bucket(bucket));
             aws.s3().putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));

@@ -2,6 +2,7 @@ package com.qualisys.controlplane.handlers;
 
 import com.qualisys.controlplane.accounts.AccountGuard;
 import com.qualisys.controlplane.accounts.EnvironmentAccess;
+import com.qualisys.controlplane.accounts.HubGuard;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
@@ -86,22 +87,51 @@ public final class ControlPlane {
     }
 
     /**
-     * The Lambda configuration: specs packaged in the jar, the function's own credentials for the hub,
-     * and each environment reached by assuming its execution role; endpoint from AWS_ENDPOINT_URL.
+     * Where a deployed function runs: {@value #IN_HUB} (the default: the hub's functions, which keep the control plane's
+     * state and assume each environment's execution role) or {@value #IN_ENVIRONMENT} (the database functions of a
+     * spoke stack, VPC-attached in the environment's own VPC: their own credentials act in the environment's account).
+     */
+    public static final String RUNS_IN_VARIABLE = "QUALISYS_RUNS_IN";
+    public static final String IN_HUB = "hub";
+    public static final String IN_ENVIRONMENT = "environment";
+
+    /**
+     * The Lambda configuration: specs packaged in the jar, the function's own credentials for the hub (checked to act
+     * in the specs' hub account, {@link HubGuard}), and each environment reached by assuming its execution role; in a
+     * spoke ({@value #RUNS_IN_VARIABLE}={@value #IN_ENVIRONMENT}) the function's own credentials, checked against the
+     * environment's account. Endpoint from AWS_ENDPOINT_URL.
      */
     public static ControlPlane fromEnvironment() {
         if (fromEnvironment == null) {
             synchronized (ControlPlane.class) {
-                if (fromEnvironment == null) {
-                    Map<String, String> env = System.getenv();
-                    String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
-                    Supplier<AwsClients> hub = () -> AwsClients.builder().region(region).build();
-                    fromEnvironment = new ControlPlane(SpecLoader.standard(), hub, null, Layers::all, Layers.ORDER,
-                            Settings.fromEnvironmentVariables(env));
-                }
+                if (fromEnvironment == null) fromEnvironment = fromVariables(System.getenv(), SpecLoader.standard());
             }
         }
         return fromEnvironment;
+    }
+
+    static ControlPlane fromVariables(Map<String, String> env, SpecLoader specs) {
+        String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
+        String runsIn = Optional.ofNullable(env.get(RUNS_IN_VARIABLE)).orElse(IN_HUB);
+        Supplier<AwsClients> own = once(() -> AwsClients.builder().region(region).build());
+        Settings settings = Settings.fromEnvironmentVariables(env);
+        return switch (runsIn) {
+            case IN_HUB -> new ControlPlane(specs, () -> HubGuard.verify(specs, own.get()), null, Layers::all, Layers.ORDER, settings);
+            case IN_ENVIRONMENT -> new ControlPlane(specs, own, (spec, session) -> own.get(), Layers::all, Layers.ORDER, settings);
+            default -> throw new IllegalStateException(RUNS_IN_VARIABLE + " is " + runsIn + "; expected " + IN_HUB + " or " + IN_ENVIRONMENT);
+        };
+    }
+
+    private static Supplier<AwsClients> once(Supplier<AwsClients> make) {
+        return new Supplier<>() {
+            private volatile AwsClients made;
+
+            @Override
+            public synchronized AwsClients get() {
+                if (made == null) made = make.get();
+                return made;
+            }
+        };
     }
 
     public EnvironmentSpec spec(String environment) {
@@ -200,7 +230,7 @@ public final class ControlPlane {
         }
 
         public String reportBucket(EnvironmentSpec spec) {
-            return reportBucket != null ? reportBucket : spec.state().reportBucket();
+            return reportBucket != null ? reportBucket : spec.reportBucket();
         }
 
         public String lockTable(EnvironmentSpec spec) {

@@ -121,7 +121,7 @@ public final class ReportHandler extends ControlPlaneHandler {
         }
         AggregateReport aggregate = new AggregateReport(Instant.now(), rows, failed);
         String bucket = controlPlane.settings().reportBucket() != null ? controlPlane.settings().reportBucket()
-                : controlPlane.spec(bucketOf == null ? controlPlane.environmentNames().get(0) : bucketOf).state().reportBucket();
+                : controlPlane.spec(bucketOf == null ? controlPlane.environmentNames().get(0) : bucketOf).reportBucket();
         ReportStore store = new ReportStore(controlPlane.hub().s3(), bucket);
         ReportStore.StoredReport stored;
         try {

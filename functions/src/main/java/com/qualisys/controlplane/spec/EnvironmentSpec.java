@@ -19,6 +19,16 @@ public record EnvironmentSpec(
         DriftSpec drift) {
 
     /**
+     * The hub's report bucket: {@code state.reportBucket} followed by the hub account and region, as the CDK app
+     * names it (S3 bucket names are global: one control plane per hub account and region never collides with
+     * another's). Without {@code aws.hubAccountId}, {@code state.reportBucket} as it is.
+     */
+    public String reportBucket() {
+        if (aws == null || aws.hubAccountId() == null) return state.reportBucket();
+        return state.reportBucket() + "-" + aws.hubAccountId() + "-" + aws.region();
+    }
+
+    /**
      * Where the environment lives and how the control plane reaches it. Every environment is its own
      * AWS account (a spoke); the control plane runs in the hub account ({@code hubAccountId}) and
      * assumes {@code executionRole} there with {@code externalId}. An environment may share the hub's

@@ -78,6 +78,10 @@ final class SpecValidator {
         if (require("state", spec.state())) {
             match("state.lockTable", spec.state().lockTable(), TABLE, "is not a valid DynamoDB table name");
             match("state.reportBucket", spec.state().reportBucket(), BUCKET, "is not a valid S3 bucket name");
+            if (spec.state().reportBucket() != null && spec.aws() != null && spec.reportBucket().length() > 63) {
+                error("state.reportBucket", spec.state().reportBucket(), "is too long: with the hub account and region the bucket is "
+                        + spec.reportBucket() + ", over S3's 63 characters");
+            }
             if (spec.state().leaseSeconds() < 60) error("state.leaseSeconds", spec.state().leaseSeconds(), "must be at least 60");
         }
         if (require("account", spec.account())) {

@@ -3,7 +3,6 @@ package com.qualisys.controlplane.state;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
-import com.qualisys.controlplane.spec.EnvironmentSpec.StateSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -43,8 +42,9 @@ public final class ReportStore {
         this.bucket = bucket;
     }
 
-    public static ReportStore of(AwsClients aws, StateSpec state) {
-        return new ReportStore(aws.s3(), state.reportBucket());
+    /** The environment's hub report bucket ({@link com.qualisys.controlplane.spec.EnvironmentSpec#reportBucket()}). */
+    public static ReportStore of(AwsClients aws, com.qualisys.controlplane.spec.EnvironmentSpec spec) {
+        return new ReportStore(aws.s3(), spec.reportBucket());
     }
 
     public String bucket() {

@@ -44,7 +44,7 @@ class DriftAttributionTest {
         local = LocalAws.shared();
         local.reset();
         aws = local.clients();
-        aws.s3().createBucket(r -> r.bucket(SPEC.state().reportBucket()));
+        aws.s3().createBucket(r -> r.bucket(SPEC.reportBucket()));
         controlPlane = new ControlPlane(TestSpecs.loader(), s -> aws, List.of(new VpcLayer()),
                 new ControlPlane.Settings(null, null, null, null, null));
         new Reconciler(SPEC, aws, List.of(new VpcLayer())).apply("vpc", false);
@@ -58,7 +58,7 @@ class DriftAttributionTest {
 
     @Test
     void aChangeByAnotherIamUserIsReportedAsTheirsWithTheCallAndTheTimeAndTheControlPlanesOwnIsLabelled() throws Exception {
-        Instant cleanCheck = new ReportStore(aws.s3(), SPEC.state().reportBucket()).lastCleanCheck("dev").orElseThrow();
+        Instant cleanCheck = new ReportStore(aws.s3(), SPEC.reportBucket()).lastCleanCheck("dev").orElseThrow();
         aws.iam().createUser(r -> r.userName("mallory"));
         AccessKey key = aws.iam().createAccessKey(r -> r.userName("mallory")).accessKey();
         Instant before = Instant.now();
@@ -76,7 +76,7 @@ class DriftAttributionTest {
         // One scan: a single page of LookupEvents for every drifted resource, and one GetCallerIdentity.
         assertThat(aws.calls().byOperation()).containsEntry("CloudTrail.LookupEvents", 1).containsEntry("Sts.GetCallerIdentity", 1);
 
-        JsonNode report = JSON.readTree(new ReportStore(aws.s3(), SPEC.state().reportBucket()).latestJson("dev").orElseThrow());
+        JsonNode report = JSON.readTree(new ReportStore(aws.s3(), SPEC.reportBucket()).latestJson("dev").orElseThrow());
         JsonNode byMallory = change(report, "vpc/subnet/private-a").get("changedBy");
         assertThat(byMallory.get("who").asText()).isEqualTo("arn:aws:iam::" + aws.accountId() + ":user/mallory");
         assertThat(byMallory.get("eventName").asText()).isEqualTo("ModifySubnetAttribute");
@@ -88,7 +88,7 @@ class DriftAttributionTest {
         assertThat(bySelf.get("eventName").asText()).isEqualTo("DeleteTags");
         assertThat(bySelf.get("byControlPlane").asBoolean()).isTrue();
 
-        String markdown = new ReportStore(aws.s3(), SPEC.state().reportBucket()).latestMarkdown("dev").orElseThrow();
+        String markdown = new ReportStore(aws.s3(), SPEC.reportBucket()).latestMarkdown("dev").orElseThrow();
         assertThat(markdown).contains("| `vpc/subnet/private-a` | `arn:aws:iam::" + aws.accountId() + ":user/mallory` | `ModifySubnetAttribute` | ")
                 .contains("| `vpc/subnet/public-a` | the control plane (");
         assertThat((String) out.get("summary")).contains("changed by arn:aws:iam::" + aws.accountId() + ":user/mallory, ModifySubnetAttribute at ");

@@ -39,7 +39,7 @@ class BudgetAlertHandlerTest {
         moto = MotoServer.shared();
         moto.reset();
         aws = moto.clients();
-        aws.s3().createBucket(r -> r.bucket(DEV.state().reportBucket()));
+        aws.s3().createBucket(r -> r.bucket(DEV.reportBucket()));
         com.qualisys.controlplane.events.budget.SpentBudget.create(aws, "qualisys-monthly-500", "500", "512.40");
         String topic = aws.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
         aws.eks().createCluster(r -> r.name("qualisys-eks").version("1.29").roleArn("arn:aws:iam::123456789012:role/QualisysEKSService")
@@ -53,7 +53,7 @@ class BudgetAlertHandlerTest {
                 .attributeDefinitions(a -> a.attributeName(com.qualisys.controlplane.state.ApplyLock.PARTITION_KEY).attributeType("S"))
                 .billingMode("PAY_PER_REQUEST"));
         controlPlane = new ControlPlane(TestSpecs.loader(), s -> aws, List.of(),
-                new ControlPlane.Settings(topic, null, DEV.state().reportBucket(), DEV.state().lockTable(), "default"));
+                new ControlPlane.Settings(topic, null, DEV.reportBucket(), DEV.state().lockTable(), "default"));
     }
 
     @AfterEach
@@ -95,7 +95,7 @@ class BudgetAlertHandlerTest {
         assertThat(out.get("messageId")).isNotNull();
         assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
                 .nodegroup().scalingConfig().maxSize()).isEqualTo(5);
-        OverrideStore store = new OverrideStore(aws.s3(), DEV.state().reportBucket(), "dev");
+        OverrideStore store = new OverrideStore(aws.s3(), DEV.reportBucket(), "dev");
         assertThat(store.get(OVERRIDE).orElseThrow().active()).isTrue();
 
         Map<String, Object> early = handler("dev", Instant.parse("2024-05-31T12:00:00Z")).handleRequest(Map.of("action", "restore-expired"), null);
@@ -135,8 +135,8 @@ class BudgetAlertHandlerTest {
                     .nodegroup().scalingConfig().maxSize()).as("staging's pool capped").isEqualTo(5);
             assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
                     .nodegroup().scalingConfig().maxSize()).as("dev's pool, in dev's account, untouched").isEqualTo(20);
-            assertThat(new OverrideStore(aws.s3(), DEV.state().reportBucket(), "staging").get(OVERRIDE).orElseThrow().active()).isTrue();
-            assertThat(new OverrideStore(aws.s3(), DEV.state().reportBucket(), "dev").get(OVERRIDE)).isEmpty();
+            assertThat(new OverrideStore(aws.s3(), DEV.reportBucket(), "staging").get(OVERRIDE).orElseThrow().active()).isTrue();
+            assertThat(new OverrideStore(aws.s3(), DEV.reportBucket(), "dev").get(OVERRIDE)).isEmpty();
         }
     }
 

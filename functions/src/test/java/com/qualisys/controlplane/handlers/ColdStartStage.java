@@ -57,7 +57,7 @@ final class ColdStartStage {
         aws = local.clients();
         new Reconciler(spec, aws, Layers.all()).apply(LAYER, false);
         alertTopic = aws.sns().createTopic(r -> r.name(ALERT_TOPIC)).topicArn();
-        aws.s3().createBucket(r -> r.bucket(spec.state().reportBucket()));
+        aws.s3().createBucket(r -> r.bucket(spec.reportBucket()));
         // What AWS Budgets reports for the 100% alert of the coverage inputs: the response confirms it before the cap.
         com.qualisys.controlplane.events.budget.SpentBudget.create(aws, "qualisys-monthly-500", "500", "503.18");
         aws.dynamoDb().createTable(r -> r.tableName(spec.state().lockTable())

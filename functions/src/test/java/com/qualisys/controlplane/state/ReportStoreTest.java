@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Drift reports and last-applied snapshots in the report bucket. */
 class ReportStoreTest {
-    private static final String BUCKET = TestSpecs.load("dev").state().reportBucket();
+    private static final String BUCKET = TestSpecs.load("dev").reportBucket();
     private static AwsClients aws;
     private static ReportStore store;
 

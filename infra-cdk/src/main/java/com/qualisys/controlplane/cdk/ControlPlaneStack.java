@@ -22,7 +22,10 @@ import com.qualisys.controlplane.cdk.statemachines.StateMachineTargets;
 import com.qualisys.controlplane.handlers.FunctionCatalog;
 import java.util.List;
 import java.util.Optional;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -65,7 +68,7 @@ public final class ControlPlaneStack extends Stack {
                 .constraintDescription("must be an e-mail address")
                 .build();
 
-        StateStore state = new StateStore(this, "State", settings.controlPlaneSpec().state());
+        StateStore state = new StateStore(this, "State", settings.controlPlaneSpec());
         RoleBoundary.create(this, settings.controlPlaneSpec());
         Alerting alerting = new Alerting(this, "Alerting", alertEmail.getValueAsString());
 
@@ -84,6 +87,16 @@ public final class ControlPlaneStack extends Stack {
                     .resources(List.of(bus.getEventBusArn())).build());
         }
         provisioned.ifPresent(p -> p.attach(functions, alerting));
+        // Budgets and Cost Anomaly Detection alert in each environment's account, on its alert topic, to which the
+        // monitoring layer subscribes BudgetAlert: each spoke's topic, and no other, may invoke the function.
+        for (EnvironmentSpec env : settings.environments()) {
+            CfnPermission.Builder.create(this, "AlertsFrom-" + env.environment())
+                    .action("lambda:InvokeFunction")
+                    .functionName(functions.alias(FunctionCatalog.BUDGET_ALERT).getFunctionArn())
+                    .principal("sns.amazonaws.com")
+                    .sourceArn(spokeAlertTopicArn(env))
+                    .build();
+        }
         state.restrictOverridesTo(List.of(functions.role(FunctionCatalog.BUDGET_ALERT)));
 
         stateMachines = new ControlPlaneStateMachines(this, "StateMachines", settings.definitions(),
@@ -139,6 +152,11 @@ public final class ControlPlaneStack extends Stack {
         CfnOutput.Builder.create(this, "DriftTopicArn").value(alerting.driftTopic.getTopicArn()).build();
         CfnOutput.Builder.create(this, "ReportBucketName").value(state.reportBucket.getBucketName()).build();
         CfnOutput.Builder.create(this, "LockTableName").value(state.lockTable.getTableName()).build();
+    }
+
+    /** The monitoring layer's alert topic in the environment's own account. */
+    static String spokeAlertTopicArn(EnvironmentSpec env) {
+        return "arn:" + Aws.PARTITION + ":sns:" + env.aws().region() + ":" + env.aws().accountId() + ":" + env.monitoring().alertTopic();
     }
 
     private StateMachineTargets targets(StateStore state, Alerting alerting) {

@@ -216,8 +216,8 @@ final class FunctionPolicies {
                         List.of(arn("sns", "qualisys-*"))),
                 // The budget ladder's active overrides (events.budget.OverrideFilter): a plan leaves alone what
                 // an override changed on purpose until the override is restored.
-                allow(List.of("s3:GetObject"), List.of(s3Arn(spec.state().reportBucket()) + "/overrides/*")),
-                conditional(List.of("s3:ListBucket"), List.of(s3Arn(spec.state().reportBucket())), "StringLike",
+                allow(List.of("s3:GetObject"), List.of(s3Arn(spec.reportBucket()) + "/overrides/*")),
+                conditional(List.of("s3:ListBucket"), List.of(s3Arn(spec.reportBucket())), "StringLike",
                         Map.of("s3:prefix", "overrides/*")));
     }
 
@@ -374,7 +374,7 @@ final class FunctionPolicies {
                         .actions(List.of("s3:PutBucket*", "s3:DeleteBucket*", "s3:PutEncryptionConfiguration",
                                 "s3:PutLifecycleConfiguration", "sns:SetTopicAttributes", "sns:DeleteTopic",
                                 "sns:Subscribe", "dynamodb:DeleteTable", "dynamodb:UpdateTable"))
-                        .resources(List.of(s3Arn(spec.state().reportBucket()), arn("sns", "qualisys-control-plane-*"),
+                        .resources(List.of(s3Arn(spec.reportBucket()), arn("sns", "qualisys-control-plane-*"),
                                 arn("dynamodb", "table/" + spec.state().lockTable())))
                         .build(),
                 // Nor make a role that looks like the control plane's: its path, or its name prefix at any path.

@@ -24,24 +24,20 @@ import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
 import software.amazon.awscdk.services.scheduler.targets.LambdaInvoke;
 import software.amazon.awscdk.services.scheduler.targets.ScheduleTargetBaseProps;
-import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
-import software.amazon.awscdk.services.sns.Topic;
-import software.amazon.awscdk.services.sns.subscriptions.LambdaSubscription;
 import software.constructs.Construct;
 
 /**
  * Phase 2: what the stack attaches to once the control plane has provisioned an environment in
- * the target account. The VPC, RDS-SG, the database secrets and the budget alert topic are the
+ * the target account. The VPC, RDS-SG and the database secrets are the
  * control plane's own resources (created by its layers, found by their tags and names), never
  * CloudFormation's; the stack only references them:
  * <ul>
  * <li>the VPC by {@code Vpc.fromLookup} on its identity tags (cached in cdk.context.json by the CLI);
  *     DbInit and SecretRotation run in its private subnets with their own security group
  *     {@value #FUNCTIONS_SECURITY_GROUP}, which RDS-SG admits on 5432 (see {@link #declaredInSpec});</li>
- * <li>the database secrets by name: a Secrets Manager rotation schedule on each, run by SecretRotation;</li>
- * <li>the monitoring layer's budget topic by the ARN its name gives: BudgetAlert subscribes to it.</li>
+ * <li>the database secrets by name: a Secrets Manager rotation schedule on each, run by SecretRotation.</li>
  * </ul>
  */
 final class ProvisionedEnvironment extends Construct {
@@ -126,7 +122,7 @@ final class ProvisionedEnvironment extends Construct {
         return new ControlPlaneFunctions.VpcPlacement(spec.environment(), vpc, functionsSecurityGroup);
     }
 
-    /** The rotation schedules, the rotation health check and the budget subscription, once the functions exist. */
+    /** The rotation schedules and the rotation health check, once the functions exist. */
     void attach(ControlPlaneFunctions functions, Alerting alerting) {
         Alias rotation = functions.alias(FunctionCatalog.SECRET_ROTATION);
         List<String> secrets = List.of(spec.rds().secrets().master(), spec.rds().secrets().connection());
@@ -171,8 +167,5 @@ final class ProvisionedEnvironment extends Construct {
                         .build()))
                 .build();
 
-        ITopic budgetTopic = Topic.fromTopicArn(this, "BudgetAlertTopic",
-                FunctionPolicies.arn("sns", spec.monitoring().alertTopic()));
-        budgetTopic.addSubscription(new LambdaSubscription(functions.alias(FunctionCatalog.BUDGET_ALERT)));
     }
 }

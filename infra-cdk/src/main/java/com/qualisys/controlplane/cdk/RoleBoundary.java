@@ -59,8 +59,8 @@ final class RoleBoundary {
                                         "s3:PutLifecycleConfiguration", "dynamodb:PutItem", "dynamodb:UpdateItem",
                                         "dynamodb:DeleteItem", "dynamodb:DeleteTable", "dynamodb:UpdateTable",
                                         "sns:Publish", "sns:SetTopicAttributes", "sns:DeleteTopic"))
-                                .resources(List.of(FunctionPolicies.s3Arn(spec.state().reportBucket()),
-                                        FunctionPolicies.s3Arn(spec.state().reportBucket()) + "/*",
+                                .resources(List.of(FunctionPolicies.s3Arn(spec.reportBucket()),
+                                        FunctionPolicies.s3Arn(spec.reportBucket()) + "/*",
                                         FunctionPolicies.arn("dynamodb", "table/" + spec.state().lockTable()),
                                         FunctionPolicies.arn("sns", "qualisys-control-plane-*")))
                                 .build()))

@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.cdk;
 
+import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.EnvironmentSpec.StateSpec;
 import java.util.List;
 import software.amazon.awscdk.Duration;
@@ -41,8 +42,9 @@ final class StateStore extends Construct {
     final Table lockTable;
     final Bucket reportBucket;
 
-    StateStore(Construct scope, String id, StateSpec state) {
+    StateStore(Construct scope, String id, EnvironmentSpec spec) {
         super(scope, id);
+        StateSpec state = spec.state();
         lockTable = Table.Builder.create(this, "LockTable")
                 .tableName(state.lockTable())
                 .partitionKey(Attribute.builder().name("lockId").type(AttributeType.STRING).build())
@@ -56,7 +58,8 @@ final class StateStore extends Construct {
                 .build();
 
         reportBucket = Bucket.Builder.create(this, "ReportBucket")
-                .bucketName(state.reportBucket())
+                // Unique per hub account and region: S3 bucket names are global (EnvironmentSpec.reportBucket).
+                .bucketName(spec.reportBucket())
                 .versioned(true)
                 .encryption(BucketEncryption.S3_MANAGED)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)

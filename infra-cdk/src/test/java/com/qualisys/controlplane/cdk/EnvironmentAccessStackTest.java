@@ -46,6 +46,24 @@ class EnvironmentAccessStackTest {
     }
 
     @Test
+    void eachSpokesAlertTopicAndNoOtherMayInvokeTheHubsBudgetFunction() {
+        Map<String, Map<String, Object>> fromSns = TestStacks.phaseOne().template().findResources("AWS::Lambda::Permission",
+                Map.of("Properties", Map.of("Principal", "sns.amazonaws.com")));
+        List<String> sources = new ArrayList<>();
+        for (Map<String, Object> permission : fromSns.values()) {
+            JsonNode props = json(permission).path("Properties");
+            assertThat(props.path("FunctionName").toString()).as("BudgetAlert's live alias").contains("BudgetAlertLive");
+            sources.add(arn(props.path("SourceArn")));
+        }
+        List<String> expected = new ArrayList<>();
+        for (String env : TestStacks.specs().environmentNames()) {
+            EnvironmentSpec spec = spec(env);
+            expected.add("arn:aws:sns:" + spec.aws().region() + ":" + spec.aws().accountId() + ":" + spec.monitoring().alertTopic());
+        }
+        assertThat(sources).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
     void theExecutionRoleTrustsOnlyTheHubsFunctionRolesAndOnlyWithTheExternalId() {
         for (String env : List.of("dev", "staging", "production")) {
             EnvironmentSpec spec = spec(env);

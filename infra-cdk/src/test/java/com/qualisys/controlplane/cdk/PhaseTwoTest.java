@@ -122,19 +122,6 @@ class PhaseTwoTest {
     }
 
     @Test
-    void budgetAlertSubscribesToTheMonitoringLayersBudgetTopicByItsName() {
-        String alias = Cfn.logicalId(functions.alias(FunctionCatalog.BUDGET_ALERT));
-        template.hasResourceProperties("AWS::SNS::Subscription", Map.of(
-                "Protocol", "lambda",
-                "Endpoint", Map.of("Ref", alias)));
-        Map<String, Object> subscription = Cfn.resources(template, "AWS::SNS::Subscription").values().stream()
-                .map(Cfn::props).filter(p -> "lambda".equals(p.get("Protocol"))).findFirst().orElseThrow();
-        assertThat(subscription.get("TopicArn").toString()).endsWith(":" + dev.monitoring().alertTopic() + "]]}");
-        template.hasResourceProperties("AWS::Lambda::Permission", Map.of(
-                "FunctionName", Map.of("Ref", alias), "Principal", "sns.amazonaws.com"));
-    }
-
-    @Test
     void whenTheSpecDeclaresTheFunctionsGroupTheStackOnlyLooksItUpAndChangesNoSecurityGroup() {
         TestStacks.Synth owned = TestStacks.phaseTwoSpecOwned();
         List<MissingContext> second = owned.lookupRounds().get(1);

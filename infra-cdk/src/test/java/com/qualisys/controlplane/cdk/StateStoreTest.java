@@ -29,12 +29,19 @@ class StateStoreTest {
     }
 
     @Test
+    void reportBucketNameIsUniquePerHubAccountAndRegion() {
+        var dev = TestStacks.specs().load("dev");
+        assertThat(dev.reportBucket()).isEqualTo(state.reportBucket() + "-" + dev.aws().hubAccountId() + "-" + dev.aws().region());
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of("BucketName", dev.reportBucket()));
+    }
+
+    @Test
     void reportBucketIsVersionedEncryptedPrivateAndAgesOutOldReports() {
         template.resourceCountIs("AWS::S3::Bucket", 1);
         template.hasResource("AWS::S3::Bucket", Map.of(
                 "DeletionPolicy", "Retain",
                 "Properties", Map.of(
-                        "BucketName", state.reportBucket(),
+                        "BucketName", TestStacks.specs().load("dev").reportBucket(),
                         "VersioningConfiguration", Map.of("Status", "Enabled"),
                         "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
                                 "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),

@@ -39,13 +39,13 @@ class BudgetAlertFuzzTest {
         MotoServer moto = MotoServer.shared();
         moto.reset();
         aws = moto.clients();
-        aws.s3().createBucket(r -> r.bucket(DEV.state().reportBucket()));
+        aws.s3().createBucket(r -> r.bucket(DEV.reportBucket()));
         aws.eks().createCluster(r -> r.name("qualisys-eks").version("1.29").roleArn("arn:aws:iam::123456789012:role/QualisysEKSService")
                 .resourcesVpcConfig(v -> v.subnetIds("subnet-0a")));
         aws.eks().createNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool")
                 .nodeRole("arn:aws:iam::123456789012:role/qualisys-eks-node-role").subnets("subnet-0a")
                 .scalingConfig(s -> s.minSize(5).maxSize(20).desiredSize(5)));
-        responder = new BudgetResponder("dev", aws, new OverrideStore(aws.s3(), DEV.state().reportBucket(), "dev"),
+        responder = new BudgetResponder("dev", aws, new OverrideStore(aws.s3(), DEV.reportBucket(), "dev"),
                 Clock.fixed(Instant.parse("2024-05-29T07:00:00Z"), ZoneOffset.UTC));
     }
 

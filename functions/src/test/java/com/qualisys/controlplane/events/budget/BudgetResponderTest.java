@@ -43,7 +43,7 @@ class BudgetResponderTest {
         moto.reset();
         aws = moto.clients();
         observer = moto.clients();
-        observer.s3().createBucket(r -> r.bucket(dev.state().reportBucket()));
+        observer.s3().createBucket(r -> r.bucket(dev.reportBucket()));
         SpentBudget.create(observer, "qualisys-monthly-500", "500", "512.40"); // what AWS Budgets confirms
         observer.eks().createCluster(r -> r.name("qualisys-eks").version("1.29").roleArn("arn:aws:iam::123456789012:role/QualisysEKSService")
                 .resourcesVpcConfig(v -> v.subnetIds("subnet-0a", "subnet-0b")));
@@ -79,7 +79,7 @@ class BudgetResponderTest {
     }
 
     private BudgetResponder responder(AwsClients clients, Instant now) {
-        return new BudgetResponder("dev", clients, new OverrideStore(clients.s3(), dev.state().reportBucket(), "dev"),
+        return new BudgetResponder("dev", clients, new OverrideStore(clients.s3(), dev.reportBucket(), "dev"),
                 Clock.fixed(now, ZoneOffset.UTC));
     }
 
@@ -103,7 +103,7 @@ class BudgetResponderTest {
                 "Amazon Elastic Compute Cloud - Compute", "EC2 - Other", "Amazon Elastic Container Service for Kubernetes",
                 "Amazon Relational Database Service", "Amazon Simple Storage Service");
         String id = "qualisys-monthly-500-2024-05-01-cap-playwright-pool";
-        JsonNode stored = JSON.readTree(observer.s3().getObjectAsBytes(r -> r.bucket(dev.state().reportBucket())
+        JsonNode stored = JSON.readTree(observer.s3().getObjectAsBytes(r -> r.bucket(dev.reportBucket())
                 .key("overrides/dev/" + id + ".json")).asByteArray());
         assertThat(stored.get("status").asText()).isEqualTo("ACTIVE");
         assertThat(stored.get("logicalId").asText()).isEqualTo("eks/node-group/playwright-pool");
@@ -153,7 +153,7 @@ class BudgetResponderTest {
         assertThat(pool().maxSize()).isEqualTo(20);
         assertThat(pool().desiredSize()).isEqualTo(7);
         assertThat(restored.status()).isEqualTo(OverrideRecord.Status.RESTORED);
-        assertThat(new OverrideStore(observer.s3(), dev.state().reportBucket(), "dev").get(id).orElseThrow().restoreReason())
+        assertThat(new OverrideStore(observer.s3(), dev.reportBucket(), "dev").get(id).orElseThrow().restoreReason())
                 .isEqualTo("restored by hand");
 
         aws.calls().reset();
@@ -173,7 +173,7 @@ class BudgetResponderTest {
         List<OverrideRecord> restored = responder(aws, NOW).restoreExpired(Instant.parse("2024-06-01T00:00:00Z"));
         assertThat(restored).singleElement().satisfies(o -> assertThat(o.restoreReason()).contains("budget period ended"));
         assertThat(pool().maxSize()).isEqualTo(20);
-        assertThat(new OverrideStore(observer.s3(), dev.state().reportBucket(), "dev").active()).isEmpty();
+        assertThat(new OverrideStore(observer.s3(), dev.reportBucket(), "dev").active()).isEmpty();
     }
 
     @Test
@@ -185,7 +185,7 @@ class BudgetResponderTest {
 
         responder(aws, NOW).respond(hundredPercent());
         assertThat(pool().maxSize()).isEqualTo(5);
-        List<OverrideRecord> all = new OverrideStore(observer.s3(), dev.state().reportBucket(), "dev").all();
+        List<OverrideRecord> all = new OverrideStore(observer.s3(), dev.reportBucket(), "dev").all();
         assertThat(all).singleElement().satisfies(o -> {
             assertThat(o.changes().getFirst().before()).as("the before value survives the crash").isEqualTo(20);
             assertThat(o.active()).isTrue();

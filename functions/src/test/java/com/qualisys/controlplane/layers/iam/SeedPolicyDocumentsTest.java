@@ -65,7 +65,7 @@ class SeedPolicyDocumentsTest {
     @Test
     void developersCannotReadTheAuditLogsOrTheControlPlaneState() {
         PolicyEvaluation dev = policy("QualisysDeveloperPolicy");
-        for (String bucket : List.of("qualisys-cloudtrail-logs", "qualisys-cloudtrail-logs-dev", SPEC.state().reportBucket(), "qualisys-terraform-state")) {
+        for (String bucket : List.of("qualisys-cloudtrail-logs", "qualisys-cloudtrail-logs-dev", SPEC.reportBucket(), "qualisys-terraform-state")) {
             assertThat(dev.allows("s3:GetObject", "arn:aws:s3:::" + bucket + "/AWSLogs/x.json.gz")).as(bucket).isFalse();
             assertThat(dev.allows("s3:ListBucket", "arn:aws:s3:::" + bucket)).as(bucket).isFalse();
         }
