@@ -87,51 +87,24 @@ public final class ControlPlane {
     }
 
     /**
-     * Where a deployed function runs: {@value #IN_HUB} (the default: the hub's functions, which keep the control plane's
-     * state and assume each environment's execution role) or {@value #IN_ENVIRONMENT} (the database functions of a
-     * spoke stack, VPC-attached in the environment's own VPC: their own credentials act in the environment's account).
-     */
-    public static final String RUNS_IN_VARIABLE = "QUALISYS_RUNS_IN";
-    public static final String IN_HUB = "hub";
-    public static final String IN_ENVIRONMENT = "environment";
-
-    /**
-     * The Lambda configuration: specs packaged in the jar, the function's own credentials for the hub (checked to act
-     * in the specs' hub account, {@link HubGuard}), and each environment reached by assuming its execution role; in a
-     * spoke ({@value #RUNS_IN_VARIABLE}={@value #IN_ENVIRONMENT}) the function's own credentials, checked against the
-     * environment's account. Endpoint from AWS_ENDPOINT_URL.
+     * The Lambda configuration: specs packaged in the jar, the function's own credentials for the hub (checked, on
+     * first use, to act in the specs' hub account: {@link HubGuard}), and each environment reached by assuming its
+     * execution role; endpoint from AWS_ENDPOINT_URL.
      */
     public static ControlPlane fromEnvironment() {
         if (fromEnvironment == null) {
             synchronized (ControlPlane.class) {
-                if (fromEnvironment == null) fromEnvironment = fromVariables(System.getenv(), SpecLoader.standard());
+                if (fromEnvironment == null) {
+                    Map<String, String> env = System.getenv();
+                    String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
+                    SpecLoader specs = SpecLoader.standard();
+                    Supplier<AwsClients> hub = () -> HubGuard.verify(specs, AwsClients.builder().region(region).build());
+                    fromEnvironment = new ControlPlane(specs, hub, null, Layers::all, Layers.ORDER,
+                            Settings.fromEnvironmentVariables(env));
+                }
             }
         }
         return fromEnvironment;
-    }
-
-    static ControlPlane fromVariables(Map<String, String> env, SpecLoader specs) {
-        String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
-        String runsIn = Optional.ofNullable(env.get(RUNS_IN_VARIABLE)).orElse(IN_HUB);
-        Supplier<AwsClients> own = once(() -> AwsClients.builder().region(region).build());
-        Settings settings = Settings.fromEnvironmentVariables(env);
-        return switch (runsIn) {
-            case IN_HUB -> new ControlPlane(specs, () -> HubGuard.verify(specs, own.get()), null, Layers::all, Layers.ORDER, settings);
-            case IN_ENVIRONMENT -> new ControlPlane(specs, own, (spec, session) -> own.get(), Layers::all, Layers.ORDER, settings);
-            default -> throw new IllegalStateException(RUNS_IN_VARIABLE + " is " + runsIn + "; expected " + IN_HUB + " or " + IN_ENVIRONMENT);
-        };
-    }
-
-    private static Supplier<AwsClients> once(Supplier<AwsClients> make) {
-        return new Supplier<>() {
-            private volatile AwsClients made;
-
-            @Override
-            public synchronized AwsClients get() {
-                if (made == null) made = make.get();
-                return made;
-            }
-        };
     }
 
     public EnvironmentSpec spec(String environment) {
