@@ -29,8 +29,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The world the cold-start benchmark's functions answer in, built once in the test JVM: the dev
- * environment's vpc layer applied on LocalAws (the layer the layer functions are asked about); the control plane's
- * own state (lock table, report bucket, alert topic) as the CDK app makes it; PostgreSQL 15 with
+ * environment's vpc layer applied on LocalAws (the layer the layer functions are asked about), in dev's account,
+ * with the execution role its spoke stack creates; the control plane's own state (lock table, report bucket, alert
+ * topic) in the hub account as the CDK app makes it, and the functions running as a hub function role's session
+ * (their hub guard checks it); PostgreSQL 15 with
  * the two database secrets in Secrets Manager, db-init run once and rotation turned on. Then each
  * function has a representative input, its first (cold) and second (warm) invocation.
  */
@@ -46,6 +48,8 @@ final class ColdStartStage {
 
     private final LocalAws local = LocalAws.shared();
     private final AwsClients aws;
+    private final AwsClients hub;
+    private final software.amazon.awssdk.auth.credentials.AwsSessionCredentials hubSession;
     private final EnvironmentSpec spec = TestSpecs.load(ENVIRONMENT);
     private final String alertTopic;
     private final Map<FunctionCatalog, Case> cases = new LinkedHashMap<>();
@@ -55,17 +59,23 @@ final class ColdStartStage {
     private ColdStartStage() {
         local.reset();
         aws = local.clients();
+        com.qualisys.controlplane.emulator.EmulatedAccounts accounts = new com.qualisys.controlplane.emulator.EmulatedAccounts(local);
+        String hubAccount = spec.aws().hubAccountId();
+        accounts.deploySpoke(spec.aws().accountId(), List.of(com.qualisys.controlplane.emulator.EmulatedAccounts.hubRoleArn(hubAccount)),
+                spec.aws().externalId());
+        hubSession = accounts.hubCredentials(hubAccount);
+        hub = accounts.hub(hubAccount);
         new Reconciler(spec, aws, Layers.all()).apply(LAYER, false);
-        alertTopic = aws.sns().createTopic(r -> r.name(ALERT_TOPIC)).topicArn();
-        aws.s3().createBucket(r -> r.bucket(spec.reportBucket()));
+        alertTopic = hub.sns().createTopic(r -> r.name(ALERT_TOPIC)).topicArn();
+        hub.s3().createBucket(r -> r.bucket(spec.reportBucket()));
         // What AWS Budgets reports for the 100% alert of the coverage inputs: the response confirms it before the cap.
         com.qualisys.controlplane.events.budget.SpentBudget.create(aws, "qualisys-monthly-500", "500", "503.18");
-        aws.dynamoDb().createTable(r -> r.tableName(spec.state().lockTable())
+        hub.dynamoDb().createTable(r -> r.tableName(spec.state().lockTable())
                 .keySchema(KeySchemaElement.builder().attributeName(ApplyLock.PARTITION_KEY).keyType(KeyType.HASH).build())
                 .attributeDefinitions(AttributeDefinition.builder().attributeName(ApplyLock.PARTITION_KEY)
                         .attributeType(ScalarAttributeType.S).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST));
-        ControlPlane controlPlane = new ControlPlane(TestSpecs.loader(), s -> aws, Layers.all(), settings());
+        ControlPlane controlPlane = new ControlPlane(TestSpecs.loader(), () -> hub, (s, session) -> aws, Layers.all(), settings());
         prepareDatabase(controlPlane);
         defineCases(controlPlane);
     }
@@ -102,8 +112,9 @@ final class ColdStartStage {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_ENDPOINT_URL", local.endpoint());
         env.put("AWS_REGION", spec.aws().region());
-        env.put("AWS_ACCESS_KEY_ID", "testing");
-        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put("AWS_ACCESS_KEY_ID", hubSession.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", hubSession.secretAccessKey());
+        env.put("AWS_SESSION_TOKEN", hubSession.sessionToken());
         env.put("AWS_LAMBDA_FUNCTION_NAME", function.deployedName());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("QUALISYS_ENVIRONMENT", ENVIRONMENT);
@@ -114,7 +125,7 @@ final class ColdStartStage {
     /** Frees the leases the Lock function's invocations took, so the next JVM can take them again. */
     void releaseLeases() {
         for (String environment : List.of("dev", "staging")) {
-            aws.dynamoDb().deleteItem(r -> r.tableName(spec.state().lockTable())
+            hub.dynamoDb().deleteItem(r -> r.tableName(spec.state().lockTable())
                     .key(Map.of(ApplyLock.PARTITION_KEY, AttributeValue.fromS(ApplyLock.lockId(environment)))));
         }
     }

@@ -68,6 +68,12 @@ class FunctionPackagesTest {
         stage = ColdStartStage.build();
     }
 
+    /** The stage deployed dev's spoke role (AssumeRole is checked in dev's account from then on): later tests start clean. */
+    @org.junit.jupiter.api.AfterAll
+    static void forgetTheSpoke() {
+        com.qualisys.controlplane.emulator.LocalAws.shared().resetStubs();
+    }
+
     @Test
     void everyFunctionAnswersFromItsOwnPackageWhichHoldsOnlyWhatItLoads() {
         Path packages = build(MANIFEST, work.resolve("packages"));

@@ -39,12 +39,17 @@ public final class EmulatedAccounts {
 
     /** Clients acting in the hub as its function role (a session of {@link #HUB_ROLE_NAME}). */
     public AwsClients hub(String hubAccount, ExecutionInterceptor... interceptors) {
+        AwsClients.Builder b = AwsClients.builder().region(MotoServer.REGION).endpoint(local.endpoint())
+                .credentials(StaticCredentialsProvider.create(hubCredentials(hubAccount)));
+        for (ExecutionInterceptor i : interceptors) b.interceptor(i);
+        return b.build();
+    }
+
+    /** A session of the hub function role, as a deployed hub function's environment carries it (AWS_SESSION_TOKEN...). */
+    public AwsSessionCredentials hubCredentials(String hubAccount) {
         try (AwsClients bootstrap = local.clients()) {
             var c = bootstrap.sts().assumeRole(r -> r.roleArn(hubRoleArn(hubAccount)).roleSessionName("qualisys-hub")).credentials();
-            AwsClients.Builder b = AwsClients.builder().region(MotoServer.REGION).endpoint(local.endpoint())
-                    .credentials(StaticCredentialsProvider.create(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())));
-            for (ExecutionInterceptor i : interceptors) b.interceptor(i);
-            return b.build();
+            return AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken());
         }
     }
 
