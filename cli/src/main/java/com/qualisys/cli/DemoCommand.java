@@ -13,6 +13,8 @@ import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.EmulatedAccounts;
 import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.emulator.LocalAws;
+import com.qualisys.controlplane.emulator.LocalKubernetes;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.emulator.LocalPostgres;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.layers.Layers;
@@ -39,7 +41,7 @@ import picocli.CommandLine.Spec;
         "The provision state machine runs through the local runner (every AWS layer, then db-init through the DbInit"
                 + " handler), then the drift-check state machine."})
 final class DemoCommand implements Callable<Integer> {
-    /** moto's EKS has no Kubernetes API behind its endpoint; the kubernetes layer is proven by tests against a real kube-apiserver. */
+    /** moto's EKS has no Kubernetes API behind its endpoint: the kubernetes layer runs with --kubernetes, against a local kube-apiserver. */
     static final List<String> DEMO_LAYERS = Layers.ORDER.stream().filter(l -> !l.equals("kubernetes")).toList();
 
     @Spec
@@ -51,8 +53,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reports", defaultValue = "reports", description = "Folder the drift report is copied to.")
     Path reports;
 
+    @Option(names = "--kubernetes", description = "Also run the kubernetes layer, against a local kube-apiserver that the emulated"
+            + " EKS cluster points to (built from the Go module proxy first when absent: " + LocalKubernetes.FIRST_BUILD_TIME
+            + "), with stand-in charts from a loopback Helm repository.")
+    boolean kubernetes;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
         SpecLoader specs = SpecLoader.standard();
         EnvironmentSpec spec = specs.load(environment);
@@ -69,19 +76,32 @@ final class DemoCommand implements Callable<Integer> {
         String role = accounts.deploySpoke(spec.aws().accountId(), List.of(EmulatedAccounts.hubRoleArn(hub)), spec.aws().externalId());
         out.println("demo: " + environment + " lives in account " + spec.aws().accountId() + "; the control plane runs in the hub "
                 + hub + " and assumes " + role + " with the environment's external id");
-        try (LocalPostgres postgres = LocalPostgres.start(RepoPaths.cache().resolve("demo-postgres"));
+        LocalKubernetes cluster = null;
+        List<Layer> allLayers = Layers.all();
+        if (kubernetes) {
+            out.println("demo: starting the local Kubernetes API for EKS cluster " + spec.eks().clusterName() + "...");
+            out.flush();
+            cluster = KubernetesDemo.start(emulator, spec, out);
+            specs = specs.withOverlay(KubernetesDemo.chartsFrom(spec, cluster.chartRepository()));
+            spec = specs.load(environment);
+            allLayers = KubernetesDemo.withLocalHelm(allLayers, cluster.helm());
+        }
+        try (LocalKubernetes closedAtEnd = cluster;
+             LocalPostgres postgres = LocalPostgres.start(RepoPaths.cache().resolve("demo-postgres"));
              AwsClients aws = accounts.hub(hub)) {
             emulator.attachPostgres(postgres);
             out.println("demo: PostgreSQL 15 at " + postgres.address() + ":" + LocalPostgres.RDS_PORT
                     + " (where the RDS instance's endpoint will point)");
-            List<String> layers = Layers.all().stream().map(l -> l.name()).filter(DEMO_LAYERS::contains).toList();
-            out.println("demo: layers " + String.join(", ", layers) + ", then db-init (the kubernetes layer needs a real"
-                    + " Kubernetes API server: its tests run one)");
+            List<String> layers = allLayers.stream().map(l -> l.name()).filter(l -> kubernetes || DEMO_LAYERS.contains(l)).toList();
+            out.println("demo: layers " + String.join(", ", layers) + ", then db-init" + (kubernetes ? ""
+                    : " (the kubernetes layer runs with ./qualisys demo --kubernetes, against a local kube-apiserver it builds first"
+                    + " when absent: " + LocalKubernetes.FIRST_BUILD_TIME + ")"));
             DemoSummary summary = new DemoSummary();
-            Layers.all().stream().filter(l -> layers.contains(l.name()))
-                    .forEach(l -> summary.layer(l.name(), l.desired(spec).size()));
+            EnvironmentSpec demoSpec = spec;
+            allLayers.stream().filter(l -> layers.contains(l.name()))
+                    .forEach(l -> summary.layer(l.name(), l.desired(demoSpec).size()));
             Path machines = RepoPaths.root().resolve("statemachines");
-            LocalExecution local = new LocalExecution(specs, spec, aws);
+            LocalExecution local = new LocalExecution(specs, spec, aws, allLayers);
             ObjectNode input = RunCommand.JSON.createObjectNode().put("environment", environment).put("runDbInit", true);
             input.putArray("layers").addAll(layers.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
             ProgressPrinter progress = new ProgressPrinter(out);
@@ -124,6 +144,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: report s3://" + store.bucket() + "/" + drift.output().path("reportKey").asText()
                     + " (emulator), copied to " + dir.resolve("latest.md") + " and " + dir.resolve("latest.json"));
             out.println("demo: " + placement(accounts, spec, hub));
+            if (cluster != null) KubernetesDemo.printCluster(out, cluster, spec);
             out.println();
             summary.print(out);
             out.println(found ? "demo: drift found" : "demo: no drift");

@@ -24,8 +24,13 @@ public final class LocalExecution {
     private final Map<String, String> substitutions;
 
     public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
+        this(specs, spec, aws, com.qualisys.controlplane.layers.Layers.all());
+    }
+
+    /** With these layers instead of {@code Layers.all()}. */
+    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, java.util.List<com.qualisys.controlplane.engine.Layer> layers) {
         this.aws = aws;
-        this.controlPlane = LocalControlPlane.create(specs, spec, aws);
+        this.controlPlane = LocalControlPlane.create(specs, spec, aws, true, layers);
         this.substitutions = LocalFunctions.substitutions(controlPlane, spec.aws().region(), aws.sts().getCallerIdentity().account());
     }
 

@@ -51,9 +51,25 @@ public final class SpecLoader {
     }
 
     private final Source source;
+    /** Merged over every environment file, last (null: none). */
+    private final JsonNode overlay;
 
     public SpecLoader(Source source) {
+        this(source, null);
+    }
+
+    private SpecLoader(Source source, JsonNode overlay) {
         this.source = source;
+        this.overlay = overlay;
+    }
+
+    /**
+     * The same environments with {@code overlay} merged over each environment file (maps key by key, lists
+     * replaced), validated as strictly: how a local run swaps what cannot be reached from it (the demo's
+     * chart repositories) without editing the files.
+     */
+    public SpecLoader withOverlay(JsonNode overlay) {
+        return new SpecLoader(source, overlay);
     }
 
     /**
@@ -156,6 +172,7 @@ public final class SpecLoader {
                 "is not a known environment; known: " + String.join(", ", source.environmentNames()))));
         JsonNode defaults = parse(displayName(DEFAULTS), source.read(DEFAULTS).orElse("{}"));
         JsonNode overrides = parse(envFile, envYaml);
+        if (overlay != null && overrides instanceof ObjectNode o) merge(o, overlay);
 
         JsonNode declared = overrides.get("environment");
         if (declared == null || !declared.isTextual() || !declared.asText().equals(environment)) {
