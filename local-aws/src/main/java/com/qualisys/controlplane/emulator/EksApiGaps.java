@@ -248,6 +248,22 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     }
 
     /** DeleteCluster: moto deletes the cluster; its add-ons and version state go with it, as in AWS. */
+    /** resourcesVpcConfig.vpcId, which EKS documents and moto leaves out: the VPC of the cluster's subnets (EC2 DescribeSubnets). */
+    private static Optional<String> vpcOfSubnets(StubRequest req, JsonNode subnetIds, Upstream upstream) {
+        if (!subnetIds.isArray() || subnetIds.isEmpty()) return Optional.empty();
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(req.headers());
+        String auth = req.header("Authorization");
+        if (auth != null) headers.put("Authorization", List.of(auth.replaceFirst("/eks/aws4_request", "/ec2/aws4_request")));
+        headers.put("Content-Type", List.of("application/x-www-form-urlencoded; charset=utf-8"));
+        String form = "Action=DescribeSubnets&Version=2016-11-15&SubnetId.1="
+                + java.net.URLEncoder.encode(subnetIds.get(0).asText(), java.nio.charset.StandardCharsets.UTF_8);
+        StubResponse r = upstream.forward(new StubRequest("POST", req.uri().resolve("/"), headers,
+                form.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Matcher vpc = Pattern.compile("<vpcId>([^<]+)</vpcId>").matcher(r.bodyText());
+        return r.status() == 200 && vpc.find() ? Optional.of(vpc.group(1)) : Optional.empty();
+    }
+
     private static String accountOf(JsonNode cluster, String fallback) {
         String[] arn = cluster.path("arn").asText("").split(":");
         return arn.length > 4 && arn[4].matches("\\d{12}") ? arn[4] : fallback;
@@ -411,6 +427,10 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         ObjectNode body = (ObjectNode) parse(r.bodyText());
         ObjectNode c = (ObjectNode) body.path("cluster");
         if (clusterVersionOverride.containsKey(key)) c.put("version", clusterVersionOverride.get(key));
+        if (c.path("resourcesVpcConfig").isObject() && !c.path("resourcesVpcConfig").hasNonNull("vpcId")) {
+            vpcOfSubnets(req, c.path("resourcesVpcConfig").path("subnetIds"), upstream)
+                    .ifPresent(vpc -> ((ObjectNode) c.get("resourcesVpcConfig")).put("vpcId", vpc));
+        }
         // The cluster's own account (its ARN's), also for callers with session credentials and no account header.
         String[] api = kubernetesApis.get(accountOf(c, account) + "/" + cluster);
         if (api != null) {
