@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
             allLayers.stream().filter(l -> layers.contains(l.name()))
                     .forEach(l -> summary.layer(l.name(), l.desired(demoSpec).size()));
             Path machines = RepoPaths.root().resolve("statemachines");
-            LocalExecution local = new LocalExecution(specs, spec, aws, allLayers);
+            LocalExecution local = new LocalExecution(specs, spec, aws, true, allLayers);
             ObjectNode input = RunCommand.JSON.createObjectNode().put("environment", environment).put("runDbInit", true);
             input.putArray("layers").addAll(layers.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
             ProgressPrinter progress = new ProgressPrinter(out);
