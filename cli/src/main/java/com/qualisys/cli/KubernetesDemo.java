@@ -3,8 +3,8 @@ package com.qualisys.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.emulator.LocalKubernetes;
+import com.qualisys.controlplane.emulator.StandInChartRepository;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.layers.kubernetes.KubernetesIdentity;
 import com.qualisys.controlplane.layers.kubernetes.KubernetesKinds;
@@ -29,39 +29,30 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code qualisys demo --kubernetes} adds: the local Kubernetes side of the environment's EKS cluster,
- * the spec's chart repositories swapped for the loopback one of stand-in charts (in memory, through a spec
+ * What {@code qualisys demo --kubernetes} adds besides each cluster's {@link LocalKubernetes}: the spec's chart repositories swapped for the loopback one of stand-in charts (in memory, through a spec
  * overlay; the files are untouched), the kubernetes layer with the helm the scripts build, and at the end
  * what the cluster holds.
  */
 final class KubernetesDemo {
     private KubernetesDemo() {}
 
-    /** Starts the cluster's API (building it first if needed), with stand-in charts at the versions the spec's constraints allow. */
-    static LocalKubernetes start(LocalAws emulator, EnvironmentSpec spec, PrintWriter out) throws Exception {
+    /** The stand-in charts every environment's components name, at the bounds of their version constraints, on loopback. */
+    static StandInChartRepository charts(List<EnvironmentSpec> envs, Path helm, PrintWriter out) throws Exception {
         Map<String, List<String>> charts = new TreeMap<>();
-        for (KubernetesSpec.Component c : spec.kubernetes().components()) {
-            VersionConstraint constraint = VersionConstraint.parse(c.version());
-            List<String> versions = new ArrayList<>(List.of(constraint.lower().toString()));
-            // One version past the range too: the one installed shows helm honoured the constraint.
-            if (constraint.upper() != null) versions.add(constraint.upper().toString());
-            charts.merge(c.chart(), versions, (a, b) -> {
-                List<String> both = new ArrayList<>(a);
-                b.stream().filter(v -> !both.contains(v)).forEach(both::add);
-                return both;
-            });
+        for (EnvironmentSpec spec : envs) {
+            for (KubernetesSpec.Component c : spec.kubernetes().components()) {
+                VersionConstraint constraint = VersionConstraint.parse(c.version());
+                List<String> versions = charts.computeIfAbsent(c.chart(), k -> new ArrayList<>());
+                // The lowest version the range allows, and the first one past it: the one installed shows helm honoured the range.
+                for (var v : java.util.Arrays.asList(constraint.lower(), constraint.upper())) {
+                    if (v != null && !versions.contains(v.toString())) versions.add(v.toString());
+                }
+            }
         }
-        Path chartDir = Files.createTempDirectory("qualisys-demo-charts-");
-        LocalKubernetes cluster = LocalKubernetes.start(emulator, spec.aws().accountId(), spec.eks().clusterName(), charts, chartDir,
-                line -> {
-                    out.println("demo: " + line);
-                    out.flush();
-                });
-        out.println("demo: the cluster's DescribeCluster endpoint is " + cluster.server().url() + "; the API server accepts the control"
-                + " plane's EKS token (a presigned STS GetCallerIdentity, verified and mapped as EKS does: creator, aws-auth)");
-        out.println("demo: Helm charts: stand-ins (one Deployment each, not the upstream charts) served at " + cluster.chartRepository()
+        StandInChartRepository repository = new StandInChartRepository(helm, Files.createTempDirectory("qualisys-demo-charts-"), charts);
+        out.println("demo: Helm charts: stand-ins (one Deployment each, not the upstream charts) served at " + repository.url()
                 + ": " + charts);
-        return cluster;
+        return repository;
     }
 
     /** A spec overlay: every component's repository is the loopback one. */
@@ -90,7 +81,7 @@ final class KubernetesDemo {
     /** Namespaces with their Pod Security level and quota, the RBAC bindings, aws-auth and the releases, as the cluster holds them. */
     static void printCluster(PrintWriter out, LocalKubernetes cluster, EnvironmentSpec spec) {
         KubernetesClient k = cluster.server().adminClient();
-        out.println("demo: kubernetes cluster " + spec.eks().clusterName() + " (read back from the API server):");
+        out.println("demo: " + spec.environment() + "'s kubernetes cluster " + spec.eks().clusterName() + " (read back from its API server):");
         for (String name : spec.kubernetes().namespaces().keySet()) {
             Namespace ns = k.namespaces().withName(name).get();
             if (ns == null) {

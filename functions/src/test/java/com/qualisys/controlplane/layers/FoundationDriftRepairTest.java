@@ -111,9 +111,15 @@ class FoundationDriftRepairTest {
                         Map.of("Budgets.DeleteSubscriber", 1, "Budgets.CreateSubscriber", 1)),
 
                 new DriftCase("the DevOps lead's e-mail subscription to the alert topic is removed", aws ->
-                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions()
+                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().filter(s -> s.protocol().equals("email"))
                                 .forEach(s -> aws.sns().unsubscribe(u -> u.subscriptionArn(s.subscriptionArn()))),
                         "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "emailSubscriptions", Map.of("Sns.Subscribe", 1)),
+
+                // Alerts are raised in the environment's account and answered by the hub's budget function.
+                new DriftCase("the hub's budget function is unsubscribed from the alert topic", aws ->
+                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().filter(s -> s.protocol().equals("lambda"))
+                                .forEach(s -> aws.sns().unsubscribe(u -> u.subscriptionArn(s.subscriptionArn()))),
+                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "controlPlaneSubscriptions", Map.of("Sns.Subscribe", 1)),
 
                 new DriftCase("the anomaly alert threshold is raised to $5,000", aws -> {
                     String arn = world.anomalies().subscriptions().stream().filter(s -> s.get("SubscriptionName").asText().equals("qualisys-anomaly-alerts"))

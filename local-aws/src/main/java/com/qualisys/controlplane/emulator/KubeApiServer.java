@@ -82,7 +82,7 @@ import java.util.stream.Stream;
  * bounds the first build; {@code qualisys.kube.keepTempDir=true} keeps the data, keys and
  * logs after the JVM exits (their directory is printed at start).
  */
-public final class KubeApiServer {
+public final class KubeApiServer implements AutoCloseable {
 
     public static final String ADMIN_USER = "qualisys-test-admin";
     /** Printed by the ensure script on the last line of its stdout. */
@@ -153,6 +153,22 @@ public final class KubeApiServer {
             Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "kube-apiserver-shutdown"));
         }
         return shared;
+    }
+
+    /**
+     * A server of its own (not the JVM-wide one), e.g. one per emulated EKS cluster; {@link #close()} stops it, and so
+     * does JVM exit.
+     */
+    public static KubeApiServer startNew(Consumer<String> progress) {
+        KubeApiServer server = start(progress);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-shutdown"));
+        return server;
+    }
+
+    /** Stops etcd and the apiserver and deletes their data (also done at JVM exit). */
+    @Override
+    public void close() {
+        stop();
     }
 
     /** From now on, bearer tokens other than the admin's are authenticated by this (null: refuse them all). */
@@ -354,7 +370,11 @@ public final class KubeApiServer {
                 .build();
     }
 
+    private boolean stopped;
+
     private synchronized void stop() {
+        if (stopped) return;
+        stopped = true;
         for (KubernetesClient client : issuedClients) {
             client.close();
         }

@@ -10,21 +10,18 @@ import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * An emulated EKS cluster's Kubernetes side, for {@code qualisys demo --kubernetes}: the local
- * {@link KubeApiServer} (built first when {@code .cache/bin} lacks it), which accepts the control plane's
- * EKS tokens ({@link EksTokenAuthenticator}) and which the cluster's DescribeCluster points at
- * ({@link EksApiGaps#serveKubernetes}); a loopback Helm repository of stand-in charts
- * ({@link StandInChartRepository}: the real ones are on the internet); and what a cluster without nodes
- * lacks for Helm releases to become ready: a Deployment is reported available once created, as the
- * deployment controller would report it once its pods ran.
+ * An emulated EKS cluster's Kubernetes side, for {@code qualisys demo --kubernetes}: a local
+ * {@link KubeApiServer} of its own (built first when {@code .cache/bin} lacks it), which accepts the control
+ * plane's EKS tokens ({@link EksTokenAuthenticator}) and which the cluster's DescribeCluster points at
+ * ({@link EksApiGaps#serveKubernetes}); and what a cluster without nodes lacks for Helm releases to become
+ * ready: a Deployment is reported available once created, as the deployment controller would report it once
+ * its pods ran. The charts come from a loopback {@link StandInChartRepository} (the real ones are on the internet).
  */
 public final class LocalKubernetes implements AutoCloseable {
     /** How long a first build of kube-apiserver and etcd takes on 2 cores (scripts/ensure-kube-apiserver.sh). */
@@ -32,8 +29,6 @@ public final class LocalKubernetes implements AutoCloseable {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
 
     private final KubeApiServer kube;
-    private final StandInChartRepository charts;
-    private final Path helm;
     private final ExecutorService statusWriter = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "local-kubernetes-deployments");
         t.setDaemon(true);
@@ -41,42 +36,38 @@ public final class LocalKubernetes implements AutoCloseable {
     });
     private final Watch deployments;
 
-    private LocalKubernetes(KubeApiServer kube, StandInChartRepository charts, Path helm) {
+    private LocalKubernetes(KubeApiServer kube) {
         this.kube = kube;
-        this.charts = charts;
-        this.helm = helm;
         this.deployments = reportDeploymentsAvailable(kube.adminClient());
     }
 
     /**
-     * Starts it for cluster {@code cluster} of {@code account}: builds the binaries and helm if needed (telling
-     * {@code progress}), serves {@code charts} (chart name → versions) from {@code chartDir}.
+     * Builds kube-apiserver and etcd (when missing) and helm (when missing), telling {@code progress}; returns helm.
+     * Call it before {@link #start}, so a first build is reported once.
      */
-    public static LocalKubernetes start(LocalAws aws, String account, String cluster, Map<String, List<String>> charts,
-                                        Path chartDir, Consumer<String> progress) throws Exception {
+    public static Path build(Consumer<String> progress) {
         progress.accept("kube-apiserver and etcd: built from the Go module proxy into .cache/bin when missing ("
                 + FIRST_BUILD_TIME + " the first time)");
-        KubeApiServer kube = timed("kube-apiserver and etcd", progress, () -> KubeApiServer.shared(line -> {
+        timed("kube-apiserver and etcd", progress, () -> KubeApiServer.ensureBinaries(line -> {
             if (!line.startsWith("bin-dir: ")) progress.accept("  " + line);
         }));
-        progress.accept("kube-apiserver at " + kube.url() + " (started in " + kube.startupTime().toSeconds() + " s)");
-        Path helm = timed("helm", progress, StandInChartRepository::helmBinary);
+        return timed("helm", progress, StandInChartRepository::helmBinary);
+    }
+
+    /** Starts the Kubernetes API of cluster {@code cluster} in {@code account}: a server of its own, as each EKS cluster has. */
+    public static LocalKubernetes start(LocalAws aws, String account, String cluster, Consumer<String> progress) {
+        KubeApiServer kube = KubeApiServer.startNew(line -> {
+            if (!line.startsWith("bin-dir: ")) progress.accept("  " + line);
+        });
         kube.authenticateTokensWith(new EksTokenAuthenticator(account, cluster, aws, kube.adminClient(), Clock.systemUTC()));
         aws.eks().serveKubernetes(account, cluster, kube.url(), kube.caCertificatePem());
-        return new LocalKubernetes(kube, new StandInChartRepository(helm, chartDir, charts), helm);
+        progress.accept("cluster " + cluster + " of account " + account + ": kube-apiserver at " + kube.url()
+                + " (started in " + kube.startupTime().toSeconds() + " s), DescribeCluster points at it");
+        return new LocalKubernetes(kube);
     }
 
     public KubeApiServer server() {
         return kube;
-    }
-
-    /** The loopback chart repository's URL. */
-    public String chartRepository() {
-        return charts.url();
-    }
-
-    public Path helm() {
-        return helm;
     }
 
     /** Runs {@code step}, telling how long it has been running every 30 s while it lasts (a build can take minutes). */
@@ -143,7 +134,6 @@ public final class LocalKubernetes implements AutoCloseable {
     public void close() {
         deployments.close();
         statusWriter.shutdownNow();
-        charts.close();
-        kube.authenticateTokensWith(null);
+        kube.close();
     }
 }

@@ -3,6 +3,7 @@ package com.qualisys.controlplane.layers.monitoring;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.layers.iam.PolicyDocument;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.MonitoringSpec;
@@ -44,6 +45,16 @@ public final class MonitoringDesired {
         return logicalId.substring(logicalId.indexOf('/', logicalId.indexOf('/') + 1) + 1);
     }
 
+    /**
+     * The hub's budget function, subscribed to this account's alert topic: Budgets and Cost Anomaly Detection
+     * publish in the environment's account, the control plane answers from the hub (docs/accounts.md). The hub
+     * stack lets this topic, and only it, invoke the function. None without a hub account in the spec.
+     */
+    static List<String> controlPlaneSubscriptions(EnvironmentSpec spec) {
+        String hub = spec.aws().hubAccountId();
+        return hub == null ? List.of() : List.of(FunctionCatalog.BUDGET_ALERT.liveAliasArn(spec.aws().region(), hub));
+    }
+
     public static List<DesiredResource> of(EnvironmentSpec spec) {
         MonitoringSpec m = spec.monitoring();
         String region = spec.aws().region();
@@ -54,6 +65,7 @@ public final class MonitoringDesired {
         out.add(resource(topicId(m.alertTopic()), TOPIC, Map.of(
                 "policy", PolicyDocument.canonical(AccessPolicies.alertTopic(region, m.alertTopic())),
                 "emailSubscriptions", List.of(m.alertEmail()),
+                "controlPlaneSubscriptions", controlPlaneSubscriptions(spec),
                 "tags", Tags.identity(env, topicId(m.alertTopic()), m.alertTopic()))));
 
         for (MonitoringSpec.Budget b : m.budgets()) {
