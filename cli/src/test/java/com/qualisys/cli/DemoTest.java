@@ -99,9 +99,10 @@ class DemoTest {
             assertThat(Integer.parseInt(row.group(2))).as("%s kubernetes changes applied", env).isPositive();
             assertThat(row.group(3)).as("%s kubernetes drift after", env).isEqualTo("0");
             // What each cluster holds, read back from its API server: namespaces with level and quota, RBAC, the releases.
-            int from = r.out().indexOf("demo: " + env + "'s kubernetes cluster");
+            String heading = "demo: " + env + "'s kubernetes cluster";
+            int from = r.out().indexOf(heading);
             assertThat(from).as("%s's cluster is printed", env).isNotNegative();
-            int next = r.out().indexOf("'s kubernetes cluster", from + 10);
+            int next = r.out().indexOf("'s kubernetes cluster", from + heading.length());
             String cluster = r.out().substring(from, next < 0 ? r.out().length() : next);
             spec.kubernetes().namespaces().forEach((name, ns) -> assertThat(cluster)
                     .contains("demo:   namespace " + name + ": pod-security enforce=" + ns.enforce() + ", quota {"));
