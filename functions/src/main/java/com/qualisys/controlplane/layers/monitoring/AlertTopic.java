@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.sns.model.Tag;
  * counts as present: subscribing again would only send another confirmation e-mail.
  */
 final class AlertTopic {
+    static final String POLICY = "policy";
+    /** A key budgets cannot use silences the alerts, so the topic must have none (SSE is not asked for). */
+    static final String KMS_KEY = "kmsMasterKeyId";
     private static final Set<String> EMAIL = Set.of("email", "email-json");
     private final LayerContext ctx;
     private final SnsClient sns;
@@ -42,8 +45,10 @@ final class AlertTopic {
         String id = MonitoringDesired.topicId(name);
         ctx.index().put(id, arn.get());
         Map<String, Object> attrs = new LinkedHashMap<>();
-        String policy = sns.getTopicAttributes(r -> r.topicArn(arn.get())).attributes().get("Policy");
-        attrs.put("policy", policy == null ? null : PolicyDocument.observed(policy, account,
+        Map<String, String> topicAttributes = sns.getTopicAttributes(r -> r.topicArn(arn.get())).attributes();
+        String policy = topicAttributes.get("Policy");
+        attrs.put(KMS_KEY, MonitoringDesired.noneIfBlank(topicAttributes.get("KmsMasterKeyId")));
+        attrs.put(POLICY, policy == null ? null : PolicyDocument.observed(policy, account,
                 PolicyDocument.canonical(AccessPolicies.alertTopic(ctx.spec().aws().region(), name))));
         attrs.put("emailSubscriptions", emailSubscriptions(arn.get()).stream().map(Subscription::endpoint).distinct().sorted().toList());
         attrs.put("controlPlaneSubscriptions", controlPlaneSubscriptions(arn.get()).stream().map(Subscription::endpoint).distinct()
@@ -78,6 +83,9 @@ final class AlertTopic {
         if (differing.contains("policy")) {
             String name = arn.substring(arn.lastIndexOf(':') + 1);
             sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy").attributeValue(policy(name)));
+        }
+        if (differing.contains(KMS_KEY)) {
+            sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("KmsMasterKeyId").attributeValue(""));
         }
         if (differing.contains("emailSubscriptions")) {
             List<String> wanted = desired.strings("emailSubscriptions");

@@ -30,6 +30,8 @@ public final class MonitoringDesired {
 
     public static final String IMPACT_KEY = "ANOMALY_TOTAL_IMPACT_ABSOLUTE";
     static final String LIFECYCLE_RULE_ID = "expire-trail-logs";
+    /** The value of a setting that must be absent (a null desired value would not be compared). */
+    static final String NONE = "none";
 
     private MonitoringDesired() {}
 
@@ -63,7 +65,8 @@ public final class MonitoringDesired {
         List<DesiredResource> out = new ArrayList<>();
 
         out.add(resource(topicId(m.alertTopic()), TOPIC, Map.of(
-                "policy", PolicyDocument.canonical(AccessPolicies.alertTopic(region, m.alertTopic())),
+                AlertTopic.POLICY, PolicyDocument.canonical(AccessPolicies.alertTopic(region, m.alertTopic())),
+                AlertTopic.KMS_KEY, NONE,
                 "emailSubscriptions", List.of(m.alertEmail()),
                 "controlPlaneSubscriptions", controlPlaneSubscriptions(spec),
                 "tags", Tags.identity(env, topicId(m.alertTopic()), m.alertTopic()))));
@@ -73,6 +76,7 @@ public final class MonitoringDesired {
                     "limitUsd", b.limitUsd(),
                     "timeUnit", "MONTHLY",
                     "budgetType", "COST",
+                    CostBudgets.SCOPE, List.of(),
                     "notifications", BudgetNotifications.desired(b, "SNS:" + topicRef))));
         }
 
@@ -107,9 +111,14 @@ public final class MonitoringDesired {
                 "globalServiceEvents", t.globalServiceEvents(),
                 "logFileValidation", t.logFileValidation(),
                 "logging", true,
+                ManagementTrail.DELIVERY, ManagementTrail.noDelivery(),
                 "eventSelectors", List.of(eventSelector("All", t.managementEvents(), List.of(), List.of())),
                 "tags", Tags.identity(env, trailId(t.trailName()), t.trailName()))));
         return out;
+    }
+
+    static String noneIfBlank(String value) {
+        return value == null || value.isBlank() ? NONE : value;
     }
 
     /** A lifecycle rule as an attribute value: what the seed asks of one (expiry of every object). */
