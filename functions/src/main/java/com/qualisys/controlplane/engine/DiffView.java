@@ -55,6 +55,27 @@ public final class DiffView {
     }
 
     /**
+     * The change as one short item per attribute or set element it changes ({@code ingress - tcp:22:0.0.0.0/0},
+     * {@code scaling.maxSize: 5 -> 10}), references resolved: what a notification lists as repaired.
+     */
+    public static List<String> items(Change change, Map<String, String> references) {
+        List<String> out = new ArrayList<>();
+        String attribute = null;
+        for (Line line : lines(change, String::valueOf, references)) {
+            String text = line.text().strip();
+            if (text.startsWith("~ ") && text.endsWith(":")) {
+                attribute = text.substring(2, text.length() - 1);
+            } else if (line.text().startsWith("    ") && attribute != null) {
+                out.add(attribute + " " + text);
+            } else {
+                attribute = null;
+                out.add(text.substring(2));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Whether the change widens access: in a plan, whether applying it opens something (an ingress from
      * anywhere, a wildcard principal or action, public access); in a drift report, whether the live state
      * is open where the spec is not (what was widened outside the control plane).
