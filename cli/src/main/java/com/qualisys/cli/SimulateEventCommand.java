@@ -61,6 +61,9 @@ public final class SimulateEventCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     @Option(names = "--json", description = "Print the execution as JSON (executionId, status, output or error and cause) instead of its"
             + " summary, and no progress lines.")
     boolean json;
@@ -75,7 +78,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
         String text = read(file);
         SpecLoader loader = EnvironmentOptions.loader(specs);
         EnvironmentSpec spec = loader.load(environment);
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
             String event = PLACEHOLDER.matcher(text).find() ? resolvePlaceholders(text, spec, aws) : text;
             EventKind kind = check(event);
             ObjectNode input = RunCommand.JSON.createObjectNode();
@@ -85,8 +88,8 @@ public final class SimulateEventCommand implements Callable<Integer> {
             input.put("dryRun", dryRun);
             if (!json) err.println("simulate-event: " + kind.name().toLowerCase(java.util.Locale.ROOT) + " event → " + kind.stateMachine()
                     + (dryRun ? " (dry run)" : ""));
-            ExecutionResult result = new LocalExecution(loader, spec, aws).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
-                    waitScale(aws), null, json ? null : new ProgressPrinter(err));
+            ExecutionResult result = new LocalExecution(loader, spec, aws, emulator.emulator).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
+                    emulator.waitScale(null), null, json ? null : new ProgressPrinter(err));
             if (json) {
                 RunCommand.print(out, result);
             } else {
@@ -99,11 +102,6 @@ public final class SimulateEventCommand implements Callable<Integer> {
 
     static Path machine(StateMachines machine) {
         return RepoPaths.root().resolve(machine.definitionFile());
-    }
-
-    /** Waits and retry intervals are skipped against an emulator, real otherwise (as `run` does). */
-    static double waitScale(AwsClients aws) {
-        return aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
     }
 
     /** The response in plain words: the notification (or the dry run's plan, or why the event was ignored). */

@@ -157,7 +157,7 @@ class SecurityResponseTest {
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -199,7 +199,7 @@ class SecurityResponseTest {
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -226,14 +226,14 @@ class SecurityResponseTest {
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli human = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", local.endpoint(),
+        Cli human = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
         assertThat(human.exitCode()).as(human.toString()).isZero();
         assertThat(human.out()).as("a human summary by default, not JSON").startsWith("security-response ")
                 .contains(": SUCCEEDED", "Not published: DRY RUN [dev] CRITICAL", "revoke tcp 5432 from 0.0.0.0/0 on " + rds)
                 .doesNotContain("\"dryRun\"");
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--json", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -330,7 +330,7 @@ class SecurityResponseTest {
         String trail = DEV.monitoring().cloudTrail().trailName();
         observer.cloudTrail().stopLogging(r -> r.name(trail));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("stop-logging.json", Map.of("trailName", trail)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -384,7 +384,7 @@ class SecurityResponseTest {
         Files.writeString(file, malformed);
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), file.toString());
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("error: event rejected: detail.eventTime 1716991389 is not a string (it is a number); nothing was done");
         assertThat(run.out()).as("no execution was started").isEmpty();
