@@ -210,6 +210,12 @@ final class ColdStartStage {
         securityCoverage.add(Map.of("step", "notify", "state", Map.of("environment", ENVIRONMENT, "event", event,
                 "remediation", Map.of("outcomes", List.of()))));
         coverage.put(FunctionCatalog.SECURITY_EVENT, securityCoverage);
+        // Who approved a run, from CloudTrail: nothing recorded for this execution, so it answers "not recorded yet".
+        coverage.put(FunctionCatalog.LOCK, List.of(Map.of("action", "identify-approver", "environment", ENVIRONMENT,
+                "executionId", "arn:aws:states:" + spec.aws().region() + ":" + spec.aws().accountId()
+                        + ":execution:qualisys-provision:cold-start-benchmark",
+                "startedAt", java.time.Instant.now().minusSeconds(60).toString(), "requestedAt", java.time.Instant.now().toString(),
+                "approval", Map.of("approved", true))));
         coverage.put(FunctionCatalog.BUDGET_ALERT, List.of(
                 Map.of("step", "respond", "environment", ENVIRONMENT, "dryRun", true,
                         "alert", parse(Samples.text("budget/actual-100-percent-sns-event.json"))),

@@ -109,8 +109,11 @@ final class FunctionPolicies {
     /** The statements that belong to one function alone: its state, its topics, its secrets. */
     void grantOwn(FunctionCatalog function, Role role, StateStore state, Alerting alerting) {
         switch (function) {
-            case LOCK -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem");
+            case LOCK -> {
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+                // Who approved a run: the principal CloudTrail recorded for its SendTaskSuccess (no resource-level permissions).
+                role.addToPolicy(allow(List.of("cloudtrail:LookupEvents"), List.of("*")));
+            }
             // Every writer holds the environment's lease and checks its fencing token before each write.
             case APPLY_LAYER -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
             case REPORT -> {
