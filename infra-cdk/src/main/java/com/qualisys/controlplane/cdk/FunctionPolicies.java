@@ -135,8 +135,9 @@ final class FunctionPolicies {
             }
             case BUDGET_ALERT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
-                // The cap and the restore hold the environment's lease (the hub's lock table).
-                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+                // The cap and the restore hold the environment's lease (the hub's lock table); the alert claims
+                // (events.EventLedger) make a redelivered alert a duplicate, and a failed response gives its claim back.
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
                 // The override records (overrides/<env>/<id>.json in the report bucket) that restore a cap.
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"),
                         List.of(state.reportBucket.arnForObjects("overrides/*"))));
