@@ -72,6 +72,8 @@ final class DemoCommand implements Callable<Integer> {
         try (LocalPostgres postgres = LocalPostgres.start(RepoPaths.cache().resolve("demo-postgres"));
              AwsClients aws = accounts.hub(hub)) {
             emulator.attachPostgres(postgres);
+            // DbInit verifies the server (verify-full) against this CA, as it verifies RDS against the RDS CA bundle.
+            System.setProperty(com.qualisys.controlplane.database.TlsPolicy.ROOT_CERT_SETTING, postgres.certificate().toString());
             out.println("demo: PostgreSQL 15 at " + postgres.address() + ":" + LocalPostgres.RDS_PORT
                     + " (where the RDS instance's endpoint will point)");
             List<String> layers = Layers.all().stream().map(l -> l.name()).filter(DEMO_LAYERS::contains).toList();

@@ -60,6 +60,11 @@ public final class LockHandler extends ControlPlaneHandler {
         switch (action) {
             case "acquire" -> {
                 Map<String, Object> run = resolveRun(Input.of(input.map("input")), controlPlane);
+                if (spec.responses().distinctApprover() && Boolean.TRUE.equals(run.get("approveDestructive"))) {
+                    throw new BadInputException("input field 'approveDestructive' is true, but environment " + spec.environment()
+                            + " requires destructive changes to be approved by someone other than the run's starter "
+                            + "(responses.distinctApprover): leave it out and the run asks for approval");
+                }
                 Lease taken = lock.acquire(spec.environment(), holder, lease);
                 out.putAll(describe(taken));
                 out.putAll(run);

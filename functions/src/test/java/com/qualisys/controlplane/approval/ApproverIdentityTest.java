@@ -126,6 +126,18 @@ class ApproverIdentityTest {
         assertThat((String) out.get("verifiedBy")).startsWith("none");
     }
 
+    @Test
+    void productionRefusesARunThatApprovesItsOwnDestructiveChangesBeforeTakingTheLock() {
+        aws.calls().reset();
+        assertThatThrownBy(() -> handler.handleRequest(Map.of("action", "acquire", "environment", "production",
+                "holder", "arn:aws:states:us-east-1:" + aws.accountId() + ":execution:qualisys-provision:production-self",
+                "input", Map.of("approveDestructive", true)), null))
+                .isInstanceOf(com.qualisys.controlplane.handlers.BadInputException.class)
+                .hasMessageContaining("input field 'approveDestructive' is true, but environment production requires destructive changes "
+                        + "to be approved by someone other than the run's starter (responses.distinctApprover)");
+        assertThat(aws.calls().total()).as("no call: nothing locked").isZero();
+    }
+
     private record Run(String arn, Instant startedAt, Instant requestedAt) {}
 
     private static Run startedBy(AwsClients who) {

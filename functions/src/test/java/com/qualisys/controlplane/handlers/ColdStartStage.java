@@ -108,6 +108,8 @@ final class ColdStartStage {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("QUALISYS_ENVIRONMENT", ENVIRONMENT);
         env.put("QUALISYS_ALERT_TOPIC_ARN", alertTopic);
+        // The database functions verify the server (verify-full): the tests' PostgreSQL is certified by its own certificate.
+        env.put(TlsPolicy.ROOT_CERT_SETTING, Postgres15.shared().certificate().toString());
         return env;
     }
 
@@ -156,7 +158,7 @@ final class ColdStartStage {
         secrets.add(app.password());
         aws.secretsManager().createSecret(r -> r.name(settings.masterSecretId()).secretString(master.toJson()));
         aws.secretsManager().createSecret(r -> r.name(settings.connectionSecretId()).secretString(app.toJson()));
-        new DbInitHandler(controlPlane, TlsPolicy.require()).handleRequest(Map.of("environment", ENVIRONMENT), null);
+        new DbInitHandler(controlPlane, TlsPolicy.verifyFull(pg.certificate())).handleRequest(Map.of("environment", ENVIRONMENT), null);
         for (String id : List.of(settings.masterSecretId(), settings.connectionSecretId())) {
             aws.secretsManager().rotateSecret(r -> r.secretId(id).rotateImmediately(false)
                     .rotationRules(rr -> rr.automaticallyAfterDays((long) settings.rotationDays())));
