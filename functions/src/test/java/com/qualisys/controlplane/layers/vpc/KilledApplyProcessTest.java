@@ -44,7 +44,8 @@ class KilledApplyProcessTest {
         int total;
         Map<String, Integer> clean;
         try (AwsClients aws = moto.clients()) {
-            ApplyLock lock = lockTable(aws, new FencedApplyTest.MovableClock(Instant.now()));
+            createLockTable(aws);
+            ApplyLock lock = new ApplyLock(aws.dynamoDb(), SPEC.state().lockTable(), new FencedApplyTest.MovableClock(Instant.now()));
             lock.withLease("dev", "clean run", LEASE, fence -> vpc(aws).fencedBy(fence).apply("vpc", false));
             total = aws.calls().mutatingByOperation().entrySet().stream().filter(e -> e.getKey().startsWith("Ec2."))
                     .mapToInt(Map.Entry::getValue).sum();
@@ -53,9 +54,7 @@ class KilledApplyProcessTest {
         for (int k : IntStream.of(0, total / 2, total - 1).distinct().toArray()) {
             moto.reset();
             try (AwsClients aws = moto.clients()) {
-                // The leases' time as this test sees it: moved past the dead run's lease instead of waiting for it.
-                FencedApplyTest.MovableClock clock = new FencedApplyTest.MovableClock(Instant.now());
-                ApplyLock lock = lockTable(aws, clock);
+                createLockTable(aws);
                 String holder = "qualisys apply (killed at write " + (k + 1) + ")";
                 Process child = start(holder, k);
                 ProcessHandle handle = child.toHandle();
@@ -65,6 +64,11 @@ class KilledApplyProcessTest {
                 assertThat(kill.waitFor()).isZero();
                 assertThat(child.waitFor(1, TimeUnit.MINUTES)).as("k=%d: the killed JVM is gone", k).isTrue();
                 assertThat(child.exitValue()).as("k=%d: died of SIGKILL (128 + 9)", k).isEqualTo(137);
+
+                // The leases' time as this test sees it from now on (after the child took its lease): moved past the dead
+                // run's lease instead of waiting for it.
+                FencedApplyTest.MovableClock clock = new FencedApplyTest.MovableClock(Instant.now());
+                ApplyLock lock = new ApplyLock(aws.dynamoDb(), SPEC.state().lockTable(), clock);
 
                 assertThatThrownBy(() -> lock.acquire("dev", "qualisys apply (rerun)", LEASE)).as("k=%d", k)
                         .isInstanceOfSatisfying(LockHeldException.class, e -> assertThat(e.holder()).isEqualTo(holder));
@@ -116,12 +120,10 @@ class KilledApplyProcessTest {
         return new Reconciler(SPEC, aws, List.of(new VpcLayer()));
     }
 
-    private static ApplyLock lockTable(AwsClients aws, java.time.Clock clock) {
-        String table = SPEC.state().lockTable();
-        aws.dynamoDb().createTable(r -> r.tableName(table)
+    private static void createLockTable(AwsClients aws) {
+        aws.dynamoDb().createTable(r -> r.tableName(SPEC.state().lockTable())
                 .keySchema(k -> k.attributeName(ApplyLock.PARTITION_KEY).keyType("HASH"))
                 .attributeDefinitions(a -> a.attributeName(ApplyLock.PARTITION_KEY).attributeType(ScalarAttributeType.S))
                 .billingMode("PAY_PER_REQUEST"));
-        return new ApplyLock(aws.dynamoDb(), table, clock);
     }
 }
