@@ -3,6 +3,8 @@ package com.qualisys.controlplane.handlers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -13,6 +15,8 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * machines retry; bad input becomes {@link BadInputException}, which they do not.
  */
 public abstract class ControlPlaneHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    /** The log field (Powertools' correlation id) and EMF property that carry the execution's name. */
+    static final String CORRELATION_ID = "correlation_id";
     private volatile ControlPlane controlPlane;
 
     /** For Lambda: the control plane is configured from the environment on first use. */
@@ -23,17 +27,28 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
         this.controlPlane = controlPlane;
     }
 
+    /**
+     * In Lambda (a context): JSON logs whose correlation_id is the execution's name, and the invocation's
+     * embedded metrics written to stdout after it. Without a context (the local runner, tests) neither.
+     */
     @Override
     public final Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         if (context == null) return invoke(input);
+        String execution = executionName(input);
+        Map<String, String> properties = execution == null ? Map.of() : Map.of(CORRELATION_ID, execution);
+        return PowertoolsLogging.withLogging(context, CORRELATION_ID, properties,
+                () -> EmbeddedMetrics.during(System.out, properties, () -> invoke(input)));
+    }
+
+    /** The execution's name, the last part of the executionId the state machines pass ($$.Execution.Id). */
+    static String executionName(Map<String, Object> input) {
         Object execution = input == null ? null : input.get("executionId");
-        return PowertoolsLogging.withLogging(context, "executionId", execution == null ? "" : execution, () -> invoke(input));
+        return execution == null ? null : execution.toString().replaceAll(".*:", "");
     }
 
     private Map<String, Object> invoke(Map<String, Object> input) {
-        Object execution = input == null ? null : input.get("executionId");
         // The execution's name names the STS session in the environment's account (CloudTrail shows it).
-        ControlPlane.session(execution == null ? null : execution.toString().replaceAll(".*:", ""));
+        ControlPlane.session(executionName(input));
         try {
             return handle(Input.of(input), controlPlane());
         } catch (SdkServiceException e) {
@@ -84,6 +99,20 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
             return controlPlane.spec(name);
         } catch (com.qualisys.controlplane.spec.SpecException e) {
             throw new BadInputException(e.getMessage());
+        }
+    }
+
+    /** Runs work on a layer and records the AWS API calls it made in the environment's account. */
+    protected static <T> T countingCalls(ControlPlane controlPlane, EnvironmentSpec spec, String layer, java.util.function.Supplier<T> work) {
+        com.qualisys.controlplane.aws.ApiCallCounter calls = controlPlane.aws(spec).calls();
+        int total = calls.total();
+        int mutating = calls.mutating();
+        try {
+            return work.get();
+        } finally {
+            EmbeddedMetrics.current()
+                    .add(ControlPlaneMetric.API_CALLS, spec.environment(), layer, calls.total() - total)
+                    .add(ControlPlaneMetric.MUTATING_API_CALLS, spec.environment(), layer, calls.mutating() - mutating);
         }
     }
 

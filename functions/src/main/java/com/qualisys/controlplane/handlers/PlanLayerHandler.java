@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,7 +34,9 @@ public final class PlanLayerHandler extends ControlPlaneHandler {
         String layer = layer(input, controlPlane);
         String kind = input.fields().containsKey("kind") ? input.oneOf("kind", List.of("plan", "drift")) : "plan";
         List<String> targets = input.strings("logicalIds");
-        Plan plan = targeted(() -> controlPlane.reconciler(spec).plan(layer, targets == null ? null : Set.copyOf(targets)));
+        Plan plan = countingCalls(controlPlane, spec, layer,
+                () -> targeted(() -> controlPlane.reconciler(spec).plan(layer, targets == null ? null : Set.copyOf(targets))));
+        if (kind.equals("drift")) EmbeddedMetrics.current().add(ControlPlaneMetric.DRIFT_FOUND, spec.environment(), layer, plan.changes().size());
         Report report = new Report(spec.environment(), kind, Instant.now(), List.of(plan), Map.of());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());

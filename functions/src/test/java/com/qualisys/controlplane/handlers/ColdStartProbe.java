@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -16,7 +17,8 @@ import java.util.UUID;
  * The main class {@link ColdStartBenchmark} runs in a fresh JVM: what the Lambda Java runtime does
  * for one function, minus the runtime API's HTTP loop. It reads each input document (JSON files),
  * instantiates the handler class on the first invocation (with the no-argument constructor, as
- * Lambda does), calls handleRequest with a Lambda-like context, writes the result as JSON, and
+ * Lambda does), calls handleRequest with a Lambda-like context, writes the result as JSON (whole, beside
+ * the input: {@code <input>.answer.json}), and
  * prints one marker line per invocation to stdout:
  * {@code @@bench response <n> <nanos of that invocation> ok|error <detail>}.
  *
@@ -47,7 +49,9 @@ public final class ColdStartProbe {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> input = json.readValue(Path.of(args[i]).toFile(), Map.class);
                 if (handler == null) handler = instantiate(args[0]);
-                outcome = "ok " + json.writeValueAsString(handler.handleRequest(input, new ProbeContext(args[0])));
+                String answer = json.writeValueAsString(handler.handleRequest(input, new ProbeContext(args[0])));
+                Files.writeString(Path.of(args[i].replaceFirst("\\.json$", "") + ".answer.json"), answer);
+                outcome = "ok " + answer;
             } catch (Throwable e) {
                 outcome = "error " + e.getClass().getName() + ": " + e.getMessage();
             }
