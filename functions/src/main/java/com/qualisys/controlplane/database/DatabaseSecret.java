@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.database;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * toString and every error leave the password out.
  */
 public record DatabaseSecret(String username, String password, String engine, String host, int port, String dbname) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public DatabaseSecret {
         if (username == null || username.isBlank()) throw new IllegalArgumentException("username is missing");

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.engine;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,7 +18,7 @@ import java.util.Map;
  * {@link ReportRenderer#toJson}. Each layer is read by {@link PlanJson}.
  */
 public final class ReportJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private ReportJson() {}
 

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.database.DbInit;
 import com.qualisys.controlplane.database.DbInitReport;
@@ -14,7 +16,7 @@ import java.util.Map;
  * already right, the checks that passed.
  */
 public final class DbInitHandler extends ControlPlaneHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private final TlsPolicy tls;
 
     public DbInitHandler() {

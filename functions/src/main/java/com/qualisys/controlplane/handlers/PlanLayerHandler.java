@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Report;
@@ -20,7 +22,7 @@ import java.util.Set;
  * summary and the plan in the report format (docs/report-format.md), overrides included.
  */
 public final class PlanLayerHandler extends ControlPlaneHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public PlanLayerHandler() {}
 

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.attribution.ChangeAttribution;
 import com.qualisys.controlplane.aws.AwsClients;
@@ -27,7 +29,7 @@ import java.util.Map;
  * </ul>
  */
 public final class ReportHandler extends ControlPlaneHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public ReportHandler() {}
 

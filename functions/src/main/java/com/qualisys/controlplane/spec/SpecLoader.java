@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.spec;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -222,7 +224,7 @@ public final class SpecLoader {
         String text = source.read(doc).orElseThrow(() -> new SpecException(new SpecError(
                 origins.fileOf(path), path, doc, "does not exist under " + source.displayRoot() + "/")));
         try {
-            JsonNode json = new ObjectMapper().readTree(text);
+            JsonNode json = com.qualisys.controlplane.json.Json.mapper().readTree(text);
             if (json == null || !json.isObject()) throw new IOException("not a JSON object");
             p.put("json", json.toString());
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.layers.rds;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +19,7 @@ import java.util.TreeMap;
 final class SecretFields {
     static final String PASSWORD = "password";
     static final String CONNECTION_URI = "connection_uri";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private SecretFields() {}
 

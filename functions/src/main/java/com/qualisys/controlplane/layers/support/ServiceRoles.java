@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.layers.support;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Differ;
@@ -29,7 +31,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  */
 public final class ServiceRoles {
     public static final ResourceKind KIND = ResourceKind.of("iam-role", false);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private ServiceRoles() {}
 

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.layers.support;
 
+import com.qualisys.controlplane.json.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,7 +27,7 @@ import java.util.function.Function;
 public final class TrustPolicy {
     public static final String ISSUER = "{issuer}";
     private static final String OIDC_PROVIDER = ":oidc-provider/";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private TrustPolicy() {}
 
