@@ -40,6 +40,11 @@ public final class ApplyLayerHandler extends ControlPlaneHandler {
     }
 
     @Override
+    protected boolean runsLayers() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         EnvironmentSpec spec = environment(input, controlPlane);
         String layer = layer(input, controlPlane);

@@ -18,13 +18,46 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
     /** The log field (Powertools' correlation id) and EMF property that carry the execution's name. */
     static final String CORRELATION_ID = "correlation_id";
     private volatile ControlPlane controlPlane;
+    /** The SnapStart priming hook of a Lambda-constructed handler (org.crac holds it weakly; we hold it). */
+    private final Priming priming;
 
     /** For Lambda: the control plane is configured from the environment on first use. */
-    protected ControlPlaneHandler() {}
+    protected ControlPlaneHandler() {
+        this.priming = Priming.register(this);
+    }
 
     /** For the local runner and tests. */
     protected ControlPlaneHandler(ControlPlane controlPlane) {
         this.controlPlane = controlPlane;
+        this.priming = null;
+    }
+
+    /**
+     * What the SnapStart hook ({@link Priming}) warms before the snapshot, without calling AWS: JSON, the
+     * specs (where the package ships the YAML parser), the layers' desired state and diff (handlers that run
+     * layers), and the hub's clients of every service in the package. Returns what it did.
+     */
+    final Map<String, Object> prime() {
+        ControlPlane cp = controlPlane();
+        Map<String, Object> done = new java.util.LinkedHashMap<>();
+        done.put("json", Priming.warmJson());
+        if (Priming.available("org.yaml.snakeyaml.Yaml")) {
+            java.util.List<EnvironmentSpec> specs = cp.environmentNames().stream().map(cp::spec).toList();
+            done.put("specs", specs.stream().map(EnvironmentSpec::environment).toList());
+            if (runsLayers()) done.put("layers", cp.primeLayers(specs));
+        }
+        done.put("clients", cp.hub().prime());
+        return done;
+    }
+
+    /** This handler's SnapStart hook: the registered one in Lambda, otherwise an unregistered one. */
+    final Priming primingHook() {
+        return priming != null ? priming : Priming.of(this);
+    }
+
+    /** Whether this handler plans, applies or checks layers (so priming computes their desired state). */
+    protected boolean runsLayers() {
+        return false;
     }
 
     /**

@@ -14,6 +14,11 @@ public final class LayerReadinessHandler extends ControlPlaneHandler {
     }
 
     @Override
+    protected boolean runsLayers() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         EnvironmentSpec spec = environment(input, controlPlane);
         String layer = layer(input, controlPlane);

@@ -67,6 +67,11 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
     }
 
     @Override
+    protected boolean runsLayers() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         String step = input.oneOf("step", List.of("claim", "classify", "remediate", "notify"));
         Input state = step.equals("notify") ? Input.of(input.map("state")) : input;
