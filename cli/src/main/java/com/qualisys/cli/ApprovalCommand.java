@@ -50,6 +50,9 @@ abstract class ApprovalCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else AWS.")
     String endpointUrl;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     /** "approved" or "rejected", for messages. */
     abstract String verb();
 
@@ -77,7 +80,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
         if (execution.startsWith("arn:") && !StateMachineLocator.isExecutionArn(execution)) {
             throw new IllegalArgumentException("not an execution ARN: " + execution);
         }
-        try (AwsClients aws = LocalControlPlane.clients(region(), endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(region(), endpointUrl, emulator.emulator)) {
             SfnClient sfn = aws.stepFunctions();
             String executionArn = executionArn(sfn);
             var described = sfn.describeExecution(r -> r.executionArn(executionArn));

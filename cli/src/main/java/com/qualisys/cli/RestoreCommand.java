@@ -46,6 +46,9 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
     boolean json;
 
@@ -66,9 +69,9 @@ public final class RestoreCommand implements Callable<Integer> {
             input.put("action", "restore");
             input.put("overrideId", which.overrideId);
         }
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-            ExecutionResult result = new LocalExecution(loader, spec, aws).run(SimulateEventCommand.machine(StateMachines.BUDGET_RESPONSE), input,
-                    null, SimulateEventCommand.waitScale(aws), null, json ? null : new ProgressPrinter(err));
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
+            ExecutionResult result = new LocalExecution(loader, spec, aws, emulator.emulator).run(SimulateEventCommand.machine(StateMachines.BUDGET_RESPONSE), input,
+                    null, emulator.waitScale(null), null, json ? null : new ProgressPrinter(err));
             RunCommand.print(out, result);
             if (!json && result.succeeded()) {
                 JsonNode output = result.output();

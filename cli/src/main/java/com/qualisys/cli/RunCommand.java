@@ -61,7 +61,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
-    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 against an emulator, 1 otherwise.")
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
+    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 with --emulator, else 1 (real time).")
     Double waitScale;
 
     @Option(names = "--approve-destructive", description = "Approve destructive changes up front (no approval wait).")
@@ -101,15 +104,14 @@ public final class RunCommand implements Callable<Integer> {
 
         ExecutionResult result;
         if (spec == null) {
-            result = LocalRunner.builder().dispatcher((resource, in, ctx) -> {
+            result = LocalRunner.builder().waitScale(emulator.waitScale(waitScale)).dispatcher((resource, in, ctx) -> {
                 throw new com.qualisys.asl.TaskFailedException("States.TaskFailed", "no environment given (--env): tasks cannot run");
             }).build().execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
         } else {
-            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-                double scale = waitScale != null ? waitScale
-                        : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
+            double scale = emulator.waitScale(waitScale);
+            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
                 String answer = "--local" + (tokensDir != null ? " --tokens-dir " + tokensDir.toAbsolutePath() : "");
-                result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
+                result = new LocalExecution(loader, spec, aws, emulator.emulator).run(file, executionInput, name, scale,
                         new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
                         new ProgressPrinter(err, name, answer));
             }

@@ -60,6 +60,9 @@ public final class SimulateEventCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
     boolean json;
 
@@ -73,7 +76,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
         String text = read(file);
         SpecLoader loader = EnvironmentOptions.loader(specs);
         EnvironmentSpec spec = loader.load(environment);
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
             String event = PLACEHOLDER.matcher(text).find() ? resolvePlaceholders(text, spec, aws) : text;
             EventKind kind = check(event);
             ObjectNode input = RunCommand.JSON.createObjectNode();
@@ -83,8 +86,8 @@ public final class SimulateEventCommand implements Callable<Integer> {
             input.put("dryRun", dryRun);
             if (!json) err.println("simulate-event: " + kind.name().toLowerCase(java.util.Locale.ROOT) + " event → " + kind.stateMachine()
                     + (dryRun ? " (dry run)" : ""));
-            ExecutionResult result = new LocalExecution(loader, spec, aws).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
-                    waitScale(aws), null, json ? null : new ProgressPrinter(err));
+            ExecutionResult result = new LocalExecution(loader, spec, aws, emulator.emulator).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
+                    emulator.waitScale(null), null, json ? null : new ProgressPrinter(err));
             RunCommand.print(out, result);
             if (!json && result.succeeded()) describe(err, result.output());
             return result.status() == ExecutionStatus.SUCCEEDED ? QualisysCli.OK : QualisysCli.ERROR;
@@ -93,11 +96,6 @@ public final class SimulateEventCommand implements Callable<Integer> {
 
     static Path machine(StateMachines machine) {
         return RepoPaths.root().resolve(machine.definitionFile());
-    }
-
-    /** Waits and retry intervals are skipped against an emulator, real otherwise (as `run` does). */
-    static double waitScale(AwsClients aws) {
-        return aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
     }
 
     /** The notification (or the dry run's plan) in plain words on stderr; stdout keeps the JSON. */

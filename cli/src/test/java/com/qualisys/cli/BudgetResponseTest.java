@@ -104,7 +104,7 @@ class BudgetResponseTest {
 
     @Test
     void atOneHundredPercentThePoolIsCappedRecordedAndNotifiedAndQualisysRestorePutsItBack() throws Exception {
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), sample("budget/actual-100-percent-sns-event.json"));
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), sample("budget/actual-100-percent-sns-event.json"));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(pool().maxSize()).isEqualTo(5);
@@ -125,7 +125,7 @@ class BudgetResponseTest {
                     "eks/node-group/playwright-pool [" + OVERRIDE + "]: ", "maxSize 20 -> 5");
         });
 
-        Cli restore = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
+        Cli restore = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(pool().maxSize()).isEqualTo(20);
         assertThat(pool().desiredSize()).isEqualTo(7);
@@ -136,11 +136,11 @@ class BudgetResponseTest {
             assertThat(a.body()).contains("back to 20 (was 5)");
         });
 
-        Cli again = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
+        Cli again = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
         assertThat(again.exitCode()).isZero();
         assertThat(again.err()).contains("Nothing restored. override " + OVERRIDE + " was already restored at");
 
-        Cli unknown = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", "no-such-override");
+        Cli unknown = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", "no-such-override");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.execution().get("cause").asText())
                 .isEqualTo("no override no-such-override in dev; recorded: " + OVERRIDE + " (RESTORED)");
@@ -150,10 +150,10 @@ class BudgetResponseTest {
     void theCapIsReportedByDriftCheckAsAnOverrideAndProvisionDoesNotRevertIt() throws Exception {
         // An alert of the current budget period: its cap is in force until the period ends.
         String override = "qualisys-monthly-500-" + YearMonth.now(ZoneOffset.UTC).atDay(1) + "-cap-playwright-pool";
-        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sampleOfThisPeriod("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
 
-        Cli drift = Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+        Cli drift = Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"]}");
         assertThat(drift.exitCode()).as("an override is not drift: " + drift).isZero();
         JsonNode report = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
@@ -166,13 +166,13 @@ class BudgetResponseTest {
         assertThat(overridden.get("actual").asInt()).isEqualTo(5);
         assertThat(overridden.get("overrideId").asText()).isEqualTo(override);
 
-        Cli provision = Cli.qualisys("run", "provision", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+        Cli provision = Cli.qualisys("run", "provision", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"],\"runDbInit\":false}");
         assertThat(provision.exitCode()).as(provision.toString()).isZero();
         assertThat(pool().maxSize()).as("provision leaves the cap as it is").isEqualTo(5);
 
-        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", override).exitCode()).isZero();
-        assertThat(Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", override).exitCode()).isZero();
+        assertThat(Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"]}").exitCode()).isZero();
         JsonNode after = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
         assertThat(after.get("overrides").asInt()).isZero();
@@ -181,11 +181,11 @@ class BudgetResponseTest {
 
     @Test
     void driftLayerEksAfterACapWhoseBudgetPeriodEndedLongAgoReportsItExpired_wasNoDriftOneIntentionalOverride() throws Exception {
-        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
         assertThat(pool().maxSize()).isEqualTo(5);
 
-        Cli drift = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--endpoint-url", local.endpoint());
+        Cli drift = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--emulator", "--endpoint-url", local.endpoint());
         assertThat(drift.exitCode()).as("the May 2024 cap no longer hides drift: " + drift).isEqualTo(2);
         assertThat(drift.out()).doesNotContain("No drift", "intentional override")
                 .contains("~ eks/node-group/playwright-pool", "1 expired override(s) (drift again).",
@@ -195,8 +195,8 @@ class BudgetResponseTest {
         assertThat(stored.get("expiredOverrides").asInt()).isEqualTo(1);
         assertThat(stored.at("/layers/0/expiredOverrides/0/overrideId").asText()).isEqualTo(OVERRIDE);
 
-        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired").exitCode()).isZero();
-        Cli after = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--endpoint-url", local.endpoint());
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired").exitCode()).isZero();
+        Cli after = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--emulator", "--endpoint-url", local.endpoint());
         assertThat(after.exitCode()).as(after.toString()).isZero();
         assertThat(after.out()).contains("eks: no drift").doesNotContain("expired");
     }
@@ -223,22 +223,22 @@ class BudgetResponseTest {
 
     @Test
     void overridesWhoseBudgetPeriodEndedAreRestoredByAllExpired() throws Exception {
-        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
 
-        Cli restore = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired");
+        Cli restore = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired");
 
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(restore.execution().at("/output/restored/0/id").asText()).isEqualTo(OVERRIDE);
         assertThat(store().get(OVERRIDE).orElseThrow().restoreReason()).isEqualTo("the budget period ended 2024-06-01T00:00:00Z");
         assertThat(pool().maxSize()).isEqualTo(20);
-        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired").err())
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired").err())
                 .contains("Nothing restored.");
     }
 
     @Test
     void aDryRunShowsTheLadderStepAndTouchesNothing() throws Exception {
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("budget/actual-100-percent-sns-event.json"));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -265,7 +265,7 @@ class BudgetResponseTest {
         }
         Path file = tmp.resolve("malformed.json");
         Files.writeString(file, malformed);
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), file.toString());
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("error: event rejected: Budgeted Amount \"$-5.00\" is not a USD amount like $1,234.56; nothing was done");
         assertThat(pool().maxSize()).isEqualTo(20);
@@ -281,7 +281,7 @@ class BudgetResponseTest {
                     "{\"source\":[\"qualisys.control-plane\"],\"detail-type\":[\"Drift Check Requested\"]}"));
             observer.eventBridge().putTargets(r -> r.rule(queue).targets(t -> t.id("queue").arn("arn:aws:sqs:us-east-1:123456789012:" + queue)));
 
-            Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), sample("anomaly/eventbridge-event.json"));
+            Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), sample("anomaly/eventbridge-event.json"));
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.execution().at("/output/driftCheckRequested").asBoolean()).isTrue();

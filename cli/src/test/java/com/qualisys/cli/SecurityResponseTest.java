@@ -157,7 +157,7 @@ class SecurityResponseTest {
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -196,7 +196,7 @@ class SecurityResponseTest {
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -293,7 +293,7 @@ class SecurityResponseTest {
         String trail = DEV.monitoring().cloudTrail().trailName();
         observer.cloudTrail().stopLogging(r -> r.name(trail));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("stop-logging.json", Map.of("trailName", trail)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -347,7 +347,7 @@ class SecurityResponseTest {
         Files.writeString(file, malformed);
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), file.toString());
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("error: event rejected: detail.eventTime 1716991389 is not a string (it is a number); nothing was done");
         assertThat(run.out()).as("no execution was started").isEmpty();

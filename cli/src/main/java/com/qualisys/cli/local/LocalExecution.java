@@ -23,9 +23,10 @@ public final class LocalExecution {
     private final AwsClients aws;
     private final Map<String, String> substitutions;
 
-    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
+    /** bootstrapEmulator: the caller says the endpoint is an emulator to set up first (see LocalControlPlane#create). */
+    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator) {
         this.aws = aws;
-        this.controlPlane = LocalControlPlane.create(specs, spec, aws);
+        this.controlPlane = LocalControlPlane.create(specs, spec, aws, bootstrapEmulator);
         this.substitutions = LocalFunctions.substitutions(controlPlane, spec.aws().region(), aws.sts().getCallerIdentity().account());
     }
 

@@ -78,6 +78,10 @@ class FoundationDriftRepairTest {
                                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""")),
                         "iam/role/QualisysCICD", Action.UPDATE, "inlinePolicies", Map.of("Iam.DeleteRolePolicy", 1)),
 
+                new DriftCase("QualisysCICD's permissions boundary is removed", aws ->
+                        aws.iam().deleteRolePermissionsBoundary(r -> r.roleName("QualisysCICD")),
+                        "iam/role/QualisysCICD", Action.UPDATE, "permissionsBoundary", Map.of("Iam.PutRolePermissionsBoundary", 1)),
+
                 new DriftCase("the account alias is changed", aws -> aws.iam().createAccountAlias(r -> r.accountAlias("someone-else")),
                         "account/alias/primary", Action.UPDATE, "alias", Map.of("Iam.DeleteAccountAlias", 1, "Iam.CreateAccountAlias", 1)),
 
@@ -86,6 +90,31 @@ class FoundationDriftRepairTest {
                     aws.budgets().updateBudget(r -> r.accountId(ACCOUNT).newBudget(b.toBuilder()
                             .budgetLimit(l -> l.amount(new java.math.BigDecimal("5000")).unit("USD")).build()));
                 }, "monitoring/budget/qualisys-monthly-500", Action.UPDATE, "limitUsd", Map.of("Budgets.UpdateBudget", 1)),
+
+                new DriftCase("the $500 budget is narrowed to EC2 spend", aws -> {
+                    var b = aws.budgets().describeBudget(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-500")).budget();
+                    aws.budgets().updateBudget(r -> r.accountId(ACCOUNT).newBudget(b.toBuilder()
+                            .costFilters(Map.of("Service", List.of("Amazon Elastic Compute Cloud - Compute"))).build()));
+                }, "monitoring/budget/qualisys-monthly-500", Action.UPDATE, "scope", Map.of("Budgets.UpdateBudget", 1)),
+
+                new DriftCase("the $1,000 budget stops counting tax", aws -> {
+                    var b = aws.budgets().describeBudget(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-1000")).budget();
+                    aws.budgets().updateBudget(r -> r.accountId(ACCOUNT).newBudget(b.toBuilder().costTypes(t -> t.includeTax(false)).build()));
+                }, "monitoring/budget/qualisys-monthly-1000", Action.UPDATE, "scope", Map.of("Budgets.UpdateBudget", 1)),
+
+                new DriftCase("the alert topic is encrypted with a key the budgets service may not use", aws ->
+                        aws.sns().setTopicAttributes(r -> r.topicArn(TOPIC).attributeName("KmsMasterKeyId").attributeValue("alias/someone-elses-key")),
+                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "kmsMasterKeyId", Map.of("Sns.SetTopicAttributes", 1)),
+
+                new DriftCase("the trail writes its logs under another prefix", aws ->
+                        aws.cloudTrail().updateTrail(r -> r.name(TRAIL).s3KeyPrefix("elsewhere")),
+                        "monitoring/trail/" + TRAIL, Action.UPDATE, "delivery.s3KeyPrefix", Map.of("CloudTrail.UpdateTrail", 1)),
+
+                new DriftCase("the trail bucket's expiry is narrowed to tagged objects", aws ->
+                        aws.s3().putBucketLifecycleConfiguration(r -> r.bucket(trailBucket).lifecycleConfiguration(c -> c.rules(rule -> rule
+                                .id("expire-trail-logs").status("Enabled").filter(f -> f.tag(t -> t.key("expire").value("yes")))
+                                .expiration(e -> e.days(world.spec.monitoring().cloudTrail().logRetentionDays()))))),
+                        "monitoring/bucket/" + trailBucket, Action.UPDATE, "lifecycle", Map.of("S3.PutBucketLifecycleConfiguration", 1)),
 
                 new DriftCase("the $1,000 budget's 80% notification is deleted", aws ->
                         aws.budgets().deleteNotification(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-1000").notification(actualAt(80))),
@@ -111,9 +140,15 @@ class FoundationDriftRepairTest {
                         Map.of("Budgets.DeleteSubscriber", 1, "Budgets.CreateSubscriber", 1)),
 
                 new DriftCase("the DevOps lead's e-mail subscription to the alert topic is removed", aws ->
-                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions()
+                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().filter(s -> s.protocol().equals("email"))
                                 .forEach(s -> aws.sns().unsubscribe(u -> u.subscriptionArn(s.subscriptionArn()))),
                         "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "emailSubscriptions", Map.of("Sns.Subscribe", 1)),
+
+                // Alerts are raised in the environment's account and answered by the hub's budget function.
+                new DriftCase("the hub's budget function is unsubscribed from the alert topic", aws ->
+                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().filter(s -> s.protocol().equals("lambda"))
+                                .forEach(s -> aws.sns().unsubscribe(u -> u.subscriptionArn(s.subscriptionArn()))),
+                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "controlPlaneSubscriptions", Map.of("Sns.Subscribe", 1)),
 
                 new DriftCase("the anomaly alert threshold is raised to $5,000", aws -> {
                     String arn = world.anomalies().subscriptions().stream().filter(s -> s.get("SubscriptionName").asText().equals("qualisys-anomaly-alerts"))
