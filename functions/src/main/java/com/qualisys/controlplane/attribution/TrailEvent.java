@@ -1,9 +1,8 @@
 package com.qualisys.controlplane.attribution;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;

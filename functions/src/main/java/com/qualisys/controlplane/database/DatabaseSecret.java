@@ -1,11 +1,10 @@
 package com.qualisys.controlplane.database;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.controlplane.json.Json;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 

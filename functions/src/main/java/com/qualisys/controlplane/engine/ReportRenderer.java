@@ -1,10 +1,9 @@
 package com.qualisys.controlplane.engine;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.controlplane.json.Json;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

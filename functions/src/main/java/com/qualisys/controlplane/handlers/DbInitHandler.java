@@ -1,12 +1,11 @@
 package com.qualisys.controlplane.handlers;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.database.DbInit;
 import com.qualisys.controlplane.database.DbInitReport;
 import com.qualisys.controlplane.database.DbInitScript;
 import com.qualisys.controlplane.database.TlsPolicy;
+import com.qualisys.controlplane.json.Json;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.Map;
 

@@ -1,9 +1,8 @@
 package com.qualisys.controlplane.handlers;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.json.Json;
 import java.util.List;
 import java.util.Map;
 

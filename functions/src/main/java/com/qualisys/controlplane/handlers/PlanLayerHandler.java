@@ -1,11 +1,10 @@
 package com.qualisys.controlplane.handlers;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
+import com.qualisys.controlplane.json.Json;
 import com.qualisys.controlplane.observability.ControlPlaneMetric;
 import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.spec.EnvironmentSpec;

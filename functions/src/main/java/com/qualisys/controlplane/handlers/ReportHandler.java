@@ -1,7 +1,5 @@
 package com.qualisys.controlplane.handlers;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.attribution.ChangeAttribution;
 import com.qualisys.controlplane.aws.AwsClients;
@@ -9,6 +7,7 @@ import com.qualisys.controlplane.engine.LayerFailure;
 import com.qualisys.controlplane.engine.AggregateReport;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
+import com.qualisys.controlplane.json.Json;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.state.ReportStore;
 import java.time.Instant;

@@ -1,10 +1,9 @@
 package com.qualisys.controlplane.layers.iam;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.json.Json;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

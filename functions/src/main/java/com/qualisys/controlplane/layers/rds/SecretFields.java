@@ -1,10 +1,9 @@
 package com.qualisys.controlplane.layers.rds;
 
-import com.qualisys.controlplane.json.Json;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

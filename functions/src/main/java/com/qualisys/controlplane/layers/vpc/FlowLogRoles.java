@@ -1,7 +1,6 @@
 package com.qualisys.controlplane.layers.vpc;
 
 import com.qualisys.controlplane.json.Json;
-
 import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
