@@ -67,6 +67,36 @@ class LostResponseTest {
         assertThat(faulted).as("resources by type after lost responses vs. a fault-free apply").isEqualTo(clean);
     }
 
+    /** The census is the oracle: a duplicate of any kind must change it (the test of the test). */
+    @Test
+    void theCensusSeesADuplicateOfEachKindItCounts() {
+        try (AwsClients aws = EmulatedAccount.fresh().clients()) {
+            Map<String, Integer> before = ResourceCensus.of(aws);
+            String vpc = aws.ec2().createVpc(r -> r.cidrBlock("10.99.0.0/16")).vpc().vpcId();
+            aws.ec2().createSecurityGroup(r -> r.vpcId(vpc).groupName("extra").description("extra"));
+            String role = aws.iam().createRole(r -> r.roleName("extra").assumeRolePolicyDocument(
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},"
+                            + "\"Action\":\"sts:AssumeRole\"}]}")).role().roleName();
+            aws.iam().putRolePolicy(r -> r.roleName(role).policyName("inline").policyDocument(
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+            String key = aws.kms().createKey(r -> {}).keyMetadata().keyId();
+            aws.kms().createAlias(r -> r.aliasName("alias/extra").targetKeyId(key));
+            String secret = aws.secretsManager().createSecret(r -> r.name("extra").secretString("one")).arn();
+            aws.secretsManager().putSecretValue(r -> r.secretId(secret).secretString("two"));
+            aws.rds().createDBParameterGroup(r -> r.dbParameterGroupName("extra").dbParameterGroupFamily("postgres15").description("extra"));
+
+            Map<String, Integer> after = ResourceCensus.of(aws);
+            Map<String, Integer> grown = new java.util.TreeMap<>();
+            after.forEach((type, n) -> {
+                if (!n.equals(before.get(type))) grown.put(type, n - before.get(type));
+            });
+            assertThat(grown).containsEntry("ec2 vpcs", 1).containsEntry("ec2 security groups", 2) // the VPC's default group too
+                    .containsEntry("iam roles", 1).containsEntry("iam inline role policies", 1).containsEntry("kms keys", 1)
+                    .containsEntry("kms aliases", 1).containsEntry("secrets", 1).containsEntry("secret versions", 2)
+                    .containsEntry("rds parameter groups", 1);
+        }
+    }
+
     private static void emptyAndDelete(AwsClients aws, String bucket) {
         aws.s3().listObjectVersionsPaginator(r -> r.bucket(bucket)).forEach(page -> {
             page.versions().forEach(v -> aws.s3().deleteObject(r -> r.bucket(bucket).key(v.key()).versionId(v.versionId())));

@@ -87,7 +87,7 @@ class IamLayerTest {
             assertThat(plan.changes()).singleElement().satisfies(c -> {
                 assertThat(c.action()).isEqualTo(Action.REPLACE);
                 assertThat(c.destructive()).isTrue();
-                assertThat(c.differences()).extracting(d -> d.path()).containsExactly("path");
+                assertThat(c.differences()).containsExactly(new com.qualisys.controlplane.engine.Difference("path", "/qualisys/", "/"));
             });
             assertThatThrownBy(() -> reconciler(aws).apply("iam", false)).isInstanceOf(ApprovalRequiredException.class);
             reconciler(aws).apply("iam", true);
