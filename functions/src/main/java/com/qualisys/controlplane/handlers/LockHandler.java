@@ -34,6 +34,7 @@ public final class LockHandler extends ControlPlaneHandler {
     @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         String action = input.oneOf("action", List.of("acquire", "renew", "release", "resolve", "environments"));
+        // drift-check-all: {"action":"environments","input":{["environments"],["layers"]}}
         if (action.equals("environments")) return environments(Input.of(input.map("input")), controlPlane);
         EnvironmentSpec spec = environment(input, controlPlane);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -67,7 +68,8 @@ public final class LockHandler extends ControlPlaneHandler {
 
     /**
      * Which environments drift-check-all covers: the input's "environments" (each must be valid), or
-     * every environment of the specs. Bad names are bad input, before any execution starts.
+     * every environment of the specs, and the layers checked in each (the input's "layers", default all).
+     * Bad names are bad input, before any execution starts.
      */
     private static Map<String, Object> environments(Input run, ControlPlane controlPlane) {
         List<String> names = run.fields().get("environments") == null ? controlPlane.environmentNames() : run.strings("environments");
@@ -80,6 +82,7 @@ public final class LockHandler extends ControlPlaneHandler {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environments", names);
+        out.put("layers", resolveRun(run, controlPlane).get("layers"));
         return out;
     }
 

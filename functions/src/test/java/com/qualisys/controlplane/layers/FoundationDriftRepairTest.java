@@ -104,6 +104,10 @@ class FoundationDriftRepairTest {
                         aws -> aws.iam().listRolePolicies(r -> r.roleName("QualisysCICD")).policyNames().stream().sorted().toList(),
                         exactly(List.of(), List.of("backdoor"))),
 
+                new DriftCase("QualisysCICD's permissions boundary is removed", aws ->
+                        aws.iam().deleteRolePermissionsBoundary(r -> r.roleName("QualisysCICD")),
+                        "iam/role/QualisysCICD", Action.UPDATE, "permissionsBoundary", Map.of("Iam.PutRolePermissionsBoundary", 1)),
+
                 new DriftCase("the account alias is changed", aws -> aws.iam().createAccountAlias(r -> r.accountAlias("someone-else")),
                         "account/alias/primary", Action.UPDATE, "alias", Map.of("Iam.DeleteAccountAlias", 1, "Iam.CreateAccountAlias", 1),
                         aws -> aws.iam().listAccountAliases().accountAliases(),
@@ -119,6 +123,31 @@ class FoundationDriftRepairTest {
                             assertThat(new java.math.BigDecimal(String.valueOf(d.expected()))).isEqualByComparingTo("500");
                             assertThat(new java.math.BigDecimal(String.valueOf(d.actual()))).isEqualByComparingTo("5000");
                         }),
+
+                new DriftCase("the $500 budget is narrowed to EC2 spend", aws -> {
+                    var b = aws.budgets().describeBudget(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-500")).budget();
+                    aws.budgets().updateBudget(r -> r.accountId(ACCOUNT).newBudget(b.toBuilder()
+                            .costFilters(Map.of("Service", List.of("Amazon Elastic Compute Cloud - Compute"))).build()));
+                }, "monitoring/budget/qualisys-monthly-500", Action.UPDATE, "scope", Map.of("Budgets.UpdateBudget", 1)),
+
+                new DriftCase("the $1,000 budget stops counting tax", aws -> {
+                    var b = aws.budgets().describeBudget(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-1000")).budget();
+                    aws.budgets().updateBudget(r -> r.accountId(ACCOUNT).newBudget(b.toBuilder().costTypes(t -> t.includeTax(false)).build()));
+                }, "monitoring/budget/qualisys-monthly-1000", Action.UPDATE, "scope", Map.of("Budgets.UpdateBudget", 1)),
+
+                new DriftCase("the alert topic is encrypted with a key the budgets service may not use", aws ->
+                        aws.sns().setTopicAttributes(r -> r.topicArn(TOPIC).attributeName("KmsMasterKeyId").attributeValue("alias/someone-elses-key")),
+                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "kmsMasterKeyId", Map.of("Sns.SetTopicAttributes", 1)),
+
+                new DriftCase("the trail writes its logs under another prefix", aws ->
+                        aws.cloudTrail().updateTrail(r -> r.name(TRAIL).s3KeyPrefix("elsewhere")),
+                        "monitoring/trail/" + TRAIL, Action.UPDATE, "delivery.s3KeyPrefix", Map.of("CloudTrail.UpdateTrail", 1)),
+
+                new DriftCase("the trail bucket's expiry is narrowed to tagged objects", aws ->
+                        aws.s3().putBucketLifecycleConfiguration(r -> r.bucket(trailBucket).lifecycleConfiguration(c -> c.rules(rule -> rule
+                                .id("expire-trail-logs").status("Enabled").filter(f -> f.tag(t -> t.key("expire").value("yes")))
+                                .expiration(e -> e.days(world.spec.monitoring().cloudTrail().logRetentionDays()))))),
+                        "monitoring/bucket/" + trailBucket, Action.UPDATE, "lifecycle", Map.of("S3.PutBucketLifecycleConfiguration", 1)),
 
                 new DriftCase("the $1,000 budget's 80% notification is deleted", aws ->
                         aws.budgets().deleteNotification(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-1000").notification(actualAt(80))),
@@ -159,11 +188,17 @@ class FoundationDriftRepairTest {
                         }),
 
                 new DriftCase("the DevOps lead's e-mail subscription to the alert topic is removed", aws ->
-                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions()
+                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().filter(s -> s.protocol().equals("email"))
                                 .forEach(s -> aws.sns().unsubscribe(u -> u.subscriptionArn(s.subscriptionArn()))),
                         "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "emailSubscriptions", Map.of("Sns.Subscribe", 1),
                         aws -> aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().map(x -> x.protocol() + ":" + x.endpoint()).sorted().toList(),
                         exactly(List.of("devops-lead@qualisys.example"), List.of())),
+
+                // Alerts are raised in the environment's account and answered by the hub's budget function.
+                new DriftCase("the hub's budget function is unsubscribed from the alert topic", aws ->
+                        aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().filter(s -> s.protocol().equals("lambda"))
+                                .forEach(s -> aws.sns().unsubscribe(u -> u.subscriptionArn(s.subscriptionArn()))),
+                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "controlPlaneSubscriptions", Map.of("Sns.Subscribe", 1)),
 
                 new DriftCase("the anomaly alert threshold is raised to $5,000", aws -> {
                     String arn = world.anomalies().subscriptions().stream().filter(s -> s.get("SubscriptionName").asText().equals("qualisys-anomaly-alerts"))

@@ -191,6 +191,8 @@ public final class AwsApiFrontDoor implements AutoCloseable {
     private final URI upstream;
     private final List<Responder> responders;
     private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** moto's account of each access key the front door has seen (assumed-role keys act in the role's account). */
+    private final Map<String, String> accountByAccessKey = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
 
     private AwsApiFrontDoor(URI upstream, List<Responder> responders) throws IOException {
@@ -259,7 +261,8 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            StubRequest request = new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
+            StubRequest request = nameCallerAccount(new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(),
+                    exchange.getRequestHeaders(), body));
             Faults.Rule fault = faults.decide(request.header(OPERATION_HEADER), request.identity());
             if (fault != null) {
                 switch (fault.kind()) {
@@ -304,6 +307,39 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 out.write(msg);
             }
         }
+    }
+
+    private static final java.util.regex.Pattern ACCESS_KEY = java.util.regex.Pattern.compile("Credential=([^/]+)/");
+    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("<Account>(\\d{12})</Account>");
+
+    /**
+     * Names the account the caller acts in on the request ({@code x-moto-account-id}), as moto decides it from the
+     * access key: credentials from AssumeRole act in the role's account. The stubs scope their state by it
+     * ({@link StubRequest#callerAccount()}), so an environment reached through its execution role keeps its budgets,
+     * anomaly monitors, EKS add-ons and RDS instances in its own account, as moto does with what it implements.
+     */
+    private StubRequest nameCallerAccount(StubRequest request) {
+        if (request.header("x-moto-account-id") != null) return request;
+        String authorization = request.header("Authorization");
+        java.util.regex.Matcher key = ACCESS_KEY.matcher(authorization == null ? "" : authorization);
+        if (!key.find()) return request;
+        String account = accountByAccessKey.computeIfAbsent(key.group(1), k -> askAccount(request, authorization));
+        if (account == null) return request;
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(request.headers());
+        headers.put("x-moto-account-id", List.of(account));
+        return new StubRequest(request.method(), request.uri(), headers, request.body());
+    }
+
+    /** sts:GetCallerIdentity with the request's own access key (moto does not check signatures); null when it does not say. */
+    private String askAccount(StubRequest request, String authorization) {
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("Authorization", List.of(authorization.replaceFirst("/[^/]+/aws4_request", "/sts/aws4_request")));
+        headers.put("Content-Type", List.of("application/x-www-form-urlencoded; charset=utf-8"));
+        StubResponse who = forward(new StubRequest("POST", request.uri().resolve("/"), headers,
+                "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8)));
+        java.util.regex.Matcher m = ACCOUNT.matcher(who.status() == 200 ? who.bodyText() : "");
+        return m.find() ? m.group(1) : null;
     }
 
     /** An error in the request's protocol: JSON for JSON and REST-JSON services, XML otherwise. */

@@ -99,6 +99,11 @@ public final class LocalAws {
         rdsPostgres.attach(server);
     }
 
+    /** As {@link #attachPostgres(LocalPostgres)} for the RDS instances of one account only (null detaches it). */
+    public void attachPostgres(String account, LocalPostgres server) {
+        rdsPostgres.attach(account, server);
+    }
+
     /** RDS operations and fields moto lacks, and transitional statuses a test can hold an instance in. */
     public RdsApiGaps rds() {
         return rds;

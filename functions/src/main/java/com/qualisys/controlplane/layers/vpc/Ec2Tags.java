@@ -2,6 +2,7 @@ package com.qualisys.controlplane.layers.vpc;
 
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.engine.Tags;

@@ -3,9 +3,10 @@ package com.qualisys.controlplane.layers.vpc;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,11 @@ final class NatGateways implements ManagedKind<NatGateway> {
         if (subnet.isEmpty()) return Optional.empty();
         return Ec2Tags.untagged(ctx.aws().ec2().describeNatGateways(r -> r.filter(Ec2Tags.filter("subnet-id", subnet.get())))
                 .natGateways().stream().filter(n -> LIVE.contains(n.state())).toList(), NatGateway::tags);
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
     }
 
     @Override
