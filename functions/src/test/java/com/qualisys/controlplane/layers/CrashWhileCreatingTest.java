@@ -188,6 +188,7 @@ class CrashWhileCreatingTest {
             assertThat(again.drift().changes()).isEmpty();
             assertThat(again.mutatingCallsOfApply()).isEmpty();
             assertThat(ResourceCensus.of(aws)).as("resources by type after %d crashes vs. a fault-free apply", crashes).isEqualTo(expected);
+            System.out.println(held.layer() + " while creating, killed after " + k + ": " + crashes + " crashes");
         }
     }
 

@@ -106,7 +106,9 @@ class FoundationDriftRepairTest {
 
                 new DriftCase("QualisysCICD's permissions boundary is removed", aws ->
                         aws.iam().deleteRolePermissionsBoundary(r -> r.roleName("QualisysCICD")),
-                        "iam/role/QualisysCICD", Action.UPDATE, "permissionsBoundary", Map.of("Iam.PutRolePermissionsBoundary", 1)),
+                        "iam/role/QualisysCICD", Action.UPDATE, "permissionsBoundary", Map.of("Iam.PutRolePermissionsBoundary", 1),
+                        aws -> java.util.Optional.ofNullable(aws.iam().getRole(r -> r.roleName("QualisysCICD")).role().permissionsBoundary()).map(b -> b.permissionsBoundaryArn()).orElse("none"),
+                        exactly("/control-plane/qualisys-control-plane-role-boundary", null)),
 
                 new DriftCase("the account alias is changed", aws -> aws.iam().createAccountAlias(r -> r.accountAlias("someone-else")),
                         "account/alias/primary", Action.UPDATE, "alias", Map.of("Iam.DeleteAccountAlias", 1, "Iam.CreateAccountAlias", 1),
@@ -128,26 +130,45 @@ class FoundationDriftRepairTest {
                     var b = aws.budgets().describeBudget(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-500")).budget();
                     aws.budgets().updateBudget(r -> r.accountId(ACCOUNT).newBudget(b.toBuilder()
                             .costFilters(Map.of("Service", List.of("Amazon Elastic Compute Cloud - Compute"))).build()));
-                }, "monitoring/budget/qualisys-monthly-500", Action.UPDATE, "scope", Map.of("Budgets.UpdateBudget", 1)),
+                }, "monitoring/budget/qualisys-monthly-500", Action.UPDATE, "scope", Map.of("Budgets.UpdateBudget", 1),
+                        aws -> aws.budgets().describeBudget(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-500")).budget().costFilters(),
+                        exactly(List.of(), List.of("CostFilters.Service=Amazon Elastic Compute Cloud - Compute"))),
 
                 new DriftCase("the $1,000 budget stops counting tax", aws -> {
                     var b = aws.budgets().describeBudget(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-1000")).budget();
                     aws.budgets().updateBudget(r -> r.accountId(ACCOUNT).newBudget(b.toBuilder().costTypes(t -> t.includeTax(false)).build()));
-                }, "monitoring/budget/qualisys-monthly-1000", Action.UPDATE, "scope", Map.of("Budgets.UpdateBudget", 1)),
+                }, "monitoring/budget/qualisys-monthly-1000", Action.UPDATE, "scope", Map.of("Budgets.UpdateBudget", 1),
+                        aws -> String.valueOf(aws.budgets().describeBudget(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-1000")).budget().costTypes()),
+                        exactly(List.of(), List.of("CostTypes.IncludeTax=false"))),
 
                 new DriftCase("the alert topic is encrypted with a key the budgets service may not use", aws ->
                         aws.sns().setTopicAttributes(r -> r.topicArn(TOPIC).attributeName("KmsMasterKeyId").attributeValue("alias/someone-elses-key")),
-                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "kmsMasterKeyId", Map.of("Sns.SetTopicAttributes", 1)),
+                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "kmsMasterKeyId", Map.of("Sns.SetTopicAttributes", 1),
+                        // SNS: an absent or empty KmsMasterKeyId both mean "not encrypted".
+                        aws -> java.util.Optional.ofNullable(aws.sns().getTopicAttributes(r -> r.topicArn(TOPIC)).attributes().get("KmsMasterKeyId"))
+                                .filter(k -> !k.isEmpty()).orElse("none"),
+                        exactly("none", "alias/someone-elses-key")),
 
                 new DriftCase("the trail writes its logs under another prefix", aws ->
                         aws.cloudTrail().updateTrail(r -> r.name(TRAIL).s3KeyPrefix("elsewhere")),
-                        "monitoring/trail/" + TRAIL, Action.UPDATE, "delivery.s3KeyPrefix", Map.of("CloudTrail.UpdateTrail", 1)),
+                        "monitoring/trail/" + TRAIL, Action.UPDATE, "delivery.s3KeyPrefix", Map.of("CloudTrail.UpdateTrail", 1),
+                        // CloudTrail: an absent or empty S3KeyPrefix both mean "at the bucket's root".
+                        aws -> java.util.Optional.ofNullable(aws.cloudTrail().describeTrails(r -> r.trailNameList(TRAIL)).trailList().get(0).s3KeyPrefix())
+                                .filter(k -> !k.isEmpty()).orElse("none"),
+                        exactly("none", "elsewhere")),
 
                 new DriftCase("the trail bucket's expiry is narrowed to tagged objects", aws ->
                         aws.s3().putBucketLifecycleConfiguration(r -> r.bucket(trailBucket).lifecycleConfiguration(c -> c.rules(rule -> rule
                                 .id("expire-trail-logs").status("Enabled").filter(f -> f.tag(t -> t.key("expire").value("yes")))
                                 .expiration(e -> e.days(world.spec.monitoring().cloudTrail().logRetentionDays()))))),
-                        "monitoring/bucket/" + trailBucket, Action.UPDATE, "lifecycle", Map.of("S3.PutBucketLifecycleConfiguration", 1)),
+                        "monitoring/bucket/" + trailBucket, Action.UPDATE, "lifecycle", Map.of("S3.PutBucketLifecycleConfiguration", 1),
+                        aws -> Live.lifecycle(aws, trailBucket),
+                        d -> {
+                            assertThat(maps(d.expected())).singleElement().satisfies(r -> assertThat(r).doesNotContainKey("narrowedBy")
+                                    .containsEntry("expirationDays", 90));
+                            assertThat(maps(d.actual())).singleElement().satisfies(r -> assertThat(r)
+                                    .containsEntry("narrowedBy", List.of("Filter.Tag=expire:yes")).containsEntry("expirationDays", 90));
+                        }),
 
                 new DriftCase("the $1,000 budget's 80% notification is deleted", aws ->
                         aws.budgets().deleteNotification(r -> r.accountId(ACCOUNT).budgetName("qualisys-monthly-1000").notification(actualAt(80))),
@@ -198,7 +219,9 @@ class FoundationDriftRepairTest {
                 new DriftCase("the hub's budget function is unsubscribed from the alert topic", aws ->
                         aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().filter(s -> s.protocol().equals("lambda"))
                                 .forEach(s -> aws.sns().unsubscribe(u -> u.subscriptionArn(s.subscriptionArn()))),
-                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "controlPlaneSubscriptions", Map.of("Sns.Subscribe", 1)),
+                        "monitoring/topic/qualisys-budget-alerts", Action.UPDATE, "controlPlaneSubscriptions", Map.of("Sns.Subscribe", 1),
+                        aws -> aws.sns().listSubscriptionsByTopic(r -> r.topicArn(TOPIC)).subscriptions().stream().map(x -> x.protocol() + ":" + x.endpoint()).sorted().toList(),
+                        exactly(List.of("arn:aws:lambda:us-east-1:111122223333:function:qualisys-budget-alert:live"), List.of())),
 
                 new DriftCase("the anomaly alert threshold is raised to $5,000", aws -> {
                     String arn = world.anomalies().subscriptions().stream().filter(s -> s.get("SubscriptionName").asText().equals("qualisys-anomaly-alerts"))
