@@ -104,7 +104,8 @@ class BudgetResponseTest {
 
     @Test
     void atOneHundredPercentThePoolIsCappedRecordedAndNotifiedAndQualisysRestorePutsItBack() throws Exception {
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), sample("budget/actual-100-percent-sns-event.json"));
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(),
+                sample("budget/actual-100-percent-sns-event.json"));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(pool().maxSize()).isEqualTo(5);
@@ -117,7 +118,7 @@ class BudgetResponseTest {
         assertThat(response.at("/overrides/0/id").asText()).isEqualTo(OVERRIDE);
         assertThat(response.at("/topServices/0/service").asText()).isEqualTo("Amazon Elastic Compute Cloud - Compute");
         assertThat(response.at("/publish/messageId").isTextual()).isTrue();
-        assertThat(run.err()).contains("Published: [dev] Budget qualisys-monthly-500 ACTUAL passed $500.00");
+        assertThat(run.err()).as("--json: no progress lines").isEmpty();
         assertThat(inbox.received()).singleElement().satisfies(a -> {
             assertThat(a.subject()).isEqualTo("[dev] Budget qualisys-monthly-500 ACTUAL passed $500.00");
             assertThat(a.body()).contains("ACTUAL cost $503.18 of a $500.00 budget",
@@ -130,7 +131,9 @@ class BudgetResponseTest {
         assertThat(pool().maxSize()).isEqualTo(20);
         assertThat(pool().desiredSize()).isEqualTo(7);
         assertThat(store().get(OVERRIDE).orElseThrow().status()).isEqualTo(OverrideRecord.Status.RESTORED);
-        assertThat(restore.err()).contains("Restored 1 override(s).");
+        assertThat(restore.out()).as("a human summary by default, not JSON")
+                .startsWith("budget-response ").contains(": SUCCEEDED\nRestored 1 override(s).\n  - " + OVERRIDE
+                        + " on eks/node-group/playwright-pool:\n").doesNotContain("{");
         assertThat(inbox.received()).singleElement().satisfies(a -> {
             assertThat(a.subject()).isEqualTo("[dev] Restored eks/node-group/playwright-pool after budget override");
             assertThat(a.body()).contains("back to 20 (was 5)");
@@ -138,9 +141,9 @@ class BudgetResponseTest {
 
         Cli again = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
         assertThat(again.exitCode()).isZero();
-        assertThat(again.err()).contains("Nothing restored. override " + OVERRIDE + " was already restored at");
+        assertThat(again.out()).contains("Nothing restored. override " + OVERRIDE + " was already restored at");
 
-        Cli unknown = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", "no-such-override");
+        Cli unknown = Cli.qualisys("restore", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(), "--override", "no-such-override");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.execution().get("cause").asText())
                 .isEqualTo("no override no-such-override in dev; recorded: " + OVERRIDE + " (RESTORED)");
@@ -226,19 +229,25 @@ class BudgetResponseTest {
         assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
 
-        Cli restore = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired");
+        Cli restore = Cli.qualisys("restore", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired");
 
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(restore.execution().at("/output/restored/0/id").asText()).isEqualTo(OVERRIDE);
         assertThat(store().get(OVERRIDE).orElseThrow().restoreReason()).isEqualTo("the budget period ended 2024-06-01T00:00:00Z");
         assertThat(pool().maxSize()).isEqualTo(20);
-        assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired").err())
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired").out())
                 .contains("Nothing restored.");
     }
 
     @Test
-    void aDryRunShowsTheLadderStepAndTouchesNothing() throws Exception {
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--emulator", "--endpoint-url", local.endpoint(),
+    void aDryRunShowsTheLadderStepInAHumanSummaryAndTouchesNothing_wasJsonOnStdout() throws Exception {
+        Cli human = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--emulator", "--endpoint-url", local.endpoint(),
+                sample("budget/actual-100-percent-sns-event.json"));
+        assertThat(human.exitCode()).as(human.toString()).isZero();
+        assertThat(human.out()).startsWith("budget-response ").contains(": SUCCEEDED", "Planned response (dry run):",
+                "notify the top 5 services by cost from 2024-05-01").doesNotContain("\"ladderStep\"");
+
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("budget/actual-100-percent-sns-event.json"));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -246,7 +255,6 @@ class BudgetResponseTest {
         assertThat(plan.get("ladderStep").asText()).isEqualTo("100% [cap-playwright-pool, notify-top-services]");
         assertThat(plan.at("/actions/0/describe").asText()).isEqualTo("cap node group qualisys-playwright-pool "
                 + "(eks/node-group/playwright-pool) at its minimum of 5 (maxSize and desiredSize) until the budget period ends, recorded as an override");
-        assertThat(run.err()).contains("Planned response (dry run):", "notify the top 5 services by cost from 2024-05-01");
         assertThat(pool().maxSize()).isEqualTo(20);
         assertThat(store().all()).isEmpty();
         assertThat(inbox.received()).isEmpty();
@@ -281,7 +289,7 @@ class BudgetResponseTest {
                     "{\"source\":[\"qualisys.control-plane\"],\"detail-type\":[\"Drift Check Requested\"]}"));
             observer.eventBridge().putTargets(r -> r.rule(queue).targets(t -> t.id("queue").arn("arn:aws:sqs:us-east-1:123456789012:" + queue)));
 
-            Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), sample("anomaly/eventbridge-event.json"));
+            Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(), sample("anomaly/eventbridge-event.json"));
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.execution().at("/output/driftCheckRequested").asBoolean()).isTrue();

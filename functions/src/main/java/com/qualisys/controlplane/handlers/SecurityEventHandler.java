@@ -205,7 +205,10 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
             a = new TargetedCheck.Applied(List.of(), String.valueOf(applied.get("Cause")));
         } else if (applied.get("applied") instanceof List<?> changes) {
             a = new TargetedCheck.Applied(changes.stream().map(c -> (Map<?, ?>) c)
-                    .map(c -> c.get("action") + " " + c.get("logicalId")).toList(), null);
+                    .map(c -> c.get("action") + " " + c.get("logicalId")
+                            + (c.get("repaired") instanceof List<?> items && !items.isEmpty()
+                                    ? " (" + String.join("; ", items.stream().map(String::valueOf).toList()) + ")" : ""))
+                    .toList(), null);
         }
         @SuppressWarnings("unchecked")
         List<String> ids = (List<String>) target.get("logicalIds");

@@ -66,6 +66,11 @@ final class Ec2Tags {
         return bare.size() == 1 ? java.util.Optional.of(bare.getFirst()) : java.util.Optional.empty();
     }
 
+    /** The physical id of the resource a desired "ref:..." attribute names, once observe has found it. */
+    static java.util.Optional<String> known(LayerContext ctx, String ref) {
+        return DesiredResource.isRef(ref) ? ctx.index().known(ref.substring(DesiredResource.REF.length())) : java.util.Optional.empty();
+    }
+
     /** Tags a resource found without its identity with it again. */
     static void restoreIdentity(LayerContext ctx, String resourceId, String logicalId) {
         ctx.aws().ec2().createTags(r -> r.resources(resourceId).tags(toTags(ctx.tags(logicalId, null))));

@@ -234,6 +234,33 @@ class RdsLayerTest {
     }
 
     @Test
+    @Order(13)
+    void iamAuthenticationSwitchedOnOutOfBandIsReportedAndSwitchedOff() {
+        outOfBand.rds().modifyDBInstance(r -> r.dbInstanceIdentifier(DB).enableIAMDatabaseAuthentication(true).applyImmediately(true));
+        assertThat(difference(rds.drift(), "rds/db-instance/qualisys-db", "iamDatabaseAuthentication")).hasValueSatisfying(d -> {
+            assertThat(d.expected()).isEqualTo(false);
+            assertThat(d.actual()).isEqualTo(true);
+        });
+        assertThat(rds.mutatingCallsOfApply()).containsOnlyKeys("Rds.ModifyDBInstance");
+        assertThat(instance().iamDatabaseAuthenticationEnabled()).isFalse();
+        assertThat(rds.drift().isEmpty()).isTrue();
+    }
+
+    @Test
+    @Order(13)
+    void aLogExportAddedOutOfBandIsReportedAndRemoved() {
+        outOfBand.rds().modifyDBInstance(r -> r.dbInstanceIdentifier(DB).applyImmediately(true)
+                .cloudwatchLogsExportConfiguration(c -> c.enableLogTypes("postgresql")));
+        assertThat(difference(rds.drift(), "rds/db-instance/qualisys-db", "logExports")).hasValueSatisfying(d -> {
+            assertThat(d.expected()).isEqualTo(List.of());
+            assertThat(d.actual()).isEqualTo(List.of("postgresql"));
+        });
+        assertThat(rds.mutatingCallsOfApply()).containsOnlyKeys("Rds.ModifyDBInstance");
+        assertThat(instance().enabledCloudwatchLogsExports()).isEmpty();
+        assertThat(rds.drift().isEmpty()).isTrue();
+    }
+
+    @Test
     @Order(14)
     void aConnectionSecretThatLostItsPasswordIsRepairedAndNoReportEverShowsAPassword() throws Exception {
         String masterPassword = secret("qualisys/database/master").path("password").asText();
