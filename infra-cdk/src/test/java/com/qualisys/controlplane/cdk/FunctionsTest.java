@@ -143,12 +143,15 @@ class FunctionsTest {
     }
 
     @Test
-    void theLockFunctionMayOnlyUseTheLockTableAndItsLogs() {
+    void theLockFunctionMayOnlyUseTheLockTableItsLogsAndReadCloudTrailForApprovers() {
         String table = Cfn.logicalId(((StateStore) synth.stack().getNode().findChild("State")).lockTable);
         for (Map<String, Object> s : Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.LOCK)))) {
             List<String> actions = Cfn.actions(s);
             if (actions.stream().allMatch(a -> a.startsWith("logs:"))) {
                 assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
+            } else if (actions.stream().anyMatch(a -> a.startsWith("cloudtrail:"))) {
+                // Who approved a run: LookupEvents has no resource-level permissions.
+                assertThat(actions).containsExactly("cloudtrail:LookupEvents");
             } else {
                 assertThat(actions).allMatch(a -> a.startsWith("dynamodb:") && !a.contains("*"));
                 assertThat(Cfn.list(s.get("Resource"))).containsExactly(Map.of("Fn::GetAtt", List.of(table, "Arn")));

@@ -336,8 +336,13 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.put("Authorization", List.of(authorization.replaceFirst("/[^/]+/aws4_request", "/sts/aws4_request")));
         headers.put("Content-Type", List.of("application/x-www-form-urlencoded; charset=utf-8"));
-        StubResponse who = forward(new StubRequest("POST", request.uri().resolve("/"), headers,
-                "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8)));
+        StubResponse who;
+        try {
+            who = forward(new StubRequest("POST", request.uri().resolve("/"), headers,
+                    "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException noUpstream) {
+            return null; // a front door with nothing behind it (a test's stub): its responders answer alone
+        }
         java.util.regex.Matcher m = ACCOUNT.matcher(who.status() == 200 ? who.bodyText() : "");
         return m.find() ? m.group(1) : null;
     }
