@@ -120,6 +120,8 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("demo: " + spec.environment() + "'s PostgreSQL 15 at " + postgres.address() + ":" + LocalPostgres.RDS_PORT
                         + " (where its RDS instance's endpoint will point)");
             }
+            // DbInit verifies the server (verify-full) against these CAs, as it verifies RDS against the RDS CA bundle.
+            System.setProperty(com.qualisys.controlplane.database.TlsPolicy.ROOT_CERT_SETTING, certificates(servers.values()).toString());
             out.println("demo: layers " + String.join(", ", layers) + ", then db-init" + (kubernetes ? ""
                     : " (the kubernetes layer runs with ./qualisys demo --kubernetes, against local kube-apiservers it builds first"
                     + " when absent: " + LocalKubernetes.FIRST_BUILD_TIME + ")"));
@@ -224,6 +226,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** What db-init did, and app_user as the server sees it (read with the harness's own superuser). */
+    /** The local servers' self-signed certificates in one file: the CAs the demo's database connections trust. */
+    private static Path certificates(java.util.Collection<LocalPostgres> servers) throws java.io.IOException {
+        StringBuilder pem = new StringBuilder();
+        for (LocalPostgres server : servers) pem.append(java.nio.file.Files.readString(server.certificate()));
+        Path file = java.nio.file.Files.createDirectories(RepoPaths.cache().resolve("demo-postgres")).resolve("local-ca.pem");
+        java.nio.file.Files.writeString(file, pem);
+        return file;
+    }
+
     private static void printDbInit(PrintWriter out, JsonNode report, LocalPostgres postgres, String database) {
         if (report == null) {
             out.println("demo: db-init did not run");

@@ -58,6 +58,8 @@ class BudgetResponseTest {
     private AlertInbox inbox;
 
     /** The real layers the Playwright pool needs: IAM roles, the network, the cluster and its node groups. */
+    private static final String SAMPLE_MESSAGE_ID = "0da238f6-da6c-5214-96e1-635d27a9b79b";
+
     @BeforeAll
     static void clusterAppliedByTheEksLayer() {
         LocalAws.shared().reset();
@@ -207,7 +209,7 @@ class BudgetResponseTest {
     @Test
     void aRepeatedAlertOnlyNotifiesAgain() throws Exception {
         try (InProcessResponses responses = new InProcessResponses(local, DEV)) {
-            ObjectNode in = alert(Samples.text("budget/actual-100-percent-sns-event.json"));
+            ObjectNode in = alert(newMessageId(Samples.text("budget/actual-100-percent-sns-event.json")));
             ExecutionResult first = responses.run("budget-response", in);
             assertThat(first.status()).as(first.error() + ": " + first.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(first.statesEntered()).containsSubsequence("Parse", "Record", "RunLadder", "Notify");
@@ -215,11 +217,21 @@ class BudgetResponseTest {
             assertThat(responses.aws.calls().mutatingByOperation()).containsOnlyKeys("S3.PutObject", "Eks.UpdateNodegroupConfig",
                     "Sns.Publish", "DynamoDb.PutItem", "DynamoDb.UpdateItem");
 
-            ExecutionResult second = responses.run("budget-response", in);
+            // The same alert again in a new SNS message: nothing recorded or capped again, one notification (the lease is
+            // taken and released around the check).
+            ObjectNode again = alert(newMessageId(Samples.text("budget/actual-100-percent-sns-event.json")));
+            ExecutionResult second = responses.run("budget-response", again);
             assertThat(second.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-            // Nothing recorded or capped again: one notification (the lease is taken and released around the check).
             assertThat(responses.aws.calls().mutatingByOperation()).containsEntry("Sns.Publish", 1)
                     .doesNotContainKeys("S3.PutObject", "Eks.UpdateNodegroupConfig");
+
+            // The same SNS message delivered again (at least once): a duplicate, nothing done, nothing told.
+            ExecutionResult redelivered = responses.run("budget-response", again);
+            assertThat(redelivered.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(redelivered.statesEntered()).containsSubsequence("Parse", "ClaimAlert", "Duplicate").doesNotContain("Record", "RunLadder", "Notify");
+            assertThat(redelivered.output().get("duplicate").asBoolean()).isTrue();
+            // Only the claim (PutItem refused, the duplicate counted with UpdateItem).
+            assertThat(responses.aws.calls().mutatingByOperation()).containsOnlyKeys("DynamoDb.PutItem", "DynamoDb.UpdateItem");
         }
         assertThat(pool().maxSize()).isEqualTo(5);
     }
@@ -312,15 +324,23 @@ class BudgetResponseTest {
         Path file = tmp.resolve("now-" + name.replace('/', '-'));
         Instant now = Instant.now();
         String notified = java.time.format.DateTimeFormatter.ofPattern("MMMM d, uuuu", java.util.Locale.US).withZone(ZoneOffset.UTC).format(now);
-        Files.writeString(file, Samples.text(name).replace("2024-05-29T06:58:50.842Z", now.toString())
+        Files.writeString(file, newMessageId(Samples.text(name)).replace("2024-05-29T06:58:50.842Z", now.toString())
                 .replace("AWS Budget Notification May 29, 2024", "AWS Budget Notification " + notified));
         return file.toString();
     }
 
     private String sample(String name) throws Exception {
         Path file = tmp.resolve(name.replace('/', '-'));
-        Files.writeString(file, Samples.text(name));
+        Files.writeString(file, newMessageId(Samples.text(name)));
         return file.toString();
+    }
+
+    /**
+     * The sample as a new SNS message (a new MessageId): each test's alert is its own delivery, not a redelivery of
+     * another test's, which the response would answer as a duplicate.
+     */
+    private static String newMessageId(String sample) {
+        return sample.replace(SAMPLE_MESSAGE_ID, java.util.UUID.randomUUID().toString());
     }
 
     private static ObjectNode alert(String payload) throws Exception {

@@ -256,7 +256,7 @@ class SecurityEventClassifierTest {
     static EnvironmentSpec withSecurityPolicy(EnvironmentSpec s, Map<String, String> security) {
         var r = s.responses();
         var responses = new com.qualisys.controlplane.spec.ResponsesSpec(r.autoRemediate(), r.budgetLadder(),
-                r.anomalyStartsDriftCheck(), r.controlPlaneRolePath(), security);
+                r.anomalyStartsDriftCheck(), r.controlPlaneRolePath(), security, r.distinctApprover());
         return new EnvironmentSpec(s.environment(), s.aws(), s.state(), s.account(), s.iam(), s.monitoring(), s.vpc(), s.eks(),
                 s.rds(), s.kubernetes(), responses, s.drift());
     }
