@@ -61,6 +61,7 @@ public final class LocalAws {
     /** Resets only the stubs (moto keeps its state): for tests that switch moto accounts instead of resetting. */
     public synchronized void resetStubs() {
         door.faults().clear();
+        door.forgetClientTokens();
         budgets.reset();
         anomalies.reset();
         eks.reset();

@@ -88,7 +88,7 @@ class IamLayerTest {
             assertThat(plan.changes().get(0)).satisfies(c -> {
                 assertThat(c.action()).isEqualTo(Action.REPLACE);
                 assertThat(c.destructive()).isTrue();
-                assertThat(c.differences()).extracting(d -> d.path()).containsExactly("path");
+                assertThat(c.differences()).containsExactly(new com.qualisys.controlplane.engine.Difference("path", "/qualisys/", "/"));
             });
             // The replacement carries its dependent: the role that has the policy attached moves to the new one.
             assertThat(plan.changes().get(1)).satisfies(c -> {
