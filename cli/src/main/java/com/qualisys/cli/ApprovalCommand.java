@@ -60,7 +60,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
     abstract void answerLocal(FileTaskTokenBroker broker, PendingTask task, String by);
 
     /** Answers the task in AWS (SendTaskSuccess / SendTaskFailure). */
-    abstract void answerAws(SfnClient sfn, PendingApproval approval, String by);
+    abstract void answerAws(SfnClient sfn, PendingApproval approval, String executionArn, String by);
 
     @Override
     public Integer call() {
@@ -93,7 +93,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
                     "execution " + executionArn + " is running but not waiting for approval (no unanswered "
                             + StateMachines.APPROVAL_STATE + " task in its history)"));
             String by = aws.sts().getCallerIdentity().arn();
-            answerAws(sfn, approval, by);
+            answerAws(sfn, approval, executionArn, by);
             out.println(verb() + " layer " + approval.layer() + " of " + approval.environment() + " in " + executionArn + " (as " + by + ")");
             out.flush();
             return QualisysCli.OK;

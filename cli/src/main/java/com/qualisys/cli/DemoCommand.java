@@ -13,6 +13,9 @@ import com.qualisys.cli.local.ProgressPrinter;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.EmulatedAccounts;
 import com.qualisys.controlplane.emulator.LocalAws;
+import com.qualisys.controlplane.emulator.LocalKubernetes;
+import com.qualisys.controlplane.emulator.StandInChartRepository;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.emulator.LocalPostgres;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.layers.Layers;
@@ -46,7 +49,7 @@ import picocli.CommandLine.Spec;
         "Per environment, the provision state machine runs through the local runner (every AWS layer, then db-init through"
                 + " the DbInit handler); then the drift-check-all state machine writes one aggregate report."})
 final class DemoCommand implements Callable<Integer> {
-    /** moto's EKS has no Kubernetes API behind its endpoint; the kubernetes layer is proven by tests against a real kube-apiserver. */
+    /** moto's EKS has no Kubernetes API behind its endpoint: the kubernetes layer runs with --kubernetes, against local kube-apiservers. */
     static final List<String> DEMO_LAYERS = Layers.ORDER.stream().filter(l -> !l.equals("kubernetes")).toList();
 
     @Spec
@@ -59,8 +62,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reports", defaultValue = "reports", description = "Folder the drift reports are copied to.")
     Path reports;
 
+    @Option(names = "--kubernetes", description = "Also run the kubernetes layer: each environment's EKS cluster points to a local"
+            + " kube-apiserver of its own that accepts the control plane's EKS token (kube-apiserver and etcd are built from the Go"
+            + " module proxy first when absent: " + LocalKubernetes.FIRST_BUILD_TIME + "); Helm components from stand-in charts"
+            + " on a loopback repository.")
+    boolean kubernetes;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
         SpecLoader specs = SpecLoader.standard();
         List<EnvironmentSpec> envs = environments.stream().distinct().map(specs::load).toList();
@@ -77,10 +86,32 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: " + spec.environment() + " lives in account " + spec.aws().accountId() + "; the control plane runs in"
                     + " the hub " + hub + " and assumes " + role + " with the environment's external id");
         }
-        out.println("demo: starting one PostgreSQL 15 per environment account, behind its emulated RDS instance...");
-        out.flush();
+        List<String> layers = kubernetes ? Layers.ORDER : DEMO_LAYERS;
+        List<Layer> allLayers = Layers.all();
+        Map<String, LocalKubernetes> clusters = new LinkedHashMap<>();
+        StandInChartRepository charts = null;
         Map<String, LocalPostgres> servers = new LinkedHashMap<>();
         try (AwsClients aws = accounts.hub(hub)) {
+            if (kubernetes) {
+                java.util.function.Consumer<String> say = line -> {
+                    out.println("demo: " + line);
+                    out.flush();
+                };
+                Path helm = LocalKubernetes.build(say);
+                charts = KubernetesDemo.charts(envs, helm, out);
+                Map<String, JsonNode> overlays = new LinkedHashMap<>();
+                for (EnvironmentSpec spec : envs) overlays.put(spec.environment(), KubernetesDemo.chartsFrom(spec, charts.url()));
+                specs = specs.withOverlay(overlays::get);
+                envs = envs.stream().map(EnvironmentSpec::environment).map(specs::load).toList();
+                allLayers = KubernetesDemo.withLocalHelm(allLayers, helm);
+                for (EnvironmentSpec spec : envs) {
+                    clusters.put(spec.environment(), LocalKubernetes.start(emulator, spec.aws().accountId(), spec.eks().clusterName(), say));
+                }
+                out.println("demo: each API server accepts the control plane's EKS token (a presigned STS GetCallerIdentity,"
+                        + " verified and mapped as EKS does: the cluster's creator, then aws-auth)");
+            }
+            out.println("demo: starting one PostgreSQL 15 per environment account, behind its emulated RDS instance...");
+            out.flush();
             for (EnvironmentSpec spec : envs) {
                 // One work directory: the binaries are unpacked there once per JVM; each server has its own data directory.
                 LocalPostgres postgres = LocalPostgres.start(RepoPaths.cache().resolve("demo-postgres"));
@@ -89,15 +120,18 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("demo: " + spec.environment() + "'s PostgreSQL 15 at " + postgres.address() + ":" + LocalPostgres.RDS_PORT
                         + " (where its RDS instance's endpoint will point)");
             }
-            out.println("demo: layers " + String.join(", ", DEMO_LAYERS) + ", then db-init (the kubernetes layer needs a real"
-                    + " Kubernetes API server: its tests run one)");
+            // DbInit verifies the server (verify-full) against these CAs, as it verifies RDS against the RDS CA bundle.
+            System.setProperty(com.qualisys.controlplane.database.TlsPolicy.ROOT_CERT_SETTING, certificates(servers.values()).toString());
+            out.println("demo: layers " + String.join(", ", layers) + ", then db-init" + (kubernetes ? ""
+                    : " (the kubernetes layer runs with ./qualisys demo --kubernetes, against local kube-apiservers it builds first"
+                    + " when absent: " + LocalKubernetes.FIRST_BUILD_TIME + ")"));
             Path machines = RepoPaths.root().resolve("statemachines");
             Map<String, DemoSummary> summaries = new LinkedHashMap<>();
             for (EnvironmentSpec spec : envs) {
                 DemoSummary summary = new DemoSummary();
                 summaries.put(spec.environment(), summary);
-                Layers.all().stream().filter(l -> DEMO_LAYERS.contains(l.name())).forEach(l -> summary.layer(l.name(), l.desired(spec).size()));
-                if (!provision(out, specs, spec, aws, machines, summary)) return QualisysCli.ERROR;
+                allLayers.stream().filter(l -> layers.contains(l.name())).forEach(l -> summary.layer(l.name(), l.desired(spec).size()));
+                if (!provision(out, specs, spec, aws, machines, summary, layers, allLayers)) return QualisysCli.ERROR;
                 printDbInit(out, summary.dbInit(), servers.get(spec.environment()), spec.rds().databaseName());
             }
 
@@ -106,8 +140,8 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             ObjectNode input = RunCommand.JSON.createObjectNode();
             input.putArray("environments").addAll(envs.stream().map(e -> RunCommand.JSON.getNodeFactory().textNode(e.environment())).toList());
-            input.putArray("layers").addAll(DEMO_LAYERS.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
-            LocalExecution local = new LocalExecution(specs, envs.get(0), aws, true);
+            input.putArray("layers").addAll(layers.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
+            LocalExecution local = new LocalExecution(specs, envs.get(0), aws, true, allLayers);
             ExecutionResult all = local.run(machines.resolve("drift-check-all.asl.json"), input, "demo-drift-check-all", 0,
                     new InMemoryTaskTokenBroker(), new ProgressPrinter(out));
             if (all.status() != ExecutionStatus.SUCCEEDED) {
@@ -128,6 +162,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: aggregate report s3://" + store.bucket() + "/" + all.output().path("reportKey").asText()
                     + " (in the hub's report bucket), copied with each environment's to " + reports + "/");
             printPlacement(out, accounts, envs, hub);
+            for (EnvironmentSpec spec : envs) {
+                if (clusters.containsKey(spec.environment())) KubernetesDemo.printCluster(out, clusters.get(spec.environment()), spec);
+            }
             out.println();
             DemoSummary.print(out, summaries);
             boolean found = all.output().path("drift").asInt() > 0 || all.output().path("errors").asInt() > 0;
@@ -136,14 +173,16 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             emulator.attachPostgres(null);
             servers.values().forEach(LocalPostgres::close);
+            clusters.values().forEach(LocalKubernetes::close);
+            if (charts != null) charts.close();
         }
     }
 
     /** The provision state machine for one environment; false (after saying why) when it did not succeed. */
     private static boolean provision(PrintWriter out, SpecLoader specs, EnvironmentSpec spec, AwsClients hub, Path machines,
-                                     DemoSummary summary) throws IOException {
+                                     DemoSummary summary, List<String> layers, List<Layer> allLayers) throws IOException {
         ObjectNode input = RunCommand.JSON.createObjectNode().put("environment", spec.environment()).put("runDbInit", true);
-        input.putArray("layers").addAll(DEMO_LAYERS.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
+        input.putArray("layers").addAll(layers.stream().map(RunCommand.JSON.getNodeFactory()::textNode).toList());
         ProgressPrinter progress = new ProgressPrinter(out);
         ExecutionListener both = e -> {
             progress.onEvent(e);
@@ -151,7 +190,7 @@ final class DemoCommand implements Callable<Integer> {
         };
         out.println("demo: provision " + spec.environment() + " (account " + spec.aws().accountId() + ")");
         out.flush();
-        ExecutionResult provision = new LocalExecution(specs, spec, hub, true).run(machines.resolve("provision.asl.json"), input,
+        ExecutionResult provision = new LocalExecution(specs, spec, hub, true, allLayers).run(machines.resolve("provision.asl.json"), input,
                 "demo-provision-" + spec.environment(), 0, new InMemoryTaskTokenBroker(), both);
         if (provision.status() != ExecutionStatus.SUCCEEDED) {
             out.println("demo: provision of " + spec.environment() + " failed: " + provision.error() + ": " + provision.cause());
@@ -187,6 +226,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** What db-init did, and app_user as the server sees it (read with the harness's own superuser). */
+    /** The local servers' self-signed certificates in one file: the CAs the demo's database connections trust. */
+    private static Path certificates(java.util.Collection<LocalPostgres> servers) throws java.io.IOException {
+        StringBuilder pem = new StringBuilder();
+        for (LocalPostgres server : servers) pem.append(java.nio.file.Files.readString(server.certificate()));
+        Path file = java.nio.file.Files.createDirectories(RepoPaths.cache().resolve("demo-postgres")).resolve("local-ca.pem");
+        java.nio.file.Files.writeString(file, pem);
+        return file;
+    }
+
     private static void printDbInit(PrintWriter out, JsonNode report, LocalPostgres postgres, String database) {
         if (report == null) {
             out.println("demo: db-init did not run");

@@ -163,7 +163,7 @@ public final class RunCommand implements Callable<Integer> {
      * Java class name.
      */
     static void printSummary(PrintWriter out, String name, ExecutionResult result) {
-        out.println(name + " " + result.executionId() + ": " + result.status());
+        printStatus(out, name, result);
         if (result.status() == ExecutionStatus.SUCCEEDED) {
             JsonNode output = result.output();
             if (output != null && output.hasNonNull("summary")) {
@@ -172,7 +172,14 @@ public final class RunCommand implements Callable<Integer> {
                 output.fields().forEachRemaining(f -> out.println("  " + f.getKey() + ": "
                         + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString())));
             }
-        } else {
+        }
+        out.flush();
+    }
+
+    /** The line saying how an execution ended; a failure adds its cause, never a Java class name. */
+    static void printStatus(PrintWriter out, String name, ExecutionResult result) {
+        out.println(name + " " + result.executionId() + ": " + result.status());
+        if (result.status() != ExecutionStatus.SUCCEEDED) {
             String error = result.error() == null || JAVA_CLASS.matcher(result.error()).matches() ? "" : result.error() + ": ";
             out.println("  " + error + (result.cause() == null ? "" : com.qualisys.controlplane.engine.LayerFailure.oneLine(result.cause())));
         }

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 + " notification or a Cost Anomaly Detection alert (Lambda SNS event, SNS message, aws.ce event) runs"
                 + " budget-response. The event is checked first: a malformed one is refused and nothing is done.",
         "Placeholders $${<logical-id>} in the file (e.g. $${vpc/security-group/rds}) become that managed resource's"
-                + " physical id, so one sample works in every account. Exit code: 0 the response ran, 1 refused or failed.",
+                + " physical id, so one sample works in every account. Progress goes to stderr; stdout gets how the response"
+                + " ended and its notification (with --json: the execution as JSON). Exit code: 0 the response ran, 1 refused or failed.",
         "  qualisys simulate-event --env dev examples/events/rds-sg-opened-to-internet.json",
         "  qualisys simulate-event --env dev --dry-run examples/events/budget-100-percent-sns-event.json"})
 public final class SimulateEventCommand implements Callable<Integer> {
@@ -63,7 +64,8 @@ public final class SimulateEventCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     EmulatorOption emulator = new EmulatorOption();
 
-    @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
+    @Option(names = "--json", description = "Print the execution as JSON (executionId, status, output or error and cause) instead of its"
+            + " summary, and no progress lines.")
     boolean json;
 
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
@@ -88,8 +90,12 @@ public final class SimulateEventCommand implements Callable<Integer> {
                     + (dryRun ? " (dry run)" : ""));
             ExecutionResult result = new LocalExecution(loader, spec, aws, emulator.emulator).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
                     emulator.waitScale(null), null, json ? null : new ProgressPrinter(err));
-            RunCommand.print(out, result);
-            if (!json && result.succeeded()) describe(err, result.output());
+            if (json) {
+                RunCommand.print(out, result);
+            } else {
+                RunCommand.printStatus(out, kind.stateMachine(), result);
+                if (result.succeeded()) describe(out, result.output());
+            }
             return result.status() == ExecutionStatus.SUCCEEDED ? QualisysCli.OK : QualisysCli.ERROR;
         }
     }
@@ -98,7 +104,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
         return RepoPaths.root().resolve(machine.definitionFile());
     }
 
-    /** The notification (or the dry run's plan) in plain words on stderr; stdout keeps the JSON. */
+    /** The response in plain words: the notification (or the dry run's plan, or why the event was ignored). */
     private static void describe(PrintWriter err, JsonNode output) {
         JsonNode n = output.path("notification");
         if (n.hasNonNull("subject")) {

@@ -10,6 +10,7 @@ import com.qualisys.controlplane.emulator.EmulatedAccounts;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.layers.kubernetes.helm.VersionConstraint;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import java.nio.file.Files;
@@ -40,7 +41,8 @@ class DemoTest {
                 .contains("check passed: app_user does not bypass RLS")
                 .contains("check passed: FORCE ROW LEVEL SECURITY filters the table owner too")
                 .contains("drift-check-all")
-                .contains("demo: no drift");
+                .contains("demo: no drift")
+                .contains("the kubernetes layer runs with ./qualisys demo --kubernetes");
         assertThat(Pattern.compile("(?m)^demo: app_user NOSUPERUSER NOBYPASSRLS").matcher(r.out()).results().count())
                 .as("db-init in each environment's own database server").isEqualTo(2);
 
@@ -76,6 +78,43 @@ class DemoTest {
                             : spec.monitoring().budgets().size());
                 }
             }
+        }
+    }
+
+    @Test
+    void withKubernetesEachClusterGetsItsOwnApiServerThatAcceptsTheEksTokenAndTheLayerEndsWithNoDrift(@TempDir Path reports)
+            throws Exception {
+        LocalAws.shared().reset();
+        Cli.Result r = Cli.run("demo", "--kubernetes", "--reports", reports.toString());
+
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).contains("demo: no drift").contains("accepts the control plane's EKS token")
+                .doesNotContain(": missing").doesNotContain("not installed");
+        SpecLoader specs = SpecLoader.fromDirectory(RepoPaths.root().resolve("environments"));
+        for (String env : List.of("dev", "staging")) {
+            EnvironmentSpec spec = specs.load(env);
+            assertThat(r.out()).contains("cluster " + spec.eks().clusterName() + " of account " + spec.aws().accountId() + ": kube-apiserver at");
+            Matcher row = Pattern.compile("(?m)^" + env + "\\s+kubernetes\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+[\\d.]+ s$").matcher(r.out());
+            assertThat(row.find()).as("kubernetes summary row of %s in%n%s", env, r.out()).isTrue();
+            assertThat(Integer.parseInt(row.group(2))).as("%s kubernetes changes applied", env).isPositive();
+            assertThat(row.group(3)).as("%s kubernetes drift after", env).isEqualTo("0");
+            // What each cluster holds, read back from its API server: namespaces with level and quota, RBAC, the releases.
+            String heading = "demo: " + env + "'s kubernetes cluster";
+            int from = r.out().indexOf(heading);
+            assertThat(from).as("%s's cluster is printed", env).isNotNegative();
+            int next = r.out().indexOf("'s kubernetes cluster", from + heading.length());
+            String cluster = r.out().substring(from, next < 0 ? r.out().length() : next);
+            spec.kubernetes().namespaces().forEach((name, ns) -> assertThat(cluster)
+                    .contains("demo:   namespace " + name + ": pod-security enforce=" + ns.enforce() + ", quota {"));
+            assertThat(cluster).containsPattern("RBAC: [1-9]\\d* cluster role").containsPattern("aws-auth maps [1-9]\\d* IAM role");
+            for (var c : spec.kubernetes().components()) {
+                String lowest = VersionConstraint.parse(c.version()).lower().toString();
+                assertThat(cluster).as("the stand-in inside %s, not the one past it", c.version())
+                        .contains("release " + c.namespace() + "/" + c.name() + " (" + c.version() + "): " + c.chart() + "-" + lowest);
+            }
+            JsonNode report = JSON.readTree(Files.readString(reports.resolve(env + "/latest.json")));
+            assertThat(report.path("changes").asInt()).as("%s drift", env).isZero();
+            assertThat(report.path("layers").findValuesAsText("layer")).contains("kubernetes");
         }
     }
 

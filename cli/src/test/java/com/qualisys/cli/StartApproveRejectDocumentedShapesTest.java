@@ -69,7 +69,7 @@ class StartApproveRejectDocumentedShapesTest {
         assertThat(approve.exitCode()).as(approve.toString()).isZero();
         assertThat(approve.out()).isEqualTo("approved layer vpc of dev in " + h.executionArn() + " (as " + OPERATOR + ")\n");
         assertThat(answer.get("taskToken").asText()).isEqualTo(TOKEN);
-        assertThat(answer.get("output").asText()).isEqualTo("{\"approved\":true,\"by\":\"" + OPERATOR + "\"}");
+        assertThat(answer.get("output").asText()).isEqualTo("{\"approved\":true,\"by\":\"" + OPERATOR + "\",\"execution\":\"" + h.executionArn() + "\"}");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err().lines().filter(l -> l.startsWith("[")).map(l -> l.substring(l.indexOf(']') + 2)).distinct().toList())

@@ -94,7 +94,7 @@ class StartApproveRejectOnMotoTest {
                 .doesNotContain("RequestApproval kubernetes");
         assertThat(run.out()).startsWith("SUCCEEDED in ");
         JsonNode output = JSON.readTree(aws.stepFunctions().describeExecution(r -> r.executionArn(executionArn)).output());
-        assertThat(output.get("layers").get(0).get("approval").toString()).isEqualTo("{\"approved\":true,\"by\":\"" + CALLER + "\"}");
+        assertThat(output.get("layers").get(0).get("approval").toString()).isEqualTo("{\"approved\":true,\"by\":\"" + CALLER + "\",\"execution\":\"" + executionArn + "\"}");
 
         Cli.Result again = Cli.run("approve", executionArn, "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(again.exitCode()).isEqualTo(1);

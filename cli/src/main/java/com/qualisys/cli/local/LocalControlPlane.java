@@ -2,11 +2,13 @@ package com.qualisys.cli.local;
 
 import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import com.qualisys.controlplane.state.ApplyLock;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,6 +63,12 @@ public final class LocalControlPlane {
 
     /** As {@link #create(SpecLoader, EnvironmentSpec, AwsClients, boolean)}; without {@code assumeRole}, another account is refused. */
     public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator, boolean assumeRole) {
+        return create(specs, spec, aws, bootstrapEmulator, assumeRole, Layers.all());
+    }
+
+    /** With these layers instead of {@code Layers.all()} (the demo's kubernetes layer runs the helm the scripts built). */
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator, boolean assumeRole,
+                                      List<Layer> layers) {
         String account = aws.sts().getCallerIdentity().account();
         String region = spec.aws().region();
         boolean emulator = bootstrapEmulator;
@@ -77,7 +85,7 @@ public final class LocalControlPlane {
         ControlPlane.Settings settings = new ControlPlane.Settings(alertTopic, driftTopic, spec.state().reportBucket(),
                 spec.state().lockTable(), "default");
         return new ControlPlane(specs, () -> aws,
-                (s, session) -> EnvironmentAccess.forCaller(aws, s, session, assumeRole), Layers.all(), settings);
+                (s, session) -> EnvironmentAccess.forCaller(aws, s, session, assumeRole), layers, settings);
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.events.EventKind;
 import com.qualisys.controlplane.events.EventParseException;
@@ -34,6 +36,9 @@ import java.util.Optional;
  * <ul>
  * <li>{@code parse} — what the alert is and what the ladder will do (pure: no AWS call); a malformed alert
  *     is a {@link BadInputException} naming the field.</li>
+ * <li>{@code claim} — claims the delivery's id (SNS {@code MessageId}, the anomaly event's {@code id}) with a
+ *     conditional write, so a redelivered alert, even a concurrent one, does nothing twice and answers
+ *     {@code duplicate: true} ({@link EventClaims}).</li>
  * <li>{@code record} — writes the override record of each cap before anything is capped.</li>
  * <li>{@code respond} — runs the ladder (top cost drivers, the cap) and renders the notification; for an
  *     anomaly, renders it and says whether a drift check is wanted.</li>
@@ -44,10 +49,12 @@ import java.util.Optional;
  * <p>Called directly it responds in one invocation (parse, record, respond, publish, request the drift
  * check): an SNS subscription delivers {@code {"Records": [...]}}, an EventBridge rule the {@code aws.ce}
  * event, a schedule or a person {@code {"action": "restore", "overrideId": ID}} or
- * {@code {"action": "restore-expired"}}. SNS and EventBridge cannot name the environment: an alert is for
- * the environment whose {@code aws.accountId} is the alert's account (the spoke whose topic or bus it came
- * from, docs/accounts.md); an {@code "environment"} field wins, and the {@value #ENVIRONMENT_VARIABLE}
- * variable names it when no environment has that account.
+ * {@code {"action": "restore-expired"}}. A delivery is claimed first, as by the {@code claim} step; a
+ * duplicate does nothing else, and a response that fails gives its claim back so SNS's retry of the
+ * same message responds (the ladder's actions are idempotent). SNS and EventBridge cannot name the
+ * environment: an alert is for the environment whose {@code aws.accountId} is the alert's account (the
+ * spoke whose topic or bus it came from, docs/accounts.md); an {@code "environment"} field wins, and the
+ * {@value #ENVIRONMENT_VARIABLE} variable names it when no environment has that account.
  */
 public final class BudgetAlertHandler extends ControlPlaneHandler {
     public static final String ENVIRONMENT_VARIABLE = "QUALISYS_ENVIRONMENT";
@@ -76,12 +83,16 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
     @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         if (input.fields().get("step") != null) {
-            String step = input.oneOf("step", List.of("parse", "record", "respond", "restore"));
+            String step = input.oneOf("step", List.of("parse", "claim", "record", "respond", "restore"));
             String holder = holder(input);
             if (step.equals("restore")) return restore(environment(input, controlPlane, defaultEnvironment), input, controlPlane, holder).json();
             String payload = EventPayloads.json(input, "alert");
             EnvironmentSpec spec = environmentOf(input, payload, controlPlane);
             Alert alert = Alert.parse(payload, spec);
+            if (step.equals("claim")) {
+                return EventClaims.claim(spec, payload, alert.kind().name().toLowerCase(java.util.Locale.ROOT), holder,
+                        input.bool("dryRun", false), controlPlane);
+            }
             return switch (step) {
                 case "parse" -> parsed(spec, alert, input.bool("dryRun", false));
                 case "record" -> recorded(alert, responder(spec, controlPlane));
@@ -108,12 +119,26 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
         String payload = EventPayloads.json(fields);
         EnvironmentSpec spec = environmentOf(input, payload, controlPlane);
         Alert alert = Alert.parse(payload, spec);
-        if (alert.budget() != null) responder(spec, controlPlane).record(alert.budget());
-        Result responded = locked(spec, controlPlane, holder(input), alert.caps(), r -> responded(spec, alert, r));
-        Map<String, Object> out = new LinkedHashMap<>(responded.json());
-        out.putAll(publish(spec, responded.notification(), controlPlane));
-        if (Boolean.TRUE.equals(out.get("driftCheckRequested"))) requestDriftCheck(spec, controlPlane, String.valueOf(out.get("reason")));
-        return out;
+        // Each invocation its own claimer: two concurrent deliveries of one message are two invocations.
+        String holder = input.string("executionId", "budget-alert invocation " + java.util.UUID.randomUUID());
+        Map<String, Object> claim = EventClaims.claim(spec, payload, alert.kind().name().toLowerCase(java.util.Locale.ROOT), holder, false,
+                controlPlane);
+        if (Boolean.TRUE.equals(claim.get("duplicate"))) return claim;
+        try {
+            if (alert.budget() != null) responder(spec, controlPlane).record(alert.budget());
+            Result responded = locked(spec, controlPlane, holder, alert.caps(), r -> responded(spec, alert, r));
+            Map<String, Object> out = new LinkedHashMap<>(responded.json());
+            if (Boolean.TRUE.equals(out.get("driftCheckRequested"))) requestDriftCheck(spec, controlPlane, String.valueOf(out.get("reason")));
+            out.putAll(publish(spec, responded.notification(), controlPlane));
+            out.put("eventId", claim.get("eventId"));
+            out.put("duplicate", false);
+            return out;
+        } catch (RuntimeException failed) {
+            if (Boolean.TRUE.equals(claim.get("claimed"))) {
+                EventClaims.ledger(spec, controlPlane).release(spec.environment(), (String) claim.get("eventId"), holder);
+            }
+            throw failed;
+        }
     }
 
     /**
@@ -199,6 +224,7 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
             out.put("reason", "budget " + alert.budget().alert().budgetName() + " ladder step");
             out.put("notes", r.notes());
             n = r.notification();
+            EmbeddedMetrics.current().add(ControlPlaneMetric.BUDGET_RESPONSES, spec.environment(), 1);
         } else {
             out.put("overrides", List.of());
             out.put("topServices", List.of());
@@ -206,6 +232,7 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
             out.put("reason", "cost anomaly " + alert.anomaly().anomaly().anomalyId() + ": " + alert.anomaly().reason());
             out.put("notes", List.of());
             n = alert.anomaly().notification();
+            EmbeddedMetrics.current().add(ControlPlaneMetric.ANOMALY_RESPONSES, spec.environment(), 1);
         }
         out.put("notification", Map.of("subject", n.subject(), "body", n.body()));
         return new Result(out, n);

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.events.EventLedger;
 import com.qualisys.controlplane.events.EventParseException;
@@ -65,6 +67,11 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
     }
 
     @Override
+    protected boolean runsLayers() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         String step = input.oneOf("step", List.of("claim", "classify", "remediate", "notify"));
         Input state = step.equals("notify") ? Input.of(input.map("state")) : input;
@@ -85,22 +92,7 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
      * A dry run claims nothing. The id is read leniently, so a rejected event can still be named.
      */
     private static Map<String, Object> claim(EnvironmentSpec spec, String event, String executionId, boolean dryRun, ControlPlane controlPlane) {
-        String eventId = EventPayloads.eventId(event);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("eventId", eventId == null ? "(no event id)" : eventId);
-        if (dryRun || eventId == null) {
-            out.put("duplicate", false);
-            out.put("claimed", false);
-            return out;
-        }
-        EventLedger.Claim claim = new EventLedger(controlPlane.hub().dynamoDb(), controlPlane.settings().lockTable(spec),
-                java.time.Clock.systemUTC()).claim(spec.environment(), "cloudtrail", eventId, executionId);
-        out.put("duplicate", claim.duplicate());
-        out.put("claimed", !claim.duplicate());
-        out.put("respondedBy", claim.firstBy());
-        out.put("firstSeenAt", claim.firstAt().toString());
-        if (claim.duplicate()) out.put("note", "duplicate delivery of event " + eventId + ": " + claim.firstBy() + " responds to it");
-        return out;
+        return EventClaims.claim(spec, event, "cloudtrail", executionId, dryRun, controlPlane);
     }
 
     private Map<String, Object> classify(EnvironmentSpec spec, String event, ControlPlane controlPlane) {
@@ -147,6 +139,7 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
         SecurityDecision decision = decide(responder, event);
         List<Map<String, Object>> outcomes = new ArrayList<>();
         for (StepOutcome o : responder.remediate(decision, dryRun)) {
+            if (o.status() == StepOutcome.Status.DONE) EmbeddedMetrics.current().add(ControlPlaneMetric.REMEDIATIONS, spec.environment(), 1);
             outcomes.add(Map.of("step", o.step().describe(), "status", o.status().name(), "detail", o.detail()));
         }
         return Map.of("outcomes", outcomes);
@@ -205,7 +198,10 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
             a = new TargetedCheck.Applied(List.of(), String.valueOf(applied.get("Cause")));
         } else if (applied.get("applied") instanceof List<?> changes) {
             a = new TargetedCheck.Applied(changes.stream().map(c -> (Map<?, ?>) c)
-                    .map(c -> c.get("action") + " " + c.get("logicalId")).toList(), null);
+                    .map(c -> c.get("action") + " " + c.get("logicalId")
+                            + (c.get("repaired") instanceof List<?> items && !items.isEmpty()
+                                    ? " (" + String.join("; ", items.stream().map(String::valueOf).toList()) + ")" : ""))
+                    .toList(), null);
         }
         @SuppressWarnings("unchecked")
         List<String> ids = (List<String>) target.get("logicalIds");

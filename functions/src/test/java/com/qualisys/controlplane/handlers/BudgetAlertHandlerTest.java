@@ -15,8 +15,22 @@ import com.qualisys.controlplane.testing.TestSpecs;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import com.qualisys.controlplane.events.EventLedger;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +122,54 @@ class BudgetAlertHandlerTest {
         assertThat(store.get(OVERRIDE).orElseThrow().status()).isEqualTo(OverrideRecord.Status.RESTORED);
         assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
                 .nodegroup().scalingConfig().maxSize()).isEqualTo(20);
+    }
+
+    @Test
+    void theSameSnsMessageDeliveredTwiceAtOnceCapsOnceNotifiesOnceAndTheOtherReportsItselfADuplicate() throws Exception {
+        String topic = controlPlane.settings().alertTopicArn();
+        try (SqsClient sqs = SqsClient.builder().region(Region.of(MotoServer.REGION)).endpointOverride(URI.create(moto.endpoint()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+            String queue = sqs.createQueue(r -> r.queueName("alerts-seen")).queueUrl();
+            String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            aws.sns().subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn));
+            BudgetAlertHandler handler = handler("dev", Instant.parse("2024-05-29T07:00:00Z"));
+            Map<String, Object> delivery = snsEvent();
+
+            CyclicBarrier together = new CyclicBarrier(2);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<Map<String, Object>>> answers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                answers.add(pool.submit(() -> {
+                    together.await();
+                    return handler.handleRequest(delivery, null);
+                }));
+            }
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Future<Map<String, Object>> a : answers) out.add(a.get(2, TimeUnit.MINUTES));
+            pool.shutdown();
+
+            String messageId = "0da238f6-da6c-5214-96e1-635d27a9b79b";
+            assertThat(out).extracting(o -> o.get("duplicate")).containsExactlyInAnyOrder(true, false);
+            Map<String, Object> duplicate = out.stream().filter(o -> Boolean.TRUE.equals(o.get("duplicate"))).findFirst().orElseThrow();
+            assertThat(duplicate).containsEntry("eventId", messageId).doesNotContainKey("published");
+            assertThat((String) duplicate.get("note")).startsWith("duplicate delivery of event " + messageId + ": budget-alert invocation ");
+            assertThat(new OverrideStore(aws.s3(), DEV.state().reportBucket(), "dev").all()).hasSize(1);
+            assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
+                    .nodegroup().scalingConfig().maxSize()).isEqualTo(5);
+            assertThat(new EventLedger(aws.dynamoDb(), DEV.state().lockTable(), Clock.systemUTC()).record("dev", messageId))
+                    .containsEntry("kind", "budget").containsEntry("duplicates", "1");
+            int notified = 0;
+            for (int polls = 0; polls < 3; polls++) {
+                notified += sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages().size();
+            }
+            assertThat(notified).as("notifications on the alert topic").isEqualTo(1);
+
+            Map<String, Object> later = handler.handleRequest(delivery, null);
+            assertThat(later).containsEntry("duplicate", true);
+            assertThat(new OverrideStore(aws.s3(), DEV.state().reportBucket(), "dev").all()).hasSize(1);
+        }
     }
 
     @Test

@@ -90,6 +90,7 @@ public final class ControlPlaneStack extends Stack {
                 targets(state, alerting), (sm, failed) -> alerting.alarmAtLeast(sm, "FailedExecutionsAlarm", failed, 1,
                         sm.getNode().getId() + " state machine: an execution failed in the last 5 minutes"));
         alerting.publishersOnly(FunctionPolicies.ROLE_PATH);
+        new ControlPlaneDashboard(this, "Observability", settings.environments(), alerting);
 
         Queue deliveryDeadLetters = Queue.Builder.create(this, "DeliveryDeadLetters")
                 .encryption(QueueEncryption.SQS_MANAGED)

@@ -109,8 +109,11 @@ final class FunctionPolicies {
     /** The statements that belong to one function alone: its state, its topics, its secrets. */
     void grantOwn(FunctionCatalog function, Role role, StateStore state, Alerting alerting) {
         switch (function) {
-            case LOCK -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem");
+            case LOCK -> {
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+                // Who approved a run: the principal CloudTrail recorded for its SendTaskSuccess (no resource-level permissions).
+                role.addToPolicy(allow(List.of("cloudtrail:LookupEvents"), List.of("*")));
+            }
             // Every writer holds the environment's lease and checks its fencing token before each write.
             case APPLY_LAYER -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
             case REPORT -> {
@@ -132,8 +135,9 @@ final class FunctionPolicies {
             }
             case BUDGET_ALERT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
-                // The cap and the restore hold the environment's lease (the hub's lock table).
-                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+                // The cap and the restore hold the environment's lease (the hub's lock table); the alert claims
+                // (events.EventLedger) make a redelivered alert a duplicate, and a failed response gives its claim back.
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
                 // The override records (overrides/<env>/<id>.json in the report bucket) that restore a cap.
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"),
                         List.of(state.reportBucket.arnForObjects("overrides/*"))));

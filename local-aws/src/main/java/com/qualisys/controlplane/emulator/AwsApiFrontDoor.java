@@ -187,6 +187,7 @@ public final class AwsApiFrontDoor implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Faults faults = new Faults();
+    private final ClientTokens clientTokens = new ClientTokens();
     private final URI upstream;
     private final List<Responder> responders;
     private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -225,6 +226,11 @@ public final class AwsApiFrontDoor implements AutoCloseable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Forgets the client tokens seen (with a reset of the emulator's state). */
+    public void forgetClientTokens() {
+        clientTokens.clear();
     }
 
     /** The faults this front door injects (none until a test adds rules). */
@@ -272,11 +278,24 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                     case LOST_RESPONSE -> { } // carried out below, then its answer is lost
                 }
             }
+            Optional<String> tokenKey = clientTokens.key(request);
+            Optional<ClientTokens.Remembered> earlier = tokenKey.flatMap(clientTokens::earlier);
+            if (earlier.isPresent()) {
+                // AWS answers a repeat with the first result, and a token reused for another request with an error.
+                if (earlier.get().requestIdentity().equals(request.identity())) {
+                    write(exchange, earlier.get().status(), earlier.get().headers(), earlier.get().body());
+                } else {
+                    writeError(exchange, request, 400, "IdempotentParameterMismatch",
+                            "The client token was already used for a request with other parameters");
+                }
+                return;
+            }
             Answer answer = respond(request);
             // Observed before the caller has its answer: whatever it does next sees the record.
             String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
             for (Observer o : observers) o.answered(request, answer.status(), sourceIp, this::forward);
             if (fault != null && fault.kind() == Faults.Kind.LOST_RESPONSE) {
+                if (tokenKey.isPresent()) clientTokens.remember(tokenKey.get(), request, answer.status(), answer.headers(), answer.body());
                 writeError(exchange, request, 500, "InternalFailure", "The answer was lost (injected) after the request was carried out");
                 return;
             }
@@ -317,8 +336,13 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.put("Authorization", List.of(authorization.replaceFirst("/[^/]+/aws4_request", "/sts/aws4_request")));
         headers.put("Content-Type", List.of("application/x-www-form-urlencoded; charset=utf-8"));
-        StubResponse who = forward(new StubRequest("POST", request.uri().resolve("/"), headers,
-                "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8)));
+        StubResponse who;
+        try {
+            who = forward(new StubRequest("POST", request.uri().resolve("/"), headers,
+                    "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException noUpstream) {
+            return null; // a front door with nothing behind it (a test's stub): its responders answer alone
+        }
         java.util.regex.Matcher m = ACCOUNT.matcher(who.status() == 200 ? who.bodyText() : "");
         return m.find() ? m.group(1) : null;
     }
@@ -333,6 +357,11 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             headers.put("Content-Type", List.of("application/x-amz-json-1.1"));
             headers.put("x-amzn-ErrorType", List.of(code));
             body = JSON.writeValueAsBytes(Map.of("__type", code, "message", message));
+        } else if (request.service().equals("ec2")) {
+            // EC2's query protocol has an error document of its own.
+            headers.put("Content-Type", List.of("text/xml"));
+            body = ("<Response><Errors><Error><Code>" + code + "</Code><Message>" + message
+                    + "</Message></Error></Errors><RequestID>injected</RequestID></Response>").getBytes(StandardCharsets.UTF_8);
         } else {
             headers.put("Content-Type", List.of("text/xml"));
             body = ("<ErrorResponse><Error><Type>Receiver</Type><Code>" + code + "</Code><Message>" + message

@@ -76,6 +76,14 @@ public final class VpcLayer implements Layer {
         kinds.apply(change, desired, observed, ctx);
     }
 
+    /** Rules name the spec's security groups as {@code sg:<key>} ({@link SecurityGroupRules}), besides refs. */
+    @Override
+    public List<String> referenceForms(String logicalId) {
+        String groupPrefix = VpcIds.securityGroup("");
+        if (!logicalId.startsWith(groupPrefix)) return Layer.super.referenceForms(logicalId);
+        return List.of(DesiredResource.ref(logicalId), SecurityGroupRules.GROUP_PREFIX + logicalId.substring(groupPrefix.length()));
+    }
+
     /** NAT gateways take minutes to become available; everything else is usable once created. */
     @Override
     public Readiness readiness(LayerContext ctx) {

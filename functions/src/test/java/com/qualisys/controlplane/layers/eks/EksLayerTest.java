@@ -304,7 +304,7 @@ class EksLayerTest {
         Plan drift = eks.drift();
         assertThat(drift.changes()).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(Action.UPDATE);
-            assertThat(c.differences()).extracting(d -> d.path()).containsExactly("endpointPublicAccess");
+            assertThat(c.differences()).containsExactly(new com.qualisys.controlplane.engine.Difference("endpointPublicAccess", true, false));
         });
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Eks.UpdateClusterConfig");
         Cluster c = aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster();
