@@ -7,7 +7,10 @@ import com.qualisys.controlplane.spec.EksSpec;
 import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.IamSpec;
+import com.qualisys.controlplane.layers.iam.IamDesired;
+import com.qualisys.controlplane.layers.rds.RdsResources;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -93,6 +96,8 @@ final class FunctionPolicies {
         out.add(conditional(List.of("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
                 List.of(arn("ec2", "security-group/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)));
         out.add(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
+        // SecretRotation moves AWSPENDING/AWSCURRENT between the versions of the database's two secrets.
+        out.add(allow(List.of("secretsmanager:UpdateSecretVersionStage"), databaseSecretArns()));
         EksSpec.NodeGroup pool = spec.eks().nodeGroups().get(BudgetLadder.PLAYWRIGHT_POOL);
         if (pool != null) {
             out.add(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
@@ -108,6 +113,11 @@ final class FunctionPolicies {
 
     /** The statements that belong to one function alone: its state, its topics, its secrets. */
     void grantOwn(FunctionCatalog function, Role role, StateStore state, Alerting alerting) {
+        // ControlPlane.reconciler(spec): the functions that plan read the budget overrides in the hub.
+        if (EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER, FunctionCatalog.LAYER_READINESS,
+                FunctionCatalog.SECURITY_EVENT).contains(function)) {
+            readOverrides().forEach(role::addToPolicy);
+        }
         switch (function) {
             case LOCK -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                     "dynamodb:DeleteItem");
@@ -118,9 +128,7 @@ final class FunctionPolicies {
                 role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
                 Alerting.grantPublish(alerting.driftTopic, role);
                 role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
-                // Drift attribution: one LookupEvents scan per check (no resource-level permissions),
-                // and the function's own identity to label the control plane's calls.
-                role.addToPolicy(allow(List.of("cloudtrail:LookupEvents", "sts:GetCallerIdentity"), List.of("*")));
+                // Drift attribution reads the environment's CloudTrail as the execution role (readStatements).
             }
             case NOTIFY -> Alerting.grantPublish(alerting.alertTopic, role);
             // Their remediations and the budget ladder's actions in an environment are the spoke role's
@@ -139,28 +147,11 @@ final class FunctionPolicies {
                         List.of(state.reportBucket.arnForObjects("overrides/*"))));
                 role.addToPolicy(conditional(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn()),
                         "StringLike", Map.of("s3:prefix", "overrides/*")));
-                // The ladder's start-drift-check and the budget response.
-                role.addToPolicy(allow(List.of("states:StartExecution"), List.of(
-                        stateMachineArn(ControlPlaneSettings.BUDGET_RESPONSE), stateMachineArn(ControlPlaneSettings.DRIFT_CHECK))));
+                // The ladder asks for a drift check with an event on the hub's bus (the DriftCheckRequested rule starts it).
+                role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
             }
-            case DB_INIT -> {
-                role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
-                        databaseSecretArns()));
-                role.addToPolicy(allow(List.of("rds:DescribeDBInstances"), List.of(arn("rds", "db:" + spec.rds().identifier()))));
-                role.addToPolicy(decryptThroughSecretsManager(List.of("kms:Decrypt")));
-            }
-            case SECRET_ROTATION -> {
-                // Told to rotate any other secret, it describes it to refuse it by name (it changes only its own two).
-                role.addToPolicy(allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))));
-                Nag.suppress(role, "AwsSolutions-IAM5", "DescribeSecret only, on the control plane's own qualisys/* secrets:"
-                        + " the rotation function reads which secret it was asked to rotate before refusing any but its two",
-                        List.of("Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:qualisys/*"));
-                role.addToPolicy(allow(List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
-                        "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"), databaseSecretArns()));
-                role.addToPolicy(allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")));
-                role.addToPolicy(allow(List.of("rds:DescribeDBInstances"), List.of(arn("rds", "db:" + spec.rds().identifier()))));
-                role.addToPolicy(decryptThroughSecretsManager(List.of("kms:Decrypt", "kms:GenerateDataKey")));
-            }
+            // DbInit and SecretRotation read and rotate the database secrets in the environment's account, through
+            // the clients ControlPlane.aws(spec) hands out: their grants are the spoke's (environmentStatements).
             default -> { }
         }
     }
@@ -195,9 +186,13 @@ final class FunctionPolicies {
                         "kms:ListResourceTags", "secretsmanager:ListSecrets", "logs:DescribeLogGroups",
                         "logs:ListTagsForResource", "logs:ListTagsLogGroup", "cloudtrail:DescribeTrails",
                         "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:ListTags",
+                        // Drift attribution (Report): who changed a drifted resource, from the event history.
+                        "cloudtrail:LookupEvents",
                         "sns:ListTopics", "budgets:ViewBudget", "budgets:ListTagsForResource",
                         "ce:GetAnomalyMonitors", "ce:GetAnomalySubscriptions", "ce:ListTagsForResource",
                         "iam:ListRoles", "iam:ListPolicies", "iam:ListAccountAliases", "iam:ListOpenIDConnectProviders",
+                        // The IAM layer reads every role and policy with their documents in one paged call.
+                        "iam:GetAccountAuthorizationDetails",
                         "s3:ListAllMyBuckets", "tag:GetResources",
                         // The VPC layer observes the cache subnet groups (plan, apply, drift, security events).
                         "elasticache:DescribeCacheSubnetGroups", "elasticache:ListTagsForResource"),
@@ -213,12 +208,17 @@ final class FunctionPolicies {
                 allow(List.of("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
                         "s3:ListBucket"), List.of(s3Arn("qualisys-*"))),
                 allow(List.of("sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"),
-                        List.of(arn("sns", "qualisys-*"))),
-                // The budget ladder's active overrides (events.budget.OverrideFilter): a plan leaves alone what
-                // an override changed on purpose until the override is restored.
-                allow(List.of("s3:GetObject"), List.of(s3Arn(spec.state().reportBucket()) + "/overrides/*")),
+                        List.of(arn("sns", "qualisys-*"))));
+    }
+
+    /**
+     * The budget ladder's active overrides (events.budget.OverrideFilter), read from the hub's report bucket
+     * by every function that plans: a plan leaves alone what an override changed on purpose until it is restored.
+     */
+    private List<PolicyStatement> readOverrides() {
+        return List.of(allow(List.of("s3:GetObject"), List.of(s3Arn(spec.state().reportBucket()) + "/" + StateStore.OVERRIDES_PREFIX + "*")),
                 conditional(List.of("s3:ListBucket"), List.of(s3Arn(spec.state().reportBucket())), "StringLike",
-                        Map.of("s3:prefix", "overrides/*")));
+                        Map.of("s3:prefix", StateStore.OVERRIDES_PREFIX + "*")));
     }
 
     // ----- apply: network -----
@@ -242,7 +242,7 @@ final class FunctionPolicies {
                         "ec2:ReplaceNetworkAclAssociation", "ec2:AssociateAddress", "ec2:DisassociateAddress",
                         "ec2:DeleteVpc", "ec2:DeleteSubnet", "ec2:DeleteInternetGateway", "ec2:DeleteNatGateway",
                         "ec2:ReleaseAddress", "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup", "ec2:DeleteNetworkAcl",
-                        "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate"),
+                        "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate"),
                         List.of("*"), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
                 // VPC flow logs deliver to their log group through the spec's delivery role.
                 allow(LOG_GROUP_WRITES, List.of(logGroupArn(spec.vpc().flowLogs().logGroup()))),
@@ -268,7 +268,9 @@ final class FunctionPolicies {
             }
         }
         spec.eks().nodeRolePolicies().forEach(p -> attachable.add(awsManagedPolicyArn(p)));
-        attachable.add(globalArn("iam", "policy/Qualisys*"));
+        // The RDS layer's enhanced-monitoring role (its AWS managed policy lives under service-role/).
+        attachable.add("arn:" + Aws.PARTITION + ":" + RdsResources.MONITORING_POLICY.substring("arn:aws:".length()));
+        attachable.addAll(customerPolicyArns());
         // Permissions only go onto roles that carry the control plane's boundary (layers.support.PermissionsBoundary).
         Map<String, Object> bounded = Map.of("iam:PermissionsBoundary", boundaryArn());
         List<PolicyStatement> out = new ArrayList<>();
@@ -284,11 +286,13 @@ final class FunctionPolicies {
                 statement(List.of("iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"), roleArns(), Map.of("StringEquals", bounded)),
                 statement(List.of("iam:AttachRolePolicy"), roleArns(), Map.of("ArnLike", Map.of("iam:PolicyARN", List.copyOf(attachable)),
                         "StringEquals", bounded)),
-                conditional(List.of("iam:DetachRolePolicy"), roleArns(), "ArnLike", Map.of("iam:PolicyARN", List.copyOf(attachable))),
+                // A role the control plane made may lose any managed policy (a role the spec no longer names is
+                // emptied before it is deleted); detaching only takes permissions away.
+                conditional(List.of("iam:DetachRolePolicy"), roleArns(), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
                 // Deleting one of the spec's policies first detaches it from whoever holds it (users and groups too).
                 conditional(List.of("iam:DetachUserPolicy", "iam:DetachGroupPolicy"),
                         List.of(globalArn("iam", "user/*"), globalArn("iam", "group/*")), "ArnLike",
-                        Map.of("iam:PolicyARN", globalArn("iam", "policy/Qualisys*"))),
+                        Map.of("iam:PolicyARN", customerPolicyArns())),
                 conditional(List.of("iam:CreatePolicy", "iam:CreateOpenIDConnectProvider"),
                         identityArns(), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
                 allow(List.of("iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
@@ -337,7 +341,7 @@ final class FunctionPolicies {
                 conditional(List.of("secretsmanager:CreateSecret"), List.of(secretArn("qualisys/*")), "StringEquals",
                         Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
                 allow(List.of("secretsmanager:UpdateSecret", "secretsmanager:PutSecretValue", "secretsmanager:TagResource",
-                        "secretsmanager:UntagResource", "secretsmanager:DeleteSecret", "secretsmanager:RotateSecret",
+                        "secretsmanager:UntagResource", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:RotateSecret",
                         "secretsmanager:CancelRotateSecret"), List.of(secretArn("qualisys/*"))),
                 allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")),
                 allow(LOG_GROUP_WRITES, List.of(logGroupArn(spec.eks().logGroup()),
@@ -394,9 +398,14 @@ final class FunctionPolicies {
 
     private List<String> identityArns() {
         List<String> arns = new ArrayList<>(roleArns());
-        arns.add(globalArn("iam", "policy/Qualisys*"));
+        arns.addAll(customerPolicyArns());
         arns.add(globalArn("iam", "oidc-provider/oidc.eks.*"));
         return arns;
+    }
+
+    /** The spec's customer managed policies: under the IAM layer's path, or adopted at the root path. */
+    private static List<String> customerPolicyArns() {
+        return List.of(globalArn("iam", "policy" + IamDesired.POLICY_PATH + "Qualisys*"), globalArn("iam", "policy/Qualisys*"));
     }
 
     /** The seed's role names: QualisysDevOpsAdmin, ... and qualisys-eks-node-role, ... (path "/"). */
