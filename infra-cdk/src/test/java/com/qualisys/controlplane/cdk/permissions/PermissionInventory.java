@@ -61,15 +61,42 @@ public final class PermissionInventory {
                     Map<String, Object> r = json.readValue(line, new TypeReference<>() {});
                     @SuppressWarnings("unchecked")
                     Map<String, List<String>> context = new TreeMap<>((Map<String, List<String>>) r.get("context"));
-                    calls.add(new Call((String) r.get("role"), (String) r.getOrDefault("plane", "hub"), (String) r.get("function"),
-                            (String) r.get("operation"),
-                            (String) r.get("action"), (String) r.get("resource"), context, (String) r.get("test")));
+                    Call call = new Call((String) r.get("role"), (String) r.getOrDefault("plane", "hub"), (String) r.get("function"),
+                            (String) r.get("operation"), (String) r.get("action"), (String) r.get("resource"), context,
+                            (String) r.get("test"));
+                    calls.add(call);
+                    tagOnCreate(call).ifPresent(calls::add);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return List.copyOf(calls);
+    }
+
+    /**
+     * A create that carries tags is also authorised as the service's tagging action on the new resource
+     * (IAM's TagRole for CreateRole with Tags, RDS's AddTagsToResource, ...): the call AWS checks beside it.
+     * EC2's CreateTags is recorded as such by the recorder (with ec2:CreateAction).
+     */
+    private static final Map<String, String> TAG_ON_CREATE = Map.ofEntries(
+            Map.entry("Iam.CreateRole", "iam:TagRole"), Map.entry("Iam.CreatePolicy", "iam:TagPolicy"),
+            Map.entry("Iam.CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider"),
+            Map.entry("CloudWatchLogs.CreateLogGroup", "logs:TagResource"),
+            Map.entry("SecretsManager.CreateSecret", "secretsmanager:TagResource"), Map.entry("Sns.CreateTopic", "sns:TagResource"),
+            Map.entry("Eks.CreateCluster", "eks:TagResource"), Map.entry("Eks.CreateNodegroup", "eks:TagResource"),
+            Map.entry("Eks.CreateAddon", "eks:TagResource"), Map.entry("ElastiCache.CreateCacheSubnetGroup", "elasticache:AddTagsToResource"),
+            Map.entry("Kms.CreateKey", "kms:TagResource"), Map.entry("CloudTrail.CreateTrail", "cloudtrail:AddTags"),
+            Map.entry("Budgets.CreateBudget", "budgets:TagResource"), Map.entry("CostExplorer.CreateAnomalyMonitor", "ce:TagResource"),
+            Map.entry("CostExplorer.CreateAnomalySubscription", "ce:TagResource"), Map.entry("Rds.CreateDBInstance", "rds:AddTagsToResource"),
+            Map.entry("Rds.CreateDBParameterGroup", "rds:AddTagsToResource"), Map.entry("Rds.CreateDBSubnetGroup", "rds:AddTagsToResource"));
+
+    static java.util.Optional<Call> tagOnCreate(Call c) {
+        String tagging = TAG_ON_CREATE.get(c.operation());
+        if (tagging == null || !c.context().containsKey("aws:TagKeys") || c.action().equals(tagging)
+                || c.action().equals("iam:PassRole")) return java.util.Optional.empty();
+        return java.util.Optional.of(new Call(c.role(), c.plane(), c.function(), c.operation() + " (tags on create)", tagging,
+                c.resource(), c.context(), c.test()));
     }
 
     /**
