@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the kube-apiserver and etcd binaries that the Java test harness
-# (functions/src/test/java/com/qualisys/controlplane/testing/KubeApiServer.java) runs.
+# (local-aws/src/main/java/com/qualisys/controlplane/emulator/KubeApiServer.java) runs.
 #
 # The versions are pinned by tools/kube-apiserver/go.mod and go.sum; the sources come
 # from the Go module proxy and the binaries go to .cache/bin/ at the repository root

@@ -1,7 +1,6 @@
 package com.qualisys.cli;
 
 import com.qualisys.cli.local.HeldLease;
-import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.LayerFailure;
@@ -50,7 +49,7 @@ final class ApplyCommand implements Callable<Integer> {
         try (AwsClients caller = env.clients(spec);
              AwsClients aws = env.environmentClients(caller, spec, "apply")) {
             // The lock is the control plane's state: in the caller's (hub's) lock table, like the overrides.
-            LocalControlPlane.bootstrapStateOnEmulator(spec, caller);
+            env.bootstrapEmulator(spec, caller);
             ApplyLock lock = ApplyLock.of(caller, spec.state());
             try (HeldLease lease = HeldLease.acquire(lock, spec.environment(), "qualisys apply", ControlPlane.leaseDuration(spec))) {
             Reconciler reconciler = env.reconciler(spec, aws, caller).fencedBy(lease.fence());

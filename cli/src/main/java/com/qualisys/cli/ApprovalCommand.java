@@ -50,6 +50,9 @@ abstract class ApprovalCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else AWS.")
     String endpointUrl;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     /** "approved" or "rejected", for messages. */
     abstract String verb();
 
@@ -57,7 +60,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
     abstract void answerLocal(FileTaskTokenBroker broker, PendingTask task, String by);
 
     /** Answers the task in AWS (SendTaskSuccess / SendTaskFailure). */
-    abstract void answerAws(SfnClient sfn, PendingApproval approval, String by);
+    abstract void answerAws(SfnClient sfn, PendingApproval approval, String executionArn, String by);
 
     @Override
     public Integer call() {
@@ -77,7 +80,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
         if (execution.startsWith("arn:") && !StateMachineLocator.isExecutionArn(execution)) {
             throw new IllegalArgumentException("not an execution ARN: " + execution);
         }
-        try (AwsClients aws = LocalControlPlane.clients(region(), endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(region(), endpointUrl, emulator.emulator)) {
             SfnClient sfn = aws.stepFunctions();
             String executionArn = executionArn(sfn);
             var described = sfn.describeExecution(r -> r.executionArn(executionArn));
@@ -90,7 +93,7 @@ abstract class ApprovalCommand implements Callable<Integer> {
                     "execution " + executionArn + " is running but not waiting for approval (no unanswered "
                             + StateMachines.APPROVAL_STATE + " task in its history)"));
             String by = aws.sts().getCallerIdentity().arn();
-            answerAws(sfn, approval, by);
+            answerAws(sfn, approval, executionArn, by);
             out.println(verb() + " layer " + approval.layer() + " of " + approval.environment() + " in " + executionArn + " (as " + by + ")");
             out.flush();
             return QualisysCli.OK;

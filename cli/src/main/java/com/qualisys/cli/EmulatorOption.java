@@ -3,19 +3,23 @@ package com.qualisys.cli;
 import picocli.CommandLine.Option;
 
 /**
- * --emulator: the user says the endpoint is a local emulator. Never inferred from the endpoint's
- * address (a loopback tunnel to a real account must keep real credentials, waits and resources).
+ * --emulator (or QUALISYS_EMULATOR=true): the user says the endpoint is a local emulator. Never
+ * inferred from the endpoint's address: a loopback tunnel to a real account must keep real
+ * credentials, real waits and no bootstrap resources.
  */
 final class EmulatorOption {
-    @Option(names = "--emulator", description = "The endpoint is a local AWS emulator (`./qualisys emulator`): sign with its test"
-            + " credentials unless AWS credentials are set, create what the CDK app would have deployed (topics, report bucket,"
-            + " lock table) and skip Wait states and retry intervals (unless --wait-scale is given).")
+    static final String ENVIRONMENT_VARIABLE = "QUALISYS_EMULATOR";
+
+    @Option(names = "--emulator", defaultValue = "${env:" + ENVIRONMENT_VARIABLE + ":-false}",
+            description = "The endpoint is a local AWS emulator (`./qualisys emulator`): sign with its test credentials unless AWS"
+                    + " credentials are set, create what the CDK app would have deployed (topics, report bucket, lock table) and skip"
+                    + " Wait states and retry intervals (unless --wait-scale is given). Default: " + ENVIRONMENT_VARIABLE + ", else false.")
     boolean emulator;
 
     /** The wait scale: an explicit --wait-scale, else 0 for an emulator, else real time. */
     double waitScale(Double explicit) {
         if (explicit != null) {
-            if (explicit < 0) throw new IllegalArgumentException("--wait-scale must be 0 or more, got " + explicit);
+            if (!(explicit >= 0) || explicit.isInfinite()) throw new IllegalArgumentException("--wait-scale must be a finite number >= 0, got " + explicit);
             return explicit;
         }
         return emulator ? 0 : 1;

@@ -11,6 +11,7 @@ import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** --env, --layer, --skip-layer, --endpoint-url and --specs, shared by the commands that talk to one environment. */
@@ -30,6 +31,9 @@ final class EnvironmentOptions {
 
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's aws.endpointUrl, else AWS.")
     String endpointUrl;
+
+    @Mixin
+    EmulatorOption emulator = new EmulatorOption();
 
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
     java.nio.file.Path specs;
@@ -67,9 +71,14 @@ final class EnvironmentOptions {
         }
     }
 
-    /** The caller's own clients (the hub's, or a person's); an emulator on loopback gets its test credentials. */
+    /** The caller's own clients (the hub's, or a person's); with --emulator and no credentials set, the emulator's test credentials. */
     AwsClients clients(EnvironmentSpec spec) {
-        return LocalControlPlane.clients(spec, endpointUrl);
+        return LocalControlPlane.clients(spec, endpointUrl, emulator.emulator);
+    }
+
+    /** With --emulator, what the CDK app would have deployed for the environment's state (lock table, report bucket). */
+    void bootstrapEmulator(EnvironmentSpec spec, AwsClients caller) {
+        if (emulator.emulator) LocalControlPlane.bootstrapState(spec, caller);
     }
 
     /**

@@ -45,6 +45,7 @@ class PlanCommand implements Callable<Integer> {
             AwsClients aws = env.environmentClients(caller, spec, kind());
             try {
                 Report report = report(kind(), spec, aws, env.reconciler(spec, aws, caller), layers, new LayerProgress(err, kind()));
+                report = completed(report, spec, aws, caller);
                 afterReport(report, spec, caller, err);
                 command.commandLine().getOut().print(format.render(report));
                 command.commandLine().getOut().flush();
@@ -54,6 +55,11 @@ class PlanCommand implements Callable<Integer> {
                 if (aws != caller) aws.close();
             }
         }
+    }
+
+    /** The report as printed (drift adds who changed each drifted resource); aws acts in the environment's account. */
+    Report completed(Report report, EnvironmentSpec spec, AwsClients aws, AwsClients caller) {
+        return report;
     }
 
     /** What a command does with its report besides printing it (drift stores it). */

@@ -31,7 +31,7 @@ final class RejectCommand extends ApprovalCommand {
     }
 
     @Override
-    void answerAws(SfnClient sfn, PendingApproval approval, String by) {
+    void answerAws(SfnClient sfn, PendingApproval approval, String executionArn, String by) {
         sfn.sendTaskFailure(r -> r.taskToken(approval.taskToken()).error(StateMachines.REJECTED_ERROR).cause(cause(by)));
     }
 

@@ -33,6 +33,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's, else AWS.")
     String endpointUrl;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
     Path specs;
 
@@ -42,7 +45,7 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter err = command.commandLine().getErr();
         EnvironmentSpec spec = EnvironmentOptions.loader(specs).load(environment);
         String env = spec.environment();
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
             ReportStore store = ReportStore.of(aws, spec.state());
             String location = "s3://" + store.bucket() + "/reports/" + env + "/latest.json";
             String json = store.latestJson(env).orElseThrow(() -> new IllegalStateException("no drift report for " + env + " yet (no "

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "restore", mixinStandardHelpOptions = true, description = {
         "Undoes recorded budget actions (overrides such as the capped Playwright pool) through the budget-response"
                 + " state machine, run by the local runner: the values recorded before them are put back and the"
-                + " records are kept, marked RESTORED. Exit code: 0 done (or nothing to do), 1 unknown override or failure.",
+                + " records are kept, marked RESTORED. Progress goes to stderr; stdout says what was restored (with --json:"
+                + " the execution as JSON). Exit code: 0 done (or nothing to do), 1 unknown override or failure.",
         "  qualisys restore --env dev --override qualisys-monthly-500-2024-05-01-cap-playwright-pool",
         "  qualisys restore --env dev --all-expired"})
 public final class RestoreCommand implements Callable<Integer> {
@@ -46,7 +47,11 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
-    @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
+    @Option(names = "--json", description = "Print the execution as JSON (executionId, status, output or error and cause) instead of its"
+            + " summary, and no progress lines.")
     boolean json;
 
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
@@ -66,17 +71,30 @@ public final class RestoreCommand implements Callable<Integer> {
             input.put("action", "restore");
             input.put("overrideId", which.overrideId);
         }
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-            ExecutionResult result = new LocalExecution(loader, spec, aws).run(SimulateEventCommand.machine(StateMachines.BUDGET_RESPONSE), input,
-                    null, SimulateEventCommand.waitScale(aws), null, json ? null : new ProgressPrinter(err));
-            RunCommand.print(out, result);
-            if (!json && result.succeeded()) {
-                JsonNode output = result.output();
-                err.println(output.path("count").asInt() == 0 ? "Nothing restored." + (output.hasNonNull("note") ? " " + output.get("note").asText() : "")
-                        : "Restored " + output.path("count").asInt() + " override(s).");
-                err.flush();
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
+            ExecutionResult result = new LocalExecution(loader, spec, aws, emulator.emulator).run(SimulateEventCommand.machine(StateMachines.BUDGET_RESPONSE), input,
+                    null, emulator.waitScale(null), null, json ? null : new ProgressPrinter(err));
+            if (json) {
+                RunCommand.print(out, result);
+            } else {
+                RunCommand.printStatus(out, StateMachines.BUDGET_RESPONSE.definitionName(), result);
+                if (result.succeeded()) summary(out, result.output());
+                out.flush();
             }
             return result.status() == ExecutionStatus.SUCCEEDED ? QualisysCli.OK : QualisysCli.ERROR;
+        }
+    }
+
+    /** What was restored, override by override, in plain words. */
+    private static void summary(PrintWriter out, JsonNode output) {
+        int count = output.path("count").asInt();
+        out.println(count == 0 ? "Nothing restored." + (output.hasNonNull("note") ? " " + output.get("note").asText() : "")
+                : "Restored " + count + " override(s).");
+        for (JsonNode r : output.path("restored")) {
+            out.println("  - " + r.path("id").asText() + " on " + r.path("logicalId").asText() + ":");
+            for (JsonNode c : r.path("changes")) {
+                out.println("      " + c.path("path").asText() + ": " + c.path("after").asText() + " -> " + c.path("before").asText());
+            }
         }
     }
 }

@@ -61,7 +61,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
-    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 against an emulator, 1 otherwise.")
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
+    @Option(names = "--wait-scale", description = "Multiplies Wait states and retry intervals. Default: 0 with --emulator, else 1 (real time).")
     Double waitScale;
 
     @Option(names = "--approve-destructive", description = "Approve destructive changes up front (no approval wait).")
@@ -101,15 +104,14 @@ public final class RunCommand implements Callable<Integer> {
 
         ExecutionResult result;
         if (spec == null) {
-            result = LocalRunner.builder().dispatcher((resource, in, ctx) -> {
+            result = LocalRunner.builder().waitScale(emulator.waitScale(waitScale)).dispatcher((resource, in, ctx) -> {
                 throw new com.qualisys.asl.TaskFailedException("States.TaskFailed", "no environment given (--env): tasks cannot run");
             }).build().execute(StateMachineDefinition.load(file, Map.of()), executionInput, name);
         } else {
-            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
-                double scale = waitScale != null ? waitScale
-                        : aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
+            double scale = emulator.waitScale(waitScale);
+            try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
                 String answer = "--local" + (tokensDir != null ? " --tokens-dir " + tokensDir.toAbsolutePath() : "");
-                result = new LocalExecution(loader, spec, aws).run(file, executionInput, name, scale,
+                result = new LocalExecution(loader, spec, aws, emulator.emulator).run(file, executionInput, name, scale,
                         new FileTaskTokenBroker(tokensDir != null ? tokensDir.toAbsolutePath() : tokenDirectory()),
                         new ProgressPrinter(err, name, answer));
             }
@@ -161,7 +163,7 @@ public final class RunCommand implements Callable<Integer> {
      * Java class name.
      */
     static void printSummary(PrintWriter out, String name, ExecutionResult result) {
-        out.println(name + " " + result.executionId() + ": " + result.status());
+        printStatus(out, name, result);
         if (result.status() == ExecutionStatus.SUCCEEDED) {
             JsonNode output = result.output();
             if (output != null && output.hasNonNull("summary")) {
@@ -170,7 +172,14 @@ public final class RunCommand implements Callable<Integer> {
                 output.fields().forEachRemaining(f -> out.println("  " + f.getKey() + ": "
                         + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString())));
             }
-        } else {
+        }
+        out.flush();
+    }
+
+    /** The line saying how an execution ended; a failure adds its cause, never a Java class name. */
+    static void printStatus(PrintWriter out, String name, ExecutionResult result) {
+        out.println(name + " " + result.executionId() + ": " + result.status());
+        if (result.status() != ExecutionStatus.SUCCEEDED) {
             String error = result.error() == null || JAVA_CLASS.matcher(result.error()).matches() ? "" : result.error() + ": ";
             out.println("  " + error + (result.cause() == null ? "" : com.qualisys.controlplane.engine.LayerFailure.oneLine(result.cause())));
         }

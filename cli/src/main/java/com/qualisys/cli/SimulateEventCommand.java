@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 + " notification or a Cost Anomaly Detection alert (Lambda SNS event, SNS message, aws.ce event) runs"
                 + " budget-response. The event is checked first: a malformed one is refused and nothing is done.",
         "Placeholders $${<logical-id>} in the file (e.g. $${vpc/security-group/rds}) become that managed resource's"
-                + " physical id, so one sample works in every account. Exit code: 0 the response ran, 1 refused or failed.",
+                + " physical id, so one sample works in every account. Progress goes to stderr; stdout gets how the response"
+                + " ended and its notification (with --json: the execution as JSON). Exit code: 0 the response ran, 1 refused or failed.",
         "  qualisys simulate-event --env dev examples/events/rds-sg-opened-to-internet.json",
         "  qualisys simulate-event --env dev --dry-run examples/events/budget-100-percent-sns-event.json"})
 public final class SimulateEventCommand implements Callable<Integer> {
@@ -60,7 +61,11 @@ public final class SimulateEventCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
-    @Option(names = "--json", description = "Print only the final result as JSON (no progress lines).")
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
+    @Option(names = "--json", description = "Print the execution as JSON (executionId, status, output or error and cause) instead of its"
+            + " summary, and no progress lines.")
     boolean json;
 
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
@@ -73,7 +78,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
         String text = read(file);
         SpecLoader loader = EnvironmentOptions.loader(specs);
         EnvironmentSpec spec = loader.load(environment);
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
             String event = PLACEHOLDER.matcher(text).find() ? resolvePlaceholders(text, spec, aws) : text;
             EventKind kind = check(event);
             ObjectNode input = RunCommand.JSON.createObjectNode();
@@ -83,10 +88,14 @@ public final class SimulateEventCommand implements Callable<Integer> {
             input.put("dryRun", dryRun);
             if (!json) err.println("simulate-event: " + kind.name().toLowerCase(java.util.Locale.ROOT) + " event → " + kind.stateMachine()
                     + (dryRun ? " (dry run)" : ""));
-            ExecutionResult result = new LocalExecution(loader, spec, aws).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
-                    waitScale(aws), null, json ? null : new ProgressPrinter(err));
-            RunCommand.print(out, result);
-            if (!json && result.succeeded()) describe(err, result.output());
+            ExecutionResult result = new LocalExecution(loader, spec, aws, emulator.emulator).run(machine(StateMachines.byName(kind.stateMachine()).orElseThrow()), input, null,
+                    emulator.waitScale(null), null, json ? null : new ProgressPrinter(err));
+            if (json) {
+                RunCommand.print(out, result);
+            } else {
+                RunCommand.printStatus(out, kind.stateMachine(), result);
+                if (result.succeeded()) describe(out, result.output());
+            }
             return result.status() == ExecutionStatus.SUCCEEDED ? QualisysCli.OK : QualisysCli.ERROR;
         }
     }
@@ -95,12 +104,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
         return RepoPaths.root().resolve(machine.definitionFile());
     }
 
-    /** Waits and retry intervals are skipped against an emulator, real otherwise (as `run` does). */
-    static double waitScale(AwsClients aws) {
-        return aws.endpoint() != null && LocalControlPlane.isEmulator(aws.endpoint().toString()) ? 0 : 1;
-    }
-
-    /** The notification (or the dry run's plan) in plain words on stderr; stdout keeps the JSON. */
+    /** The response in plain words: the notification (or the dry run's plan, or why the event was ignored). */
     private static void describe(PrintWriter err, JsonNode output) {
         JsonNode n = output.path("notification");
         if (n.hasNonNull("subject")) {

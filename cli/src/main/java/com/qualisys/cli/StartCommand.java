@@ -66,6 +66,9 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's, else AWS.")
     String endpointUrl;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
     Path specs;
 
@@ -88,7 +91,7 @@ public final class StartCommand implements Callable<Integer> {
                 : defaultName(target == StateMachines.DRIFT_CHECK_ALL ? "all" : spec.environment());
         StateMachineLocator.checkName("--name", name);
 
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
             var sfn = aws.stepFunctions();
             // approveDestructive: true is accepted only on the approved provision, which only the approver may start.
             boolean approved = target == StateMachines.PROVISION && executionInput.path("approveDestructive").asBoolean(false);

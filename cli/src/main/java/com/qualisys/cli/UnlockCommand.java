@@ -30,6 +30,9 @@ final class UnlockCommand implements Callable<Integer> {
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
     String endpointUrl;
 
+    @picocli.CommandLine.Mixin
+    EmulatorOption emulator = new EmulatorOption();
+
     @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
     java.nio.file.Path specs;
 
@@ -37,7 +40,7 @@ final class UnlockCommand implements Callable<Integer> {
     public Integer call() {
         EnvironmentSpec spec = EnvironmentOptions.loader(specs).load(environment);
         PrintWriter out = command.commandLine().getOut();
-        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl)) {
+        try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
             String by = aws.sts().getCallerIdentity().arn();
             Lease broken = ApplyLock.of(aws, spec.state()).forceUnlock(spec.environment(), leaseId.strip(), by);
             out.println("unlocked " + spec.environment() + ": broke the lease of " + broken.holder() + " (fencing token "

@@ -58,6 +58,8 @@ class BudgetResponseTest {
     private AlertInbox inbox;
 
     /** The real layers the Playwright pool needs: IAM roles, the network, the cluster and its node groups. */
+    private static final String SAMPLE_MESSAGE_ID = "0da238f6-da6c-5214-96e1-635d27a9b79b";
+
     @BeforeAll
     static void clusterAppliedByTheEksLayer() {
         LocalAws.shared().reset();
@@ -104,7 +106,8 @@ class BudgetResponseTest {
 
     @Test
     void atOneHundredPercentThePoolIsCappedRecordedAndNotifiedAndQualisysRestorePutsItBack() throws Exception {
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), sample("budget/actual-100-percent-sns-event.json"));
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(),
+                sample("budget/actual-100-percent-sns-event.json"));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(pool().maxSize()).isEqualTo(5);
@@ -117,7 +120,7 @@ class BudgetResponseTest {
         assertThat(response.at("/overrides/0/id").asText()).isEqualTo(OVERRIDE);
         assertThat(response.at("/topServices/0/service").asText()).isEqualTo("Amazon Elastic Compute Cloud - Compute");
         assertThat(response.at("/publish/messageId").isTextual()).isTrue();
-        assertThat(run.err()).contains("Published: [dev] Budget qualisys-monthly-500 ACTUAL passed $500.00");
+        assertThat(run.err()).as("--json: no progress lines").isEmpty();
         assertThat(inbox.received()).singleElement().satisfies(a -> {
             assertThat(a.subject()).isEqualTo("[dev] Budget qualisys-monthly-500 ACTUAL passed $500.00");
             assertThat(a.body()).contains("ACTUAL cost $503.18 of a $500.00 budget",
@@ -125,22 +128,24 @@ class BudgetResponseTest {
                     "eks/node-group/playwright-pool [" + OVERRIDE + "]: ", "maxSize 20 -> 5");
         });
 
-        Cli restore = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
+        Cli restore = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(pool().maxSize()).isEqualTo(20);
         assertThat(pool().desiredSize()).isEqualTo(7);
         assertThat(store().get(OVERRIDE).orElseThrow().status()).isEqualTo(OverrideRecord.Status.RESTORED);
-        assertThat(restore.err()).contains("Restored 1 override(s).");
+        assertThat(restore.out()).as("a human summary by default, not JSON")
+                .startsWith("budget-response ").contains(": SUCCEEDED\nRestored 1 override(s).\n  - " + OVERRIDE
+                        + " on eks/node-group/playwright-pool:\n").doesNotContain("{");
         assertThat(inbox.received()).singleElement().satisfies(a -> {
             assertThat(a.subject()).isEqualTo("[dev] Restored eks/node-group/playwright-pool after budget override");
             assertThat(a.body()).contains("back to 20 (was 5)");
         });
 
-        Cli again = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
+        Cli again = Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", OVERRIDE);
         assertThat(again.exitCode()).isZero();
-        assertThat(again.err()).contains("Nothing restored. override " + OVERRIDE + " was already restored at");
+        assertThat(again.out()).contains("Nothing restored. override " + OVERRIDE + " was already restored at");
 
-        Cli unknown = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", "no-such-override");
+        Cli unknown = Cli.qualisys("restore", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(), "--override", "no-such-override");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.execution().get("cause").asText())
                 .isEqualTo("no override no-such-override in dev; recorded: " + OVERRIDE + " (RESTORED)");
@@ -150,10 +155,10 @@ class BudgetResponseTest {
     void theCapIsReportedByDriftCheckAsAnOverrideAndProvisionDoesNotRevertIt() throws Exception {
         // An alert of the current budget period: its cap is in force until the period ends.
         String override = "qualisys-monthly-500-" + YearMonth.now(ZoneOffset.UTC).atDay(1) + "-cap-playwright-pool";
-        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sampleOfThisPeriod("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
 
-        Cli drift = Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+        Cli drift = Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"]}");
         assertThat(drift.exitCode()).as("an override is not drift: " + drift).isZero();
         JsonNode report = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
@@ -166,13 +171,13 @@ class BudgetResponseTest {
         assertThat(overridden.get("actual").asInt()).isEqualTo(5);
         assertThat(overridden.get("overrideId").asText()).isEqualTo(override);
 
-        Cli provision = Cli.qualisys("run", "provision", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+        Cli provision = Cli.qualisys("run", "provision", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"],\"runDbInit\":false}");
         assertThat(provision.exitCode()).as(provision.toString()).isZero();
         assertThat(pool().maxSize()).as("provision leaves the cap as it is").isEqualTo(5);
 
-        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--override", override).exitCode()).isZero();
-        assertThat(Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--override", override).exitCode()).isZero();
+        assertThat(Cli.qualisys("run", "drift-check", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"eks\"]}").exitCode()).isZero();
         JsonNode after = JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow());
         assertThat(after.get("overrides").asInt()).isZero();
@@ -181,11 +186,11 @@ class BudgetResponseTest {
 
     @Test
     void driftLayerEksAfterACapWhoseBudgetPeriodEndedLongAgoReportsItExpired_wasNoDriftOneIntentionalOverride() throws Exception {
-        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
         assertThat(pool().maxSize()).isEqualTo(5);
 
-        Cli drift = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--endpoint-url", local.endpoint());
+        Cli drift = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--emulator", "--endpoint-url", local.endpoint());
         assertThat(drift.exitCode()).as("the May 2024 cap no longer hides drift: " + drift).isEqualTo(2);
         assertThat(drift.out()).doesNotContain("No drift", "intentional override")
                 .contains("~ eks/node-group/playwright-pool", "1 expired override(s) (drift again).",
@@ -195,8 +200,8 @@ class BudgetResponseTest {
         assertThat(stored.get("expiredOverrides").asInt()).isEqualTo(1);
         assertThat(stored.at("/layers/0/expiredOverrides/0/overrideId").asText()).isEqualTo(OVERRIDE);
 
-        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired").exitCode()).isZero();
-        Cli after = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--endpoint-url", local.endpoint());
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired").exitCode()).isZero();
+        Cli after = Cli.qualisys("drift", "--env", "dev", "--layer", "eks", "--emulator", "--endpoint-url", local.endpoint());
         assertThat(after.exitCode()).as(after.toString()).isZero();
         assertThat(after.out()).contains("eks: no drift").doesNotContain("expired");
     }
@@ -204,7 +209,7 @@ class BudgetResponseTest {
     @Test
     void aRepeatedAlertOnlyNotifiesAgain() throws Exception {
         try (InProcessResponses responses = new InProcessResponses(local, DEV)) {
-            ObjectNode in = alert(Samples.text("budget/actual-100-percent-sns-event.json"));
+            ObjectNode in = alert(newMessageId(Samples.text("budget/actual-100-percent-sns-event.json")));
             ExecutionResult first = responses.run("budget-response", in);
             assertThat(first.status()).as(first.error() + ": " + first.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(first.statesEntered()).containsSubsequence("Parse", "Record", "RunLadder", "Notify");
@@ -212,33 +217,49 @@ class BudgetResponseTest {
             assertThat(responses.aws.calls().mutatingByOperation()).containsOnlyKeys("S3.PutObject", "Eks.UpdateNodegroupConfig",
                     "Sns.Publish", "DynamoDb.PutItem", "DynamoDb.UpdateItem");
 
-            ExecutionResult second = responses.run("budget-response", in);
+            // The same alert again in a new SNS message: nothing recorded or capped again, one notification (the lease is
+            // taken and released around the check).
+            ObjectNode again = alert(newMessageId(Samples.text("budget/actual-100-percent-sns-event.json")));
+            ExecutionResult second = responses.run("budget-response", again);
             assertThat(second.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-            // Nothing recorded or capped again: one notification (the lease is taken and released around the check).
             assertThat(responses.aws.calls().mutatingByOperation()).containsEntry("Sns.Publish", 1)
                     .doesNotContainKeys("S3.PutObject", "Eks.UpdateNodegroupConfig");
+
+            // The same SNS message delivered again (at least once): a duplicate, nothing done, nothing told.
+            ExecutionResult redelivered = responses.run("budget-response", again);
+            assertThat(redelivered.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(redelivered.statesEntered()).containsSubsequence("Parse", "ClaimAlert", "Duplicate").doesNotContain("Record", "RunLadder", "Notify");
+            assertThat(redelivered.output().get("duplicate").asBoolean()).isTrue();
+            // Only the claim (PutItem refused, the duplicate counted with UpdateItem).
+            assertThat(responses.aws.calls().mutatingByOperation()).containsOnlyKeys("DynamoDb.PutItem", "DynamoDb.UpdateItem");
         }
         assertThat(pool().maxSize()).isEqualTo(5);
     }
 
     @Test
     void overridesWhoseBudgetPeriodEndedAreRestoredByAllExpired() throws Exception {
-        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        assertThat(Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("budget/actual-100-percent-sns-event.json")).exitCode()).isZero();
 
-        Cli restore = Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired");
+        Cli restore = Cli.qualisys("restore", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired");
 
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(restore.execution().at("/output/restored/0/id").asText()).isEqualTo(OVERRIDE);
         assertThat(store().get(OVERRIDE).orElseThrow().restoreReason()).isEqualTo("the budget period ended 2024-06-01T00:00:00Z");
         assertThat(pool().maxSize()).isEqualTo(20);
-        assertThat(Cli.qualisys("restore", "--env", "dev", "--endpoint-url", local.endpoint(), "--all-expired").err())
+        assertThat(Cli.qualisys("restore", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--all-expired").out())
                 .contains("Nothing restored.");
     }
 
     @Test
-    void aDryRunShowsTheLadderStepAndTouchesNothing() throws Exception {
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", local.endpoint(),
+    void aDryRunShowsTheLadderStepInAHumanSummaryAndTouchesNothing_wasJsonOnStdout() throws Exception {
+        Cli human = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--emulator", "--endpoint-url", local.endpoint(),
+                sample("budget/actual-100-percent-sns-event.json"));
+        assertThat(human.exitCode()).as(human.toString()).isZero();
+        assertThat(human.out()).startsWith("budget-response ").contains(": SUCCEEDED", "Planned response (dry run):",
+                "notify the top 5 services by cost from 2024-05-01").doesNotContain("\"ladderStep\"");
+
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("budget/actual-100-percent-sns-event.json"));
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -246,7 +267,6 @@ class BudgetResponseTest {
         assertThat(plan.get("ladderStep").asText()).isEqualTo("100% [cap-playwright-pool, notify-top-services]");
         assertThat(plan.at("/actions/0/describe").asText()).isEqualTo("cap node group qualisys-playwright-pool "
                 + "(eks/node-group/playwright-pool) at its minimum of 5 (maxSize and desiredSize) until the budget period ends, recorded as an override");
-        assertThat(run.err()).contains("Planned response (dry run):", "notify the top 5 services by cost from 2024-05-01");
         assertThat(pool().maxSize()).isEqualTo(20);
         assertThat(store().all()).isEmpty();
         assertThat(inbox.received()).isEmpty();
@@ -265,7 +285,7 @@ class BudgetResponseTest {
         }
         Path file = tmp.resolve("malformed.json");
         Files.writeString(file, malformed);
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), file.toString());
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("error: event rejected: Budgeted Amount \"$-5.00\" is not a USD amount like $1,234.56; nothing was done");
         assertThat(pool().maxSize()).isEqualTo(20);
@@ -281,7 +301,7 @@ class BudgetResponseTest {
                     "{\"source\":[\"qualisys.control-plane\"],\"detail-type\":[\"Drift Check Requested\"]}"));
             observer.eventBridge().putTargets(r -> r.rule(queue).targets(t -> t.id("queue").arn("arn:aws:sqs:us-east-1:123456789012:" + queue)));
 
-            Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), sample("anomaly/eventbridge-event.json"));
+            Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(), sample("anomaly/eventbridge-event.json"));
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.execution().at("/output/driftCheckRequested").asBoolean()).isTrue();
@@ -304,15 +324,23 @@ class BudgetResponseTest {
         Path file = tmp.resolve("now-" + name.replace('/', '-'));
         Instant now = Instant.now();
         String notified = java.time.format.DateTimeFormatter.ofPattern("MMMM d, uuuu", java.util.Locale.US).withZone(ZoneOffset.UTC).format(now);
-        Files.writeString(file, Samples.text(name).replace("2024-05-29T06:58:50.842Z", now.toString())
+        Files.writeString(file, newMessageId(Samples.text(name)).replace("2024-05-29T06:58:50.842Z", now.toString())
                 .replace("AWS Budget Notification May 29, 2024", "AWS Budget Notification " + notified));
         return file.toString();
     }
 
     private String sample(String name) throws Exception {
         Path file = tmp.resolve(name.replace('/', '-'));
-        Files.writeString(file, Samples.text(name));
+        Files.writeString(file, newMessageId(Samples.text(name)));
         return file.toString();
+    }
+
+    /**
+     * The sample as a new SNS message (a new MessageId): each test's alert is its own delivery, not a redelivery of
+     * another test's, which the response would answer as a duplicate.
+     */
+    private static String newMessageId(String sample) {
+        return sample.replace(SAMPLE_MESSAGE_ID, java.util.UUID.randomUUID().toString());
     }
 
     private static ObjectNode alert(String payload) throws Exception {

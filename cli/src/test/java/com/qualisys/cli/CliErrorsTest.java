@@ -32,7 +32,7 @@ class CliErrorsTest {
         notAws.start();
         try {
             String endpoint = "http://127.0.0.1:" + notAws.getAddress().getPort();
-            Cli.Result r = Cli.run("drift", "--env", "dev", "--layer", "iam", "--endpoint-url", endpoint);
+            Cli.Result r = Cli.run("drift", "--env", "dev", "--layer", "iam", "--emulator", "--endpoint-url", endpoint);
             assertThat(r.exitCode()).isEqualTo(1);
             // The first call (the caller's identity, or the layer's first read) meets it; either way one line names it.
             assertThat(r.out() + r.err()).containsPattern(endpoint + " answered (Iam|Sts) with HTTP 404 but not with an AWS error")
@@ -49,12 +49,12 @@ class CliErrorsTest {
             closed = s.getLocalPort();
         }
         String endpoint = "http://127.0.0.1:" + closed;
-        Cli.Result r = Cli.run("plan", "--env", "dev", "--layer", "account", "--endpoint-url", endpoint);
+        Cli.Result r = Cli.run("plan", "--env", "dev", "--layer", "account", "--emulator", "--endpoint-url", endpoint);
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out() + r.err()).containsPattern("cannot reach " + endpoint + ": .*refused");
         assertThat(r.out() + r.err()).doesNotContain("Exception", "\tat ");
 
-        Cli.Result debug = Cli.run("plan", "--env", "dev", "--layer", "account", "--endpoint-url", endpoint, "--debug");
+        Cli.Result debug = Cli.run("plan", "--env", "dev", "--layer", "account", "--emulator", "--endpoint-url", endpoint, "--debug");
         assertThat(debug.err()).contains("SdkClientException", "\tat ");
     }
 
@@ -86,13 +86,13 @@ class CliErrorsTest {
     void runPrintsTheHumanSummaryByDefaultAndJsonWithJson_wasJsonWithLiteralBackslashN() throws Exception {
         LocalAws local = LocalAws.shared();
         local.reset(); // S3 bucket names are global in moto: another test's bucket would be "already exists"
-        Cli.Result human = Cli.run("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+        Cli.Result human = Cli.run("run", "drift-check", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"account\"]}");
         assertThat(human.exitCode()).as(human.toString()).isIn(0, 2);
         assertThat(human.out()).containsPattern("^drift-check \\S+: SUCCEEDED\n").contains("Drift report for dev: ", "\n  account: ")
                 .doesNotContain("\\n", "\"executionId\"");
 
-        Cli.Result json = Cli.run("run", "drift-check", "--env", "dev", "--local", "--endpoint-url", local.endpoint(),
+        Cli.Result json = Cli.run("run", "drift-check", "--env", "dev", "--local", "--emulator", "--endpoint-url", local.endpoint(),
                 "--input", "{\"layers\":[\"account\"]}", "--json");
         JsonNode doc = JSON.readTree(json.out());
         assertThat(doc.get("status").asText()).isEqualTo("SUCCEEDED");

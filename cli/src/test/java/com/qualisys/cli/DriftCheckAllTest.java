@@ -56,7 +56,7 @@ class DriftCheckAllTest {
             ObjectNode input = JSON.createObjectNode();
             input.putArray("environments").add("dev").add("staging");
 
-            ExecutionResult result = new LocalExecution(specs, dev, hub).run(MACHINE, input, "all-1", 0, new InMemoryTaskTokenBroker(), null);
+            ExecutionResult result = new LocalExecution(specs, dev, hub, true).run(MACHINE, input, "all-1", 0, new InMemoryTaskTokenBroker(), null);
 
             assertThat(result.status()).as("%s %s", result.error(), result.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
             JsonNode out = result.output();

@@ -38,7 +38,7 @@ final class InProcessResponses implements AutoCloseable {
 
     private InProcessResponses(AwsClients aws, EnvironmentSpec spec) {
         this.aws = aws;
-        this.controlPlane = LocalControlPlane.create(TestSpecs.loader(), spec, aws);
+        this.controlPlane = LocalControlPlane.create(TestSpecs.loader(), spec, aws, true);
         this.account = aws.sts().getCallerIdentity().account();
         this.runner = LocalRunner.builder().dispatcher(new LocalDispatcher(controlPlane, aws)).waitScale(0).accountId(account).build();
     }

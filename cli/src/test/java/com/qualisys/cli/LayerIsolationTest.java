@@ -41,7 +41,7 @@ class LayerIsolationTest {
 
     @Test
     void driftEnvDevWithKubernetesUnreachableReportsTheSixAwsLayersAndOneNotCheckedLine_wasOneErrorLineAndNoOutput() throws Exception {
-        Cli.Result drift = Cli.run("drift", "--env", "dev", "--endpoint-url", local.endpoint());
+        Cli.Result drift = Cli.run("drift", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint());
 
         assertThat(drift.exitCode()).as(drift.toString()).isEqualTo(1);
         for (String layer : AWS_LAYERS) assertThat(drift.out()).as(drift.toString()).containsPattern("(?m)^  " + layer + ": (no drift|\\d+ create)");
@@ -64,7 +64,7 @@ class LayerIsolationTest {
 
     @Test
     void planFormatJsonCarriesTheNotCheckedLayerAndExits1() throws Exception {
-        Cli.Result plan = Cli.run("plan", "--env", "dev", "--endpoint-url", local.endpoint(), "--format", "json", "--layer", "vpc,kubernetes");
+        Cli.Result plan = Cli.run("plan", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--format", "json", "--layer", "vpc,kubernetes");
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
         JsonNode report = JSON.readTree(plan.out());
         assertThat(report.get("layers")).hasSize(1);
@@ -75,12 +75,12 @@ class LayerIsolationTest {
 
     @Test
     void layerTakesAListAndSkipLayerLeavesLayersOut() {
-        Cli.Result plan = Cli.run("plan", "--env", "dev", "--endpoint-url", local.endpoint(), "--layer", "account", "--layer", "vpc,rds",
+        Cli.Result plan = Cli.run("plan", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--layer", "account", "--layer", "vpc,rds",
                 "--skip-layer", "rds");
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
         assertThat(plan.out()).contains("  account: ", "  vpc: ").doesNotContain("  rds:", "  iam:", "not checked");
 
-        Cli.Result allButKubernetes = Cli.run("plan", "--env", "dev", "--endpoint-url", local.endpoint(), "--skip-layer", "kubernetes");
+        Cli.Result allButKubernetes = Cli.run("plan", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--skip-layer", "kubernetes");
         assertThat(allButKubernetes.exitCode()).as(allButKubernetes.toString()).isEqualTo(2);
         for (String layer : AWS_LAYERS) assertThat(allButKubernetes.out()).contains("  " + layer + ": ");
         assertThat(allButKubernetes.out()).doesNotContain("  kubernetes:");
@@ -88,7 +88,7 @@ class LayerIsolationTest {
 
     @Test
     void applyEnvDevAppliesWhatItCanReportsKubernetesNotAppliedAndExits1() {
-        Cli.Result apply = Cli.run("apply", "--env", "dev", "--endpoint-url", local.endpoint(), "--layer", "account,kubernetes");
+        Cli.Result apply = Cli.run("apply", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--layer", "account,kubernetes");
         assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
         assertThat(apply.out()).containsPattern("(?m)^account: \\d+ change\\(s\\) applied").containsPattern("(?m)^kubernetes: not applied: .+")
                 .contains("1 layer(s) not applied: kubernetes");
@@ -96,15 +96,15 @@ class LayerIsolationTest {
 
     @Test
     void applyExits0AfterASuccessfulApply_wasExit2BreakingSetE_and2OnlyWithDetailedExitcode() {
-        Cli.Result first = Cli.run("apply", "--env", "dev", "--endpoint-url", local.endpoint(), "--layer", "monitoring");
+        Cli.Result first = Cli.run("apply", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--layer", "monitoring");
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(first.out()).containsPattern("(?m)^monitoring: \\d+ change\\(s\\) applied");
 
-        Cli.Result again = Cli.run("apply", "--env", "dev", "--endpoint-url", local.endpoint(), "--layer", "monitoring", "--detailed-exitcode");
+        Cli.Result again = Cli.run("apply", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--layer", "monitoring", "--detailed-exitcode");
         assertThat(again.exitCode()).as("nothing changed: " + again).isZero();
         assertThat(again.out()).contains("monitoring: up to date");
 
-        Cli.Result iam = Cli.run("apply", "--env", "dev", "--endpoint-url", local.endpoint(), "--layer", "iam", "--detailed-exitcode");
+        Cli.Result iam = Cli.run("apply", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--layer", "iam", "--detailed-exitcode");
         assertThat(iam.exitCode()).as("changes made, --detailed-exitcode: " + iam).isEqualTo(2);
     }
 }

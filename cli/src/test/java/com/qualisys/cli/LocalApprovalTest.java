@@ -212,7 +212,7 @@ class LocalApprovalTest {
     private Future<Cli.Result> runUntilApprovalIsRequested(String name) throws Exception {
         Future<Cli.Result> run = background.submit(() -> Cli.run("run", "provision", "--env", "dev", "--local", "--json",
                 "--input", "{\"layers\":[\"vpc\"],\"runDbInit\":false}",
-                "--specs", movedSpecs.toString(), "--endpoint-url", recorder.endpoint(), "--tokens-dir", tokens.toString(),
+                "--specs", movedSpecs.toString(), "--emulator", "--endpoint-url", recorder.endpoint(), "--tokens-dir", tokens.toString(),
                 "--name", name));
         FileTaskTokenBroker broker = new FileTaskTokenBroker(tokens);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -51,7 +51,7 @@ class OneWriterTest {
         for (int i = 0; i < 2; i++) {
             runs.add(pool.submit(() -> {
                 start.await();
-                return Cli.run("apply", "--env", "dev", "--layer", "vpc", "--endpoint-url", moto.endpoint());
+                return Cli.run("apply", "--env", "dev", "--layer", "vpc", "--emulator", "--endpoint-url", moto.endpoint());
             }));
         }
         start.countDown();
@@ -76,11 +76,11 @@ class OneWriterTest {
         String provision = "arn:aws:states:us-east-1:123456789012:execution:qualisys-provision:dev-20260101T120000Z-1a2b3c";
         Lease held;
         try (AwsClients aws = moto.clients()) {
-            LocalControlPlane.bootstrapStateOnEmulator(DEV, aws); // the lock table, as the CDK app deploys it
+            LocalControlPlane.bootstrapState(DEV, aws); // the lock table, as the CDK app deploys it
             held = ApplyLock.of(aws, DEV.state()).acquire("dev", provision, Duration.ofHours(1));
         }
 
-        Cli.Result apply = Cli.run("apply", "--env", "dev", "--layer", "vpc", "--endpoint-url", moto.endpoint());
+        Cli.Result apply = Cli.run("apply", "--env", "dev", "--layer", "vpc", "--emulator", "--endpoint-url", moto.endpoint());
 
         assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(QualisysCli.ERROR);
         assertThat(apply.err()).startsWith("error: environment dev is being applied by " + provision + " (lease expires " + held.expiresAt() + ")")
@@ -96,19 +96,19 @@ class OneWriterTest {
     void unlockBreaksALeaseOnlyWithItsIdAndRecordsWhoDidIt() {
         Lease gone;
         try (AwsClients aws = moto.clients()) {
-            LocalControlPlane.bootstrapStateOnEmulator(DEV, aws);
+            LocalControlPlane.bootstrapState(DEV, aws);
             gone = ApplyLock.of(aws, DEV.state()).acquire("dev", "qualisys apply by alice@laptop (pid 4242)", Duration.ofHours(1));
         }
-        Cli.Result noLease = Cli.run("unlock", "--env", "dev", "--endpoint-url", moto.endpoint());
+        Cli.Result noLease = Cli.run("unlock", "--env", "dev", "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(noLease.exitCode()).isNotZero();
         assertThat(noLease.err()).contains("Missing required option: '--lease=ID'");
 
-        Cli.Result wrong = Cli.run("unlock", "--env", "dev", "--lease", "3f1d-not-it", "--endpoint-url", moto.endpoint());
+        Cli.Result wrong = Cli.run("unlock", "--env", "dev", "--lease", "3f1d-not-it", "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(wrong.exitCode()).isEqualTo(QualisysCli.ERROR);
         assertThat(wrong.err()).contains("lease 3f1d-not-it is not the lease on dev: it is held by qualisys apply by alice@laptop (pid 4242)")
                 .contains("nothing was unlocked");
 
-        Cli.Result unlock = Cli.run("unlock", "--env", "dev", "--lease", gone.leaseId(), "--endpoint-url", moto.endpoint());
+        Cli.Result unlock = Cli.run("unlock", "--env", "dev", "--lease", gone.leaseId(), "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(unlock.exitCode()).as(unlock.toString()).isZero();
         try (AwsClients aws = moto.clients()) {
             String me = aws.sts().getCallerIdentity().arn();
@@ -118,7 +118,7 @@ class OneWriterTest {
             assertThat(lock.current("dev")).isEmpty();
             assertThat(lock.record("dev")).containsEntry("unlockedBy", me).containsEntry("lastHolder", "qualisys apply by alice@laptop (pid 4242)");
         }
-        Cli.Result apply = Cli.run("apply", "--env", "dev", "--layer", "account", "--endpoint-url", moto.endpoint());
+        Cli.Result apply = Cli.run("apply", "--env", "dev", "--layer", "account", "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(apply.exitCode()).as(apply.toString()).isIn(QualisysCli.OK, QualisysCli.CHANGES);
     }
 }

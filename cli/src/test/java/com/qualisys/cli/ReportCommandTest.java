@@ -81,9 +81,9 @@ class ReportCommandTest {
     }
 
     private static Cli.Result report(String environment, String... more) {
-        String[] args = new String[5 + more.length];
-        System.arraycopy(new String[] {"report", "--env", environment, "--endpoint-url", moto.endpoint()}, 0, args, 0, 5);
-        System.arraycopy(more, 0, args, 5, more.length);
+        String[] args = new String[6 + more.length];
+        System.arraycopy(new String[] {"report", "--env", environment, "--emulator", "--endpoint-url", moto.endpoint()}, 0, args, 0, 6);
+        System.arraycopy(more, 0, args, 6, more.length);
         return Cli.run(args);
     }
 

@@ -157,7 +157,7 @@ class SecurityResponseTest {
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -191,12 +191,49 @@ class SecurityResponseTest {
     }
 
     @Test
-    void aDryRunShowsTheRevokeItWouldMakeAndChangesNothing() throws Exception {
+    void rdsSgOpenedOn5432WhileASecondInternetOpenRuleOn22ExistsHasBothRevokedAndTheNotificationListsEach_was22LeftAlreadyDone()
+            throws Exception {
+        String rds = group("rds").groupId();
+        observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(22).toPort(22)
+                .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
+        observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
+                .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
+
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(),
+                sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(group("rds").ipPermissions()).as("no rule of RDS-SG is open to the internet any more")
+                .allSatisfy(p -> assertThat(p.ipRanges()).isEmpty());
+        JsonNode response = run.execution().get("output");
+        assertThat(response.at("/done/0/status").asText()).isEqualTo("DONE");
+        assertThat(response.at("/done/0/detail").asText()).isEqualTo("revoked tcp 5432 from 0.0.0.0/0 on " + rds);
+        assertThat(response.at("/done/1/step").asText()).isEqualTo("drift check and apply of vpc/security-group/rds");
+        assertThat(response.at("/done/1/status").asText()).isEqualTo("DONE");
+        assertThat(response.at("/done/1/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds (ingress - tcp:22:0.0.0.0/0)");
+        assertThat(response.at("/targetedCheck/changesBefore").asInt()).isEqualTo(1);
+        assertThat(response.at("/targetedCheck/changesAfter").asInt()).isZero();
+        assertThat(inbox.received()).singleElement().satisfies(a -> assertThat(a.body())
+                .contains("revoke tcp 5432 from 0.0.0.0/0 on " + rds + " (vpc/security-group/rds): DONE")
+                .contains("drift check and apply of vpc/security-group/rds: DONE — applied UPDATE vpc/security-group/rds"
+                        + " (ingress - tcp:22:0.0.0.0/0)")
+                .contains("- tcp:5432:0.0.0.0/0", "- tcp:22:0.0.0.0/0", "after: as the spec wants it"));
+    }
+
+    @Test
+    void aDryRunShowsTheRevokeItWouldMakeInAHumanSummaryAndJsonOnlyWithJson_wasJsonOnStdout() throws Exception {
         String rds = group("rds").groupId();
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--endpoint-url", local.endpoint(),
+        Cli human = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--emulator", "--endpoint-url", local.endpoint(),
+                sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
+        assertThat(human.exitCode()).as(human.toString()).isZero();
+        assertThat(human.out()).as("a human summary by default, not JSON").startsWith("security-response ")
+                .contains(": SUCCEEDED", "Not published: DRY RUN [dev] CRITICAL", "revoke tcp 5432 from 0.0.0.0/0 on " + rds)
+                .doesNotContain("\"dryRun\"");
+
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--dry-run", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("authorize-sg-ingress-rds-world-5432.json", Map.of("groupId", rds)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -206,7 +243,7 @@ class SecurityResponseTest {
         assertThat(response.at("/done/0/detail").asText()).isEqualTo("would revoke tcp 5432 from 0.0.0.0/0 on " + rds + " (vpc/security-group/rds)");
         assertThat(response.at("/notification/subject").asText()).startsWith("DRY RUN [dev] CRITICAL");
         assertThat(response.get("published").asBoolean()).isFalse();
-        assertThat(run.err()).contains("Not published: DRY RUN");
+        assertThat(run.err()).as("--json: no progress lines").isEmpty();
         assertThat(group("rds").ipPermissions()).as("the rule is still there").anySatisfy(p -> assertThat(p.ipRanges()).isNotEmpty());
         assertThat(inbox.received()).isEmpty();
     }
@@ -237,7 +274,7 @@ class SecurityResponseTest {
                             || op.startsWith("ElastiCache.") || op.startsWith("Rds.DescribeDBSubnetGroups") || op.startsWith("S3.ListObjectsV2")
                             || op.equals("Sns.Publish") || op.startsWith("DynamoDb.")
                             || op.equals("Sts.GetCallerIdentity") /* the account guard, once, before anything changes */);
-            assertThat(result.output().at("/done/0/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds");
+            assertThat(result.output().at("/done/0/detail").asText()).isEqualTo("applied UPDATE vpc/security-group/rds (ingress + tcp:5432:sg:k8s-nodes)");
         }
         assertThat(inbox.received()).singleElement().satisfies(a -> assertThat(a.body())
                 .contains("MEDIUM", "drift check and apply of vpc/security-group/rds: DONE", "after: as the spec wants it"));
@@ -293,7 +330,7 @@ class SecurityResponseTest {
         String trail = DEV.monitoring().cloudTrail().trailName();
         observer.cloudTrail().stopLogging(r -> r.name(trail));
 
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(),
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--json", "--emulator", "--endpoint-url", local.endpoint(),
                 sample("stop-logging.json", Map.of("trailName", trail)).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -347,7 +384,7 @@ class SecurityResponseTest {
         Files.writeString(file, malformed);
         observer.ec2().authorizeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                 .ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
-        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--endpoint-url", local.endpoint(), file.toString());
+        Cli run = Cli.qualisys("simulate-event", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("error: event rejected: detail.eventTime 1716991389 is not a string (it is a number); nothing was done");
         assertThat(run.out()).as("no execution was started").isEmpty();

@@ -52,12 +52,12 @@ class StartApproveRejectDocumentedShapesTest {
 
         JsonNode answer;
         Future<Cli.Result> started = background.submit(() -> Cli.run("start", "provision", "--env", "dev",
-                "--name", "dev-20260301T090000Z-c0ffee", "--endpoint-url", stub.endpoint(), "--poll-interval", "20"));
+                "--name", "dev-20260301T090000Z-c0ffee", "--emulator", "--endpoint-url", stub.endpoint(), "--poll-interval", "20"));
         awaitUntil(execution::waitingForAnswer);
         Cli.Result approve;
         try (AwsApiStub otherTerminal = AwsApiStub.start().callerIdentity(OPERATOR, ProvisionHistory.ACCOUNT)) {
             execution.serveOn(otherTerminal);
-            approve = Cli.run("approve", h.executionArn(), "--endpoint-url", otherTerminal.endpoint());
+            approve = Cli.run("approve", h.executionArn(), "--emulator", "--endpoint-url", otherTerminal.endpoint());
             assertThat(execution.eventsServed(otherTerminal)).as("approve reads the history once").isEqualTo(pauseAt);
             answer = otherTerminal.calls("states.SendTaskSuccess").getFirst().json();
         }
@@ -69,7 +69,7 @@ class StartApproveRejectDocumentedShapesTest {
         assertThat(approve.exitCode()).as(approve.toString()).isZero();
         assertThat(approve.out()).isEqualTo("approved layer vpc of dev in " + h.executionArn() + " (as " + OPERATOR + ")\n");
         assertThat(answer.get("taskToken").asText()).isEqualTo(TOKEN);
-        assertThat(answer.get("output").asText()).isEqualTo("{\"approved\":true,\"by\":\"" + OPERATOR + "\"}");
+        assertThat(answer.get("output").asText()).isEqualTo("{\"approved\":true,\"by\":\"" + OPERATOR + "\",\"execution\":\"" + h.executionArn() + "\"}");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err().lines().filter(l -> l.startsWith("[")).map(l -> l.substring(l.indexOf(']') + 2)).distinct().toList())
@@ -105,7 +105,7 @@ class StartApproveRejectDocumentedShapesTest {
         int pauseAt = provisionOfVpcAndEks(h, 0);
         new ScriptedExecution(h.executionArn(), h.events(), pauseAt, pauseAt, "FAILED", null).serveOn(stub);
 
-        Cli.Result reject = Cli.run("reject", h.executionArn(), "--endpoint-url", stub.endpoint(),
+        Cli.Result reject = Cli.run("reject", h.executionArn(), "--emulator", "--endpoint-url", stub.endpoint(),
                 "--reason", "replaces subnet private-a while nodes run in it");
 
         assertThat(reject.exitCode()).as(reject.toString()).isZero();
@@ -123,7 +123,7 @@ class StartApproveRejectDocumentedShapesTest {
         new ScriptedExecution(h.executionArn(), h.events(), pauseAt, pauseAt, "FAILED", null).serveOn(stub);
         stub.on("states.SendTaskSuccess", c -> AwsApiStub.Answer.jsonError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"));
 
-        Cli.Result approve = Cli.run("approve", h.executionArn(), "--endpoint-url", stub.endpoint());
+        Cli.Result approve = Cli.run("approve", h.executionArn(), "--emulator", "--endpoint-url", stub.endpoint());
 
         assertThat(approve.exitCode()).isEqualTo(1);
         // One line naming the service, the endpoint asked, AWS's error code and message.
@@ -139,7 +139,7 @@ class StartApproveRejectDocumentedShapesTest {
                 "{\"layer\":\"vpc\",\"changes\":1,\"destructive\":false}");
         new ScriptedExecution(h.executionArn(), h.events(), 1000, 1000, "SUCCEEDED", "{}").serveOn(stub);
 
-        Cli.Result approve = Cli.run("approve", h.executionArn(), "--endpoint-url", stub.endpoint());
+        Cli.Result approve = Cli.run("approve", h.executionArn(), "--emulator", "--endpoint-url", stub.endpoint());
 
         assertThat(approve.exitCode()).isEqualTo(1);
         assertThat(approve.err()).isEqualTo("error: execution " + h.executionArn()
@@ -151,7 +151,7 @@ class StartApproveRejectDocumentedShapesTest {
     void startSaysWhenTheControlPlaneIsNotDeployedAndStartsNothing() {
         deployedMachinesOnTwoPages(false);
 
-        Cli.Result r = Cli.run("start", "provision", "--env", "dev", "--endpoint-url", stub.endpoint());
+        Cli.Result r = Cli.run("start", "provision", "--env", "dev", "--emulator", "--endpoint-url", stub.endpoint());
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: no state machine named qualisys-provision in us-east-1: deploy the control plane"

@@ -83,7 +83,7 @@ class StartApproveRejectOnMotoTest {
                 "--input", "{\"layers\":[\"vpc\",\"kubernetes\"]}"));
         awaitPendingApproval(executionArn);
 
-        Cli.Result approve = Cli.run("approve", executionArn, "--endpoint-url", moto.endpoint());
+        Cli.Result approve = Cli.run("approve", executionArn, "--emulator", "--endpoint-url", moto.endpoint());
 
         assertThat(approve.exitCode()).as(approve.toString()).isZero();
         assertThat(approve.out()).isEqualTo("approved layer vpc of dev in " + executionArn + " (as " + CALLER + ")\n");
@@ -94,9 +94,9 @@ class StartApproveRejectOnMotoTest {
                 .doesNotContain("RequestApproval kubernetes");
         assertThat(run.out()).startsWith("SUCCEEDED in ");
         JsonNode output = JSON.readTree(aws.stepFunctions().describeExecution(r -> r.executionArn(executionArn)).output());
-        assertThat(output.get("layers").get(0).get("approval").toString()).isEqualTo("{\"approved\":true,\"by\":\"" + CALLER + "\"}");
+        assertThat(output.get("layers").get(0).get("approval").toString()).isEqualTo("{\"approved\":true,\"by\":\"" + CALLER + "\",\"execution\":\"" + executionArn + "\"}");
 
-        Cli.Result again = Cli.run("approve", executionArn, "--endpoint-url", moto.endpoint());
+        Cli.Result again = Cli.run("approve", executionArn, "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).isEqualTo("error: execution " + executionArn + " is SUCCEEDED: nothing waits for approval any more\n");
     }
@@ -109,7 +109,7 @@ class StartApproveRejectOnMotoTest {
         awaitPendingApproval(executionArn);
 
         // By name: the state machine defaults to provision; the region is given as a user without the ARN would.
-        Cli.Result reject = Cli.run("reject", "reject-me", "--region", "us-east-1", "--endpoint-url", moto.endpoint(),
+        Cli.Result reject = Cli.run("reject", "reject-me", "--region", "us-east-1", "--emulator", "--endpoint-url", moto.endpoint(),
                 "--reason", "replaces a subnet in use; plan it for the weekend");
 
         assertThat(reject.exitCode()).as(reject.toString()).isZero();
@@ -125,7 +125,7 @@ class StartApproveRejectOnMotoTest {
         int before = executions();
 
         Cli.Result typo = start("provision", "--input", "{\"layers\":[\"vpcx\"]}");
-        Cli.Result unknownEnvironment = Cli.run("start", "provision", "--env", "qa", "--endpoint-url", moto.endpoint());
+        Cli.Result unknownEnvironment = Cli.run("start", "provision", "--env", "qa", "--emulator", "--endpoint-url", moto.endpoint());
         Cli.Result responseMachine = start("budget-response");
 
         assertThat(typo.exitCode()).isEqualTo(1);
@@ -140,23 +140,23 @@ class StartApproveRejectOnMotoTest {
 
     @Test
     void approvingAnExecutionThatDoesNotExistOrIsNotAnExecutionIsAClearError() {
-        Cli.Result missing = Cli.run("approve", execution("never-started"), "--endpoint-url", moto.endpoint());
+        Cli.Result missing = Cli.run("approve", execution("never-started"), "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).startsWith("error: Sfn at http://127.0.0.1:").contains(": ExecutionDoesNotExist: Execution Does Not Exist");
 
         Cli.Result notAnArn = Cli.run("reject", "arn:aws:states:us-east-1:123456789012:stateMachine:qualisys-provision",
-                "--endpoint-url", moto.endpoint());
+                "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(notAnArn.err()).isEqualTo("error: not an execution ARN: arn:aws:states:us-east-1:123456789012:stateMachine:qualisys-provision\n");
 
-        Cli.Result noExecution = Cli.run("approve", "--endpoint-url", moto.endpoint());
+        Cli.Result noExecution = Cli.run("approve", "--emulator", "--endpoint-url", moto.endpoint());
         assertThat(noExecution.err()).isEqualTo("error: name the execution: its ARN, or its name with --state-machine (or --local)\n");
     }
 
     private static Cli.Result start(String machine, String... more) {
-        String[] args = new String[5 + more.length];
-        String[] head = {"start", machine, "--env", "dev", "--endpoint-url=" + moto.endpoint()};
-        System.arraycopy(head, 0, args, 0, 5);
-        System.arraycopy(more, 0, args, 5, more.length);
+        String[] args = new String[6 + more.length];
+        String[] head = {"start", machine, "--env", "dev", "--emulator", "--endpoint-url=" + moto.endpoint()};
+        System.arraycopy(head, 0, args, 0, 6);
+        System.arraycopy(more, 0, args, 6, more.length);
         String[] withPoll = java.util.Arrays.copyOf(args, args.length + 1);
         withPoll[args.length] = "--poll-interval=50";
         return Cli.run(withPoll);

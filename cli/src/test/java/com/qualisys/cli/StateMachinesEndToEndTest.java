@@ -58,7 +58,7 @@ class StateMachinesEndToEndTest {
     }
 
     private ExecutionResult run(AwsClients aws, String machine, String name) throws Exception {
-        return new LocalExecution(specs, dev, aws).run(MACHINES.resolve(machine + ".asl.json"), input(), name, 0,
+        return new LocalExecution(specs, dev, aws, true).run(MACHINES.resolve(machine + ".asl.json"), input(), name, 0,
                 new InMemoryTaskTokenBroker(), null);
     }
 
@@ -149,7 +149,7 @@ class StateMachinesEndToEndTest {
     @Test
     void aSecondRunWhileTheLockIsHeldFailsFastNamingTheHolder() throws Exception {
         try (AwsClients aws = LocalAws.shared().clients()) {
-            new LocalExecution(specs, dev, aws); // creates the lock table as the CDK app would
+            new LocalExecution(specs, dev, aws, true); // creates the lock table as the CDK app would
             new ApplyLock(aws.dynamoDb(), dev.state().lockTable(), Clock.systemUTC()).acquire("dev", "alice-manual-apply", Duration.ofMinutes(10));
             ExecutionResult provision = run(aws, "provision", "provision-blocked");
             assertThat(provision.status()).isEqualTo(ExecutionStatus.FAILED);

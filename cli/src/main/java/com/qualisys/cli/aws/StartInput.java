@@ -53,7 +53,7 @@ public final class StartInput {
             if (parsed == null || !parsed.isObject()) throw new IllegalArgumentException("--input must be a JSON object, got: " + inputJson);
             in = (ObjectNode) parsed;
         }
-        if (machine == StateMachines.DRIFT_CHECK_ALL) return allEnvironments(in);
+        if (machine == StateMachines.DRIFT_CHECK_ALL) return allEnvironments(in, layerNames);
         JsonNode given = in.get("environment");
         if (given != null && !(given.isTextual() && given.asText().equals(environment))) {
             throw new IllegalArgumentException("--input environment " + given + " differs from --env " + environment);
@@ -77,15 +77,16 @@ public final class StartInput {
         return in;
     }
 
-    /** drift-check-all reads only "environments" (default: every environment); --env does not apply. */
-    private static ObjectNode allEnvironments(ObjectNode in) {
+    /** drift-check-all reads only "environments" (default: every environment) and "layers" (default: all); --env does not apply. */
+    private static ObjectNode allEnvironments(ObjectNode in, List<String> layerNames) {
         Iterator<Map.Entry<String, JsonNode>> fields = in.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
-            if (!f.getKey().equals("environments")) {
-                throw new IllegalArgumentException("--input " + f.getKey() + " is not an input of drift-check-all; its input fields: environments");
+            if (!f.getKey().equals("environments") && !f.getKey().equals("layers")) {
+                throw new IllegalArgumentException("--input " + f.getKey() + " is not an input of drift-check-all; its input fields: environments, layers");
             }
         }
+        if (in.has("layers")) checkLayers(in.get("layers"), layerNames);
         JsonNode envs = in.get("environments");
         if (envs != null && (!envs.isArray() || envs.isEmpty() || !java.util.stream.StreamSupport.stream(envs.spliterator(), false).allMatch(JsonNode::isTextual))) {
             throw new IllegalArgumentException("--input environments must be a non-empty list of environment names, got " + envs);

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The demo's closing table, one row a layer: resources the spec asks for, changes applied by the
+ * The demo's closing table for one environment, one row a layer: resources the spec asks for, changes applied by the
  * provision run (every apply of the layer, readiness re-applies included), drift found by the
  * drift check after it, and the time from the layer's first task to its last.
  */
@@ -59,9 +59,16 @@ public final class DemoSummary implements ExecutionListener {
         row.driftNote = note == null ? "" : note;
     }
 
-    public synchronized void print(PrintWriter out) {
-        String format = "%-12s %10s %16s %12s %9s%n";
-        out.printf(format, "layer", "resources", "changes applied", "drift after", "time");
+    /** The table of several environments, one block of rows each, with a total per environment. */
+    public static void print(PrintWriter out, Map<String, DemoSummary> byEnvironment) {
+        out.printf(FORMAT, "environment", "layer", "resources", "changes applied", "drift after", "time");
+        byEnvironment.forEach((environment, summary) -> summary.printRows(out, environment));
+        out.flush();
+    }
+
+    private static final String FORMAT = "%-12s %-12s %10s %16s %12s %9s%n";
+
+    private synchronized void printRows(PrintWriter out, String environment) {
         int resources = 0;
         int applied = 0;
         int drift = 0;
@@ -69,12 +76,11 @@ public final class DemoSummary implements ExecutionListener {
             Row r = e.getValue();
             String seconds = r.first == null ? "-" : String.format("%.1f s", Duration.between(r.first, r.last).toMillis() / 1000.0);
             String driftText = r.driftAfter == null ? "not checked" : r.driftAfter + r.driftNote;
-            out.printf(format, e.getKey(), r.resources < 0 ? "-" : r.resources, r.applied, driftText, seconds);
+            out.printf(FORMAT, environment, e.getKey(), r.resources < 0 ? "-" : r.resources, r.applied, driftText, seconds);
             resources += Math.max(r.resources, 0);
             applied += r.applied;
             drift += r.driftAfter == null ? 0 : r.driftAfter;
         }
-        out.printf(format, "total", resources, applied, drift, "");
-        out.flush();
+        out.printf(FORMAT, environment, "total", resources, applied, drift, "");
     }
 }

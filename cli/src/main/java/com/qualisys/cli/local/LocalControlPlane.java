@@ -2,12 +2,13 @@ package com.qualisys.cli.local;
 
 import com.qualisys.controlplane.accounts.EnvironmentAccess;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import com.qualisys.controlplane.state.ApplyLock;
-import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -20,8 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The control plane as the CLI runs it in-process: the same handlers as in Lambda, talking to
- * whatever endpoint the environment points to. On a local emulator it first creates what the
- * CDK app would have deployed (topics, report bucket, lock table), idempotently.
+ * whatever endpoint the environment points to. Only when the caller says the endpoint is a local
+ * emulator (`--emulator`, the demo) does it first create what the CDK app would have deployed
+ * (topics, report bucket, lock table), idempotently; nothing is inferred from the endpoint's address.
  */
 public final class LocalControlPlane {
     public static final String ALERT_TOPIC = "qualisys-control-plane-alerts";
@@ -29,43 +31,47 @@ public final class LocalControlPlane {
 
     private LocalControlPlane() {}
 
-    /** Static test credentials are used only for a loopback endpoint (an emulator). */
-    public static AwsClients clients(EnvironmentSpec spec, String endpointOverride) {
+    /**
+     * Clients for an environment's endpoint. The emulator's static test credentials only when the
+     * caller says the endpoint is an emulator and no AWS credentials are set.
+     */
+    public static AwsClients clients(EnvironmentSpec spec, String endpointOverride, boolean emulator) {
         String endpoint = endpointOverride != null ? endpointOverride
                 : System.getenv("AWS_ENDPOINT_URL") != null ? System.getenv("AWS_ENDPOINT_URL") : spec.aws().endpointUrl();
-        return clients(spec.aws().region(), endpoint);
+        return clients(spec.aws().region(), endpoint, emulator);
     }
 
     /** Clients for a region and an endpoint (null: AWS_ENDPOINT_URL, else AWS itself). */
-    public static AwsClients clients(String region, String endpoint) {
+    public static AwsClients clients(String region, String endpoint, boolean emulator) {
         if (endpoint == null) endpoint = System.getenv("AWS_ENDPOINT_URL");
         AwsClients.Builder b = AwsClients.builder().region(region).endpoint(endpoint);
-        boolean emulatorCredentials = isEmulator(endpoint) && System.getenv("AWS_ACCESS_KEY_ID") == null;
+        boolean emulatorCredentials = emulator && System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null;
         if (emulatorCredentials) b.credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
         AwsTarget.remember(region, endpoint, emulatorCredentials);
         return b.build();
     }
 
-    public static boolean isEmulator(String endpoint) {
-        if (endpoint == null) return false;
-        String host = URI.create(endpoint).getHost();
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
-    }
-
     /**
-     * A control plane for one environment's run; bootstraps the emulator when that is the target.
-     * {@code aws} are the caller's clients: they hold the control plane's own state (the hub), and
-     * reach each environment directly when they act in its account, else by assuming its role.
+     * A control plane for one environment's run; with {@code bootstrapEmulator} (the caller's explicit
+     * choice) it first creates what the CDK app would have deployed. {@code aws} are the caller's
+     * clients: they hold the control plane's own state (the hub), and reach each environment directly
+     * when they act in its account, else by assuming its role.
      */
-    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
-        return create(specs, spec, aws, true);
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator) {
+        return create(specs, spec, aws, bootstrapEmulator, true);
     }
 
-    /** As {@link #create(SpecLoader, EnvironmentSpec, AwsClients)}; without {@code assumeRole}, another account is refused. */
-    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean assumeRole) {
+    /** As {@link #create(SpecLoader, EnvironmentSpec, AwsClients, boolean)}; without {@code assumeRole}, another account is refused. */
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator, boolean assumeRole) {
+        return create(specs, spec, aws, bootstrapEmulator, assumeRole, Layers.all());
+    }
+
+    /** With these layers instead of {@code Layers.all()} (the demo's kubernetes layer runs the helm the scripts built). */
+    public static ControlPlane create(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator, boolean assumeRole,
+                                      List<Layer> layers) {
         String account = aws.sts().getCallerIdentity().account();
         String region = spec.aws().region();
-        boolean emulator = aws.endpoint() != null && isEmulator(aws.endpoint().toString());
+        boolean emulator = bootstrapEmulator;
         String alertTopic;
         String driftTopic;
         if (emulator) {
@@ -79,19 +85,15 @@ public final class LocalControlPlane {
         ControlPlane.Settings settings = new ControlPlane.Settings(alertTopic, driftTopic, spec.state().reportBucket(),
                 spec.state().lockTable(), "default");
         return new ControlPlane(specs, () -> aws,
-                (s, session) -> EnvironmentAccess.forCaller(aws, s, session, assumeRole), Layers.all(), settings);
+                (s, session) -> EnvironmentAccess.forCaller(aws, s, session, assumeRole), layers, settings);
     }
 
     /**
-     * On an emulator, what the CDK app would have deployed for the environment's state (lock table,
-     * report bucket), so a command that writes (apply, unlock) can take the lock on a fresh emulator.
+     * On an emulator (the caller says so), the lock table and report bucket as the CDK app defines
+     * them (key lockId, TTL expiresAt), so a command that writes (apply, unlock) can take the lock on
+     * a fresh emulator.
      */
-    public static void bootstrapStateOnEmulator(EnvironmentSpec spec, AwsClients aws) {
-        if (aws.endpoint() != null && isEmulator(aws.endpoint().toString())) bootstrapState(spec, aws);
-    }
-
-    /** The lock table and report bucket, as the CDK app defines them (key lockId, TTL expiresAt). */
-    private static void bootstrapState(EnvironmentSpec spec, AwsClients aws) {
+    public static void bootstrapState(EnvironmentSpec spec, AwsClients aws) {
         String bucket = spec.state().reportBucket();
         if (aws.s3().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
             aws.s3().createBucket(r -> r.bucket(bucket));

@@ -24,9 +24,16 @@ public final class LocalExecution {
     private final AwsClients aws;
     private final Map<String, String> substitutions;
 
-    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws) {
+    /** bootstrapEmulator: the caller says the endpoint is an emulator to set up first (see LocalControlPlane#create). */
+    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator) {
+        this(specs, spec, aws, bootstrapEmulator, com.qualisys.controlplane.layers.Layers.all());
+    }
+
+    /** With these layers instead of {@code Layers.all()}. */
+    public LocalExecution(SpecLoader specs, EnvironmentSpec spec, AwsClients aws, boolean bootstrapEmulator,
+                          java.util.List<com.qualisys.controlplane.engine.Layer> layers) {
         this.aws = aws;
-        this.controlPlane = LocalControlPlane.create(specs, spec, aws);
+        this.controlPlane = LocalControlPlane.create(specs, spec, aws, bootstrapEmulator, true, layers);
         this.substitutions = LocalFunctions.substitutions(controlPlane, spec.aws().region(), aws.sts().getCallerIdentity().account());
     }
 

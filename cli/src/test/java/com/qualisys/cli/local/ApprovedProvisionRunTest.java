@@ -66,7 +66,7 @@ class ApprovedProvisionRunTest {
     }
 
     private static ExecutionResult run(AwsClients aws, String machineName, String executionName) throws Exception {
-        ControlPlane controlPlane = LocalControlPlane.create(TestSpecs.loader(), spec(), aws);
+        ControlPlane controlPlane = LocalControlPlane.create(TestSpecs.loader(), spec(), aws, true);
         StateMachineDefinition provision = StateMachineDefinition.load(RepoPaths.root().resolve(StateMachines.PROVISION.definitionFile()),
                 LocalFunctions.substitutions(controlPlane, spec().aws().region(), aws.sts().getCallerIdentity().account()));
         JsonNode input = JSON.readTree(INPUT);

@@ -84,6 +84,11 @@ public record DesiredResource(String logicalId, ResourceKind kind, Map<String, O
         return v == null ? Map.of() : (Map<String, String>) v;
     }
 
+    /** The logical ids a value refers to ({@code ref:<logical-id>}, alone or inside an encoded string). */
+    public static void collectRefs(Object value, Set<String> into) {
+        if (value != null) collectRefs(List.of(value), into);
+    }
+
     private static void collectRefs(Collection<?> values, Set<String> into) {
         for (Object v : values) {
             if (v instanceof String s) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -23,20 +24,52 @@ public final class DiffView {
     public enum LineKind { ADDED, REMOVED, CHANGED }
 
     public static List<Line> lines(Change change, Function<Object, String> show) {
+        return lines(change, show, Map.of());
+    }
+
+    /**
+     * The change's lines with each reference shown as the live physical id it resolves to
+     * ({@code sg-0abc (vpc/security-group/k8s-nodes)}); references holds those ids by logical id
+     * ({@link Plan#references()}), and a reference without one reads "(known after apply)".
+     */
+    public static List<Line> lines(Change change, Function<Object, String> show, Map<String, String> references) {
         List<Line> out = new ArrayList<>();
         if (change.action() == Action.DELETE) return out;
+        Function<Object, String> shown = v -> show.apply(resolved(v, references));
         for (Difference d : change.differences()) {
+            String forcing = change.forcesReplacement().contains(d.path()) ? "  # forces replacement" : "";
             if (change.action() == Action.CREATE) {
-                out.add(new Line(LineKind.ADDED, "+ " + d.path() + " = " + show.apply(resolved(d.expected()))));
+                out.add(new Line(LineKind.ADDED, "+ " + d.path() + " = " + shown.apply(d.expected())));
             } else if (isSet(d.expected()) || isSet(d.actual())) {
                 Collection<?> want = set(d.expected());
                 Collection<?> live = set(d.actual());
-                out.add(new Line(LineKind.CHANGED, "~ " + d.path() + ":"));
-                for (Object e : live) if (!containsSame(want, e)) out.add(new Line(LineKind.REMOVED, "    - " + show.apply(resolved(e))));
-                for (Object e : want) if (!containsSame(live, e)) out.add(new Line(LineKind.ADDED, "    + " + show.apply(resolved(e))));
+                out.add(new Line(LineKind.CHANGED, "~ " + d.path() + ":" + forcing));
+                for (Object e : live) if (!containsSame(want, e)) out.add(new Line(LineKind.REMOVED, "    - " + shown.apply(e)));
+                for (Object e : want) if (!containsSame(live, e)) out.add(new Line(LineKind.ADDED, "    + " + shown.apply(e)));
             } else {
-                out.add(new Line(LineKind.CHANGED, "~ " + d.path() + ": " + show.apply(resolved(d.actual())) + " -> "
-                        + show.apply(resolved(d.expected()))));
+                out.add(new Line(LineKind.CHANGED, "~ " + d.path() + ": " + shown.apply(d.actual()) + " -> "
+                        + shown.apply(d.expected()) + forcing));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The change as one short item per attribute or set element it changes ({@code ingress - tcp:22:0.0.0.0/0},
+     * {@code scaling.maxSize: 5 -> 10}), references resolved: what a notification lists as repaired.
+     */
+    public static List<String> items(Change change, Map<String, String> references) {
+        List<String> out = new ArrayList<>();
+        String attribute = null;
+        for (Line line : lines(change, String::valueOf, references)) {
+            String text = line.text().strip();
+            if (text.startsWith("~ ") && text.endsWith(":")) {
+                attribute = text.substring(2, text.length() - 1);
+            } else if (line.text().startsWith("    ") && attribute != null) {
+                out.add(attribute + " " + text);
+            } else {
+                attribute = null;
+                out.add(text.substring(2));
             }
         }
         return out;
@@ -104,10 +137,26 @@ public final class DiffView {
         return false;
     }
 
-    /** References read as the logical id they name: {@code tcp:5432:ref:vpc/security-group/k8s-nodes} → {@code tcp:5432:vpc/security-group/k8s-nodes}. */
-    static Object resolved(Object value) {
-        if (value instanceof String s) return s.replace(REF, "");
-        if (value instanceof List<?> l) return l.stream().map(DiffView::resolved).toList();
+    /**
+     * References read as what they resolve to: {@code 0.0.0.0/0 -> ref:vpc/nat-gateway/a} → {@code 0.0.0.0/0 ->
+     * nat-0abc (vpc/nat-gateway/a)} when the live id is known, {@code … -> vpc/nat-gateway/a (known after apply)}
+     * when the plan creates or replaces it. Values in maps and lists are resolved element by element.
+     */
+    public static Object resolved(Object value, Map<String, String> references) {
+        if (value instanceof String s) {
+            int at = s.indexOf(REF);
+            if (at < 0) return s;
+            // A ref runs to the end of the string (DesiredResource's encoding).
+            String id = s.substring(at + REF.length());
+            String physical = references.get(id);
+            return s.substring(0, at) + (physical == null ? id + " (known after apply)" : physical + " (" + id + ")");
+        }
+        if (value instanceof List<?> l) return l.stream().map(v -> resolved(v, references)).toList();
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, resolved(v, references)));
+            return out;
+        }
         return value;
     }
 }

@@ -39,9 +39,11 @@ public final class Differ {
             if (o.identityLost()) differences.add(ObservedResource.IDENTITY_TAGS_REMOVED);
             compare("", d.attributes(), o.attributes(), differences);
             if (differences.isEmpty()) continue;
-            boolean replace = differences.stream().anyMatch(diff -> d.kind().replaceOn().contains(root(diff.path())));
+            List<String> forcing = differences.stream().map(Difference::path)
+                    .filter(path -> d.kind().replaceOn().contains(root(path))).toList();
+            boolean replace = !forcing.isEmpty();
             changes.add(new Change(d.logicalId(), d.kind().name(), replace ? Action.REPLACE : Action.UPDATE,
-                    replace, o.physicalId(), differences));
+                    replace, o.physicalId(), differences, forcing, List.of()));
         }
         for (ObservedResource o : live.values()) changes.add(deletion(environment, o, kinds));
         return new Plan(environment, layer, changes);

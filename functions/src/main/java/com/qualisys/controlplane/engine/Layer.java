@@ -40,6 +40,15 @@ public interface Layer {
         return List.of();
     }
 
+    /**
+     * Every string by which this layer's attributes refer to a resource: {@code ref:<logical-id>}, and
+     * any form of the layer's own (the VPC layer names the spec's security groups in rules as
+     * {@code sg:<key>}). A plan uses it to find the resources that refer to a replaced one ({@link Replacements}).
+     */
+    default List<String> referenceForms(String logicalId) {
+        return List.of(DesiredResource.ref(logicalId));
+    }
+
     /** Whether the layer's long-running resources are ready; a state machine loops on it. */
     default Readiness readiness(LayerContext ctx) {
         return Readiness.ready();

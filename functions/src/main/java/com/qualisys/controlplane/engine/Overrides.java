@@ -47,10 +47,10 @@ public final class Overrides {
             }
             if (remaining.size() == change.differences().size()) kept.add(change);
             else if (!remaining.isEmpty()) {
-                kept.add(new Change(change.logicalId(), change.kind(), change.action(), change.destructive(), change.physicalId(), remaining));
+                kept.add(change.withDifferences(remaining));
             }
         }
-        return new Plan(plan.environment(), plan.layer(), kept, overridden, expired);
+        return new Plan(plan.environment(), plan.layer(), kept, overridden, expired, plan.references());
     }
 
     /**

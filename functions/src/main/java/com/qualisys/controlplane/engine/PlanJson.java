@@ -22,7 +22,8 @@ public final class PlanJson {
                 differences.add(new Difference((String) diff.get("path"), diff.get("expected"), diff.get("actual")));
             }
             changes.add(new Change((String) c.get("logicalId"), (String) c.get("kind"), Action.valueOf((String) c.get("action")),
-                    Boolean.TRUE.equals(c.get("destructive")), (String) c.get("physicalId"), differences));
+                    Boolean.TRUE.equals(c.get("destructive")), (String) c.get("physicalId"), differences,
+                    (List<String>) c.getOrDefault("forcesReplacement", List.of()), (List<String>) c.getOrDefault("forcedBy", List.of())));
         }
         List<Overridden> overridden = new ArrayList<>();
         for (Object o : (List<Object>) layer.getOrDefault("overridden", List.of())) {
@@ -30,7 +31,8 @@ public final class PlanJson {
             overridden.add(new Overridden((String) v.get("logicalId"), new Difference((String) v.get("path"), v.get("expected"), v.get("actual")),
                     (String) v.get("overrideId"), (String) v.get("cause")));
         }
-        return new Plan(environment, name, changes, overridden, overridden(layer.getOrDefault("expiredOverrides", List.of())));
+        return new Plan(environment, name, changes, overridden, overridden(layer.getOrDefault("expiredOverrides", List.of())),
+                (Map<String, String>) layer.getOrDefault("references", Map.of()));
     }
 
     @SuppressWarnings("unchecked")

@@ -25,6 +25,8 @@ public final class Reconciler {
     private final Map<String, Layer> layers = new LinkedHashMap<>();
     private final ResourceIndex index;
     private final Map<String, List<ObservedResource>> observed = new HashMap<>();
+    /** Resources the plans of this run replace and apply has not replaced yet: logical id → old physical id. */
+    private final Map<String, String> replacing = new LinkedHashMap<>();
     private Function<String, ? extends Collection<AttributeOverride>> overrideSource = environment -> List.of();
     private List<AttributeOverride> overrides;
     private WriteFence fence = WriteFence.UNCHECKED;
@@ -91,13 +93,57 @@ public final class Reconciler {
         Layer layer = layer(layerName);
         List<ObservedResource> live = observe(layer);
         List<DesiredResource> desired = layer.desired(spec);
-        Plan plan = Overrides.apply(Differ.diff(spec.environment(), layerName, desired, live), overrides());
-        if (logicalIds == null) return plan;
-        checkTargets(layerName, logicalIds, desired, live);
-        return new Plan(plan.environment(), layerName,
-                plan.changes().stream().filter(c -> logicalIds.contains(c.logicalId())).toList(),
-                plan.overridden().stream().filter(o -> logicalIds.contains(o.logicalId())).toList(),
-                plan.expired().stream().filter(o -> logicalIds.contains(o.logicalId())).toList());
+        // A replacement carries its dependents, in this layer and in the layers planned after it in this run.
+        replacing.keySet().removeIf(id -> ResourceIndex.layerOf(id).equals(layerName));
+        Replacements.Expanded expanded = Replacements.plan(spec.environment(), layerName, desired, live, Map.copyOf(replacing),
+                layer::referenceForms);
+        observed.put(layerName, expanded.observed());
+        replacing.putAll(expanded.replaced());
+        Plan plan = Overrides.apply(expanded.plan(), overrides());
+        if (logicalIds != null) {
+            checkTargets(layerName, logicalIds, desired, live);
+            Set<String> kept = withForcedDependents(plan.changes(), logicalIds);
+            plan = new Plan(plan.environment(), layerName,
+                    plan.changes().stream().filter(c -> kept.contains(c.logicalId())).toList(),
+                    plan.overridden().stream().filter(o -> logicalIds.contains(o.logicalId())).toList(),
+                    plan.expired().stream().filter(o -> logicalIds.contains(o.logicalId())).toList());
+        }
+        return plan.withReferences(references(plan));
+    }
+
+    /** The targets and every change their replacement forces, transitively. */
+    private static Set<String> withForcedDependents(List<Change> changes, Set<String> targets) {
+        Set<String> kept = new HashSet<>(targets);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Change c : changes) {
+                if (!kept.contains(c.logicalId()) && c.forcedBy().stream().anyMatch(kept::contains)) grew = kept.add(c.logicalId()) || grew;
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * The live physical id of every resource the plan's differences refer to, as far as this run knows it
+     * (no extra calls); resources the plan creates or replaces are left out: their ids are known after apply.
+     */
+    private Map<String, String> references(Plan plan) {
+        Set<String> ids = new java.util.TreeSet<>();
+        plan.changes().forEach(c -> c.differences().forEach(d -> {
+            DesiredResource.collectRefs(d.expected(), ids);
+            DesiredResource.collectRefs(d.actual(), ids);
+        }));
+        plan.overridden().forEach(o -> DesiredResource.collectRefs(o.difference().actual(), ids));
+        plan.expired().forEach(o -> DesiredResource.collectRefs(o.difference().actual(), ids));
+        Set<String> notYet = new HashSet<>(replacing.keySet());
+        plan.changes().stream().filter(c -> c.action() == Action.CREATE || c.action() == Action.REPLACE)
+                .forEach(c -> notYet.add(c.logicalId()));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String id : ids) {
+            if (!notYet.contains(id)) index.known(id).ifPresent(physical -> out.put(id, physical));
+        }
+        return out;
     }
 
     /** Observes one layer (read-only) and registers its physical ids in the index. */
@@ -143,23 +189,40 @@ public final class Reconciler {
         List<Change> applied = new ArrayList<>();
         List<PendingChange> pending = new ArrayList<>();
         Set<String> waiting = new HashSet<>();
-        for (Change change : ordered(plan.changes(), desired)) {
+        List<Change> order = ordered(plan.changes(), desired);
+        // A replaced resource goes before anything is created, and its replaced dependents go before it
+        // (a NAT gateway before its subnet): then each is created again in dependency order.
+        Map<String, ObservedResource> letGo = letGoOfReplaced(layer, layerName, order, desired, live, ctx);
+        List<Change> replaces = new ArrayList<>(order.stream().filter(c -> c.action() == Action.REPLACE).toList());
+        java.util.Collections.reverse(replaces);
+        for (Change change : replaces) {
+            fence.beforeWrite(layerName, change);
+            try {
+                layer.apply(new Change(change.logicalId(), change.kind(), Action.DELETE, true, change.physicalId(),
+                        change.differences()), null, findLive(change, layerName, live), ctx);
+                index.remove(change.logicalId());
+            } catch (ChangePendingException notYet) {
+                pending.add(new PendingChange(change, notYet.getMessage()));
+                waiting.add(change.logicalId());
+            }
+        }
+        for (Change change : order) {
+            if (waiting.contains(change.logicalId())) continue;
             DesiredResource want = desired.get(change.logicalId());
-            String blocker = want == null ? null : want.dependsOn().stream().filter(waiting::contains).findFirst().orElse(null);
+            String blocker = blocker(change, want, waiting);
             if (blocker != null) {
                 pending.add(new PendingChange(change, "waits for " + blocker));
                 waiting.add(change.logicalId());
                 continue;
             }
-            ObservedResource current = change.action() == Action.CREATE ? null : findLive(change, layerName, live);
+            ObservedResource current = change.action() == Action.CREATE ? null
+                    : letGo.getOrDefault(change.logicalId(), findLive(change, layerName, live));
             fence.beforeWrite(layerName, change);
             try {
                 if (change.action() == Action.REPLACE) {
-                    layer.apply(new Change(change.logicalId(), change.kind(), Action.DELETE, true, change.physicalId(),
-                            change.differences()), null, current, ctx);
-                    index.remove(change.logicalId());
                     layer.apply(new Change(change.logicalId(), change.kind(), Action.CREATE, true, null,
                             change.differences()), want, null, ctx);
+                    replacing.remove(change.logicalId());
                 } else {
                     layer.apply(change, change.action() == Action.DELETE ? null : want, current, ctx);
                     if (change.action() == Action.DELETE && (want == null)) index.remove(change.logicalId());
@@ -173,6 +236,39 @@ public final class Reconciler {
         }
         observed.remove(layerName);
         return new ApplyResult(plan, applied, pending);
+    }
+
+    /**
+     * Before anything replaced is deleted, each dependent forced to UPDATE drops what names the replaced
+     * resources' old ids ({@link Replacements#lettingGo}); returns the live state each is left in.
+     */
+    private Map<String, ObservedResource> letGoOfReplaced(Layer layer, String layerName, List<Change> order,
+                                                         Map<String, DesiredResource> desired, Map<String, ObservedResource> live,
+                                                         LayerContext ctx) {
+        Map<String, ObservedResource> out = new HashMap<>();
+        for (Change change : order) {
+            DesiredResource want = desired.get(change.logicalId());
+            if (change.action() != Action.UPDATE || change.forcedBy().isEmpty() || want == null) continue;
+            List<String> oldIds = change.forcedBy().stream().map(replacing::get).filter(java.util.Objects::nonNull).toList();
+            ObservedResource current = findLive(change, layerName, live);
+            ObservedResource without = Replacements.lettingGo(current, oldIds);
+            if (without == null) continue;
+            Map<String, Object> interim = new LinkedHashMap<>();
+            want.attributes().keySet().forEach(k -> interim.put(k, without.attributes().get(k)));
+            fence.beforeWrite(layerName, change);
+            layer.apply(change, new DesiredResource(want.logicalId(), want.kind(), interim), current, ctx);
+            out.put(change.logicalId(), without);
+        }
+        return out;
+    }
+
+    /** What a change waits for: a dependency still pending, or (for a forced change) a replacement still pending. */
+    private static String blocker(Change change, DesiredResource want, Set<String> waiting) {
+        if (want != null) {
+            for (String dep : want.dependsOn()) if (waiting.contains(dep)) return dep;
+        }
+        for (String by : change.forcedBy()) if (waiting.contains(by)) return by;
+        return null;
     }
 
     public Readiness readiness(String layerName) {

@@ -42,6 +42,8 @@ public final class ReportRenderer {
                 change.put("destructive", c.destructive());
                 change.put("widensAccess", DiffView.widensAccess(c, report.kind().equals("drift")));
                 if (c.physicalId() != null) change.put("physicalId", c.physicalId());
+                if (!c.forcesReplacement().isEmpty()) c.forcesReplacement().forEach(change.putArray("forcesReplacement")::add);
+                if (!c.forcedBy().isEmpty()) c.forcedBy().forEach(change.putArray("forcedBy")::add);
                 ChangeAuthor author = report.authors().get(c.logicalId());
                 if (author != null) {
                     ObjectNode by = change.putObject("changedBy");
@@ -61,6 +63,8 @@ public final class ReportRenderer {
             }
             overriddenJson(layer.putArray("overridden"), plan.overridden());
             overriddenJson(layer.putArray("expiredOverrides"), plan.expired());
+            ObjectNode references = layer.putObject("references");
+            new TreeMap<>(plan.references()).forEach(references::put);
         }
         root.put("complete", report.isComplete());
         ArrayNode notChecked = root.putArray("notChecked");
@@ -104,13 +108,15 @@ public final class ReportRenderer {
             md.append("| Resource | Kind | Action | Attribute | Expected | Actual |\n|---|---|---|---|---|---|\n");
             for (Change c : plan.changes()) {
                 String action = c.action() + (c.destructive() ? " ⚠ destructive" : "")
-                        + (DiffView.widensAccess(c, report.kind().equals("drift")) ? " ⚠ widens access" : "");
+                        + (DiffView.widensAccess(c, report.kind().equals("drift")) ? " ⚠ widens access" : "")
+                        + (c.forcedBy().isEmpty() ? "" : " (forced by the replacement of " + String.join(", ", c.forcedBy()) + ")");
                 boolean first = true;
                 for (Difference d : c.differences()) {
                     md.append("| ").append(first ? "`" + c.logicalId() + "`" : "").append(" | ")
                             .append(first ? c.kind() : "").append(" | ").append(first ? action : "").append(" | `")
-                            .append(d.path()).append("` | ").append(cell(d.expected())).append(" | ")
-                            .append(cell(d.actual())).append(" |\n");
+                            .append(d.path()).append('`').append(c.forcesReplacement().contains(d.path()) ? " (forces replacement)" : "")
+                            .append(" | ").append(cell(DiffView.resolved(d.expected(), plan.references()))).append(" | ")
+                            .append(cell(DiffView.resolved(d.actual(), plan.references()))).append(" |\n");
                     first = false;
                 }
             }
@@ -184,11 +190,12 @@ public final class ReportRenderer {
                 });
                 if (drift && c.action() == Action.CREATE) out.append(": missing (deleted outside the control plane, or never created)");
                 if (c.destructive()) out.append("  [destructive: needs approval]");
+                if (!c.forcedBy().isEmpty()) out.append("  (forced by the replacement of ").append(String.join(", ", c.forcedBy())).append(')');
                 if (DiffView.widensAccess(c, drift)) out.append("  ").append(style.warning(drift ? "[access widened]" : "[widens access]"));
                 out.append('\n');
                 ChangeAuthor author = report.authors().get(c.logicalId());
                 if (author != null) out.append("        changed by ").append(author.describe()).append('\n');
-                for (DiffView.Line line : DiffView.lines(c, ReportRenderer::show)) out.append("        ").append(style.line(line)).append('\n');
+                for (DiffView.Line line : DiffView.lines(c, ReportRenderer::show, plan.references())) out.append("        ").append(style.line(line)).append('\n');
             }
             overridesText(plan, out);
         }

@@ -66,6 +66,20 @@ public final class EventLedger {
         }
     }
 
+    /**
+     * Gives back a claim this response made and could not complete ({@code by} must be the claimer), so
+     * the sender's retry of the same delivery responds instead of being taken for a duplicate. Used where
+     * the sender retries a failed delivery (SNS → Lambda); a claim someone else holds is left alone.
+     */
+    public void release(String environment, String eventId, String by) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(key(environment, eventId)).conditionExpression("respondedBy = :by")
+                    .expressionAttributeValues(Map.of(":by", AttributeValue.fromS(by))));
+        } catch (ConditionalCheckFailedException notOurs) {
+            // Claimed by another response, or already gone: nothing of ours to give back.
+        }
+    }
+
     /** The claim of an event as stored (attribute → value), empty when none. */
     public Map<String, String> record(String environment, String eventId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(environment, eventId)).consistentRead(true)).item();

@@ -65,8 +65,10 @@ public final class ApplyLayerHandler extends ControlPlaneHandler {
             result = lock.withLease(spec.environment(), input.string("holder", "apply of layer " + layer + " (direct invocation)"),
                     ControlPlane.leaseDuration(spec), apply);
         }
+        // Each change with what it changed, element by element: a security response's notification lists each repair.
         List<Map<String, Object>> applied = result.applied().stream()
-                .map(c -> Map.<String, Object>of("logicalId", c.logicalId(), "kind", c.kind(), "action", c.action().name()))
+                .map(c -> Map.<String, Object>of("logicalId", c.logicalId(), "kind", c.kind(), "action", c.action().name(),
+                        "repaired", com.qualisys.controlplane.engine.DiffView.items(c, result.plan().references())))
                 .toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());

@@ -34,6 +34,9 @@ import java.util.Optional;
  * <ul>
  * <li>{@code parse} — what the alert is and what the ladder will do (pure: no AWS call); a malformed alert
  *     is a {@link BadInputException} naming the field.</li>
+ * <li>{@code claim} — claims the delivery's id (SNS {@code MessageId}, the anomaly event's {@code id}) with a
+ *     conditional write, so a redelivered alert, even a concurrent one, does nothing twice and answers
+ *     {@code duplicate: true} ({@link EventClaims}).</li>
  * <li>{@code record} — writes the override record of each cap before anything is capped.</li>
  * <li>{@code respond} — runs the ladder (top cost drivers, the cap) and renders the notification; for an
  *     anomaly, renders it and says whether a drift check is wanted.</li>
@@ -44,8 +47,12 @@ import java.util.Optional;
  * <p>Called directly it responds in one invocation (parse, record, respond, publish, request the drift
  * check): an SNS subscription delivers {@code {"Records": [...]}}, an EventBridge rule the {@code aws.ce}
  * event, a schedule or a person {@code {"action": "restore", "overrideId": ID}} or
- * {@code {"action": "restore-expired"}}. SNS and EventBridge cannot name the environment: the
- * {@value #ENVIRONMENT_VARIABLE} variable does (an {@code "environment"} field wins).
+ * {@code {"action": "restore-expired"}}. A delivery is claimed first, as by the {@code claim} step; a
+ * duplicate does nothing else, and a response that fails gives its claim back so SNS's retry of the
+ * same message responds (the ladder's actions are idempotent). SNS and EventBridge cannot name the
+ * environment: an alert is for the environment whose {@code aws.accountId} is the alert's account (the
+ * spoke whose topic or bus it came from, docs/accounts.md); an {@code "environment"} field wins, and the
+ * {@value #ENVIRONMENT_VARIABLE} variable names it when no environment has that account.
  */
 public final class BudgetAlertHandler extends ControlPlaneHandler {
     public static final String ENVIRONMENT_VARIABLE = "QUALISYS_ENVIRONMENT";
@@ -74,11 +81,16 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
     @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         if (input.fields().get("step") != null) {
-            String step = input.oneOf("step", List.of("parse", "record", "respond", "restore"));
-            EnvironmentSpec spec = environment(input, controlPlane, defaultEnvironment);
+            String step = input.oneOf("step", List.of("parse", "claim", "record", "respond", "restore"));
             String holder = holder(input);
-            if (step.equals("restore")) return restore(spec, input, controlPlane, holder).json();
-            Alert alert = Alert.parse(EventPayloads.json(input, "alert"), spec);
+            if (step.equals("restore")) return restore(environment(input, controlPlane, defaultEnvironment), input, controlPlane, holder).json();
+            String payload = EventPayloads.json(input, "alert");
+            EnvironmentSpec spec = environmentOf(input, payload, controlPlane);
+            Alert alert = Alert.parse(payload, spec);
+            if (step.equals("claim")) {
+                return EventClaims.claim(spec, payload, alert.kind().name().toLowerCase(java.util.Locale.ROOT), holder,
+                        input.bool("dryRun", false), controlPlane);
+            }
             return switch (step) {
                 case "parse" -> parsed(spec, alert, input.bool("dryRun", false));
                 case "record" -> recorded(alert, responder(spec, controlPlane));
@@ -100,16 +112,52 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
 
     /** The SNS or EventBridge delivery: the whole response in this invocation. */
     private Map<String, Object> respondDirectly(Input input, ControlPlane controlPlane) {
-        Map<String, Object> payload = new LinkedHashMap<>(input.fields());
-        payload.remove("environment");
-        EnvironmentSpec spec = environment(input, controlPlane, defaultEnvironment);
-        Alert alert = Alert.parse(EventPayloads.json(payload), spec);
-        if (alert.budget() != null) responder(spec, controlPlane).record(alert.budget());
-        Result responded = locked(spec, controlPlane, holder(input), alert.caps(), r -> responded(spec, alert, r));
-        Map<String, Object> out = new LinkedHashMap<>(responded.json());
-        out.putAll(publish(spec, responded.notification(), controlPlane));
-        if (Boolean.TRUE.equals(out.get("driftCheckRequested"))) requestDriftCheck(spec, controlPlane, String.valueOf(out.get("reason")));
-        return out;
+        Map<String, Object> fields = new LinkedHashMap<>(input.fields());
+        fields.remove("environment");
+        String payload = EventPayloads.json(fields);
+        EnvironmentSpec spec = environmentOf(input, payload, controlPlane);
+        Alert alert = Alert.parse(payload, spec);
+        // Each invocation its own claimer: two concurrent deliveries of one message are two invocations.
+        String holder = input.string("executionId", "budget-alert invocation " + java.util.UUID.randomUUID());
+        Map<String, Object> claim = EventClaims.claim(spec, payload, alert.kind().name().toLowerCase(java.util.Locale.ROOT), holder, false,
+                controlPlane);
+        if (Boolean.TRUE.equals(claim.get("duplicate"))) return claim;
+        try {
+            if (alert.budget() != null) responder(spec, controlPlane).record(alert.budget());
+            Result responded = locked(spec, controlPlane, holder, alert.caps(), r -> responded(spec, alert, r));
+            Map<String, Object> out = new LinkedHashMap<>(responded.json());
+            if (Boolean.TRUE.equals(out.get("driftCheckRequested"))) requestDriftCheck(spec, controlPlane, String.valueOf(out.get("reason")));
+            out.putAll(publish(spec, responded.notification(), controlPlane));
+            out.put("eventId", claim.get("eventId"));
+            out.put("duplicate", false);
+            return out;
+        } catch (RuntimeException failed) {
+            if (Boolean.TRUE.equals(claim.get("claimed"))) {
+                EventClaims.ledger(spec, controlPlane).release(spec.environment(), (String) claim.get("eventId"), holder);
+            }
+            throw failed;
+        }
+    }
+
+    /**
+     * The environment an alert is for: the input's {@code environment}; else the one environment whose
+     * {@code aws.accountId} is the account the alert was raised in; else {@value #ENVIRONMENT_VARIABLE}. An account
+     * no environment names, or that several share, is bad input naming the account, before anything is done.
+     */
+    private EnvironmentSpec environmentOf(Input input, String payload, ControlPlane controlPlane) {
+        if (input.fields().get("environment") != null) return environment(input, controlPlane);
+        String account = Alert.account(payload);
+        List<String> inAccount = controlPlane.environmentNames().stream()
+                .filter(name -> controlPlane.spec(name).aws().accountId().equals(account)).toList();
+        if (inAccount.size() == 1) return controlPlane.spec(inAccount.get(0));
+        if (defaultEnvironment != null && (inAccount.isEmpty() || inAccount.contains(defaultEnvironment))) {
+            return environment(input, controlPlane, defaultEnvironment);
+        }
+        throw new BadInputException("alert from account " + account + ": " + (inAccount.isEmpty()
+                ? "no environment has this aws.accountId (" + controlPlane.environmentNames().stream()
+                        .map(n -> n + ": " + controlPlane.spec(n).aws().accountId()).collect(java.util.stream.Collectors.joining(", ")) + ")"
+                : "environments " + String.join(", ", inAccount) + " share it, so it cannot tell which")
+                + "; name the environment in the input or set " + ENVIRONMENT_VARIABLE);
     }
 
     private static Map<String, Object> parsed(EnvironmentSpec spec, Alert alert, boolean dryRun) {
@@ -297,6 +345,24 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
         /** Whether responding may cap a node group (a write that needs the environment's lease). */
         boolean caps() {
             return budget != null && budget.actions().stream().anyMatch(a -> a instanceof BudgetAction.CapNodeGroup);
+        }
+
+        /** The account the alert was raised in (the budget's or the anomaly's account). */
+        static String account(String payload) {
+            try {
+                return switch (EventKind.of(payload)) {
+                    case BUDGET -> BudgetAlertParser.parse(payload).accountId();
+                    case ANOMALY -> {
+                        String account = CostAnomalyParser.parse(payload).accountId();
+                        if (account == null) throw new BadInputException("alert rejected: the anomaly names no account (accountId)");
+                        yield account;
+                    }
+                    case SECURITY -> throw new BadInputException("alert rejected: a CloudTrail event is for the security-response"
+                            + " state machine, not budget-response");
+                };
+            } catch (EventParseException e) {
+                throw new BadInputException("alert rejected: " + e.getMessage());
+            }
         }
 
         static Alert parse(String payload, EnvironmentSpec spec) {

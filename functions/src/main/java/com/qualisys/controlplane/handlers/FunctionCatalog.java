@@ -29,6 +29,9 @@ public enum FunctionCatalog {
     BUDGET_ALERT("BudgetAlert", "com.qualisys.controlplane.handlers.BudgetAlertHandler", false,
             "Parses budget and anomaly alerts and runs the configured action ladder");
 
+    /** The alias every caller invokes (the published version SnapStart restores). */
+    public static final String LIVE_ALIAS = "live";
+
     private final String functionName;
     private final String handler;
     private final boolean vpcAttached;
@@ -59,6 +62,11 @@ public enum FunctionCatalog {
      */
     public String roleName() {
         return "qualisys-control-plane-" + deployedName().substring("qualisys-".length());
+    }
+
+    /** The ARN of the function's {@value #LIVE_ALIAS} alias as the hub deploys it (e.g. what a spoke's topic subscribes). */
+    public String liveAliasArn(String region, String hubAccount) {
+        return "arn:aws:lambda:" + region + ":" + hubAccount + ":function:" + deployedName() + ":" + LIVE_ALIAS;
     }
 
     public String deployedName() {

@@ -1,5 +1,8 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.approval.ApprovalTrail;
+import com.qualisys.controlplane.approval.ApproverCheck;
+import com.qualisys.controlplane.approval.ApproverRefusedException;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.state.ApplyLock;
@@ -22,6 +25,10 @@ import java.util.Map;
  *       (a state machine's execution id) when none is given; renew answers the lease with its
  *       {@code fencingToken}.</li>
  *   <li>{@code {"action":"resolve","environment","input":{...}}} resolves the layers only (drift-check).</li>
+ *   <li>{@code {"action":"identify-approver","environment","executionId","startedAt","requestedAt","approval":{...}}}:
+ *       who approved the run's destructive changes, as CloudTrail names the principal of the
+ *       SendTaskSuccess (never the name the answer asserts); refused when the environment requires an
+ *       approver other than the starter ({@code responses.distinctApprover}) and they are the same.</li>
  * </ul>
  */
 public final class LockHandler extends ControlPlaneHandler {
@@ -33,13 +40,18 @@ public final class LockHandler extends ControlPlaneHandler {
 
     @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
-        String action = input.oneOf("action", List.of("acquire", "renew", "release", "resolve", "environments"));
+        String action = input.oneOf("action", List.of("acquire", "renew", "release", "resolve", "environments", "identify-approver"));
+        // drift-check-all: {"action":"environments","input":{["environments"],["layers"]}}
         if (action.equals("environments")) return environments(Input.of(input.map("input")), controlPlane);
         EnvironmentSpec spec = environment(input, controlPlane);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());
         if (action.equals("resolve")) {
             out.putAll(resolveRun(Input.of(input.map("input")), controlPlane));
+            return out;
+        }
+        if (action.equals("identify-approver")) {
+            out.putAll(identifyApprover(input, spec, controlPlane));
             return out;
         }
         ApplyLock lock = controlPlane.lock(spec);
@@ -49,6 +61,11 @@ public final class LockHandler extends ControlPlaneHandler {
         switch (action) {
             case "acquire" -> {
                 Map<String, Object> run = resolveRun(Input.of(input.map("input")), controlPlane);
+                if (spec.responses().distinctApprover() && Boolean.TRUE.equals(run.get("approveDestructive"))) {
+                    throw new BadInputException("input field 'approveDestructive' is true, but environment " + spec.environment()
+                            + " requires destructive changes to be approved by someone other than the run's starter "
+                            + "(responses.distinctApprover): leave it out and the run asks for approval");
+                }
                 if (Boolean.TRUE.equals(run.get("approveDestructive")) && !StateMachines.onApprovedProvision(holder)) {
                     throw new BadInputException(approverOnly(spec, holder));
                 }
@@ -70,7 +87,8 @@ public final class LockHandler extends ControlPlaneHandler {
 
     /**
      * Which environments drift-check-all covers: the input's "environments" (each must be valid), or
-     * every environment of the specs. Bad names are bad input, before any execution starts.
+     * every environment of the specs, and the layers checked in each (the input's "layers", default all).
+     * Bad names are bad input, before any execution starts.
      */
     private static Map<String, Object> environments(Input run, ControlPlane controlPlane) {
         List<String> names = run.fields().get("environments") == null ? controlPlane.environmentNames() : run.strings("environments");
@@ -83,6 +101,47 @@ public final class LockHandler extends ControlPlaneHandler {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environments", names);
+        out.put("layers", resolveRun(run, controlPlane).get("layers"));
+        return out;
+    }
+
+    /**
+     * A deployed run's approver is the principal CloudTrail recorded for the SendTaskSuccess. A local run
+     * ({@code approve --local} answers through the token directory, {@code "local": true}) has no AWS
+     * caller: its approver is the name the answer carries, marked unverified, and an environment that
+     * requires a distinct approver refuses it (an AWS answer claiming to be local gains nothing).
+     */
+    private static Map<String, Object> identifyApprover(Input input, EnvironmentSpec spec, ControlPlane controlPlane) {
+        Input approval = Input.of(input.map("approval"));
+        boolean distinct = spec.responses().distinctApprover();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (approval.bool("local", false)) {
+            if (distinct) {
+                throw new ApproverRefusedException("approval refused: environment " + spec.environment() + " requires an approver other "
+                        + "than the starter (responses.distinctApprover), as AWS names them, and a local approval (approve --local) "
+                        + "has no AWS identity. Nothing was applied: run it through the deployed state machine and have another "
+                        + "person run `qualisys approve <execution>`.");
+            }
+            out.put("approver", approval.string("by", "unknown"));
+            out.put("verifiedBy", "none (local run: the name the answer carries)");
+            return out;
+        }
+        ApproverCheck.Execution execution;
+        Instant startedAt;
+        Instant requestedAt;
+        try {
+            execution = ApproverCheck.Execution.of(input.string("executionId"));
+            startedAt = Instant.parse(input.string("startedAt"));
+            requestedAt = Instant.parse(input.string("requestedAt"));
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        ApproverCheck.Verdict verdict = new ApprovalTrail(controlPlane.hub().cloudTrail())
+                .verdict(execution, startedAt, requestedAt, distinct, spec.environment());
+        out.put("approver", verdict.approver());
+        if (verdict.starter() != null) out.put("starter", verdict.starter());
+        out.put("verifiedBy", "cloudtrail");
+        out.put("evidence", verdict.evidence());
         return out;
     }
 

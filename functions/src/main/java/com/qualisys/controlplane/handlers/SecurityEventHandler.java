@@ -85,22 +85,7 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
      * A dry run claims nothing. The id is read leniently, so a rejected event can still be named.
      */
     private static Map<String, Object> claim(EnvironmentSpec spec, String event, String executionId, boolean dryRun, ControlPlane controlPlane) {
-        String eventId = EventPayloads.eventId(event);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("eventId", eventId == null ? "(no event id)" : eventId);
-        if (dryRun || eventId == null) {
-            out.put("duplicate", false);
-            out.put("claimed", false);
-            return out;
-        }
-        EventLedger.Claim claim = new EventLedger(controlPlane.hub().dynamoDb(), controlPlane.settings().lockTable(spec),
-                java.time.Clock.systemUTC()).claim(spec.environment(), "cloudtrail", eventId, executionId);
-        out.put("duplicate", claim.duplicate());
-        out.put("claimed", !claim.duplicate());
-        out.put("respondedBy", claim.firstBy());
-        out.put("firstSeenAt", claim.firstAt().toString());
-        if (claim.duplicate()) out.put("note", "duplicate delivery of event " + eventId + ": " + claim.firstBy() + " responds to it");
-        return out;
+        return EventClaims.claim(spec, event, "cloudtrail", executionId, dryRun, controlPlane);
     }
 
     private Map<String, Object> classify(EnvironmentSpec spec, String event, ControlPlane controlPlane) {
@@ -205,7 +190,10 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
             a = new TargetedCheck.Applied(List.of(), String.valueOf(applied.get("Cause")));
         } else if (applied.get("applied") instanceof List<?> changes) {
             a = new TargetedCheck.Applied(changes.stream().map(c -> (Map<?, ?>) c)
-                    .map(c -> c.get("action") + " " + c.get("logicalId")).toList(), null);
+                    .map(c -> c.get("action") + " " + c.get("logicalId")
+                            + (c.get("repaired") instanceof List<?> items && !items.isEmpty()
+                                    ? " (" + String.join("; ", items.stream().map(String::valueOf).toList()) + ")" : ""))
+                    .toList(), null);
         }
         @SuppressWarnings("unchecked")
         List<String> ids = (List<String>) target.get("logicalIds");

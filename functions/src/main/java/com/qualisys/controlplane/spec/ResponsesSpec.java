@@ -15,9 +15,11 @@ import java.util.Map;
  *                                event's account, are ignored so it never reacts to itself
  * @param security                per security class (audit-logging, security-groups, ...): remediate, check or
  *                                notify; a class not named follows autoRemediate. A class can only be lowered.
+ * @param distinctApprover        destructive changes need the approval of a principal other than the one that
+ *                                started the run, as CloudTrail names both (docs/locking.md)
  */
 public record ResponsesSpec(boolean autoRemediate, List<LadderStep> budgetLadder, boolean anomalyStartsDriftCheck,
-                            String controlPlaneRolePath, Map<String, String> security) {
+                            String controlPlaneRolePath, Map<String, String> security, boolean distinctApprover) {
 
     public ResponsesSpec {
         budgetLadder = budgetLadder == null ? List.of() : List.copyOf(budgetLadder);

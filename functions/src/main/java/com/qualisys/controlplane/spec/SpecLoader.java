@@ -51,9 +51,25 @@ public final class SpecLoader {
     }
 
     private final Source source;
+    /** Environment name → what is merged over its file, last (null: nothing). */
+    private final java.util.function.Function<String, JsonNode> overlay;
 
     public SpecLoader(Source source) {
+        this(source, null);
+    }
+
+    private SpecLoader(Source source, java.util.function.Function<String, JsonNode> overlay) {
         this.source = source;
+        this.overlay = overlay;
+    }
+
+    /**
+     * The same environments with {@code overlay.apply(environment)} (when not null) merged over each environment
+     * file (maps key by key, lists replaced), validated as strictly: how a local run swaps what cannot be reached
+     * from it (the demo's chart repositories) without editing the files.
+     */
+    public SpecLoader withOverlay(java.util.function.Function<String, JsonNode> overlay) {
+        return new SpecLoader(source, overlay);
     }
 
     /**
@@ -156,6 +172,8 @@ public final class SpecLoader {
                 "is not a known environment; known: " + String.join(", ", source.environmentNames()))));
         JsonNode defaults = parse(displayName(DEFAULTS), source.read(DEFAULTS).orElse("{}"));
         JsonNode overrides = parse(envFile, envYaml);
+        JsonNode overlaid = overlay == null ? null : overlay.apply(environment);
+        if (overlaid != null && overrides instanceof ObjectNode o) merge(o, overlaid);
 
         JsonNode declared = overrides.get("environment");
         if (declared == null || !declared.isTextual() || !declared.asText().equals(environment)) {

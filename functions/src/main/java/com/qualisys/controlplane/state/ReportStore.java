@@ -83,6 +83,10 @@ public final class ReportStore {
         return read("reports/" + ALL + "/latest.md");
     }
 
+    public Optional<String> latestAggregateJson() {
+        return read("reports/" + ALL + "/latest.json");
+    }
+
     public Optional<String> latestJson(String environment) {
         return read(prefix(environment) + "latest.json");
     }

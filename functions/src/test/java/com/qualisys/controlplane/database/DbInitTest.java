@@ -157,11 +157,34 @@ class DbInitTest {
                 "qualisys-db.abc.us-east-1.rds.amazonaws.com", 5432, remote.dbname());
         assertThatThrownBy(() -> new DatabaseConnector(TlsPolicy.plaintextOnLoopbackOnly(), "t").open(rds))
                 .hasMessageContaining("QUALISYS_DB_ALLOW_PLAINTEXT_ON_LOOPBACK=true allows plaintext only to a loopback address");
-        assertThat(TlsPolicy.fromEnvironment(java.util.Map.of()).mode()).isEqualTo(TlsPolicy.Mode.REQUIRE);
         assertThat(TlsPolicy.fromEnvironment(java.util.Map.of("QUALISYS_DB_ALLOW_PLAINTEXT_ON_LOOPBACK", "true")).mode())
                 .isEqualTo(TlsPolicy.Mode.PLAINTEXT_ON_LOOPBACK_ONLY);
         assertThatThrownBy(() -> TlsPolicy.fromEnvironment(java.util.Map.of("QUALISYS_DB_ALLOW_PLAINTEXT_ON_LOOPBACK", "yes")))
                 .hasMessage("QUALISYS_DB_ALLOW_PLAINTEXT_ON_LOOPBACK yes must be true or false");
+    }
+
+    @Test
+    void byDefaultTheServerIsVerifiedAgainstThePackagedRdsCaBundleSoAServerCertifiedByAnotherCaIsRefused() throws Exception {
+        TlsPolicy byDefault = TlsPolicy.fromEnvironment(java.util.Map.of());
+        assertThat(byDefault.mode()).isEqualTo(TlsPolicy.Mode.VERIFY_FULL);
+        assertThat(byDefault.rootCertificate().toString().replace('\\', '/')).endsWith(TlsPolicy.BUNDLED_CA);
+        List<String> issuers = new ArrayList<>();
+        try (var in = java.nio.file.Files.newInputStream(byDefault.rootCertificate())) {
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                issuers.add(((java.security.cert.X509Certificate) c).getSubjectX500Principal().getName());
+            }
+        }
+        assertThat(issuers).hasSizeGreaterThan(20).allMatch(name -> name.contains("OU=Amazon RDS"));
+
+        DatabaseSecret master = bed.secrets().current(bed.settings.masterSecretId()).value();
+        Throwable refused = catchAll(() -> new DatabaseConnector(byDefault, "t").open(master));
+        assertThat(refused).isInstanceOf(DatabaseUnreachableException.class).hasMessageContaining("cannot connect as " + master.username());
+        LogCapture.assertNoSecretIn(refused);
+
+        // The same setting names the CA of a server that is not RDS (the tests' PostgreSQL): verified and connected.
+        TlsPolicy local = TlsPolicy.fromEnvironment(java.util.Map.of(TlsPolicy.ROOT_CERT_SETTING, bed.pg.certificate().toString()));
+        assertThat(local.mode()).isEqualTo(TlsPolicy.Mode.VERIFY_FULL);
+        assertThat(sslInUse(new DatabaseConnector(local, "t"), master)).isTrue();
     }
 
     @Test

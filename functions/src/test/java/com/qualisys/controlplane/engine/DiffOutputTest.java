@@ -32,6 +32,27 @@ class DiffOutputTest {
     }
 
     @Test
+    void referencesInADiffShowTheLiveIdTheyResolveTo_wasRefColonLogicalId() {
+        Change opened = new Change("vpc/security-group/rds", "security-group", Action.UPDATE, false, "sg-0a1", List.of(
+                new Difference("ingress", List.of("tcp:5432:ref:vpc/security-group/k8s-nodes"), List.of("tcp:5432:0.0.0.0/0"))));
+        Change route = new Change("vpc/route-table/private-a", "route-table", Action.UPDATE, false, "rtb-1", List.of(
+                new Difference("routes", List.of("0.0.0.0/0 -> ref:vpc/nat-gateway/a"), List.of()),
+                new Difference("vpc", "ref:vpc/vpc/main", "vpc-0other")));
+        Plan plan = new Plan("dev", "vpc", List.of(opened, route))
+                .withReferences(Map.of("vpc/security-group/k8s-nodes", "sg-0k8s", "vpc/vpc/main", "vpc-0main"));
+        Report report = new Report("dev", "drift", AT, List.of(plan), Map.of());
+
+        String text = ReportRenderer.text(report);
+        assertThat(text).contains("            + tcp:5432:sg-0k8s (vpc/security-group/k8s-nodes)\n",
+                "            + 0.0.0.0/0 -> vpc/nat-gateway/a (known after apply)\n",
+                "        ~ vpc: vpc-0other -> vpc-0main (vpc/vpc/main)\n").doesNotContain("ref:");
+        assertThat(ReportRenderer.markdown(report)).contains("tcp:5432:sg-0k8s (vpc/security-group/k8s-nodes)").doesNotContain("ref:");
+        Report back = ReportJson.read(ReportRenderer.json(report), "report.json");
+        assertThat(back.layers().getFirst().references()).isEqualTo(plan.references());
+        assertThat(ReportRenderer.text(back)).isEqualTo(text);
+    }
+
+    @Test
     void aScalarChangeReadsOldArrowNew() {
         Change maxSize = new Change("eks/node-group/general", "node-group", Action.UPDATE, false, "ng", List.of(
                 new Difference("scaling.maxSize", 10, 5)));
@@ -44,7 +65,7 @@ class DiffOutputTest {
         Change create = new Change("vpc/subnet/public-b", "subnet", Action.CREATE, false, null, List.of(
                 new Difference("cidr", "10.0.2.0/24", null), new Difference("vpc", "ref:vpc/vpc/main", null)));
         assertThat(ReportRenderer.text(report("plan", create)))
-                .contains("    + vpc/subnet/public-b (subnet)\n        + cidr = 10.0.2.0/24\n        + vpc = vpc/vpc/main\n");
+                .contains("    + vpc/subnet/public-b (subnet)\n        + cidr = 10.0.2.0/24\n        + vpc = vpc/vpc/main (known after apply)\n");
         assertThat(ReportRenderer.text(report("drift", create)))
                 .contains("+ vpc/subnet/public-b (subnet): missing (deleted outside the control plane, or never created)");
     }

@@ -15,7 +15,10 @@ class ReportJsonTest {
                             List.of(new Difference("ingress", List.of("tcp:5432:ref:vpc/security-group/k8s-nodes"),
                                     List.of("tcp:5432:0.0.0.0/0", "tcp:5432:ref:vpc/security-group/k8s-nodes")))),
                     new Change("vpc/subnet/private-a", "subnet", Action.REPLACE, true, "subnet-1",
-                            List.of(new Difference("cidr", "10.0.12.0/24", "10.0.10.0/24"))),
+                            List.of(new Difference("cidr", "10.0.12.0/24", "10.0.10.0/24")), List.of("cidr"), List.of()),
+                    new Change("vpc/route-table/private-a", "route-table", Action.UPDATE, false, "rtb-1",
+                            List.of(new Difference("subnets", List.of("ref:vpc/subnet/private-a"), List.of("subnet-1"))),
+                            List.of(), List.of("vpc/subnet/private-a")),
                     new Change("vpc/nat-gateway/a", "nat-gateway", Action.CREATE, false, null,
                             List.of(new Difference("tags", Map.of("Name", "qualisys-nat-a"), null), new Difference("count", 2, null))))),
             new Plan("dev", "iam", List.of())), Map.of("Ec2.DescribeSecurityGroups", 1, "Ec2.DescribeSubnets", 1));
@@ -27,7 +30,8 @@ class ReportJsonTest {
         assertThat(ReportRenderer.text(read)).isEqualTo(ReportRenderer.text(drift));
         assertThat(ReportRenderer.markdown(read)).isEqualTo(ReportRenderer.markdown(drift));
         assertThat(ReportRenderer.json(read)).isEqualTo(ReportRenderer.json(drift));
-        assertThat(read.changeCount()).isEqualTo(3);
+        assertThat(read.changeCount()).isEqualTo(4);
+        assertThat(read.layers().getFirst().changes().get(2).forcedBy()).containsExactly("vpc/subnet/private-a");
     }
 
     @Test

@@ -108,6 +108,8 @@ final class ColdStartStage {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("QUALISYS_ENVIRONMENT", ENVIRONMENT);
         env.put("QUALISYS_ALERT_TOPIC_ARN", alertTopic);
+        // The database functions verify the server (verify-full): the tests' PostgreSQL is certified by its own certificate.
+        env.put(TlsPolicy.ROOT_CERT_SETTING, Postgres15.shared().certificate().toString());
         return env;
     }
 
@@ -156,7 +158,7 @@ final class ColdStartStage {
         secrets.add(app.password());
         aws.secretsManager().createSecret(r -> r.name(settings.masterSecretId()).secretString(master.toJson()));
         aws.secretsManager().createSecret(r -> r.name(settings.connectionSecretId()).secretString(app.toJson()));
-        new DbInitHandler(controlPlane, TlsPolicy.require()).handleRequest(Map.of("environment", ENVIRONMENT), null);
+        new DbInitHandler(controlPlane, TlsPolicy.verifyFull(pg.certificate())).handleRequest(Map.of("environment", ENVIRONMENT), null);
         for (String id : List.of(settings.masterSecretId(), settings.connectionSecretId())) {
             aws.secretsManager().rotateSecret(r -> r.secretId(id).rotateImmediately(false)
                     .rotationRules(rr -> rr.automaticallyAfterDays((long) settings.rotationDays())));
@@ -210,6 +212,12 @@ final class ColdStartStage {
         securityCoverage.add(Map.of("step", "notify", "state", Map.of("environment", ENVIRONMENT, "event", event,
                 "remediation", Map.of("outcomes", List.of()))));
         coverage.put(FunctionCatalog.SECURITY_EVENT, securityCoverage);
+        // Who approved a run, from CloudTrail: nothing recorded for this execution, so it answers "not recorded yet".
+        coverage.put(FunctionCatalog.LOCK, List.of(Map.of("action", "identify-approver", "environment", ENVIRONMENT,
+                "executionId", "arn:aws:states:" + spec.aws().region() + ":" + spec.aws().accountId()
+                        + ":execution:qualisys-provision:cold-start-benchmark",
+                "startedAt", java.time.Instant.now().minusSeconds(60).toString(), "requestedAt", java.time.Instant.now().toString(),
+                "approval", Map.of("approved", true))));
         coverage.put(FunctionCatalog.BUDGET_ALERT, List.of(
                 Map.of("step", "respond", "environment", ENVIRONMENT, "dryRun", true,
                         "alert", parse(Samples.text("budget/actual-100-percent-sns-event.json"))),

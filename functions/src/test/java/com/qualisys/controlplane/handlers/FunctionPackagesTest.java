@@ -80,6 +80,17 @@ class FunctionPackagesTest {
         }
         System.out.println(table);
         assertThat(problems).as("each function answers from its own package, which holds no jar it never loads").isEmpty();
+        // The database functions verify the server against the RDS CA certificates their package carries (verify-full).
+        for (FunctionCatalog f : List.of(FunctionCatalog.DB_INIT, FunctionCatalog.SECRET_ROTATION)) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(packages.resolve(f.functionName() + ".zip").toFile())) {
+                java.util.zip.ZipEntry bundle = zip.getEntry(com.qualisys.controlplane.database.TlsPolicy.BUNDLED_CA);
+                assertThat(bundle).as(f.functionName() + " carries " + com.qualisys.controlplane.database.TlsPolicy.BUNDLED_CA).isNotNull();
+                assertThat(new String(zip.getInputStream(bundle).readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                        .contains("-----BEGIN CERTIFICATE-----");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** The guard, broken on purpose: Lock's package without the DynamoDB module and with the EC2 one. */

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * per-resource reads AWS has no batch form for.
  *
  * <p>The kubernetes layer is left out: it needs a kube-apiserver, helm and an EKS cluster to
- * connect through (its own harness, testing/KubeApiServer); see docs/benchmarks.md.
+ * connect through (its own harness, local-aws emulator/KubeApiServer); see docs/benchmarks.md.
  *
  * <p>Not part of the build (surefire excludes *Benchmark). Run:
  * {@code ./mvnw -q -pl functions test -Dtest=LayerBenchmark -Dsurefire.failIfNoSpecifiedTests=false}

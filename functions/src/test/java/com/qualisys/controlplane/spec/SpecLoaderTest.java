@@ -40,4 +40,20 @@ class SpecLoaderTest {
                 .hasMessageContaining("environment qa is not a known environment")
                 .hasMessageContaining("dev, production, staging");
     }
+
+    @Test
+    void anOverlayIsMergedOverEveryEnvironmentAndValidatedAsStrictly() throws Exception {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper();
+        var larger = yaml.readTree("{\"rds\": {\"instanceClass\": \"db.t3.large\"}}");
+        SpecLoader overlaid = TestSpecs.loader().withOverlay(env -> env.equals("staging") ? null : larger);
+        assertThat(overlaid.load("dev").rds().instanceClass()).isEqualTo("db.t3.large");
+        assertThat(overlaid.load("production").rds().instanceClass()).as("over the environment file too").isEqualTo("db.t3.large");
+        assertThat(overlaid.load("dev").rds().databaseName()).as("the rest merged as before").isEqualTo(TestSpecs.load("dev").rds().databaseName());
+        assertThat(TestSpecs.load("dev").rds().instanceClass()).as("the plain loader is unchanged").isEqualTo("db.t3.medium");
+        assertThat(overlaid.load("staging").rds().instanceClass()).as("no overlay for staging").isEqualTo(TestSpecs.load("staging").rds().instanceClass());
+
+        var misspelt = yaml.readTree("{\"rds\": {\"instanceClas\": \"db.t3.large\"}}");
+        SpecLoader wrong = TestSpecs.loader().withOverlay(env -> misspelt);
+        assertThatThrownBy(() -> wrong.load("dev")).isInstanceOf(SpecException.class).hasMessageContaining("instanceClas");
+    }
 }

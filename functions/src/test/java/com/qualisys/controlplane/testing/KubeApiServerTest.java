@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.testing;
 
+import com.qualisys.controlplane.emulator.KubeApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;

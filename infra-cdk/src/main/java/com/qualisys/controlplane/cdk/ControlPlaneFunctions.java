@@ -43,7 +43,7 @@ import software.constructs.Construct;
  * published version SnapStart restores from.
  */
 final class ControlPlaneFunctions extends Construct {
-    static final String ALIAS = "live";
+    static final String ALIAS = FunctionCatalog.LIVE_ALIAS;
     static final RetentionDays LOG_RETENTION = RetentionDays.THREE_MONTHS;
     /** Where the database functions run in phase 2: the private subnets (NAT egress for AWS APIs). */
     record VpcPlacement(String environment, IVpc vpc, Optional<ISecurityGroup> securityGroup) {}

@@ -122,7 +122,11 @@ final class FunctionPolicies {
                     List.of("Resource::arn:<AWS::Partition>:s3:::" + spec.state().reportBucket() + "/" + StateStore.OVERRIDES_PREFIX + "*"));
         }
         switch (function) {
-            case LOCK -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+            case LOCK -> {
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+                // Who approved a run: the principal CloudTrail recorded for its SendTaskSuccess (no resource-level permissions).
+                role.addToPolicy(allow(List.of("cloudtrail:LookupEvents"), List.of("*")));
+            }
             // Every writer holds the environment's lease and checks its fencing token before each write.
             case APPLY_LAYER -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
             case REPORT -> {
@@ -137,13 +141,15 @@ final class FunctionPolicies {
             // (environmentStatements); here only the hub's own topic, bucket and state machines.
             case SECURITY_EVENT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
-                // The event claims (events.EventLedger) that make a redelivered event a duplicate.
-                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+                // The event claims (events.EventLedger) that make a redelivered event a duplicate; a failed response
+                // gives its claim back (DeleteItem).
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
             }
             case BUDGET_ALERT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
-                // The cap and the restore hold the environment's lease (the hub's lock table).
-                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+                // The cap and the restore hold the environment's lease (the hub's lock table); the alert claims
+                // (events.EventLedger) make a redelivered alert a duplicate, and a failed response gives its claim back.
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
                 // The override records (overrides/<env>/<id>.json in the report bucket) that restore a cap.
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"),
                         List.of(state.reportBucket.arnForObjects("overrides/*"))));
@@ -238,7 +244,7 @@ final class FunctionPolicies {
                         "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
                         "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
                         "ec2:CreateNetworkAclEntry", "ec2:ReplaceNetworkAclEntry", "ec2:DeleteNetworkAclEntry",
-                        "ec2:ReplaceNetworkAclAssociation",
+                        "ec2:ReplaceNetworkAclAssociation", "ec2:DisassociateAddress",
                         "ec2:DeleteVpc", "ec2:DeleteSubnet", "ec2:DeleteInternetGateway", "ec2:DeleteNatGateway",
                         "ec2:ReleaseAddress", "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup", "ec2:DeleteNetworkAcl",
                         "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate"),

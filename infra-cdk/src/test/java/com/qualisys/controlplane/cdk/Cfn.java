@@ -81,6 +81,38 @@ final class Cfn {
         return out;
     }
 
+    /**
+     * A resource value as the ARN text it stands for: Fn::Join joined, a Ref as ${Name} (the pseudo
+     * parameters as CloudFormation writes them), a literal as itself. Lets a test compare a policy's
+     * resources as whole values instead of looking for substrings in the template.
+     */
+    static String text(Object value) {
+        if (value instanceof String s) return s;
+        if (value instanceof Map<?, ?> m) {
+            if (m.get("Ref") instanceof String ref) return "${" + ref + "}";
+            if (m.get("Fn::Join") instanceof List<?> join && join.size() == 2) {
+                StringBuilder out = new StringBuilder();
+                List<Object> parts = list(join.get(1));
+                for (int i = 0; i < parts.size(); i++) {
+                    if (i > 0) out.append(join.get(0));
+                    out.append(text(parts.get(i)));
+                }
+                return out.toString();
+            }
+        }
+        throw new IllegalArgumentException("not an ARN expression this test reads: " + value);
+    }
+
+    /** The statement with this Sid among these, or a failure naming the Sids there are. */
+    static Map<String, Object> statement(List<Map<String, Object>> statements, String sid) {
+        return statements.stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElseThrow(() -> new AssertionError(
+                "no statement " + sid + "; there are " + statements.stream().map(s -> s.get("Sid")).toList()));
+    }
+
+    static List<String> resources(Map<String, Object> statement) {
+        return list(statement.get("Resource")).stream().map(Cfn::text).toList();
+    }
+
     static List<Object> list(Object value) {
         if (value == null) return List.of();
         return value instanceof List<?> l ? new ArrayList<>(l) : List.of(value);

@@ -143,12 +143,15 @@ class FunctionsTest {
     }
 
     @Test
-    void theLockFunctionMayOnlyUseTheLockTableAndItsLogs() {
+    void theLockFunctionMayOnlyUseTheLockTableItsLogsAndReadCloudTrailForApprovers() {
         String table = Cfn.logicalId(((StateStore) synth.stack().getNode().findChild("State")).lockTable);
         for (Map<String, Object> s : Cfn.statementsOf(template, Cfn.logicalId(functions.role(FunctionCatalog.LOCK)))) {
             List<String> actions = Cfn.actions(s);
             if (actions.stream().allMatch(a -> a.startsWith("logs:"))) {
                 assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
+            } else if (actions.stream().anyMatch(a -> a.startsWith("cloudtrail:"))) {
+                // Who approved a run: LookupEvents has no resource-level permissions.
+                assertThat(actions).containsExactly("cloudtrail:LookupEvents");
             } else {
                 assertThat(actions).allMatch(a -> a.startsWith("dynamodb:") && !a.contains("*"));
                 assertThat(Cfn.list(s.get("Resource"))).containsExactly(Map.of("Fn::GetAtt", List.of(table, "Arn")));
@@ -179,8 +182,8 @@ class FunctionsTest {
                     .noneMatch(a -> a.startsWith("secretsmanager:GetSecretValue") || a.startsWith("s3:Put")
                             || a.startsWith("ec2:Create") || a.startsWith("iam:Create"));
             statements.stream().filter(s -> Cfn.actions(s).contains("s3:GetObject")).forEach(s ->
-                    assertThat(Cfn.list(s.get("Resource"))).as(f.functionName())
-                            .allSatisfy(r -> assertThat(r.toString()).contains("qualisys-control-plane-reports/overrides/*")));
+                    assertThat(Cfn.resources(s)).as(f.functionName())
+                            .containsOnly("arn:${AWS::Partition}:s3:::qualisys-control-plane-reports/overrides/*"));
         }
     }
 
@@ -199,13 +202,30 @@ class FunctionsTest {
     @Test
     void theAppliersCanNeverReconfigureTheControlPlanesOwnState() {
         // The appliers' permissions are the spoke's execution role's (QualisysEnvironmentAccess-<env>).
-        List<Map<String, Object>> denies = Cfn.statementsOf(spokeTemplate(), spokeRole())
-                .stream().filter(s -> "Deny".equals(s.get("Effect"))).toList();
-        assertThat(denies).hasSize(2);
-        String deny = denies.toString();
-        assertThat(deny).contains("iam:*").contains(":role/control-plane/*").contains("s3:PutBucket*").contains("sns:SetTopicAttributes").contains("dynamodb:DeleteTable")
-                .contains(":::qualisys-control-plane-reports").contains("qualisys-control-plane-*")
-                .contains("table/qualisys-control-plane-locks");
+        List<Map<String, Object>> statements = Cfn.statementsOf(spokeTemplate(), spokeRole());
+        assertThat(statements).filteredOn(s -> "Deny".equals(s.get("Effect"))).extracting(s -> s.get("Sid"))
+                .containsExactlyInAnyOrder("NeverTouchControlPlaneState", "NeverTouchControlPlaneIdentity");
+
+        Map<String, Object> state = Cfn.statement(statements, "NeverTouchControlPlaneState");
+        assertThat(state.get("Effect")).isEqualTo("Deny");
+        assertThat(state).doesNotContainKeys("Condition", "NotAction", "NotResource");
+        assertThat(Cfn.actions(state)).containsExactlyInAnyOrder("s3:PutBucket*", "s3:DeleteBucket*", "s3:PutEncryptionConfiguration",
+                "s3:PutLifecycleConfiguration", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:Subscribe", "dynamodb:DeleteTable",
+                "dynamodb:UpdateTable");
+        assertThat(Cfn.resources(state)).containsExactlyInAnyOrder(
+                "arn:${AWS::Partition}:s3:::qualisys-control-plane-reports",
+                "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:qualisys-control-plane-*",
+                "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/qualisys-control-plane-locks");
+
+        Map<String, Object> identity = Cfn.statement(statements, "NeverTouchControlPlaneIdentity");
+        assertThat(identity.get("Effect")).isEqualTo("Deny");
+        assertThat(identity).doesNotContainKeys("Condition", "NotAction", "NotResource");
+        assertThat(Cfn.actions(identity)).containsExactly("iam:*");
+        assertThat(Cfn.resources(identity)).containsExactlyInAnyOrder(
+                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/control-plane/*",
+                "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/control-plane/*",
+                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/qualisys-control-plane-*",
+                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*/qualisys-control-plane-*");
     }
 
     @Test

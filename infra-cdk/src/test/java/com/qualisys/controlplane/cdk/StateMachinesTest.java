@@ -83,7 +83,8 @@ class StateMachinesTest {
     void everyStateMachineLogsAndTracesItsExecutionsWithoutTheirData() {
         for (AslDefinition d : definitions) {
             assertThat(props(d).get("TracingConfiguration")).isEqualTo(Map.of("Enabled", true));
-            assertThat(props(d).get("LoggingConfiguration").toString()).contains("Level=ALL").contains("IncludeExecutionData=false");
+            assertThat(props(d).get("LoggingConfiguration")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsEntry("Level", "ALL").containsEntry("IncludeExecutionData", false).containsKey("Destinations");
             template.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
                     "LogGroupName", "/aws/vendedlogs/states/qualisys-" + d.name(), "RetentionInDays", 90));
         }

@@ -69,8 +69,16 @@ public final class AssumeRoleTrust implements AwsApiFrontDoor.Responder {
     }
 
     /** {arn, account} of whoever signed the request, asked of moto with the same credentials. */
-    private static String[] callerOf(StubRequest request, Upstream emulator) {
-        StubResponse who = emulator.forward(withForm(request, "Action=GetCallerIdentity&Version=2011-06-15", Map.of()));
+    static String[] callerOf(StubRequest request, Upstream emulator) {
+        // Whatever service the request was for, the question goes to STS with the same access key.
+        Map<String, List<String>> sts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        String auth = request.header("Authorization");
+        if (auth != null) sts.put("Authorization", List.of(auth.replaceFirst("/[a-z0-9-]+/aws4_request", "/sts/aws4_request")));
+        sts.put("Content-Type", List.of("application/x-www-form-urlencoded; charset=utf-8"));
+        StubRequest asked = withForm(request, "Action=GetCallerIdentity&Version=2011-06-15", sts);
+        asked = new StubRequest("POST", request.uri().resolve("/"), asked.headers(), asked.body());
+        asked.headers().remove("X-Amz-Target");
+        StubResponse who = emulator.forward(asked);
         return new String[] {element(who.bodyText(), "Arn"), element(who.bodyText(), "Account")};
     }
 

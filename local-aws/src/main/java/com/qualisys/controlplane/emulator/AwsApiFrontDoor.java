@@ -187,9 +187,12 @@ public final class AwsApiFrontDoor implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Faults faults = new Faults();
+    private final ClientTokens clientTokens = new ClientTokens();
     private final URI upstream;
     private final List<Responder> responders;
     private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** moto's account of each access key the front door has seen (assumed-role keys act in the role's account). */
+    private final Map<String, String> accountByAccessKey = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
 
     private AwsApiFrontDoor(URI upstream, List<Responder> responders) throws IOException {
@@ -225,6 +228,11 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Forgets the client tokens seen (with a reset of the emulator's state). */
+    public void forgetClientTokens() {
+        clientTokens.clear();
+    }
+
     /** The faults this front door injects (none until a test adds rules). */
     public Faults faults() {
         return faults;
@@ -253,7 +261,8 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            StubRequest request = new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
+            StubRequest request = nameCallerAccount(new StubRequest(exchange.getRequestMethod(), exchange.getRequestURI(),
+                    exchange.getRequestHeaders(), body));
             Faults.Rule fault = faults.decide(request.header(OPERATION_HEADER), request.identity());
             if (fault != null) {
                 switch (fault.kind()) {
@@ -269,11 +278,24 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                     case LOST_RESPONSE -> { } // carried out below, then its answer is lost
                 }
             }
+            Optional<String> tokenKey = clientTokens.key(request);
+            Optional<ClientTokens.Remembered> earlier = tokenKey.flatMap(clientTokens::earlier);
+            if (earlier.isPresent()) {
+                // AWS answers a repeat with the first result, and a token reused for another request with an error.
+                if (earlier.get().requestIdentity().equals(request.identity())) {
+                    write(exchange, earlier.get().status(), earlier.get().headers(), earlier.get().body());
+                } else {
+                    writeError(exchange, request, 400, "IdempotentParameterMismatch",
+                            "The client token was already used for a request with other parameters");
+                }
+                return;
+            }
             Answer answer = respond(request);
             // Observed before the caller has its answer: whatever it does next sees the record.
             String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
             for (Observer o : observers) o.answered(request, answer.status(), sourceIp, this::forward);
             if (fault != null && fault.kind() == Faults.Kind.LOST_RESPONSE) {
+                if (tokenKey.isPresent()) clientTokens.remember(tokenKey.get(), request, answer.status(), answer.headers(), answer.body());
                 writeError(exchange, request, 500, "InternalFailure", "The answer was lost (injected) after the request was carried out");
                 return;
             }
@@ -287,6 +309,44 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         }
     }
 
+    private static final java.util.regex.Pattern ACCESS_KEY = java.util.regex.Pattern.compile("Credential=([^/]+)/");
+    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("<Account>(\\d{12})</Account>");
+
+    /**
+     * Names the account the caller acts in on the request ({@code x-moto-account-id}), as moto decides it from the
+     * access key: credentials from AssumeRole act in the role's account. The stubs scope their state by it
+     * ({@link StubRequest#callerAccount()}), so an environment reached through its execution role keeps its budgets,
+     * anomaly monitors, EKS add-ons and RDS instances in its own account, as moto does with what it implements.
+     */
+    private StubRequest nameCallerAccount(StubRequest request) {
+        if (request.header("x-moto-account-id") != null) return request;
+        String authorization = request.header("Authorization");
+        java.util.regex.Matcher key = ACCESS_KEY.matcher(authorization == null ? "" : authorization);
+        if (!key.find()) return request;
+        String account = accountByAccessKey.computeIfAbsent(key.group(1), k -> askAccount(request, authorization));
+        if (account == null) return request;
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(request.headers());
+        headers.put("x-moto-account-id", List.of(account));
+        return new StubRequest(request.method(), request.uri(), headers, request.body());
+    }
+
+    /** sts:GetCallerIdentity with the request's own access key (moto does not check signatures); null when it does not say. */
+    private String askAccount(StubRequest request, String authorization) {
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("Authorization", List.of(authorization.replaceFirst("/[^/]+/aws4_request", "/sts/aws4_request")));
+        headers.put("Content-Type", List.of("application/x-www-form-urlencoded; charset=utf-8"));
+        StubResponse who;
+        try {
+            who = forward(new StubRequest("POST", request.uri().resolve("/"), headers,
+                    "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException noUpstream) {
+            return null; // a front door with nothing behind it (a test's stub): its responders answer alone
+        }
+        java.util.regex.Matcher m = ACCOUNT.matcher(who.status() == 200 ? who.bodyText() : "");
+        return m.find() ? m.group(1) : null;
+    }
+
     /** An error in the request's protocol: JSON for JSON and REST-JSON services, XML otherwise. */
     private static void writeError(HttpExchange exchange, StubRequest request, int status, String code, String message) throws IOException {
         boolean json = !request.target().isEmpty() || request.header("Content-Type") != null && request.header("Content-Type").contains("json")
@@ -297,6 +357,11 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             headers.put("Content-Type", List.of("application/x-amz-json-1.1"));
             headers.put("x-amzn-ErrorType", List.of(code));
             body = JSON.writeValueAsBytes(Map.of("__type", code, "message", message));
+        } else if (request.service().equals("ec2")) {
+            // EC2's query protocol has an error document of its own.
+            headers.put("Content-Type", List.of("text/xml"));
+            body = ("<Response><Errors><Error><Code>" + code + "</Code><Message>" + message
+                    + "</Message></Error></Errors><RequestID>injected</RequestID></Response>").getBytes(StandardCharsets.UTF_8);
         } else {
             headers.put("Content-Type", List.of("text/xml"));
             body = ("<ErrorResponse><Error><Type>Receiver</Type><Code>" + code + "</Code><Message>" + message

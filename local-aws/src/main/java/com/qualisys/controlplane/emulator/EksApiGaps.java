@@ -44,6 +44,10 @@ import java.util.regex.Pattern;
  *       version (InvalidParameterException otherwise); they are deleted with their cluster.</li>
  *   <li>Every account has its own add-ons and version state (the caller's account, as moto decides it).</li>
  * </ul>
+ *
+ * <p>A cluster can be given a real Kubernetes API ({@link #serveKubernetes}): DescribeCluster then reports that
+ * server's endpoint and CA instead of moto's placeholders. CreateCluster remembers who created each cluster
+ * ({@link #creatorOf}): EKS gives its creator cluster-admin access (bootstrapClusterCreatorAdminPermissions).
  */
 public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,6 +81,11 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private final Map<String, Integer> updating = new HashMap<>();
     private int updatingDescribes = 1;
     private final List<String> served = new ArrayList<>();
+    /** account/cluster → {endpoint, base64 PEM CA} of the Kubernetes API that answers for it. */
+    private final Map<String, String[]> kubernetesApis = new HashMap<>();
+    /** account/cluster → the IAM principal ARN that created it (an assumed role's role ARN). */
+    private final Map<String, String> creators = new HashMap<>();
+    private static final Pattern ASSUMED_ROLE = Pattern.compile("arn:(aws[-a-z]*):sts::(\\d{12}):assumed-role/([^/]+)/.+");
 
     private static Map<String, String> orderedMap(String... pairs) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -99,6 +108,25 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         clusterVersionOverride.clear();
         templateVersionOverride.clear();
         served.clear();
+        kubernetesApis.clear();
+        creators.clear();
+    }
+
+    /** DescribeCluster of {@code cluster} in {@code account} reports this API server (https URL) and CA (PEM). */
+    public synchronized void serveKubernetes(String account, String cluster, String endpoint, String caPem) {
+        kubernetesApis.put(account + "/" + cluster, new String[] {endpoint,
+                java.util.Base64.getEncoder().encodeToString(caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))});
+    }
+
+    /** The IAM principal that created the cluster (a role's ARN for an assumed-role session), if it was created here. */
+    public synchronized Optional<String> creatorOf(String account, String cluster) {
+        return Optional.ofNullable(creators.get(account + "/" + cluster));
+    }
+
+    /** An assumed-role session's ARN as IAM names the role (no path, as EKS matches it), other ARNs unchanged. */
+    public static String principalOf(String callerArn) {
+        Matcher m = ASSUMED_ROLE.matcher(callerArn);
+        return m.matches() ? "arn:" + m.group(1) + ":iam::" + m.group(2) + ":role/" + m.group(3) : callerArn;
     }
 
     /** The Kubernetes versions EKS offers (DescribeClusterVersions and the add-on compatibilities). */
@@ -171,6 +199,7 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         }
         if (method.equals("POST") && (m = CLUSTER_CONFIG.matcher(path)).matches()) return updateClusterConfig(req, account, m.group(1), upstream);
         if (method.equals("DELETE") && (m = CLUSTER_DELETE.matcher(path)).matches()) return deleteCluster(req, account, m.group(1), upstream);
+        if (method.equals("POST") && path.equals("/clusters")) return createCluster(req, account, upstream);
         if (method.equals("GET") && (m = CLUSTER.matcher(path)).matches()) return describeCluster(req, account, m.group(1), upstream);
         if (method.equals("GET") && (m = NODEGROUP.matcher(path)).matches()) return describeNodegroup(req, account, m.group(1), m.group(2), upstream);
         return null;
@@ -219,6 +248,37 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     }
 
     /** DeleteCluster: moto deletes the cluster; its add-ons and version state go with it, as in AWS. */
+    /** resourcesVpcConfig.vpcId, which EKS documents and moto leaves out: the VPC of the cluster's subnets (EC2 DescribeSubnets). */
+    private static Optional<String> vpcOfSubnets(StubRequest req, JsonNode subnetIds, Upstream upstream) {
+        if (!subnetIds.isArray() || subnetIds.isEmpty()) return Optional.empty();
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(req.headers());
+        String auth = req.header("Authorization");
+        if (auth != null) headers.put("Authorization", List.of(auth.replaceFirst("/eks/aws4_request", "/ec2/aws4_request")));
+        headers.put("Content-Type", List.of("application/x-www-form-urlencoded; charset=utf-8"));
+        String form = "Action=DescribeSubnets&Version=2016-11-15&SubnetId.1="
+                + java.net.URLEncoder.encode(subnetIds.get(0).asText(), java.nio.charset.StandardCharsets.UTF_8);
+        StubResponse r = upstream.forward(new StubRequest("POST", req.uri().resolve("/"), headers,
+                form.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Matcher vpc = Pattern.compile("<vpcId>([^<]+)</vpcId>").matcher(r.bodyText());
+        return r.status() == 200 && vpc.find() ? Optional.of(vpc.group(1)) : Optional.empty();
+    }
+
+    private static String accountOf(JsonNode cluster, String fallback) {
+        String[] arn = cluster.path("arn").asText("").split(":");
+        return arn.length > 4 && arn[4].matches("\\d{12}") ? arn[4] : fallback;
+    }
+
+    /** moto creates it; the creator is remembered as EKS does for its access entry. */
+    private StubResponse createCluster(StubRequest req, String account, Upstream upstream) {
+        StubResponse r = upstream.forward(req);
+        if (r.status() == 200) {
+            JsonNode cluster = parse(r.bodyText()).path("cluster");
+            creators.put(accountOf(cluster, account) + "/" + cluster.path("name").asText(), principalOf(AssumeRoleTrust.callerOf(req, upstream)[0]));
+        }
+        return r;
+    }
+
     private StubResponse deleteCluster(StubRequest req, String account, String cluster, Upstream upstream) {
         StubResponse r = upstream.forward(req);
         if (r.status() == 200) {
@@ -227,6 +287,7 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
             clusterVersionOverride.remove(key);
             updating.remove(key);
             templateVersionOverride.keySet().removeIf(k -> k.startsWith(key + "/"));
+            creators.remove(key);
             served.add("DeleteCluster " + cluster + " (add-ons deleted with it)");
         }
         return r;
@@ -366,6 +427,16 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         ObjectNode body = (ObjectNode) parse(r.bodyText());
         ObjectNode c = (ObjectNode) body.path("cluster");
         if (clusterVersionOverride.containsKey(key)) c.put("version", clusterVersionOverride.get(key));
+        if (c.path("resourcesVpcConfig").isObject() && !c.path("resourcesVpcConfig").hasNonNull("vpcId")) {
+            vpcOfSubnets(req, c.path("resourcesVpcConfig").path("subnetIds"), upstream)
+                    .ifPresent(vpc -> ((ObjectNode) c.get("resourcesVpcConfig")).put("vpcId", vpc));
+        }
+        // The cluster's own account (its ARN's), also for callers with session credentials and no account header.
+        String[] api = kubernetesApis.get(accountOf(c, account) + "/" + cluster);
+        if (api != null) {
+            c.put("endpoint", api[0]);
+            c.putObject("certificateAuthority").put("data", api[1]);
+        }
         Integer left = updating.get(key);
         if (left != null) {
             c.put("status", "UPDATING");

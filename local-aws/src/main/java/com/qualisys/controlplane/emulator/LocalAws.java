@@ -18,13 +18,14 @@ public final class LocalAws {
     private final EksApiGaps eks = new EksApiGaps();
     private final RdsApiGaps rds = new RdsApiGaps();
     private final AssumeRoleTrust trust = new AssumeRoleTrust();
+    private final SigningKeys signingKeys = new SigningKeys();
     private final PostgresBehindRds rdsPostgres = new PostgresBehindRds(rds);
     private final CloudTrailEmulator cloudTrail = new CloudTrailEmulator();
     private final AwsApiFrontDoor door;
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, budgets, anomalies, eks, rdsPostgres, cloudTrail).observe(cloudTrail);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, signingKeys, budgets, anomalies, eks, rdsPostgres, cloudTrail).observe(cloudTrail);
     }
 
     public static synchronized LocalAws shared() {
@@ -53,12 +54,14 @@ public final class LocalAws {
     /** Forgets every resource, in moto and in the stubs. */
     public synchronized void reset() {
         moto.reset();
+        signingKeys.reset(); // moto forgot the credentials it issued; resetStubs keeps them, as moto does
         resetStubs();
     }
 
     /** Resets only the stubs (moto keeps its state): for tests that switch moto accounts instead of resetting. */
     public synchronized void resetStubs() {
         door.faults().clear();
+        door.forgetClientTokens();
         budgets.reset();
         anomalies.reset();
         eks.reset();
@@ -70,6 +73,11 @@ public final class LocalAws {
     /** sts:AssumeRole evaluated against the role's trust policy in the accounts registered here (moto checks nothing). */
     public AssumeRoleTrust trust() {
         return trust;
+    }
+
+    /** The secret behind every access key this local AWS issued: what a signature check needs (moto checks none). */
+    public SigningKeys signingKeys() {
+        return signingKeys;
     }
 
     public CostAnomalyApiStub anomalies() {
@@ -96,6 +104,11 @@ public final class LocalAws {
      */
     public void attachPostgres(LocalPostgres server) {
         rdsPostgres.attach(server);
+    }
+
+    /** As {@link #attachPostgres(LocalPostgres)} for the RDS instances of one account only (null detaches it). */
+    public void attachPostgres(String account, LocalPostgres server) {
+        rdsPostgres.attach(account, server);
     }
 
     /** RDS operations and fields moto lacks, and transitional statuses a test can hold an instance in. */

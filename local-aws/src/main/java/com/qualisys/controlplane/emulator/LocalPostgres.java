@@ -69,6 +69,20 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's self-signed certificate: the CA the local RDS's clients verify it against
+     * ({@code QUALISYS_DB_SSL_ROOT_CERT}), as they verify RDS against the RDS CA bundle.
+     */
+    public Path certificate() {
+        try (var connection = server.getPostgresDatabase().getConnection();
+             var rows = connection.createStatement().executeQuery("SHOW data_directory")) {
+            rows.next();
+            return Path.of(rows.getString(1)).resolve("server.crt");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the local PostgreSQL's data directory: " + e.getMessage(), e);
+        }
+    }
+
     /** The address the server listens on (port {@value #RDS_PORT}). */
     public String address() {
         return endpoint.address();

@@ -5,6 +5,7 @@ import com.qualisys.controlplane.emulator.AwsApiFrontDoor.StubResponse;
 import com.qualisys.controlplane.emulator.AwsApiFrontDoor.Upstream;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,23 +15,34 @@ import java.util.regex.Pattern;
  * MasterUserPassword is set on it, and every Endpoint RDS reports points at it. The RDS answers
  * themselves come from {@link RdsApiGaps} (and moto behind it), unchanged but for the address.
  * Without an attached server (the tests of the AWS layers) it passes everything through.
+ * A server can be attached for one account only: each environment account of the demo has its own
+ * database server, as each has its own RDS instance.
  */
 final class PostgresBehindRds implements AwsApiFrontDoor.Responder {
     private static final Pattern ENDPOINT_ADDRESS = Pattern.compile("(<Endpoint>\\s*<Address>)([^<]*)(</Address>)");
 
     private final AwsApiFrontDoor.Responder rds;
     private volatile LocalPostgres postgres;
+    private final Map<String, LocalPostgres> byAccount = new ConcurrentHashMap<>();
 
     PostgresBehindRds(AwsApiFrontDoor.Responder rds) {
         this.rds = rds;
     }
 
+    /** Backs every account's instances with {@code server}; null detaches every server, per-account ones included. */
     void attach(LocalPostgres server) {
         this.postgres = server;
+        if (server == null) byAccount.clear();
     }
 
-    Optional<LocalPostgres> attached() {
-        return Optional.ofNullable(postgres);
+    /** Backs the instances of one account with {@code server} (before the server attached for all accounts). */
+    void attach(String account, LocalPostgres server) {
+        if (server == null) byAccount.remove(account);
+        else byAccount.put(account, server);
+    }
+
+    Optional<LocalPostgres> attached(String account) {
+        return Optional.ofNullable(byAccount.get(account)).or(() -> Optional.ofNullable(postgres));
     }
 
     @Override
@@ -40,8 +52,8 @@ final class PostgresBehindRds implements AwsApiFrontDoor.Responder {
 
     @Override
     public Optional<StubResponse> answer(StubRequest request, Upstream emulator) {
-        LocalPostgres server = postgres;
-        if (server == null || !request.service().equals("rds")) return rds.answer(request, emulator);
+        LocalPostgres server = request.service().equals("rds") ? attached(request.callerAccount()).orElse(null) : null;
+        if (server == null) return rds.answer(request, emulator);
         Map<String, String> form = RdsApiGaps.form(request.bodyText());
         StubResponse answer = rds.answer(request, emulator).orElseGet(() -> emulator.forward(request));
         if (answer.status() / 100 != 2) return Optional.of(answer);

@@ -90,6 +90,25 @@ class FaultsTest {
     }
 
     @Test
+    void aLostResponseToACreateWithAClientTokenIsRetriedAndAnsweredWithTheFirstResult() {
+        String vpc = aws.ec2().createVpc(r -> r.cidrBlock("10.45.0.0/16")).vpc().vpcId();
+        String subnet = aws.ec2().createSubnet(r -> r.vpcId(vpc).cidrBlock("10.45.1.0/24")).subnet().subnetId();
+        String allocation = aws.ec2().allocateAddress(r -> r.domain("vpc")).allocationId();
+        local.faults().on(Faults.Kind.LOST_RESPONSE, "Ec2.CreateNatGateway");
+
+        String nat = aws.ec2().createNatGateway(r -> r.subnetId(subnet).allocationId(allocation).clientToken("token-1")).natGateway().natGatewayId();
+
+        assertThat(local.faults().injected()).containsExactly("LOST_RESPONSE Ec2.CreateNatGateway");
+        assertThat(aws.ec2().describeNatGateways(r -> r.filter(f -> f.name("vpc-id").values(vpc))).natGateways())
+                .as("the SDK's retry carried the same token: one gateway, the one the answer names")
+                .extracting(g -> g.natGatewayId()).containsExactly(nat);
+        assertThatThrownBy(() -> aws.ec2().createNatGateway(r -> r.subnetId(subnet).allocationId(allocation)
+                .connectivityType("private").clientToken("token-1")))
+                .isInstanceOfSatisfying(software.amazon.awssdk.awscore.exception.AwsServiceException.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("IdempotentParameterMismatch"));
+    }
+
+    @Test
     void aServerErrorIsRetriedForReadsAndRefusedForCreates() {
         local.faults().on(Faults.Kind.SERVER_ERROR, "Ec2.DescribeVpcs", "Ec2.CreateVpc");
         int before = vpcs();

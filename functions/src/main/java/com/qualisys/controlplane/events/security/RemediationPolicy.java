@@ -10,8 +10,10 @@ import java.util.List;
  *     {@code responses.autoRemediate} is on and {@code check} when it is off. autoRemediate off caps
  *     every class at {@code check}: production changes go through people.</li>
  * <li>{@code remediate}: the direct repair where one exists (StopLogging → StartLogging; internet-open
- *     security-group rules the spec does not declare → revoke exactly those rules), otherwise a
- *     targeted drift check of the resource, applied.</li>
+ *     security-group rules the spec does not declare → revoke exactly those rules), then a targeted drift
+ *     check of the resource, applied: the call is undone at once, and the apply repairs every other drift
+ *     of the resource (a second internet-open rule added earlier, a trail's changed settings), so the
+ *     response fixes the resource, not just the call.</li>
  * <li>{@code check}: a targeted drift check, not applied (its plan awaits approval).</li>
  * <li>{@code notify}: no step. Access keys are notify-only whatever the policy: deleting a person's key
  *     is not a repair the control plane can judge.</li>
@@ -54,13 +56,14 @@ public final class RemediationPolicy {
         if (policy.equals(CHECK)) {
             return new SecurityDecision(f, policy, List.of(new RemediationStep.DriftCheck(f.layer(), f.logicalId(), false)));
         }
+        RemediationStep.DriftCheck repairAll = new RemediationStep.DriftCheck(f.layer(), f.logicalId(), true);
         if (f.eventName().equals("StopLogging")) {
-            return new SecurityDecision(f, policy, List.of(new RemediationStep.StartLogging(f.physicalId())));
+            return new SecurityDecision(f, policy, List.of(new RemediationStep.StartLogging(f.physicalId()), repairAll));
         }
         if (!f.offendingRules().isEmpty()) {
             return new SecurityDecision(f, policy,
-                    List.of(new RemediationStep.RevokeSecurityGroupRules(f.physicalId(), f.logicalId(), f.offendingRules())));
+                    List.of(new RemediationStep.RevokeSecurityGroupRules(f.physicalId(), f.logicalId(), f.offendingRules()), repairAll));
         }
-        return new SecurityDecision(f, policy, List.of(new RemediationStep.DriftCheck(f.layer(), f.logicalId(), true)));
+        return new SecurityDecision(f, policy, List.of(repairAll));
     }
 }

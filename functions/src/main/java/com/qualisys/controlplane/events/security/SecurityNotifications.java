@@ -41,7 +41,7 @@ public final class SecurityNotifications {
             b.append("Done:\n");
             for (StepOutcome o : outcomes) {
                 b.append("  - ").append(o.step().describe()).append(": ").append(o.status()).append(" — ")
-                        .append(Values.printable(o.detail(), 300)).append('\n');
+                        .append(Values.printable(o.detail(), 1500)).append('\n');
             }
         }
         if (check != null) appendCheck(b, check);

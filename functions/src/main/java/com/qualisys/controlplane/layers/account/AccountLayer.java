@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.account;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException;
+import software.amazon.awssdk.services.iam.model.ListAccountAliasesResponse;
 
 /**
  * Account-wide settings: the IAM account alias, and (preflight) that Cost Explorer is available.
@@ -41,6 +43,16 @@ public final class AccountLayer implements Layer {
     @Override
     public List<DesiredResource> desired(EnvironmentSpec spec) {
         return List.of(new DesiredResource(ALIAS_ID, ALIAS, Map.of("alias", spec.account().alias())));
+    }
+
+    @Override
+    public List<AttributeDecisions> attributeDecisions() {
+        return List.of(AttributeDecisions.of(ALIAS)
+                .read("ListAccountAliases", ListAccountAliasesResponse.class)
+                // An account has at most one alias (IAM's limit), so the first is the alias.
+                .compare("AccountAliases", "alias")
+                .ignore("pagination of the response, not a setting", "IsTruncated", "Marker")
+                .build());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.eks;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
@@ -35,6 +36,11 @@ public final class EksLayer implements Layer {
     @Override
     public List<DesiredResource> desired(EnvironmentSpec spec) {
         return EksResources.desired(spec);
+    }
+
+    @Override
+    public List<AttributeDecisions> attributeDecisions() {
+        return EksDecisions.all();
     }
 
     @Override

@@ -123,6 +123,7 @@ public final class EksResources {
         a.put("httpPutResponseHopLimit", IMDS_HOP_LIMIT);
         a.put("httpEndpoint", "enabled");
         a.put("securityGroupIds", List.of(ref(NODE_SECURITY_GROUP)));
+        a.put(LaunchTemplateChanges.OTHER_SETTINGS, List.of());
         return new DesiredResource(launchTemplate(group), LAUNCH_TEMPLATE, a);
     }
 

@@ -5,10 +5,14 @@ import com.qualisys.controlplane.engine.Differ;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.layers.support.Identity;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.RequestLaunchTemplateData;
@@ -23,7 +27,37 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * spec (making one when none does) and rolls the node groups that run another version.
  */
 final class LaunchTemplateChanges {
+    /**
+     * The settings of the template's default version that the control plane never sets (user data, an SSH key,
+     * an instance profile, volumes, network interfaces, ...): read from the SDK's field metadata, so a setting
+     * AWS adds is covered too. Any present is drift; the desired list is empty.
+     */
+    static final String OTHER_SETTINGS = "otherSettings";
+    private static final Set<String> MANAGED = Set.of("MetadataOptions", "SecurityGroupIds");
+    /** Tags for the instances and volumes launched from the template: no policy of the spec conditions on them. */
+    static final String INSTANCE_TAGS = "TagSpecifications";
+
     private LaunchTemplateChanges() {}
+
+    static List<String> unmanagedFields() {
+        return ResponseLaunchTemplateData.builder().sdkFields().stream().map(SdkField::memberName)
+                .filter(f -> !MANAGED.contains(f) && !f.equals(INSTANCE_TAGS)).toList();
+    }
+
+    /** "KeyName=ops" for a plain value, the field's name alone for a structure, a list or user data (which may hold secrets). */
+    static List<String> otherSettings(ResponseLaunchTemplateData data) {
+        List<String> out = new ArrayList<>();
+        if (data == null) return out;
+        for (SdkField<?> field : data.sdkFields()) {
+            if (MANAGED.contains(field.memberName()) || field.memberName().equals(INSTANCE_TAGS)) continue;
+            Object value = field.getValueOrDefault(data);
+            if (value == null || value instanceof String s && s.isBlank() || value instanceof Collection<?> c && c.isEmpty()
+                    || value instanceof Map<?, ?> m && m.isEmpty()) continue;
+            boolean plain = value instanceof String || value instanceof Number || value instanceof Boolean;
+            out.add(plain && !field.memberName().equals("UserData") ? field.memberName() + "=" + value : field.memberName());
+        }
+        return out.stream().sorted().toList();
+    }
 
     static Map<String, Object> attributes(LayerContext ctx, String name, ResponseLaunchTemplateData data) {
         Map<String, Object> a = new LinkedHashMap<>();
@@ -33,6 +67,7 @@ final class LaunchTemplateChanges {
         a.put("httpPutResponseHopLimit", metadata == null ? null : metadata.httpPutResponseHopLimit());
         a.put("httpEndpoint", metadata == null ? null : metadata.httpEndpointAsString());
         a.put("securityGroupIds", data == null ? List.of() : data.securityGroupIds().stream().map(ctx.index()::refOrRaw).sorted().toList());
+        a.put(OTHER_SETTINGS, otherSettings(data));
         return a;
     }
 

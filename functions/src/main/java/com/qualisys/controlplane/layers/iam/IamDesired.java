@@ -2,6 +2,7 @@ package com.qualisys.controlplane.layers.iam;
 
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.ResourceKind;
+import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.IamSpec;
@@ -56,6 +57,7 @@ public final class IamDesired {
             attrs.put("managedPolicies", managedPolicies(r));
             // No inline policies: every permission is in a reviewed, named policy document.
             attrs.put("inlinePolicies", List.of());
+            attrs.put("permissionsBoundary", PermissionsBoundary.PATH + PermissionsBoundary.NAME);
             attrs.put("tags", Tags.identity(spec.environment(), roleId(r.name()), null));
             out.add(new DesiredResource(roleId(r.name()), ROLE, attrs));
         }

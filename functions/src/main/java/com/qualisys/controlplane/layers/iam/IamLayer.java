@@ -1,11 +1,13 @@
 package com.qualisys.controlplane.layers.iam;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +45,11 @@ public final class IamLayer implements Layer {
     @Override
     public List<DesiredResource> desired(EnvironmentSpec spec) {
         return IamDesired.of(spec);
+    }
+
+    @Override
+    public List<AttributeDecisions> attributeDecisions() {
+        return IamDecisions.all();
     }
 
     @Override
@@ -116,6 +123,8 @@ public final class IamLayer implements Layer {
         attrs.put("managedPolicies", r.attachedManagedPolicies().stream()
                 .map(a -> ctx.index().refOrRaw(a.policyArn())).distinct().sorted().toList());
         attrs.put("inlinePolicies", r.rolePolicyList().stream().map(p -> p.policyName()).sorted().toList());
+        attrs.put("permissionsBoundary", r.permissionsBoundary() == null ? null
+                : PermissionsBoundary.pathAndName(r.permissionsBoundary().permissionsBoundaryArn()));
         Map<String, String> tags = new LinkedHashMap<>();
         r.tags().forEach(t -> tags.put(t.key(), t.value()));
         attrs.put("tags", tags);

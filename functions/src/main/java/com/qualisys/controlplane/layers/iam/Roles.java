@@ -59,8 +59,9 @@ final class Roles {
                     .maxSessionDuration(((Number) desired.attribute("maxSessionSeconds")).intValue())
                     .description(desired.string("description")));
         }
+        // The boundary goes back before any policy changes (the appliers may attach only to a bounded role).
+        if (differing.contains("permissionsBoundary") || differing.contains("managedPolicies")) PermissionsBoundary.ensure(ctx, name);
         if (differing.contains("managedPolicies")) {
-            PermissionsBoundary.ensure(ctx, name);
             Set<String> want = resolved(desired.strings("managedPolicies"));
             Set<String> have = resolved(strings(observed, "managedPolicies"));
             for (String arn : want) if (!have.contains(arn)) iam.attachRolePolicy(r -> r.roleName(name).policyArn(arn));

@@ -16,15 +16,19 @@ import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sns.model.Tag;
 
 /**
- * The budget alert topic and its e-mail subscription. Identified by name (CreateTopic with an
- * existing name returns that topic, so a retried create never makes a second one); tagged at
- * creation. Only e-mail subscriptions are owned: the control plane's own functions may subscribe
- * to the topic by other protocols without that being drift.
+ * The budget alert topic, its e-mail subscription and the hub's budget function subscribed to it.
+ * Identified by name (CreateTopic with an existing name returns that topic, so a retried create never
+ * makes a second one); tagged at creation. Owned: the e-mail subscriptions, and the Lambda
+ * subscriptions of the control plane's functions ({@code qualisys-*} functions in the hub account);
+ * other subscriptions are someone else's and never drift.
  *
  * <p>An e-mail subscription stays "PendingConfirmation" until the recipient clicks the link. It
  * counts as present: subscribing again would only send another confirmation e-mail.
  */
 final class AlertTopic {
+    static final String POLICY = "policy";
+    /** A key budgets cannot use silences the alerts, so the topic must have none (SSE is not asked for). */
+    static final String KMS_KEY = "kmsMasterKeyId";
     private static final Set<String> EMAIL = Set.of("email", "email-json");
     private final LayerContext ctx;
     private final SnsClient sns;
@@ -41,10 +45,14 @@ final class AlertTopic {
         String id = MonitoringDesired.topicId(name);
         ctx.index().put(id, arn.get());
         Map<String, Object> attrs = new LinkedHashMap<>();
-        String policy = sns.getTopicAttributes(r -> r.topicArn(arn.get())).attributes().get("Policy");
-        attrs.put("policy", policy == null ? null : PolicyDocument.observed(policy, account,
+        Map<String, String> topicAttributes = sns.getTopicAttributes(r -> r.topicArn(arn.get())).attributes();
+        String policy = topicAttributes.get("Policy");
+        attrs.put(KMS_KEY, MonitoringDesired.noneIfBlank(topicAttributes.get("KmsMasterKeyId")));
+        attrs.put(POLICY, policy == null ? null : PolicyDocument.observed(policy, account,
                 PolicyDocument.canonical(AccessPolicies.alertTopic(ctx.spec().aws().region(), name))));
         attrs.put("emailSubscriptions", emailSubscriptions(arn.get()).stream().map(Subscription::endpoint).distinct().sorted().toList());
+        attrs.put("controlPlaneSubscriptions", controlPlaneSubscriptions(arn.get()).stream().map(Subscription::endpoint).distinct()
+                .sorted().toList());
         Map<String, String> tags = new LinkedHashMap<>();
         sns.listTagsForResource(r -> r.resourceArn(arn.get())).tags().forEach(t -> tags.put(t.key(), t.value()));
         attrs.put("tags", tags);
@@ -66,6 +74,7 @@ final class AlertTopic {
                 .attributes(Map.of("Policy", policy(name)))).topicArn();
         ctx.index().put(desired.logicalId(), arn);
         for (String email : desired.strings("emailSubscriptions")) subscribe(arn, email);
+        for (String function : desired.strings("controlPlaneSubscriptions")) subscribeFunction(arn, function);
     }
 
     private void update(Change change, DesiredResource desired, ObservedResource observed) {
@@ -74,6 +83,9 @@ final class AlertTopic {
         if (differing.contains("policy")) {
             String name = arn.substring(arn.lastIndexOf(':') + 1);
             sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy").attributeValue(policy(name)));
+        }
+        if (differing.contains(KMS_KEY)) {
+            sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("KmsMasterKeyId").attributeValue(""));
         }
         if (differing.contains("emailSubscriptions")) {
             List<String> wanted = desired.strings("emailSubscriptions");
@@ -88,11 +100,35 @@ final class AlertTopic {
                 }
             }
         }
+        if (differing.contains("controlPlaneSubscriptions")) {
+            List<String> wanted = desired.strings("controlPlaneSubscriptions");
+            List<Subscription> live = controlPlaneSubscriptions(arn);
+            for (String function : wanted) {
+                if (live.stream().noneMatch(s -> s.endpoint().equals(function))) subscribeFunction(arn, function);
+            }
+            for (Subscription s : live) {
+                if (!wanted.contains(s.endpoint())) sns.unsubscribe(r -> r.subscriptionArn(s.subscriptionArn()));
+            }
+        }
         if (differing.contains("tags")) sns.tagResource(r -> r.resourceArn(arn).tags(tags(desired)));
     }
 
     private void subscribe(String arn, String email) {
         sns.subscribe(r -> r.topicArn(arn).protocol("email").endpoint(email));
+    }
+
+    /** A Lambda subscription is confirmed at once; subscribing an endpoint again returns the same subscription. */
+    private void subscribeFunction(String arn, String functionArn) {
+        sns.subscribe(r -> r.topicArn(arn).protocol("lambda").endpoint(functionArn));
+    }
+
+    /** The control plane's own functions among the topic's Lambda subscriptions (in the spec's hub account). */
+    private List<Subscription> controlPlaneSubscriptions(String arn) {
+        String hub = ctx.spec().aws().hubAccountId();
+        if (hub == null) return List.of();
+        String prefix = "arn:aws:lambda:" + ctx.spec().aws().region() + ":" + hub + ":function:qualisys-";
+        return sns.listSubscriptionsByTopicPaginator(r -> r.topicArn(arn)).subscriptions().stream()
+                .filter(s -> "lambda".equals(s.protocol()) && s.endpoint().startsWith(prefix)).toList();
     }
 
     private List<Subscription> emailSubscriptions(String arn) {

@@ -7,14 +7,17 @@ import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.ChangedAttributes;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.budgets.BudgetsClient;
 import software.amazon.awssdk.services.budgets.model.Budget;
 import software.amazon.awssdk.services.budgets.model.BudgetType;
+import software.amazon.awssdk.services.budgets.model.CostTypes;
 import software.amazon.awssdk.services.budgets.model.Notification;
 import software.amazon.awssdk.services.budgets.model.NotificationWithSubscribers;
 import software.amazon.awssdk.services.budgets.model.ResourceTag;
@@ -31,6 +34,15 @@ import software.amazon.awssdk.services.budgets.model.TimeUnit;
  * subscribers).
  */
 final class CostBudgets {
+    /**
+     * What narrows the spend a budget counts, one entry per setting (a filter, a cost type off its
+     * default, planned or auto-adjusted limits, an end before AWS's default); the seed's budgets
+     * count all spend, so the desired scope is empty.
+     */
+    static final String SCOPE = "scope";
+    /** AWS's default end of a budget's period (2087-06-15), when CreateBudget gives none. */
+    private static final Instant DEFAULT_END = Instant.parse("2087-06-15T00:00:00Z");
+
     private final LayerContext ctx;
     private final BudgetsClient budgets;
 
@@ -48,6 +60,7 @@ final class CostBudgets {
             attrs.put("limitUsd", b.budgetLimit() == null ? null : b.budgetLimit().amount());
             attrs.put("timeUnit", b.timeUnitAsString());
             attrs.put("budgetType", b.budgetTypeAsString());
+            attrs.put(SCOPE, scope(b));
             attrs.put("notifications", notifications(account, b.budgetName()));
             out.add(new ObservedResource(id, MonitoringDesired.BUDGET.name(), b.budgetName(), attrs));
         }
@@ -85,7 +98,9 @@ final class CostBudgets {
 
     private void update(Change change, String account, String name, DesiredResource desired, ObservedResource observed) {
         Set<String> differing = ChangedAttributes.of(change);
-        if (differing.contains("limitUsd") || differing.contains("timeUnit") || differing.contains("budgetType")) {
+        // UpdateBudget replaces the whole budget: what the desired budget does not set goes back to AWS's default.
+        if (differing.contains("limitUsd") || differing.contains("timeUnit") || differing.contains("budgetType")
+                || differing.contains(SCOPE)) {
             budgets.updateBudget(r -> r.accountId(account).newBudget(budget(name, desired)));
         }
         if (!differing.contains("notifications")) return;
@@ -112,6 +127,39 @@ final class CostBudgets {
                 budgets.deleteNotification(r -> r.accountId(account).budgetName(name).notification(BudgetNotifications.toSdk(h.getValue())));
             }
         }
+    }
+
+    static List<String> scope(Budget b) {
+        List<String> out = new ArrayList<>();
+        b.costFilters().forEach((k, v) -> out.add("CostFilters." + k + "=" + String.join(",", v)));
+        if (b.filterExpression() != null) out.add("FilterExpression=" + b.filterExpression());
+        CostTypes t = b.costTypes();
+        if (t != null) {
+            offDefault(out, "IncludeTax", t.includeTax(), true);
+            offDefault(out, "IncludeSubscription", t.includeSubscription(), true);
+            offDefault(out, "UseBlended", t.useBlended(), false);
+            offDefault(out, "IncludeRefund", t.includeRefund(), true);
+            offDefault(out, "IncludeCredit", t.includeCredit(), true);
+            offDefault(out, "IncludeUpfront", t.includeUpfront(), true);
+            offDefault(out, "IncludeRecurring", t.includeRecurring(), true);
+            offDefault(out, "IncludeOtherSubscription", t.includeOtherSubscription(), true);
+            offDefault(out, "IncludeSupport", t.includeSupport(), true);
+            offDefault(out, "IncludeDiscount", t.includeDiscount(), true);
+            offDefault(out, "UseAmortized", t.useAmortized(), false);
+        }
+        if (!b.plannedBudgetLimits().isEmpty()) out.add("PlannedBudgetLimits=" + new TreeMap<>(b.plannedBudgetLimits()));
+        if (b.autoAdjustData() != null) out.add("AutoAdjustData.AutoAdjustType=" + b.autoAdjustData().autoAdjustTypeAsString());
+        if (b.billingViewArn() != null) out.add("BillingViewArn=" + b.billingViewArn());
+        // Unblended cost is what a budget without metrics counts.
+        b.metricsAsStrings().stream().filter(m -> !m.equals("UnblendedCost")).forEach(m -> out.add("Metrics=" + m));
+        if (b.timePeriod() != null && b.timePeriod().end() != null && !b.timePeriod().end().equals(DEFAULT_END)) {
+            out.add("TimePeriod.End=" + b.timePeriod().end());
+        }
+        return out.stream().sorted().toList();
+    }
+
+    private static void offDefault(List<String> out, String costType, Boolean value, boolean byDefault) {
+        if (value != null && value != byDefault) out.add("CostTypes." + costType + "=" + value);
     }
 
     private static Budget budget(String name, DesiredResource desired) {

@@ -29,6 +29,9 @@ import software.amazon.awssdk.services.cloudtrail.model.Trail;
  * ListTags for the one trail.
  */
 final class ManagementTrail {
+    /** Where the logs go besides the bucket: each of these must be unset ({@value MonitoringDesired#NONE}). */
+    static final String DELIVERY = "delivery";
+
     private final LayerContext ctx;
     private final CloudTrailClient cloudTrail;
 
@@ -49,6 +52,7 @@ final class ManagementTrail {
         attrs.put("multiRegion", Boolean.TRUE.equals(t.isMultiRegionTrail()));
         attrs.put("globalServiceEvents", Boolean.TRUE.equals(t.includeGlobalServiceEvents()));
         attrs.put("logFileValidation", Boolean.TRUE.equals(t.logFileValidationEnabled()));
+        attrs.put(DELIVERY, delivery(t));
         attrs.put("logging", Boolean.TRUE.equals(cloudTrail.getTrailStatus(r -> r.name(t.trailARN())).isLogging()));
         attrs.put("eventSelectors", eventSelectors(cloudTrail.getEventSelectors(r -> r.trailName(t.trailARN()))));
         Map<String, String> tags = new LinkedHashMap<>();
@@ -91,12 +95,35 @@ final class ManagementTrail {
                     .includeGlobalServiceEvents(bool(desired, "globalServiceEvents"))
                     .enableLogFileValidation(bool(desired, "logFileValidation")));
         }
+        if (differing.contains(DELIVERY)) {
+            // An empty string removes each of these settings.
+            cloudTrail.updateTrail(r -> r.name(arn).s3KeyPrefix("").kmsKeyId("").snsTopicName("")
+                    .cloudWatchLogsLogGroupArn("").cloudWatchLogsRoleArn(""));
+        }
         if (differing.contains("eventSelectors")) putEventSelectors(arn, desired);
         if (differing.contains("tags")) cloudTrail.addTags(r -> r.resourceId(arn).tagsList(tags(desired)));
         if (differing.contains("logging")) {
             if (bool(desired, "logging")) cloudTrail.startLogging(r -> r.name(arn));
             else cloudTrail.stopLogging(r -> r.name(arn));
         }
+    }
+
+    static Map<String, Object> noDelivery() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        for (String key : List.of("s3KeyPrefix", "kmsKeyId", "snsTopic", "cloudWatchLogsLogGroup", "cloudWatchLogsRole")) {
+            d.put(key, MonitoringDesired.NONE);
+        }
+        return d;
+    }
+
+    static Map<String, Object> delivery(Trail t) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("s3KeyPrefix", MonitoringDesired.noneIfBlank(t.s3KeyPrefix()));
+        d.put("kmsKeyId", MonitoringDesired.noneIfBlank(t.kmsKeyId()));
+        d.put("snsTopic", MonitoringDesired.noneIfBlank(t.snsTopicName()));
+        d.put("cloudWatchLogsLogGroup", MonitoringDesired.noneIfBlank(t.cloudWatchLogsLogGroupArn()));
+        d.put("cloudWatchLogsRole", MonitoringDesired.noneIfBlank(t.cloudWatchLogsRoleArn()));
+        return d;
     }
 
     private void putEventSelectors(String arn, DesiredResource desired) {

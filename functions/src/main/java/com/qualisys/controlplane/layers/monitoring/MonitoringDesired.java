@@ -3,6 +3,7 @@ package com.qualisys.controlplane.layers.monitoring;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.layers.iam.PolicyDocument;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.MonitoringSpec;
@@ -29,6 +30,8 @@ public final class MonitoringDesired {
 
     public static final String IMPACT_KEY = "ANOMALY_TOTAL_IMPACT_ABSOLUTE";
     static final String LIFECYCLE_RULE_ID = "expire-trail-logs";
+    /** The value of a setting that must be absent (a null desired value would not be compared). */
+    static final String NONE = "none";
 
     private MonitoringDesired() {}
 
@@ -44,6 +47,16 @@ public final class MonitoringDesired {
         return logicalId.substring(logicalId.indexOf('/', logicalId.indexOf('/') + 1) + 1);
     }
 
+    /**
+     * The hub's budget function, subscribed to this account's alert topic: Budgets and Cost Anomaly Detection
+     * publish in the environment's account, the control plane answers from the hub (docs/accounts.md). The hub
+     * stack lets this topic, and only it, invoke the function. None without a hub account in the spec.
+     */
+    static List<String> controlPlaneSubscriptions(EnvironmentSpec spec) {
+        String hub = spec.aws().hubAccountId();
+        return hub == null ? List.of() : List.of(FunctionCatalog.BUDGET_ALERT.liveAliasArn(spec.aws().region(), hub));
+    }
+
     public static List<DesiredResource> of(EnvironmentSpec spec) {
         MonitoringSpec m = spec.monitoring();
         String region = spec.aws().region();
@@ -52,8 +65,10 @@ public final class MonitoringDesired {
         List<DesiredResource> out = new ArrayList<>();
 
         out.add(resource(topicId(m.alertTopic()), TOPIC, Map.of(
-                "policy", PolicyDocument.canonical(AccessPolicies.alertTopic(region, m.alertTopic())),
+                AlertTopic.POLICY, PolicyDocument.canonical(AccessPolicies.alertTopic(region, m.alertTopic())),
+                AlertTopic.KMS_KEY, NONE,
                 "emailSubscriptions", List.of(m.alertEmail()),
+                "controlPlaneSubscriptions", controlPlaneSubscriptions(spec),
                 "tags", Tags.identity(env, topicId(m.alertTopic()), m.alertTopic()))));
 
         for (MonitoringSpec.Budget b : m.budgets()) {
@@ -61,6 +76,7 @@ public final class MonitoringDesired {
                     "limitUsd", b.limitUsd(),
                     "timeUnit", "MONTHLY",
                     "budgetType", "COST",
+                    CostBudgets.SCOPE, List.of(),
                     "notifications", BudgetNotifications.desired(b, "SNS:" + topicRef))));
         }
 
@@ -95,9 +111,14 @@ public final class MonitoringDesired {
                 "globalServiceEvents", t.globalServiceEvents(),
                 "logFileValidation", t.logFileValidation(),
                 "logging", true,
+                ManagementTrail.DELIVERY, ManagementTrail.noDelivery(),
                 "eventSelectors", List.of(eventSelector("All", t.managementEvents(), List.of(), List.of())),
                 "tags", Tags.identity(env, trailId(t.trailName()), t.trailName()))));
         return out;
+    }
+
+    static String noneIfBlank(String value) {
+        return value == null || value.isBlank() ? NONE : value;
     }
 
     /** A lifecycle rule as an attribute value: what the seed asks of one (expiry of every object). */

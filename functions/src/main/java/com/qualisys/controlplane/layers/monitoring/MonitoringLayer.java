@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.monitoring;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
@@ -32,6 +33,11 @@ public final class MonitoringLayer implements Layer {
     @Override
     public List<DesiredResource> desired(EnvironmentSpec spec) {
         return MonitoringDesired.of(spec);
+    }
+
+    @Override
+    public List<AttributeDecisions> attributeDecisions() {
+        return MonitoringDecisions.all();
     }
 
     @Override

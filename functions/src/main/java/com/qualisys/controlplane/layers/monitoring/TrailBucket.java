@@ -132,7 +132,18 @@ final class TrailBucket {
     static Map<String, Object> lifecycleRule(LifecycleRule r) {
         String prefix = r.filter() != null && r.filter().prefix() != null ? r.filter().prefix() : r.prefix() == null ? "" : r.prefix();
         Integer days = r.expiration() == null ? null : r.expiration().days();
-        return MonitoringDesired.lifecycleRule(r.id(), r.statusAsString(), prefix, days);
+        Map<String, Object> rule = MonitoringDesired.lifecycleRule(r.id(), r.statusAsString(), prefix, days);
+        // Conditions the seed's rule never has: a rule narrowed by them lets logs outlive the retention.
+        List<String> narrowing = new ArrayList<>();
+        if (r.filter() != null) {
+            if (r.filter().tag() != null) narrowing.add("Filter.Tag=" + r.filter().tag().key() + ":" + r.filter().tag().value());
+            if (r.filter().objectSizeGreaterThan() != null) narrowing.add("Filter.ObjectSizeGreaterThan=" + r.filter().objectSizeGreaterThan());
+            if (r.filter().objectSizeLessThan() != null) narrowing.add("Filter.ObjectSizeLessThan=" + r.filter().objectSizeLessThan());
+            if (r.filter().and() != null) narrowing.add("Filter.And=" + r.filter().and());
+        }
+        if (r.expiration() != null && r.expiration().date() != null) narrowing.add("Expiration.Date=" + r.expiration().date());
+        if (!narrowing.isEmpty()) rule.put("narrowedBy", narrowing);
+        return rule;
     }
 
     private static List<Map<String, Object>> sortedRules(List<Map<String, Object>> rules) {

@@ -4,6 +4,7 @@ import com.qualisys.controlplane.engine.ChangePendingException;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.layers.support.Identity;
 import com.qualisys.controlplane.spec.RdsSpec;
@@ -118,6 +119,13 @@ final class InstanceChanges {
                 case "parameterGroup" -> m.dbParameterGroupName(ctx.resolve(d.attribute("parameterGroup")));
                 case "autoMinorVersionUpgrade" -> m.autoMinorVersionUpgrade((Boolean) d.attribute("autoMinorVersionUpgrade"));
                 case "copyTagsToSnapshot" -> m.copyTagsToSnapshot((Boolean) d.attribute("copyTagsToSnapshot"));
+                case RdsResources.IAM_AUTHENTICATION -> m.enableIAMDatabaseAuthentication((Boolean) d.attribute(RdsResources.IAM_AUTHENTICATION));
+                case RdsResources.LOG_EXPORTS -> {
+                    List<String> want = d.strings(RdsResources.LOG_EXPORTS);
+                    List<String> have = ManagedKind.strings(live, RdsResources.LOG_EXPORTS);
+                    m.cloudwatchLogsExportConfiguration(c -> c.enableLogTypes(ManagedKind.minus(want, have))
+                            .disableLogTypes(ManagedKind.minus(have, want)));
+                }
                 default -> throw new IllegalStateException("instance attribute " + diff.path() + " cannot be modified in place");
             }
         }

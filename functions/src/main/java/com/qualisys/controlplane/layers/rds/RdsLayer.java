@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.rds;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
@@ -33,6 +34,11 @@ public final class RdsLayer implements Layer {
     @Override
     public List<DesiredResource> desired(EnvironmentSpec spec) {
         return RdsResources.desired(spec);
+    }
+
+    @Override
+    public List<AttributeDecisions> attributeDecisions() {
+        return RdsDecisions.all();
     }
 
     @Override

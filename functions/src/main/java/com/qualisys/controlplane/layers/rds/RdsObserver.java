@@ -123,6 +123,8 @@ final class RdsObserver {
         a.put("monitoringIntervalSeconds", db.monitoringInterval());
         a.put("monitoringRole", db.monitoringRoleArn() == null ? null : ctx.index().refOrRaw(db.monitoringRoleArn()));
         a.put("publiclyAccessible", db.publiclyAccessible());
+        a.put(RdsResources.IAM_AUTHENTICATION, Boolean.TRUE.equals(db.iamDatabaseAuthenticationEnabled()));
+        a.put(RdsResources.LOG_EXPORTS, db.enabledCloudwatchLogsExports().stream().sorted().toList());
         a.put("securityGroups", db.vpcSecurityGroups().stream().map(g -> ctx.index().refOrRaw(g.vpcSecurityGroupId())).sorted().toList());
         a.put("subnetGroup", db.dbSubnetGroup() == null ? null : ctx.index().refOrRaw(db.dbSubnetGroup().dbSubnetGroupName()));
         a.put("parameterGroup", db.dbParameterGroups().isEmpty() ? null : ctx.index().refOrRaw(db.dbParameterGroups().get(0).dbParameterGroupName()));

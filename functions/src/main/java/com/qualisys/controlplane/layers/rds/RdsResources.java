@@ -39,6 +39,8 @@ public final class RdsResources {
     /** Deleting a secret loses the credentials in it: stateful. */
     public static final ResourceKind SECRET_KIND = ResourceKind.of("secret", true, "name");
     /** What AWS cannot change on a live instance: engine and major version, encryption and its key, names. */
+    static final String IAM_AUTHENTICATION = "iamDatabaseAuthentication";
+    static final String LOG_EXPORTS = "logExports";
     public static final ResourceKind DB_INSTANCE = ResourceKind.of("db-instance", true,
             "engine", "engineMajorVersion", "storageEncrypted", "kmsKey", "databaseName", "masterUsername");
 
@@ -139,6 +141,10 @@ public final class RdsResources {
         a.put("monitoringIntervalSeconds", rds.monitoringIntervalSeconds());
         a.put("monitoringRole", ref(monitoringRole(rds)));
         a.put("publiclyAccessible", rds.publiclyAccessible());
+        // Logins are the secrets' passwords only: IAM authentication would let any principal with rds-db:connect in.
+        a.put(IAM_AUTHENTICATION, false);
+        // No log is exported to CloudWatch Logs (charged per GB ingested); the seed does not ask for one.
+        a.put(LOG_EXPORTS, List.of());
         a.put("securityGroups", List.of(ref(SECURITY_GROUP)));
         a.put("subnetGroup", ref(SUBNET_GROUP));
         a.put("parameterGroup", ref(parameterGroup(rds)));

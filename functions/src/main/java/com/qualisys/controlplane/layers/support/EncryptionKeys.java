@@ -1,7 +1,9 @@
 package com.qualisys.controlplane.layers.support;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Difference;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.kms.model.GetKeyRotationStatusResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
@@ -33,6 +36,33 @@ public final class EncryptionKeys {
     public static final String ENABLED = KeyState.ENABLED.toString();
 
     private EncryptionKeys() {}
+
+    /** What drift does with every field KMS returns for a key. The key policy is not read (gap). */
+    public static AttributeDecisions decisions() {
+        return AttributeDecisions.of(KIND)
+                .read("DescribeKey", KeyMetadata.class)
+                .compare("KeyState", "keyState")
+                .compare("Description", "description")
+                .ignore(Ignored.sameAs("keyState"), "Enabled", "DeletionDate", "PendingDeletionWindowInDays")
+                .ignore(Ignored.IDENTITY, "KeyId", "Arn")
+                .ignore(Ignored.READ_ONLY, "AWSAccountId", "CreationDate", "KeyManager", "CurrentKeyMaterialId")
+                .ignore("imported key material only; the control plane's keys are made by KMS", "ValidTo", "ExpirationModel")
+                .ignore(Ignored.FIXED_AT_CREATION + " (what the key is and where its material lives)", "KeyUsage", "KeySpec",
+                        "CustomerMasterKeySpec", "Origin", "CustomKeyStoreId", "CloudHsmClusterId", "EncryptionAlgorithms",
+                        "SigningAlgorithms", "KeyAgreementAlgorithms", "MacAlgorithms", "MultiRegion", "MultiRegionConfiguration",
+                        "XksKeyConfiguration")
+                .read("GetKeyRotationStatus", GetKeyRotationStatusResponse.class)
+                .compare("KeyRotationEnabled", "rotation")
+                .ignore("how often the enabled rotation happens (365 days unless set); gap: not compared", "RotationPeriodInDays")
+                .ignore(Ignored.READ_ONLY, "NextRotationDate", "OnDemandRotationStartDate")
+                .ignore(Ignored.sameAs("of DescribeKey"), "KeyId")
+                .read("ListAliases", AliasListEntry.class)
+                .compare("AliasName", "alias")
+                .compare("TargetKeyId", "alias")
+                .ignore(Ignored.IDENTITY, "AliasArn")
+                .ignore(Ignored.READ_ONLY, "CreationDate", "LastUpdatedDate")
+                .build();
+    }
 
     public static DesiredResource desired(String logicalId, String alias, String description) {
         Map<String, Object> a = new LinkedHashMap<>();

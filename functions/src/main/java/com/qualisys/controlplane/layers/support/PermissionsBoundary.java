@@ -22,6 +22,12 @@ public final class PermissionsBoundary {
         return "arn:aws:iam::" + ctx.aws().accountId() + ":policy" + PATH + NAME;
     }
 
+    /** "arn:aws:iam::<account>:policy/control-plane/x" → "/control-plane/x": the boundary without its account. */
+    public static String pathAndName(String policyArn) {
+        int policy = policyArn.indexOf(":policy/");
+        return policy < 0 ? policyArn : policyArn.substring(policy + ":policy".length());
+    }
+
     /** Puts the boundary on an existing role that lacks it (or has another), before its policies change. */
     public static void ensure(LayerContext ctx, String roleName) {
         IamClient iam = ctx.aws().iam();

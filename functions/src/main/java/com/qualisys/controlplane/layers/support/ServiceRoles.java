@@ -1,8 +1,10 @@
 package com.qualisys.controlplane.layers.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Differ;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
@@ -15,6 +17,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.GetRolePolicyResponse;
+import software.amazon.awssdk.services.iam.model.ListRolePoliciesResponse;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
@@ -30,6 +34,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
 public final class ServiceRoles {
     public static final ResourceKind KIND = ResourceKind.of("iam-role", false);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BOUNDARY = "permissionsBoundary";
 
     private ServiceRoles() {}
 
@@ -48,7 +53,34 @@ public final class ServiceRoles {
         Map<String, Object> documents = new TreeMap<>();
         inlinePolicies.forEach((name, json) -> documents.put(name, document(json)));
         a.put("inlinePolicies", documents);
+        a.put(BOUNDARY, PermissionsBoundary.PATH + PermissionsBoundary.NAME);
         return new DesiredResource(logicalId, KIND, a);
+    }
+
+    /** What drift does with every field IAM returns for a service role. */
+    public static AttributeDecisions decisions() {
+        return AttributeDecisions.of(KIND)
+                .read("GetRole", Role.class)
+                .compare("RoleName", "roleName")
+                .compare("AssumeRolePolicyDocument", "trust")
+                .compare("PermissionsBoundary", BOUNDARY)
+                .ignore(Ignored.IDENTITY, "RoleId", "Arn")
+                .ignore(Ignored.READ_ONLY, "CreateDate", "RoleLastUsed")
+                .ignore(Ignored.FIXED_AT_CREATION + " (the path)", "Path")
+                .ignore("free text; no effect on access", "Description")
+                .ignore("the role is assumed by an AWS service for each use; the session length gives no one else access",
+                        "MaxSessionDuration")
+                .ignore("the qualisys:* identity tags, checked when the role is found; no policy conditions on them", "Tags")
+                .read("ListAttachedRolePolicies", AttachedPolicy.class)
+                .compare("PolicyArn", "managedPolicies")
+                .ignore(Ignored.sameAs("PolicyArn"), "PolicyName")
+                .read("ListRolePolicies", ListRolePoliciesResponse.class)
+                .compare("PolicyNames", "inlinePolicyNames")
+                .ignore("pagination of the response, not a setting", "IsTruncated", "Marker")
+                .read("GetRolePolicy", GetRolePolicyResponse.class)
+                .compare("PolicyDocument", "inlinePolicies")
+                .ignore(Ignored.IDENTITY, "RoleName", "PolicyName")
+                .build();
     }
 
     public static String awsManagedPolicy(String name) {
@@ -85,6 +117,8 @@ public final class ServiceRoles {
         a.put("managedPolicies", attached);
         a.put("inlinePolicyNames", inlineNames);
         a.put("inlinePolicies", inline);
+        a.put(BOUNDARY, role.permissionsBoundary() == null ? null
+                : PermissionsBoundary.pathAndName(role.permissionsBoundary().permissionsBoundaryArn()));
         return Optional.of(new ObservedResource(logicalId, KIND.name(), role.arn(), a));
     }
 
@@ -114,7 +148,7 @@ public final class ServiceRoles {
         Map<String, Object> liveInline = inline(live.attributes().get("inlinePolicies"));
         boolean grants = want.stream().anyMatch(arn -> !have.contains(arn))
                 || inline(d).entrySet().stream().anyMatch(e -> !Differ.sameValue(e.getValue(), liveInline.get(e.getKey())));
-        if (grants) PermissionsBoundary.ensure(ctx, name);
+        if (grants || !Differ.sameValue(d.attribute(BOUNDARY), live.attributes().get(BOUNDARY))) PermissionsBoundary.ensure(ctx, name);
         for (String arn : want) if (!have.contains(arn)) iam.attachRolePolicy(r -> r.roleName(name).policyArn(arn));
         for (String arn : have) if (!want.contains(arn)) iam.detachRolePolicy(r -> r.roleName(name).policyArn(arn));
         inline(d).forEach((policy, doc) -> {

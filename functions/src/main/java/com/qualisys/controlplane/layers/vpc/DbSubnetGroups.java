@@ -3,9 +3,10 @@ package com.qualisys.controlplane.layers.vpc;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;

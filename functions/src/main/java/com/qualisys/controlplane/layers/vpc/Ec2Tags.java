@@ -2,6 +2,7 @@ package com.qualisys.controlplane.layers.vpc;
 
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.engine.Tags;
@@ -63,6 +64,11 @@ final class Ec2Tags {
     static <T> java.util.Optional<T> untagged(List<T> candidates, java.util.function.Function<T, List<Tag>> tags) {
         List<T> bare = candidates.stream().filter(c -> !toMap(tags.apply(c)).containsKey(Tags.LOGICAL_ID)).toList();
         return bare.size() == 1 ? java.util.Optional.of(bare.getFirst()) : java.util.Optional.empty();
+    }
+
+    /** The physical id of the resource a desired "ref:..." attribute names, once observe has found it. */
+    static java.util.Optional<String> known(LayerContext ctx, String ref) {
+        return DesiredResource.isRef(ref) ? ctx.index().known(ref.substring(DesiredResource.REF.length())) : java.util.Optional.empty();
     }
 
     /** Tags a resource found without its identity with it again. */

@@ -3,14 +3,16 @@ package com.qualisys.controlplane.layers.vpc;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ec2.model.CreateFlowLogsResponse;
 import software.amazon.awssdk.services.ec2.model.FlowLog;
@@ -50,6 +52,21 @@ final class FlowLogs implements ManagedKind<FlowLog> {
                         "LogFormat", "DeliverCrossAccountRole", "DestinationOptions")
                 .ignore("only the identity tags, which find it; a flow log has no other tag of the spec", "Tags")
                 .build();
+    }
+
+    /** Found by the resource it logs (the VPC) and its log group: one flow log per pair. */
+    @Override
+    public Optional<FlowLog> findUntagged(DesiredResource want, LayerContext ctx) {
+        Optional<String> resource = Ec2Tags.known(ctx, want.string(RESOURCE));
+        if (resource.isEmpty()) return Optional.empty();
+        String logGroup = Ec2Tags.known(ctx, want.string(LOG_GROUP)).orElse(want.string(LOG_GROUP));
+        return Ec2Tags.untagged(ctx.aws().ec2().describeFlowLogs(r -> r.filter(Ec2Tags.filter("resource-id", resource.get()),
+                Ec2Tags.filter("log-group-name", logGroup))).flowLogs(), FlowLog::tags);
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
     }
 
     @Override
@@ -94,7 +111,10 @@ final class FlowLogs implements ManagedKind<FlowLog> {
 
     @Override
     public void update(DesiredResource want, ObservedResource live, LayerContext ctx) {
-        throw new IllegalStateException("a flow log cannot be modified; " + want.logicalId() + " must be replaced");
+        // Nothing of a flow log changes in place; an update only follows its identity tags being put back.
+        if (want.attributes().keySet().stream().anyMatch(a -> ManagedKind.differs(want, live, a))) {
+            throw new IllegalStateException("a flow log cannot be modified; " + want.logicalId() + " must be replaced");
+        }
     }
 
     @Override

@@ -3,9 +3,10 @@ package com.qualisys.controlplane.layers.vpc;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
@@ -47,6 +48,11 @@ final class InternetGateways implements ManagedKind<InternetGateway> {
         if (vpc.isEmpty()) return Optional.empty();
         return Ec2Tags.untagged(ctx.aws().ec2().describeInternetGateways(r -> r.filters(Ec2Tags.filter("attachment.vpc-id", vpc.get())))
                 .internetGateways(), InternetGateway::tags);
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
     }
 
     @Override

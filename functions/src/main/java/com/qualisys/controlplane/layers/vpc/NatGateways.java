@@ -3,9 +3,11 @@ package com.qualisys.controlplane.layers.vpc;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Ignored;
+import com.qualisys.controlplane.engine.ChangePendingException;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +73,11 @@ final class NatGateways implements ManagedKind<NatGateway> {
     }
 
     @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
+    }
+
+    @Override
     public String logicalId(NatGateway live, LayerContext ctx) {
         return Ec2Tags.logicalId(live.tags(), ctx, kind());
     }
@@ -104,9 +111,32 @@ final class NatGateways implements ManagedKind<NatGateway> {
         String subnetId = ctx.resolve(want.attribute(SUBNET));
         String allocationId = ctx.resolve(want.attribute(ALLOCATION));
         String token = clientToken(ctx.environment(), want.logicalId(), subnetId, allocationId);
+        freeFromDeletedGateway(ctx, allocationId);
         NatGateway nat = create(ctx, want, subnetId, allocationId, token);
         if (!LIVE.contains(nat.state())) nat = create(ctx, want, subnetId, allocationId, UUID.randomUUID().toString());
         ctx.index().put(want.logicalId(), nat.natGatewayId());
+    }
+
+    /**
+     * The Elastic IP of a gateway being replaced stays with the old gateway until it is deleted: AWS
+     * frees it then (minutes after DeleteNatGateway), so while the old one is still deleting the new one
+     * waits for the next apply. Moto marks the old gateway deleted at once but never frees the address
+     * (docs/emulator-gaps.md): an address still held by a deleted gateway is let go here, as AWS would.
+     */
+    private static void freeFromDeletedGateway(LayerContext ctx, String allocationId) {
+        var address = ctx.aws().ec2().describeAddresses(r -> r.allocationIds(allocationId)).addresses().stream().findFirst();
+        if (address.isEmpty() || address.get().associationId() == null) return;
+        List<NatGateway> holders = ctx.aws().ec2().describeNatGatewaysPaginator(r -> r.filter(Ec2Tags.environmentFilter(ctx)))
+                .natGateways().stream()
+                .filter(n -> n.natGatewayAddresses().stream().anyMatch(a -> allocationId.equals(a.allocationId())))
+                .toList();
+        if (holders.isEmpty() || holders.stream().anyMatch(n -> LIVE.contains(n.state()))) return;
+        NatGateway deleting = holders.stream().filter(n -> n.state() == NatGatewayState.DELETING).findFirst().orElse(null);
+        if (deleting != null) {
+            throw new ChangePendingException("Elastic IP " + allocationId + " is still held by NAT gateway "
+                    + deleting.natGatewayId() + ", which is deleting");
+        }
+        ctx.aws().ec2().disassociateAddress(r -> r.associationId(address.get().associationId()));
     }
 
     private static NatGateway create(LayerContext ctx, DesiredResource want, String subnetId, String allocationId, String token) {

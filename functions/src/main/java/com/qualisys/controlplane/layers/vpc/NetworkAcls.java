@@ -3,9 +3,10 @@ package com.qualisys.controlplane.layers.vpc;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.layers.vpc.NaclEntries.Entry;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -49,6 +51,22 @@ final class NetworkAcls implements ManagedKind<NetworkAcl> {
                 .ignore(Ignored.IDENTITY, "NetworkAclId")
                 .ignore(Ignored.READ_ONLY, "OwnerId", "IsDefault")
                 .build();
+    }
+
+    /** Found by its VPC and an association with one of its subnets, never the VPC's default ACL. */
+    @Override
+    public Optional<NetworkAcl> findUntagged(DesiredResource want, LayerContext ctx) {
+        Optional<String> vpc = Ec2Tags.known(ctx, want.string(VPC));
+        Optional<String> subnet = want.strings(SUBNETS).stream().map(s -> Ec2Tags.known(ctx, s)).flatMap(Optional::stream).findFirst();
+        if (vpc.isEmpty() || subnet.isEmpty()) return Optional.empty();
+        return Ec2Tags.untagged(ctx.aws().ec2().describeNetworkAcls(r -> r.filters(Ec2Tags.filter("vpc-id", vpc.get()),
+                Ec2Tags.filter("association.subnet-id", subnet.get()), Ec2Tags.filter("default", "false"))).networkAcls(),
+                NetworkAcl::tags);
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
     }
 
     @Override

@@ -3,14 +3,16 @@ package com.qualisys.controlplane.layers.vpc;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateRouteRequest;
@@ -50,6 +52,21 @@ final class RouteTables implements ManagedKind<RouteTable> {
                 .ignore(Ignored.READ_ONLY, "OwnerId")
                 .ignore("routes a virtual private gateway propagates show in Routes, which is compared", "PropagatingVgws")
                 .build();
+    }
+
+    /** Found by its VPC and an explicit association with one of its subnets (the VPC's main table has none). */
+    @Override
+    public Optional<RouteTable> findUntagged(DesiredResource want, LayerContext ctx) {
+        Optional<String> vpc = Ec2Tags.known(ctx, want.string(VPC));
+        Optional<String> subnet = want.strings(SUBNETS).stream().map(s -> Ec2Tags.known(ctx, s)).flatMap(Optional::stream).findFirst();
+        if (vpc.isEmpty() || subnet.isEmpty()) return Optional.empty();
+        return Ec2Tags.untagged(ctx.aws().ec2().describeRouteTables(r -> r.filters(Ec2Tags.filter("vpc-id", vpc.get()),
+                Ec2Tags.filter("association.subnet-id", subnet.get()))).routeTables(), RouteTable::tags);
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
     }
 
     @Override

@@ -3,9 +3,10 @@ package com.qualisys.controlplane.layers.vpc;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
@@ -61,6 +62,11 @@ final class Subnets implements ManagedKind<Subnet> {
         if (vpc.isEmpty()) return Optional.empty();
         return Ec2Tags.untagged(ctx.aws().ec2().describeSubnets(r -> r.filters(Ec2Tags.filter("vpc-id", vpc.get()),
                 Ec2Tags.filter("cidr-block", want.string(CIDR)))).subnets(), Subnet::tags);
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
@@ -73,6 +74,11 @@ final class Vpcs implements ManagedKind<Vpc> {
         if (name == null) return Optional.empty();
         return Ec2Tags.untagged(ctx.aws().ec2().describeVpcs(r -> r.filters(Ec2Tags.filter("cidr", want.string(CIDR)),
                 Ec2Tags.filter("tag:Name", name))).vpcs(), Vpc::tags);
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
     }
 
     @Override

@@ -48,10 +48,13 @@ class SecurityEventClassifierTest {
         assertThat(f.when()).hasToString("2024-05-29T14:03:09Z");
         assertThat(f.what()).contains("AuthorizeSecurityGroupIngress", "tcp 5432 from 0.0.0.0/0");
         assertThat(d.policy()).isEqualTo("remediate");
-        assertThat(d.steps()).singleElement().isInstanceOfSatisfying(RemediationStep.RevokeSecurityGroupRules.class, r -> {
+        assertThat(d.steps()).hasSize(2);
+        assertThat(d.steps().getFirst()).isInstanceOfSatisfying(RemediationStep.RevokeSecurityGroupRules.class, r -> {
             assertThat(r.groupId()).isEqualTo("sg-0a1b2c3d4e5f60001");
             assertThat(r.rules()).extracting(IpRule::display).containsExactly("tcp 5432 from 0.0.0.0/0");
         });
+        // Then the whole group is repaired: other drift of it (a second internet-open rule) goes too.
+        assertThat(d.steps().get(1)).isEqualTo(new RemediationStep.DriftCheck("vpc", "vpc/security-group/rds", true));
     }
 
     @Test
@@ -75,7 +78,8 @@ class SecurityEventClassifierTest {
     void opening443OnRdsSgIsStillCriticalBecauseRdsSgIsNeverInternetFacing() throws Exception {
         SecurityDecision d = decide(dev, groupIs("rds"), "authorize-sg-ingress-alb-https.json");
         assertThat(d.finding().severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(d.steps()).singleElement().isInstanceOf(RemediationStep.RevokeSecurityGroupRules.class);
+        assertThat(d.steps()).first().isInstanceOf(RemediationStep.RevokeSecurityGroupRules.class);
+        assertThat(d.steps()).last().isEqualTo(new RemediationStep.DriftCheck("vpc", "vpc/security-group/rds", true));
     }
 
     @Test
@@ -123,7 +127,8 @@ class SecurityEventClassifierTest {
         assertThat(d.finding().logicalId()).isEqualTo("monitoring/trail/qualisys-management-trail");
         assertThat(d.finding().sourceIpAddress()).isEqualTo("203.0.113.77");
         assertThat(d.steps()).containsExactly(new RemediationStep.StartLogging(
-                "arn:aws:cloudtrail:us-east-1:123456789012:trail/qualisys-management-trail"));
+                "arn:aws:cloudtrail:us-east-1:123456789012:trail/qualisys-management-trail"),
+                new RemediationStep.DriftCheck("monitoring", "monitoring/trail/qualisys-management-trail", true));
     }
 
     @Test
@@ -251,7 +256,7 @@ class SecurityEventClassifierTest {
     static EnvironmentSpec withSecurityPolicy(EnvironmentSpec s, Map<String, String> security) {
         var r = s.responses();
         var responses = new com.qualisys.controlplane.spec.ResponsesSpec(r.autoRemediate(), r.budgetLadder(),
-                r.anomalyStartsDriftCheck(), r.controlPlaneRolePath(), security);
+                r.anomalyStartsDriftCheck(), r.controlPlaneRolePath(), security, r.distinctApprover());
         return new EnvironmentSpec(s.environment(), s.aws(), s.state(), s.account(), s.iam(), s.monitoring(), s.vpc(), s.eks(),
                 s.rds(), s.kubernetes(), responses, s.drift());
     }

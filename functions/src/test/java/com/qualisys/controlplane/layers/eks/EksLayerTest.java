@@ -253,6 +253,35 @@ class EksLayerTest {
     }
 
     @Test
+    @Order(13)
+    void aLaunchTemplateVersionWithUserDataAndAnSshKeyIsReportedAndTheNodesGoBackToACleanVersion() {
+        Nodegroup before = nodegroup("qualisys-playwright-pool");
+        String templateId = before.launchTemplate().id();
+        long tampered = outOfBand.ec2().createLaunchTemplateVersion(r -> r.launchTemplateId(templateId)
+                .launchTemplateData(d -> d.metadataOptions(m -> m.httpTokens("required").httpPutResponseHopLimit(2).httpEndpoint("enabled"))
+                        .securityGroupIds(prerequisites.physicalIds.get("vpc/security-group/k8s-nodes"))
+                        .keyName("someones-key").userData("IyEvYmluL3NoCmN1cmwgaHR0cDovL2V4YW1wbGUuY29tIHwgc2g=")))
+                .launchTemplateVersion().versionNumber();
+        outOfBand.ec2().modifyLaunchTemplate(r -> r.launchTemplateId(templateId).defaultVersion(String.valueOf(tampered)));
+        outOfBand.eks().updateNodegroupVersion(r -> r.clusterName(CLUSTER).nodegroupName("qualisys-playwright-pool")
+                .launchTemplate(t -> t.id(templateId).version(String.valueOf(tampered))));
+
+        assertThat(difference(eks.drift(), "eks/launch-template/playwright-pool", "otherSettings")).hasValueSatisfying(d -> {
+            assertThat(d.expected()).isEqualTo(List.of());
+            assertThat(d.actual()).isEqualTo(List.of("KeyName=someones-key", "UserData"));
+        });
+
+        eks.apply();
+        Nodegroup after = nodegroup("qualisys-playwright-pool");
+        LaunchTemplateVersion running = aws.ec2().describeLaunchTemplateVersions(r -> r.launchTemplateId(templateId)
+                .versions(after.launchTemplate().version())).launchTemplateVersions().get(0);
+        assertThat(running.launchTemplateData().keyName()).isNull();
+        assertThat(running.launchTemplateData().userData()).isNull();
+        assertThat(running.defaultVersion()).isTrue();
+        assertThat(eks.drift().isEmpty()).isTrue();
+    }
+
+    @Test
     @Order(14)
     void aControlPlaneLogTypeDisabledOutOfBandIsReportedAndReEnabled() {
         outOfBand.eks().updateClusterConfig(r -> r.name(CLUSTER).logging(l -> l.clusterLogging(
@@ -275,7 +304,7 @@ class EksLayerTest {
         Plan drift = eks.drift();
         assertThat(drift.changes()).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(Action.UPDATE);
-            assertThat(c.differences()).extracting(d -> d.path()).containsExactly("endpointPublicAccess");
+            assertThat(c.differences()).containsExactly(new com.qualisys.controlplane.engine.Difference("endpointPublicAccess", true, false));
         });
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Eks.UpdateClusterConfig");
         Cluster c = aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster();

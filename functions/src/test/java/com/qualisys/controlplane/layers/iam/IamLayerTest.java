@@ -84,10 +84,17 @@ class IamLayerTest {
             aws.iam().attachRolePolicy(r -> r.roleName("QualisysDeveloper").policyArn(foreign));
 
             Plan plan = reconciler(aws).plan("iam");
-            assertThat(plan.changes()).singleElement().satisfies(c -> {
+            assertThat(plan.changes()).hasSize(2);
+            assertThat(plan.changes().get(0)).satisfies(c -> {
                 assertThat(c.action()).isEqualTo(Action.REPLACE);
                 assertThat(c.destructive()).isTrue();
-                assertThat(c.differences()).extracting(d -> d.path()).containsExactly("path");
+                assertThat(c.differences()).containsExactly(new com.qualisys.controlplane.engine.Difference("path", "/qualisys/", "/"));
+            });
+            // The replacement carries its dependent: the role that has the policy attached moves to the new one.
+            assertThat(plan.changes().get(1)).satisfies(c -> {
+                assertThat(c.logicalId()).isEqualTo("iam/role/QualisysDeveloper");
+                assertThat(c.action()).isEqualTo(Action.UPDATE);
+                assertThat(c.forcedBy()).containsExactly("iam/policy/QualisysDeveloperPolicy");
             });
             assertThatThrownBy(() -> reconciler(aws).apply("iam", false)).isInstanceOf(ApprovalRequiredException.class);
             reconciler(aws).apply("iam", true);

@@ -3,6 +3,7 @@ package com.qualisys.controlplane.layers.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.qualisys.controlplane.engine.Plan;
+import com.qualisys.controlplane.emulator.StandInChartRepository;
 import com.qualisys.controlplane.layers.kubernetes.helm.HelmRunner;
 import com.qualisys.controlplane.spec.KubernetesSpec;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -7,7 +7,7 @@ import com.qualisys.controlplane.layers.kubernetes.connection.KubernetesConnecto
 import com.qualisys.controlplane.layers.kubernetes.helm.HelmRunner;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.KubernetesSpec;
-import com.qualisys.controlplane.testing.KubeApiServer;
+import com.qualisys.controlplane.emulator.KubeApiServer;
 import com.qualisys.controlplane.testing.TestSpecs;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Quantity;

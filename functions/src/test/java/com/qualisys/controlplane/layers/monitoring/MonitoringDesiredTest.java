@@ -56,6 +56,13 @@ class MonitoringDesiredTest {
     }
 
     @Test
+    void theHubsBudgetFunctionIsSubscribedToTheTopicSoAlertsRaisedInTheSpokeReachTheHub() {
+        var spec = TestSpecs.load("production");
+        assertThat(get("monitoring/topic/qualisys-budget-alerts").strings("controlPlaneSubscriptions"))
+                .containsExactly("arn:aws:lambda:us-east-1:" + spec.aws().hubAccountId() + ":function:qualisys-budget-alert:live");
+    }
+
+    @Test
     void theTrailWritesIntoTheLogBucketWhichOnlyThatTrailMayWrite() {
         DesiredResource trail = get("monitoring/trail/qualisys-management-trail");
         assertThat(trail.attributes()).containsEntry("multiRegion", true).containsEntry("globalServiceEvents", true)

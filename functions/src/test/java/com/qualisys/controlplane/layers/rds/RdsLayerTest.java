@@ -187,6 +187,8 @@ class RdsLayerTest {
             assertThat(d.actual()).isEqualTo("4096");
         });
         assertThat(rds.mutatingCallsOfApply()).containsOnlyKeys("Rds.ModifyDBParameterGroup");
+        assertThat(outOfBand.rds().describeDBParametersPaginator(r -> r.dbParameterGroupName("qualisys-postgres15")).parameters().stream()
+                .filter(p -> p.parameterName().equals("work_mem")).map(Parameter::parameterValue)).as("work_mem, read back").containsExactly("65536");
         assertThat(rds.drift().isEmpty()).isTrue();
     }
 
@@ -224,9 +226,37 @@ class RdsLayerTest {
     @Order(13)
     void performanceInsightsSwitchedOffIsReportedAndSwitchedBackOn() {
         outOfBand.rds().modifyDBInstance(r -> r.dbInstanceIdentifier(DB).enablePerformanceInsights(false).applyImmediately(true));
-        assertThat(difference(rds.drift(), "rds/db-instance/qualisys-db", "performanceInsights.enabled")).isPresent();
+        assertThat(difference(rds.drift(), "rds/db-instance/qualisys-db", "performanceInsights.enabled"))
+                .contains(new com.qualisys.controlplane.engine.Difference("performanceInsights.enabled", true, false));
         rds.apply();
         assertThat(instance().performanceInsightsEnabled()).isTrue();
+        assertThat(rds.drift().isEmpty()).isTrue();
+    }
+
+    @Test
+    @Order(13)
+    void iamAuthenticationSwitchedOnOutOfBandIsReportedAndSwitchedOff() {
+        outOfBand.rds().modifyDBInstance(r -> r.dbInstanceIdentifier(DB).enableIAMDatabaseAuthentication(true).applyImmediately(true));
+        assertThat(difference(rds.drift(), "rds/db-instance/qualisys-db", "iamDatabaseAuthentication")).hasValueSatisfying(d -> {
+            assertThat(d.expected()).isEqualTo(false);
+            assertThat(d.actual()).isEqualTo(true);
+        });
+        assertThat(rds.mutatingCallsOfApply()).containsOnlyKeys("Rds.ModifyDBInstance");
+        assertThat(instance().iamDatabaseAuthenticationEnabled()).isFalse();
+        assertThat(rds.drift().isEmpty()).isTrue();
+    }
+
+    @Test
+    @Order(13)
+    void aLogExportAddedOutOfBandIsReportedAndRemoved() {
+        outOfBand.rds().modifyDBInstance(r -> r.dbInstanceIdentifier(DB).applyImmediately(true)
+                .cloudwatchLogsExportConfiguration(c -> c.enableLogTypes("postgresql")));
+        assertThat(difference(rds.drift(), "rds/db-instance/qualisys-db", "logExports")).hasValueSatisfying(d -> {
+            assertThat(d.expected()).isEqualTo(List.of());
+            assertThat(d.actual()).isEqualTo(List.of("postgresql"));
+        });
+        assertThat(rds.mutatingCallsOfApply()).containsOnlyKeys("Rds.ModifyDBInstance");
+        assertThat(instance().enabledCloudwatchLogsExports()).isEmpty();
         assertThat(rds.drift().isEmpty()).isTrue();
     }
 
@@ -262,8 +292,8 @@ class RdsLayerTest {
     void theMasterSecretDeletedOutOfBandIsRestoredWithItsPasswordNotRegenerated() throws Exception {
         String password = secret("qualisys/database/master").path("password").asText();
         outOfBand.secretsManager().deleteSecret(r -> r.secretId("qualisys/database/master").recoveryWindowInDays(7L));
-        assertThat(difference(rds.drift(), "rds/secret/master", "scheduledForDeletion")).hasValueSatisfying(d ->
-                assertThat(d.actual()).isEqualTo(true));
+        assertThat(difference(rds.drift(), "rds/secret/master", "scheduledForDeletion"))
+                .contains(new com.qualisys.controlplane.engine.Difference("scheduledForDeletion", false, true));
 
         Reconciler.ApplyResult restored = rds.apply();
         assertThat(restored.pending()).extracting(p -> p.change().logicalId()).containsExactly("rds/secret/master");

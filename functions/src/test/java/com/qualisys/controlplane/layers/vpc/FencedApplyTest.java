@@ -123,7 +123,7 @@ class FencedApplyTest {
     }
 
     /** Time as the leases see it: moved forward past a dead run's lease. */
-    private static final class MovableClock extends Clock {
+    static final class MovableClock extends Clock {
         private final AtomicReference<Instant> now;
 
         MovableClock(Instant start) {

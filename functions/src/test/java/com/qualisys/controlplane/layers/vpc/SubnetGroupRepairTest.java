@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.vpc;
 
+import com.qualisys.controlplane.engine.ManagedKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.qualisys.controlplane.aws.AwsClients;
@@ -112,8 +113,10 @@ class SubnetGroupRepairTest {
         DesiredResource want = desired(VpcIds.DB_SUBNET_GROUP);
 
         Plan drift = diff(want, observe(kind));
-        assertThat(drift.changes()).singleElement().satisfies(c -> assertThat(c.differences()).extracting(Difference::path)
-                .containsExactlyInAnyOrder("description", "subnets"));
+        assertThat(drift.changes()).singleElement().satisfies(c -> assertThat(c.differences()).containsExactlyInAnyOrder(
+                new Difference("description", "QUALISYS database tier: RDS PostgreSQL", "edited by hand"),
+                new Difference("subnets", List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/database-b"),
+                        List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/database-b", "ref:vpc/subnet/private-a"))));
 
         kind.update(want, observe(kind).getFirst(), ctx);
 

@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.vpc;
 
+import com.qualisys.controlplane.engine.ManagedKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.qualisys.controlplane.aws.AwsClients;

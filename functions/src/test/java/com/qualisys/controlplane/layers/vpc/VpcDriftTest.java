@@ -18,9 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
+import software.amazon.awssdk.services.ec2.model.FlowLog;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
+import software.amazon.awssdk.services.ec2.model.NetworkAcl;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RuleAction;
 import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 
@@ -267,6 +270,34 @@ class VpcDriftTest {
         assertThat(live.securityGroup("alb").groupId()).isEqualTo(alb);
         assertThat(live.ec2.describeSubnets(r -> r.filters(f -> f.name("cidr-block").values(live.subnet("private-b").cidrBlock())))
                 .subnets()).hasSize(1);
+        assertThat(drift().changes()).isEmpty();
+    }
+
+    @Test
+    void aRouteTableANetworkAclAndTheFlowLogWhoseIdentityTagsWereRemovedAreFoundReportedAndTaggedAgainNotDuplicated() {
+        RouteTable routeTable = live.routeTables().stream()
+                .filter(t -> VpcIds.publicRouteTable().equals(LiveVpc.logicalId(t.tags()))).findFirst().orElseThrow();
+        NetworkAcl acl = live.networkAcls().getFirst();
+        String aclId = LiveVpc.logicalId(acl.tags());
+        FlowLog flowLog = live.ec2.describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(live.vpc().vpcId()))).flowLogs().getFirst();
+        int routeTables = live.ec2.describeRouteTables(r -> r.filters(f -> f.name("vpc-id").values(live.vpc().vpcId()))).routeTables().size();
+        int acls = live.ec2.describeNetworkAcls(r -> r.filters(f -> f.name("vpc-id").values(live.vpc().vpcId()))).networkAcls().size();
+        live.ec2.deleteTags(r -> r.resources(routeTable.routeTableId(), acl.networkAclId(), flowLog.flowLogId())
+                .tags(t -> t.key("qualisys:environment"), t -> t.key("qualisys:logical-id"), t -> t.key("qualisys:managed-by")));
+
+        Plan drift = drift();
+        assertOnly(drift, VpcIds.publicRouteTable(), aclId, VpcIds.FLOW_LOG);
+        for (String id : List.of(VpcIds.publicRouteTable(), aclId, VpcIds.FLOW_LOG)) {
+            assertThat(change(drift, id).action()).isEqualTo(Action.UPDATE);
+            assertThat(difference(drift, id, "identity")).isEqualTo(new Difference("identity", "qualisys:* tags", "identity tags removed"));
+        }
+        assertThat(change(drift, VpcIds.FLOW_LOG).physicalId()).isEqualTo(flowLog.flowLogId());
+
+        assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.CreateTags", 3));
+        assertThat(live.ec2.describeRouteTables(r -> r.filters(f -> f.name("vpc-id").values(live.vpc().vpcId()))).routeTables()).hasSize(routeTables);
+        assertThat(live.ec2.describeNetworkAcls(r -> r.filters(f -> f.name("vpc-id").values(live.vpc().vpcId()))).networkAcls()).hasSize(acls);
+        assertThat(live.ec2.describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(live.vpc().vpcId()))).flowLogs())
+                .singleElement().extracting(FlowLog::flowLogId).isEqualTo(flowLog.flowLogId());
         assertThat(drift().changes()).isEmpty();
     }
 

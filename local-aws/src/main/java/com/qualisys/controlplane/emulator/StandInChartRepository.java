@@ -1,6 +1,5 @@
-package com.qualisys.controlplane.layers.kubernetes;
+package com.qualisys.controlplane.emulator;
 
-import com.qualisys.controlplane.emulator.RepoPaths;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,13 +14,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Helm chart repository on 127.0.0.1 holding stand-ins for the seed's charts: same names,
+ * A Helm chart repository on 127.0.0.1 (tests and {@code qualisys demo --kubernetes}) holding stand-ins for the seed's charts: same names,
  * several versions, packaged and indexed by the real helm. They are NOT the upstream charts:
  * each renders one Deployment with the labels the upstream charts put on theirs
  * (app.kubernetes.io/managed-by, instance, name, helm.sh/chart) and the ServiceAccount named by
  * its values, so a test can see which version helm chose and what values reached it.
  */
-final class StandInChartRepository implements AutoCloseable {
+public final class StandInChartRepository implements AutoCloseable {
     private static final String DEPLOYMENT = """
             apiVersion: apps/v1
             kind: Deployment
@@ -63,7 +62,7 @@ final class StandInChartRepository implements AutoCloseable {
     private final Path dir;
 
     /** Charts by name, each with its versions. */
-    StandInChartRepository(Path helm, Path dir, Map<String, List<String>> charts) throws Exception {
+    public StandInChartRepository(Path helm, Path dir, Map<String, List<String>> charts) throws Exception {
         this.dir = dir;
         Path repo = Files.createDirectories(dir.resolve("repo"));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -90,7 +89,7 @@ final class StandInChartRepository implements AutoCloseable {
         helm(helm, "repo", "index", repo.toString(), "--url", url());
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -108,7 +107,7 @@ final class StandInChartRepository implements AutoCloseable {
     }
 
     /** The helm built from tools/helm by scripts/ensure-helm.sh (built on first use; fails the test if it cannot be). */
-    static Path helmBinary() {
+    public static Path helmBinary() {
         try {
             Process p = new ProcessBuilder("bash", RepoPaths.root().resolve("scripts/ensure-helm.sh").toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -1,5 +1,9 @@
-package com.qualisys.controlplane.testing;
+package com.qualisys.controlplane.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -16,6 +20,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +47,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +68,11 @@ import java.util.stream.Stream;
  *
  * <p>Users: {@link #adminClient()} authenticates with a static token as {@value #ADMIN_USER}
  * in group {@code system:masters}; {@link #clientAs(String, String...)} impersonates any
- * user and groups through that admin identity, so RBAC decides as it would for them.
+ * user and groups through that admin identity, so RBAC decides as it would for them. Any other
+ * bearer token goes to a token webhook (kube-apiserver's {@code --authentication-token-webhook-config-file})
+ * served on loopback by this class, which asks the {@link TokenAuthenticator} set by
+ * {@link #authenticateTokensWith(TokenAuthenticator)} (e.g. {@link EksTokenAuthenticator}, as an EKS
+ * cluster does); until one is set, every such token is refused.
  *
  * <p>If the binaries cannot be built or the server does not become ready, {@link #shared()}
  * throws with the tail of the process logs: a test that needs Kubernetes fails, never skips.
@@ -72,7 +82,7 @@ import java.util.stream.Stream;
  * bounds the first build; {@code qualisys.kube.keepTempDir=true} keeps the data, keys and
  * logs after the JVM exits (their directory is printed at start).
  */
-public final class KubeApiServer {
+public final class KubeApiServer implements AutoCloseable {
 
     public static final String ADMIN_USER = "qualisys-test-admin";
     /** Printed by the ensure script on the last line of its stdout. */
@@ -85,6 +95,7 @@ public final class KubeApiServer {
     private static final String OWNER_FILE = "owner.pid";
 
     private static KubeApiServer shared;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static RuntimeException sharedFailure;
 
     private final Path workDir;
@@ -96,19 +107,45 @@ public final class KubeApiServer {
     private final KubernetesClient adminClient;
     private final List<KubernetesClient> issuedClients = new ArrayList<>();
     private final Duration startupTime;
+    private final HttpServer tokenWebhook;
+    private volatile TokenAuthenticator tokenAuthenticator = token -> {
+        throw new TokenRefused("no token authenticator is configured on this API server");
+    };
+
+    /** Decides who a bearer token belongs to, as a cluster's webhook token authenticator does. */
+    @FunctionalInterface
+    public interface TokenAuthenticator {
+        /** The user the token authenticates, or {@link TokenRefused} saying why not (never echoing the token). */
+        KubeUser authenticate(String token);
+    }
+
+    /** A user as kube-apiserver sees it (TokenReview status.user). */
+    public record KubeUser(String username, String uid, List<String> groups, Map<String, List<String>> extra) {}
+
+    /** The token does not authenticate anyone; the message says why (kube-apiserver logs it). */
+    public static final class TokenRefused extends RuntimeException {
+        public TokenRefused(String why) {
+            super(why);
+        }
+    }
 
     /**
      * The JVM-wide server, started on first call (building the binaries if needed).
      * A failed start is remembered: later calls throw the same error at once.
      */
-    public static synchronized KubeApiServer shared() {
+    public static KubeApiServer shared() {
+        return shared(line -> System.err.println(line));
+    }
+
+    /** As {@link #shared()}, telling {@code progress} what the binaries' build (if one is needed) prints. */
+    public static synchronized KubeApiServer shared(Consumer<String> progress) {
         if (sharedFailure != null) {
             throw new IllegalStateException("kube-apiserver failed to start earlier in this JVM: "
                     + sharedFailure.getMessage(), sharedFailure);
         }
         if (shared == null) {
             try {
-                shared = start();
+                shared = start(progress);
             } catch (RuntimeException e) {
                 sharedFailure = e;
                 throw e;
@@ -116,6 +153,29 @@ public final class KubeApiServer {
             Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "kube-apiserver-shutdown"));
         }
         return shared;
+    }
+
+    /**
+     * A server of its own (not the JVM-wide one), e.g. one per emulated EKS cluster; {@link #close()} stops it, and so
+     * does JVM exit.
+     */
+    public static KubeApiServer startNew(Consumer<String> progress) {
+        KubeApiServer server = start(progress);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-shutdown"));
+        return server;
+    }
+
+    /** Stops etcd and the apiserver and deletes their data (also done at JVM exit). */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** From now on, bearer tokens other than the admin's are authenticated by this (null: refuse them all). */
+    public void authenticateTokensWith(TokenAuthenticator authenticator) {
+        this.tokenAuthenticator = authenticator != null ? authenticator : token -> {
+            throw new TokenRefused("no token authenticator is configured on this API server");
+        };
     }
 
     /** https://127.0.0.1:port of the server. */
@@ -172,8 +232,8 @@ public final class KubeApiServer {
 
     // ---------------------------------------------------------------- start
 
-    private static KubeApiServer start() {
-        Path binDir = ensureBinaries();
+    private static KubeApiServer start(Consumer<String> progress) {
+        Path binDir = ensureBinaries(progress);
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
@@ -198,6 +258,7 @@ public final class KubeApiServer {
             throw new UncheckedIOException(e);
         }
         log("working directory " + workDir);
+        tokenWebhook = startTokenWebhook();
         Supervised etcdProcess = null;
         Supervised apiProcess = null;
         try {
@@ -233,6 +294,8 @@ public final class KubeApiServer {
             Path saPub = writePrivate("service-account.pub",
                     pem("PUBLIC KEY", serviceAccountKeys.getPublic().getEncoded()));
             Path certDir = workDir.resolve("certs");
+            Path webhookConfig = writePrivate("token-webhook.kubeconfig", webhookKubeconfig(
+                    "http://127.0.0.1:" + tokenWebhook.getAddress().getPort() + "/authenticate"));
 
             apiProcess = Supervised.launch("kube-apiserver", workDir, List.of(
                     binDir.resolve("kube-apiserver").toString(),
@@ -242,6 +305,10 @@ public final class KubeApiServer {
                     "--secure-port=" + apiPort,
                     "--cert-dir=" + certDir,
                     "--token-auth-file=" + tokens,
+                    "--authentication-token-webhook-config-file=" + webhookConfig,
+                    "--authentication-token-webhook-version=v1",
+                    // Every request asks the authenticator: an expired or revoked token is refused at once.
+                    "--authentication-token-webhook-cache-ttl=0s",
                     "--authorization-mode=Node,RBAC",
                     // Added to the default plugins (ServiceAccount, PodSecurity, ... are on by
                     // default; naming PodSecurity keeps that explicit). NodeRestriction pairs
@@ -287,6 +354,7 @@ public final class KubeApiServer {
             if (etcdProcess != null) {
                 etcdProcess.stop();
             }
+            tokenWebhook.stop(0);
             throw e;
         }
     }
@@ -302,13 +370,18 @@ public final class KubeApiServer {
                 .build();
     }
 
+    private boolean stopped;
+
     private synchronized void stop() {
+        if (stopped) return;
+        stopped = true;
         for (KubernetesClient client : issuedClients) {
             client.close();
         }
         adminClient.close();
         apiServer.stop();
         etcd.stop();
+        tokenWebhook.stop(0);
         if (Boolean.getBoolean("qualisys.kube.keepTempDir")) {
             log("kept " + workDir);
         } else {
@@ -318,8 +391,12 @@ public final class KubeApiServer {
 
     // ---------------------------------------------------------------- binaries
 
-    private static Path ensureBinaries() {
-        Path root = repositoryRoot();
+    /**
+     * Runs {@code scripts/ensure-kube-apiserver.sh} (builds kube-apiserver and etcd when {@code .cache/bin} lacks them
+     * or their pins changed; returns at once otherwise), handing each line it prints to {@code progress}.
+     */
+    public static Path ensureBinaries(Consumer<String> progress) {
+        Path root = RepoPaths.root();
         Path script = root.resolve(ENSURE_SCRIPT);
         long timeoutMinutes = Long.getLong("qualisys.kube.buildTimeoutMinutes", 45);
         log("running " + script + " (builds kube-apiserver and etcd on first use)");
@@ -338,7 +415,7 @@ public final class KubeApiServer {
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = out.readLine()) != null) {
-                        System.err.println(line);
+                        progress.accept(line);
                         synchronized (tail) {
                             remember(tail, line);
                         }
@@ -381,15 +458,72 @@ public final class KubeApiServer {
         return dir;
     }
 
-    /** The checkout's root: the nearest ancestor of the working directory holding the script. */
-    private static Path repositoryRoot() {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve(ENSURE_SCRIPT))) {
-                return dir;
-            }
+    // ---------------------------------------------------------------- token webhook
+
+    /** kube-apiserver's webhook configuration (a kubeconfig): where to POST TokenReviews. */
+    private static String webhookKubeconfig(String url) {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: token-webhook
+                    cluster:
+                      server: %s
+                users:
+                  - name: kube-apiserver
+                    user: {}
+                contexts:
+                  - name: token-webhook
+                    context:
+                      cluster: token-webhook
+                      user: kube-apiserver
+                current-context: token-webhook
+                """.formatted(url);
+    }
+
+    /** Answers kube-apiserver's TokenReview requests (authentication.k8s.io/v1) with the authenticator's verdict. */
+    private HttpServer startTokenWebhook() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/authenticate", exchange -> {
+                byte[] answer;
+                try (exchange) {
+                    JsonNode review = JSON.readTree(exchange.getRequestBody());
+                    answer = JSON.writeValueAsBytes(tokenReview(review, review.path("spec").path("token").asText("")));
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, answer.length);
+                    exchange.getResponseBody().write(answer);
+                } catch (RuntimeException e) {
+                    log("token webhook failed: " + e);
+                }
+            });
+            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "kube-token-webhook");
+                t.setDaemon(true);
+                return t;
+            }));
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve the token webhook on loopback", e);
         }
-        throw new IllegalStateException("cannot find " + ENSURE_SCRIPT + " in " + start + " or any parent directory");
+    }
+
+    private ObjectNode tokenReview(JsonNode request, String token) {
+        ObjectNode review = JSON.createObjectNode().put("apiVersion", "authentication.k8s.io/v1").put("kind", "TokenReview");
+        ObjectNode status = review.putObject("status");
+        try {
+            KubeUser user = tokenAuthenticator.authenticate(token);
+            status.put("authenticated", true);
+            ObjectNode u = status.putObject("user").put("username", user.username()).put("uid", user.uid());
+            user.groups().forEach(u.putArray("groups")::add);
+            ObjectNode extra = u.putObject("extra");
+            user.extra().forEach((k, v) -> v.forEach(extra.putArray(k)::add));
+            if (request.path("spec").has("audiences")) status.set("audiences", request.path("spec").get("audiences"));
+        } catch (TokenRefused e) {
+            status.put("authenticated", false).put("error", e.getMessage());
+        }
+        return review;
     }
 
     // ---------------------------------------------------------------- waiting

@@ -1,11 +1,5 @@
-package com.qualisys.controlplane.layers.vpc;
+package com.qualisys.controlplane.engine;
 
-import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.DesiredResource;
-import com.qualisys.controlplane.engine.Differ;
-import com.qualisys.controlplane.engine.LayerContext;
-import com.qualisys.controlplane.engine.ObservedResource;
-import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,13 +7,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One kind of resource of the layer: how to find its live instances, read them into attributes
- * and change them. Observe runs in two steps so that every physical id is in the index before any
- * attribute turns a physical id into a ref: {@link #list} for every kind, then {@link #attributes}.
+ * The resource-kind contract (in the spirit of the Java Operator SDK's dependent resources and
+ * Crossplane's external clients): one kind of resource a layer owns, and everything the engine
+ * needs to reconcile it: how to list its live instances once per type, read one into comparable
+ * attributes (and which SDK fields those are: {@link #decisions}), find one that lost its identity
+ * tags, create, update and delete it. Which changes are destructive is the {@link ResourceKind}'s
+ * (replaceOn, stateful). A layer made of kinds is a {@link ManagedKinds}. Observe runs in two steps so
+ * that every physical id is in the index before any attribute turns a physical id into a ref:
+ * {@link #list} for every kind, then {@link #attributes}.
  *
  * @param <T> the SDK's type for a live instance
  */
-interface ManagedKind<T> {
+public interface ManagedKind<T> {
 
     ResourceKind kind();
 
@@ -45,6 +44,11 @@ interface ManagedKind<T> {
      */
     default Optional<T> findUntagged(DesiredResource want, LayerContext ctx) {
         return Optional.empty();
+    }
+
+    /** Tags an instance {@link #findUntagged} found with its identity again. */
+    default void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        throw new UnsupportedOperationException("kind " + kind().name() + " cannot find a resource without its tags");
     }
 
     /** Creates the resource tagged with its identity, then registers it in the index. */
