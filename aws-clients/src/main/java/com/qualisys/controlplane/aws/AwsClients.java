@@ -119,14 +119,75 @@ public final class AwsClients implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
             Class<C> type, Supplier<B> builder) {
-        return (C) clients.computeIfAbsent(type, t -> {
-            B b = builder.get()
-                    .region(region)
-                    .credentialsProvider(credentials)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder())
-                    .overrideConfiguration(ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build());
-            if (endpoint != null) b.endpointOverride(endpoint);
-            return b.build();
+        return (C) clients.computeIfAbsent(type, t -> configured(builder.get()));
+    }
+
+    /** A builder set up as every client is: region, credentials, HTTP client, interceptors, endpoint. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private SdkClient configured(AwsClientBuilder builder) {
+        builder.region(region).credentialsProvider(credentials)
+                .overrideConfiguration(ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build());
+        ((AwsSyncClientBuilder) builder).httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (endpoint != null) builder.endpointOverride(endpoint);
+        return (SdkClient) builder.build();
+    }
+
+    /**
+     * Every client the accessors above make, by class name: names, not class literals, so that a package
+     * without a service's module can still load this class.
+     */
+    private static final List<String> CLIENT_CLASSES = List.of(
+            "software.amazon.awssdk.services.ec2.Ec2Client",
+            "software.amazon.awssdk.services.iam.IamClient",
+            "software.amazon.awssdk.services.sts.StsClient",
+            "software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient",
+            "software.amazon.awssdk.services.cloudtrail.CloudTrailClient",
+            "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
+            "software.amazon.awssdk.services.sns.SnsClient",
+            "software.amazon.awssdk.services.budgets.BudgetsClient",
+            "software.amazon.awssdk.services.costexplorer.CostExplorerClient",
+            "software.amazon.awssdk.services.kms.KmsClient",
+            "software.amazon.awssdk.services.eks.EksClient",
+            "software.amazon.awssdk.services.rds.RdsClient",
+            "software.amazon.awssdk.services.elasticache.ElastiCacheClient",
+            "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient",
+            "software.amazon.awssdk.services.sfn.SfnClient",
+            "software.amazon.awssdk.services.eventbridge.EventBridgeClient",
+            "software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient",
+            "software.amazon.awssdk.services.s3.S3Client");
+
+    /**
+     * Creates every client whose service module is on the classpath (a function's package ships only the
+     * modules it uses), without calling AWS: the SnapStart priming, so the SDK's classes, endpoint rules and
+     * HTTP client are loaded and initialised before the snapshot. Returns the clients' simple names.
+     */
+    public List<String> prime() {
+        List<String> made = new ArrayList<>();
+        for (String name : CLIENT_CLASSES) {
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, AwsClients.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError absent) {
+                continue;
+            }
+            try {
+                if (type.getSimpleName().equals("S3Client")) s3();
+                else primeClient(type);
+                made.add(type.getSimpleName());
+            } catch (LinkageError incomplete) {
+                // A client class without its protocol module: the function never makes this client either.
+            }
+        }
+        return made;
+    }
+
+    private void primeClient(Class<?> type) {
+        clients.computeIfAbsent(type, t -> {
+            try {
+                return configured((AwsClientBuilder<?, ?>) type.getMethod("builder").invoke(null));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot make a " + type.getSimpleName() + " to prime it", e);
+            }
         });
     }
 

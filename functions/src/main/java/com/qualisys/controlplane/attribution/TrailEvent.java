@@ -2,6 +2,7 @@ package com.qualisys.controlplane.attribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -15,7 +16,7 @@ import software.amazon.awssdk.services.cloudtrail.model.Resource;
  * request parameters).
  */
 public record TrailEvent(String who, String eventName, Instant eventTime, String sourceIp, boolean failed, Set<String> names) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public TrailEvent {
         names = Set.copyOf(names);

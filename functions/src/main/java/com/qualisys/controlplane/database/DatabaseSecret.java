@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.controlplane.json.Json;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -14,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * toString and every error leave the password out.
  */
 public record DatabaseSecret(String username, String password, String engine, String host, int port, String dbname) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public DatabaseSecret {
         if (username == null || username.isBlank()) throw new IllegalArgumentException("username is missing");

@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.engine;
 
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.observability.ChangeLog;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -218,6 +219,8 @@ public final class Reconciler {
             ObservedResource current = change.action() == Action.CREATE ? null
                     : letGo.getOrDefault(change.logicalId(), findLive(change, layerName, live));
             fence.beforeWrite(layerName, change);
+            int callsBefore = aws.calls().total();
+            int mutatingBefore = aws.calls().mutating();
             try {
                 if (change.action() == Action.REPLACE) {
                     layer.apply(new Change(change.logicalId(), change.kind(), Action.CREATE, true, null,
@@ -228,6 +231,8 @@ public final class Reconciler {
                     if (change.action() == Action.DELETE && (want == null)) index.remove(change.logicalId());
                 }
                 applied.add(change);
+                ChangeLog.applied(spec.environment(), layerName, change.logicalId(), change.kind(), change.action().name(),
+                        aws.calls().total() - callsBefore, aws.calls().mutating() - mutatingBefore);
             } catch (ChangePendingException notYet) {
                 // AWS is still creating something this change needs: leave it (and its dependents) to the next apply.
                 pending.add(new PendingChange(change, notYet.getMessage()));

@@ -2,6 +2,7 @@ package com.qualisys.controlplane.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,7 +17,7 @@ import java.util.Map;
  * {@link ReportRenderer#toJson}. Each layer is read by {@link PlanJson}.
  */
 public final class ReportJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private ReportJson() {}
 

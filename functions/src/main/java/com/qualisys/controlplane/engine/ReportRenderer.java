@@ -1,9 +1,9 @@
 package com.qualisys.controlplane.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.controlplane.json.Json;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.TreeMap;
 /** Renders a {@link Report} as stable JSON, Markdown (for the report bucket and SNS) or terminal text. */
 public final class ReportRenderer {
     public static final int FORMAT_VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.mapper();
 
     private ReportRenderer() {}
 
@@ -88,7 +88,7 @@ public final class ReportRenderer {
 
     public static String json(Report report) {
         try {
-            return JSON.writeValueAsString(toJson(report));
+            return Json.indented().writeValueAsString(toJson(report));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -272,7 +272,7 @@ public final class ReportRenderer {
     private static String show(Object v) {
         if (v == null) return "(absent)";
         try {
-            return v instanceof String s ? s : JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(v);
+            return v instanceof String s ? s : JSON.writeValueAsString(v);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return String.valueOf(v);
         }

@@ -2,6 +2,8 @@ package com.qualisys.controlplane.handlers;
 
 import com.qualisys.controlplane.engine.DestructiveApproval;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.state.FencedOutException;
@@ -38,6 +40,11 @@ public final class ApplyLayerHandler extends ControlPlaneHandler {
     }
 
     @Override
+    protected boolean runsLayers() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         EnvironmentSpec spec = environment(input, controlPlane);
         String layer = layer(input, controlPlane);
@@ -53,8 +60,9 @@ public final class ApplyLayerHandler extends ControlPlaneHandler {
                     + (leaseId == null ? "only fencingToken " + token : "only leaseId " + leaseId));
         }
         ApplyLock lock = controlPlane.lock(spec);
-        java.util.function.Function<LeaseFence, Reconciler.ApplyResult> apply = fence -> targeted(() -> controlPlane.reconciler(spec)
-                .fencedBy(fence).apply(layer, targets == null ? null : Set.copyOf(targets), approval));
+        java.util.function.Function<LeaseFence, Reconciler.ApplyResult> apply = fence -> countingCalls(controlPlane, spec, layer,
+                () -> targeted(() -> controlPlane.reconciler(spec).fencedBy(fence)
+                        .apply(layer, targets == null ? null : Set.copyOf(targets), approval)));
         Reconciler.ApplyResult result;
         if (leaseId != null) {
             Lease held = new Lease(spec.environment(), input.string("holder", "(the run holding lease " + leaseId + ")"), leaseId, token, null, null, null);
@@ -65,6 +73,7 @@ public final class ApplyLayerHandler extends ControlPlaneHandler {
             result = lock.withLease(spec.environment(), input.string("holder", "apply of layer " + layer + " (direct invocation)"),
                     ControlPlane.leaseDuration(spec), apply);
         }
+        EmbeddedMetrics.current().add(ControlPlaneMetric.CHANGES_APPLIED, spec.environment(), layer, result.applied().size());
         // Each change with what it changed, element by element: a security response's notification lists each repair.
         List<Map<String, Object>> applied = result.applied().stream()
                 .map(c -> Map.<String, Object>of("logicalId", c.logicalId(), "kind", c.kind(), "action", c.action().name(),

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.events.EventKind;
 import com.qualisys.controlplane.events.EventParseException;
@@ -222,6 +224,7 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
             out.put("reason", "budget " + alert.budget().alert().budgetName() + " ladder step");
             out.put("notes", r.notes());
             n = r.notification();
+            EmbeddedMetrics.current().add(ControlPlaneMetric.BUDGET_RESPONSES, spec.environment(), 1);
         } else {
             out.put("overrides", List.of());
             out.put("topServices", List.of());
@@ -229,6 +232,7 @@ public final class BudgetAlertHandler extends ControlPlaneHandler {
             out.put("reason", "cost anomaly " + alert.anomaly().anomaly().anomalyId() + ": " + alert.anomaly().reason());
             out.put("notes", List.of());
             n = alert.anomaly().notification();
+            EmbeddedMetrics.current().add(ControlPlaneMetric.ANOMALY_RESPONSES, spec.environment(), 1);
         }
         out.put("notification", Map.of("subject", n.subject(), "body", n.body()));
         return new Result(out, n);

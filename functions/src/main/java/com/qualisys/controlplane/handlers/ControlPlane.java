@@ -169,6 +169,19 @@ public final class ControlPlane {
         return layerNames;
     }
 
+    /**
+     * Priming: makes the layers and computes, for each spec, each layer's desired state and its diff
+     * against an empty account (pure, no AWS call). Returns the layers' names.
+     */
+    List<String> primeLayers(List<EnvironmentSpec> specs) {
+        for (EnvironmentSpec spec : specs) {
+            for (Layer layer : layers()) {
+                com.qualisys.controlplane.engine.Differ.diff(spec.environment(), layer.name(), layer.desired(spec), List.of());
+            }
+        }
+        return layers().stream().map(Layer::name).toList();
+    }
+
     private static Supplier<List<Layer>> made(List<Layer> layers) {
         return () -> layers;
     }

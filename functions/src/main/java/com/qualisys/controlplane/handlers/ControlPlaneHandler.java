@@ -3,6 +3,8 @@ package com.qualisys.controlplane.handlers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -13,27 +15,73 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * machines retry; bad input becomes {@link BadInputException}, which they do not.
  */
 public abstract class ControlPlaneHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    /** The log field (Powertools' correlation id) and EMF property that carry the execution's name. */
+    static final String CORRELATION_ID = "correlation_id";
     private volatile ControlPlane controlPlane;
+    /** The SnapStart priming hook of a Lambda-constructed handler (org.crac holds it weakly; we hold it). */
+    private final Priming priming;
 
     /** For Lambda: the control plane is configured from the environment on first use. */
-    protected ControlPlaneHandler() {}
+    protected ControlPlaneHandler() {
+        this.priming = Priming.register(this);
+    }
 
     /** For the local runner and tests. */
     protected ControlPlaneHandler(ControlPlane controlPlane) {
         this.controlPlane = controlPlane;
+        this.priming = null;
     }
 
+    /**
+     * What the SnapStart hook ({@link Priming}) warms before the snapshot, without calling AWS: JSON, the
+     * specs (where the package ships the YAML parser), the layers' desired state and diff (handlers that run
+     * layers), and the hub's clients of every service in the package. Returns what it did.
+     */
+    final Map<String, Object> prime() {
+        ControlPlane cp = controlPlane();
+        Map<String, Object> done = new java.util.LinkedHashMap<>();
+        done.put("json", Priming.warmJson());
+        if (Priming.available("org.yaml.snakeyaml.Yaml")) {
+            java.util.List<EnvironmentSpec> specs = cp.environmentNames().stream().map(cp::spec).toList();
+            done.put("specs", specs.stream().map(EnvironmentSpec::environment).toList());
+            if (runsLayers()) done.put("layers", cp.primeLayers(specs));
+        }
+        done.put("clients", cp.hub().prime());
+        return done;
+    }
+
+    /** This handler's SnapStart hook: the registered one in Lambda, otherwise an unregistered one. */
+    final Priming primingHook() {
+        return priming != null ? priming : Priming.of(this);
+    }
+
+    /** Whether this handler plans, applies or checks layers (so priming computes their desired state). */
+    protected boolean runsLayers() {
+        return false;
+    }
+
+    /**
+     * In Lambda (a context): JSON logs whose correlation_id is the execution's name, and the invocation's
+     * embedded metrics written to stdout after it. Without a context (the local runner, tests) neither.
+     */
     @Override
     public final Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         if (context == null) return invoke(input);
+        String execution = executionName(input);
+        Map<String, String> properties = execution == null ? Map.of() : Map.of(CORRELATION_ID, execution);
+        return PowertoolsLogging.withLogging(context, CORRELATION_ID, properties,
+                () -> EmbeddedMetrics.during(System.out, properties, () -> invoke(input)));
+    }
+
+    /** The execution's name, the last part of the executionId the state machines pass ($$.Execution.Id). */
+    static String executionName(Map<String, Object> input) {
         Object execution = input == null ? null : input.get("executionId");
-        return PowertoolsLogging.withLogging(context, "executionId", execution == null ? "" : execution, () -> invoke(input));
+        return execution == null ? null : execution.toString().replaceAll(".*:", "");
     }
 
     private Map<String, Object> invoke(Map<String, Object> input) {
-        Object execution = input == null ? null : input.get("executionId");
         // The execution's name names the STS session in the environment's account (CloudTrail shows it).
-        ControlPlane.session(execution == null ? null : execution.toString().replaceAll(".*:", ""));
+        ControlPlane.session(executionName(input));
         try {
             return handle(Input.of(input), controlPlane());
         } catch (SdkServiceException e) {
@@ -84,6 +132,20 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
             return controlPlane.spec(name);
         } catch (com.qualisys.controlplane.spec.SpecException e) {
             throw new BadInputException(e.getMessage());
+        }
+    }
+
+    /** Runs work on a layer and records the AWS API calls it made in the environment's account. */
+    protected static <T> T countingCalls(ControlPlane controlPlane, EnvironmentSpec spec, String layer, java.util.function.Supplier<T> work) {
+        com.qualisys.controlplane.aws.ApiCallCounter calls = controlPlane.aws(spec).calls();
+        int total = calls.total();
+        int mutating = calls.mutating();
+        try {
+            return work.get();
+        } finally {
+            EmbeddedMetrics.current()
+                    .add(ControlPlaneMetric.API_CALLS, spec.environment(), layer, calls.total() - total)
+                    .add(ControlPlaneMetric.MUTATING_API_CALLS, spec.environment(), layer, calls.mutating() - mutating);
         }
     }
 

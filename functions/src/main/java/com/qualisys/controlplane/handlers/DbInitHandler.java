@@ -5,6 +5,7 @@ import com.qualisys.controlplane.database.DbInit;
 import com.qualisys.controlplane.database.DbInitReport;
 import com.qualisys.controlplane.database.DbInitScript;
 import com.qualisys.controlplane.database.TlsPolicy;
+import com.qualisys.controlplane.json.Json;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ import java.util.Map;
  * already right, the checks that passed.
  */
 public final class DbInitHandler extends ControlPlaneHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private final TlsPolicy tls;
 
     public DbInitHandler() {

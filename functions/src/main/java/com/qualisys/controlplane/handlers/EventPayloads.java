@@ -2,6 +2,7 @@ package com.qualisys.controlplane.handlers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.json.Json;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  * passed on as it is.
  */
 final class EventPayloads {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private EventPayloads() {}
 

@@ -14,10 +14,15 @@ public final class LayerReadinessHandler extends ControlPlaneHandler {
     }
 
     @Override
+    protected boolean runsLayers() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         EnvironmentSpec spec = environment(input, controlPlane);
         String layer = layer(input, controlPlane);
-        Readiness readiness = controlPlane.reconciler(spec).readiness(layer);
+        Readiness readiness = countingCalls(controlPlane, spec, layer, () -> controlPlane.reconciler(spec).readiness(layer));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("layer", layer);
         out.put("ready", readiness.isReady());

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
+import com.qualisys.controlplane.json.Json;
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,7 +21,7 @@ import java.util.Set;
  * summary and the plan in the report format (docs/report-format.md), overrides included.
  */
 public final class PlanLayerHandler extends ControlPlaneHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public PlanLayerHandler() {}
 
@@ -27,12 +30,19 @@ public final class PlanLayerHandler extends ControlPlaneHandler {
     }
 
     @Override
+    protected boolean runsLayers() {
+        return true;
+    }
+
+    @Override
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {
         EnvironmentSpec spec = environment(input, controlPlane);
         String layer = layer(input, controlPlane);
         String kind = input.fields().containsKey("kind") ? input.oneOf("kind", List.of("plan", "drift")) : "plan";
         List<String> targets = input.strings("logicalIds");
-        Plan plan = targeted(() -> controlPlane.reconciler(spec).plan(layer, targets == null ? null : Set.copyOf(targets)));
+        Plan plan = countingCalls(controlPlane, spec, layer,
+                () -> targeted(() -> controlPlane.reconciler(spec).plan(layer, targets == null ? null : Set.copyOf(targets))));
+        if (kind.equals("drift")) EmbeddedMetrics.current().add(ControlPlaneMetric.DRIFT_FOUND, spec.environment(), layer, plan.changes().size());
         Report report = new Report(spec.environment(), kind, Instant.now(), List.of(plan), Map.of());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("environment", spec.environment());

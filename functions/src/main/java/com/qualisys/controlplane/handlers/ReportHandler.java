@@ -7,6 +7,7 @@ import com.qualisys.controlplane.engine.LayerFailure;
 import com.qualisys.controlplane.engine.AggregateReport;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
+import com.qualisys.controlplane.json.Json;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.state.ReportStore;
 import java.time.Instant;
@@ -27,7 +28,7 @@ import java.util.Map;
  * </ul>
  */
 public final class ReportHandler extends ControlPlaneHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public ReportHandler() {}
 

@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.events.EventLedger;
 import com.qualisys.controlplane.events.EventParseException;
@@ -62,6 +64,11 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
     public SecurityEventHandler(ControlPlane controlPlane, String defaultEnvironment) {
         super(controlPlane);
         this.defaultEnvironment = defaultEnvironment;
+    }
+
+    @Override
+    protected boolean runsLayers() {
+        return true;
     }
 
     @Override
@@ -132,6 +139,7 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
         SecurityDecision decision = decide(responder, event);
         List<Map<String, Object>> outcomes = new ArrayList<>();
         for (StepOutcome o : responder.remediate(decision, dryRun)) {
+            if (o.status() == StepOutcome.Status.DONE) EmbeddedMetrics.current().add(ControlPlaneMetric.REMEDIATIONS, spec.environment(), 1);
             outcomes.add(Map.of("step", o.step().describe(), "status", o.status().name(), "detail", o.detail()));
         }
         return Map.of("outcomes", outcomes);

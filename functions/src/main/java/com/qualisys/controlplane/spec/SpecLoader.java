@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -240,7 +241,7 @@ public final class SpecLoader {
         String text = source.read(doc).orElseThrow(() -> new SpecException(new SpecError(
                 origins.fileOf(path), path, doc, "does not exist under " + source.displayRoot() + "/")));
         try {
-            JsonNode json = new ObjectMapper().readTree(text);
+            JsonNode json = com.qualisys.controlplane.json.Json.mapper().readTree(text);
             if (json == null || !json.isObject()) throw new IOException("not a JSON object");
             p.put("json", json.toString());
         } catch (IOException e) {

@@ -24,15 +24,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cold start of each Lambda function of {@link FunctionCatalog}: a fresh JVM per launch, with
- * the function package as its classpath (see {@link FunctionPackage}) and the environment
- * variables the CDK app sets, pointed at LocalAws; time from process start to the handler's first
- * response to a representative input ({@link ColdStartStage}), and the second invocation in the
- * same JVM (warm). Each launch runs under the JVM's default JIT and under
- * {@code -XX:TieredStopAtLevel=1} (C1 only, the Lambda Java runtimes' default). Baselines from
- * the same run, interleaved with the launches: a fresh JVM running a trivial main class (same
- * flags, same classpath) for the cold figures, and a bare sts:GetCallerIdentity round trip from
- * this JVM for the warm ones.
+ * The cold start of each Lambda function of {@link FunctionCatalog}, each from ITS OWN deployment package
+ * (built by the packager the build runs, {@code functions/src/packaging}, and unpacked: nothing from the
+ * build's classpath but the probe): a fresh JVM per launch with the environment variables the CDK app
+ * sets, pointed at LocalAws; time from process start to the handler's first response to a representative
+ * input ({@link ColdStartStage}), and the second invocation in the same JVM (warm). Launches run with
+ * {@code -XX:TieredStopAtLevel=1} (C1 only, the Lambda Java runtimes' default), once without and once
+ * with an application class-data-sharing archive of the function (made by one training launch of the
+ * same input, {@code -XX:ArchiveClassesAtExit}; what CDS would save, see docs/benchmarks.md for why
+ * the deployed functions rely on SnapStart instead). Baselines from the same run, interleaved with the
+ * launches: a fresh JVM running a trivial main class (same flags) for the cold figures, and a bare
+ * sts:GetCallerIdentity round trip from this JVM for the warm ones. Each function's package size is
+ * reported beside it, with the targets of issue 16 (small functions 8x the trivial JVM and 15 MB, layer
+ * functions 15x).
  *
  * <p>Fails when a launch gives no answer (crash, timeout), when a representative input is answered
  * with an error (the figure would be for the wrong path), or when a database password appears in
@@ -40,25 +44,27 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Not part of the build (surefire excludes *Benchmark). Run:
  * {@code ./mvnw -q -pl functions test -Dtest=ColdStartBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * ({@code -Dqualisys.bench.coldRuns=N}, default 2 launches per function and JIT mode).
+ * ({@code -Dqualisys.bench.coldRuns=N}, default 2 launches per function and mode).
  */
 class ColdStartBenchmark {
     private static final int RUNS = Integer.getInteger("qualisys.bench.coldRuns", 2);
-    /** Trivial JVMs per round and JIT mode: they are cheap, and one alone is as noisy as the machine. */
+    /** Trivial JVMs per round: they are cheap, and one alone is as noisy as the machine. */
     private static final int BASELINE_LAUNCHES = 3;
     private static final int STS_CALLS = 25;
     private static final long LAUNCH_TIMEOUT_SECONDS = 120;
+    static final List<String> C1_ONLY = List.of("-XX:TieredStopAtLevel=1");
+    /** The functions issue 16 calls small: 8x the trivial JVM and 15 MB; the others (layer functions) 15x. */
+    static final java.util.Set<FunctionCatalog> SMALL = java.util.EnumSet.of(FunctionCatalog.LOCK, FunctionCatalog.REPORT,
+            FunctionCatalog.NOTIFY, FunctionCatalog.BUDGET_ALERT);
 
-    enum Jit {
-        DEFAULT("default", List.of()),
-        C1_ONLY("C1 only", List.of("-XX:TieredStopAtLevel=1"));
+    enum Mode {
+        C1("C1 only"),
+        C1_CDS("C1 + AppCDS");
 
         final String label;
-        final List<String> flags;
 
-        Jit(String label, List<String> flags) {
+        Mode(String label) {
             this.label = label;
-            this.flags = flags;
         }
     }
 
@@ -71,55 +77,79 @@ class ColdStartBenchmark {
     }
 
     @Test
-    void coldStartOfEveryFunction() {
-        FunctionPackage pkg = FunctionPackage.locate();
+    void coldStartOfEveryFunctionFromItsOwnPackage() {
         Path work = FunctionPackage.workDirectory().resolve("cold-start");
-        deleteTree(work.resolve("logs"));
-        String classpath = copyProbe(work.resolve("probe")) + java.io.File.pathSeparator + pkg.classpath();
+        deleteTree(work);
+        Path probe = copyProbe(work.resolve("probe"));
+        Path packages = FunctionPackagesTest.build(FunctionPackagesTest.MANIFEST, work.resolve("packages"));
         ColdStartStage stage = ColdStartStage.build();
         Map<FunctionCatalog, List<Path>> inputs = new LinkedHashMap<>();
-        List<FunctionCatalog> absent = new ArrayList<>();
-        stage.cases().values().forEach(c -> {
-            if (isBuilt(c.function())) inputs.put(c.function(), ColdStartStage.write(c, work.resolve("inputs")));
-            else absent.add(c.function());
-        });
+        Map<FunctionCatalog, String> classpaths = new LinkedHashMap<>();
+        Map<FunctionCatalog, Long> sizes = new LinkedHashMap<>();
+        Map<FunctionCatalog, Path> archives = new LinkedHashMap<>();
+        for (ColdStartStage.Case c : stage.cases().values()) {
+            FunctionCatalog f = c.function();
+            Path zip = packages.resolve(f.functionName() + ".zip");
+            Path unpacked = work.resolve("unpacked").resolve(f.functionName());
+            FunctionPackage.unpack(zip, unpacked);
+            sizes.put(f, size(zip));
+            classpaths.put(f, String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(), unpacked.resolve("lib") + "/*"));
+            inputs.put(f, ColdStartStage.write(c, work.resolve("inputs")));
+            // The training launch: the classes this input loads, archived at exit.
+            Path archive = work.resolve("cds").resolve(f.functionName() + ".jsa");
+            List<String> train = javaCommand(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"), classpaths.get(f));
+            train.add(f.handler());
+            inputs.get(f).forEach(p -> train.add(p.toString()));
+            launch(train, stage.environmentVariables(f), work.resolve("logs/" + f.functionName() + "-cds-training.log"));
+            stage.releaseLeases();
+            if (Files.isRegularFile(archive)) archives.put(f, archive);
+        }
 
-        Map<Jit, List<Launch>> baselines = new LinkedHashMap<>();
-        Map<FunctionCatalog, Map<Jit, List<Launch>>> launches = new LinkedHashMap<>();
+        List<Launch> baselines = new ArrayList<>();
+        Map<FunctionCatalog, Map<Mode, List<Launch>>> launches = new LinkedHashMap<>();
         List<Double> sts = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
-            for (Jit jit : Jit.values()) {
-                List<String> java = javaCommand(jit, classpath);
-                List<String> trivial = new ArrayList<>(java);
-                trivial.add("--trivial");
-                for (int b = 0; b < BASELINE_LAUNCHES; b++) {
-                    baselines.computeIfAbsent(jit, k -> new ArrayList<>())
-                            .add(launch(trivial, Map.of(), work.resolve("logs/baseline-" + jit.name() + "-" + run + "-" + b + ".log")));
-                }
-                for (var e : inputs.entrySet()) {
-                    List<String> command = new ArrayList<>(java);
-                    command.add(e.getKey().handler());
+            List<String> trivial = javaCommand(List.of(), probe.toString());
+            trivial.add("--trivial");
+            for (int b = 0; b < BASELINE_LAUNCHES; b++) {
+                baselines.add(launch(trivial, Map.of(), work.resolve("logs/baseline-" + run + "-" + b + ".log")));
+            }
+            for (var e : inputs.entrySet()) {
+                FunctionCatalog f = e.getKey();
+                for (Mode mode : Mode.values()) {
+                    if (mode == Mode.C1_CDS && !archives.containsKey(f)) continue;
+                    List<String> extra = mode == Mode.C1 ? List.of() : List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off");
+                    List<String> command = javaCommand(extra, classpaths.get(f));
+                    command.add(f.handler());
                     e.getValue().forEach(p -> command.add(p.toString()));
-                    Launch l = launch(command, stage.environmentVariables(e.getKey()),
-                            work.resolve("logs/" + e.getKey().functionName() + "-" + jit.name() + "-" + run + ".log"));
+                    Launch l = launch(command, stage.environmentVariables(f),
+                            work.resolve("logs/" + f.functionName() + "-" + mode.name() + "-" + run + ".log"));
                     stage.releaseLeases();
-                    launches.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>()).computeIfAbsent(jit, k -> new ArrayList<>()).add(l);
+                    launches.computeIfAbsent(f, k -> new LinkedHashMap<>()).computeIfAbsent(mode, k -> new ArrayList<>()).add(l);
                 }
             }
             for (int i = 0; i < 5; i++) stage.aws().sts().getCallerIdentity();
             sts.add(Timings.repeat(STS_CALLS, () -> stage.aws().sts().getCallerIdentity()).median());
         }
 
-        System.out.println(report(pkg, stage, baselines, launches, Timings.of(sts), absent));
+        System.out.println(report(stage, baselines, launches, sizes, Timings.of(sts)));
         List<String> failures = new ArrayList<>();
-        launches.forEach((f, byJit) -> byJit.forEach((jit, list) -> list.forEach(l -> {
-            if (!l.answered()) failures.add(f.functionName() + " (" + jit.label + "): no response; see " + work.resolve("logs"));
+        launches.forEach((f, byMode) -> byMode.forEach((mode, list) -> list.forEach(l -> {
+            if (!l.answered()) failures.add(f.functionName() + " (" + mode.label + "): no response; see " + work.resolve("logs"));
             else if (stage.cases().get(f).representative() && !l.firstOutcome().startsWith("ok")) {
-                failures.add(f.functionName() + " (" + jit.label + "): answered its representative input with " + l.firstOutcome());
+                failures.add(f.functionName() + " (" + mode.label + "): answered its representative input with " + l.firstOutcome());
             }
         })));
         failures.addAll(secretsIn(work.resolve("logs"), stage.secrets()));
         assertThat(failures).as("every function answers its input in a fresh JVM, and no secret reaches its output").isEmpty();
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The children's whole output (logs and results) is kept per launch; a database password in it is a leak. */
@@ -145,19 +175,11 @@ class ColdStartBenchmark {
         }
     }
 
-    private static boolean isBuilt(FunctionCatalog f) {
-        try {
-            Class.forName(f.handler(), false, ColdStartBenchmark.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
-    private static List<String> javaCommand(Jit jit, String classpath) {
+    private static List<String> javaCommand(List<String> extra, String classpath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jit.flags);
+        command.addAll(C1_ONLY);
+        command.addAll(extra);
         command.add("-cp");
         command.add(classpath);
         command.add(ColdStartProbe.class.getName());
@@ -241,36 +263,36 @@ class ColdStartBenchmark {
         return d == null ? Double.NaN : d;
     }
 
-    private static String report(FunctionPackage pkg, ColdStartStage stage, Map<Jit, List<Launch>> baselines,
-                                 Map<FunctionCatalog, Map<Jit, List<Launch>>> launches, Timings sts, List<FunctionCatalog> absent) {
+    private static String report(ColdStartStage stage, List<Launch> baselines, Map<FunctionCatalog, Map<Mode, List<Launch>>> launches,
+                                 Map<FunctionCatalog, Long> sizes, Timings sts) {
         StringBuilder out = new StringBuilder();
-        out.append("\nCold start of each function: ").append(RUNS).append(" fresh JVMs per function and JIT mode, interleaved with the baselines\n")
-                .append("package: ").append(pkg.description()).append('\n')
+        double baseline = stat(baselines, Launch::toFirstResponseMs).median();
+        out.append("\nCold start of each function from its own package: ").append(RUNS)
+                .append(" fresh JVMs per function and mode (C1 only), interleaved with the baselines\n")
                 .append("java: ").append(System.getProperty("java.home")).append(" (").append(Runtime.version()).append("); ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average ")
                 .append(String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append('\n');
-        baselines.forEach((jit, list) -> out.append(String.format("baseline JVM, trivial main (%s JIT): %s ms to its first line (%d launches)%n",
-                jit.label, stat(list, Launch::toFirstResponseMs).describe(0), list.size())));
+        out.append(String.format("baseline JVM, trivial main (C1 only): %s ms to its first line (%d launches)%n",
+                stat(baselines, Launch::toFirstResponseMs).describe(0), baselines.size()));
         out.append(String.format("baseline round trip, sts:GetCallerIdentity from the test JVM: %s ms%n%n", sts.describe(1)));
-        out.append(String.format("%-15s %-8s %22s %18s %9s %20s %20s %10s%n", "function", "JIT", "first response ms", "x JVM baseline",
-                "to main", "1st invocation ms", "warm 2nd ms", "warm x STS"));
-        launches.forEach((f, byJit) -> byJit.forEach((jit, list) -> {
-            double baseline = stat(baselines.get(jit), Launch::toFirstResponseMs).median();
+        out.append(String.format("%-15s %9s %-12s %22s %20s %7s %9s %20s %20s %10s%n", "function", "package", "mode", "first response ms",
+                "x JVM baseline", "target", "to main", "1st invocation ms", "warm 2nd ms", "warm x STS"));
+        launches.forEach((f, byMode) -> byMode.forEach((mode, list) -> {
             Timings cold = stat(list, Launch::toFirstResponseMs);
             Timings warm = stat(list, Launch::warmInvokeMs);
-            out.append(String.format("%-15s %-8s %22s %18s %9.0f %20s %20s %10.1f%n", f.functionName(), jit.label, cold.describe(0),
+            out.append(String.format("%-15s %6.1f MB %-12s %22s %20s %7s %9.0f %20s %20s %10.1f%n", f.functionName(), sizes.get(f) / 1e6,
+                    mode.label, cold.describe(0),
                     String.format("%.1f (%.1f..%.1f)", cold.median() / baseline, cold.min() / baseline, cold.max() / baseline),
-                    stat(list, Launch::toMainMs).median(), stat(list, Launch::firstInvokeMs).describe(0), warm.describe(1),
-                    warm.median() / sts.median()));
+                    (SMALL.contains(f) ? "8x" : "15x"), stat(list, Launch::toMainMs).median(), stat(list, Launch::firstInvokeMs).describe(0),
+                    warm.describe(1), warm.median() / sts.median()));
         }));
         out.append("\nInputs, and what the last launch answered:\n");
-        launches.forEach((f, byJit) -> {
-            List<Launch> list = byJit.values().iterator().next();
+        launches.forEach((f, byMode) -> {
+            List<Launch> list = byMode.values().iterator().next();
             Launch last = list.get(list.size() - 1);
             out.append(String.format("  %-15s %s%n      1st: %s%n      2nd: %s%n", f.functionName(), stage.cases().get(f).input(),
                     abbreviate(last.firstOutcome()), abbreviate(last.warmOutcome())));
         });
-        absent.forEach(f -> out.append(String.format("  %-15s not measured: %s is not built on this branch%n", f.functionName(), f.handler())));
         return out.toString();
     }
 

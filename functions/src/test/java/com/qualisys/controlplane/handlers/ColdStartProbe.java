@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -16,9 +17,14 @@ import java.util.UUID;
  * The main class {@link ColdStartBenchmark} runs in a fresh JVM: what the Lambda Java runtime does
  * for one function, minus the runtime API's HTTP loop. It reads each input document (JSON files),
  * instantiates the handler class on the first invocation (with the no-argument constructor, as
- * Lambda does), calls handleRequest with a Lambda-like context, writes the result as JSON, and
+ * Lambda does), calls handleRequest with a Lambda-like context, writes the result as JSON (whole, beside
+ * the input: {@code <input>.answer.json}), and
  * prints one marker line per invocation to stdout:
  * {@code @@bench response <n> <nanos of that invocation> ok|error <detail>}.
+ *
+ * <p>{@code --prime <handler> <inputs...>} first constructs the handler and runs its SnapStart hook
+ * ({@link Priming}) as Lambda does before a snapshot, and prints {@code @@bench primed <what it warmed>};
+ * the timed invocations then stand for a restored function's.
  *
  * <p>{@code --trivial} prints the first marker at once: the baseline, a JVM that does nothing.
  * It runs from a directory of its own (its class files are copied out of test-classes), so the
@@ -40,23 +46,42 @@ public final class ColdStartProbe {
         out.flush();
         ObjectMapper json = new ObjectMapper();
         RequestHandler<Map<String, Object>, Map<String, Object>> handler = null;
-        for (int i = 1; i < args.length; i++) {
+        int first = 1;
+        if (args[0].equals("--prime")) {
+            // What SnapStart does before its snapshot: construct the handler and run its org.crac hook.
+            handler = instantiate(args[1]);
+            out.println(MARK + "primed " + json.writeValueAsString(Primer.prime(handler)));
+            out.flush();
+            first = 2;
+        }
+        for (int i = first; i < args.length; i++) {
             long start = System.nanoTime();
             String outcome;
             try {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> input = json.readValue(Path.of(args[i]).toFile(), Map.class);
-                if (handler == null) handler = instantiate(args[0]);
-                outcome = "ok " + json.writeValueAsString(handler.handleRequest(input, new ProbeContext(args[0])));
+                if (handler == null) handler = instantiate(args[first - 1]);
+                String answer = json.writeValueAsString(handler.handleRequest(input, new ProbeContext(args[first - 1])));
+                Files.writeString(Path.of(args[i].replaceFirst("\\.json$", "") + ".answer.json"), answer);
+                outcome = "ok " + answer;
             } catch (Throwable e) {
                 outcome = "error " + e.getClass().getName() + ": " + e.getMessage();
             }
             long nanos = System.nanoTime() - start;
-            out.println(MARK + "response " + i + " " + nanos + " " + oneLine(outcome));
+            out.println(MARK + "response " + (i - first + 1) + " " + nanos + " " + oneLine(outcome));
             out.flush();
         }
         // Handlers may leave non-daemon threads (HTTP keep-alive, database pools): Lambda freezes them, we end them.
         System.exit(0);
+    }
+
+    /** Apart, so that the trivial baseline (whose classpath has no function) never loads these classes. */
+    private static final class Primer {
+        static Map<String, Object> prime(Object handler) throws Exception {
+            Priming hook = ((ControlPlaneHandler) handler).primingHook();
+            hook.beforeCheckpoint(null);
+            return hook.lastPrimed();
+        }
     }
 
     @SuppressWarnings("unchecked")

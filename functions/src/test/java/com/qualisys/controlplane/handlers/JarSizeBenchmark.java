@@ -22,10 +22,12 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * How big what we ship is: the Lambda function package ({@link FunctionPackage}: functions-lambda.zip
- * when built, else the same content from the build) and the CLI's shaded {@code cli/target/qualisys.jar},
- * each with its 10 biggest dependencies by bytes (read from the entries), and each as a ratio to
- * this module's own classes and resources packed as a jar (the baseline, measured here).
+ * How big what we ship is: each function's own deployment package (built here by the packager the build
+ * runs, {@code functions/src/packaging}) with its three biggest parts, the whole breakdown of the largest
+ * small function's and the largest function's, and the CLI's shaded {@code cli/target/qualisys.jar} with
+ * its 10 biggest dependencies by bytes (read from the entries); each as a ratio to this module's own
+ * classes and resources packed as a jar (the baseline, measured here). The small functions' target is
+ * 15 MB (issue 16).
  *
  * <p>Fails when a package carries the Apache or Netty HTTP clients, which the poms exclude (the
  * functions build every SDK client on the URL-connection client, fabric8 on the JDK's), or when
@@ -40,6 +42,7 @@ class JarSizeBenchmark {
     private static final List<String> EXCLUDED_HTTP_CLIENTS = List.of("software/amazon/awssdk/http/apache/",
             "software/amazon/awssdk/http/nio/netty/", "io/netty/", "org/apache/http/");
     private static final String OWN = "qualisys classes and resources";
+    private static final long SMALL_TARGET_BYTES = 15_000_000;
 
     /** Bytes of one part: as shipped (compressed) and unpacked. */
     record Size(long packed, long unpacked) {
@@ -53,38 +56,69 @@ class JarSizeBenchmark {
         Path root = RepoPaths.root();
         Path cliJar = root.resolve(CLI_JAR);
         assertThat(cliJar).as(CLI_JAR + ": build it with ./mvnw -q -pl cli -am package -DskipTests").isRegularFile();
-        FunctionPackage pkg = FunctionPackage.locate();
-        long own = jarOf(pkg.ownClasses());
-        long ownClassFiles = classFileBytes(pkg.ownClasses());
+        Path classes = root.resolve("functions/target/classes");
+        long own = jarOf(classes);
+        Path work = FunctionPackage.workDirectory().resolve("jar-size");
+        ColdStartBenchmark.deleteTree(work);
+        Path packages = FunctionPackagesTest.build(FunctionPackagesTest.MANIFEST, work.resolve("packages"));
 
-        Map<String, Size> lambda = lambdaPackage(pkg);
-        Map<String, Size> cli = shadedJar(cliJar, pkg.dependencies());
-        Size parts = total(lambda);
-        Size lambdaTotal = new Size(pkg.archive().map(JarSizeBenchmark::size).orElse(parts.packed()), parts.unpacked());
+        StringBuilder out = new StringBuilder("\nPackage sizes. Baseline: the functions module's own classes and resources as a jar, ")
+                .append(mb(own)).append(" (").append(mb(classFileBytes(classes))).append(" of .class files unpacked)\n\n")
+                .append(String.format("%-15s %10s %7s %8s %14s  %s%n", "function", "zip", "x own", "target", "after unzip", "biggest parts"));
+        List<Path> shipped = new ArrayList<>();
+        FunctionCatalog largestSmall = null;
+        FunctionCatalog largest = null;
+        Map<FunctionCatalog, Map<String, Size>> breakdowns = new LinkedHashMap<>();
+        Map<FunctionCatalog, Long> zips = new LinkedHashMap<>();
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Path zip = packages.resolve(f.functionName() + ".zip");
+            Path unpacked = work.resolve("unpacked").resolve(f.functionName());
+            FunctionPackage.unpack(zip, unpacked);
+            List<Path> jars = jars(unpacked.resolve("lib"));
+            shipped.addAll(jars);
+            Map<String, Size> parts = new LinkedHashMap<>();
+            parts.put(OWN, new Size(jarOf(unpacked), directoryBytes(unpacked)));
+            for (Path jar : jars) parts.put(artifact(jar), new Size(size(jar), size(jar)));
+            breakdowns.put(f, parts);
+            zips.put(f, size(zip));
+            String biggest = parts.entrySet().stream().sorted(Map.Entry.<String, Size>comparingByValue(Comparator.comparingLong(Size::packed)).reversed())
+                    .limit(3).map(e -> e.getKey() + " " + mb(e.getValue().packed())).collect(java.util.stream.Collectors.joining(", "));
+            boolean small = ColdStartBenchmark.SMALL.contains(f);
+            out.append(String.format("%-15s %10s %7.1f %8s %14s  %s%n", f.functionName(), mb(size(zip)), (double) size(zip) / own,
+                    small ? (size(zip) <= SMALL_TARGET_BYTES ? "<=15 MB" : "OVER 15") : "", mb(total(parts).unpacked()), biggest));
+            if (small && (largestSmall == null || size(zip) > zips.get(largestSmall))) largestSmall = f;
+            if (largest == null || size(zip) > zips.get(largest)) largest = f;
+        }
+        out.append("(zip: the file the CDK app uploads; after unzip: what Lambda unpacks, where the jars under lib/ stay jars)\n");
+        Map<String, Size> cli = shadedJar(cliJar, runtimeDependencies());
         Size cliTotal = new Size(size(cliJar), total(cli).unpacked());
-
-        StringBuilder out = new StringBuilder("\nJar sizes. Baseline: the functions module's own classes and resources as a jar, ")
-                .append(mb(own)).append(" (").append(mb(ownClassFiles)).append(" of .class files unpacked)\n")
-                .append("Lambda package: ").append(pkg.description()).append("\n\n")
-                .append(String.format("%-28s %10s %9s %14s%n", "artifact", "size", "x own", "after unzip"))
-                .append(String.format("%-28s %10s %9.1f %14s%n", "Lambda package", mb(lambdaTotal.packed()),
-                        (double) lambdaTotal.packed() / own, mb(lambdaTotal.unpacked())))
-                .append(String.format("%-28s %10s %9.1f %14s%n", CLI_JAR, mb(cliTotal.packed()),
-                        (double) cliTotal.packed() / own, mb(cliTotal.unpacked())))
-                .append("(Lambda package size: the zip's own size when built, else the sum of its parts; after unzip: what Lambda\n")
-                .append(" unpacks, where the jars under lib/ stay jars; for the CLI jar, every entry inflated)\n");
-        out.append(top("Lambda package", lambda, parts, own)).append(top(CLI_JAR, cli, total(cli), own));
+        out.append(String.format("%n%-28s %10s %9.1f x own %14s after unzip%n", CLI_JAR, mb(cliTotal.packed()),
+                (double) cliTotal.packed() / own, mb(cliTotal.unpacked())));
+        for (FunctionCatalog f : new java.util.LinkedHashSet<>(java.util.Arrays.asList(largestSmall, largest))) {
+            out.append(top(f.functionName() + " (" + mb(zips.get(f)) + ")", breakdowns.get(f), total(breakdowns.get(f)), own));
+        }
+        out.append(top(CLI_JAR, cli, total(cli), own));
         System.out.println(out);
 
-        assertThat(carrying(cliJar, pkg)).as("HTTP clients the poms exclude").isEmpty();
+        shipped.add(cliJar);
+        assertThat(carrying(shipped)).as("HTTP clients the poms exclude").isEmpty();
     }
 
-    /** Own classes as they sit in the package (their bytes packed as a jar), plus each dependency jar. */
-    private static Map<String, Size> lambdaPackage(FunctionPackage pkg) {
-        Map<String, Size> parts = new LinkedHashMap<>();
-        parts.put(OWN, new Size(jarOf(pkg.ownClasses()), directoryBytes(pkg.ownClasses())));
-        for (Path jar : pkg.dependencies()) parts.put(artifact(jar), new Size(size(jar), size(jar)));
-        return parts;
+    private static List<Path> runtimeDependencies() {
+        try {
+            String text = Files.readString(FunctionPackage.runtimeClasspathFile()).strip();
+            return text.isEmpty() ? List.of() : java.util.Arrays.stream(text.split(java.io.File.pathSeparator)).map(Path::of).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> jars(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -119,11 +153,9 @@ class JarSizeBenchmark {
         return parts;
     }
 
-    private static List<String> carrying(Path cliJar, FunctionPackage pkg) {
+    private static List<String> carrying(List<Path> archives) {
         List<String> found = new ArrayList<>();
-        List<Path> archives = new ArrayList<>(pkg.dependencies());
-        archives.add(cliJar);
-        for (Path archive : archives) {
+        for (Path archive : new java.util.LinkedHashSet<>(archives)) {
             try (ZipFile z = new ZipFile(archive.toFile())) {
                 z.stream().map(ZipEntry::getName).filter(n -> EXCLUDED_HTTP_CLIENTS.stream().anyMatch(n::startsWith)).findFirst()
                         .ifPresent(n -> found.add(archive.getFileName() + ": " + n));

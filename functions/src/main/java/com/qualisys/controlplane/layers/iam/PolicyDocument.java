@@ -3,7 +3,7 @@ package com.qualisys.controlplane.layers.iam;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.qualisys.controlplane.json.Json;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class PolicyDocument {
     /** IAM's default when a document has no Version element. */
     static final String LEGACY_VERSION = "2008-10-17";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Pattern BARE_ACCOUNT = Pattern.compile("\\d{12}");
     private static final List<String> LIST_ELEMENTS = List.of("Action", "NotAction", "Resource", "NotResource");
     private static final List<String> PRINCIPAL_ELEMENTS = List.of("Principal", "NotPrincipal");
@@ -115,7 +115,7 @@ public final class PolicyDocument {
 
     public static String toJson(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.sortedKeys().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

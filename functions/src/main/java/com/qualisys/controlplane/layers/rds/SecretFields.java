@@ -3,6 +3,7 @@ package com.qualisys.controlplane.layers.rds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
 final class SecretFields {
     static final String PASSWORD = "password";
     static final String CONNECTION_URI = "connection_uri";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private SecretFields() {}
 

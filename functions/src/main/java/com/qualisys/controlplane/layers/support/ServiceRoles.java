@@ -8,6 +8,7 @@ import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
+import com.qualisys.controlplane.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  */
 public final class ServiceRoles {
     public static final ResourceKind KIND = ResourceKind.of("iam-role", false);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final String BOUNDARY = "permissionsBoundary";
 
     private ServiceRoles() {}

@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers.vpc;
 
+import com.qualisys.controlplane.json.Json;
 import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
@@ -30,7 +31,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * one GetRolePolicy for the inline policy. Physical id: the role ARN (what CreateFlowLogs takes).
  */
 final class FlowLogRoles implements ManagedKind<Role> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     @Override
     public ResourceKind kind() {

@@ -1,0 +1,83 @@
+package com.qualisys.controlplane.handlers;
+
+import com.qualisys.controlplane.json.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * SnapStart priming. Lambda snapshots a published version after its initialisation and restores that
+ * snapshot on a cold start; before the snapshot it runs the org.crac {@code beforeCheckpoint} hooks.
+ * This hook makes the function do, without calling AWS, what its first invocation would otherwise pay
+ * for after a restore: JSON read and written through the shared mapper, every environment's spec loaded
+ * and validated, the layers made and their desired state computed and diffed, and the AWS SDK clients of
+ * every service module in the package created ({@code AwsClients.prime}). What it warms depends on what
+ * the package ships, so one hook serves every function. No call leaves the JVM: the snapshot holds no
+ * credentials or responses from before it.
+ */
+final class Priming implements Resource {
+    private final ControlPlaneHandler handler;
+    private volatile Map<String, Object> last;
+
+    private Priming(ControlPlaneHandler handler) {
+        this.handler = handler;
+    }
+
+    /**
+     * The hook of a Lambda-constructed handler, registered with the global org.crac context. The context
+     * holds resources weakly: the handler keeps the returned object.
+     */
+    static Priming register(ControlPlaneHandler handler) {
+        Priming priming = new Priming(handler);
+        Core.getGlobalContext().register(priming);
+        return priming;
+    }
+
+    /** A hook not registered anywhere (tests invoke it directly). */
+    static Priming of(ControlPlaneHandler handler) {
+        return new Priming(handler);
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        last = handler.prime();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // Nothing to redo: no connection, credential or clock value was captured before the snapshot.
+    }
+
+    /** What the last beforeCheckpoint warmed (null before it ran). */
+    Map<String, Object> lastPrimed() {
+        return last;
+    }
+
+    /** A JSON document through the shared mapper, both ways: parser, generator and the Map/List deserialisers. */
+    static int warmJson() {
+        try {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("environment", "priming");
+            doc.put("changes", List.of(Map.of("logicalId", "vpc/vpc/main", "action", "UPDATE", "count", 1, "ok", true)));
+            doc.put("ratio", 0.5);
+            String text = Json.mapper().writeValueAsString(doc);
+            Json.indented().writeValueAsString(Json.mapper().readValue(text, Map.class));
+            return Json.mapper().readTree(text).size();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("priming JSON failed", e);
+        }
+    }
+
+    /** Whether a class is on this function's classpath (its package ships the library). */
+    static boolean available(String className) {
+        try {
+            Class.forName(className, false, Priming.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

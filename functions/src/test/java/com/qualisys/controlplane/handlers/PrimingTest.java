@@ -1,0 +1,102 @@
+package com.qualisys.controlplane.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.LocalAws;
+import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.state.ApplyLock;
+import com.qualisys.controlplane.testing.FunctionPackage;
+import com.qualisys.controlplane.testing.TestSpecs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SnapStart hook ({@link Priming}), invoked as Lambda invokes it before a snapshot: it warms JSON, the
+ * specs, the layers and the SDK clients without a single AWS call (a snapshot must hold no response nor
+ * connection from before it); and, started from each function's own package, it warms only what that
+ * package ships (no linkage error where a module is absent), after which the function still answers.
+ */
+class PrimingTest {
+    @Test
+    void theHookWarmsJsonSpecsLayersAndClientsWithoutCallingAws() {
+        AwsClients aws = LocalAws.shared().clients();
+        ControlPlane cp = new ControlPlane(TestSpecs.loader(), s -> aws, Layers.all(),
+                new ControlPlane.Settings(null, null, null, null, "default"));
+
+        Priming layerHook = Priming.of(new PlanLayerHandler(cp));
+        assertThat(layerHook.lastPrimed()).as("nothing before the checkpoint").isNull();
+        layerHook.beforeCheckpoint(null);
+        Map<String, Object> primed = layerHook.lastPrimed();
+        assertThat(primed.get("json")).isEqualTo(3);
+        assertThat(primed.get("specs")).isEqualTo(TestSpecs.loader().environmentNames());
+        assertThat(primed.get("layers")).isEqualTo(Layers.ORDER);
+        assertThat(asStrings(primed.get("clients"))).contains("Ec2Client", "IamClient", "DynamoDbClient", "S3Client", "StsClient");
+
+        Priming lockHook = Priming.of(new LockHandler(cp));
+        lockHook.beforeCheckpoint(null);
+        assertThat(lockHook.lastPrimed()).as("Lock runs no layer").doesNotContainKey("layers").containsKey("specs");
+        assertThat(aws.calls().total()).as("AWS calls made by priming").isZero();
+    }
+
+    /** Lock ships DynamoDB only, Notify no YAML parser, PlanLayer every layer's modules and fabric8. */
+    @Test
+    void fromItsOwnPackageEachFunctionPrimesWhatItShipsAndStillAnswers() throws IOException {
+        Path work = FunctionPackage.workDirectory().resolve("priming");
+        ColdStartBenchmark.deleteTree(work);
+        Path probe = ColdStartBenchmark.copyProbe(work.resolve("probe"));
+        Path packages = FunctionPackagesTest.build(FunctionPackagesTest.MANIFEST, work.resolve("packages"), "Lock", "Notify", "PlanLayer");
+        LocalAws local = LocalAws.shared();
+        AwsClients aws = local.clients();
+        String lockTable = TestSpecs.load("dev").state().lockTable();
+        if (!aws.dynamoDb().listTables().tableNames().contains(lockTable)) {
+            aws.dynamoDb().createTable(r -> r.tableName(lockTable).billingMode("PAY_PER_REQUEST")
+                    .keySchema(k -> k.attributeName(ApplyLock.PARTITION_KEY).keyType("HASH"))
+                    .attributeDefinitions(a -> a.attributeName(ApplyLock.PARTITION_KEY).attributeType("S")));
+        }
+        aws.dynamoDb().deleteItem(r -> r.tableName(lockTable).key(Map.of(ApplyLock.PARTITION_KEY,
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ApplyLock.lockId("dev")))));
+        Map<FunctionCatalog, Map<String, Object>> inputs = Map.of(
+                FunctionCatalog.LOCK, Map.of("action", "acquire", "environment", "dev", "holder", "priming-test", "input", Map.of()),
+                FunctionCatalog.NOTIFY, Map.of("kind", "failure", "environment", "dev", "executionId", "priming-test",
+                        "error", Map.of("Error", "States.TaskFailed", "Cause", "priming test")),
+                FunctionCatalog.PLAN_LAYER, Map.of("environment", "dev", "layer", "account", "kind", "drift"));
+        for (var e : inputs.entrySet()) {
+            FunctionCatalog f = e.getKey();
+            Path unpacked = work.resolve("unpacked").resolve(f.functionName());
+            FunctionPackage.unpack(packages.resolve(f.functionName() + ".zip"), unpacked);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-cp", String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(),
+                            unpacked.resolve("lib") + "/*"), ColdStartProbe.class.getName(), "--prime", f.handler()));
+            ColdStartStage.write(f, List.of(e.getValue()), work.resolve("inputs")).forEach(p -> command.add(p.toString()));
+            Path log = work.resolve(f.functionName() + ".log");
+            ColdStartBenchmark.Launch launch = ColdStartBenchmark.launch(command, Map.of("AWS_ENDPOINT_URL", local.endpoint(),
+                    "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
+                    "AWS_LAMBDA_FUNCTION_NAME", f.deployedName()), log);
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            String primed = out.lines().filter(l -> l.startsWith(ColdStartProbe.MARK + "primed ")).findFirst().orElse("");
+            assertThat(primed).as(f.functionName() + " primed; output in " + log).isNotEmpty();
+            assertThat(launch.firstOutcome()).as(f.functionName() + " answers after priming").startsWith("ok ");
+            if (f == FunctionCatalog.LOCK) {
+                aws.dynamoDb().deleteItem(r -> r.tableName(lockTable).key(Map.of(ApplyLock.PARTITION_KEY,
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ApplyLock.lockId("dev")))));
+            }
+            switch (f) {
+                case LOCK -> assertThat(primed).contains("DynamoDbClient").doesNotContain("Ec2Client").doesNotContain("\"layers\"");
+                case NOTIFY -> assertThat(primed).contains("SnsClient").doesNotContain("\"specs\"").doesNotContain("DynamoDbClient");
+                default -> assertThat(primed).contains("Ec2Client", "\"layers\":[\"account\",\"iam\"", "\"specs\"");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> asStrings(Object o) {
+        return (List<String>) o;
+    }
+}
