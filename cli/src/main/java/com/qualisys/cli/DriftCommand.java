@@ -32,7 +32,7 @@ final class DriftCommand extends PlanCommand {
         if (!report.hasChanges()) return report;
         Optional<Instant> lastClean;
         try {
-            lastClean = new ReportStore(caller.s3(), spec.state().reportBucket()).lastCleanCheck(spec.environment());
+            lastClean = new ReportStore(caller.s3(), spec.reportBucket()).lastCleanCheck(spec.environment());
         } catch (RuntimeException noBucketYet) {
             lastClean = Optional.empty();
         }

@@ -34,7 +34,7 @@ class DriftAttributionCliTest {
         local = LocalAws.shared();
         local.reset();
         observer = local.clients();
-        observer.s3().createBucket(r -> r.bucket(DEV.state().reportBucket()));
+        observer.s3().createBucket(r -> r.bucket(DEV.reportBucket()));
         Cli.Result apply = Cli.run("apply", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--layer", "account");
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
         Cli.Result clean = Cli.run("drift", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--layer", "account");
@@ -48,7 +48,7 @@ class DriftAttributionCliTest {
 
     @Test
     void anAliasChangedByAnotherIamUserIsReportedAsTheirsWithTheCallAndTheTime() throws Exception {
-        assertThat(new ReportStore(observer.s3(), DEV.state().reportBucket()).lastCleanCheck("dev")).as("the clean drift is recorded").isPresent();
+        assertThat(new ReportStore(observer.s3(), DEV.reportBucket()).lastCleanCheck("dev")).as("the clean drift is recorded").isPresent();
         observer.iam().createUser(r -> r.userName("mallory"));
         AccessKey key = observer.iam().createAccessKey(r -> r.userName("mallory")).accessKey();
         String alias = observer.iam().listAccountAliases().accountAliases().getFirst();
@@ -64,7 +64,7 @@ class DriftAttributionCliTest {
         assertThat(drift.exitCode()).as(drift.toString()).isEqualTo(2);
         String mallory = "arn:aws:iam::" + observer.accountId() + ":user/mallory";
         for (JsonNode report : List.of(JSON.readTree(drift.out()),
-                JSON.readTree(new ReportStore(observer.s3(), DEV.state().reportBucket()).latestJson("dev").orElseThrow()))) {
+                JSON.readTree(new ReportStore(observer.s3(), DEV.reportBucket()).latestJson("dev").orElseThrow()))) {
             List<JsonNode> authors = report.findValues("changedBy");
             assertThat(authors).as(report.toPrettyString()).singleElement().satisfies(by -> {
                 assertThat(by.path("who").asText()).isEqualTo(mallory);

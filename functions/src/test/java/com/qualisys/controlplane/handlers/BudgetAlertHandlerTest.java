@@ -155,7 +155,7 @@ class BudgetAlertHandlerTest {
             Map<String, Object> duplicate = out.stream().filter(o -> Boolean.TRUE.equals(o.get("duplicate"))).findFirst().orElseThrow();
             assertThat(duplicate).containsEntry("eventId", messageId).doesNotContainKey("published");
             assertThat((String) duplicate.get("note")).startsWith("duplicate delivery of event " + messageId + ": budget-alert invocation ");
-            assertThat(new OverrideStore(aws.s3(), DEV.state().reportBucket(), "dev").all()).hasSize(1);
+            assertThat(new OverrideStore(aws.s3(), DEV.reportBucket(), "dev").all()).hasSize(1);
             assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
                     .nodegroup().scalingConfig().maxSize()).isEqualTo(5);
             assertThat(new EventLedger(aws.dynamoDb(), DEV.state().lockTable(), Clock.systemUTC()).record("dev", messageId))
@@ -168,7 +168,7 @@ class BudgetAlertHandlerTest {
 
             Map<String, Object> later = handler.handleRequest(delivery, null);
             assertThat(later).containsEntry("duplicate", true);
-            assertThat(new OverrideStore(aws.s3(), DEV.state().reportBucket(), "dev").all()).hasSize(1);
+            assertThat(new OverrideStore(aws.s3(), DEV.reportBucket(), "dev").all()).hasSize(1);
         }
     }
 

@@ -46,7 +46,7 @@ class FunctionLogsAndMetricsTest {
         local.reset();
         AwsClients aws = local.clients();
         EnvironmentSpec spec = TestSpecs.load(ColdStartStage.ENVIRONMENT);
-        aws.s3().createBucket(r -> r.bucket(spec.state().reportBucket()));
+        aws.s3().createBucket(r -> r.bucket(spec.reportBucket()));
         aws.dynamoDb().createTable(r -> r.tableName(spec.state().lockTable())
                 .keySchema(KeySchemaElement.builder().attributeName(ApplyLock.PARTITION_KEY).keyType(KeyType.HASH).build())
                 .attributeDefinitions(AttributeDefinition.builder().attributeName(ApplyLock.PARTITION_KEY)
