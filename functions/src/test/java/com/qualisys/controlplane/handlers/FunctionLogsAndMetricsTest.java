@@ -44,8 +44,15 @@ class FunctionLogsAndMetricsTest {
     void aLambdaInvocationWritesJsonLinesWithOneLinePerChangeAndValidEmbeddedMetrics() throws IOException {
         LocalAws local = LocalAws.shared();
         local.reset();
-        AwsClients aws = local.clients();
         EnvironmentSpec spec = TestSpecs.load(ColdStartStage.ENVIRONMENT);
+        // The function runs as the hub runs it (its hub guard checks the account): a hub function role's session, the
+        // control plane's state in the hub, dev reached through the execution role its spoke stack creates.
+        com.qualisys.controlplane.emulator.EmulatedAccounts accounts = new com.qualisys.controlplane.emulator.EmulatedAccounts(local);
+        String hubAccount = spec.aws().hubAccountId();
+        accounts.deploySpoke(spec.aws().accountId(), List.of(com.qualisys.controlplane.emulator.EmulatedAccounts.hubRoleArn(hubAccount)),
+                spec.aws().externalId());
+        var hubSession = accounts.hubCredentials(hubAccount);
+        AwsClients aws = accounts.hub(hubAccount);
         aws.s3().createBucket(r -> r.bucket(spec.reportBucket()));
         aws.dynamoDb().createTable(r -> r.tableName(spec.state().lockTable())
                 .keySchema(KeySchemaElement.builder().attributeName(ApplyLock.PARTITION_KEY).keyType(KeyType.HASH).build())
@@ -68,15 +75,21 @@ class FunctionLogsAndMetricsTest {
                         unpacked.resolve("lib") + "/*"), ColdStartProbe.class.getName(), FunctionCatalog.APPLY_LAYER.handler()));
         List<Path> inputFiles = ColdStartStage.write(FunctionCatalog.APPLY_LAYER, inputs, work.resolve("inputs"));
         inputFiles.forEach(p -> command.add(p.toString()));
-        String secretKey = "s3cr3t-" + UUID.randomUUID();
+        String secretKey = hubSession.secretAccessKey();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_ENDPOINT_URL", local.endpoint());
         env.put("AWS_REGION", spec.aws().region());
-        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_ACCESS_KEY_ID", hubSession.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", secretKey);
+        env.put("AWS_SESSION_TOKEN", hubSession.sessionToken());
         env.put("AWS_LAMBDA_FUNCTION_NAME", FunctionCatalog.APPLY_LAYER.deployedName());
         Path log = work.resolve("stdout.log");
-        ColdStartBenchmark.Launch launch = ColdStartBenchmark.launch(command, env, log);
+        ColdStartBenchmark.Launch launch;
+        try {
+            launch = ColdStartBenchmark.launch(command, env, log);
+        } finally {
+            local.resetStubs(); // dev's role trust is checked from deploySpoke on: later tests start clean
+        }
         String stdout = Files.readString(log, StandardCharsets.UTF_8);
 
         assertThat(launch.firstOutcome()).as("the first apply's answer; stdout in " + log).startsWith("ok ");

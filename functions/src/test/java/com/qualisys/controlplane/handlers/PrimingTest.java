@@ -45,7 +45,7 @@ class PrimingTest {
         assertThat(aws.calls().total()).as("AWS calls made by priming").isZero();
     }
 
-    /** Lock ships DynamoDB only, Notify no YAML parser, PlanLayer every layer's modules and fabric8. */
+    /** Lock ships DynamoDB (and STS for its hub guard), Notify SNS and what its hub guard needs, PlanLayer every layer's modules and fabric8. */
     @Test
     void fromItsOwnPackageEachFunctionPrimesWhatItShipsAndStillAnswers() throws IOException {
         Path work = FunctionPackage.workDirectory().resolve("priming");
@@ -53,8 +53,15 @@ class PrimingTest {
         Path probe = ColdStartBenchmark.copyProbe(work.resolve("probe"));
         Path packages = FunctionPackagesTest.build(FunctionPackagesTest.MANIFEST, work.resolve("packages"), "Lock", "Notify", "PlanLayer");
         LocalAws local = LocalAws.shared();
-        AwsClients aws = local.clients();
-        String lockTable = TestSpecs.load("dev").state().lockTable();
+        // The functions run as the hub runs them (their hub guard checks the account): a hub function role's session,
+        // the lock table in the hub, dev reached through the execution role its spoke stack creates.
+        var dev = TestSpecs.load("dev");
+        com.qualisys.controlplane.emulator.EmulatedAccounts accounts = new com.qualisys.controlplane.emulator.EmulatedAccounts(local);
+        accounts.deploySpoke(dev.aws().accountId(), List.of(com.qualisys.controlplane.emulator.EmulatedAccounts.hubRoleArn(
+                dev.aws().hubAccountId())), dev.aws().externalId());
+        var hubSession = accounts.hubCredentials(dev.aws().hubAccountId());
+        AwsClients aws = accounts.hub(dev.aws().hubAccountId());
+        String lockTable = dev.state().lockTable();
         if (!aws.dynamoDb().listTables().tableNames().contains(lockTable)) {
             aws.dynamoDb().createTable(r -> r.tableName(lockTable).billingMode("PAY_PER_REQUEST")
                     .keySchema(k -> k.attributeName(ApplyLock.PARTITION_KEY).keyType("HASH"))
@@ -77,7 +84,8 @@ class PrimingTest {
             ColdStartStage.write(f, List.of(e.getValue()), work.resolve("inputs")).forEach(p -> command.add(p.toString()));
             Path log = work.resolve(f.functionName() + ".log");
             ColdStartBenchmark.Launch launch = ColdStartBenchmark.launch(command, Map.of("AWS_ENDPOINT_URL", local.endpoint(),
-                    "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
+                    "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", hubSession.accessKeyId(), "AWS_SECRET_ACCESS_KEY",
+                    hubSession.secretAccessKey(), "AWS_SESSION_TOKEN", hubSession.sessionToken(),
                     "AWS_LAMBDA_FUNCTION_NAME", f.deployedName()), log);
             String out = Files.readString(log, StandardCharsets.UTF_8);
             String primed = out.lines().filter(l -> l.startsWith(ColdStartProbe.MARK + "primed ")).findFirst().orElse("");
@@ -89,7 +97,8 @@ class PrimingTest {
             }
             switch (f) {
                 case LOCK -> assertThat(primed).contains("DynamoDbClient").doesNotContain("Ec2Client").doesNotContain("\"layers\"");
-                case NOTIFY -> assertThat(primed).contains("SnsClient").doesNotContain("\"specs\"").doesNotContain("DynamoDbClient");
+                // Notify reads the specs and asks STS who it is only for its hub guard (aws.hubAccountId).
+                case NOTIFY -> assertThat(primed).contains("SnsClient", "StsClient", "\"specs\"").doesNotContain("DynamoDbClient");
                 default -> assertThat(primed).contains("Ec2Client", "\"layers\":[\"account\",\"iam\"", "\"specs\"");
             }
         }
