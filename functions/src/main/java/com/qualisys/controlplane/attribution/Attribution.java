@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.attribution;
 
+import com.qualisys.controlplane.engine.Action;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.ChangeAuthor;
 import com.qualisys.controlplane.engine.Plan;
@@ -8,12 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Matches drifted resources to the CloudTrail events that touched them, by physical id. Pure.
  * A resource's author is the newest successful event naming its id that someone other than the
  * control plane made; when only the control plane touched it, its newest own event, labelled so.
- * A resource that is missing (a CREATE in drift) has no id left to match and stays unattributed.
+ * A resource that is missing (a CREATE in drift) has no id left to match: it is matched to the Delete* call
+ * that names its AWS name, the last segment of its logical id (a role, budget, topic, trail, parameter
+ * group or secret is named so); one known only by an AWS-made id (a subnet) stays unattributed.
  */
 public final class Attribution {
     private Attribution() {}
@@ -23,9 +27,16 @@ public final class Attribution {
         Map<String, ChangeAuthor> out = new LinkedHashMap<>();
         for (Plan plan : plans) {
             for (Change change : plan.changes()) {
-                if (change.physicalId() == null) continue;
-                List<TrailEvent> touching = events.stream()
-                        .filter(e -> !e.failed() && e.names().contains(change.physicalId()))
+                Predicate<TrailEvent> names;
+                if (change.physicalId() != null) {
+                    names = e -> e.names().contains(change.physicalId());
+                } else if (change.action() == Action.CREATE) {
+                    String name = change.logicalId().substring(change.logicalId().lastIndexOf('/') + 1);
+                    names = e -> e.eventName().startsWith("Delete") && e.names().contains(name);
+                } else {
+                    continue;
+                }
+                List<TrailEvent> touching = events.stream().filter(e -> !e.failed() && names.test(e))
                         .sorted(Comparator.comparing(TrailEvent::eventTime).reversed()).toList();
                 Optional<TrailEvent> other = touching.stream().filter(e -> !principal(e.who()).equals(self)).findFirst();
                 Optional<TrailEvent> chosen = other.isPresent() ? other : touching.stream().findFirst();

@@ -49,6 +49,17 @@ class AttributionTest {
     }
 
     @Test
+    void aResourceDeletedOutOfBandIsMatchedToTheDeleteCallNamingIt() {
+        Change deleted = new Change("iam/role/QualisysCICD", "iam-role", Action.CREATE, false, null, List.of());
+        Map<String, ChangeAuthor> authors = Attribution.authors(List.of(plan(deleted)), List.of(
+                event("arn:aws:iam::111122223333:user/alice", "DetachRolePolicy", 1, "QualisysCICD"),
+                event("arn:aws:iam::111122223333:user/alice", "DeleteRole", 2, "QualisysCICD"),
+                event("arn:aws:iam::111122223333:user/bob", "DeleteRole", 3, "QualisysDeveloper")), SELF);
+        assertThat(authors.get("iam/role/QualisysCICD")).isEqualTo(new ChangeAuthor("arn:aws:iam::111122223333:user/alice", "DeleteRole",
+                T0.plusSeconds(120), "10.0.0.1", false));
+    }
+
+    @Test
     void failedCallsMissingResourcesAndUntouchedOnesStayUnattributed() {
         Change missing = new Change("vpc/nat-gateway/a", "nat-gateway", Action.CREATE, false, null, List.of());
         Map<String, ChangeAuthor> authors = Attribution.authors(List.of(plan(update("vpc/subnet/a", "subnet-1"), missing,

@@ -1,6 +1,5 @@
 package com.qualisys.controlplane.layers.support;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Differ;
@@ -8,7 +7,7 @@ import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
-import com.qualisys.controlplane.json.Json;
+import com.qualisys.controlplane.layers.iam.PolicyDocument;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,7 +33,6 @@ import software.amazon.awssdk.services.iam.model.Tag;
  */
 public final class ServiceRoles {
     public static final ResourceKind KIND = ResourceKind.of("iam-role", false);
-    private static final ObjectMapper JSON = Json.mapper();
     private static final String BOUNDARY = "permissionsBoundary";
 
     private ServiceRoles() {}
@@ -174,23 +172,13 @@ public final class ServiceRoles {
         iam.deleteRole(r -> r.roleName(name));
     }
 
-    /** A policy document as plain data (IAM returns documents URL-encoded). */
-    @SuppressWarnings("unchecked")
+    /** A policy document as plain data (IAM returns documents URL-encoded), parsed by the one policy-document model. */
     static Map<String, Object> document(String json) {
-        String text = json.trim().startsWith("%") ? java.net.URLDecoder.decode(json, java.nio.charset.StandardCharsets.UTF_8) : json;
-        try {
-            return JSON.readValue(text, Map.class);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("policy document is not JSON: " + e.getMessage(), e);
-        }
+        return PolicyDocument.parse(json);
     }
 
     private static String json(Object document) {
-        try {
-            return JSON.writeValueAsString(document);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return PolicyDocument.toJson(document);
     }
 
     private static Map<String, Object> inline(DesiredResource d) {

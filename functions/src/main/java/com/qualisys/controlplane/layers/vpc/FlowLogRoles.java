@@ -1,12 +1,7 @@
 package com.qualisys.controlplane.layers.vpc;
 
-import com.qualisys.controlplane.json.Json;
-import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Ignored;
@@ -14,8 +9,8 @@ import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import com.qualisys.controlplane.layers.iam.PolicyDocument;
+import com.qualisys.controlplane.layers.support.PermissionsBoundary;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +26,6 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * one GetRolePolicy for the inline policy. Physical id: the role ARN (what CreateFlowLogs takes).
  */
 final class FlowLogRoles implements ManagedKind<Role> {
-    private static final ObjectMapper JSON = Json.mapper();
 
     @Override
     public ResourceKind kind() {
@@ -133,21 +127,11 @@ final class FlowLogRoles implements ManagedKind<Role> {
     }
 
     private static String json(Object document) {
-        try {
-            return JSON.writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return PolicyDocument.toJson(document);
     }
 
-    /** IAM returns policy documents URL-encoded. */
+    /** IAM returns policy documents URL-encoded; parsed by the one policy-document model. */
     static Map<String, Object> parse(String document) {
-        if (document == null) return null;
-        String text = document.trim().startsWith("{") ? document : URLDecoder.decode(document, StandardCharsets.UTF_8);
-        try {
-            return JSON.readValue(text, new TypeReference<LinkedHashMap<String, Object>>() {});
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("IAM returned a policy that is not JSON: " + e.getOriginalMessage(), e);
-        }
+        return document == null ? null : PolicyDocument.parse(document);
     }
 }
