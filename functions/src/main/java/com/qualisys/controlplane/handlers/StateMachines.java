@@ -23,6 +23,11 @@ public enum StateMachines {
     /** The error a rejected approval fails that task with (SendTaskFailure). */
     public static final String REJECTED_ERROR = "Qualisys.Rejected";
     public static final String DEFINITION_SUFFIX = ".asl.json";
+    /**
+     * {@code provision} deployed a second time under this name: the only machine whose runs may carry
+     * {@code approveDestructive: true}, and only the spec's approver ({@code aws.approverRole}) may start it.
+     */
+    public static final String APPROVED_PROVISION = "provision-approved";
 
     private final String definitionName;
 
@@ -48,6 +53,16 @@ public enum StateMachines {
     /** The deployed name of any definition file's machine, by its name without {@code .asl.json}. */
     public static String deployedName(String definitionName) {
         return DEPLOYED_NAME_PREFIX + definitionName;
+    }
+
+    /**
+     * Whether an execution ({@code $$.Execution.Id}: arn:aws:states:region:account:execution:machine:name) runs
+     * on the approved provision machine, deployed ({@code qualisys-provision-approved}) or local.
+     */
+    public static boolean onApprovedProvision(String executionArn) {
+        String[] parts = executionArn == null ? new String[0] : executionArn.split(":");
+        if (parts.length < 8 || !"execution".equals(parts[5])) return false;
+        return parts[6].equals(APPROVED_PROVISION) || parts[6].equals(deployedName(APPROVED_PROVISION));
     }
 
     /** By definition name ({@code provision}) or deployed name ({@code qualisys-provision}), any case. */

@@ -30,6 +30,12 @@ public final class AccountPlacement {
             errors.add(new SpecError(file(specs.get(0)), "aws.hubAccountId", String.join(", ", named),
                     "differ between environments: one control plane has one hub account"));
         }
+        // One control plane, one provision-approved machine: one approver for every environment.
+        List<String> approvers = specs.stream().map(s -> String.valueOf(s.aws().approverRoleArn())).distinct().sorted().toList();
+        if (approvers.size() > 1) {
+            errors.add(new SpecError(file(specs.get(0)), "aws.approverRole", String.join(", ", approvers),
+                    "differ between environments: the control plane has one approver (name it in environments/defaults.yaml)"));
+        }
         for (int i = 0; i < specs.size(); i++) {
             for (int j = 0; j < i; j++) {
                 EnvironmentSpec a = specs.get(i);

@@ -115,12 +115,24 @@ final class SpecValidator {
         }
         if (aws.externalId() != null) match("aws.externalId", aws.externalId(), EXTERNAL_ID,
                 "is not a valid STS external id (2-1224 characters of letters, digits and +=,.@:/-)");
+        if (aws.approverRole() != null && !APPROVER_ROLE_NAME.matcher(aws.approverRole()).matches()) {
+            Matcher role = ROLE_ARN.matcher(aws.approverRole());
+            if (!role.matches()) {
+                error("aws.approverRole", aws.approverRole(), "is neither an IAM role name (1-64 characters of letters, digits and"
+                        + " +=,.@_-) nor a role ARN (arn:aws:iam::<hub account>:role/<path>/<name>)");
+            } else if (aws.hubAccountId() != null && !role.group(1).equals(aws.hubAccountId())) {
+                error("aws.approverRole", aws.approverRole(), "is in account " + role.group(1) + ", not in the hub account "
+                        + aws.hubAccountId() + " (aws.hubAccountId), where provision is started");
+            }
+        }
         if (aws.hubAccountId() != null && match("aws.hubAccountId", aws.hubAccountId(), ACCOUNT_ID, "is not a 12-digit AWS account id")
                 && accountOk && aws.hubAccountId().equals(aws.accountId()) && !aws.sharesHubAccount()) {
             error("aws.accountId", aws.accountId(), "is the hub account (aws.hubAccountId): an environment lives in its own account;"
                     + " set aws.sharesHubAccount: true to allow it explicitly");
         }
     }
+
+    private static final Pattern APPROVER_ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
     private void iam(IamSpec iam) {
         Set<String> policyNames = new HashSet<>();

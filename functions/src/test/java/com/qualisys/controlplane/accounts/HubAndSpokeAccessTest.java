@@ -67,7 +67,7 @@ class HubAndSpokeAccessTest {
     /** The handlers' control plane as deployed: the hub's own clients, each environment by its role. */
     private ControlPlane controlPlane() {
         return new ControlPlane(TestSpecs.loader(), () -> hubClients, null, Layers.all(),
-                new ControlPlane.Settings(null, null, "qualisys-control-plane-reports-" + hub, "qualisys-control-plane-locks", "default"));
+                new ControlPlane.Settings(null, null, "qualisys-control-plane-reports", "qualisys-control-plane-locks", "default"));
     }
 
     @Test
@@ -125,7 +125,7 @@ class HubAndSpokeAccessTest {
         try (AwsClients inStaging = accounts.administrator(stagingAccount)) {
             ControlPlane cp = new ControlPlane(TestSpecs.loader(), () -> hubClients,
                     (spec, session) -> inStaging, Layers.all(),
-                    new ControlPlane.Settings(null, null, "qualisys-control-plane-reports-" + hub, "qualisys-control-plane-locks", "default"));
+                    new ControlPlane.Settings(null, null, "qualisys-control-plane-reports", "qualisys-control-plane-locks", "default"));
             assertThatThrownBy(() -> cp.reconciler(dev).apply("vpc", false))
                     .isInstanceOf(AccountMismatchException.class)
                     .hasMessage("environment dev: the credentials act in account " + stagingAccount + ", but aws.accountId is "

@@ -32,7 +32,7 @@ class NotificationPublisherTest {
         });
         subscriber.start();
         try (AwsClients aws = moto.clients()) {
-            String topic = aws.sns().createTopic(r -> r.name("qualisys-budget-alerts")).topicArn();
+            String topic = aws.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
             aws.sns().subscribe(r -> r.topicArn(topic).protocol("http")
                     .endpoint("http://127.0.0.1:" + subscriber.getAddress().getPort() + "/alerts"));
             Notification n = AnomalyResponse.decide(CostAnomalyParser.parse(Samples.text("anomaly/eventbridge-event.json")),

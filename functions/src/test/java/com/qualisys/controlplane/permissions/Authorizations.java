@@ -56,11 +56,11 @@ final class Authorizations {
             case "elasticache" -> f.string("CacheSubnetGroupName") != null
                     ? arn("elasticache", "subnetgroup:" + f.string("CacheSubnetGroupName")) : "*";
             case "dynamodb" -> f.string("TableName") != null ? arn("dynamodb", "table/" + f.string("TableName")) : "*";
-            case "budgets" -> f.string("BudgetName") != null
-                    ? "arn:aws:budgets::" + account + ":budget/" + f.string("BudgetName") : "*";
+            case "budgets" -> budget(f);
             case "ce" -> firstNonNull(f.string("MonitorArn", "SubscriptionArn", "ResourceArn"), "*");
             case "states" -> firstNonNull(f.string("stateMachineArn", "executionArn"), "*");
             case "events" -> eventBus(f);
+            case "sts" -> firstNonNull(f.string("RoleArn"), "*");
             default -> "*";
         };
     }
@@ -198,6 +198,15 @@ final class Authorizations {
         if (f.string("DBParameterGroupName") != null) return arn("rds", "pg:" + f.string("DBParameterGroupName"));
         if (f.string("DBSubnetGroupName") != null) return arn("rds", "subgrp:" + f.string("DBSubnetGroupName"));
         return "*";
+    }
+
+    /** CreateBudget/UpdateBudget name the budget inside their Budget (or NewBudget) member. */
+    private String budget(RequestFields f) {
+        String name = f.string("BudgetName");
+        for (String member : List.of("Budget", "NewBudget")) {
+            if (name == null && f.raw(member) instanceof software.amazon.awssdk.core.SdkPojo b) name = new RequestFields(b).string("BudgetName");
+        }
+        return name == null ? "*" : "arn:aws:budgets::" + account + ":budget/" + name;
     }
 
     private String eventBus(RequestFields f) {

@@ -34,6 +34,28 @@ final class CallerAttribution {
             new Entry("com.qualisys.controlplane.layers.", "apply", FunctionCatalog.APPLY_LAYER),
             new Entry("com.qualisys.controlplane.layers.", null, FunctionCatalog.PLAN_LAYER));
 
+    /**
+     * The code that acts in the hub account with the function's own role (ControlPlane.hub()): the
+     * control plane's state, its claims and overrides, its notifications. Everything else a function
+     * does works in an environment's account through the clients ControlPlane.aws(spec) hands out,
+     * i.e. as the spoke's execution role.
+     */
+    private static final List<String> HUB_CODE = List.of(
+            "com.qualisys.controlplane.state.",
+            "com.qualisys.controlplane.events.EventLedger",
+            "com.qualisys.controlplane.events.NotificationPublisher",
+            "com.qualisys.controlplane.events.budget.OverrideStore",
+            "com.qualisys.controlplane.accounts.EnvironmentAccess");
+    /** Actions only the hub's resources answer (its lock table, state machines, event bus, topics). */
+    private static final List<String> HUB_ACTIONS = List.of("dynamodb:", "states:", "events:PutEvents", "sns:Publish", "sts:AssumeRole");
+
+    /** Where a call acts: "hub" (the function's own role) or "environment" (the spoke's execution role). */
+    static String plane(Caller caller, String action) {
+        String frame = caller.firstMainFrame();
+        if (HUB_CODE.stream().anyMatch(frame::startsWith) || HUB_ACTIONS.stream().anyMatch(action::startsWith)) return "hub";
+        return "environment";
+    }
+
     private static final Map<Class<?>, Boolean> MAIN_CODE = new ConcurrentHashMap<>();
 
     /** What the stack says, or empty for a test's own set-up calls. */

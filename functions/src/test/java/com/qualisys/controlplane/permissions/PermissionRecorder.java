@@ -21,6 +21,9 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.SdkInternalExecutionAttribute;
+import software.amazon.awssdk.core.SelectedAuthScheme;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -58,15 +61,20 @@ public final class PermissionRecorder implements ExecutionInterceptor {
         Region region = attributes.getAttribute(AwsExecutionAttribute.AWS_REGION);
         URI endpoint = attributes.getAttribute(SdkExecutionAttribute.CLIENT_ENDPOINT);
         String regionId = region == null || region.isGlobalRegion() ? "us-east-1" : region.id();
-        String account = context.httpRequest().firstMatchingHeader(ACCOUNT_HEADER).orElse(ACCOUNT);
+        // The emulated account: moto's header where a test selects one, else the one the call's credentials
+        // belong to (an environment's assumed-role session acts in the spoke account).
+        Optional<String> header = context.httpRequest().firstMatchingHeader(ACCOUNT_HEADER);
+        AwsCredentialsIdentity credentials = credentials(attributes);
+        String account = header.orElseGet(() -> ResourceFacts.accountOf(endpoint, credentials));
         Authorizations authorizations = new Authorizations(regionId, account,
-                ResourceFacts.at(endpoint, region == null ? Region.US_EAST_1 : region, account));
+                ResourceFacts.at(endpoint, region == null ? Region.US_EAST_1 : region, account, header.isPresent() ? null : credentials));
         RequestFields fields = new RequestFields((SdkPojo) context.request());
         String role = caller.get().function().map(FunctionCatalog::roleName).orElse("unattributed");
         String function = caller.get().function().map(FunctionCatalog::deployedName).orElse(caller.get().firstMainFrame());
         for (Authorizations.Authorization a : authorizations.of(service, operation, fields)) {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("role", role);
+            record.put("plane", CallerAttribution.plane(caller.get(), a.action()));
             record.put("function", function);
             record.put("operation", service + "." + operation);
             record.put("action", a.action());
@@ -75,6 +83,13 @@ public final class PermissionRecorder implements ExecutionInterceptor {
             record.put("test", caller.get().testClass());
             write(record);
         }
+    }
+
+    /** The credentials the call was signed with, or null when the SDK did not resolve any. */
+    private static AwsCredentialsIdentity credentials(ExecutionAttributes attributes) {
+        SelectedAuthScheme<?> scheme = attributes.getAttribute(SdkInternalExecutionAttribute.SELECTED_AUTH_SCHEME);
+        if (scheme == null) return null;
+        return scheme.identity().join() instanceof AwsCredentialsIdentity c ? c : null;
     }
 
     private static void write(Map<String, Object> record) {

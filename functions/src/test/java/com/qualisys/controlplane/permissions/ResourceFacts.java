@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * What a resource looked like just before a recorded call touched it (its tags, an IAM role's
@@ -24,27 +26,64 @@ final class ResourceFacts {
     private static final ThreadLocal<Boolean> LOOKING_UP = ThreadLocal.withInitial(() -> false);
     private static final Map<String, ResourceFacts> BY_ENDPOINT = new ConcurrentHashMap<>();
 
+    private static final Map<String, String> ACCOUNT_BY_ACCESS_KEY = new ConcurrentHashMap<>();
+
     private final URI endpoint;
     private final Region region;
     private final String account;
+    /** The recorded call's own credentials when they select the account (an assumed-role session), else null. */
+    private final AwsCredentialsIdentity credentials;
     private Ec2Client ec2;
     private KmsClient kms;
     private IamClient iam;
 
-    private ResourceFacts(URI endpoint, Region region, String account) {
+    private ResourceFacts(URI endpoint, Region region, String account, AwsCredentialsIdentity credentials) {
         this.endpoint = endpoint;
         this.region = region;
         this.account = account;
+        this.credentials = credentials;
     }
 
-    /** Looks things up in the same emulated account the recorded call goes to. */
-    static ResourceFacts at(URI endpoint, Region region, String account) {
-        return BY_ENDPOINT.computeIfAbsent(endpoint + "|" + region + "|" + account, k -> new ResourceFacts(endpoint, region, account));
+    /**
+     * Looks things up in the same emulated account the recorded call goes to: by moto's account header,
+     * or (credentials not null) with the call's own credentials.
+     */
+    static ResourceFacts at(URI endpoint, Region region, String account, AwsCredentialsIdentity credentials) {
+        AwsCredentialsIdentity own = credentials == null || isTestDefault(credentials) ? null : credentials;
+        String key = endpoint + "|" + region + "|" + account + "|" + (own == null ? "" : own.accessKeyId());
+        return BY_ENDPOINT.computeIfAbsent(key, k -> new ResourceFacts(endpoint, region, account, own));
+    }
+
+    /** The account the credentials act in: the tests' default account, or the one STS names for a session's keys. */
+    static String accountOf(URI endpoint, AwsCredentialsIdentity credentials) {
+        if (credentials == null || isTestDefault(credentials)) return PermissionRecorder.ACCOUNT;
+        return ACCOUNT_BY_ACCESS_KEY.computeIfAbsent(credentials.accessKeyId(), k -> lookup(() -> {
+            try (StsClient sts = StsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                    .credentialsProvider(provider(credentials))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+                return sts.getCallerIdentity().account();
+            }
+        }, PermissionRecorder.ACCOUNT));
+    }
+
+    private static boolean isTestDefault(AwsCredentialsIdentity credentials) {
+        return CREDENTIALS.resolveCredentials().accessKeyId().equals(credentials.accessKeyId());
     }
 
     private software.amazon.awssdk.core.client.config.ClientOverrideConfiguration inAccount() {
-        return software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.builder()
-                .putHeader(PermissionRecorder.ACCOUNT_HEADER, account).build();
+        var config = software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.builder();
+        if (credentials == null) config.putHeader(PermissionRecorder.ACCOUNT_HEADER, account);
+        return config.build();
+    }
+
+    private StaticCredentialsProvider credentialsProvider() {
+        return credentials == null ? CREDENTIALS : provider(credentials);
+    }
+
+    private static StaticCredentialsProvider provider(AwsCredentialsIdentity c) {
+        return StaticCredentialsProvider.create(c instanceof software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity s
+                ? software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken())
+                : AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()));
     }
 
     static boolean lookingUp() {
@@ -79,7 +118,7 @@ final class ResourceFacts {
         }, null);
     }
 
-    private <T> T lookup(java.util.function.Supplier<T> call, T otherwise) {
+    private static <T> T lookup(java.util.function.Supplier<T> call, T otherwise) {
         LOOKING_UP.set(true);
         try {
             return call.get();
@@ -91,19 +130,19 @@ final class ResourceFacts {
     }
 
     private synchronized Ec2Client ec2() {
-        if (ec2 == null) ec2 = Ec2Client.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS)
+        if (ec2 == null) ec2 = Ec2Client.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentialsProvider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(inAccount()).build();
         return ec2;
     }
 
     private synchronized KmsClient kms() {
-        if (kms == null) kms = KmsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(CREDENTIALS)
+        if (kms == null) kms = KmsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentialsProvider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(inAccount()).build();
         return kms;
     }
 
     private synchronized IamClient iam() {
-        if (iam == null) iam = IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL).credentialsProvider(CREDENTIALS)
+        if (iam == null) iam = IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL).credentialsProvider(credentialsProvider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(inAccount()).build();
         return iam;
     }

@@ -54,4 +54,25 @@ class AccountPlacementTest {
         assertThat(shared.aws().executionRoleArn())
                 .isEqualTo("arn:aws:iam::111122223333:role/control-plane/qualisys-control-plane-execution");
     }
+
+    @Test
+    void environmentsNamingDifferentApproversAreRejected() {
+        EnvironmentSpec dev = SpecVariant.of("dev", "aws:\n  approverRole: QualisysReleaseApprover\n");
+        EnvironmentSpec staging = SpecVariant.of("staging", "aws:\n  approverRole: QualisysStagingApprover\n");
+
+        assertThat(dev.aws().approverRoleArn()).isEqualTo("arn:aws:iam::" + dev.aws().hubAccountId() + ":role/QualisysReleaseApprover");
+        assertThat(AccountPlacement.check(List.of(dev, staging))).extracting(SpecError::toString).singleElement()
+                .satisfies(m -> assertThat(m).contains("aws.approverRole", "role/QualisysReleaseApprover", "role/QualisysStagingApprover",
+                        "the control plane has one approver"));
+    }
+
+    @Test
+    void anApproverThatIsNeitherARoleNameNorAHubRoleArnIsRejectedNamingTheValue() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpecVariant.of("dev", "aws:\n  approverRole: \"arn:aws:iam::999988887777:role/Approver\"\n"))
+                .hasMessageContaining("aws.approverRole")
+                .hasMessageContaining("arn:aws:iam::999988887777:role/Approver")
+                .hasMessageContaining("not in the hub account");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpecVariant.of("dev", "aws:\n  approverRole: \"release approver\"\n"))
+                .hasMessageContaining("aws.approverRole release approver is neither an IAM role name");
+    }
 }

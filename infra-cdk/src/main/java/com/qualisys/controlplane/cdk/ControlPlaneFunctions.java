@@ -66,7 +66,7 @@ final class ControlPlaneFunctions extends Construct {
      */
     static final Set<FunctionCatalog> REACH_ENVIRONMENTS = EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER,
             FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT, FunctionCatalog.BUDGET_ALERT,
-            FunctionCatalog.DB_INIT, FunctionCatalog.SECRET_ROTATION);
+            FunctionCatalog.DB_INIT, FunctionCatalog.SECRET_ROTATION, FunctionCatalog.REPORT);
 
     ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec, StateStore state,
                           Alerting alerting, Optional<VpcPlacement> placement) {

@@ -86,10 +86,11 @@ public final class ControlPlaneStack extends Stack {
         provisioned.ifPresent(p -> p.attach(functions, alerting));
         state.restrictOverridesTo(List.of(functions.role(FunctionCatalog.BUDGET_ALERT)));
 
-        stateMachines = new ControlPlaneStateMachines(this, "StateMachines", settings.definitions(),
+        stateMachines = new ControlPlaneStateMachines(this, "StateMachines", ApprovedProvision.definitions(settings),
                 targets(state, alerting), (sm, failed) -> alerting.alarmAtLeast(sm, "FailedExecutionsAlarm", failed, 1,
                         sm.getNode().getId() + " state machine: an execution failed in the last 5 minutes"));
         alerting.publishersOnly(FunctionPolicies.ROLE_PATH);
+        ApprovedProvision.grant(this, stateMachines.byName(), settings.controlPlaneSpec());
         new ControlPlaneDashboard(this, "Observability", settings.environments(), alerting);
 
         Queue deliveryDeadLetters = Queue.Builder.create(this, "DeliveryDeadLetters")

@@ -7,7 +7,10 @@ import com.qualisys.controlplane.spec.EksSpec;
 import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.IamSpec;
+import com.qualisys.controlplane.layers.iam.IamDesired;
+import com.qualisys.controlplane.layers.rds.RdsResources;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -39,7 +42,7 @@ final class FunctionPolicies {
     static final String ROLE_NAME_PREFIX = "qualisys-control-plane-";
     /** What the layers do to the log groups they own. */
     private static final List<String> LOG_GROUP_WRITES = List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy",
-            "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:TagLogGroup", "logs:UntagResource", "logs:DeleteLogGroup");
+            "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:DeleteLogGroup");
     /** AWS managed policies that hand out administration: attachable only to the roles the spec names for them. */
     static final java.util.Set<String> ADMIN_CLASS = java.util.Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess");
 
@@ -93,6 +96,8 @@ final class FunctionPolicies {
         out.add(conditional(List.of("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
                 List.of(arn("ec2", "security-group/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)));
         out.add(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
+        // SecretRotation moves AWSPENDING/AWSCURRENT between the versions of the database's two secrets.
+        out.add(allow(List.of("secretsmanager:UpdateSecretVersionStage"), databaseSecretArns()));
         EksSpec.NodeGroup pool = spec.eks().nodeGroups().get(BudgetLadder.PLAYWRIGHT_POOL);
         if (pool != null) {
             out.add(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
@@ -108,6 +113,14 @@ final class FunctionPolicies {
 
     /** The statements that belong to one function alone: its state, its topics, its secrets. */
     void grantOwn(FunctionCatalog function, Role role, StateStore state, Alerting alerting) {
+        // ControlPlane.reconciler(spec): the functions that plan read the budget overrides in the hub.
+        if (EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER, FunctionCatalog.LAYER_READINESS,
+                FunctionCatalog.SECURITY_EVENT).contains(function)) {
+            readOverrides().forEach(role::addToPolicy);
+            Nag.suppress(role, "AwsSolutions-IAM5", "The budget overrides are one object per override under overrides/ of"
+                    + " the report bucket, named when the cap is made: the planning functions read them all, write none",
+                    List.of("Resource::arn:<AWS::Partition>:s3:::" + spec.state().reportBucket() + "/" + StateStore.OVERRIDES_PREFIX + "*"));
+        }
         switch (function) {
             case LOCK -> {
                 state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
@@ -121,17 +134,16 @@ final class FunctionPolicies {
                 role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
                 Alerting.grantPublish(alerting.driftTopic, role);
                 role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
-                // Drift attribution: one LookupEvents scan per check (no resource-level permissions),
-                // and the function's own identity to label the control plane's calls.
-                role.addToPolicy(allow(List.of("cloudtrail:LookupEvents", "sts:GetCallerIdentity"), List.of("*")));
+                // Drift attribution reads the environment's CloudTrail as the execution role (readStatements).
             }
             case NOTIFY -> Alerting.grantPublish(alerting.alertTopic, role);
             // Their remediations and the budget ladder's actions in an environment are the spoke role's
             // (environmentStatements); here only the hub's own topic, bucket and state machines.
             case SECURITY_EVENT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
-                // The event claims (events.EventLedger) that make a redelivered event a duplicate.
-                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+                // The event claims (events.EventLedger) that make a redelivered event a duplicate; a failed response
+                // gives its claim back (DeleteItem).
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
             }
             case BUDGET_ALERT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
@@ -143,28 +155,11 @@ final class FunctionPolicies {
                         List.of(state.reportBucket.arnForObjects("overrides/*"))));
                 role.addToPolicy(conditional(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn()),
                         "StringLike", Map.of("s3:prefix", "overrides/*")));
-                // The ladder's start-drift-check and the budget response.
-                role.addToPolicy(allow(List.of("states:StartExecution"), List.of(
-                        stateMachineArn(ControlPlaneSettings.BUDGET_RESPONSE), stateMachineArn(ControlPlaneSettings.DRIFT_CHECK))));
+                // The ladder asks for a drift check with an event on the hub's bus (the DriftCheckRequested rule starts it).
+                role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
             }
-            case DB_INIT -> {
-                role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
-                        databaseSecretArns()));
-                role.addToPolicy(allow(List.of("rds:DescribeDBInstances"), List.of(arn("rds", "db:" + spec.rds().identifier()))));
-                role.addToPolicy(decryptThroughSecretsManager(List.of("kms:Decrypt")));
-            }
-            case SECRET_ROTATION -> {
-                // Told to rotate any other secret, it describes it to refuse it by name (it changes only its own two).
-                role.addToPolicy(allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))));
-                Nag.suppress(role, "AwsSolutions-IAM5", "DescribeSecret only, on the control plane's own qualisys/* secrets:"
-                        + " the rotation function reads which secret it was asked to rotate before refusing any but its two",
-                        List.of("Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:qualisys/*"));
-                role.addToPolicy(allow(List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
-                        "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"), databaseSecretArns()));
-                role.addToPolicy(allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")));
-                role.addToPolicy(allow(List.of("rds:DescribeDBInstances"), List.of(arn("rds", "db:" + spec.rds().identifier()))));
-                role.addToPolicy(decryptThroughSecretsManager(List.of("kms:Decrypt", "kms:GenerateDataKey")));
-            }
+            // DbInit and SecretRotation read and rotate the database secrets in the environment's account, through
+            // the clients ControlPlane.aws(spec) hands out: their grants are the spoke's (environmentStatements).
             default -> { }
         }
     }
@@ -195,13 +190,16 @@ final class FunctionPolicies {
     private List<PolicyStatement> readStatements() {
         return List.of(
                 allow(List.of("ec2:Describe*", "eks:Describe*", "eks:List*", "rds:Describe*", "rds:ListTagsForResource",
-                        "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
-                        "kms:ListResourceTags", "secretsmanager:ListSecrets", "logs:DescribeLogGroups",
-                        "logs:ListTagsForResource", "logs:ListTagsLogGroup", "cloudtrail:DescribeTrails",
+                        "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus", "secretsmanager:ListSecrets", "logs:DescribeLogGroups",
+                        "logs:ListTagsForResource", "cloudtrail:DescribeTrails",
                         "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:ListTags",
+                        // Drift attribution (Report): who changed a drifted resource, from the event history.
+                        "cloudtrail:LookupEvents",
                         "sns:ListTopics", "budgets:ViewBudget", "budgets:ListTagsForResource",
                         "ce:GetAnomalyMonitors", "ce:GetAnomalySubscriptions", "ce:ListTagsForResource",
-                        "iam:ListRoles", "iam:ListPolicies", "iam:ListAccountAliases", "iam:ListOpenIDConnectProviders",
+                        "iam:ListRoles", "iam:ListAccountAliases", "iam:ListOpenIDConnectProviders",
+                        // The IAM layer reads every role and policy with their documents in one paged call.
+                        "iam:GetAccountAuthorizationDetails",
                         "s3:ListAllMyBuckets", "tag:GetResources",
                         // The VPC layer observes the cache subnet groups (plan, apply, drift, security events).
                         "elasticache:DescribeCacheSubnetGroups", "elasticache:ListTagsForResource"),
@@ -209,20 +207,23 @@ final class FunctionPolicies {
                 // The RDS layer observes its secrets' values (the master's username, the connection's host/port).
                 allow(List.of("secretsmanager:GetSecretValue"), List.of(secretArn("qualisys/*"))),
                 decryptThroughSecretsManager(List.of("kms:Decrypt")),
-                allow(List.of("iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-                        "iam:ListRoleTags", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
-                        "iam:ListInstanceProfilesForRole", "iam:ListEntitiesForPolicy",
-                        "iam:ListPolicyTags", "iam:GetOpenIDConnectProvider"), identityArns()),
+                allow(List.of("iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListPolicyVersions",
+                        "iam:ListInstanceProfilesForRole", "iam:ListEntitiesForPolicy", "iam:GetOpenIDConnectProvider"), identityArns()),
                 allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))),
                 allow(List.of("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
                         "s3:ListBucket"), List.of(s3Arn("qualisys-*"))),
                 allow(List.of("sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"),
-                        List.of(arn("sns", "qualisys-*"))),
-                // The budget ladder's active overrides (events.budget.OverrideFilter): a plan leaves alone what
-                // an override changed on purpose until the override is restored.
-                allow(List.of("s3:GetObject"), List.of(s3Arn(spec.state().reportBucket()) + "/overrides/*")),
+                        List.of(arn("sns", "qualisys-*"))));
+    }
+
+    /**
+     * The budget ladder's active overrides (events.budget.OverrideFilter), read from the hub's report bucket
+     * by every function that plans: a plan leaves alone what an override changed on purpose until it is restored.
+     */
+    private List<PolicyStatement> readOverrides() {
+        return List.of(allow(List.of("s3:GetObject"), List.of(s3Arn(spec.state().reportBucket()) + "/" + StateStore.OVERRIDES_PREFIX + "*")),
                 conditional(List.of("s3:ListBucket"), List.of(s3Arn(spec.state().reportBucket())), "StringLike",
-                        Map.of("s3:prefix", "overrides/*")));
+                        Map.of("s3:prefix", StateStore.OVERRIDES_PREFIX + "*")));
     }
 
     // ----- apply: network -----
@@ -237,22 +238,22 @@ final class FunctionPolicies {
                 conditional(List.of("ec2:CreateTags"), List.of("*"), "StringEquals", Map.of("ec2:CreateAction", creates.stream()
                         .map(a -> a.substring("ec2:".length())).toList())),
                 // Everything else only on what the control plane created.
-                conditional(List.of("ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyVpcAttribute", "ec2:ModifySubnetAttribute",
+                conditional(List.of("ec2:CreateTags", "ec2:ModifyVpcAttribute", "ec2:ModifySubnetAttribute",
                         "ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:CreateRoute", "ec2:ReplaceRoute",
                         "ec2:DeleteRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable",
                         "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-                        "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
+                        "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
                         "ec2:CreateNetworkAclEntry", "ec2:ReplaceNetworkAclEntry", "ec2:DeleteNetworkAclEntry",
-                        "ec2:ReplaceNetworkAclAssociation", "ec2:AssociateAddress", "ec2:DisassociateAddress",
+                        "ec2:ReplaceNetworkAclAssociation", "ec2:DisassociateAddress",
                         "ec2:DeleteVpc", "ec2:DeleteSubnet", "ec2:DeleteInternetGateway", "ec2:DeleteNatGateway",
                         "ec2:ReleaseAddress", "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup", "ec2:DeleteNetworkAcl",
-                        "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate"),
+                        "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate"),
                         List.of("*"), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
                 // VPC flow logs deliver to their log group through the spec's delivery role.
                 allow(LOG_GROUP_WRITES, List.of(logGroupArn(spec.vpc().flowLogs().logGroup()))),
                 // The spec's cache subnet groups (ElastiCache names them in lower case).
                 allow(List.of("elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup",
-                        "elasticache:DeleteCacheSubnetGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"),
+                        "elasticache:DeleteCacheSubnetGroup", "elasticache:AddTagsToResource"),
                         List.of(arn("elasticache", "subnetgroup:qualisys-*"))),
                 passRole(List.of(spec.vpc().flowLogs().deliveryRole()), List.of("vpc-flow-logs.amazonaws.com")));
     }
@@ -272,7 +273,9 @@ final class FunctionPolicies {
             }
         }
         spec.eks().nodeRolePolicies().forEach(p -> attachable.add(awsManagedPolicyArn(p)));
-        attachable.add(globalArn("iam", "policy/Qualisys*"));
+        // The RDS layer's enhanced-monitoring role (its AWS managed policy lives under service-role/).
+        attachable.add("arn:" + Aws.PARTITION + ":" + RdsResources.MONITORING_POLICY.substring("arn:aws:".length()));
+        attachable.addAll(customerPolicyArns());
         // Permissions only go onto roles that carry the control plane's boundary (layers.support.PermissionsBoundary).
         Map<String, Object> bounded = Map.of("iam:PermissionsBoundary", boundaryArn());
         List<PolicyStatement> out = new ArrayList<>();
@@ -288,20 +291,26 @@ final class FunctionPolicies {
                 statement(List.of("iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"), roleArns(), Map.of("StringEquals", bounded)),
                 statement(List.of("iam:AttachRolePolicy"), roleArns(), Map.of("ArnLike", Map.of("iam:PolicyARN", List.copyOf(attachable)),
                         "StringEquals", bounded)),
-                conditional(List.of("iam:DetachRolePolicy"), roleArns(), "ArnLike", Map.of("iam:PolicyARN", List.copyOf(attachable))),
+                // A role the control plane made may lose any managed policy (a role the spec no longer names is
+                // emptied before it is deleted); detaching only takes permissions away.
+                conditional(List.of("iam:DetachRolePolicy"), roleArns(), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
                 // Deleting one of the spec's policies first detaches it from whoever holds it (users and groups too).
                 conditional(List.of("iam:DetachUserPolicy", "iam:DetachGroupPolicy"),
                         List.of(globalArn("iam", "user/*"), globalArn("iam", "group/*")), "ArnLike",
-                        Map.of("iam:PolicyARN", globalArn("iam", "policy/Qualisys*"))),
+                        Map.of("iam:PolicyARN", customerPolicyArns())),
                 conditional(List.of("iam:CreatePolicy", "iam:CreateOpenIDConnectProvider"),
                         identityArns(), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
-                allow(List.of("iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
+                allow(List.of("iam:TagRole", "iam:UpdateRole",
                         "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:RemoveRoleFromInstanceProfile",
-                        "iam:TagPolicy", "iam:UntagPolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
-                        "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagOpenIDConnectProvider",
-                        "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+                        "iam:TagPolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
+                        "iam:DeletePolicy", "iam:TagOpenIDConnectProvider", "iam:AddClientIDToOpenIDConnectProvider",
                         "iam:DeleteOpenIDConnectProvider"), identityArns()),
-                conditional(List.of("iam:CreateServiceLinkedRole"), List.of("*"), "StringEquals",
+                allow(Unexercised.because("ManagedPolicies makes each new policy version the default (CreatePolicyVersion with"
+                        + " SetAsDefault); kept in case IAM authorises that as SetDefaultPolicyVersion, which its reference"
+                        + " does not say", "iam:SetDefaultPolicyVersion"), customerPolicyArns()),
+                conditional(Unexercised.because("EKS, RDS and Auto Scaling create their service-linked role with the"
+                        + " caller's permissions on the first cluster, node group or database of an account; the emulator"
+                        + " creates none", "iam:CreateServiceLinkedRole"), List.of("*"), "StringEquals",
                         Map.of("iam:AWSServiceName", List.of("eks.amazonaws.com", "eks-nodegroup.amazonaws.com",
                                 "rds.amazonaws.com", "autoscaling.amazonaws.com"))),
                 allow(List.of("iam:CreateAccountAlias", "iam:DeleteAccountAlias"), List.of("*"))));
@@ -317,8 +326,7 @@ final class FunctionPolicies {
                         Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
                 allow(List.of("eks:UpdateClusterConfig", "eks:UpdateClusterVersion", "eks:DeleteCluster",
                         "eks:CreateNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion",
-                        "eks:DeleteNodegroup", "eks:CreateAddon", "eks:UpdateAddon", "eks:DeleteAddon",
-                        "eks:AssociateEncryptionConfig", "eks:TagResource", "eks:UntagResource"),
+                        "eks:DeleteNodegroup", "eks:CreateAddon", "eks:DeleteAddon", "eks:TagResource"),
                         List.of(arn("eks", "cluster/" + cluster), arn("eks", "nodegroup/" + cluster + "/*"),
                                 arn("eks", "addon/" + cluster + "/*"))),
                 passRole(List.of(spec.eks().clusterRole(), spec.eks().nodeRole()), List.of("eks.amazonaws.com")),
@@ -326,23 +334,28 @@ final class FunctionPolicies {
                 conditional(List.of("rds:CreateDBInstance", "rds:CreateDBParameterGroup", "rds:CreateDBSubnetGroup"),
                         List.of(arn("rds", "db:qualisys-*"), arn("rds", "pg:qualisys-*"), arn("rds", "subgrp:qualisys-*")),
                         "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
-                allow(List.of("rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:RebootDBInstance",
+                allow(List.of("rds:ModifyDBInstance", "rds:DeleteDBInstance",
                         "rds:ModifyDBParameterGroup", "rds:DeleteDBParameterGroup", "rds:ModifyDBSubnetGroup",
-                        "rds:DeleteDBSubnetGroup", "rds:AddTagsToResource", "rds:RemoveTagsFromResource",
-                        "rds:CreateDBSnapshot"),
+                        "rds:DeleteDBSubnetGroup", "rds:AddTagsToResource"),
                         List.of(arn("rds", "db:qualisys-*"), arn("rds", "pg:qualisys-*"), arn("rds", "subgrp:qualisys-*"),
-                                arn("rds", "snapshot:qualisys-*"), arn("rds", "og:default*"))),
-                conditional(List.of("kms:CreateKey"), List.of("*"), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
-                conditional(List.of("kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:TagResource", "kms:UntagResource",
-                        "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:EnableKey", "kms:UpdateKeyDescription", "kms:CreateGrant", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
+                                arn("rds", "og:default*"))),
+                allow(Unexercised.because("DeleteDBInstance with a final snapshot (layers.rds.InstanceChanges) is authorised"
+                        + " as CreateDBSnapshot on it too; the emulator's delete checks nothing", "rds:CreateDBSnapshot"),
+                        List.of(arn("rds", "db:qualisys-*"), arn("rds", "snapshot:qualisys-*"))),
+                // CreateKey with tags is also authorised as TagResource, before the key (and its ARN) exists.
+                conditional(List.of("kms:CreateKey", "kms:TagResource"), List.of("*"), "StringEquals",
+                        Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
+                conditional(List.of("kms:EnableKeyRotation", "kms:TagResource",
+                        "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:EnableKey", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:UpdateAlias",
                         "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"),
                         List.of(arn("kms", "key/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
-                allow(List.of("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"), List.of(arn("kms", "alias/qualisys-*"))),
+                conditional(Unexercised.because("EKS and RDS create grants on the control plane's keys with the caller's"
+                        + " permissions when a cluster's secrets or a database are encrypted with them", "kms:CreateGrant"),
+                        List.of(arn("kms", "key/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
+                allow(List.of("kms:CreateAlias", "kms:UpdateAlias"), List.of(arn("kms", "alias/qualisys-*"))),
                 conditional(List.of("secretsmanager:CreateSecret"), List.of(secretArn("qualisys/*")), "StringEquals",
                         Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
-                allow(List.of("secretsmanager:UpdateSecret", "secretsmanager:PutSecretValue", "secretsmanager:TagResource",
-                        "secretsmanager:UntagResource", "secretsmanager:DeleteSecret", "secretsmanager:RotateSecret",
-                        "secretsmanager:CancelRotateSecret"), List.of(secretArn("qualisys/*"))),
+                allow(List.of("secretsmanager:UpdateSecret", "secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret"), List.of(secretArn("qualisys/*"))),
                 allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")),
                 allow(LOG_GROUP_WRITES, List.of(logGroupArn(spec.eks().logGroup()),
                         logGroupArn("/aws/rds/instance/" + spec.rds().identifier() + "/*"))));
@@ -353,24 +366,23 @@ final class FunctionPolicies {
     private List<PolicyStatement> accountStatements() {
         String alertTopic = spec.monitoring().alertTopic();
         return List.of(
-                allow(List.of("budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource", "budgets:UntagResource"),
+                allow(List.of("budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource"),
                         List.of(globalArn("budgets", "budget/qualisys-*"))),
-                conditional(List.of("ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription"), List.of("*"),
+                conditional(List.of("ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription", "ce:TagResource"), List.of("*"),
                         "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
-                allow(List.of("ce:UpdateAnomalyMonitor", "ce:DeleteAnomalyMonitor", "ce:UpdateAnomalySubscription",
-                        "ce:DeleteAnomalySubscription", "ce:TagResource", "ce:UntagResource"),
+                allow(List.of( "ce:DeleteAnomalyMonitor", "ce:UpdateAnomalySubscription",
+                        "ce:DeleteAnomalySubscription", "ce:TagResource"),
                         List.of(globalArn("ce", "anomalymonitor/*"), globalArn("ce", "anomalysubscription/*"))),
                 allow(List.of("ce:GetCostAndUsage"), List.of("*")),
                 allow(List.of("cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:StartLogging", "cloudtrail:StopLogging",
-                        "cloudtrail:PutEventSelectors", "cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:DeleteTrail"),
+                        "cloudtrail:PutEventSelectors", "cloudtrail:AddTags", "cloudtrail:DeleteTrail"),
                         List.of(arn("cloudtrail", "trail/qualisys-*"))),
-                allow(List.of("s3:CreateBucket", "s3:PutBucketPolicy", "s3:PutBucketTagging", "s3:PutBucketVersioning",
-                        "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketPublicAccessBlock",
-                        "s3:PutBucketOwnershipControls", "s3:DeleteBucket"), List.of(s3Arn(spec.monitoring().cloudTrail().bucket()))),
+                allow(List.of("s3:CreateBucket", "s3:PutBucketPolicy", "s3:PutBucketTagging",
+                        "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketPublicAccessBlock", "s3:DeleteBucket"), List.of(s3Arn(spec.monitoring().cloudTrail().bucket()))),
                 allow(LOG_GROUP_WRITES, List.of(logGroupArn("/aws/cloudtrail/qualisys-*"))),
                 conditional(List.of("sns:CreateTopic"), List.of(arn("sns", alertTopic)), "StringEquals",
                         Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
-                allow(List.of("sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource", "sns:UntagResource",
+                allow(List.of("sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource",
                         "sns:DeleteTopic"), List.of(arn("sns", alertTopic))),
                 passRole(List.of("qualisys-*"), List.of("cloudtrail.amazonaws.com")),
                 // The layers never reconfigure the control plane's own state, whatever a wildcard above matches.
@@ -398,9 +410,14 @@ final class FunctionPolicies {
 
     private List<String> identityArns() {
         List<String> arns = new ArrayList<>(roleArns());
-        arns.add(globalArn("iam", "policy/Qualisys*"));
+        arns.addAll(customerPolicyArns());
         arns.add(globalArn("iam", "oidc-provider/oidc.eks.*"));
         return arns;
+    }
+
+    /** The spec's customer managed policies: under the IAM layer's path, or adopted at the root path. */
+    private static List<String> customerPolicyArns() {
+        return List.of(globalArn("iam", "policy" + IamDesired.POLICY_PATH + "Qualisys*"), globalArn("iam", "policy/Qualisys*"));
     }
 
     /** The seed's role names: QualisysDevOpsAdmin, ... and qualisys-eks-node-role, ... (path "/"). */

@@ -13,9 +13,13 @@ public final class Unexercised {
 
     private Unexercised() {}
 
-    /** Records why these actions are granted although the tests' code paths never call them. */
-    static synchronized void because(String reason, String... actions) {
+    /**
+     * Records why these actions are granted although the tests' code paths never call them, and answers
+     * them, so the reason can stand inside the grant: {@code allow(Unexercised.because("why", "a:B"), ...)}.
+     */
+    static synchronized java.util.List<String> because(String reason, String... actions) {
         for (String a : actions) REASONS.put(a, reason);
+        return java.util.List.of(actions);
     }
 
     /** Action (as granted) → why it is kept. */

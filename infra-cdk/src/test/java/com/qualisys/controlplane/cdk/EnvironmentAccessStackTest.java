@@ -73,7 +73,9 @@ class EnvironmentAccessStackTest {
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-security-event",
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-budget-alert",
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-db-init",
-                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-secret-rotation");
+                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-secret-rotation",
+                    // Drift attribution reads the environment's CloudTrail event history.
+                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-report");
         }
     }
 

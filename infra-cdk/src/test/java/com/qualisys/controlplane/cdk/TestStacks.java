@@ -115,6 +115,11 @@ final class TestStacks {
 
     private static Path copiedDir;
 
+    /** The folder the last {@link #specsWithDev} copied environments/ to (a test may edit it before loading). */
+    static Path copiedDir() {
+        return copiedDir;
+    }
+
     private static String readRepo(String relative) {
         try {
             return Files.readString(REPO.resolve(relative));

@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.cdk.permissions;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +23,16 @@ import java.util.stream.Stream;
  */
 public final class PermissionInventory {
     /** One distinct recorded authorisation. */
-    public record Call(String role, String function, String operation, String action, String resource,
+    public record Call(String role, String plane, String function, String operation, String action, String resource,
                        Map<String, List<String>> context, String test) {
+        /** "environment": made with the clients of an environment's account, i.e. as the spoke's execution role. */
+        public boolean inEnvironment() {
+            return ENVIRONMENT.equals(plane);
+        }
+
         public String describe() {
-            return role + " " + action + " on " + resource + (context.isEmpty() ? "" : " " + context)
-                    + " (" + operation + " in " + function + ", " + shortTest() + ")";
+            return (inEnvironment() ? "(" + role + " →) " : "") + role + " " + action + " on " + resource
+                    + (context.isEmpty() ? "" : " " + context) + " (" + operation + " in " + function + ", " + shortTest() + ")";
         }
 
         private String shortTest() {
@@ -36,6 +42,8 @@ public final class PermissionInventory {
 
     public record Result(List<String> denied, List<String> unevaluated, List<String> unattributed,
                          Map<String, Set<String>> exercised, Map<String, Set<String>> pairs) {}
+
+    static final String ENVIRONMENT = "environment";
 
     private PermissionInventory() {}
 
@@ -53,8 +61,11 @@ public final class PermissionInventory {
                     Map<String, Object> r = json.readValue(line, new TypeReference<>() {});
                     @SuppressWarnings("unchecked")
                     Map<String, List<String>> context = new TreeMap<>((Map<String, List<String>>) r.get("context"));
-                    calls.add(new Call((String) r.get("role"), (String) r.get("function"), (String) r.get("operation"),
-                            (String) r.get("action"), (String) r.get("resource"), context, (String) r.get("test")));
+                    Call call = new Call((String) r.get("role"), (String) r.getOrDefault("plane", "hub"), (String) r.get("function"),
+                            (String) r.get("operation"), (String) r.get("action"), (String) r.get("resource"), context,
+                            (String) r.get("test"));
+                    calls.add(call);
+                    tagOnCreate(call).ifPresent(calls::add);
                 }
             }
         } catch (IOException e) {
@@ -63,45 +74,71 @@ public final class PermissionInventory {
         return List.copyOf(calls);
     }
 
-    /** Every call against its role's policies (and boundary): what would be denied, and what each role used. */
-    public static Result evaluate(List<Call> calls, RolePolicies policies) {
-        return evaluate(calls, policies, null, null);
+    /**
+     * A create that carries tags is also authorised as the service's tagging action on the new resource
+     * (IAM's TagRole for CreateRole with Tags, RDS's AddTagsToResource, ...): the call AWS checks beside it.
+     * EC2's CreateTags is recorded as such by the recorder (with ec2:CreateAction).
+     */
+    private static final Map<String, String> TAG_ON_CREATE = Map.ofEntries(
+            Map.entry("Iam.CreateRole", "iam:TagRole"), Map.entry("Iam.CreatePolicy", "iam:TagPolicy"),
+            Map.entry("Iam.CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider"),
+            Map.entry("CloudWatchLogs.CreateLogGroup", "logs:TagResource"),
+            Map.entry("SecretsManager.CreateSecret", "secretsmanager:TagResource"), Map.entry("Sns.CreateTopic", "sns:TagResource"),
+            Map.entry("Eks.CreateCluster", "eks:TagResource"), Map.entry("Eks.CreateNodegroup", "eks:TagResource"),
+            Map.entry("Eks.CreateAddon", "eks:TagResource"), Map.entry("ElastiCache.CreateCacheSubnetGroup", "elasticache:AddTagsToResource"),
+            Map.entry("Kms.CreateKey", "kms:TagResource"), Map.entry("CloudTrail.CreateTrail", "cloudtrail:AddTags"),
+            Map.entry("Budgets.CreateBudget", "budgets:TagResource"), Map.entry("CostExplorer.CreateAnomalyMonitor", "ce:TagResource"),
+            Map.entry("CostExplorer.CreateAnomalySubscription", "ce:TagResource"), Map.entry("Rds.CreateDBInstance", "rds:AddTagsToResource"),
+            Map.entry("Rds.CreateDBParameterGroup", "rds:AddTagsToResource"), Map.entry("Rds.CreateDBSubnetGroup", "rds:AddTagsToResource"));
+
+    static java.util.Optional<Call> tagOnCreate(Call c) {
+        String tagging = TAG_ON_CREATE.get(c.operation());
+        if (tagging == null || !c.context().containsKey("aws:TagKeys") || c.action().equals(tagging)
+                || c.action().equals("iam:PassRole")) return java.util.Optional.empty();
+        return java.util.Optional.of(new Call(c.role(), c.plane(), c.function(), c.operation() + " (tags on create)", tagging,
+                c.resource(), c.context(), c.test()));
     }
 
     /**
-     * With a spoke: a call its hub role does not allow is evaluated as the environment's execution role
-     * (the role the hub's functions assume for their work in an environment account); it is denied only
-     * when neither allows it.
+     * Every call against the policies (and boundary) of the role it runs as: a hub call ("hub" plane:
+     * the control plane's own state, topics, bus) as its function's role in the hub template; an
+     * environment call as the spoke's execution role, which its function's hub role must also be
+     * allowed to assume. Without a spoke, environment calls are not evaluated (listed unattributed).
      */
-    public static Result evaluate(List<Call> calls, RolePolicies policies, RolePolicies spoke, String executionRole) {
+    public static Result evaluate(List<Call> calls, RolePolicies hub, RolePolicies spoke, String executionRole) {
         List<String> denied = new ArrayList<>();
         Set<String> unevaluated = new TreeSet<>();
         Set<String> unattributed = new TreeSet<>();
         Map<String, Set<String>> exercised = new TreeMap<>();
         Map<String, Set<String>> pairs = new TreeMap<>();
         for (Call c : calls) {
-            if (!policies.hasRole(c.role())) {
+            // A test that drives ControlPlane.aws(spec) itself assumes the execution role outside any function;
+            // each function's right to assume it is checked with every environment call it makes.
+            if (c.action().equals("sts:AssumeRole") && !hub.hasRole(c.role())) continue;
+            if (!hub.hasRole(c.role()) || c.inEnvironment() && (spoke == null || !spoke.hasRole(executionRole))) {
                 unattributed.add(c.describe());
                 continue;
             }
-            pairs.computeIfAbsent(c.role(), k -> new TreeSet<>()).add(c.action());
+            RolePolicies policies = c.inEnvironment() ? spoke : hub;
+            String role = c.inEnvironment() ? executionRole : c.role();
+            pairs.computeIfAbsent(role, k -> new TreeSet<>()).add(c.action());
             PolicyEvaluator.Request request = inAccount(c, policies.account());
-            PolicyEvaluator.Decision d = PolicyEvaluator.evaluate(policies.statements(c.role()), request);
-            String asRole = c.role();
-            if (!d.allowed() && spoke != null && spoke.hasRole(executionRole)) {
-                PolicyEvaluator.Decision inSpoke = PolicyEvaluator.evaluate(spoke.statements(executionRole), request);
-                if (inSpoke.allowed()) {
-                    d = inSpoke;
-                    asRole = executionRole;
-                    pairs.computeIfAbsent(executionRole, k -> new TreeSet<>()).add(c.action());
+            if (c.inEnvironment()) {
+                PolicyEvaluator.Request assume = new PolicyEvaluator.Request("sts:AssumeRole",
+                        spoke.roleArn(executionRole), Map.of());
+                PolicyEvaluator.Decision reach = PolicyEvaluator.evaluate(hub.statements(c.role()), assume);
+                if (!reach.allowed()) {
+                    denied.add(c.describe() + " → " + c.role() + " may not assume " + executionRole + " (" + reach.outcome() + ")");
+                    continue;
                 }
+                reach.deciding().forEach(s -> exercised.computeIfAbsent(c.role(), k -> new TreeSet<>()).add(key(s, "sts:AssumeRole")));
             }
-            final String role = asRole;
-            List<PolicyEvaluator.Statement> boundary = (role.equals(c.role()) ? policies : spoke).boundary(role);
+            PolicyEvaluator.Decision d = PolicyEvaluator.evaluate(policies.statements(role), request);
+            List<PolicyEvaluator.Statement> boundary = policies.boundary(role);
             PolicyEvaluator.Decision b = boundary == null ? null : PolicyEvaluator.evaluate(boundary, request);
             d.unevaluated().forEach(u -> unevaluated.add(role + " " + c.action() + ": " + u));
             if (!d.allowed()) {
-                denied.add(c.describe() + " → " + d.outcome()
+                denied.add(c.describe() + " → " + (c.inEnvironment() ? "as " + role + ": " : "") + d.outcome()
                         + (d.outcome() == PolicyEvaluator.Outcome.EXPLICITLY_DENIED ? " by " + d.deciding().get(0).source() : ""));
                 continue;
             }
@@ -120,24 +157,59 @@ public final class PermissionInventory {
         return new Result(denied, List.copyOf(unevaluated), List.copyOf(unattributed), exercised, pairs);
     }
 
-    /** Per role, the granted actions (as written in an Allow statement) no recorded call was allowed by. */
-    public static Map<String, Set<String>> neverExercised(RolePolicies policies, Result result, Set<String> roles) {
+    /**
+     * Per role — every hub function's role (the calls of code are theirs; the state machines' and event
+     * rules' roles are used by AWS services) and the spoke's execution role —
+     * the granted actions (as written in an Allow statement) no recorded call was allowed by.
+     */
+    public static Map<String, Set<String>> neverExercised(RolePolicies hub, RolePolicies spoke, String executionRole, Result result) {
         Map<String, Set<String>> out = new TreeMap<>();
-        for (String role : roles) {
-            Set<String> used = result.exercised().getOrDefault(role, Set.of());
-            for (PolicyEvaluator.Statement s : policies.statements(role)) {
-                if (!s.allow()) continue;
-                for (String pattern : s.actions()) {
-                    if (!used.contains(key(s, pattern))) out.computeIfAbsent(role, k -> new TreeSet<>()).add(pattern);
-                }
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            if (hub.hasRole(f.roleName())) out.putAll(neverExercised(hub, f.roleName(), result));
+        }
+        if (spoke != null && spoke.hasRole(executionRole)) out.putAll(neverExercised(spoke, executionRole, result));
+        return out;
+    }
+
+    private static Map<String, Set<String>> neverExercised(RolePolicies policies, String role, Result result) {
+        Set<String> used = result.exercised().getOrDefault(role, Set.of());
+        Set<String> unused = new TreeSet<>();
+        for (PolicyEvaluator.Statement s : policies.statements(role)) {
+            if (!s.allow()) continue;
+            for (String pattern : s.actions()) {
+                if (!used.contains(key(s, pattern))) unused.add(pattern);
             }
         }
-        // An action exercised through another statement of the same role is still granted twice; keep it listed
-        // only if no statement of the role had it exercised.
-        out.forEach((role, actions) -> actions.removeIf(a -> result.exercised().getOrDefault(role, Set.of()).stream()
-                .anyMatch(k -> k.endsWith("|" + a))));
-        out.values().removeIf(Set::isEmpty);
-        return out;
+        // An action granted by two statements counts as exercised when a call used either.
+        unused.removeIf(a -> used.stream().anyMatch(k -> k.endsWith("|" + a)));
+        return unused.isEmpty() ? Map.of() : Map.of(role, unused);
+    }
+
+    /** The human-readable inventory of one hub template with the spoke. */
+    static String report(String name, Result result, RolePolicies hub, RolePolicies spoke, String executionRole,
+                         Map<String, String> reasons) {
+        StringBuilder report = new StringBuilder();
+        report.append("== ").append(name).append('\n')
+                .append("distinct (role, action) pairs: ").append(result.pairs().values().stream().mapToInt(Set::size).sum()).append('\n');
+        result.pairs().forEach((role, actions) -> report.append("  ").append(role).append(": ").append(actions).append('\n'));
+        report.append("denied: ").append(result.denied().size()).append('\n');
+        result.denied().forEach(d -> report.append("  ").append(d).append('\n'));
+        report.append("conditions not evaluable offline (taken to hold):\n");
+        result.unevaluated().forEach(u -> report.append("  ").append(u).append('\n'));
+        hub.notEvaluable().forEach(u -> report.append("  ").append(u).append('\n'));
+        report.append("calls of main code no function entry point covers:\n");
+        result.unattributed().forEach(u -> report.append("  ").append(u).append('\n'));
+        report.append("granted, never exercised by a recorded call (why kept, from Unexercised.because next to the grant):\n");
+        Map<String, Set<String>> unused = neverExercised(hub, spoke, executionRole, result);
+        unused.forEach((role, actions) -> {
+            report.append("  ").append(role).append(":\n");
+            actions.forEach(a -> report.append("    ").append(a).append(" — ")
+                    .append(reasons.getOrDefault(a, "NO REASON GIVEN: justify it next to the grant, or remove it")).append('\n'));
+        });
+        report.append("granted, never exercised: ").append(unused.values().stream().mapToInt(Set::size).sum())
+                .append(", of which unjustified: ").append(unused.values().stream().flatMap(Set::stream)
+                        .filter(a -> !reasons.containsKey(a)).count()).append('\n');
+        return report.toString();
     }
 
     private static final java.util.regex.Pattern ACCOUNT_IN_ARN = java.util.regex.Pattern.compile("^(arn:[^:]+:[^:]+:[^:]*:)\\d{12}:");

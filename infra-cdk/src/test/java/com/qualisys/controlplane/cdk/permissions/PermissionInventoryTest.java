@@ -2,22 +2,27 @@ package com.qualisys.controlplane.cdk.permissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.qualisys.controlplane.cdk.TestTemplates;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.cdk.TestTemplates;
+import com.qualisys.controlplane.cdk.Unexercised;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
  * The operation inventory the functions' tests recorded, evaluated against the synthesized
- * template's policies for the role each call ran as: no call may be denied, and every granted
- * action no test exercised is listed (target/permission-inventory.txt).
+ * templates' policies for the role each call ran as (the function's hub role for the control
+ * plane's own state, the spoke's execution role for an environment's account): no call may be
+ * denied. The report (target/permission-inventory.txt) also lists every granted action no recorded
+ * call used, with the reason next to its grant ({@code Unexercised.because}) or NO REASON GIVEN.
  */
 class PermissionInventoryTest {
     static final Path RECORDED = TestTemplates.repo().resolve("functions/target/iam-calls");
@@ -25,38 +30,124 @@ class PermissionInventoryTest {
     static final String REGION = "us-east-1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * The test of the test: take away the one grant an exercised call relies on, and the inventory
-     * must name that call as denied.
-     */
+    @Test
+    void everyRecordedCallIsAllowedByItsRolesPolicies() throws IOException {
+        List<PermissionInventory.Call> calls = PermissionInventory.read(RECORDED);
+        assertThat(calls).as("recorded calls in " + RECORDED).isNotEmpty();
+        StringBuilder report = new StringBuilder();
+        List<String> denied = new ArrayList<>();
+        List<String> unattributed = new ArrayList<>();
+        RolePolicies spoke = spoke(TestTemplates.spoke());
+        for (var template : TestTemplates.all().entrySet()) {
+            RolePolicies hub = new RolePolicies(template.getValue(), ACCOUNT, REGION);
+            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, TestTemplates.executionRole());
+            report.append(PermissionInventory.report(template.getKey(), result, hub, spoke, TestTemplates.executionRole(),
+                    Unexercised.reasons()));
+            denied.addAll(result.denied().stream().map(d -> template.getKey() + ": " + d).toList());
+            unattributed.addAll(result.unattributed());
+        }
+        write(report);
+        assertThat(denied).as("calls the deployed roles would deny").isEmpty();
+        assertThat(unattributed).as("calls of main code that no function entry point covers (add it to CallerAttribution)").isEmpty();
+    }
+
+    /** The test of the test: a grant nothing needs and nothing justifies is named. */
     @Test
     @SuppressWarnings("unchecked")
+    void anUnneededGrantWithoutAReasonIsNamed() throws IOException {
+        Map<String, Object> spoke = copy(TestTemplates.spoke());
+        Map<String, Object> resources = (Map<String, Object>) spoke.get("Resources");
+        Map<String, Object> policy = (Map<String, Object>) resources.values().stream()
+                .filter(r -> "AWS::IAM::Policy".equals(((Map<String, Object>) r).get("Type"))).findFirst().orElseThrow();
+        Map<String, Object> document = (Map<String, Object>) ((Map<String, Object>) policy.get("Properties")).get("PolicyDocument");
+        List<Object> statements = new ArrayList<>(RolePolicies.list(document.get("Statement")));
+        statements.add(Map.of("Effect", "Allow", "Action", "ec2:DeleteKeyPair", "Resource", "*"));
+        document.put("Statement", statements);
+
+        List<String> unjustified = unjustified(TestTemplates.all(), spoke, Unexercised.reasons());
+        assertThat(unjustified).contains(TestTemplates.executionRole() + " ec2:DeleteKeyPair");
+        Map<String, String> withReason = new TreeMap<>(Unexercised.reasons());
+        withReason.put("ec2:DeleteKeyPair", "a reason given next to the grant");
+        assertThat(unjustified(TestTemplates.all(), spoke, withReason)).doesNotContain(TestTemplates.executionRole() + " ec2:DeleteKeyPair");
+    }
+
+    /**
+     * The test of the test: take away the one grant an exercised call relies on — in a hub role and
+     * in the spoke's execution role — and the inventory must name that call as denied.
+     */
+    @Test
     void aRemovedGrantMakesTheInventoryNameTheCallThatNeedsIt() throws IOException {
         List<PermissionInventory.Call> calls = PermissionInventory.read(RECORDED);
-        Map<String, Object> original = TestTemplates.all().get("phase one");
-        RolePolicies policies = new RolePolicies(original, ACCOUNT, REGION);
+        Map<String, Object> hub = TestTemplates.all().get("phase one");
+        Map<String, Object> spoke = TestTemplates.spoke();
+        String execution = TestTemplates.executionRole();
         Set<String> checked = new TreeSet<>();
-        for (PermissionInventory.Call c : calls) {
-            if (!policies.hasRole(c.role()) || checked.contains(c.action())) continue;
-            var decision = PolicyEvaluator.evaluate(policies.statements(c.role()), PermissionInventory.inAccount(c, ACCOUNT));
-            if (!decision.allowed() || decision.deciding().size() != 1
-                    || !decision.deciding().get(0).actions().contains(c.action())) continue;
-            String policyId = decision.deciding().get(0).source();
-            Map<String, Object> copy = JSON.readValue(JSON.writeValueAsString(original), new TypeReference<>() {});
-            Map<String, Object> resource = (Map<String, Object>) ((Map<String, Object>) copy.get("Resources")).get(policyId);
-            Map<String, Object> document = (Map<String, Object>) ((Map<String, Object>) resource.get("Properties")).get("PolicyDocument");
-            for (Object o : RolePolicies.list(document.get("Statement"))) {
-                Map<String, Object> statement = (Map<String, Object>) o;
-                List<Object> actions = new java.util.ArrayList<>(RolePolicies.list(statement.get("Action")));
-                if (actions.remove(c.action())) statement.put("Action", actions.isEmpty() ? List.of("none:NoAction") : actions);
+        for (boolean inEnvironment : List.of(false, true)) {
+            int found = 0;
+            for (PermissionInventory.Call c : calls) {
+                if (c.inEnvironment() != inEnvironment || checked.contains(c.action())) continue;
+                Map<String, Object> template = inEnvironment ? spoke : hub;
+                RolePolicies policies = inEnvironment ? spoke(template) : new RolePolicies(template, ACCOUNT, REGION);
+                String role = inEnvironment ? execution : c.role();
+                if (!policies.hasRole(role)) continue;
+                var decision = PolicyEvaluator.evaluate(policies.statements(role), PermissionInventory.inAccount(c, ACCOUNT));
+                if (!decision.allowed() || decision.deciding().size() != 1
+                        || !decision.deciding().get(0).actions().contains(c.action())) continue;
+                Map<String, Object> without = withoutAction(template, decision.deciding().get(0).source(), c.action());
+                if (without == null) continue;
+                PermissionInventory.Result result = inEnvironment
+                        ? PermissionInventory.evaluate(calls, new RolePolicies(hub, ACCOUNT, REGION), spoke(without), execution)
+                        : PermissionInventory.evaluate(calls, new RolePolicies(without, ACCOUNT, REGION), spoke(spoke), execution);
+                assertThat(result.denied()).as("without " + c.action() + " in " + decision.deciding().get(0).source())
+                        .anySatisfy(d -> assertThat(d).startsWith(c.describe()).contains("IMPLICITLY_DENIED"));
+                checked.add(c.action());
+                if (++found == 2) break;
             }
-            PermissionInventory.Result result = PermissionInventory.evaluate(calls, new RolePolicies(copy, ACCOUNT, REGION));
-            assertThat(result.denied()).as("without " + c.action() + " in " + policyId)
-                    .anySatisfy(d -> assertThat(d).startsWith(c.describe()).contains("IMPLICITLY_DENIED"));
-            checked.add(c.action());
-            if (checked.size() == 3) break;
+            assertThat(found).as("grants taken away and seen to fail, " + (inEnvironment ? "spoke" : "hub")).isEqualTo(2);
         }
-        assertThat(checked).as("grants taken away and seen to fail").hasSize(3);
         System.out.println("grants taken away, each seen to fail the inventory: " + checked);
+    }
+
+    private static List<String> unjustified(Map<String, Map<String, Object>> hubs, Map<String, Object> spokeTemplate,
+                                            Map<String, String> reasons) {
+        List<PermissionInventory.Call> calls = PermissionInventory.read(RECORDED);
+        RolePolicies spoke = spoke(spokeTemplate);
+        Set<String> out = new TreeSet<>();
+        for (Map<String, Object> template : hubs.values()) {
+            RolePolicies hub = new RolePolicies(template, ACCOUNT, REGION);
+            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, TestTemplates.executionRole());
+            PermissionInventory.neverExercised(hub, spoke, TestTemplates.executionRole(), result).forEach((role, actions) ->
+                    actions.stream().filter(a -> !reasons.containsKey(a)).forEach(a -> out.add(role + " " + a)));
+        }
+        return List.copyOf(out);
+    }
+
+    private static RolePolicies spoke(Map<String, Object> template) {
+        return new RolePolicies(template, ACCOUNT, REGION);
+    }
+
+    /** A copy of the template whose resource {@code policyId} no longer grants {@code action}; null if it is not a resource. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withoutAction(Map<String, Object> template, String policyId, String action) throws IOException {
+        Map<String, Object> copy = copy(template);
+        Map<String, Object> resource = (Map<String, Object>) ((Map<String, Object>) copy.get("Resources")).get(policyId);
+        if (resource == null) return null;
+        Map<String, Object> document = (Map<String, Object>) ((Map<String, Object>) resource.get("Properties")).get("PolicyDocument");
+        for (Object o : RolePolicies.list(document.get("Statement"))) {
+            Map<String, Object> statement = (Map<String, Object>) o;
+            List<Object> actions = new ArrayList<>(RolePolicies.list(statement.get("Action")));
+            if (actions.remove(action)) statement.put("Action", actions.isEmpty() ? List.of("none:NoAction") : actions);
+        }
+        return copy;
+    }
+
+    private static Map<String, Object> copy(Map<String, Object> template) throws IOException {
+        return JSON.readValue(JSON.writeValueAsString(template), new TypeReference<>() {});
+    }
+
+    private static void write(StringBuilder report) throws IOException {
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target/permission-inventory.txt"), report);
+        System.out.println(report);
     }
 }

@@ -19,6 +19,7 @@ public final class RolePolicies {
     private final String region;
     private final Map<String, List<PolicyEvaluator.Statement>> byRole = new TreeMap<>();
     private final Map<String, List<PolicyEvaluator.Statement>> boundaryByRole = new TreeMap<>();
+    private final Map<String, String> arnByRole = new TreeMap<>();
     private final List<String> notEvaluable = new ArrayList<>();
 
     @SuppressWarnings("unchecked")
@@ -51,6 +52,8 @@ public final class RolePolicies {
                 if (attached) statements.addAll(statements(pid, props(policy).get("PolicyDocument")));
             });
             byRole.put(name, statements);
+            String path = props.get("Path") == null ? "/" : String.valueOf(resolve(props.get("Path")));
+            arnByRole.put(name, "arn:aws:iam::" + account + ":role" + path + name);
             Object boundary = props.get("PermissionsBoundary");
             if (boundary != null) {
                 String target = target(boundary);
@@ -70,6 +73,11 @@ public final class RolePolicies {
 
     public boolean hasRole(String name) {
         return byRole.containsKey(name);
+    }
+
+    /** The role's ARN in the account the template was resolved for. */
+    public String roleArn(String role) {
+        return arnByRole.get(role);
     }
 
     public List<String> roles() {
