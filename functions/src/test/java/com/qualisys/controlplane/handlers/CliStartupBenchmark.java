@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.testing.FunctionPackage;
 import com.qualisys.controlplane.testing.Timings;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -52,7 +53,9 @@ class CliStartupBenchmark {
         assertThat(archive).as("the CDS archive of a validate run").isRegularFile();
 
         Map<String, List<String>> commands = new LinkedHashMap<>();
-        commands.put("trivial JVM (baseline)", concat(java, List.of("-cp", probe.toString(), ColdStartProbe.class.getName(), "--trivial")));
+        // The probe's own classes need the Lambda interface, which the CLI jar holds.
+        commands.put("trivial JVM (baseline)", concat(java, List.of("-cp", probe + File.pathSeparator + jar,
+                ColdStartProbe.class.getName(), "--trivial")));
         commands.put("qualisys --help", concat(java, List.of("-XX:SharedArchiveFile=" + archive, "-jar", jar.toString(), "--help")));
         commands.put("qualisys validate --env dev", concat(java, List.of("-XX:SharedArchiveFile=" + archive, "-jar", jar.toString(), "validate", "--env", "dev")));
         commands.put("qualisys --help, no CDS archive", concat(java, List.of("-jar", jar.toString(), "--help")));

@@ -109,7 +109,8 @@ class ColdStartBenchmark {
         Map<FunctionCatalog, Map<Mode, List<Launch>>> launches = new LinkedHashMap<>();
         List<Double> sts = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
-            List<String> trivial = javaCommand(List.of(), probe.toString());
+            // The probe's own classes need the Lambda interface: the baseline runs with Lock's package on its classpath.
+            List<String> trivial = javaCommand(List.of(), classpaths.get(FunctionCatalog.LOCK));
             trivial.add("--trivial");
             for (int b = 0; b < BASELINE_LAUNCHES; b++) {
                 baselines.add(launch(trivial, Map.of(), work.resolve("logs/baseline-" + run + "-" + b + ".log")));

@@ -129,6 +129,7 @@ class JarSizeBenchmark {
     private static Map<String, Size> shadedJar(Path jar, List<Path> dependencies) {
         Map<String, String> owner = new HashMap<>();
         for (Path dep : dependencies) {
+            if (!Files.isRegularFile(dep)) continue; // a reactor module's classes directory (aws-clients)
             try (ZipFile z = new ZipFile(dep.toFile())) {
                 String name = artifact(dep);
                 z.stream().filter(e -> !e.isDirectory() && !e.getName().startsWith("META-INF/") && !e.getName().equals("module-info.class"))
