@@ -1,5 +1,6 @@
 package com.qualisys.controlplane.layers;
 
+import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -56,24 +57,33 @@ class FoundationCrashSafetyTest {
         assertThat(failures).isEmpty();
     }
 
-    private static final Map<String, Integer> EXPECTED = Map.of(
-            "roles", 7, "customer-managed policies", 6, "account aliases", 1, "budgets", 3, "anomaly monitors", 1,
-            "anomaly subscriptions", 2, "topics", 1, "topic e-mail subscriptions", 1, "trails", 1, "trail buckets", 1);
+    private static final Map<String, Integer> EXPECTED = Map.ofEntries(
+            entry("roles", 7), entry("customer-managed policies", 6), entry("account aliases", 1), entry("budgets", 3),
+            entry("anomaly monitors", 1), entry("anomaly subscriptions", 2), entry("topics", 1),
+            entry("topic e-mail subscriptions", 1), entry("topic Lambda subscriptions", 1), entry("trails", 1),
+            entry("trail buckets", 1));
 
     private static Map<String, Integer> counts(FoundationFixture world, AwsClients aws) {
         String topic = "arn:aws:sns:us-east-1:" + world.account + ":qualisys-budget-alerts";
-        return Map.of(
-                "roles", (int) aws.iam().listRoles().roles().stream().filter(r -> r.roleName().startsWith("Qualisys")).count(),
-                "customer-managed policies", aws.iam().listPolicies(r -> r.scope("Local")).policies().size(),
-                "account aliases", aws.iam().listAccountAliases().accountAliases().size(),
-                "budgets", aws.budgets().describeBudgets(r -> r.accountId(world.account)).budgets().size(),
-                "anomaly monitors", world.anomalies().monitors().size(),
-                "anomaly subscriptions", world.anomalies().subscriptions().size(),
-                "topics", aws.sns().listTopics().topics().size(),
-                "topic e-mail subscriptions", aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions().size(),
-                "trails", aws.cloudTrail().describeTrails().trailList().size(),
-                "trail buckets", (int) aws.s3().listBuckets().buckets().stream()
-                        .filter(b -> b.name().equals(world.spec.monitoring().cloudTrail().bucket())).count());
+        return Map.ofEntries(
+                entry("roles", (int) aws.iam().listRoles().roles().stream().filter(r -> r.roleName().startsWith("Qualisys")).count()),
+                entry("customer-managed policies", aws.iam().listPolicies(r -> r.scope("Local")).policies().size()),
+                entry("account aliases", aws.iam().listAccountAliases().accountAliases().size()),
+                entry("budgets", aws.budgets().describeBudgets(r -> r.accountId(world.account)).budgets().size()),
+                entry("anomaly monitors", world.anomalies().monitors().size()),
+                entry("anomaly subscriptions", world.anomalies().subscriptions().size()),
+                entry("topics", aws.sns().listTopics().topics().size()),
+                // the e-mail address of the spec, and the hub's budget function (issue 12)
+                entry("topic e-mail subscriptions", subscriptions(aws, topic, "email")),
+                entry("topic Lambda subscriptions", subscriptions(aws, topic, "lambda")),
+                entry("trails", aws.cloudTrail().describeTrails().trailList().size()),
+                entry("trail buckets", (int) aws.s3().listBuckets().buckets().stream()
+                        .filter(b -> b.name().equals(world.spec.monitoring().cloudTrail().bucket())).count()));
+    }
+
+    private static int subscriptions(AwsClients aws, String topic, String protocol) {
+        return (int) aws.sns().listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions().stream()
+                .filter(s -> s.protocol().equals(protocol)).count();
     }
 
     private static Throwable rootCause(Throwable t) {

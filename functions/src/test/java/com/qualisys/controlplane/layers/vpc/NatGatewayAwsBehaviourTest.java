@@ -32,7 +32,11 @@ class NatGatewayAwsBehaviourTest {
 
     @BeforeEach
     void start() {
-        stub = QueryApiStub.start().on("CreateNatGateway", p -> {
+        stub = QueryApiStub.start().on("DescribeAddresses", p -> Response.ok( // the gateway's address, free as AWS allocated it
+                "<DescribeAddressesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>stub-request</requestId>"
+                + "<addressesSet><item><publicIp>203.0.113.10</publicIp><allocationId>" + p.get("AllocationId.1")
+                + "</allocationId><domain>vpc</domain></item></addressesSet></DescribeAddressesResponse>"))
+                .on("CreateNatGateway", p -> {
             String[] answer = answers.pop(); // each test queues what AWS answers
             return Response.ok("<CreateNatGatewayResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
                     + "<requestId>stub-request</requestId><clientToken>" + p.get("ClientToken") + "</clientToken><natGateway>"
