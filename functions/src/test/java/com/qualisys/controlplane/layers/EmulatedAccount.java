@@ -4,6 +4,9 @@ import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.EksApiGaps;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.emulator.RdsApiGaps;
+import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.spec.MonitoringSpec;
+import com.qualisys.controlplane.testing.TestSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +39,25 @@ public final class EmulatedAccount {
 
     public String id() {
         return id;
+    }
+
+    /**
+     * The test spec of {@code environment} as this account would hold it: S3 bucket names are global
+     * (in AWS and in moto, across accounts), so the trail bucket carries the account id as a suffix and
+     * a bucket another test's account still holds cannot collide with this one.
+     */
+    public EnvironmentSpec spec(String environment) {
+        return withOwnBucketNames(TestSpecs.load(environment), id);
+    }
+
+    static EnvironmentSpec withOwnBucketNames(EnvironmentSpec base, String account) {
+        MonitoringSpec m = base.monitoring();
+        MonitoringSpec.CloudTrail t = m.cloudTrail();
+        MonitoringSpec.CloudTrail trail = new MonitoringSpec.CloudTrail(t.trailName(), t.bucket() + "-" + account, t.multiRegion(),
+                t.globalServiceEvents(), t.managementEvents(), t.logFileValidation(), t.logRetentionDays());
+        MonitoringSpec monitoring = new MonitoringSpec(m.alertTopic(), m.alertEmail(), m.budgets(), m.anomalyDetection(), trail);
+        return new EnvironmentSpec(base.environment(), base.aws(), base.state(), base.account(), base.iam(), monitoring,
+                base.vpc(), base.eks(), base.rds(), base.kubernetes(), base.responses(), base.drift());
     }
 
     public EksApiGaps eks() {

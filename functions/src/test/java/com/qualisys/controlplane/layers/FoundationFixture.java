@@ -11,7 +11,6 @@ import com.qualisys.controlplane.layers.account.AccountLayer;
 import com.qualisys.controlplane.layers.iam.IamLayer;
 import com.qualisys.controlplane.layers.monitoring.MonitoringLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
-import com.qualisys.controlplane.spec.MonitoringSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,14 +51,7 @@ public final class FoundationFixture {
     public static synchronized FoundationFixture freshAccount(int n) {
         LOCAL.resetStubs();
         String account = String.format("2%011d", n);
-        EnvironmentSpec base = TestSpecs.load("dev");
-        MonitoringSpec m = base.monitoring();
-        MonitoringSpec.CloudTrail t = m.cloudTrail();
-        MonitoringSpec.CloudTrail trail = new MonitoringSpec.CloudTrail(t.trailName(), t.bucket() + "-" + account, t.multiRegion(),
-                t.globalServiceEvents(), t.managementEvents(), t.logFileValidation(), t.logRetentionDays());
-        MonitoringSpec monitoring = new MonitoringSpec(m.alertTopic(), m.alertEmail(), m.budgets(), m.anomalyDetection(), trail);
-        EnvironmentSpec spec = new EnvironmentSpec(base.environment(), base.aws(), base.state(), base.account(), base.iam(), monitoring,
-                base.vpc(), base.eks(), base.rds(), base.kubernetes(), base.responses(), base.drift());
+        EnvironmentSpec spec = EmulatedAccount.withOwnBucketNames(TestSpecs.load("dev"), account);
         return new FoundationFixture(account, spec);
     }
 

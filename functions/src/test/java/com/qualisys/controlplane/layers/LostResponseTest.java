@@ -7,7 +7,6 @@ import com.qualisys.controlplane.emulator.Faults;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
-import com.qualisys.controlplane.testing.TestSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,23 +22,22 @@ import org.junit.jupiter.api.Test;
  */
 class LostResponseTest {
     private static final int MAX_RUNS = 80;
-    private final EnvironmentSpec spec = TestSpecs.load("dev");
     private final List<Layer> layers = Layers.all().stream().filter(l -> !l.name().equals("kubernetes")).toList();
 
     @Test
     void aLostResponseOnEveryCreateOfEveryLayerLeavesNoDuplicate() {
         Map<String, Integer> clean;
-        try (AwsClients aws = EmulatedAccount.fresh().clients()) {
+        EmulatedAccount faultFree = EmulatedAccount.fresh();
+        try (AwsClients aws = faultFree.clients()) {
             for (Layer layer : layers) {
-                Runs runs = applyUntilComplete(aws, layer);
+                Runs runs = applyUntilComplete(aws, faultFree.spec("dev"), layer);
                 assertThat(runs.complete).as("fault-free apply of %s: %s", layer.name(), runs.why).isTrue();
             }
             clean = ResourceCensus.of(aws);
-            // S3 bucket names are global: the faulted run's account needs the names back.
-            for (var bucket : aws.s3().listBuckets().buckets()) emptyAndDelete(aws, bucket.name());
         }
 
         EmulatedAccount account = EmulatedAccount.fresh();
+        EnvironmentSpec spec = account.spec("dev");
         Faults faults = EmulatedAccount.local().faults();
         faults.on(Faults.Kind.LOST_RESPONSE, "every create", Faults::isCreate);
         List<String> figures = new ArrayList<>();
@@ -47,7 +45,7 @@ class LostResponseTest {
         try (AwsClients aws = account.clients()) {
             for (Layer layer : layers) {
                 int before = faults.injected().size();
-                Runs runs = applyUntilComplete(aws, layer);
+                Runs runs = applyUntilComplete(aws, spec, layer);
                 assertThat(runs.complete).as("%s converges within %d runs despite lost responses; runs ended: %s", layer.name(), MAX_RUNS,
                         String.join("\n", runs.why)).isTrue();
                 figures.add(layer.name() + ": " + (faults.injected().size() - before) + " create responses lost, " + runs.runs
@@ -97,17 +95,9 @@ class LostResponseTest {
         }
     }
 
-    private static void emptyAndDelete(AwsClients aws, String bucket) {
-        aws.s3().listObjectVersionsPaginator(r -> r.bucket(bucket)).forEach(page -> {
-            page.versions().forEach(v -> aws.s3().deleteObject(r -> r.bucket(bucket).key(v.key()).versionId(v.versionId())));
-            page.deleteMarkers().forEach(m -> aws.s3().deleteObject(r -> r.bucket(bucket).key(m.key()).versionId(m.versionId())));
-        });
-        aws.s3().deleteBucket(r -> r.bucket(bucket));
-    }
-
     private record Runs(boolean complete, int runs, int failed, List<String> why) {}
 
-    private Runs applyUntilComplete(AwsClients aws, Layer layer) {
+    private static Runs applyUntilComplete(AwsClients aws, EnvironmentSpec spec, Layer layer) {
         int failed = 0;
         List<String> why = new ArrayList<>();
         for (int run = 1; run <= MAX_RUNS; run++) {
