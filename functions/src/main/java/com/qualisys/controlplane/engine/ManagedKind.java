@@ -37,6 +37,25 @@ public interface ManagedKind<T> {
     Map<String, Object> attributes(T live, LayerContext ctx);
 
     /**
+     * As {@link #attributes(Object, LayerContext)}, for a kind whose attributes depend on what a kind
+     * listed before it read (an RDS secret's host is compared with the instance's endpoint, a node
+     * group's template version with the template's default version). earlier: the resources of the
+     * kinds before this one, by logical id.
+     */
+    default Map<String, Object> attributes(T live, LayerContext ctx, Map<String, ObservedResource> earlier) {
+        return attributes(live, ctx);
+    }
+
+    /**
+     * Whether a live instance is usable yet: ready, or waiting with its status. Throws when it is in a
+     * status from which it will not become ready (a failed create), so a state machine looping on
+     * readiness stops. Most kinds are usable as soon as they exist.
+     */
+    default Readiness readiness(ObservedResource live) {
+        return Readiness.ready();
+    }
+
+    /**
      * A live instance that lost its qualisys:* tags, found by the attributes that make it unique
      * (a subnet by VPC and CIDR); empty when there is none or the kind has no such attributes.
      * Asked only for a desired resource that observe did not find, so a drift check without
@@ -54,8 +73,18 @@ public interface ManagedKind<T> {
     /** Creates the resource tagged with its identity, then registers it in the index. */
     void create(DesiredResource want, LayerContext ctx);
 
-    /** Repairs exactly the attributes that differ. */
-    void update(DesiredResource want, ObservedResource live, LayerContext ctx);
+    /** Repairs exactly the attributes that differ; a kind without in-place updates keeps this default. */
+    default void update(DesiredResource want, ObservedResource live, LayerContext ctx) {
+        throw new UnsupportedOperationException("kind " + kind().name() + " has no in-place updates");
+    }
+
+    /**
+     * Repairs the differences the plan kept (an intentional override leaves some out, which must
+     * then stay as they are); kinds that repair attribute by attribute keep this default.
+     */
+    default void update(DesiredResource want, ObservedResource live, List<Difference> differences, LayerContext ctx) {
+        update(want, live, ctx);
+    }
 
     void delete(String physicalId, ObservedResource live, LayerContext ctx);
 

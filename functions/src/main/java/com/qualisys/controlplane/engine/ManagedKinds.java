@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,22 +34,47 @@ public final class ManagedKinds {
     }
 
     /**
-     * Lists every kind, then looks for the desired resources that were not found by their tags
-     * among the untagged ones (their qualisys:* tags removed out of band), kind by kind in
-     * dependency order so a subnet can be found in a VPC found before it.
+     * Lists the kinds in dependency order, each followed by a look for its desired resources that
+     * were not found by their tags among the untagged ones (their qualisys:* tags removed out of
+     * band), and registers what it found, so a kind's list and search can use the ids of the kinds
+     * before it (a subnet is found in its VPC, node groups are listed only in a cluster that is
+     * there). Then every kind reads its attributes, with every id in the index to turn into refs.
      */
     public List<ObservedResource> observe(LayerContext ctx, List<DesiredResource> desired) {
-        List<Listed<?>> listed = kinds.stream().<Listed<?>>map(k -> Listed.of(k, ctx)).toList();
-        listed.forEach(l -> l.register(ctx));
-        List<DesiredResource> missing = desired.stream().filter(d -> ctx.index().known(d.logicalId()).isEmpty()).toList();
-        for (Listed<?> l : listed) {
-            for (DesiredResource want : missing) {
-                if (want.kind().name().equals(l.kind().kind().name())) l.findUntagged(want, ctx);
+        List<Listed<?>> listed = new ArrayList<>();
+        for (ManagedKind<?> kind : kinds) {
+            Listed<?> l = Listed.of(kind, ctx);
+            l.register(ctx);
+            for (DesiredResource want : desired) {
+                if (want.kind().name().equals(kind.kind().name()) && ctx.index().known(want.logicalId()).isEmpty()) l.findUntagged(want, ctx);
             }
+            listed.add(l);
         }
         List<ObservedResource> out = new ArrayList<>();
-        listed.forEach(l -> l.observed(ctx, out));
+        Map<String, ObservedResource> earlier = new LinkedHashMap<>();
+        listed.forEach(l -> l.observed(ctx, earlier, out));
         return out;
+    }
+
+    /**
+     * Ready when every desired resource exists and matches (nothing left pending by apply: an
+     * intentional override is not an update still to apply) and every live resource's kind says it
+     * is usable. The state machine loops Apply → Readiness → Wait → Apply: apply is idempotent, so
+     * looping back through it makes the changes it left pending (a node group waiting for its cluster).
+     */
+    public Readiness readiness(LayerContext ctx, List<DesiredResource> desired) {
+        List<ObservedResource> live = observe(ctx, desired);
+        Plan plan = Overrides.apply(Differ.diff(ctx.environment(), layer, desired, live), ctx.overrides());
+        List<String> waiting = new ArrayList<>();
+        for (Change c : plan.changes()) {
+            if (c.action() == Action.CREATE) waiting.add(c.logicalId() + ": not created yet (apply again)");
+            else if (c.action() == Action.UPDATE) waiting.add(c.logicalId() + ": update not applied yet (apply again)");
+        }
+        for (ObservedResource o : live) {
+            ManagedKind<?> kind = byName.get(o.kind());
+            if (kind != null) waiting.addAll(kind.readiness(o).waitingFor());
+        }
+        return Readiness.waiting(waiting);
     }
 
     /** Applies one change with its kind; a resource found without its identity tags is tagged again first. */
@@ -58,7 +84,7 @@ public final class ManagedKinds {
         if (observed != null && observed.identityLost()) kind.restoreIdentity(observed.physicalId(), observed.logicalId(), ctx);
         switch (change.action()) {
             case CREATE -> kind.create(desired, ctx);
-            case UPDATE -> kind.update(desired, observed, ctx);
+            case UPDATE -> kind.update(desired, observed, change.differences(), ctx);
             case DELETE -> kind.delete(change.physicalId(), observed, ctx);
             case REPLACE -> throw new IllegalArgumentException("a replace is applied as a delete and a create");
         }
@@ -92,12 +118,15 @@ public final class ManagedKinds {
             for (int i = 0; i < items.size(); i++) ctx.index().put(logicalIds.get(i), kind.physicalId(items.get(i)));
         }
 
-        void observed(LayerContext ctx, List<ObservedResource> out) {
+        void observed(LayerContext ctx, Map<String, ObservedResource> earlier, List<ObservedResource> out) {
+            List<ObservedResource> mine = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 T item = items.get(i);
-                out.add(new ObservedResource(logicalIds.get(i), kind.kind().name(), kind.physicalId(item), kind.attributes(item, ctx),
-                        untagged.contains(logicalIds.get(i))));
+                mine.add(new ObservedResource(logicalIds.get(i), kind.kind().name(), kind.physicalId(item),
+                        kind.attributes(item, ctx, Collections.unmodifiableMap(earlier)), untagged.contains(logicalIds.get(i))));
             }
+            mine.forEach(o -> earlier.put(o.logicalId(), o));
+            out.addAll(mine);
         }
     }
 }

@@ -339,7 +339,7 @@ final class FunctionPolicies {
                         "rds:DeleteDBSubnetGroup", "rds:AddTagsToResource"),
                         List.of(arn("rds", "db:qualisys-*"), arn("rds", "pg:qualisys-*"), arn("rds", "subgrp:qualisys-*"),
                                 arn("rds", "og:default*"))),
-                allow(Unexercised.because("DeleteDBInstance with a final snapshot (layers.rds.InstanceChanges) is authorised"
+                allow(Unexercised.because("DeleteDBInstance with a final snapshot (layers.rds.DbInstances) is authorised"
                         + " as CreateDBSnapshot on it too; the emulator's delete checks nothing", "rds:CreateDBSnapshot"),
                         List.of(arn("rds", "db:qualisys-*"), arn("rds", "snapshot:qualisys-*"))),
                 // CreateKey with tags is also authorised as TagResource, before the key (and its ARN) exists.

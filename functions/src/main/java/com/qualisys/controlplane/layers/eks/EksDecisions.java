@@ -2,9 +2,6 @@ package com.qualisys.controlplane.layers.eks;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Ignored;
-import com.qualisys.controlplane.layers.support.EncryptionKeys;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
-import java.util.List;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
@@ -14,16 +11,11 @@ import software.amazon.awssdk.services.eks.model.Nodegroup;
 import software.amazon.awssdk.services.iam.model.GetOpenIdConnectProviderResponse;
 import software.amazon.awssdk.services.iam.model.OpenIDConnectProviderListEntry;
 
-/** What drift does with every field AWS returns for the EKS layer's kinds. */
+/** What drift does with every field AWS returns for the EKS layer's own kinds (each kind returns its own). */
 final class EksDecisions {
     private static final String IDENTITY_TAGS = "the qualisys:* identity tags, checked when the resource is found";
 
     private EksDecisions() {}
-
-    static List<AttributeDecisions> all() {
-        return List.of(EncryptionKeys.decisions(), ServiceRoles.decisions(), cluster(), oidcProvider(), launchTemplate(), nodeGroup(),
-                addon());
-    }
 
     static AttributeDecisions cluster() {
         return AttributeDecisions.of(EksResources.CLUSTER)
@@ -100,10 +92,10 @@ final class EksDecisions {
                 .ignore(Ignored.READ_ONLY + " (a version is immutable)", "VersionNumber", "VersionDescription", "CreateTime", "CreatedBy",
                         "DefaultVersion")
                 .ignore("tags for the instances and volumes launched from the template; no policy of the spec conditions on them",
-                        "LaunchTemplateData." + LaunchTemplateChanges.INSTANCE_TAGS);
+                        "LaunchTemplateData." + LaunchTemplates.INSTANCE_TAGS);
         // Every other setting of the template (user data, SSH key, instance profile, volumes, network interfaces, ...)
         // is one the control plane never sets: any of them present is drift.
-        for (String field : LaunchTemplateChanges.unmanagedFields()) b.compare("LaunchTemplateData." + field, LaunchTemplateChanges.OTHER_SETTINGS);
+        for (String field : LaunchTemplates.unmanagedFields()) b.compare("LaunchTemplateData." + field, LaunchTemplates.OTHER_SETTINGS);
         return b.build();
     }
 
@@ -140,7 +132,7 @@ final class EksDecisions {
                 .read("DescribeAddon", Addon.class)
                 .compare("clusterName", "cluster")
                 .compare("addonName", "addonName")
-                .ignore("installed at EKS's default for the cluster's version, then EKS's to manage (AddonChanges)", "addonVersion")
+                .ignore("installed at EKS's default for the cluster's version, then EKS's to manage (Addons)", "addonVersion")
                 .ignore(Ignored.IDENTITY, "addonArn")
                 .ignore(Ignored.READ_ONLY, "createdAt", "modifiedAt", "publisher", "owner", "marketplaceInformation")
                 .ignore(Ignored.STATUS, "status", "health")

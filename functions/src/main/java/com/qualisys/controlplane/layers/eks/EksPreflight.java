@@ -33,7 +33,7 @@ final class EksPreflight {
                     + nearest + " (offered: " + String.join(", ", Versions.sorted(offered.versions()))
                     + "). Set eks.version in environments/ to a version AWS offers; nothing was changed.");
         }
-        for (String addon : eks.addons()) AddonChanges.defaultVersion(ctx, addon, eks.version());
+        for (String addon : eks.addons()) Addons.defaultVersion(ctx, addon, eks.version());
     }
 
     record Offered(List<String> versions, String source) {}

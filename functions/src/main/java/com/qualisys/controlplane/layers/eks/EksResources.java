@@ -123,7 +123,7 @@ public final class EksResources {
         a.put("httpPutResponseHopLimit", IMDS_HOP_LIMIT);
         a.put("httpEndpoint", "enabled");
         a.put("securityGroupIds", List.of(ref(NODE_SECURITY_GROUP)));
-        a.put(LaunchTemplateChanges.OTHER_SETTINGS, List.of());
+        a.put(LaunchTemplates.OTHER_SETTINGS, List.of());
         return new DesiredResource(launchTemplate(group), LAUNCH_TEMPLATE, a);
     }
 
@@ -144,7 +144,7 @@ public final class EksResources {
         a.put("taints", taints(group.taints()));
         Map<String, Object> template = new TreeMap<>();
         template.put("id", ref(launchTemplate(key)));
-        template.put("version", NodeGroupChanges.DEFAULT_VERSION);
+        template.put("version", NodeGroups.DEFAULT_VERSION);
         a.put("launchTemplate", template);
         return new DesiredResource(nodeGroup(key), NODE_GROUP, a);
     }

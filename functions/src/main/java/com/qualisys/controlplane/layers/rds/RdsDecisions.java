@@ -2,9 +2,6 @@ package com.qualisys.controlplane.layers.rds;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Ignored;
-import com.qualisys.controlplane.layers.support.EncryptionKeys;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
-import java.util.List;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBParameterGroup;
 import software.amazon.awssdk.services.rds.model.Parameter;
@@ -14,10 +11,6 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 /** What drift does with every field AWS returns for the RDS layer's kinds. */
 final class RdsDecisions {
     private RdsDecisions() {}
-
-    static List<AttributeDecisions> all() {
-        return List.of(EncryptionKeys.decisions(), ServiceRoles.decisions(), parameterGroup(), instance(), secret());
-    }
 
     static AttributeDecisions parameterGroup() {
         return AttributeDecisions.of(RdsResources.PARAMETER_GROUP)

@@ -5,26 +5,30 @@ import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKinds;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
-import com.qualisys.controlplane.layers.support.ReadinessCheck;
-import com.qualisys.controlplane.layers.support.ReadinessCheck.Statuses;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
+import com.qualisys.controlplane.layers.support.ForeignRefs;
+import com.qualisys.controlplane.layers.support.ServiceRoleKind;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The seed's PostgreSQL database: KMS key, enhanced-monitoring role, the qualisys-postgres15
  * parameter group, the master and connection secrets and the qualisys-db instance.
+ *
+ * <p>A list of kinds; the instance comes before the secrets, whose host is compared with its endpoint.
+ * Observe costs one call per kind where RDS allows it (the instance and parameter group by their
+ * fixed names, the secrets with one tag-filtered ListSecrets), plus the per-resource reads.
  */
 public final class RdsLayer implements Layer {
-    private static final Map<String, Statuses> STATUSES = Map.of(RdsResources.DB_INSTANCE.name(), new Statuses(
-            Set.of("available"),
-            Set.of("failed", "incompatible-parameters", "incompatible-network", "incompatible-option-group",
-                    "incompatible-restore", "inaccessible-encryption-credentials", "restore-error", "storage-full")));
+    private final ManagedKinds kinds = new ManagedKinds(RdsResources.LAYER, List.of(
+            new EncryptionKeys(RdsResources.LAYER, spec -> Map.of(RdsResources.KEY, spec.rds().kmsAlias())),
+            new ServiceRoleKind(spec -> List.of(RdsResources.monitoringRole(spec.rds())),
+                    (ctx, want) -> "QUALISYS " + ctx.environment() + " RDS enhanced monitoring"),
+            new ParameterGroups(), new DbInstances(), new Secrets()));
 
     @Override
     public String name() {
@@ -38,44 +42,25 @@ public final class RdsLayer implements Layer {
 
     @Override
     public List<AttributeDecisions> attributeDecisions() {
-        return RdsDecisions.all();
+        return kinds.decisions();
     }
 
     @Override
     public List<ObservedResource> observe(LayerContext ctx) {
-        return new RdsObserver(ctx).observe();
+        prepare(ctx);
+        return kinds.observe(ctx, desired(ctx.spec()));
+    }
+
+    /** The ids of the other layers' resources this layer refers to, known before its attributes turn ids into refs. */
+    private static void prepare(LayerContext ctx) {
+        // Our own ids are found here; an absent one must not make the index observe this layer again.
+        ctx.index().markObserved(RdsResources.LAYER);
+        ForeignRefs.ensure(ctx, RdsResources.foreignRefs(), Map.of(RdsResources.SUBNET_GROUP, ctx.spec().vpc().dbSubnetGroup()));
     }
 
     @Override
     public void apply(Change change, DesiredResource desired, ObservedResource observed, LayerContext ctx) {
-        String kind = change.kind();
-        switch (change.action()) {
-            case CREATE -> {
-                if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.create(ctx, desired);
-                else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.create(ctx, desired, "QUALISYS " + ctx.environment() + " RDS enhanced monitoring");
-                else if (kind.equals(RdsResources.PARAMETER_GROUP.name())) ParameterGroupChanges.create(ctx, desired);
-                else if (kind.equals(RdsResources.SECRET_KIND.name())) SecretChanges.create(ctx, desired);
-                else if (kind.equals(RdsResources.DB_INSTANCE.name())) InstanceChanges.create(ctx, desired);
-                else throw new IllegalArgumentException("unknown kind " + kind);
-            }
-            case UPDATE -> {
-                if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.update(ctx, desired, observed, change.differences());
-                else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.update(ctx, desired, observed);
-                else if (kind.equals(RdsResources.PARAMETER_GROUP.name())) ParameterGroupChanges.update(ctx, desired, observed);
-                else if (kind.equals(RdsResources.SECRET_KIND.name())) SecretChanges.update(ctx, desired, observed);
-                else if (kind.equals(RdsResources.DB_INSTANCE.name())) InstanceChanges.update(ctx, desired, observed, change.differences());
-                else throw new IllegalArgumentException("unknown kind " + kind);
-            }
-            case DELETE -> {
-                if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.delete(ctx, observed);
-                else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.delete(ctx, observed);
-                else if (kind.equals(RdsResources.PARAMETER_GROUP.name())) ParameterGroupChanges.delete(ctx, observed);
-                else if (kind.equals(RdsResources.SECRET_KIND.name())) SecretChanges.delete(ctx, observed);
-                else if (kind.equals(RdsResources.DB_INSTANCE.name())) InstanceChanges.delete(ctx, observed);
-                else throw new IllegalArgumentException("unknown kind " + kind);
-            }
-            case REPLACE -> throw new IllegalStateException("the Reconciler applies REPLACE as DELETE then CREATE");
-        }
+        kinds.apply(change, desired, observed, ctx);
     }
 
     @Override
@@ -86,6 +71,7 @@ public final class RdsLayer implements Layer {
     /** The instance available and the connection secret written (it needs the instance's endpoint). */
     @Override
     public Readiness readiness(LayerContext ctx) {
-        return ReadinessCheck.of(this, ctx, STATUSES);
+        prepare(ctx);
+        return kinds.readiness(ctx, desired(ctx.spec()));
     }
 }

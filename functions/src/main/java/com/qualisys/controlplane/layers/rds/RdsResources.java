@@ -3,6 +3,7 @@ package com.qualisys.controlplane.layers.rds;
 import static com.qualisys.controlplane.engine.DesiredResource.ref;
 
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ServiceRoles;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -49,6 +51,25 @@ public final class RdsResources {
     public static String parameterGroup(RdsSpec rds) { return LAYER + "/parameter-group/" + rds.parameterGroup().name(); }
     public static String monitoringRole(RdsSpec rds) { return LAYER + "/role/" + rds.monitoringRole(); }
     public static String instance(RdsSpec rds) { return LAYER + "/db-instance/" + rds.identifier(); }
+
+    /** A KMS key as the ref of the layer's key, however the service names it (ARN, key id or alias); else as given. */
+    static String keyRef(LayerContext ctx, String kmsKeyId) {
+        if (kmsKeyId == null) return null;
+        Optional<String> ours = ctx.index().physicalId(KEY);
+        if (ours.isPresent()) {
+            String arn = ours.get();
+            if (kmsKeyId.equals(arn) || arn.endsWith("/" + kmsKeyId) || kmsKeyId.equals(ctx.spec().rds().kmsAlias())) {
+                return DesiredResource.ref(KEY);
+            }
+        }
+        return kmsKeyId;
+    }
+
+    /** The identity tags in RDS's shape. */
+    static List<software.amazon.awssdk.services.rds.model.Tag> tags(LayerContext ctx, String logicalId, String name) {
+        return ctx.tags(logicalId, name).entrySet().stream()
+                .map(e -> software.amazon.awssdk.services.rds.model.Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    }
 
     public static List<String> foreignRefs() {
         return List.of(SECURITY_GROUP, SUBNET_GROUP);

@@ -86,20 +86,25 @@ public final class ServiceRoles {
         return "arn:aws:iam::aws:policy/" + name;
     }
 
-    /** The role named by the logical id's last segment, when it exists and carries our tag. */
-    public static Optional<ObservedResource> observe(LayerContext ctx, String logicalId) {
-        IamClient iam = ctx.aws().iam();
-        String name = Identity.name(logicalId);
-        Role role;
+    /** The role named by the logical id's last segment (GetRole), when it exists; whose it is, its tags say. */
+    public static Optional<Role> find(LayerContext ctx, String logicalId) {
         try {
-            role = iam.getRole(r -> r.roleName(name)).role();
+            return Optional.of(ctx.aws().iam().getRole(r -> r.roleName(Identity.name(logicalId))).role());
         } catch (NoSuchEntityException absent) {
             return Optional.empty();
         }
+    }
+
+    public static Map<String, String> tags(Role role) {
         Map<String, String> tags = new HashMap<>();
         role.tags().forEach(t -> tags.put(t.key(), t.value()));
-        if (!Identity.isOurs(tags, ctx, logicalId)) return Optional.empty();
-        ctx.index().put(logicalId, role.arn());
+        return tags;
+    }
+
+    /** The role's attributes: its trust policy, and its attached and inline policies read with their own calls. */
+    public static Map<String, Object> attributes(LayerContext ctx, Role role) {
+        IamClient iam = ctx.aws().iam();
+        String name = role.roleName();
         List<String> attached = new ArrayList<>();
         iam.listAttachedRolePoliciesPaginator(r -> r.roleName(name)).attachedPolicies().stream()
                 .map(AttachedPolicy::policyArn).forEach(attached::add);
@@ -118,7 +123,14 @@ public final class ServiceRoles {
         a.put("inlinePolicies", inline);
         a.put(BOUNDARY, role.permissionsBoundary() == null ? null
                 : PermissionsBoundary.pathAndName(role.permissionsBoundary().permissionsBoundaryArn()));
-        return Optional.of(new ObservedResource(logicalId, KIND.name(), role.arn(), a));
+        return a;
+    }
+
+    /** Tags a role found by its name without its identity tags again. */
+    public static void restoreIdentity(LayerContext ctx, String roleName, String logicalId) {
+        List<Tag> tags = ctx.tags(logicalId, roleName).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        ctx.aws().iam().tagRole(r -> r.roleName(roleName).tags(tags));
     }
 
     public static void create(LayerContext ctx, DesiredResource d, String description) {

@@ -83,7 +83,7 @@ class EksLayerTest {
         assertThat(c.resourcesVpcConfig().subnetIds()).containsExactlyInAnyOrder(
                 prerequisites.physicalIds.get("vpc/subnet/private-a"), prerequisites.physicalIds.get("vpc/subnet/private-b"));
         assertThat(c.roleArn()).isEqualTo(prerequisites.physicalIds.get("iam/role/QualisysEKSService"));
-        assertThat(EksObserver.enabledLogTypes(c)).containsExactly("api", "audit", "authenticator", "controllerManager", "scheduler");
+        assertThat(Clusters.enabledLogTypes(c)).containsExactly("api", "audit", "authenticator", "controllerManager", "scheduler");
 
         String keyArn = c.encryptionConfig().get(0).provider().keyArn();
         assertThat(c.encryptionConfig().get(0).resources()).containsExactly("secrets");
@@ -292,7 +292,7 @@ class EksLayerTest {
         assertThat(change(drift, "eks/cluster/qualisys-eks").orElseThrow().destructive()).isFalse();
 
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Eks.UpdateClusterConfig");
-        assertThat(EksObserver.enabledLogTypes(aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster()))
+        assertThat(Clusters.enabledLogTypes(aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster()))
                 .containsExactly("api", "audit", "authenticator", "controllerManager", "scheduler");
         assertThat(eks.drift().isEmpty()).isTrue();
     }

@@ -129,9 +129,9 @@ class EksResourcesTest {
 
     @Test
     void theUpgradePathMovesOneMinorVersionAtATime() {
-        assertThat(ClusterChanges.nextVersion("1.31", "1.29")).isEqualTo("1.30");
-        assertThat(ClusterChanges.nextVersion("1.30", "1.29")).isEqualTo("1.30");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClusterChanges.nextVersion("1.29", "1.30"))
+        assertThat(Clusters.nextVersion("1.31", "1.29")).isEqualTo("1.30");
+        assertThat(Clusters.nextVersion("1.30", "1.29")).isEqualTo("1.30");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Clusters.nextVersion("1.29", "1.30"))
                 .hasMessageContaining("cannot downgrade");
     }
 }

@@ -125,7 +125,7 @@ class RdsResourcesTest {
 
     @Test
     void productionsFinalSnapshotIsNamedAfterTheInstanceAndTheTime() {
-        assertThat(InstanceChanges.finalSnapshotId(TestSpecs.load("production").rds(),
+        assertThat(DbInstances.finalSnapshotId(TestSpecs.load("production").rds(),
                 ZonedDateTime.of(2026, 11, 28, 3, 4, 5, 0, ZoneOffset.UTC))).isEqualTo("qualisys-db-final-20261128-030405");
     }
 

@@ -1,21 +1,32 @@
 package com.qualisys.controlplane.layers.rds;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.ChangePendingException;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.Readiness;
+import com.qualisys.controlplane.engine.ResourceKind;
+import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.Identity;
+import com.qualisys.controlplane.layers.support.Versions;
 import com.qualisys.controlplane.spec.RdsSpec;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 import software.amazon.awssdk.services.rds.model.Tag;
 
@@ -23,19 +34,119 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * The qualisys-db instance. Created after its master secret, with the password read back from
  * that secret: a run that stops between the two creates the instance next time with the same
  * password, never a second one. In-place changes are applied immediately; deletion honours
- * the environment's deletion protection and final snapshot.
+ * the environment's deletion protection and final snapshot. Ready when available.
  */
-final class InstanceChanges {
-    private InstanceChanges() {}
+final class DbInstances implements ManagedKind<DBInstance> {
+    /** Observed only (never desired, so never drift): the instance's address, which the secrets' host is compared with. */
+    static final String ENDPOINT = "endpoint";
 
-    static void create(LayerContext ctx, DesiredResource d) {
+    @Override
+    public ResourceKind kind() {
+        return RdsResources.DB_INSTANCE;
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return RdsDecisions.instance();
+    }
+
+    /** The instance has a fixed identifier: one DescribeDBInstances. */
+    @Override
+    public List<DBInstance> list(LayerContext ctx) {
+        return describe(ctx).stream().toList();
+    }
+
+    private static Optional<DBInstance> describe(LayerContext ctx) {
+        try {
+            return ctx.aws().rds().describeDBInstances(r -> r.dbInstanceIdentifier(ctx.spec().rds().identifier())).dbInstances()
+                    .stream().findFirst();
+        } catch (DbInstanceNotFoundException absent) {
+            return Optional.empty();
+        }
+    }
+
+    /** An instance on its way out (a replace in progress) is gone already as far as the plan goes. */
+    @Override
+    public String logicalId(DBInstance live, LayerContext ctx) {
+        String logicalId = RdsResources.instance(ctx.spec().rds());
+        return Identity.isOurs(tags(live), ctx, logicalId) && !"deleting".equals(live.dbInstanceStatus()) ? logicalId : null;
+    }
+
+    private static Map<String, String> tags(DBInstance db) {
+        Map<String, String> tags = new HashMap<>();
+        db.tagList().forEach(t -> tags.put(t.key(), t.value()));
+        return tags;
+    }
+
+    /** The instance of the spec's identifier (unique in the account and region), when it carries no qualisys:logical-id tag. */
+    @Override
+    public Optional<DBInstance> findUntagged(DesiredResource want, LayerContext ctx) {
+        return describe(ctx).filter(db -> !tags(db).containsKey(Tags.LOGICAL_ID) && !"deleting".equals(db.dbInstanceStatus()));
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        String arn = describe(ctx).orElseThrow().dbInstanceArn();
+        ctx.aws().rds().addTagsToResource(r -> r.resourceName(arn).tags(RdsResources.tags(ctx, logicalId, physicalId)));
+    }
+
+    @Override
+    public String physicalId(DBInstance live) {
+        return live.dbInstanceIdentifier();
+    }
+
+    @Override
+    public Map<String, Object> attributes(DBInstance db, LayerContext ctx) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("engine", db.engine());
+        a.put("engineMajorVersion", db.engineVersion() == null ? null : Versions.major(db.engineVersion()));
+        a.put("engineVersion", db.engineVersion());
+        a.put("instanceClass", db.dbInstanceClass());
+        a.put("multiAz", db.multiAZ());
+        a.put("deletionProtection", db.deletionProtection());
+        a.put("storageType", db.storageType());
+        a.put("maxAllocatedStorageGb", db.maxAllocatedStorage());
+        a.put("storageEncrypted", db.storageEncrypted());
+        a.put("kmsKey", RdsResources.keyRef(ctx, db.kmsKeyId()));
+        a.put("backupRetentionDays", db.backupRetentionPeriod());
+        a.put("backupWindow", db.preferredBackupWindow());
+        a.put("maintenanceWindow", db.preferredMaintenanceWindow() == null ? null : db.preferredMaintenanceWindow().toLowerCase(Locale.ROOT));
+        Map<String, Object> pi = new TreeMap<>();
+        pi.put("enabled", Boolean.TRUE.equals(db.performanceInsightsEnabled()));
+        if (db.performanceInsightsRetentionPeriod() != null) pi.put("retentionDays", db.performanceInsightsRetentionPeriod());
+        a.put("performanceInsights", pi);
+        a.put("monitoringIntervalSeconds", db.monitoringInterval());
+        a.put("monitoringRole", db.monitoringRoleArn() == null ? null : ctx.index().refOrRaw(db.monitoringRoleArn()));
+        a.put("publiclyAccessible", db.publiclyAccessible());
+        a.put(RdsResources.IAM_AUTHENTICATION, Boolean.TRUE.equals(db.iamDatabaseAuthenticationEnabled()));
+        a.put(RdsResources.LOG_EXPORTS, db.enabledCloudwatchLogsExports().stream().sorted().toList());
+        a.put("securityGroups", db.vpcSecurityGroups().stream().map(g -> ctx.index().refOrRaw(g.vpcSecurityGroupId())).sorted().toList());
+        a.put("subnetGroup", db.dbSubnetGroup() == null ? null : ctx.index().refOrRaw(db.dbSubnetGroup().dbSubnetGroupName()));
+        a.put("parameterGroup", db.dbParameterGroups().isEmpty() ? null : ctx.index().refOrRaw(db.dbParameterGroups().get(0).dbParameterGroupName()));
+        a.put("databaseName", db.dbName());
+        a.put("masterUsername", db.masterUsername());
+        a.put("autoMinorVersionUpgrade", db.autoMinorVersionUpgrade());
+        a.put("copyTagsToSnapshot", db.copyTagsToSnapshot());
+        a.put("status", db.dbInstanceStatus());
+        a.put(ENDPOINT, db.endpoint() == null ? null : db.endpoint().address());
+        a.put("allocatedStorageGb", db.allocatedStorage());
+        return a;
+    }
+
+    @Override
+    public Readiness readiness(ObservedResource live) {
+        return Readiness.ofStatus(live, Set.of("available"), Set.of("failed", "incompatible-parameters", "incompatible-network",
+                "incompatible-option-group", "incompatible-restore", "inaccessible-encryption-credentials", "restore-error", "storage-full"));
+    }
+
+    @Override
+    public void create(DesiredResource d, LayerContext ctx) {
         RdsSpec rds = ctx.spec().rds();
         String secretArn = ctx.index().require(RdsResources.MASTER_SECRET);
         String password = SecretFields.parse(ctx.aws().secretsManager().getSecretValue(r -> r.secretId(secretArn)).secretString())
                 .path(SecretFields.PASSWORD).asText();
         if (password.isEmpty()) throw new IllegalStateException(RdsResources.MASTER_SECRET + " has no password; cannot create " + rds.identifier());
-        List<Tag> tags = ctx.tags(d.logicalId(), rds.identifier()).entrySet().stream()
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        List<Tag> tags = RdsResources.tags(ctx, d.logicalId(), rds.identifier());
         @SuppressWarnings("unchecked")
         Map<String, Object> pi = (Map<String, Object>) d.attribute("performanceInsights");
         boolean insights = Boolean.TRUE.equals(pi.get("enabled"));
@@ -82,11 +193,12 @@ final class InstanceChanges {
         // RDS reports an endpoint once the instance is up (moto at once, AWS minutes later: then the master secret's
         // host is an update the readiness loop's next apply makes).
         if (created.endpoint() != null && created.endpoint().address() != null) {
-            SecretChanges.writeHost(ctx, secretArn, created.endpoint().address());
+            Secrets.writeHost(ctx, secretArn, created.endpoint().address());
         }
     }
 
-    static void update(LayerContext ctx, DesiredResource d, ObservedResource live, List<Difference> differences) {
+    @Override
+    public void update(DesiredResource d, ObservedResource live, List<Difference> differences, LayerContext ctx) {
         Object status = live.attributes().get("status");
         if (!"available".equals(status)) {
             throw new ChangePendingException(d.logicalId() + " is " + status + "; it can be modified once available");
@@ -137,7 +249,8 @@ final class InstanceChanges {
      * required) keeps a final snapshot and its automated backups; dev and staging keep neither. Deletion protection is never
      * switched off here: that is a spec change a person makes and applies first.
      */
-    static void delete(LayerContext ctx, ObservedResource live) {
+    @Override
+    public void delete(String physicalId, ObservedResource live, LayerContext ctx) {
         RdsSpec rds = ctx.spec().rds();
         if (Boolean.TRUE.equals(live.attributes().get("deletionProtection"))) {
             throw new IllegalStateException(live.physicalId() + " has deletion protection: set rds.deletionProtection to false"

@@ -1,22 +1,31 @@
 package com.qualisys.controlplane.layers.eks;
 
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.ChangePendingException;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Differ;
 import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.Readiness;
+import com.qualisys.controlplane.engine.ResourceKind;
+import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.ForeignRefs;
 import com.qualisys.controlplane.layers.support.Identity;
 import com.qualisys.controlplane.spec.EksSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Nodegroup;
 import software.amazon.awssdk.services.eks.model.NodegroupStatus;
 import software.amazon.awssdk.services.eks.model.ResourceInUseException;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.eks.model.Taint;
 import software.amazon.awssdk.services.eks.model.UpdateLabelsPayload;
 import software.amazon.awssdk.services.eks.model.UpdateTaintsPayload;
@@ -25,18 +34,121 @@ import software.amazon.awssdk.services.eks.model.UpdateTaintsPayload;
  * Managed node groups. Scaling bounds, labels and taints are updated in place; the desired size
  * is set at creation and then left to the cluster autoscaler (an update only moves it when the
  * new bounds would exclude it). The launch template version is "$Default": the node group runs
- * its template's default version.
+ * its template's default version. Ready when ACTIVE; one found without its tags keeps its name.
  */
-final class NodeGroupChanges {
+final class NodeGroups implements ManagedKind<Nodegroup> {
     static final String DEFAULT_VERSION = "$Default";
 
-    private NodeGroupChanges() {}
+    @Override
+    public ResourceKind kind() {
+        return EksResources.NODE_GROUP;
+    }
 
-    static void create(LayerContext ctx, DesiredResource d) {
-        ClusterChanges.requireActive(ctx, d.logicalId());
+    @Override
+    public AttributeDecisions decisions() {
+        return EksDecisions.nodeGroup();
+    }
+
+    /** One ListNodegroups of the cluster, one DescribeNodegroup each (EKS has no batch describe); none while the cluster is not there (found before). */
+    @Override
+    public List<Nodegroup> list(LayerContext ctx) {
+        EksClient eks = ctx.aws().eks();
+        String cluster = ctx.spec().eks().clusterName();
+        if (ctx.index().known(EksResources.cluster(ctx.spec().eks())).isEmpty()) return List.of();
+        try {
+            return eks.listNodegroupsPaginator(r -> r.clusterName(cluster)).nodegroups().stream()
+                    .map(name -> eks.describeNodegroup(r -> r.clusterName(cluster).nodegroupName(name)).nodegroup()).toList();
+        } catch (ResourceNotFoundException noCluster) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public String logicalId(Nodegroup live, LayerContext ctx) {
+        String id = Identity.logicalId(live.tags(), ctx.environment());
+        boolean ours = id != null && id.startsWith(EksResources.LAYER + "/node-group/") && live.status() != NodegroupStatus.DELETING;
+        return ours ? id : null;
+    }
+
+    /** The node group of the wanted name in the cluster (one per name), when it carries no qualisys:logical-id tag. */
+    @Override
+    public Optional<Nodegroup> findUntagged(DesiredResource want, LayerContext ctx) {
+        if (ctx.index().known(EksResources.cluster(ctx.spec().eks())).isEmpty()) return Optional.empty();
+        try {
+            Nodegroup ng = describe(ctx, want.string("nodegroupName"));
+            return ng.tags().containsKey(Tags.LOGICAL_ID) || ng.status() == NodegroupStatus.DELETING ? Optional.empty() : Optional.of(ng);
+        } catch (ResourceNotFoundException absent) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        String arn = describe(ctx, physicalId).nodegroupArn();
+        ctx.aws().eks().tagResource(r -> r.resourceArn(arn).tags(ctx.tags(logicalId, physicalId)));
+    }
+
+    private static Nodegroup describe(LayerContext ctx, String name) {
+        return ctx.aws().eks().describeNodegroup(r -> r.clusterName(ctx.spec().eks().clusterName()).nodegroupName(name)).nodegroup();
+    }
+
+    @Override
+    public String physicalId(Nodegroup live) {
+        return live.nodegroupName();
+    }
+
+    @Override
+    public Map<String, Object> attributes(Nodegroup ng, LayerContext ctx) {
+        return attributes(ng, ctx, Map.of());
+    }
+
+    /** The template version as "$Default" when it is the default version its template (read before by {@link LaunchTemplates}) has. */
+    @Override
+    public Map<String, Object> attributes(Nodegroup ng, LayerContext ctx, Map<String, ObservedResource> earlier) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("cluster", ctx.index().refOrRaw(ng.clusterName()));
+        a.put("nodegroupName", ng.nodegroupName());
+        a.put("nodeRole", ForeignRefs.roleRef(ctx, ng.nodeRole()));
+        a.put("instanceTypes", ng.instanceTypes().stream().sorted().toList());
+        a.put("capacityType", ng.capacityTypeAsString());
+        a.put("subnetIds", Clusters.refs(ctx, ng.subnets()));
+        Map<String, Object> scaling = new TreeMap<>();
+        if (ng.scalingConfig() != null) {
+            scaling.put("minSize", ng.scalingConfig().minSize());
+            scaling.put("maxSize", ng.scalingConfig().maxSize());
+            // Not compared (the desired side has no desiredSize): kept for apply, which must keep it within bounds.
+            a.put("desiredSize", ng.scalingConfig().desiredSize());
+        }
+        a.put("scaling", scaling);
+        a.put("labels", new TreeMap<>(ng.labels()));
+        a.put("taints", ng.taints().stream().map(t -> EksResources.taint(t.key(), t.value(), t.effectAsString())).sorted().toList());
+        Map<String, Object> template = new TreeMap<>();
+        if (ng.launchTemplate() != null) {
+            String templateRef = ctx.index().refOrRaw(ng.launchTemplate().id());
+            ObservedResource liveTemplate = templateRef.startsWith(DesiredResource.REF)
+                    ? earlier.get(templateRef.substring(DesiredResource.REF.length())) : null;
+            Object dflt = liveTemplate == null ? null : liveTemplate.attributes().get(LaunchTemplates.DEFAULT_VERSION_NUMBER);
+            template.put("id", templateRef);
+            template.put("version", dflt != null && String.valueOf(dflt).equals(ng.launchTemplate().version())
+                    ? DEFAULT_VERSION : ng.launchTemplate().version());
+            a.put("launchTemplateVersionNumber", ng.launchTemplate().version());
+        }
+        a.put("launchTemplate", template);
+        a.put("status", ng.statusAsString());
+        return a;
+    }
+
+    @Override
+    public Readiness readiness(ObservedResource live) {
+        return Readiness.ofStatus(live, Set.of("ACTIVE"), Set.of("CREATE_FAILED", "DEGRADED"));
+    }
+
+    @Override
+    public void create(DesiredResource d, LayerContext ctx) {
+        Clusters.requireActive(ctx, d.logicalId());
         EksSpec.NodeGroup group = EksResources.nodeGroupOf(ctx.spec().eks(), d.logicalId()).getValue();
         String templateId = ctx.resolve(template(d).get("id"));
-        String version = LaunchTemplateChanges.defaultVersion(ctx, templateId);
+        String version = LaunchTemplates.defaultVersion(ctx, templateId);
         List<String> subnets = d.strings("subnetIds").stream().map(ctx::resolve).toList();
         try {
             createNodegroup(ctx, d, group, templateId, version, subnets);
@@ -65,7 +177,8 @@ final class NodeGroupChanges {
                 .clientRequestToken(Identity.clientToken(ctx, d)));
     }
 
-    static void update(LayerContext ctx, DesiredResource d, ObservedResource live, List<Difference> differences) {
+    @Override
+    public void update(DesiredResource d, ObservedResource live, List<Difference> differences, LayerContext ctx) {
         requireActive(live);
         boolean config = differences.stream().anyMatch(x -> x.path().startsWith("scaling") || x.path().startsWith("labels")
                 || x.path().equals("taints"));
@@ -74,7 +187,7 @@ final class NodeGroupChanges {
         if (version) {
             if (config) throw new ChangePendingException(d.logicalId() + " is updating its configuration; launch template version next");
             String templateId = ctx.resolve(template(d).get("id"));
-            String target = LaunchTemplateChanges.defaultVersion(ctx, templateId);
+            String target = LaunchTemplates.defaultVersion(ctx, templateId);
             // Repairing the template may already have rolled this node group onto the default version.
             if (!target.equals(String.valueOf(live.attributes().get("launchTemplateVersionNumber")))
                     && !target.equals(currentVersion(ctx, live.physicalId()))) {
@@ -148,8 +261,9 @@ final class NodeGroupChanges {
         return ng.launchTemplate() == null ? null : ng.launchTemplate().version();
     }
 
-    static void delete(LayerContext ctx, ObservedResource live) {
-        ctx.aws().eks().deleteNodegroup(r -> r.clusterName(ctx.spec().eks().clusterName()).nodegroupName(live.physicalId()));
+    @Override
+    public void delete(String physicalId, ObservedResource live, LayerContext ctx) {
+        ctx.aws().eks().deleteNodegroup(r -> r.clusterName(ctx.spec().eks().clusterName()).nodegroupName(physicalId));
     }
 
     private static void requireActive(ObservedResource live) {
@@ -166,7 +280,7 @@ final class NodeGroupChanges {
     }
 
     static List<Taint> taints(List<String> encoded) {
-        return encoded.stream().map(NodeGroupChanges::taint).toList();
+        return encoded.stream().map(NodeGroups::taint).toList();
     }
 
     /** "key=value:EFFECT" back to a Taint. */

@@ -1,40 +1,146 @@
 package com.qualisys.controlplane.layers.rds;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.ChangePendingException;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Differ;
 import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.ResourceKind;
+import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.Identity;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.Filter;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * The database secrets, KMS-encrypted with the layer's key. Passwords come from Secrets
  * Manager's GetRandomPassword and go straight into the secret: they are never logged, never put
- * in an exception, and plans show them as "(secret)".
+ * in an exception, and plans show them as "(secret)". A secret whose tags were removed is found
+ * again by its name and tagged again.
  */
-final class SecretChanges {
-    private SecretChanges() {}
+final class Secrets implements ManagedKind<SecretListEntry> {
+    private static final List<String> IDS = List.of(RdsResources.MASTER_SECRET, RdsResources.CONNECTION_SECRET);
 
-    static void create(LayerContext ctx, DesiredResource d) {
+    @Override
+    public ResourceKind kind() {
+        return RdsResources.SECRET_KIND;
+    }
+
+    @Override
+    public AttributeDecisions decisions() {
+        return RdsDecisions.secret();
+    }
+
+    /** One ListSecrets filtered by the secrets' logical-id tags (scheduled deletions included: they are drift, not absent). */
+    @Override
+    public List<SecretListEntry> list(LayerContext ctx) {
+        return ctx.aws().secretsManager().listSecretsPaginator(r -> r.includePlannedDeletion(true).filters(
+                Filter.builder().key(FilterNameStringType.TAG_KEY).values(Tags.LOGICAL_ID).build(),
+                Filter.builder().key(FilterNameStringType.TAG_VALUE).values(IDS).build())).stream()
+                .flatMap(page -> page.secretList().stream()).toList();
+    }
+
+    @Override
+    public String logicalId(SecretListEntry live, LayerContext ctx) {
+        String logicalId = Identity.logicalId(tags(live.tags()), ctx.environment());
+        return logicalId != null && IDS.contains(logicalId) ? logicalId : null;
+    }
+
+    private static Map<String, String> tags(List<Tag> tags) {
+        Map<String, String> out = new HashMap<>();
+        tags.forEach(t -> out.put(t.key(), t.value()));
+        return out;
+    }
+
+    /** The secret of the wanted name (unique in the account and region), when it carries no qualisys:logical-id tag. */
+    @Override
+    public Optional<SecretListEntry> findUntagged(DesiredResource want, LayerContext ctx) {
+        DescribeSecretResponse s;
+        try {
+            s = ctx.aws().secretsManager().describeSecret(r -> r.secretId(want.string("name")));
+        } catch (ResourceNotFoundException absent) {
+            return Optional.empty();
+        }
+        if (tags(s.tags()).containsKey(Tags.LOGICAL_ID)) return Optional.empty();
+        return Optional.of(SecretListEntry.builder().arn(s.arn()).name(s.name()).kmsKeyId(s.kmsKeyId()).deletedDate(s.deletedDate())
+                .tags(s.tags()).build());
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        ctx.aws().secretsManager().tagResource(r -> r.secretId(physicalId).tags(tagList(ctx, logicalId)));
+    }
+
+    private static List<Tag> tagList(LayerContext ctx, String logicalId) {
+        return ctx.tags(logicalId, null).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    }
+
+    @Override
+    public String physicalId(SecretListEntry live) {
+        return live.arn();
+    }
+
+    @Override
+    public Map<String, Object> attributes(SecretListEntry live, LayerContext ctx) {
+        return attributes(live, ctx, Map.of());
+    }
+
+    /**
+     * Secret values are read to check their non-secret fields and masked at once. The host is compared with the
+     * endpoint of the instance (read before by {@link DbInstances}).
+     */
+    @Override
+    public Map<String, Object> attributes(SecretListEntry s, LayerContext ctx, Map<String, ObservedResource> earlier) {
+        String logicalId = logicalIdOrFound(s, ctx);
+        String instanceRef = DesiredResource.ref(RdsResources.instance(ctx.spec().rds()));
+        ObservedResource instance = earlier.get(RdsResources.instance(ctx.spec().rds()));
+        Object endpoint = instance == null ? null : instance.attributes().get(DbInstances.ENDPOINT);
+        // A secret scheduled for deletion cannot be read; its fields are checked once it is restored.
+        ObjectNode fields = s.deletedDate() != null ? SecretFields.empty()
+                : SecretFields.parse(ctx.aws().secretsManager().getSecretValue(r -> r.secretId(s.arn())).secretString());
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("name", s.name());
+        a.put("scheduledForDeletion", s.deletedDate() != null);
+        a.put("kmsKey", RdsResources.keyRef(ctx, s.kmsKeyId()));
+        String endpointAs = RdsResources.MASTER_SECRET.equals(logicalId) ? RdsResources.INSTANCE_ENDPOINT : instanceRef;
+        a.put("fields", SecretFields.masked(fields, host -> host.equals(endpoint) ? endpointAs : host));
+        return a;
+    }
+
+    /** The logical id by the tag, or (for a secret found without its tags) by its name. */
+    private static String logicalIdOrFound(SecretListEntry s, LayerContext ctx) {
+        String tagged = Identity.logicalId(tags(s.tags()), ctx.environment());
+        if (tagged != null) return tagged;
+        return RdsResources.desired(ctx.spec()).stream().filter(d -> d.kind().name().equals(RdsResources.SECRET_KIND.name())
+                && s.name().equals(d.attribute("name"))).map(DesiredResource::logicalId).findFirst().orElse(null);
+    }
+
+    @Override
+    public void create(DesiredResource d, LayerContext ctx) {
         ObjectNode fields = SecretFields.empty();
         boolean connection = d.logicalId().equals(RdsResources.CONNECTION_SECRET);
         fill(ctx, d, fields, connection);
         fields.put(SecretFields.PASSWORD, newPassword(ctx));
         if (connection) fields.put(SecretFields.CONNECTION_URI, SecretFields.connectionUri(fields));
         String name = d.string("name");
-        List<Tag> tags = ctx.tags(d.logicalId(), null).entrySet().stream()
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        List<Tag> tags = tagList(ctx, d.logicalId());
         String arn;
         try {
             arn = ctx.aws().secretsManager().createSecret(r -> r.name(name).kmsKeyId(ctx.resolve(d.attribute("kmsKey")))
@@ -54,7 +160,8 @@ final class SecretChanges {
         ctx.index().put(d.logicalId(), arn);
     }
 
-    static void update(LayerContext ctx, DesiredResource d, ObservedResource live) {
+    @Override
+    public void update(DesiredResource d, ObservedResource live, LayerContext ctx) {
         SecretsManagerClient sm = ctx.aws().secretsManager();
         if (Boolean.TRUE.equals(live.attributes().get("scheduledForDeletion"))) {
             // Deleted out of band but still in its recovery window: restore it, with its password.
@@ -95,8 +202,9 @@ final class SecretChanges {
     }
 
     /** Secrets are deleted with the longest recovery window. */
-    static void delete(LayerContext ctx, ObservedResource live) {
-        ctx.aws().secretsManager().deleteSecret(r -> r.secretId(live.physicalId()).recoveryWindowInDays(30L));
+    @Override
+    public void delete(String physicalId, ObservedResource live, LayerContext ctx) {
+        ctx.aws().secretsManager().deleteSecret(r -> r.secretId(physicalId).recoveryWindowInDays(30L));
     }
 
     /**
