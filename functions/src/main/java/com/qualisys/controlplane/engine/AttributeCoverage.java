@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks {@link AttributeDecisions} against the SDK's field metadata and renders them. Pure.
+ * Checks {@link AttributeDecisions} against the models' field metadata ({@link ModelFields}) and renders them. Pure.
  *
  * <p>A field is decided when it has a decision, when a structure or list around it has one (a
  * compared list of rules covers the rules' fields), or when it is a structure whose fields are all
@@ -22,7 +22,7 @@ public final class AttributeCoverage {
     public static List<String> undecided(AttributeDecisions decisions) {
         List<String> out = new ArrayList<>();
         for (Read read : decisions.reads()) {
-            List<String> fields = SdkModelFields.of(read.model());
+            List<String> fields = ModelFields.of(read.model());
             for (String field : fields) {
                 if (!decided(field, fields, read.fields())) {
                     out.add(decisions.kind() + ": " + read.model().getSimpleName() + "." + field + " (" + read.call() + ")");
@@ -36,7 +36,7 @@ public final class AttributeCoverage {
     public static List<String> unknown(AttributeDecisions decisions) {
         List<String> out = new ArrayList<>();
         for (Read read : decisions.reads()) {
-            List<String> fields = SdkModelFields.of(read.model());
+            List<String> fields = ModelFields.of(read.model());
             read.fields().keySet().stream().filter(f -> !fields.contains(f))
                     .forEach(f -> out.add(decisions.kind() + ": " + read.model().getSimpleName() + " has no field " + f));
         }
@@ -47,7 +47,7 @@ public final class AttributeCoverage {
     public static long[] fieldCounts(AttributeDecisions decisions) {
         long[] counts = new long[2];
         for (Read read : decisions.reads()) {
-            for (String field : SdkModelFields.of(read.model())) {
+            for (String field : ModelFields.of(read.model())) {
                 covering(field, read.fields()).ifPresent(d -> counts[d.compared() ? 0 : 1]++);
             }
         }

@@ -5,14 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.core.SdkPojo;
 
 /**
  * What drift detection does with every field AWS returns for one resource kind: each field of the
  * SDK model of each read call (the describe call, and the calls that read the kind's sub-resources:
  * DNS attributes, inline policies, ...) is either compared, as a named attribute of the kind, or
  * ignored with a reason. A decision on a structure or list covers the fields inside it.
- * {@code AttributeCoverageTest} enumerates the SDK's own field metadata ({@link SdkModelFields})
+ * {@code AttributeCoverageTest} enumerates the model's own field metadata ({@link ModelFields}: the AWS SDK's, or a
+ * Kubernetes model's JSON properties)
  * and fails on any field without a decision; {@code docs/attribute-coverage.md} is rendered from
  * these decisions ({@link AttributeCoverage}).
  */
@@ -22,7 +22,7 @@ public record AttributeDecisions(String kind, List<Read> reads) {
     }
 
     /** One read call of the kind and the decisions on the fields of its SDK model. */
-    public record Read(String call, Class<? extends SdkPojo> model, Map<String, Decision> fields) {
+    public record Read(String call, Class<?> model, Map<String, Decision> fields) {
         public Read {
             fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
@@ -67,15 +67,15 @@ public record AttributeDecisions(String kind, List<Read> reads) {
         private final String kind;
         private final List<Read> reads = new ArrayList<>();
         private String call;
-        private Class<? extends SdkPojo> model;
+        private Class<?> model;
         private Map<String, Decision> fields;
 
         private Builder(String kind) {
             this.kind = kind;
         }
 
-        /** The fields that follow are those of this call's SDK model. */
-        public Builder read(String call, Class<? extends SdkPojo> model) {
+        /** The fields that follow are those of this call's model (an AWS SDK or Kubernetes model class). */
+        public Builder read(String call, Class<?> model) {
             flush();
             this.call = call;
             this.model = model;

@@ -81,10 +81,16 @@ public final class ManagedKinds {
     public void apply(Change change, DesiredResource desired, ObservedResource observed, LayerContext ctx) {
         ManagedKind<?> kind = byName.get(change.kind());
         if (kind == null) throw new IllegalArgumentException("layer " + layer + " has no resource kind '" + change.kind() + "'");
-        if (observed != null && observed.identityLost()) kind.restoreIdentity(observed.physicalId(), observed.logicalId(), ctx);
+        List<Difference> differences = change.differences();
+        if (observed != null && observed.identityLost()) {
+            kind.restoreIdentity(observed.physicalId(), observed.logicalId(), ctx);
+            differences = differences.stream().filter(d -> !d.equals(ObservedResource.IDENTITY_TAGS_REMOVED)).toList();
+            // Tagged again and nothing else differs: there is nothing for the kind to update.
+            if (change.action() == Action.UPDATE && differences.isEmpty()) return;
+        }
         switch (change.action()) {
             case CREATE -> kind.create(desired, ctx);
-            case UPDATE -> kind.update(desired, observed, change.differences(), ctx);
+            case UPDATE -> kind.update(desired, observed, differences, ctx);
             case DELETE -> kind.delete(change.physicalId(), observed, ctx);
             case REPLACE -> throw new IllegalArgumentException("a replace is applied as a delete and a create");
         }

@@ -190,7 +190,9 @@ final class FunctionPolicies {
     private List<PolicyStatement> readStatements() {
         return List.of(
                 allow(List.of("ec2:Describe*", "eks:Describe*", "eks:List*", "rds:Describe*", "rds:ListTagsForResource",
-                        "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus", "secretsmanager:ListSecrets", "logs:DescribeLogGroups",
+                        "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus",
+                        // A key whose identity tags were removed is found by its alias; its other tags say whose it is.
+                        "kms:ListResourceTags", "secretsmanager:ListSecrets", "logs:DescribeLogGroups",
                         "logs:ListTagsForResource", "cloudtrail:DescribeTrails",
                         "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:ListTags",
                         // Drift attribution (Report): who changed a drifted resource, from the event history.
@@ -237,6 +239,11 @@ final class FunctionPolicies {
                 conditional(creates, List.of("*"), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
                 conditional(List.of("ec2:CreateTags"), List.of("*"), "StringEquals", Map.of("ec2:CreateAction", creates.stream()
                         .map(a -> a.substring("ec2:".length())).toList())),
+                // A resource found again after its identity tags were removed out of band is tagged with them again:
+                // only the identity tags (and its Name), with managed-by in the request.
+                statement(List.of("ec2:CreateTags"), List.of("*"), Map.of(
+                        "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE),
+                        "ForAllValues:StringLike", Map.of("aws:TagKeys", List.of("qualisys:*", "Name")))),
                 // Everything else only on what the control plane created.
                 conditional(List.of("ec2:CreateTags", "ec2:ModifyVpcAttribute", "ec2:ModifySubnetAttribute",
                         "ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:CreateRoute", "ec2:ReplaceRoute",

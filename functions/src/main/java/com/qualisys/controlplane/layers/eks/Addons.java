@@ -63,14 +63,14 @@ final class Addons implements ManagedKind<Addon> {
         return ours ? id : null;
     }
 
-    /** The add-on of the wanted name in the cluster (one per name), when it carries no qualisys:logical-id tag. */
+    /** The add-on of the wanted name in the cluster (one per name), unless its tags say it is another's. */
     @Override
     public Optional<Addon> findUntagged(DesiredResource want, LayerContext ctx) {
         if (ctx.index().known(EksResources.cluster(ctx.spec().eks())).isEmpty()) return Optional.empty();
         try {
             Addon addon = ctx.aws().eks().describeAddon(r -> r.clusterName(ctx.spec().eks().clusterName()).addonName(want.string("addonName")))
                     .addon();
-            return addon.tags().containsKey(Tags.LOGICAL_ID) || addon.status() == AddonStatus.DELETING ? Optional.empty() : Optional.of(addon);
+            return Identity.claimable(addon.tags(), ctx, want.logicalId()) && addon.status() != AddonStatus.DELETING ? Optional.of(addon) : Optional.empty();
         } catch (ResourceNotFoundException absent) {
             return Optional.empty();
         }

@@ -67,10 +67,10 @@ final class Clusters implements ManagedKind<Cluster> {
         return Identity.isOurs(live.tags(), ctx, logicalId) && live.status() != ClusterStatus.DELETING ? logicalId : null;
     }
 
-    /** The cluster of the spec's name, when it carries no qualisys:logical-id tag (its name is unique in the account and region). */
+    /** The cluster of the spec's name (unique in the account and region), unless its tags say it is another's. */
     @Override
     public Optional<Cluster> findUntagged(DesiredResource want, LayerContext ctx) {
-        return describe(ctx).filter(c -> !c.tags().containsKey(Tags.LOGICAL_ID) && c.status() != ClusterStatus.DELETING);
+        return describe(ctx).filter(c -> Identity.claimable(c.tags(), ctx, want.logicalId()) && c.status() != ClusterStatus.DELETING);
     }
 
     @Override

@@ -83,7 +83,7 @@ final class LaunchTemplates implements ManagedKind<LaunchTemplates.Template> {
         return id != null && id.startsWith(EksResources.LAYER + "/launch-template/") ? id : null;
     }
 
-    /** The template of the wanted name (unique in the account and region), when it carries no qualisys:logical-id tag. */
+    /** The template of the wanted name (unique in the account and region), unless its tags say it is another's. */
     @Override
     public Optional<Template> findUntagged(DesiredResource want, LayerContext ctx) {
         Ec2Client ec2 = ctx.aws().ec2();
@@ -94,7 +94,7 @@ final class LaunchTemplates implements ManagedKind<LaunchTemplates.Template> {
             if (!"InvalidLaunchTemplateName.NotFoundException".equals(notFound.awsErrorDetails().errorCode())) throw notFound;
             return Optional.empty();
         }
-        return named.stream().filter(t -> !tagMap(t.tags()).containsKey(Tags.LOGICAL_ID)).findFirst()
+        return named.stream().filter(t -> Identity.claimable(tagMap(t.tags()), ctx, want.logicalId())).findFirst()
                 .map(t -> new Template(t, ec2.describeLaunchTemplateVersions(r -> r.launchTemplateId(t.launchTemplateId()).versions("$Default"))
                         .launchTemplateVersions().stream().findFirst().orElse(null)));
     }

@@ -70,13 +70,13 @@ final class NodeGroups implements ManagedKind<Nodegroup> {
         return ours ? id : null;
     }
 
-    /** The node group of the wanted name in the cluster (one per name), when it carries no qualisys:logical-id tag. */
+    /** The node group of the wanted name in the cluster (one per name), unless its tags say it is another's. */
     @Override
     public Optional<Nodegroup> findUntagged(DesiredResource want, LayerContext ctx) {
         if (ctx.index().known(EksResources.cluster(ctx.spec().eks())).isEmpty()) return Optional.empty();
         try {
             Nodegroup ng = describe(ctx, want.string("nodegroupName"));
-            return ng.tags().containsKey(Tags.LOGICAL_ID) || ng.status() == NodegroupStatus.DELETING ? Optional.empty() : Optional.of(ng);
+            return Identity.claimable(ng.tags(), ctx, want.logicalId()) && ng.status() != NodegroupStatus.DELETING ? Optional.of(ng) : Optional.empty();
         } catch (ResourceNotFoundException absent) {
             return Optional.empty();
         }

@@ -64,7 +64,7 @@ final class OidcProviders implements ManagedKind<OidcProviders.Provider> {
         return Identity.isOurs(live.tags(), ctx, logicalId) ? logicalId : null;
     }
 
-    /** The provider of the cluster's issuer URL, when it carries no qualisys:logical-id tag. */
+    /** The provider of the cluster's issuer URL, unless its tags say it is another's. */
     @Override
     public Optional<Provider> findUntagged(DesiredResource want, LayerContext ctx) {
         String issuer;
@@ -74,7 +74,7 @@ final class OidcProviders implements ManagedKind<OidcProviders.Provider> {
             return Optional.empty();
         }
         if (issuer == null) return Optional.empty();
-        return list(ctx).stream().filter(p -> p.url().equals(issuer) && !p.tags().containsKey(Tags.LOGICAL_ID)).findFirst();
+        return list(ctx).stream().filter(p -> p.url().equals(issuer) && Identity.claimable(p.tags(), ctx, want.logicalId())).findFirst();
     }
 
     @Override

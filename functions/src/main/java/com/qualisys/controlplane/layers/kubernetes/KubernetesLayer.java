@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.layers.kubernetes;
 
 import com.qualisys.controlplane.engine.Action;
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Difference;
@@ -57,6 +58,11 @@ public final class KubernetesLayer implements Layer {
     @Override
     public List<DesiredResource> desired(EnvironmentSpec spec) {
         return DesiredState.of(spec);
+    }
+
+    @Override
+    public List<AttributeDecisions> attributeDecisions() {
+        return KubernetesDecisions.all();
     }
 
     @Override

@@ -78,10 +78,10 @@ final class DbInstances implements ManagedKind<DBInstance> {
         return tags;
     }
 
-    /** The instance of the spec's identifier (unique in the account and region), when it carries no qualisys:logical-id tag. */
+    /** The instance of the spec's identifier (unique in the account and region), unless its tags say it is another's. */
     @Override
     public Optional<DBInstance> findUntagged(DesiredResource want, LayerContext ctx) {
-        return describe(ctx).filter(db -> !tags(db).containsKey(Tags.LOGICAL_ID) && !"deleting".equals(db.dbInstanceStatus()));
+        return describe(ctx).filter(db -> Identity.claimable(tags(db), ctx, want.logicalId()) && !"deleting".equals(db.dbInstanceStatus()));
     }
 
     @Override

@@ -72,10 +72,10 @@ final class ParameterGroups implements ManagedKind<ParameterGroups.Group> {
         return Identity.isOurs(live.tags(), ctx, logicalId) ? logicalId : null;
     }
 
-    /** The group of the spec's name (unique in the account and region), when it carries no qualisys:logical-id tag. */
+    /** The group of the spec's name (unique in the account and region), unless its tags say it is another's. */
     @Override
     public Optional<Group> findUntagged(DesiredResource want, LayerContext ctx) {
-        return describe(ctx).filter(g -> !g.tags().containsKey(Tags.LOGICAL_ID));
+        return describe(ctx).filter(g -> Identity.claimable(g.tags(), ctx, want.logicalId()));
     }
 
     @Override

@@ -69,7 +69,7 @@ final class Secrets implements ManagedKind<SecretListEntry> {
         return out;
     }
 
-    /** The secret of the wanted name (unique in the account and region), when it carries no qualisys:logical-id tag. */
+    /** The secret of the wanted name (unique in the account and region), unless its tags say it is another's. */
     @Override
     public Optional<SecretListEntry> findUntagged(DesiredResource want, LayerContext ctx) {
         DescribeSecretResponse s;
@@ -78,7 +78,7 @@ final class Secrets implements ManagedKind<SecretListEntry> {
         } catch (ResourceNotFoundException absent) {
             return Optional.empty();
         }
-        if (tags(s.tags()).containsKey(Tags.LOGICAL_ID)) return Optional.empty();
+        if (!Identity.claimable(tags(s.tags()), ctx, want.logicalId())) return Optional.empty();
         return Optional.of(SecretListEntry.builder().arn(s.arn()).name(s.name()).kmsKeyId(s.kmsKeyId()).deletedDate(s.deletedDate())
                 .tags(s.tags()).build());
     }

@@ -147,7 +147,7 @@ public final class EncryptionKeys implements ManagedKind<EncryptionKeys.Key> {
             Map<String, String> tags = new HashMap<>();
             kms.listResourceTagsPaginator(r -> r.keyId(e.getKey())).tags().forEach(t -> tags.put(t.tagKey(), t.tagValue()));
             // Another resource's key (tagged for another logical id or environment) is not taken over.
-            if (tags.containsKey(Tags.LOGICAL_ID)) return Optional.empty();
+            if (!Identity.claimable(tags, ctx, want.logicalId())) return Optional.empty();
             return Optional.of(read(kms, want.logicalId(), e.getKey(), aliasesByKeyId));
         }
         return Optional.empty();

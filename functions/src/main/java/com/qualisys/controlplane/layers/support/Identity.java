@@ -18,6 +18,17 @@ public final class Identity {
         return tags.get(Tags.LOGICAL_ID);
     }
 
+    /**
+     * Whether a resource found by its unique attributes, not by its tags, may be taken as the one of this logical id:
+     * unless its qualisys:* tags that are left name another environment or another logical id (some or all of them
+     * were removed out of band).
+     */
+    public static boolean claimable(Map<String, String> tags, LayerContext ctx, String logicalId) {
+        String environment = tags.get(Tags.ENVIRONMENT);
+        String id = tags.get(Tags.LOGICAL_ID);
+        return (environment == null || environment.equals(ctx.environment())) && (id == null || id.equals(logicalId));
+    }
+
     public static boolean isOurs(Map<String, String> tags, LayerContext ctx, String logicalId) {
         return logicalId.equals(logicalId(tags, ctx.environment()));
     }

@@ -55,10 +55,10 @@ public final class ServiceRoleKind implements ManagedKind<Role> {
         return id != null && roleIds.apply(ctx.spec()).contains(id) ? id : null;
     }
 
-    /** The role of this name, when it carries no qualisys:logical-id tag at all (one claimed by another logical id is not taken). */
+    /** The role of this name, unless its tags say it is another's (another logical id or environment). */
     @Override
     public Optional<Role> findUntagged(DesiredResource want, LayerContext ctx) {
-        return ServiceRoles.find(ctx, want.logicalId()).filter(role -> !ServiceRoles.tags(role).containsKey(Tags.LOGICAL_ID));
+        return ServiceRoles.find(ctx, want.logicalId()).filter(role -> Identity.claimable(ServiceRoles.tags(role), ctx, want.logicalId()));
     }
 
     @Override

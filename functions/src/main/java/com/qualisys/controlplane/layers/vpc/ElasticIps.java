@@ -12,11 +12,17 @@ import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.DomainType;
+import software.amazon.awssdk.services.ec2.model.NatGatewayAddress;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
-/** The NAT gateways' Elastic IPs. DescribeAddresses is not paginated: one call returns them all. */
+/**
+ * The NAT gateways' Elastic IPs. DescribeAddresses is not paginated: one call returns them all.
+ * An address whose tags were removed is found again through the NAT gateway that holds it: the
+ * spec's gateway for this address sits in a public subnet found before, and holds it for life.
+ */
 final class ElasticIps implements ManagedKind<Address> {
 
     @Override
@@ -43,6 +49,26 @@ final class ElasticIps implements ManagedKind<Address> {
                 .ignore(Ignored.OUTPOSTS, "CustomerOwnedIp", "CustomerOwnedIpv4Pool", "CarrierIp")
                 .ignore(Ignored.READ_ONLY, "ServiceManaged")
                 .build();
+    }
+
+    @Override
+    public Optional<Address> findUntagged(DesiredResource want, LayerContext ctx) {
+        Optional<String> subnet = VpcDesiredState.of(ctx.spec()).stream()
+                .filter(d -> d.kind().name().equals(NAT_GATEWAY.name()) && DesiredResource.ref(want.logicalId()).equals(d.attribute(ALLOCATION)))
+                .findFirst().flatMap(nat -> Ec2Tags.known(ctx, nat.string(SUBNET)));
+        if (subnet.isEmpty()) return Optional.empty();
+        List<String> held = ctx.aws().ec2().describeNatGateways(r -> r.filter(Ec2Tags.filter("subnet-id", subnet.get()))).natGateways().stream()
+                .filter(n -> NatGateways.LIVE.contains(n.state()))
+                .flatMap(n -> n.natGatewayAddresses().stream())
+                .filter(a -> a.allocationId() != null && !Boolean.FALSE.equals(a.isPrimary()))
+                .map(NatGatewayAddress::allocationId).toList();
+        if (held.isEmpty()) return Optional.empty();
+        return Ec2Tags.untagged(ctx.aws().ec2().describeAddresses(r -> r.allocationIds(held)).addresses(), Address::tags);
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        Ec2Tags.restoreIdentity(ctx, physicalId, logicalId);
     }
 
     @Override

@@ -350,6 +350,47 @@ class EksLayerTest {
     }
 
     @Test
+    @Order(19)
+    void theClusterItsProviderTemplateRoleAndKeyWhoseIdentityTagsWereRemovedAreFoundReportedAndTaggedAgainNotDuplicated() {
+        List<String> identity = List.of("qualisys:environment", "qualisys:logical-id", "qualisys:managed-by");
+        Cluster cluster = aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster();
+        String keyArn = cluster.encryptionConfig().get(0).provider().keyArn();
+        String providerArn = aws.iam().listOpenIDConnectProviders().openIDConnectProviderList().getFirst().arn();
+        var template = aws.ec2().describeLaunchTemplates(r -> r.launchTemplateNames(CLUSTER + "-general")).launchTemplates().getFirst();
+        outOfBand.eks().untagResource(r -> r.resourceArn(cluster.arn()).tagKeys(identity));
+        outOfBand.kms().untagResource(r -> r.keyId(keyArn).tagKeys(identity));
+        outOfBand.iam().untagOpenIDConnectProvider(r -> r.openIDConnectProviderArn(providerArn).tagKeys(identity));
+        outOfBand.iam().untagRole(r -> r.roleName("qualisys-eks-node-role").tagKeys(identity));
+        outOfBand.ec2().deleteTags(r -> r.resources(template.launchTemplateId()).tags(identity.stream()
+                .map(k -> software.amazon.awssdk.services.ec2.model.Tag.builder().key(k).build()).toList()));
+
+        Plan drift = eks.drift();
+        List<String> lost = List.of("eks/cluster/qualisys-eks", "eks/kms-key/secrets", "eks/oidc-provider/qualisys-eks",
+                "eks/role/qualisys-eks-node-role", "eks/launch-template/general");
+        assertThat(drift.changes()).as(LayerHarness.rendered(drift)).extracting(com.qualisys.controlplane.engine.Change::logicalId)
+                .containsExactlyInAnyOrderElementsOf(lost);
+        for (String id : lost) {
+            assertThat(change(drift, id)).hasValueSatisfying(c -> {
+                assertThat(c.action()).isEqualTo(Action.UPDATE);
+                assertThat(c.differences()).containsExactly(com.qualisys.controlplane.engine.ObservedResource.IDENTITY_TAGS_REMOVED);
+            });
+        }
+        assertThat(change(drift, "eks/cluster/qualisys-eks").orElseThrow().physicalId()).isEqualTo(CLUSTER);
+        assertThat(change(drift, "eks/kms-key/secrets").orElseThrow().physicalId()).isEqualTo(keyArn);
+
+        assertThat(eks.mutatingCallsOfApply()).containsExactlyInAnyOrderEntriesOf(Map.of("Eks.TagResource", 1, "Kms.TagResource", 1,
+                "Iam.TagOpenIDConnectProvider", 1, "Iam.TagRole", 1, "Ec2.CreateTags", 1));
+        assertThat(aws.eks().listClusters().clusters()).containsExactly(CLUSTER);
+        assertThat(aws.iam().listOpenIDConnectProviders().openIDConnectProviderList()).singleElement()
+                .extracting(p -> p.arn()).isEqualTo(providerArn);
+        assertThat(aws.ec2().describeLaunchTemplates(r -> r.launchTemplateNames(CLUSTER + "-general")).launchTemplates()).singleElement()
+                .extracting(t -> t.launchTemplateId()).isEqualTo(template.launchTemplateId());
+        assertThat(aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster().encryptionConfig().get(0).provider().keyArn()).isEqualTo(keyArn);
+        assertThat(aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster().tags()).containsEntry("qualisys:logical-id", "eks/cluster/qualisys-eks");
+        assertThat(eks.drift().isEmpty()).isTrue();
+    }
+
+    @Test
     @Order(20)
     void newClusterSubnetsAreAReplaceThatIsNeverAppliedWithoutApproval() {
         EnvironmentSpec moved = SpecVariant.of("dev", "eks:\n  nodeSubnetTier: database\n");

@@ -303,6 +303,43 @@ class RdsLayerTest {
     }
 
     @Test
+    @Order(16)
+    void theInstanceParameterGroupSecretRoleAndKeyWhoseIdentityTagsWereRemovedAreFoundReportedAndTaggedAgainNotDuplicated() throws Exception {
+        List<String> identity = List.of("qualisys:environment", "qualisys:logical-id", "qualisys:managed-by");
+        DBInstance db = instance();
+        String groupArn = aws.rds().describeDBParameterGroups(r -> r.dbParameterGroupName("qualisys-postgres15")).dbParameterGroups()
+                .getFirst().dbParameterGroupArn();
+        String secretArn = aws.secretsManager().describeSecret(r -> r.secretId("qualisys/database/connection")).arn();
+        String password = secret("qualisys/database/connection").path("password").asText();
+        outOfBand.rds().removeTagsFromResource(r -> r.resourceName(db.dbInstanceArn()).tagKeys(identity));
+        outOfBand.rds().removeTagsFromResource(r -> r.resourceName(groupArn).tagKeys(identity));
+        outOfBand.secretsManager().untagResource(r -> r.secretId(secretArn).tagKeys(identity));
+        outOfBand.iam().untagRole(r -> r.roleName("qualisys-rds-enhanced-monitoring").tagKeys(identity));
+        outOfBand.kms().untagResource(r -> r.keyId(db.kmsKeyId()).tagKeys(identity));
+
+        Plan drift = rds.drift();
+        List<String> lost = List.of("rds/db-instance/" + DB, "rds/parameter-group/qualisys-postgres15", "rds/secret/connection",
+                "rds/role/qualisys-rds-enhanced-monitoring", "rds/kms-key/database");
+        assertThat(drift.changes()).extracting(com.qualisys.controlplane.engine.Change::logicalId).containsExactlyInAnyOrderElementsOf(lost);
+        for (String id : lost) {
+            assertThat(change(drift, id)).hasValueSatisfying(c -> {
+                assertThat(c.action()).isEqualTo(Action.UPDATE);
+                assertThat(c.destructive()).isFalse();
+                assertThat(c.differences()).containsExactly(com.qualisys.controlplane.engine.ObservedResource.IDENTITY_TAGS_REMOVED);
+            });
+        }
+        assertThat(change(drift, "rds/secret/connection").orElseThrow().physicalId()).isEqualTo(secretArn);
+
+        assertThat(rds.mutatingCallsOfApply()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("Rds.AddTagsToResource", 2,
+                "SecretsManager.TagResource", 1, "Iam.TagRole", 1, "Kms.TagResource", 1));
+        assertThat(aws.rds().describeDBInstances().dbInstances()).extracting(DBInstance::dbInstanceIdentifier).containsExactly(DB);
+        assertThat(aws.secretsManager().listSecrets().secretList()).extracting(e -> e.name())
+                .containsExactlyInAnyOrder("qualisys/database/master", "qualisys/database/connection");
+        assertThat(secret("qualisys/database/connection").path("password").asText()).isEqualTo(password);
+        assertThat(rds.drift().isEmpty()).isTrue();
+    }
+
+    @Test
     @Order(20)
     void aNewMajorVersionIsADestructiveReplaceNeverAppliedWithoutApproval() {
         LayerHarness upgraded = new LayerHarness(SpecVariant.of("dev", "rds:\n  engineVersion: \"16.8\"\n  parameterGroup:\n    family: postgres16\n"),

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.FlowLog;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -298,6 +299,26 @@ class VpcDriftTest {
         assertThat(live.ec2.describeNetworkAcls(r -> r.filters(f -> f.name("vpc-id").values(live.vpc().vpcId()))).networkAcls()).hasSize(acls);
         assertThat(live.ec2.describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(live.vpc().vpcId()))).flowLogs())
                 .singleElement().extracting(FlowLog::flowLogId).isEqualTo(flowLog.flowLogId());
+        assertThat(drift().changes()).isEmpty();
+    }
+
+    @Test
+    void aNatGatewaysElasticIpWhoseIdentityTagsWereRemovedIsFoundThroughTheGatewayReportedAndTaggedAgainNotDuplicated() {
+        Address address = live.addresses().getFirst();
+        String id = LiveVpc.logicalId(address.tags());
+        int addresses = live.ec2.describeAddresses().addresses().size();
+        live.ec2.deleteTags(r -> r.resources(address.allocationId())
+                .tags(t -> t.key("qualisys:environment"), t -> t.key("qualisys:logical-id"), t -> t.key("qualisys:managed-by")));
+
+        Plan drift = drift();
+        assertOnly(drift, id);
+        assertThat(change(drift, id).action()).isEqualTo(Action.UPDATE);
+        assertThat(change(drift, id).physicalId()).isEqualTo(address.allocationId());
+        assertThat(difference(drift, id, "identity")).isEqualTo(new Difference("identity", "qualisys:* tags", "identity tags removed"));
+
+        assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.CreateTags", 1));
+        assertThat(live.ec2.describeAddresses().addresses()).hasSize(addresses);
+        assertThat(live.addresses()).extracting(Address::allocationId).contains(address.allocationId());
         assertThat(drift().changes()).isEmpty();
     }
 
