@@ -8,7 +8,6 @@ import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.PreflightException;
 import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.engine.ResourceKind;
-import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.Identity;
 import java.util.LinkedHashMap;
 import java.util.List;

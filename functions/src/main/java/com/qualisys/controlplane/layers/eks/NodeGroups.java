@@ -10,7 +10,6 @@ import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.engine.ResourceKind;
-import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.ForeignRefs;
 import com.qualisys.controlplane.layers.support.Identity;
 import com.qualisys.controlplane.spec.EksSpec;

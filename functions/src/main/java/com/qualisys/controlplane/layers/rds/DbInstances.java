@@ -9,7 +9,6 @@ import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.engine.ResourceKind;
-import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.Identity;
 import com.qualisys.controlplane.layers.support.Versions;
 import com.qualisys.controlplane.spec.RdsSpec;

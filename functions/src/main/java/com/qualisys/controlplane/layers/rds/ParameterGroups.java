@@ -7,7 +7,6 @@ import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.ResourceKind;
-import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.Identity;
 import java.util.ArrayList;
 import java.util.HashMap;
