@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -119,6 +120,43 @@ class CrashWhileUpdatingTest {
     @TestFactory
     Stream<DynamicTest> eksConvergesAfterCrashesWhileItsNodeGroupsAreUpdating() {
         return crashPoints(NODE_GROUPS_UPDATING);
+    }
+
+    /**
+     * One spec change that touches a launch template and a node group's scaling bounds: the template's new
+     * default version rolls the node group (UpdateNodegroupVersion), which leaves it UPDATING; its scaling
+     * update in the same run would be ResourceInUseException in AWS. It waits for a later apply instead of
+     * failing the run, and the readiness loop converges.
+     */
+    @Test
+    void aTemplateRollAndAScalingChangeOfTheSameNodeGroupInOneApplyTakeTurns() {
+        EmulatedAccount account = EmulatedAccount.fresh();
+        EnvironmentSpec edited = SpecVariant.of("dev", "eks:\n  imdsv2Required: false\n  nodeGroups:\n    general:\n      maxSize: 12\n");
+        try (AwsClients aws = account.clients()) {
+            Prerequisites.create(aws, spec);
+            assertThat(applyUntilReady(aws, new EksLayer())).isTrue();
+            account.eks().nodegroupsUpdatingFor(1);
+            LayerHarness eks = new LayerHarness(edited, aws, new EksLayer());
+            Reconciler.ApplyResult first = eks.apply();
+            assertThat(first.isComplete()).as("the scaling update waits for the roll").isFalse();
+            assertThat(first.pending()).anySatisfy(p -> assertThat(p.toString()).contains("eks/node-group/general"));
+            int rounds = 1;
+            while (!eks.apply().isComplete() || !eks.run().readiness("eks").isReady()) {
+                assertThat(++rounds).as("rounds of the readiness loop").isLessThan(MAX_ROUNDS);
+            }
+            System.out.println("template roll + scaling change of one node group: " + rounds + " applies");
+            assertThat(eks.drift().changes()).isEmpty();
+        } finally {
+            EmulatedAccount.local().eks().nodegroupsUpdatingFor(0);
+        }
+        try (AwsClients reader = account.clients()) {
+            var ng = reader.eks().describeNodegroup(r -> r.clusterName(CLUSTER).nodegroupName("qualisys-general")).nodegroup();
+            assertThat(ng.scalingConfig().maxSize()).as("maxSize, read back").isEqualTo(12);
+            String template = ng.launchTemplate().id();
+            assertThat(reader.ec2().describeLaunchTemplateVersions(r -> r.launchTemplateId(template).versions(ng.launchTemplate().version()))
+                    .launchTemplateVersions()).singleElement()
+                    .satisfies(v -> assertThat(v.launchTemplateData().metadataOptions().httpTokensAsString()).isEqualTo("optional"));
+        }
     }
 
     /**

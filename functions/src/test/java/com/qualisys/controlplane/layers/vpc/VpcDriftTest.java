@@ -108,7 +108,8 @@ class VpcDriftTest {
         assertThat(live.securityGroup("k8s-nodes").ipPermissions()).as("k8s-nodes ingress, read back")
                 .anySatisfy(p -> {
                     assertThat(p.ipProtocol()).isEqualTo("-1");
-                    assertThat(p.userIdGroupPairs()).extracting(UserIdGroupPair::groupId).containsExactly(nodes);
+                    assertThat(p.userIdGroupPairs()).extracting(UserIdGroupPair::groupId)
+                            .containsExactlyInAnyOrder(nodes, live.securityGroup("alb").groupId());
                 });
     }
 
