@@ -332,7 +332,7 @@ class EksLayerTest {
         outOfBand.iam().updateAssumeRolePolicy(r -> r.roleName("qualisys-alb-controller").policyDocument(
                 decoded.replace("StringEquals", "StringLike").replace("system:serviceaccount:kube-system:aws-load-balancer-controller",
                         "system:serviceaccount:*:*")));
-        assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "trust")).isPresent();
+        assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "assumeRolePolicy.Statement")).isPresent();
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Iam.UpdateAssumeRolePolicy");
         assertThat(eks.drift().isEmpty()).isTrue();
     }
@@ -342,7 +342,7 @@ class EksLayerTest {
     void anInlinePolicyAddedToTheNodeRoleOutOfBandIsReportedAndRemoved() {
         outOfBand.iam().putRolePolicy(r -> r.roleName("qualisys-eks-node-role").policyName("convenience")
                 .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"));
-        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicyNames")).hasValueSatisfying(d ->
+        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicies")).hasValueSatisfying(d ->
                 assertThat(d.actual()).isEqualTo(List.of("convenience")));
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Iam.DeleteRolePolicy");
         assertThat(aws.iam().listRolePolicies(r -> r.roleName("qualisys-eks-node-role")).policyNames()).isEmpty();
