@@ -2,21 +2,11 @@ package com.qualisys.controlplane.layers.iam;
 
 import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Ignored;
-import com.qualisys.controlplane.iam.RoleKind;
-import java.util.List;
 import software.amazon.awssdk.services.iam.model.ManagedPolicyDetail;
 
-/** What drift does with every field IAM returns for the layer's roles and policies. */
+/** What drift does with every field IAM returns for the layer's customer-managed policies (roles: {@link com.qualisys.controlplane.iam.RoleKind}). */
 final class IamDecisions {
     private IamDecisions() {}
-
-    static List<AttributeDecisions> all() {
-        return List.of(role(), policy());
-    }
-
-    static AttributeDecisions role() {
-        return RoleKind.decisionsOf(IamDesired.ROLE);
-    }
 
     static AttributeDecisions policy() {
         return AttributeDecisions.of(IamDesired.POLICY)

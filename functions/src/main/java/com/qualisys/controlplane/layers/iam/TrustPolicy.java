@@ -60,8 +60,8 @@ public final class TrustPolicy {
         equals.put(PolicyDocument.OIDC_ISSUER + ":sub", "system:serviceaccount:" + namespace + ":" + serviceAccount);
         Map<String, Object> statement = new LinkedHashMap<>();
         statement.put("Effect", "Allow");
-        statement.put("Principal", Map.of("Federated", providerRef));
-        statement.put("Action", "sts:AssumeRoleWithWebIdentity");
+        statement.put("Principal", Map.of("Federated", List.of(providerRef)));
+        statement.put("Action", List.of("sts:AssumeRoleWithWebIdentity"));
         statement.put("Condition", Map.of("StringEquals", equals));
         return document(statement);
     }

@@ -21,7 +21,7 @@ class ServiceTrustPolicyTest {
         String json = PolicyDocument.toJson(PolicyDocument.concrete(
                 TrustPolicy.serviceAccount(PROVIDER_REF, "kube-system", "cluster-autoscaler"), ACCOUNT, RESOLVE));
 
-        assertThat(json).contains("\"Federated\":\"" + PROVIDER_ARN + "\"")
+        assertThat(json).contains("\"Federated\":[\"" + PROVIDER_ARN + "\"]")
                 .contains("\"oidc.eks.us-east-1.amazonaws.com/id/ABC123:sub\":\"system:serviceaccount:kube-system:cluster-autoscaler\"")
                 .contains("\"oidc.eks.us-east-1.amazonaws.com/id/ABC123:aud\":\"sts.amazonaws.com\"")
                 .contains("sts:AssumeRoleWithWebIdentity")
