@@ -8,11 +8,10 @@ import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ManagedKinds;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
+import com.qualisys.controlplane.iam.RoleKind;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ForeignRefs;
-import com.qualisys.controlplane.layers.support.ServiceRoleKind;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +27,7 @@ public final class EksLayer implements Layer {
     private final ManagedKinds kinds = new ManagedKinds(EksResources.LAYER, List.of(
             new EncryptionKeys(EksResources.LAYER, spec -> Map.of(EksResources.secretsKey(), spec.eks().secretsKmsAlias())),
             new LaunchTemplates(), new Clusters(), new OidcProviders(),
-            new ServiceRoleKind(EksLayer::roles, (ctx, want) -> "QUALISYS " + ctx.environment() + " " + want.logicalId()),
+            new RoleKind(EksResources.LAYER + "/role/", EksResources::desired),
             new NodeGroups(), new Addons()));
 
     @Override
@@ -44,13 +43,6 @@ public final class EksLayer implements Layer {
     @Override
     public List<AttributeDecisions> attributeDecisions() {
         return kinds.decisions();
-    }
-
-    private static List<String> roles(EnvironmentSpec spec) {
-        List<String> roles = new ArrayList<>();
-        roles.add(EksResources.nodeRole(spec.eks()));
-        spec.eks().irsaRoles().values().forEach(r -> roles.add(EksResources.irsaRole(r)));
-        return roles;
     }
 
     @Override

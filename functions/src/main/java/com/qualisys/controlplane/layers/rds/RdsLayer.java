@@ -8,9 +8,9 @@ import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ManagedKinds;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
+import com.qualisys.controlplane.iam.RoleKind;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ForeignRefs;
-import com.qualisys.controlplane.layers.support.ServiceRoleKind;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,7 @@ import java.util.Map;
 public final class RdsLayer implements Layer {
     private final ManagedKinds kinds = new ManagedKinds(RdsResources.LAYER, List.of(
             new EncryptionKeys(RdsResources.LAYER, spec -> Map.of(RdsResources.KEY, spec.rds().kmsAlias())),
-            new ServiceRoleKind(spec -> List.of(RdsResources.monitoringRole(spec.rds())),
-                    (ctx, want) -> "QUALISYS " + ctx.environment() + " RDS enhanced monitoring"),
+            new RoleKind(RdsResources.LAYER + "/role/", RdsResources::desired),
             new ParameterGroups(), new DbInstances(), new Secrets()));
 
     @Override

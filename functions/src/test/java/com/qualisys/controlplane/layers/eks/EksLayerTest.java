@@ -344,7 +344,7 @@ class EksLayerTest {
         outOfBand.iam().updateAssumeRolePolicy(r -> r.roleName("qualisys-alb-controller").policyDocument(
                 decoded.replace("StringEquals", "StringLike").replace("system:serviceaccount:kube-system:aws-load-balancer-controller",
                         "system:serviceaccount:*:*")));
-        assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "trust")).hasValueSatisfying(d -> {
+        assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "assumeRolePolicy.Statement")).hasValueSatisfying(d -> {
             assertThat(String.valueOf(d.expected())).contains("StringEquals", "system:serviceaccount:kube-system:aws-load-balancer-controller")
                     .doesNotContain("system:serviceaccount:*:*");
             assertThat(String.valueOf(d.actual())).contains("StringLike", "system:serviceaccount:*:*");
@@ -362,7 +362,7 @@ class EksLayerTest {
     void anInlinePolicyAddedToTheNodeRoleOutOfBandIsReportedAndRemoved() {
         outOfBand.iam().putRolePolicy(r -> r.roleName("qualisys-eks-node-role").policyName("convenience")
                 .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"));
-        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicyNames"))
+        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicies"))
                 .hasValueSatisfying(d -> assertThat(List.of(d.expected(), d.actual())).containsExactly(List.of(), List.of("convenience")));
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Iam.DeleteRolePolicy");
         assertThat(reader.iam().listRolePolicies(r -> r.roleName("qualisys-eks-node-role")).policyNames()).isEmpty();
@@ -386,9 +386,15 @@ class EksLayerTest {
 
         Plan drift = eks.drift();
         List<String> lost = List.of("eks/cluster/qualisys-eks", "eks/kms-key/secrets", "eks/oidc-provider/qualisys-eks",
-                "eks/role/qualisys-eks-node-role", "eks/launch-template/general");
+                "eks/launch-template/general");
+        String role = "eks/role/qualisys-eks-node-role";
         assertThat(drift.changes()).as(LayerHarness.rendered(drift)).extracting(com.qualisys.controlplane.engine.Change::logicalId)
-                .containsExactlyInAnyOrderElementsOf(lost);
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(lost.stream(), java.util.stream.Stream.of(role)).toList());
+        // A role is found by its name whatever its tags (the one IAM role kind), and its tags are compared.
+        assertThat(change(drift, role)).hasValueSatisfying(c -> {
+            assertThat(c.action()).isEqualTo(Action.UPDATE);
+            assertThat(c.differences()).allSatisfy(d -> assertThat(d.path()).startsWith("tags"));
+        });
         for (String id : lost) {
             assertThat(change(drift, id)).hasValueSatisfying(c -> {
                 assertThat(c.action()).isEqualTo(Action.UPDATE);
