@@ -105,6 +105,12 @@ public record AslDefinition(
         while (m.find()) placeholders.add(m.group(1));
         Set<String> unknown = new TreeSet<>(placeholders);
         unknown.removeAll(knownPlaceholders());
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            if (f.inEnvironmentAccount() && unknown.contains(f.arnPlaceholder())) {
+                throw new AslException(source + " uses ${" + f.arnPlaceholder() + "}, but " + f.deployedName() + " runs in each"
+                        + " environment's own account, not in the hub: name it as \"FunctionName.$\": \"" + formatOf(f) + "\"");
+            }
+        }
         if (!unknown.isEmpty()) {
             throw new AslException(source + " uses ${" + String.join("}, ${", unknown) + "}, which the CDK app does not"
                     + " substitute; known placeholders: " + String.join(", ", knownPlaceholders()));
@@ -113,6 +119,12 @@ public record AslDefinition(
         c.states(root.get("States"));
         return new AslDefinition(name, source, text, Set.copyOf(placeholders), Set.copyOf(c.functions),
                 Set.copyOf(c.environmentFunctions), Set.copyOf(c.topics), c.putsEvents, Set.copyOf(c.lockTableActions));
+    }
+
+    /** How a Task names a function of the environments' accounts (provision: the lock step's region and account). */
+    static String formatOf(FunctionCatalog f) {
+        return "States.Format('arn:aws:lambda:{}:{}:function:" + f.deployedName() + ":" + FunctionCatalog.LIVE_ALIAS
+                + "', $.run.region, $.run.account)";
     }
 
     /** The deployed state machine's name. */
@@ -192,11 +204,6 @@ public record AslDefinition(
             String placeholder = placeholderOf(reference);
             Optional<FunctionCatalog> f = Arrays.stream(FunctionCatalog.values())
                     .filter(c -> c.arnPlaceholder().equals(placeholder)).findFirst();
-            f.filter(FunctionCatalog::inEnvironmentAccount).ifPresent(e -> {
-                throw new AslException(source + ": state " + stateName + " invokes " + reference + ", but "
-                        + e.deployedName() + " runs in each environment's own account, not in the hub: name it as"
-                        + " \"FunctionName.$\": \"" + formatOf(e) + "\"");
-            });
             return f.orElseThrow(() -> new AslException(source + ": state " + stateName + " invokes " + reference
                     + "; a Task must name its function as ${<Name>FunctionArn} of the FunctionCatalog"));
         }
@@ -215,10 +222,6 @@ public record AslDefinition(
             return f.get();
         }
 
-        private static String formatOf(FunctionCatalog f) {
-            return "States.Format('arn:aws:lambda:{}:{}:function:" + f.deployedName() + ":" + FunctionCatalog.LIVE_ALIAS
-                    + "', $.run.region, $.run.account)";
-        }
 
         private static String placeholderOf(String value) {
             Matcher m = PLACEHOLDER.matcher(value);
