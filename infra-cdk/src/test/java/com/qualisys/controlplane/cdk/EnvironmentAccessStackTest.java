@@ -162,9 +162,11 @@ class EnvironmentAccessStackTest {
     private static void assertLintsAndNagsClean(TestStacks.Synth synth, String env) throws Exception {
         EnvironmentAccessStack stack = synth.spoke(env);
         Annotations annotations = Annotations.fromStack(stack);
-        assertThat(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
-        assertThat(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
-        assertThat(annotations.findError("*", Match.anyValue())).isEmpty();
+        assertThat(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                .extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
+        assertThat(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                .extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
+        assertThat(annotations.findError("*", Match.anyValue())).extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
         CloudFormationStackArtifact artifact = synth.assembly().getStackByName(stack.getStackName());
         Process p = new ProcessBuilder(CfnLintTest.cfnLint().toString(), "--regions", "us-east-1", "--format", "parseable",
                 "--", Path.of(artifact.getTemplateFullPath()).toString()).redirectErrorStream(true).start();

@@ -214,7 +214,7 @@ class FunctionsTest {
                             || a.startsWith("ec2:Create") || a.startsWith("iam:Create"));
             statements.stream().filter(s -> Cfn.actions(s).contains("s3:GetObject")).forEach(s ->
                     assertThat(Cfn.resources(s)).as(f.functionName())
-                            .containsOnly("arn:${AWS::Partition}:s3:::qualisys-control-plane-reports/overrides/*"));
+                            .containsOnly("arn:${AWS::Partition}:s3:::" + TestStacks.specs().load("dev").reportBucket() + "/overrides/*"));
         }
     }
 
@@ -244,7 +244,7 @@ class FunctionsTest {
                 "s3:PutLifecycleConfiguration", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:Subscribe", "dynamodb:DeleteTable",
                 "dynamodb:UpdateTable");
         assertThat(Cfn.resources(state)).containsExactlyInAnyOrder(
-                "arn:${AWS::Partition}:s3:::qualisys-control-plane-reports",
+                "arn:${AWS::Partition}:s3:::" + TestStacks.specs().load("dev").reportBucket(),
                 "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:qualisys-control-plane-*",
                 "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/qualisys-control-plane-locks");
 

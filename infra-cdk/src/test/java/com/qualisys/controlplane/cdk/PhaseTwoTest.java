@@ -233,6 +233,36 @@ class PhaseTwoTest {
         assertThat(ProvisionedEnvironment.declaredInSpec(dev)).as("the repository's spec declares it").hasValue("db-functions");
     }
 
+    /**
+     * aws.sharesHubAccount: dev in the hub's own account. Its spoke, phase 2 included, deploys to the hub's account
+     * beside the hub stack: no physical name of one may be taken by the other.
+     */
+    @Test
+    void anEnvironmentSharingTheHubsAccountGetsItsDatabaseFunctionsThereCollidingWithNothingOfTheHub() {
+        String hubAccount = dev.aws().hubAccountId();
+        String devYaml = TestStacks.read(TestStacks.REPO.resolve("environments/dev.yaml"))
+                .replace("accountId: \"" + dev.aws().accountId() + "\"", "accountId: \"" + hubAccount + "\"\n  sharesHubAccount: true");
+        TestStacks.Synth shared = TestStacks.synthesize(TestStacks.specsWithDev(devYaml), Optional.of("dev"), Map.of());
+        EnvironmentAccessStack sharedSpoke = shared.spoke("dev");
+        assertThat(sharedSpoke.getAccount()).isEqualTo(hubAccount);
+        assertThat(shared.lookupRounds().get(0).get(0).getKey()).contains("account=" + hubAccount);
+        Template spokeTemplate = shared.spokeTemplate("dev");
+        spokeTemplate.resourceCountIs("AWS::Lambda::Function", databaseFunctions().size());
+        Map<String, String> names = Map.of("AWS::Lambda::Function", "FunctionName", "AWS::IAM::Role", "RoleName",
+                "AWS::SNS::Topic", "TopicName", "AWS::KMS::Alias", "AliasName", "AWS::Logs::LogGroup", "LogGroupName",
+                "AWS::Scheduler::Schedule", "Name", "AWS::EC2::SecurityGroup", "GroupName");
+        names.forEach((type, property) -> {
+            List<Object> inHub = Cfn.resources(shared.template(), type).values().stream().map(r -> Cfn.props(r).get(property))
+                    .filter(java.util.Objects::nonNull).toList();
+            List<Object> inSpoke = Cfn.resources(spokeTemplate, type).values().stream().map(r -> Cfn.props(r).get(property))
+                    .filter(java.util.Objects::nonNull).toList();
+            assertThat(inSpoke).as(type + " names of the spoke, also in the hub " + inHub).noneMatch(inHub::contains);
+        });
+        // The provision role invokes db-init in the hub's account, where dev's spoke put it.
+        assertThat(Cfn.resources(shared.template(), "AWS::IAM::Policy").values().toString())
+                .contains("arn:aws:lambda:us-east-1:" + hubAccount + ":function:qualisys-db-init:live");
+    }
+
     @Test
     void phaseTwoOfAnEnvironmentTheAppDoesNotManageIsRefusedNamingIt() {
         ControlPlaneSettings all = TestStacks.settings(Optional.of("dev"), Optional.empty());
