@@ -108,11 +108,13 @@ class FunctionUsageTest {
     }
 
     @Test
-    void budgetAlertIsRunBySnsInTheHub() {
+    void budgetAlertIsRunByEachEnvironmentsAlertTopic() {
         Map<String, Set<String>> used = usage();
         ControlPlaneFunctions functions = FunctionsTest.functions(TestStacks.phaseTwo());
         assertThat(used.get(Cfn.logicalId(functions.function(com.qualisys.controlplane.handlers.FunctionCatalog.BUDGET_ALERT))))
-                .anyMatch(by -> by.startsWith("SNS topic arn:${AWS::Partition}:sns:us-east-1:123456789012:"));
+                .contains(TestStacks.environments().stream()
+                        .map(e -> "SNS topic arn:${AWS::Partition}:sns:" + e.aws().region() + ":" + e.aws().accountId() + ":" + e.monitoring().alertTopic())
+                        .toArray(String[]::new));
         assertThat(List.copyOf(used.keySet())).isNotEmpty();
     }
 
