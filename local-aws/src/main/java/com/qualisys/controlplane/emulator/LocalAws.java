@@ -25,7 +25,7 @@ public final class LocalAws {
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, signingKeys, budgets, anomalies, eks, rdsPostgres, cloudTrail).observe(cloudTrail);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, signingKeys, budgets, anomalies, eks, rdsPostgres, cloudTrail).observe(cloudTrail).observe(moto.accountCounter());
     }
 
     public static synchronized LocalAws shared() {
