@@ -93,7 +93,9 @@ class EnvironmentAccessStackTest {
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-db-init",
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-secret-rotation",
                     // Drift attribution reads the environment's CloudTrail event history.
-                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-report");
+                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-report",
+                    // People running the qualisys CLI (plan, drift, apply from a terminal).
+                    "arn:aws:iam::" + hub + ":role/qualisys/qualisys-operator");
         }
     }
 
