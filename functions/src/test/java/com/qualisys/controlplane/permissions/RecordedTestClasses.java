@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 
@@ -20,8 +21,14 @@ import org.junit.platform.launcher.TestIdentifier;
 public final class RecordedTestClasses implements TestExecutionListener {
     @Override
     public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
-        if (!(identifier.getSource().orElse(null) instanceof ClassSource source)) return;
-        String line = source.getClassName() + " " + result.getStatus() + "\n";
+        // A class's container ends SUCCESSFUL even when some of its tests failed: a failed test marks its class too.
+        String className = switch (identifier.getSource().orElse(null)) {
+            case ClassSource c -> c.getClassName();
+            case MethodSource m when result.getStatus() != TestExecutionResult.Status.SUCCESSFUL -> m.getClassName();
+            case null, default -> null;
+        };
+        if (className == null) return;
+        String line = className + " " + result.getStatus() + "\n";
         synchronized (RecordedTestClasses.class) {
             try {
                 Files.createDirectories(PermissionRecorder.DIRECTORY);

@@ -105,8 +105,10 @@ final class ResourceFacts {
      */
     String associated(String associationId) {
         if (associationId.startsWith("rtbassoc-")) {
-            return lookup(() -> ec2().describeRouteTables(r -> r.filters(Filter.builder().name("association.route-table-association-id")
-                    .values(associationId).build())).routeTables().stream().findFirst().map(t -> t.routeTableId()).orElse(associationId), associationId);
+            // Every route table, searched here: the emulator does not filter on the association id.
+            return lookup(() -> ec2().describeRouteTables().routeTables().stream()
+                    .filter(t -> t.associations().stream().anyMatch(a -> associationId.equals(a.routeTableAssociationId())))
+                    .findFirst().map(t -> t.routeTableId()).orElse(associationId), associationId);
         }
         if (associationId.startsWith("eipassoc-")) {
             return lookup(() -> ec2().describeAddresses(r -> r.filters(Filter.builder().name("association-id").values(associationId).build()))

@@ -153,7 +153,9 @@ final class FunctionPolicies {
                 Alerting.grantPublish(alerting.alertTopic, role);
                 // The event claims (events.EventLedger) that make a redelivered event a duplicate; a claim is never
                 // given back here (EventBridge does not retry a started execution), so no DeleteItem.
-                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+                state.lockTable.grant(role, Unexercised.because("the targeted repair takes the environment's lease; when"
+                        + " another writer holds it, ApplyLock reads the holder to name it in the refusal", "dynamodb:GetItem").get(0),
+                        "dynamodb:PutItem", "dynamodb:UpdateItem");
             }
             case BUDGET_ALERT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
@@ -166,7 +168,9 @@ final class FunctionPolicies {
                 role.addToPolicy(conditional(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn()),
                         "StringLike", Map.of("s3:prefix", "overrides/*")));
                 // The ladder asks for a drift check with an event on the hub's bus (the DriftCheckRequested rule starts it).
-                role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
+                role.addToPolicy(allow(Unexercised.because("BudgetAlertHandler, invoked by an environment's alert topic,"
+                        + " asks for a drift check on the hub's bus after a cap (the tests' deliveries are answered by"
+                        + " budget-response's own events:putEvents Task)", "events:PutEvents"), List.of(eventBusArn())));
             }
             // DbInit and SecretRotation read and rotate the database secrets in the environment's account, through
             // the clients ControlPlane.aws(spec) hands out: their grants are the spoke's (environmentStatements).
@@ -232,6 +236,8 @@ final class FunctionPolicies {
      * by every function that plans: a plan leaves alone what an override changed on purpose until it is restored.
      */
     private List<PolicyStatement> readOverrides() {
+        Unexercised.because("an override object is read only when one exists for the environment (events.budget.OverrideFilter);"
+                + " the security response's tests plan where no budget action was taken", "s3:GetObject");
         return List.of(allow(List.of("s3:GetObject"), List.of(s3Arn(spec.reportBucket()) + "/" + StateStore.OVERRIDES_PREFIX + "*")),
                 conditional(List.of("s3:ListBucket"), List.of(s3Arn(spec.reportBucket())), "StringLike",
                         Map.of("s3:prefix", StateStore.OVERRIDES_PREFIX + "*")));

@@ -108,6 +108,16 @@ public final class PermissionInventory {
      * allowed to assume. Without a spoke, environment calls are not evaluated (listed unattributed).
      */
     public static Result evaluate(List<Call> calls, RolePolicies hub, RolePolicies spoke, String executionRole) {
+        return evaluate(calls, hub, spoke, List.of(), executionRole);
+    }
+
+    /**
+     * As above; an environment call the first spoke (dev's) does not allow is also tried against the other
+     * environments' spokes: the record does not say which environment a call worked in, and their grants name
+     * their own resources (the per-environment trail bucket).
+     */
+    public static Result evaluate(List<Call> calls, RolePolicies hub, RolePolicies spoke, List<RolePolicies> otherSpokes,
+                                  String executionRole) {
         List<String> denied = new ArrayList<>();
         Set<String> unevaluated = new TreeSet<>();
         Set<String> unattributed = new TreeSet<>();
@@ -122,6 +132,12 @@ public final class PermissionInventory {
                 continue;
             }
             RolePolicies policies = c.inEnvironment() ? spoke : hub;
+            if (c.inEnvironment()) {
+                for (RolePolicies other : otherSpokes) {
+                    if (PolicyEvaluator.evaluate(policies.statements(executionRole), inAccount(c, policies.account())).allowed()) break;
+                    if (PolicyEvaluator.evaluate(other.statements(executionRole), inAccount(c, other.account())).allowed()) policies = other;
+                }
+            }
             String role = c.inEnvironment() ? executionRole : c.role();
             pairs.computeIfAbsent(role, k -> new TreeSet<>()).add(c.action());
             PolicyEvaluator.Request request = inAccount(c, policies.account());

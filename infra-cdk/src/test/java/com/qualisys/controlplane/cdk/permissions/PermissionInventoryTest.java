@@ -37,6 +37,7 @@ class PermissionInventoryTest {
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<RolePolicies> OTHER_SPOKES = TestTemplates.otherSpokes().stream().map(PermissionInventoryTest::spoke).toList();
 
     @Test
     void everyRecordedCallIsAllowedByItsRolesPolicies() throws IOException {
@@ -48,7 +49,8 @@ class PermissionInventoryTest {
         RolePolicies spoke = spoke(TestTemplates.spoke());
         for (var template : TestTemplates.all().entrySet()) {
             RolePolicies hub = new RolePolicies(template.getValue(), ACCOUNT, REGION);
-            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, TestTemplates.executionRole());
+            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, OTHER_SPOKES,
+                    TestTemplates.executionRole());
             report.append(PermissionInventory.report(template.getKey(), result, hub, spoke, TestTemplates.executionRole(),
                     Unexercised.reasons()));
             denied.addAll(result.denied().stream().map(d -> template.getKey() + ": " + d).toList());
@@ -152,7 +154,8 @@ class PermissionInventoryTest {
         Set<String> out = new TreeSet<>();
         for (Map<String, Object> template : hubs.values()) {
             RolePolicies hub = new RolePolicies(template, ACCOUNT, REGION);
-            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, TestTemplates.executionRole());
+            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, OTHER_SPOKES,
+                    TestTemplates.executionRole());
             PermissionInventory.neverExercised(hub, spoke, TestTemplates.executionRole(), result).forEach((role, actions) ->
                     actions.stream().filter(a -> !reasons.containsKey(a)).forEach(a -> out.add(role + " " + a)));
         }

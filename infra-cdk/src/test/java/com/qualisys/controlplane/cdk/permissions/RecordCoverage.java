@@ -49,17 +49,21 @@ record RecordCoverage(Set<String> testClasses, Set<String> recorded) {
 
     private static Set<String> recorded(Path record) {
         Set<String> out = new TreeSet<>();
+        Set<String> failed = new TreeSet<>();
         if (!Files.isDirectory(record)) return out;
         try (Stream<Path> files = Files.list(record)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith("classes-")).toList()) {
                 for (String line : Files.readAllLines(f)) {
                     String[] parts = line.trim().split(" ");
-                    if (parts.length == 2 && parts[1].equals("SUCCESSFUL")) out.add(parts[0].replaceAll("\\$.*", ""));
+                    if (parts.length != 2) continue;
+                    (parts[1].equals("SUCCESSFUL") ? out : failed).add(parts[0].replaceAll("\\$.*", ""));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // A class with a failed test (in this run or an earlier one still on disk) did not run to the end.
+        out.removeAll(failed);
         return out;
     }
 }
