@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.qualisys.cli.local.AwsTarget;
 import com.qualisys.cli.local.LocalControlPlane;
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.emulator.EmulatedAccounts;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Emulator behaviour is an explicit option (--emulator, QUALISYS_EMULATOR): a loopback endpoint
@@ -65,9 +64,9 @@ class EmulatorOptionTest {
     void theControlPlanesOwnResourcesAreCreatedOnlyWhenAskedFor() {
         EnvironmentSpec dev = TestSpecs.loader().load("dev");
         LocalAws local = LocalAws.shared();
-        // An emulated account of its own (moto keys accounts by a 12-digit access key id): nothing else creates there.
-        try (AwsClients aws = AwsClients.builder().region("us-east-1").endpoint(local.endpoint())
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("204060801234", "testing"))).build()) {
+        // An emulated account of its own (moto's x-moto-account-id): nothing else creates there, so what the
+        // first call leaves out cannot be hidden by what another test class made in the default account.
+        try (AwsClients aws = new EmulatedAccounts(local).administrator("204060801234")) {
             LocalControlPlane.create(TestSpecs.loader(), dev, aws, false);
             assertThat(aws.sns().listTopics().topics()).noneMatch(t -> t.topicArn().endsWith(":" + LocalControlPlane.ALERT_TOPIC));
             assertThat(aws.dynamoDb().listTables().tableNames()).doesNotContain(dev.state().lockTable());

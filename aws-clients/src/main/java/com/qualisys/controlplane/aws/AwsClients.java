@@ -7,13 +7,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.budgets.BudgetsClient;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
@@ -44,14 +43,19 @@ public final class AwsClients implements AutoCloseable {
     private final URI endpoint;
     private final AwsCredentialsProvider credentials;
     private final List<ExecutionInterceptor> interceptors;
+    private final HttpClientChoice http;
+    private final ProfileFile profileFile;
     private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
     private final ApiCallCounter counter = new ApiCallCounter();
     private volatile String accountId;
 
-    private AwsClients(Region region, URI endpoint, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+    private AwsClients(Region region, URI endpoint, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
+                       HttpClientChoice http, ProfileFile profileFile) {
         this.region = region;
         this.endpoint = endpoint;
         this.credentials = credentials;
+        this.http = http;
+        this.profileFile = profileFile;
         List<ExecutionInterceptor> all = new ArrayList<>();
         all.add(counter);
         all.addAll(interceptors);
@@ -74,6 +78,11 @@ public final class AwsClients implements AutoCloseable {
     /** The credentials every client signs with (also what presigned tokens are signed with). */
     public AwsCredentialsProvider credentialsProvider() {
         return credentials;
+    }
+
+    /** The SDK HTTP client the clients use: the one the package ships ({@link HttpClientChoice}). */
+    public HttpClientChoice httpClient() {
+        return http;
     }
 
     /** Counts every call made through these clients, by operation; mutating calls apart. */
@@ -122,12 +131,16 @@ public final class AwsClients implements AutoCloseable {
         return (C) clients.computeIfAbsent(type, t -> configured(builder.get()));
     }
 
-    /** A builder set up as every client is: region, credentials, HTTP client, interceptors, endpoint. */
+    /**
+     * A builder set up as every client is: region, credentials, HTTP client, interceptors, endpoint, and in Lambda
+     * an empty profile file ({@link EnvironmentDefaults}): nothing left for the SDK's chains to look up.
+     */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private SdkClient configured(AwsClientBuilder builder) {
-        builder.region(region).credentialsProvider(credentials)
-                .overrideConfiguration(ClientOverrideConfiguration.builder().executionInterceptors(interceptors).build());
-        ((AwsSyncClientBuilder) builder).httpClientBuilder(UrlConnectionHttpClient.builder());
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder().executionInterceptors(interceptors);
+        if (profileFile != null) override.defaultProfileFile(profileFile).defaultProfileName("default");
+        builder.region(region).credentialsProvider(credentials).overrideConfiguration(override.build());
+        ((AwsSyncClientBuilder) builder).httpClientBuilder(http.builder());
         if (endpoint != null) builder.endpointOverride(endpoint);
         return (SdkClient) builder.build();
     }
@@ -232,15 +245,16 @@ public final class AwsClients implements AutoCloseable {
         }
 
         public AwsClients build() {
+            Map<String, String> env = System.getenv();
             URI ep = endpoint;
             if (ep == null) {
-                String env = System.getenv("AWS_ENDPOINT_URL");
-                if (env != null && !env.isBlank()) ep = URI.create(env);
+                String url = env.get("AWS_ENDPOINT_URL");
+                if (url != null && !url.isBlank()) ep = URI.create(url);
             }
-            AwsCredentialsProvider creds = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+            AwsCredentialsProvider creds = credentials != null ? credentials : EnvironmentDefaults.credentials(env);
             List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
             if (createRetryGuard) all.add(new CreateRetryGuard());
-            return new AwsClients(region, ep, creds, all);
+            return new AwsClients(region, ep, creds, all, HttpClientChoice.shipped(), EnvironmentDefaults.profileFile(env));
         }
     }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.observability.ControlPlaneMetric;
 import com.qualisys.controlplane.observability.EmbeddedMetrics;
+import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -69,8 +70,16 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
         if (context == null) return invoke(input);
         String execution = executionName(input);
         Map<String, String> properties = execution == null ? Map.of() : Map.of(CORRELATION_ID, execution);
-        return PowertoolsLogging.withLogging(context, CORRELATION_ID, properties,
-                () -> EmbeddedMetrics.during(System.out, properties, () -> invoke(input)));
+        // The correlation id goes into the logging context directly: Powertools' correlation-id path would evaluate a
+        // JMESPath expression, whose engine and JSON set-up (with Joda) cost a cold start some 430 classes.
+        return PowertoolsLogging.withLogging(context, () -> {
+            if (execution != null) MDC.put(CORRELATION_ID, execution);
+            try {
+                return EmbeddedMetrics.during(System.out, properties, () -> invoke(input));
+            } finally {
+                MDC.remove(CORRELATION_ID);
+            }
+        });
     }
 
     /** The execution's name, the last part of the executionId the state machines pass ($$.Execution.Id). */

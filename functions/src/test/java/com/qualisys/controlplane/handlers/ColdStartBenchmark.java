@@ -176,7 +176,7 @@ class ColdStartBenchmark {
         }
     }
 
-    private static List<String> javaCommand(List<String> extra, String classpath) {
+    static List<String> javaCommand(List<String> extra, String classpath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(C1_ONLY);

@@ -16,7 +16,9 @@ import software.amazon.awscdk.assertions.Template;
 /**
  * Read from the synthesized template alone (phase 2, where every trigger exists), so it holds for
  * whatever definitions statemachines/ has: a function counts as used when a state machine's
- * definition, a rotation schedule, an SNS subscription or an EventBridge rule targets it.
+ * definition, a rotation schedule, an SNS subscription, an invoke permission for an SNS topic (the
+ * environments' alert topics, to which the monitoring layer subscribes the function in each account) or
+ * an EventBridge rule targets it.
  */
 class FunctionUsageTest {
     private static final Pattern FUNCTION_PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9]+FunctionArn)}");
@@ -51,6 +53,9 @@ class FunctionUsageTest {
         Cfn.resources(template, "AWS::SNS::Subscription").values().stream().map(Cfn::props)
                 .filter(p -> "lambda".equals(p.get("Protocol")))
                 .forEach(p -> mark.accept(p.get("Endpoint"), "SNS subscription"));
+        Cfn.resources(template, "AWS::Lambda::Permission").values().stream().map(Cfn::props)
+                .filter(p -> "sns.amazonaws.com".equals(p.get("Principal")))
+                .forEach(p -> mark.accept(p.get("FunctionName"), "SNS topic " + Cfn.text(p.get("SourceArn"))));
         Cfn.resources(template, "AWS::Events::Rule").values().forEach(r -> Cfn.list(Cfn.props(r).get("Targets"))
                 .forEach(t -> mark.accept(((Map<?, ?>) t).get("Arn"), "rule " + Cfn.props(r).get("Name"))));
         return used;
@@ -82,13 +87,15 @@ class FunctionUsageTest {
     }
 
     @Test
-    void secretRotationIsRunBySecretsManagerAndBudgetAlertBySns() {
+    void secretRotationIsRunBySecretsManagerAndBudgetAlertByEachEnvironmentsAlertTopic() {
         Map<String, Set<String>> used = usage();
         ControlPlaneFunctions functions = FunctionsTest.functions(TestStacks.phaseTwo());
         assertThat(used.get(Cfn.logicalId(functions.function(com.qualisys.controlplane.handlers.FunctionCatalog.SECRET_ROTATION))))
                 .anyMatch(s -> s.startsWith("rotation of"));
         assertThat(used.get(Cfn.logicalId(functions.function(com.qualisys.controlplane.handlers.FunctionCatalog.BUDGET_ALERT))))
-                .contains("SNS subscription");
+                .contains(TestStacks.environments().stream()
+                        .map(e -> "SNS topic arn:${AWS::Partition}:sns:" + e.aws().region() + ":" + e.aws().accountId() + ":" + e.monitoring().alertTopic())
+                        .toArray(String[]::new));
         assertThat(List.copyOf(used.keySet())).isNotEmpty();
     }
 }
