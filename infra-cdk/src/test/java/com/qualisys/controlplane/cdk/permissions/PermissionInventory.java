@@ -240,16 +240,8 @@ public final class PermissionInventory {
     static PolicyEvaluator.Request inAccount(Call c, String account) {
         Map<String, List<String>> context = new TreeMap<>();
         c.context().forEach((k, v) -> context.put(k, v.stream().map(x -> ACCOUNT_IN_ARN.matcher(x).replaceFirst("$1" + account + ":")).toList()));
-        String resource = ACCOUNT_IN_ARN.matcher(c.resource()).replaceFirst("$1" + account + ":");
-        return new PolicyEvaluator.Request(c.action(), BUCKET_OF_AN_EMULATED_ACCOUNT.matcher(resource).replaceFirst("$1$2"), context);
+        return new PolicyEvaluator.Request(c.action(), ACCOUNT_IN_ARN.matcher(c.resource()).replaceFirst("$1" + account + ":"), context);
     }
-
-    /**
-     * S3 bucket names are global, so tests that give each emulated account its own account (EmulatedAccount.spec,
-     * FoundationFixture) suffix the spec's bucket name with the account id; the deployed spec names it without.
-     */
-    private static final java.util.regex.Pattern BUCKET_OF_AN_EMULATED_ACCOUNT =
-            java.util.regex.Pattern.compile("^(arn:aws:s3:::[a-z0-9.-]+?)-\\d{12}(/.*)?$");
 
     private static String key(PolicyEvaluator.Statement s, String pattern) {
         return s.source() + "|" + pattern;
