@@ -78,6 +78,12 @@ final class CallerAttribution {
     private static final String LOCAL_DISPATCH = "com.qualisys.cli.local.LocalDispatcher";
     /** The CLI's set-up of the emulator (the CDK app's topics, bucket and table): never made against AWS. */
     private static final String EMULATOR_SET_UP = "com.qualisys.cli.local.LocalControlPlane.bootstrap";
+    /**
+     * The CLI's own calls that only ever go to the local emulator: the demo (its accounts, spoke roles and census)
+     * and LocalControlPlane, which creates the CDK app's topics there when asked to bootstrap.
+     */
+    private static final List<String> EMULATOR_ONLY = List.of("com.qualisys.cli.DemoCommand", "com.qualisys.cli.KubernetesDemo",
+            "com.qualisys.cli.local.DemoSummary", "com.qualisys.cli.local.AccountCensus", "com.qualisys.cli.local.LocalControlPlane");
 
     static Optional<Caller> ofCurrentStack() {
         List<StackWalker.StackFrame> frames = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
@@ -88,6 +94,7 @@ final class CallerAttribution {
         boolean anyMain = false;
         boolean cli = false;
         boolean dispatched = false;
+        boolean emulatorOnly = false;
         for (StackWalker.StackFrame f : frames) { // innermost first: the last match is the outermost
             Class<?> type = f.getDeclaringClass();
             if (!isMainCode(type)) {
@@ -100,6 +107,7 @@ final class CallerAttribution {
             if (firstMain == null) firstMain = f.getClassName() + "." + f.getMethodName();
             cli |= f.getClassName().startsWith(CLI);
             dispatched |= f.getClassName().equals(LOCAL_DISPATCH);
+            if (!dispatched) emulatorOnly |= EMULATOR_ONLY.stream().anyMatch(f.getClassName()::startsWith);
             if ((f.getClassName() + "." + f.getMethodName()).startsWith(EMULATOR_SET_UP)) return Optional.empty();
             FunctionCatalog matched = match(f);
             if (matched != null) function = matched;
@@ -109,6 +117,7 @@ final class CallerAttribution {
         // machine role's in AWS, which the inventory does not evaluate.
         if (firstMain.startsWith(LOCAL_DISPATCH + ".")) return Optional.empty();
         boolean operator = cli && !dispatched;
+        if (operator && emulatorOnly) return Optional.empty();
         return Optional.of(new Caller(operator ? Optional.empty() : Optional.ofNullable(function), testClass, firstMain, operator));
     }
 

@@ -32,6 +32,8 @@ final class Operator {
     static final String PATH = "/qualisys/";
     /** Where ReportStore keeps the plan and drift reports. */
     private static final String REPORTS = "reports/";
+    /** Where drift attribution keeps the time of each environment's last clean check. */
+    private static final String CHECKS = "checks/";
 
     private Operator() {}
 
@@ -56,13 +58,18 @@ final class Operator {
                         // apply takes, fences and gives back the environment's lease; unlock breaks a dead run's.
                         FunctionPolicies.allow(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                                 List.of(state.lockTable.getTableArn())),
+                        // drift stores its report and the time of the last clean check (checks/, for attribution).
                         FunctionPolicies.allow(List.of("s3:GetObject", "s3:PutObject"),
-                                List.of(state.reportBucket.arnForObjects(REPORTS + "*"))),
+                                List.of(state.reportBucket.arnForObjects(REPORTS + "*"), state.reportBucket.arnForObjects(CHECKS + "*"))),
                         FunctionPolicies.conditional(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn()),
                                 "StringLike", Map.of("s3:prefix", List.of(REPORTS + "*", StateStore.OVERRIDES_PREFIX + "*"))),
                         FunctionPolicies.allow(List.of("s3:GetObject"), List.of(state.reportBucket.arnForObjects(StateStore.OVERRIDES_PREFIX + "*"))),
                         FunctionPolicies.assumeExecutionRoles(environments)))
                 .build();
+        Nag.suppress(policy, "AwsSolutions-IAM5", "The operator follows executions of the control plane's machines (named when"
+                + " started), reads and writes reports under reports/ and checks/ (one object per run), finds machines by name"
+                + " (ListStateMachines has no resource-level permission) and answers approvals (SendTaskSuccess/Failure name no"
+                + " resource: the task token is the capability)");
         Role role = Role.Builder.create(scope, "OperatorRole")
                 .roleName(NAME)
                 .path(PATH)
