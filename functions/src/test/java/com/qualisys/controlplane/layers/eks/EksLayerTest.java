@@ -344,7 +344,7 @@ class EksLayerTest {
         outOfBand.iam().updateAssumeRolePolicy(r -> r.roleName("qualisys-alb-controller").policyDocument(
                 decoded.replace("StringEquals", "StringLike").replace("system:serviceaccount:kube-system:aws-load-balancer-controller",
                         "system:serviceaccount:*:*")));
-        assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "trust")).hasValueSatisfying(d -> {
+        assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "assumeRolePolicy.Statement")).hasValueSatisfying(d -> {
             assertThat(String.valueOf(d.expected())).contains("StringEquals", "system:serviceaccount:kube-system:aws-load-balancer-controller")
                     .doesNotContain("system:serviceaccount:*:*");
             assertThat(String.valueOf(d.actual())).contains("StringLike", "system:serviceaccount:*:*");
@@ -362,7 +362,7 @@ class EksLayerTest {
     void anInlinePolicyAddedToTheNodeRoleOutOfBandIsReportedAndRemoved() {
         outOfBand.iam().putRolePolicy(r -> r.roleName("qualisys-eks-node-role").policyName("convenience")
                 .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"));
-        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicyNames"))
+        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicies"))
                 .hasValueSatisfying(d -> assertThat(List.of(d.expected(), d.actual())).containsExactly(List.of(), List.of("convenience")));
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Iam.DeleteRolePolicy");
         assertThat(reader.iam().listRolePolicies(r -> r.roleName("qualisys-eks-node-role")).policyNames()).isEmpty();

@@ -396,7 +396,8 @@ class VpcDriftTest {
 
         Plan drift = drift();
         assertOnly(drift, "vpc/iam-role/flow-logs");
-        Difference d = difference(drift, "vpc/iam-role/flow-logs", "deliveryPolicy.Statement");
+        Difference d = difference(drift, "vpc/iam-role/flow-logs",
+                "inlinePolicyDocuments." + VpcDesiredState.FLOW_LOG_POLICY_NAME + ".Statement");
         assertThat(d.actual()).isNull();
         assertThat(d.expected().toString()).contains("logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
                 "logs:PutLogEvents", "log-group:/aws/vpc/qualisys-flow-logs");
