@@ -30,9 +30,15 @@ public final class LocalFunctions {
         return subs;
     }
 
-    /** The function a Lambda ARN (or bare deployed name) stands for. */
+    /**
+     * The function a Lambda ARN, partial ARN ({@code <account>:function:<name>}) or bare deployed name stands
+     * for, with or without a version or alias qualifier ({@code :live}): the hub's functions and those
+     * provision invokes in an environment's account alike.
+     */
     public static Optional<FunctionCatalog> byArn(String arnOrName) {
-        String name = arnOrName.substring(arnOrName.lastIndexOf(':') + 1);
+        java.util.List<String> parts = java.util.Arrays.asList(arnOrName.split(":"));
+        int function = parts.indexOf("function");
+        String name = function >= 0 && function + 1 < parts.size() ? parts.get(function + 1) : parts.get(parts.size() - 1);
         for (FunctionCatalog f : FunctionCatalog.values()) if (f.deployedName().equals(name)) return Optional.of(f);
         return Optional.empty();
     }

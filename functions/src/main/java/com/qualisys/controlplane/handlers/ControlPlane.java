@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  */
 public final class ControlPlane {
     private static volatile ControlPlane fromEnvironment;
+    private static volatile ControlPlane inEnvironmentAccount;
 
     /** Environment clients kept per (environment, session) in a warm function; the oldest go first. */
     private static final int CACHED_SESSIONS = 16;
@@ -53,6 +54,8 @@ public final class ControlPlane {
         }
     });
     private volatile AwsClients hub;
+    /** The function's own clients when it runs in an environment's account (no hub); null in the hub. */
+    private volatile AwsClients own;
 
     /**
      * One set of clients for the hub and the environments (a single-account setup, tests): the
@@ -105,6 +108,37 @@ public final class ControlPlane {
             }
         }
         return fromEnvironment;
+    }
+
+    /**
+     * The Lambda configuration of the functions deployed in an environment's own account (the database
+     * functions, {@link FunctionCatalog#inEnvironmentAccount()}): specs packaged in the jar, and the
+     * function's own credentials for the environment, checked by {@link AccountGuard} against its
+     * aws.accountId as every environment client is. They hold no hub state: {@link #hub()} refuses.
+     */
+    public static ControlPlane inEnvironmentAccount() {
+        if (inEnvironmentAccount == null) {
+            synchronized (ControlPlane.class) {
+                if (inEnvironmentAccount == null) {
+                    Map<String, String> env = System.getenv();
+                    String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
+                    AwsClients own = AwsClients.builder().region(region).build();
+                    ControlPlane made = new ControlPlane(SpecLoader.standard(), () -> {
+                        throw new IllegalStateException("this function runs in an environment's account and holds no"
+                                + " control plane state: it has no hub clients");
+                    }, (spec, session) -> own, Layers::all, Layers.ORDER, Settings.fromEnvironmentVariables(env));
+                    made.own = own;
+                    inEnvironmentAccount = made;
+                }
+            }
+        }
+        return inEnvironmentAccount;
+    }
+
+    /** The clients the function itself holds (what SnapStart priming warms): its own in an environment's account, else the hub's. */
+    AwsClients ownClients() {
+        AwsClients o = own;
+        return o != null ? o : hub();
     }
 
     public EnvironmentSpec spec(String environment) {

@@ -47,7 +47,7 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
             done.put("specs", specs.stream().map(EnvironmentSpec::environment).toList());
             if (runsLayers()) done.put("layers", cp.primeLayers(specs));
         }
-        done.put("clients", cp.hub().prime());
+        done.put("clients", cp.ownClients().prime());
         return done;
     }
 
@@ -104,8 +104,18 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
     protected abstract Map<String, Object> handle(Input input, ControlPlane controlPlane);
 
     protected final ControlPlane controlPlane() {
-        if (controlPlane == null) controlPlane = ControlPlane.fromEnvironment();
+        if (controlPlane == null) {
+            controlPlane = runsInEnvironmentAccount() ? ControlPlane.inEnvironmentAccount() : ControlPlane.fromEnvironment();
+        }
         return controlPlane;
+    }
+
+    /**
+     * Whether this handler is deployed in an environment's own account (the database functions): its own
+     * credentials then act there, and it has no hub. Matches {@link FunctionCatalog#inEnvironmentAccount()}.
+     */
+    protected boolean runsInEnvironmentAccount() {
+        return false;
     }
 
     /** The environment named by the input; an unknown or invalid one is bad input. */

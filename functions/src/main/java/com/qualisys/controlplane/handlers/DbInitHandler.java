@@ -31,6 +31,12 @@ public final class DbInitHandler extends ControlPlaneHandler {
         this.tls = tls;
     }
 
+    /** Deployed in the environment's account, beside its database (the spoke stack's phase 2). */
+    @Override
+    protected boolean runsInEnvironmentAccount() {
+        return FunctionCatalog.DB_INIT.inEnvironmentAccount();
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {

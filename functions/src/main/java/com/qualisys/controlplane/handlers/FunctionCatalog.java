@@ -64,10 +64,19 @@ public enum FunctionCatalog {
         return "qualisys-control-plane-" + deployedName().substring("qualisys-".length());
     }
 
-    /** The ARN of the function's {@value #LIVE_ALIAS} alias as the hub deploys it (e.g. what a spoke's topic subscribes). */
-    public String liveAliasArn(String region, String hubAccount) {
-        return "arn:aws:lambda:" + region + ":" + hubAccount + ":function:" + deployedName() + ":" + LIVE_ALIAS;
+    /**
+     * The ARN of the function's {@value #LIVE_ALIAS} alias in the account that deploys it: the hub (e.g. what a
+     * spoke's topic subscribes), or an environment's account for the {@link #inEnvironmentAccount()} ones.
+     */
+    public String liveAliasArn(String region, String account) {
+        return "arn:aws:lambda:" + region + ":" + account + ":function:" + deployedName() + ":" + LIVE_ALIAS;
     }
+
+    /**
+     * Deployed in each environment's own account (the spoke stack's phase 2), beside the database it
+     * serves, and running with its own credentials there; every other function runs in the hub.
+     */
+    public boolean inEnvironmentAccount() { return vpcAttached; }
 
     public String deployedName() {
         return "qualisys-" + functionName.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);

@@ -20,7 +20,8 @@ import java.util.Map;
  *   <li>{@code {"action":"acquire","environment","holder","input":{...}}} takes the lease (or fails
  *       with LockHeldException naming the holder) and resolves the run: layers in dependency
  *       order (the input's {@code layers}, default all), {@code runDbInit} (default true),
- *       {@code approveDestructive} (default false).</li>
+ *       {@code approveDestructive} (default false), and the environment's {@code account} and
+ *       {@code region} (provision invokes the database functions there).</li>
  *   <li>{@code {"action":"renew"|"release","environment","holder"[,"leaseId"]}}: by lease id, or by holder
  *       (a state machine's execution id) when none is given; renew answers the lease with its
  *       {@code fencingToken}.</li>
@@ -72,6 +73,9 @@ public final class LockHandler extends ControlPlaneHandler {
                 Lease taken = lock.acquire(spec.environment(), holder, lease);
                 out.putAll(describe(taken));
                 out.putAll(run);
+                // Where the environment's own functions are (db-init): provision invokes them by this account's ARN.
+                out.put("account", spec.aws().accountId());
+                out.put("region", spec.aws().region());
             }
             // Without a lease id, by holder: a provision run's lease id changes when it re-acquires after an approval wait.
             case "renew" -> out.putAll(describe(leaseId == null ? lock.renew(spec.environment(), holder, lease)

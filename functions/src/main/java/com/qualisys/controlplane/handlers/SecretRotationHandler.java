@@ -56,6 +56,12 @@ public final class SecretRotationHandler extends ControlPlaneHandler {
         this.clock = clock;
     }
 
+    /** Deployed in the environment's account, beside its database (the spoke stack's phase 2). */
+    @Override
+    protected boolean runsInEnvironmentAccount() {
+        return FunctionCatalog.SECRET_ROTATION.inEnvironmentAccount();
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     protected Map<String, Object> handle(Input input, ControlPlane controlPlane) {

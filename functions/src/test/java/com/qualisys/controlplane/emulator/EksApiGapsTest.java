@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.eks.model.ClusterStatus;
 import software.amazon.awssdk.services.eks.model.EksException;
 import software.amazon.awssdk.services.eks.model.LogType;
+import software.amazon.awssdk.services.eks.model.NodegroupStatus;
 import software.amazon.awssdk.services.eks.model.UpdateParamType;
+import software.amazon.awssdk.services.eks.model.UpdateStatus;
 import software.amazon.awssdk.services.eks.model.UpdateType;
 
 /**
@@ -112,5 +114,54 @@ class EksApiGapsTest {
         aws.eks().deleteCluster(r -> r.name("strict"));
         aws.eks().createCluster(r -> r.name("strict").roleArn(role).version("1.29").resourcesVpcConfig(v -> v.subnetIds(subnet)));
         assertThat(aws.eks().listAddons(r -> r.clusterName("strict")).addons()).as("a new cluster of the same name has no add-ons").isEmpty();
+    }
+
+    /**
+     * UpdateNodegroupConfig and UpdateNodegroupVersion (Errors: ResourceInUseException, "The specified resource
+     * is in use"): each answers the update it started (InProgress, with the documented UpdateParam types), the
+     * node group is UPDATING meanwhile, and no second update starts until it is ACTIVE again; a node group
+     * still CREATING cannot be updated either.
+     */
+    @Test
+    void aNodeGroupTakesOneUpdateAtATimeAndIsUpdatingMeanwhile() {
+        EksApiGaps eks = EmulatedAccount.local().eks();
+        eks.nodegroupsUpdatingFor(1);
+        aws.eks().createNodegroup(r -> r.clusterName("strict").nodegroupName("workers").nodeRole(role).subnets(subnet)
+                .scalingConfig(c -> c.minSize(1).maxSize(3).desiredSize(2)));
+
+        var update = aws.eks().updateNodegroupConfig(r -> r.clusterName("strict").nodegroupName("workers")
+                .scalingConfig(c -> c.minSize(2).maxSize(4))).update();
+        assertThat(update.status()).isEqualTo(UpdateStatus.IN_PROGRESS);
+        assertThat(update.type()).isEqualTo(UpdateType.CONFIG_UPDATE);
+        assertThat(update.params()).extracting(p -> p.type() + "=" + p.value()).containsExactly("MinSize=2", "MaxSize=4");
+
+        EksException inUse = refused(() -> aws.eks().updateNodegroupVersion(r -> r.clusterName("strict").nodegroupName("workers")
+                .launchTemplate(t -> t.id("lt-0123456789abcdef0").version("2"))));
+        assertThat(inUse.awsErrorDetails().errorCode()).isEqualTo("ResourceInUseException");
+        assertThat(inUse.statusCode()).isEqualTo(409);
+        assertThat(inUse.getMessage()).contains("workers", "UPDATING");
+
+        var updating = aws.eks().describeNodegroup(r -> r.clusterName("strict").nodegroupName("workers")).nodegroup();
+        assertThat(updating.status()).isEqualTo(NodegroupStatus.UPDATING);
+        assertThat(updating.scalingConfig().minSize()).as("the update itself was carried out").isEqualTo(2);
+        assertThat(aws.eks().describeNodegroup(r -> r.clusterName("strict").nodegroupName("workers")).nodegroup().status())
+                .isEqualTo(NodegroupStatus.ACTIVE);
+        assertThat(aws.eks().updateNodegroupVersion(r -> r.clusterName("strict").nodegroupName("workers")
+                .launchTemplate(t -> t.id("lt-0123456789abcdef0").version("2"))).update().type()).isEqualTo(UpdateType.VERSION_UPDATE);
+        assertThat(refused(() -> aws.eks().updateNodegroupConfig(r -> r.clusterName("strict").nodegroupName("workers")
+                .scalingConfig(c -> c.minSize(1).maxSize(4)))).awsErrorDetails().errorCode()).isEqualTo("ResourceInUseException");
+
+        eks.finishNodegroupUpdates();
+        eks.holdNodegroup("strict", "workers", "CREATING");
+        try {
+            EksException creating = refused(() -> aws.eks().updateNodegroupConfig(r -> r.clusterName("strict").nodegroupName("workers")
+                    .scalingConfig(c -> c.minSize(1).maxSize(4))));
+            assertThat(creating.awsErrorDetails().errorCode()).isEqualTo("ResourceInUseException");
+            assertThat(creating.getMessage()).contains("CREATING");
+        } finally {
+            eks.releaseNodegroup("strict", "workers");
+        }
+        assertThat(aws.eks().describeNodegroup(r -> r.clusterName("strict").nodegroupName("workers")).nodegroup().scalingConfig().minSize())
+                .as("refused updates changed nothing").isEqualTo(2);
     }
 }

@@ -105,4 +105,56 @@ class RdsApiGapsTest {
         assertThat(db.performanceInsightsEnabled()).as("a new instance of the same name has no Performance Insights").isNotEqualTo(Boolean.TRUE);
         assertThat(db.performanceInsightsRetentionPeriod()).isNull();
     }
+
+    /**
+     * ModifyDBInstance (Errors: InvalidDBInstanceState, HTTP 400, "The DB instance isn't in a valid state"): a
+     * change applied now leaves the instance "modifying" (DBInstanceStatus) and a second modification meanwhile
+     * is refused with nothing changed; once RDS has finished, the same modification goes through.
+     */
+    @Test
+    void aSecondModificationWhileTheInstanceIsModifyingIsRefusedWithInvalidDbInstanceState() {
+        EmulatedAccount.local().rds().modifyingFor(2);
+        aws.rds().createDBInstance(instance("busy").backupRetentionPeriod(7).build());
+        assertThat(status("busy")).as("creating is not held here").isEqualTo("available");
+
+        aws.rds().modifyDBInstance(r -> r.dbInstanceIdentifier("busy").backupRetentionPeriod(14).applyImmediately(true));
+        RdsException second = refused(() -> aws.rds().modifyDBInstance(r -> r.dbInstanceIdentifier("busy").backupRetentionPeriod(21)
+                .applyImmediately(true)));
+        assertThat(second.statusCode()).isEqualTo(400);
+        assertThat(second.awsErrorDetails().errorCode()).isEqualTo("InvalidDBInstanceState");
+        assertThat(second.awsErrorDetails().errorMessage()).contains("busy", "modifying");
+
+        assertThat(status("busy")).isEqualTo("modifying");
+        assertThat(status("busy")).isEqualTo("modifying");
+        assertThat(status("busy")).as("RDS has finished after the held describes").isEqualTo("available");
+        assertThat(aws.rds().describeDBInstances(r -> r.dbInstanceIdentifier("busy")).dbInstances().get(0).backupRetentionPeriod())
+                .as("the refused modification changed nothing").isEqualTo(14);
+
+        aws.rds().modifyDBInstance(r -> r.dbInstanceIdentifier("busy").backupRetentionPeriod(21).applyImmediately(true));
+        EmulatedAccount.local().rds().finishModifying();
+        assertThat(aws.rds().describeDBInstances(r -> r.dbInstanceIdentifier("busy")).dbInstances().get(0).backupRetentionPeriod()).isEqualTo(21);
+    }
+
+    @Test
+    void anInstanceStillCreatingCannotBeModifiedAndAModificationDeferredToTheWindowDoesNotMakeItModifying() {
+        RdsApiGaps rds = EmulatedAccount.local().rds();
+        rds.modifyingFor(1);
+        aws.rds().createDBInstance(instance("young").build());
+        rds.holdInstance("young", "creating");
+        try {
+            RdsException e = refused(() -> aws.rds().modifyDBInstance(r -> r.dbInstanceIdentifier("young").deletionProtection(true)
+                    .applyImmediately(true)));
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidDBInstanceState");
+            assertThat(e.awsErrorDetails().errorMessage()).contains("creating");
+        } finally {
+            rds.releaseInstance("young");
+        }
+        aws.rds().modifyDBInstance(r -> r.dbInstanceIdentifier("young").dbInstanceClass("db.t3.large"));
+        assertThat(status("young")).as("a class change left for the maintenance window starts nothing now").isEqualTo("available");
+        assertThat(aws.rds().describeDBInstances(r -> r.dbInstanceIdentifier("young")).dbInstances().get(0).deletionProtection()).isFalse();
+    }
+
+    private String status(String id) {
+        return aws.rds().describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().get(0).dbInstanceStatus();
+    }
 }

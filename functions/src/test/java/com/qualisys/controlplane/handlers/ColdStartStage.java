@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * environment's vpc layer applied on LocalAws (the layer the layer functions are asked about), in dev's account,
  * with the execution role its spoke stack creates; the control plane's own state (lock table, report bucket, alert
  * topic) in the hub account as the CDK app makes it, and the functions running as a hub function role's session
- * (their hub guard checks it); PostgreSQL 15 with
+ * (their hub guard checks it), the database functions as their own role's session in dev's account (the spoke's
+ * phase 2; the account guard checks it); PostgreSQL 15 with
  * the two database secrets in Secrets Manager, db-init run once and rotation turned on. Then each
  * function has a representative input, its first (cold) and second (warm) invocation.
  */
@@ -50,6 +51,8 @@ final class ColdStartStage {
     private final AwsClients aws;
     private final AwsClients hub;
     private final software.amazon.awssdk.auth.credentials.AwsSessionCredentials hubSession;
+    private final Map<FunctionCatalog, software.amazon.awssdk.auth.credentials.AwsSessionCredentials> spokeSessions =
+            new java.util.EnumMap<>(FunctionCatalog.class);
     private final EnvironmentSpec spec = TestSpecs.load(ENVIRONMENT);
     private final String alertTopic;
     private final Map<FunctionCatalog, Case> cases = new LinkedHashMap<>();
@@ -64,6 +67,10 @@ final class ColdStartStage {
         accounts.deploySpoke(spec.aws().accountId(), List.of(com.qualisys.controlplane.emulator.EmulatedAccounts.hubRoleArn(hubAccount)),
                 spec.aws().externalId());
         hubSession = accounts.hubCredentials(hubAccount);
+        // The database functions are deployed in the environment's own account (the spoke's phase 2) and run as their role there.
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            if (f.inEnvironmentAccount()) spokeSessions.put(f, accounts.functionCredentials(spec.aws().accountId(), f.roleName()));
+        }
         hub = accounts.hub(hubAccount);
         new Reconciler(spec, aws, Layers.all()).apply(LAYER, false);
         alertTopic = hub.sns().createTopic(r -> r.name(ALERT_TOPIC)).topicArn();
@@ -112,9 +119,10 @@ final class ColdStartStage {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_ENDPOINT_URL", local.endpoint());
         env.put("AWS_REGION", spec.aws().region());
-        env.put("AWS_ACCESS_KEY_ID", hubSession.accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", hubSession.secretAccessKey());
-        env.put("AWS_SESSION_TOKEN", hubSession.sessionToken());
+        var session = spokeSessions.getOrDefault(function, hubSession);
+        env.put("AWS_ACCESS_KEY_ID", session.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", session.secretAccessKey());
+        env.put("AWS_SESSION_TOKEN", session.sessionToken());
         env.put("AWS_LAMBDA_FUNCTION_NAME", function.deployedName());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("QUALISYS_ENVIRONMENT", ENVIRONMENT);

@@ -10,6 +10,7 @@ import com.qualisys.controlplane.layers.eks.EksLayer;
 import com.qualisys.controlplane.layers.rds.RdsLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.CrashAfter;
+import com.qualisys.controlplane.testing.CrashAfterCarriedOut;
 import com.qualisys.controlplane.testing.TestSpecs;
 import software.amazon.awssdk.services.eks.model.LogType;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ class CrashWhileCreatingTest {
             while (!complete && runs < MAX_ROUNDS * 2) {
                 runs++;
                 try (AwsClients dying = account.clients(new CrashAfterCarriedOut("Eks.UpdateClusterConfig"))) {
-                    int crashed = crashed(() -> new LayerHarness(spec, dying, EKS.factory().get()).apply());
+                    int crashed = CrashAfter.killed(() -> new LayerHarness(spec, dying, EKS.factory().get()).apply());
                     crashes += crashed;
                     if (crashed == 0) complete = new LayerHarness(spec, aws, EKS.factory().get()).drift().changes().isEmpty();
                 }
@@ -111,22 +112,6 @@ class CrashWhileCreatingTest {
             }
         } finally {
             eks.updatingFor(0);
-        }
-    }
-
-    /** The process dies right after AWS carried out one of these calls, before the caller sees the answer. */
-    private static final class CrashAfterCarriedOut implements ExecutionInterceptor {
-        private final String operation;
-
-        CrashAfterCarriedOut(String operation) {
-            this.operation = operation;
-        }
-
-        @Override
-        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-            if (ApiCallCounter.name(attributes).equals(operation)) {
-                throw new CrashAfter.SimulatedCrash("simulated crash right after " + operation + " was carried out");
-            }
         }
     }
 
@@ -172,12 +157,12 @@ class CrashWhileCreatingTest {
         held.hold().run();
         int crashes = 0;
         try (AwsClients crashing = account.clients(new CrashAfter(k))) {
-            crashes += crashed(() -> new LayerHarness(spec, crashing, held.factory().get()).apply());
+            crashes += CrashAfter.killed(() -> new LayerHarness(spec, crashing, held.factory().get()).apply());
         }
         assertThat(crashes).as("the first run is killed after %d mutating calls", k).isEqualTo(1);
         try (AwsClients recovering = account.clients(new CrashAfter(1))) {
             // The recovery is killed too, unless it has at most one call left to make while AWS is still creating.
-            crashes += crashed(() -> new LayerHarness(spec, recovering, held.factory().get()).apply());
+            crashes += CrashAfter.killed(() -> new LayerHarness(spec, recovering, held.factory().get()).apply());
         }
         try (AwsClients aws = account.clients()) {
             assertThat(new LayerHarness(spec, aws, held.factory().get()).apply().isComplete()).as("still creating").isFalse();
@@ -189,19 +174,6 @@ class CrashWhileCreatingTest {
             assertThat(again.mutatingCallsOfApply()).isEmpty();
             assertThat(ResourceCensus.of(aws)).as("resources by type after %d crashes vs. a fault-free apply", crashes).isEqualTo(expected);
             System.out.println(held.layer() + " while creating, killed after " + k + ": " + crashes + " crashes");
-        }
-    }
-
-    /** 1 when the run was killed by its CrashAfter, 0 when it ended on its own. */
-    private static int crashed(Runnable run) {
-        try {
-            run.run();
-            return 0;
-        } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof CrashAfter.SimulatedCrash) return 1;
-            }
-            throw e;
         }
     }
 

@@ -4,9 +4,6 @@ import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.EksApiGaps;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.emulator.RdsApiGaps;
-import com.qualisys.controlplane.spec.EnvironmentSpec;
-import com.qualisys.controlplane.spec.MonitoringSpec;
-import com.qualisys.controlplane.testing.TestSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,22 +39,17 @@ public final class EmulatedAccount {
     }
 
     /**
-     * The test spec of {@code environment} as this account would hold it: S3 bucket names are global
-     * (in AWS and in moto, across accounts), so the trail bucket carries the account id as a suffix and
-     * a bucket another test's account still holds cannot collide with this one.
+     * Empties and deletes a bucket, giving its name back: S3 bucket names are global (in AWS and in
+     * moto, across accounts), so a test that makes the same named bucket in a later account must
+     * free it first. Tests keep the spec's real names: the permission inventory checks each recorded
+     * call against the grants deployed for those names.
      */
-    public EnvironmentSpec spec(String environment) {
-        return withOwnBucketNames(TestSpecs.load(environment), id);
-    }
-
-    static EnvironmentSpec withOwnBucketNames(EnvironmentSpec base, String account) {
-        MonitoringSpec m = base.monitoring();
-        MonitoringSpec.CloudTrail t = m.cloudTrail();
-        MonitoringSpec.CloudTrail trail = new MonitoringSpec.CloudTrail(t.trailName(), t.bucket() + "-" + account, t.multiRegion(),
-                t.globalServiceEvents(), t.managementEvents(), t.logFileValidation(), t.logRetentionDays());
-        MonitoringSpec monitoring = new MonitoringSpec(m.alertTopic(), m.alertEmail(), m.budgets(), m.anomalyDetection(), trail);
-        return new EnvironmentSpec(base.environment(), base.aws(), base.state(), base.account(), base.iam(), monitoring,
-                base.vpc(), base.eks(), base.rds(), base.kubernetes(), base.responses(), base.drift());
+    public static void releaseBucket(AwsClients aws, String bucket) {
+        aws.s3().listObjectVersionsPaginator(r -> r.bucket(bucket)).forEach(page -> {
+            page.versions().forEach(v -> aws.s3().deleteObject(r -> r.bucket(bucket).key(v.key()).versionId(v.versionId())));
+            page.deleteMarkers().forEach(m -> aws.s3().deleteObject(r -> r.bucket(bucket).key(m.key()).versionId(m.versionId())));
+        });
+        aws.s3().deleteBucket(r -> r.bucket(bucket));
     }
 
     public EksApiGaps eks() {

@@ -31,6 +31,7 @@ class FoundationCrashSafetyTest {
         try (AwsClients aws = world.clients()) {
             world.applyAll(aws);
             total = aws.calls().mutating();
+            world.releaseTrailBucket(aws);
         }
         System.out.println("a full apply of account, iam and monitoring makes " + total + " mutating calls");
         assertThat(total).isGreaterThan(40);
@@ -51,6 +52,7 @@ class FoundationCrashSafetyTest {
                 if (drift.hasChanges()) failures.add("k=" + k + ": " + ReportRenderer.text(drift));
                 Map<String, Integer> counts = counts(run, check);
                 if (!counts.equals(EXPECTED)) failures.add("k=" + k + ": " + counts);
+                run.releaseTrailBucket(check);
             }
         }
         System.out.printf("%d crash points checked in %.1f s%n", total, (System.nanoTime() - started) / 1e9);

@@ -46,13 +46,17 @@ public final class FoundationFixture {
     /**
      * An empty account that moto has not seen yet (moto's x-moto-account-id header): several times
      * cheaper than a reset, which rebuilds every AWS-managed IAM policy. S3 bucket names are global
-     * even in moto, so the trail bucket gets this account's id as a suffix.
+     * even in moto: the trail bucket's name must be free (see {@link #releaseTrailBucket}).
      */
     public static synchronized FoundationFixture freshAccount(int n) {
         LOCAL.resetStubs();
         String account = String.format("2%011d", n);
-        EnvironmentSpec spec = EmulatedAccount.withOwnBucketNames(TestSpecs.load("dev"), account);
-        return new FoundationFixture(account, spec);
+        return new FoundationFixture(account, TestSpecs.load("dev"));
+    }
+
+    /** Gives the trail bucket's global name back, for the next fresh account. */
+    public void releaseTrailBucket(AwsClients aws) {
+        EmulatedAccount.releaseBucket(aws, spec.monitoring().cloudTrail().bucket());
     }
 
     public static List<Layer> layers() {

@@ -166,7 +166,8 @@ class LayerBenchmark {
                         "S3.GetBucketLifecycleConfiguration", "S3.GetBucketTagging")
                 .perResource(trails, "CloudTrail.GetTrailStatus", "CloudTrail.GetEventSelectors", "CloudTrail.ListTags")
                 .atMost("Sts.GetCallerIdentity", 1));
-        // VpcLayer: one paginated describe per kind (VpcKinds), two DescribeVpcAttribute per VPC, the flow-log role by name.
+        // VpcLayer: one paginated describe per kind (VpcKinds), two DescribeVpcAttribute per VPC, the flow-log role with the
+        // account's roles (RoleKind: GetAccountAuthorizationDetails and ListRoles, whatever the number of roles).
         Map<String, List<DesiredResource>> v = byKind.get("vpc");
         claims.put("vpc", new CallClaim()
                 .once("Ec2.DescribeVpcs", "Ec2.DescribeSubnets", "Ec2.DescribeInternetGateways", "Ec2.DescribeAddresses",
@@ -174,7 +175,8 @@ class LayerBenchmark {
                         "CloudWatchLogs.DescribeLogGroups", "Ec2.DescribeFlowLogs", "Rds.DescribeDBSubnetGroups",
                         "ElastiCache.DescribeCacheSubnetGroups")
                 .perResource(2 * count(v, "vpc"), "Ec2.DescribeVpcAttribute")
-                .perResource(count(v, "iam-role"), "Iam.GetRole", "Iam.GetRolePolicy"));
+                .once("Iam.GetAccountAuthorizationDetails", "Iam.ListRoles")
+                .atMost("Sts.GetCallerIdentity", 1));
         return claims;
     }
 

@@ -7,6 +7,7 @@ import com.qualisys.controlplane.emulator.Faults;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.testing.TestSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,22 +23,26 @@ import org.junit.jupiter.api.Test;
  */
 class LostResponseTest {
     private static final int MAX_RUNS = 80;
+    private final EnvironmentSpec spec = TestSpecs.load("dev");
     private final List<Layer> layers = Layers.all().stream().filter(l -> !l.name().equals("kubernetes")).toList();
 
     @Test
     void aLostResponseOnEveryCreateOfEveryLayerLeavesNoDuplicate() {
+        // S3 bucket names are global across moto's accounts: start from an empty emulator, so that no
+        // bucket an earlier test class left holds a name this test's accounts create.
+        EmulatedAccount.local().reset();
         Map<String, Integer> clean;
-        EmulatedAccount faultFree = EmulatedAccount.fresh();
-        try (AwsClients aws = faultFree.clients()) {
+        try (AwsClients aws = EmulatedAccount.fresh().clients()) {
             for (Layer layer : layers) {
-                Runs runs = applyUntilComplete(aws, faultFree.spec("dev"), layer);
+                Runs runs = applyUntilComplete(aws, spec, layer);
                 assertThat(runs.complete).as("fault-free apply of %s: %s", layer.name(), runs.why).isTrue();
             }
             clean = ResourceCensus.of(aws);
+            // The faulted run's account needs the names back.
+            for (var bucket : aws.s3().listBuckets().buckets()) EmulatedAccount.releaseBucket(aws, bucket.name());
         }
 
         EmulatedAccount account = EmulatedAccount.fresh();
-        EnvironmentSpec spec = account.spec("dev");
         Faults faults = EmulatedAccount.local().faults();
         faults.on(Faults.Kind.LOST_RESPONSE, "every create", Faults::isCreate);
         List<String> figures = new ArrayList<>();

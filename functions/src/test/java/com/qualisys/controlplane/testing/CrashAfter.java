@@ -26,6 +26,19 @@ public final class CrashAfter implements ExecutionInterceptor {
         }
     }
 
+    /** 1 when the run was killed by a simulated crash, 0 when it ended on its own; any other failure is rethrown. */
+    public static int killed(Runnable run) {
+        try {
+            run.run();
+            return 0;
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SimulatedCrash) return 1;
+            }
+            throw e;
+        }
+    }
+
     public static final class SimulatedCrash extends RuntimeException {
         public SimulatedCrash(String message) {
             super(message);

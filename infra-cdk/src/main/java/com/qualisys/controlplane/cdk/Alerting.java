@@ -21,6 +21,8 @@ import software.constructs.Construct;
 /**
  * The two topics people subscribe to: alerts (failures, approval requests, alarms) and drift
  * (drift reports). Both are KMS-encrypted with a key CloudWatch may use, so alarms can publish.
+ * A spoke's phase 2 has an alert topic of its own ({@link #forDatabaseFunctions}): the alarms of the
+ * functions it runs in the environment's account.
  */
 final class Alerting extends Construct {
     static final String ALERT_TOPIC = "qualisys-control-plane-alerts";
@@ -28,12 +30,26 @@ final class Alerting extends Construct {
 
     final Key key;
     final Topic alertTopic;
+    /** Null in a spoke: drift reports are the hub's. */
     final Topic driftTopic;
 
     Alerting(Construct scope, String id, String alertEmail) {
+        this(scope, id, alertEmail, "qualisys-control-plane", ALERT_TOPIC, DRIFT_TOPIC);
+    }
+
+    /**
+     * The alarms of the database functions in an environment's account: their own topic and key there (named
+     * per environment, so a spoke in the hub's account collides with nothing of the hub's).
+     */
+    static Alerting forDatabaseFunctions(Construct scope, String id, String environment, String alertEmail) {
+        String prefix = "qualisys-control-plane-db-" + environment;
+        return new Alerting(scope, id, alertEmail, prefix, prefix + "-alerts", null);
+    }
+
+    private Alerting(Construct scope, String id, String alertEmail, String keyName, String alertTopicName, String driftTopicName) {
         super(scope, id);
         key = Key.Builder.create(this, "TopicKey")
-                .alias("alias/qualisys-control-plane-topics")
+                .alias("alias/" + keyName + "-topics")
                 .description("Encrypts the QUALISYS control plane's SNS topics")
                 .enableKeyRotation(true)
                 .build();
@@ -45,8 +61,8 @@ final class Alerting extends Construct {
                 .resources(List.of("*"))
                 .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
                 .build());
-        alertTopic = topic("AlertTopic", ALERT_TOPIC, "QUALISYS control plane alerts", alertEmail);
-        driftTopic = topic("DriftTopic", DRIFT_TOPIC, "QUALISYS drift reports", alertEmail);
+        alertTopic = topic("AlertTopic", alertTopicName, "QUALISYS control plane alerts", alertEmail);
+        driftTopic = driftTopicName == null ? null : topic("DriftTopic", driftTopicName, "QUALISYS drift reports", alertEmail);
     }
 
     private Topic topic(String id, String name, String displayName, String email) {
@@ -103,7 +119,7 @@ final class Alerting extends Construct {
      * sns:Publish post a forged alert or approval request.
      */
     void publishersOnly(String rolePath) {
-        for (Topic topic : List.of(alertTopic, driftTopic)) {
+        for (Topic topic : java.util.stream.Stream.of(alertTopic, driftTopic).filter(java.util.Objects::nonNull).toList()) {
             topic.addToResourcePolicy(PolicyStatement.Builder.create()
                     .sid("OnlyTheControlPlanePublishes")
                     .effect(Effect.DENY)

@@ -33,7 +33,7 @@ final class ApprovedProvision {
         if (approverRole(settings.controlPlaneSpec()).isEmpty()) return out;
         settings.definition(StateMachines.PROVISION.definitionName()).ifPresent(d -> out.add(new AslDefinition(
                 StateMachines.APPROVED_PROVISION, d.source(), d.text(), d.placeholders(), d.invokedFunctions(),
-                d.publishedTopics(), d.putsEvents(), d.lockTableActions())));
+                d.environmentFunctions(), d.publishedTopics(), d.putsEvents(), d.lockTableActions())));
         return out;
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awscdk.App;
@@ -23,13 +24,14 @@ import software.amazon.awscdk.StackProps;
  * The CDK app ({@code infra-cdk/cdk.json} runs it through {@code infra-cdk/cdk-app}). Context
  * (-c key=value) it reads:
  * <ul>
- * <li>{@code provisionedEnvironment}: enables phase 2 for that environment (docs/deploy.md);</li>
+ * <li>{@code provisionedEnvironment}: enables phase 2 for that environment: its spoke stack gets the database
+ *     functions, in its own account (docs/deploy.md);</li>
  * <li>{@code environments}: comma-separated environments to manage: drift schedules, security rules (default: every
  *     environments/*.yaml but defaults);</li>
  * <li>{@code alertEmail}: the AlertEmail parameter's default (default: the spec's monitoring.alertEmail);</li>
  * <li>{@code functionsCode}: the Lambda package (default: functions/target/functions-lambda.zip);</li>
  * <li>{@code helmLayer}: the layer carrying helm (default: the CDK kubectl layer of infra-cdk/node_modules);</li>
- * <li>{@code account}: the target account, when CDK_DEFAULT_ACCOUNT is not set (phase-2 lookups need it).</li>
+ * <li>{@code account}: the hub's account, when CDK_DEFAULT_ACCOUNT is not set and the specs name no aws.hubAccountId.</li>
  * </ul>
  */
 public final class ControlPlaneApp {
@@ -64,21 +66,40 @@ public final class ControlPlaneApp {
         Environment.Builder env = Environment.builder().region(settings.region());
         settings.account().ifPresent(env::account);
         props.env(env.build());
-        if (settings.provisioned().isPresent() && settings.account().isEmpty()) {
-            throw new IllegalArgumentException("-c provisionedEnvironment=" + settings.provisioned().get().environment()
-                    + " looks up that environment's VPC, which needs the target account: run the cdk CLI with credentials"
-                    + " for it (it sets CDK_DEFAULT_ACCOUNT) or pass -c account=<12-digit id>");
-        }
+        settings.provisioned().ifPresent(p -> {
+            if (settings.environments().stream().noneMatch(e -> e.environment().equals(p.environment()))) {
+                throw new IllegalArgumentException("-c provisionedEnvironment=" + p.environment() + " is not one of the managed"
+                        + " environments (" + settings.environments().stream().map(EnvironmentSpec::environment).toList()
+                        + "): its spoke stack would not exist");
+            }
+        });
         ControlPlaneStack stack = new ControlPlaneStack(app, STACK_NAME, props.build(), settings);
-        // One spoke stack per environment account (deployed after the hub: its trust names the hub's roles).
+        // One spoke stack per environment account (deployed after the hub: its trust names the hub's roles); the
+        // provisioned environment's spoke also gets the database functions (phase 2), in the environment's account.
+        Map<FunctionCatalog, List<String>> hubInvokers = hubInvokers(ApprovedProvision.definitions(settings));
         for (EnvironmentSpec spoke : settings.environments()) {
             String hub = spoke.aws().hubAccountId() != null ? spoke.aws().hubAccountId() : settings.account().orElseThrow(() ->
                     new IllegalArgumentException("environments/" + spoke.environment() + ".yaml: aws.hubAccountId is not set and the"
                             + " hub account is unknown (CDK_DEFAULT_ACCOUNT or -c account=<12 digits>)"));
-            new EnvironmentAccessStack(app, spoke, hub);
+            boolean phaseTwo = settings.provisioned().filter(p -> p.environment().equals(spoke.environment())).isPresent();
+            new EnvironmentAccessStack(app, spoke, hub, phaseTwo
+                    ? Optional.of(new EnvironmentAccessStack.DatabaseFunctions(settings.functionsCode(), settings.helmLayer(), hubInvokers))
+                    : Optional.empty());
         }
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
+    }
+
+    /** Per function of the environments' accounts, the roles of the hub's state machines whose definitions invoke it. */
+    static Map<FunctionCatalog, List<String>> hubInvokers(List<AslDefinition> definitions) {
+        Map<FunctionCatalog, List<String>> out = new java.util.EnumMap<>(FunctionCatalog.class);
+        for (AslDefinition d : definitions) {
+            for (FunctionCatalog f : d.environmentFunctions()) {
+                out.computeIfAbsent(f, k -> new java.util.ArrayList<>())
+                        .add(com.qualisys.controlplane.cdk.statemachines.ControlPlaneStateMachines.roleName(d.name()));
+            }
+        }
+        return out;
     }
 
     static ControlPlaneSettings settingsFromContext(App app, Path repo) {

@@ -61,29 +61,52 @@ final class ControlPlaneFunctions extends Construct {
             FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT);
 
     /**
-     * The functions whose work is in an environment's account: their roles may assume the environments'
+     * The hub's functions whose work is in an environment's account: their roles may assume the environments'
      * execution roles, and are the only principals a spoke's execution role trusts.
      */
     static final Set<FunctionCatalog> REACH_ENVIRONMENTS = EnumSet.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER,
-            FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT, FunctionCatalog.BUDGET_ALERT,
-            FunctionCatalog.DB_INIT, FunctionCatalog.SECRET_ROTATION, FunctionCatalog.REPORT);
+            FunctionCatalog.LAYER_READINESS, FunctionCatalog.SECURITY_EVENT, FunctionCatalog.BUDGET_ALERT, FunctionCatalog.REPORT);
 
-    ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec, StateStore state,
-                          Alerting alerting, Optional<VpcPlacement> placement) {
-        this(scope, id, code, helmLayerCode, spec, List.of(spec), state, alerting, placement);
+    /** What each function's role gets beside its logs (and, VPC-attached, its network interfaces). */
+    @FunctionalInterface
+    interface Grants {
+        void grant(FunctionCatalog function, Role role);
     }
 
-    ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec,
-                          List<EnvironmentSpec> environments, StateStore state, Alerting alerting, Optional<VpcPlacement> placement) {
+    /** The hub's functions: every catalog entry but those deployed in the environments' accounts. */
+    static ControlPlaneFunctions inHub(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec,
+                                       List<EnvironmentSpec> environments, StateStore state, Alerting alerting) {
+        FunctionPolicies policies = new FunctionPolicies(scope, spec);
+        Set<FunctionCatalog> hub = EnumSet.noneOf(FunctionCatalog.class);
+        for (FunctionCatalog f : FunctionCatalog.values()) if (!f.inEnvironmentAccount()) hub.add(f);
+        return new ControlPlaneFunctions(scope, id, code, helmLayerCode, hub, environment(state, alerting), alerting, (f, role) -> {
+            if (REACH_ENVIRONMENTS.contains(f)) role.addToPolicy(FunctionPolicies.assumeExecutionRoles(environments));
+            policies.grantOwn(f, role, state, alerting);
+        }, Optional.empty());
+    }
+
+    /**
+     * Phase 2 of a spoke: the database functions in the environment's own account, attached to its VPC, with
+     * their own credentials there (they reach the environment through no execution role, and no hub state).
+     */
+    static ControlPlaneFunctions inEnvironment(Construct scope, String id, Path code, Path helmLayerCode, EnvironmentSpec spec,
+                                               Alerting alerting, VpcPlacement placement) {
+        FunctionPolicies policies = new FunctionPolicies(scope, spec);
+        Set<FunctionCatalog> database = EnumSet.noneOf(FunctionCatalog.class);
+        for (FunctionCatalog f : FunctionCatalog.values()) if (f.inEnvironmentAccount()) database.add(f);
+        return new ControlPlaneFunctions(scope, id, code, helmLayerCode, database, Map.of(), alerting,
+                policies::grantInEnvironment, Optional.of(placement));
+    }
+
+    private ControlPlaneFunctions(Construct scope, String id, Path code, Path helmLayerCode, Set<FunctionCatalog> which,
+                                  Map<String, String> environment, Alerting alerting, Grants grants, Optional<VpcPlacement> placement) {
         super(scope, id);
-        LayerVersion helmLayer = LayerVersion.Builder.create(this, "HelmLayer")
+        LayerVersion helmLayer = which.stream().noneMatch(RUN_HELM::contains) ? null : LayerVersion.Builder.create(this, "HelmLayer")
                 .code(Code.fromAsset(helmLayerCode.toString()))
                 .description("helm (/opt/helm/helm) and kubectl, from the CDK kubectl layer")
                 .compatibleArchitectures(List.of(Architecture.X86_64))
                 .build();
-        FunctionPolicies policies = new FunctionPolicies(this, spec);
-        Map<String, String> environment = environment(state, alerting);
-        for (FunctionCatalog f : FunctionCatalog.values()) {
+        for (FunctionCatalog f : which) {
             FunctionSizing sizing = FunctionSizing.of(f);
             Role role = Role.Builder.create(this, f.functionName() + "Role")
                     // The security response's loop guard recognises the control plane's own calls by exactly this
@@ -93,7 +116,6 @@ final class ControlPlaneFunctions extends Construct {
                     .path(FunctionPolicies.ROLE_PATH)
                     .description("Runs " + f.deployedName() + ": " + f.description())
                     .build();
-            if (REACH_ENVIRONMENTS.contains(f)) role.addToPolicy(FunctionPolicies.assumeExecutionRoles(environments));
             LogGroup logGroup = LogGroup.Builder.create(this, f.functionName() + "Logs")
                     .logGroupName("/aws/lambda/" + f.deployedName())
                     .retention(LOG_RETENTION)
@@ -103,7 +125,7 @@ final class ControlPlaneFunctions extends Construct {
             Unexercised.because("Lambda's runtime writes the function's log events with its role; the code makes no such call",
                     "logs:CreateLogStream", "logs:PutLogEvents");
             Checkov.skip(logGroup, "CKV_AWS_158", Checkov.LOG_GROUP_KMS_REASON);
-            policies.grantOwn(f, role, state, alerting);
+            grants.grant(f, role);
 
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("POWERTOOLS_SERVICE_NAME", f.deployedName());
@@ -178,9 +200,6 @@ final class ControlPlaneFunctions extends Construct {
             if (!f.vpcAttached()) {
                 Checkov.skip(function, "CKV_AWS_117", "Calls only AWS APIs, over TLS, and no private resource; the"
                         + " database functions, which reach PostgreSQL, are the VPC-attached ones.");
-            } else if (placement.isEmpty()) {
-                Checkov.skip(function, "CKV_AWS_117", "Phase 1 (no provisioned environment yet): there is no VPC to attach"
-                        + " to until the VPC layer has run; phase 2 attaches the database functions to its private subnets.");
             }
             if (!sizing.asyncInvoked()) {
                 Checkov.skip(function, "CKV_AWS_116", "Invoked synchronously by the state machines, whose Retry and Catch"
@@ -233,6 +252,11 @@ final class ControlPlaneFunctions extends Construct {
 
     Function function(FunctionCatalog f) {
         return functions.get(f);
+    }
+
+    /** Which functions this construct deploys (the hub's, or a spoke's database functions). */
+    Set<FunctionCatalog> deployed() {
+        return java.util.Collections.unmodifiableSet(functions.keySet());
     }
 
     /** What callers invoke: state machines, SNS, Secrets Manager. */

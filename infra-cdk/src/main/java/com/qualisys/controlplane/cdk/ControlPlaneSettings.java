@@ -17,9 +17,9 @@ import java.util.Optional;
  * @param helmLayer            the Lambda layer with /opt/helm/helm for the functions that run the Kubernetes
  *                             layer: the CDK kubectl layer's zip, or (tests) any folder
  * @param definitions          the state machine definitions, deployed unchanged
- * @param provisioned          phase 2: the environment whose VPC, RDS-SG, database secrets and budget
- *                             topic already exist in the target account (see docs/deploy.md)
- * @param account              the target account; needed only for the phase-2 lookups
+ * @param provisioned          phase 2: the environment whose VPC, RDS-SG and database secrets already exist
+ *                             in its account; its spoke stack gets the database functions (see docs/deploy.md)
+ * @param account              the hub's account (CDK_DEFAULT_ACCOUNT), where the specs name no aws.hubAccountId
  * @param alertEmail           the default of the AlertEmail parameter
  */
 public record ControlPlaneSettings(

@@ -40,9 +40,10 @@ import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 /**
- * The whole QUALISYS control plane in one stack: its state (lock table, report bucket), topics,
- * the functions of the FunctionCatalog, the state machines of statemachines/, the drift
- * schedules, the security event rules, and (phase 2) the attachments to a provisioned environment.
+ * The hub: the QUALISYS control plane in one stack: its state (lock table, report bucket), topics,
+ * the functions of the FunctionCatalog but the database ones (each environment's spoke stack deploys
+ * those, {@link ProvisionedEnvironment}), the state machines of statemachines/, the drift schedules,
+ * the security event rules.
  */
 public final class ControlPlaneStack extends Stack {
     /** The hub's own bus: the control plane's events, and the security events the spokes forward. */
@@ -72,10 +73,9 @@ public final class ControlPlaneStack extends Stack {
         RoleBoundary.create(this, settings.controlPlaneSpec());
         Alerting alerting = new Alerting(this, "Alerting", alertEmail.getValueAsString());
 
-        Optional<ProvisionedEnvironment> provisioned = settings.provisioned()
-                .map(spec -> new ProvisionedEnvironment(this, "Provisioned", spec));
-        functions = new ControlPlaneFunctions(this, "Functions", settings.functionsCode(), settings.helmLayer(),
-                settings.controlPlaneSpec(), settings.environments(), state, alerting, provisioned.map(ProvisionedEnvironment::placement));
+        // The database functions are not here: each environment's spoke deploys its own (phase 2, ProvisionedEnvironment).
+        functions = ControlPlaneFunctions.inHub(this, "Functions", settings.functionsCode(), settings.helmLayer(),
+                settings.controlPlaneSpec(), settings.environments(), state, alerting);
 
         // Admits the spoke accounts only: each forwards its own security events (EnvironmentAccessStack).
         EventBus bus = EventBus.Builder.create(this, "EventBus").eventBusName(EVENT_BUS)
@@ -86,7 +86,6 @@ public final class ControlPlaneStack extends Stack {
                     .principals(List.of(new AccountPrincipal(spoke))).actions(List.of("events:PutEvents"))
                     .resources(List.of(bus.getEventBusArn())).build());
         }
-        provisioned.ifPresent(p -> p.attach(functions, alerting));
         // Budgets and Cost Anomaly Detection alert in each environment's account, on its alert topic, to which the
         // monitoring layer subscribes BudgetAlert: each spoke's topic, and no other, may invoke the function.
         for (EnvironmentSpec env : settings.environments()) {
@@ -100,7 +99,7 @@ public final class ControlPlaneStack extends Stack {
         state.restrictOverridesTo(List.of(functions.role(FunctionCatalog.BUDGET_ALERT)));
 
         stateMachines = new ControlPlaneStateMachines(this, "StateMachines", ApprovedProvision.definitions(settings),
-                targets(state, alerting), (sm, failed) -> alerting.alarmAtLeast(sm, "FailedExecutionsAlarm", failed, 1,
+                targets(state, alerting, settings), (sm, failed) -> alerting.alarmAtLeast(sm, "FailedExecutionsAlarm", failed, 1,
                         sm.getNode().getId() + " state machine: an execution failed in the last 5 minutes"));
         alerting.publishersOnly(FunctionPolicies.ROLE_PATH);
         ApprovedProvision.grant(this, stateMachines.byName(), settings.controlPlaneSpec());
@@ -161,10 +160,15 @@ public final class ControlPlaneStack extends Stack {
         return "arn:" + Aws.PARTITION + ":sns:" + env.aws().region() + ":" + env.aws().accountId() + ":" + env.monitoring().alertTopic();
     }
 
-    private StateMachineTargets targets(StateStore state, Alerting alerting) {
+    private StateMachineTargets targets(StateStore state, Alerting alerting, ControlPlaneSettings settings) {
         return new StateMachineTargets() {
             public IFunction function(FunctionCatalog f) {
                 return functions.alias(f);
+            }
+
+            public List<String> environmentFunctionArns(FunctionCatalog f) {
+                return settings.environments().stream().map(e -> f.liveAliasArn(e.aws().region(), e.aws().accountId()))
+                        .distinct().sorted().toList();
             }
 
             public ITopic topic(String placeholder) {

@@ -3,7 +3,10 @@ package com.qualisys.controlplane.cdk;
 import com.qualisys.controlplane.cdk.security.SecurityEventRules;
 import com.qualisys.controlplane.events.security.SecurityEventPatterns;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.handlers.FunctionCatalog;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
@@ -31,6 +34,8 @@ import software.constructs.Construct;
  * work in environments, and only with the environment's external id; its permissions are the layers'
  * policies and the functions' direct remediations and budget actions. EventBridge rules forward the
  * security-relevant CloudTrail events (the same patterns the hub's rules match) to the hub's bus.
+ * Phase 2 ({@code -c provisionedEnvironment=<env>}, once the environment is provisioned) adds the
+ * database functions beside its database ({@link ProvisionedEnvironment}).
  */
 public final class EnvironmentAccessStack extends Stack {
     public static final String STACK_NAME_PREFIX = "QualisysEnvironmentAccess-";
@@ -38,12 +43,25 @@ public final class EnvironmentAccessStack extends Stack {
     public static final String EXECUTION_ROLE_NAME = FunctionPolicies.ROLE_NAME_PREFIX + "execution";
 
     private final Role executionRole;
+    private final Optional<ProvisionedEnvironment> provisioned;
 
+    /**
+     * Phase 2 of a spoke: the functions' packages, and per database function the hub state machines' role names
+     * (under /control-plane/ in the hub account) that invoke it.
+     */
+    record DatabaseFunctions(Path code, Path helmLayer, Map<FunctionCatalog, List<String>> hubInvokerRoles) {}
+
+    /** Phase 1: the execution role and the forwarding of security events. */
     public EnvironmentAccessStack(Construct scope, EnvironmentSpec spec, String hubAccount) {
+        this(scope, spec, hubAccount, Optional.empty());
+    }
+
+    EnvironmentAccessStack(Construct scope, EnvironmentSpec spec, String hubAccount, Optional<DatabaseFunctions> phaseTwo) {
         super(scope, STACK_NAME_PREFIX + spec.environment(), StackProps.builder()
                 .stackName(STACK_NAME_PREFIX + spec.environment())
                 .description("QUALISYS control plane access to environment " + spec.environment() + ": the hub's execution role"
-                        + " and the forwarding of security events to the hub")
+                        + " and the forwarding of security events to the hub" + (phaseTwo.isPresent()
+                        ? "; the database functions (db-init, secret rotation) in the environment's VPC" : ""))
                 .env(Environment.builder().account(spec.aws().accountId()).region(spec.aws().region()).build())
                 .build());
         Tags.of(this).add("qualisys:component", "environment-access");
@@ -84,12 +102,24 @@ public final class EnvironmentAccessStack extends Stack {
                     .build();
         }
 
+        provisioned = phaseTwo.map(p -> {
+            Map<FunctionCatalog, List<String>> invokers = new java.util.EnumMap<>(FunctionCatalog.class);
+            p.hubInvokerRoles().forEach((f, names) -> invokers.put(f, names.stream()
+                    .map(n -> "arn:" + Aws.PARTITION + ":iam::" + hubAccount + ":role" + FunctionPolicies.ROLE_PATH + n).toList()));
+            return new ProvisionedEnvironment(this, "Provisioned", spec, p.code(), p.helmLayer(), invokers);
+        });
+
         CfnOutput.Builder.create(this, "ExecutionRoleArn").value(executionRole.getRoleArn())
                 .description("aws.executionRole of environments/" + spec.environment() + ".yaml (the default when unset)").build();
     }
 
     public Role executionRole() {
         return executionRole;
+    }
+
+    /** Phase 2's database functions, when this spoke's environment is the provisioned one. */
+    Optional<ProvisionedEnvironment> provisioned() {
+        return provisioned;
     }
 
     /** The hub roles a spoke trusts: the roles of the functions that work in environments. */

@@ -56,7 +56,7 @@ final class FunctionPolicies {
     /**
      * In the hub ({@link ControlPlaneFunctions}) only the functions' own statements are used; in a spoke
      * ({@link EnvironmentAccessStack}) the layers' managed policies and {@link #environmentStatements()}
-     * make the execution role.
+     * make the execution role, and {@link #grantInEnvironment} the database functions' roles.
      */
     FunctionPolicies(Construct scope, EnvironmentSpec spec) {
         this.scope = scope;
@@ -96,8 +96,6 @@ final class FunctionPolicies {
         out.add(conditional(List.of("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
                 List.of(arn("ec2", "security-group/*")), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)));
         out.add(allow(List.of("ce:GetCostAndUsage"), List.of("*")));
-        // SecretRotation moves AWSPENDING/AWSCURRENT between the versions of the database's two secrets.
-        out.add(allow(List.of("secretsmanager:UpdateSecretVersionStage"), databaseSecretArns()));
         EksSpec.NodeGroup pool = spec.eks().nodeGroups().get(BudgetLadder.PLAYWRIGHT_POOL);
         if (pool != null) {
             out.add(allow(List.of("eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"),
@@ -158,10 +156,33 @@ final class FunctionPolicies {
                 // The ladder asks for a drift check with an event on the hub's bus (the DriftCheckRequested rule starts it).
                 role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
             }
-            // DbInit and SecretRotation read and rotate the database secrets in the environment's account, through
-            // the clients ControlPlane.aws(spec) hands out: their grants are the spoke's (environmentStatements).
             default -> { }
         }
+    }
+
+    /**
+     * The database functions, deployed in the environment's own account (the spoke's phase 2), act with their own
+     * roles there: DbInit reads the database's two secrets, SecretRotation also writes their new versions and
+     * moves AWSPENDING/AWSCURRENT between them. Only this environment's two secrets.
+     */
+    void grantInEnvironment(FunctionCatalog function, Role role) {
+        List<String> reads = List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret");
+        switch (function) {
+            case DB_INIT -> role.addToPolicy(allow(reads, databaseSecretArns()));
+            case SECRET_ROTATION -> {
+                role.addToPolicy(allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+                        "secretsmanager:UpdateSecretVersionStage"), databaseSecretArns()));
+                // Describing is how it tells a database secret from any other it is asked to rotate (and refuses those).
+                role.addToPolicy(allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))));
+                Nag.suppress(role, "AwsSolutions-IAM5", "DescribeSecret reads only a secret's metadata: the rotation function"
+                        + " describes whatever secret it is asked to rotate to refuse, by name, any but the database's two",
+                        List.of("Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:qualisys/*"));
+                role.addToPolicy(allow(List.of("secretsmanager:GetRandomPassword"), List.of("*")));
+            }
+            default -> throw new IllegalArgumentException(function.deployedName() + " is not deployed in an environment's account");
+        }
+        role.addToPolicy(decryptThroughSecretsManager(function == FunctionCatalog.SECRET_ROTATION
+                ? List.of("kms:Decrypt", "kms:GenerateDataKey") : List.of("kms:Decrypt")));
     }
 
     /** Secrets Manager appends a random six-character suffix to every secret's ARN. */

@@ -4,6 +4,7 @@ import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.handlers.FunctionCatalog;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.VpcSpec;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +30,12 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * Phase 2: what the stack attaches to once the control plane has provisioned an environment in
- * the target account. The VPC, RDS-SG and the database secrets are the
- * control plane's own resources (created by its layers, found by their tags and names), never
- * CloudFormation's; the stack only references them:
+ * Phase 2 of a spoke stack ({@code cdk deploy QualisysEnvironmentAccess-E -c provisionedEnvironment=E}, in
+ * E's account, once the control plane has provisioned E): the database functions DbInit and SecretRotation
+ * beside the database, with their roles, alarms, the rotation schedules and the rotation health check;
+ * and the permission for the hub's state machines that invoke them. The VPC, RDS-SG and the database
+ * secrets are the control plane's own resources (created by its layers, found by their tags and names),
+ * never CloudFormation's; the stack only references them, in E's own account:
  * <ul>
  * <li>the VPC by {@code Vpc.fromLookup} on its identity tags (cached in cdk.context.json by the CLI);
  *     DbInit and SecretRotation run in its private subnets with their own security group
@@ -52,8 +55,15 @@ final class ProvisionedEnvironment extends Construct {
     final IVpc vpc;
     /** Absent only in the lookup round (the placeholder VPC), whose template the CLI throws away. */
     final Optional<ISecurityGroup> functionsSecurityGroup;
+    final Alerting alerting;
+    final ControlPlaneFunctions functions;
 
-    ProvisionedEnvironment(Construct scope, String id, EnvironmentSpec spec) {
+    /**
+     * @param hubInvokers per database function, the ARNs of the hub roles that invoke it (the state machines
+     *                    whose definitions name it): the only principals its live alias admits
+     */
+    ProvisionedEnvironment(Construct scope, String id, EnvironmentSpec spec, Path code, Path helmLayer,
+                           Map<FunctionCatalog, List<String>> hubInvokers) {
         super(scope, id);
         this.spec = spec;
         boolean declared = declaredInSpec(spec).isPresent();
@@ -69,6 +79,19 @@ final class ProvisionedEnvironment extends Construct {
         } else {
             functionsSecurityGroup = Optional.of(createdHere(spec));
         }
+        alerting = Alerting.forDatabaseFunctions(this, "Alerting", spec.environment(), spec.monitoring().alertEmail());
+        alerting.publishersOnly(FunctionPolicies.ROLE_PATH);
+        functions = ControlPlaneFunctions.inEnvironment(this, "Functions", code, helmLayer, spec, alerting, placement());
+        hubInvokers.forEach((f, roles) -> {
+            for (String role : roles) {
+                CfnPermission.Builder.create(this, "InvokedBy-" + f.functionName() + "-" + role.replaceAll(".*/", ""))
+                        .action("lambda:InvokeFunction")
+                        .functionName(functions.alias(f).getFunctionArn())
+                        .principal(role)
+                        .build();
+            }
+        });
+        attachRotation();
     }
 
     /**
@@ -122,8 +145,8 @@ final class ProvisionedEnvironment extends Construct {
         return new ControlPlaneFunctions.VpcPlacement(spec.environment(), vpc, functionsSecurityGroup);
     }
 
-    /** The rotation schedules and the rotation health check, once the functions exist. */
-    void attach(ControlPlaneFunctions functions, Alerting alerting) {
+    /** The rotation schedules on the environment's two secrets, and the rotation health check. */
+    private void attachRotation() {
         Alias rotation = functions.alias(FunctionCatalog.SECRET_ROTATION);
         List<String> secrets = List.of(spec.rds().secrets().master(), spec.rds().secrets().connection());
         for (String secret : secrets) {

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
  */
 class CheckovTest {
     private static void assertNoFailures(TestStacks.Synth synth) throws Exception {
-        Path template = Path.of(synth.assembly().getStackByName(synth.stack().getStackName()).getTemplateFullPath());
+        assertNoFailures(Path.of(synth.assembly().getStackByName(synth.stack().getStackName()).getTemplateFullPath()),
+                synth.stack().getStackName());
+    }
+
+    private static void assertNoFailures(Path template, String stackName) throws Exception {
         String out = StaticChecks.run(List.of(StaticChecks.tool("checkov").toString(), "-f", template.toString(),
                         "--framework", "cloudformation", "--skip-download", "--compact", "--quiet", "-o", "json"),
                 Map.of("BC_SKIP_MAPPING", "TRUE", "CHECKOV_SKIP_DOWNLOAD", "TRUE", "ANSI_COLORS_DISABLED", "1"));
@@ -29,7 +33,7 @@ class CheckovTest {
         assertThat(failed).as("checkov failures (fix them, or Checkov.skip with the reason)").isEmpty();
         results.path("skipped_checks").forEach(s -> assertThat(s.path("check_result").path("suppress_comment").asText())
                 .as("reason of the skipped " + s.path("check_id").asText() + " on " + s.path("resource").asText()).isNotBlank());
-        System.out.println(synth.stack().getStackName() + ": checkov passed " + report.path("summary").path("passed").asInt()
+        System.out.println(stackName + ": checkov passed " + report.path("summary").path("passed").asInt()
                 + ", skipped with reasons " + report.path("summary").path("skipped").asInt() + ", failed 0");
     }
 
@@ -41,5 +45,12 @@ class CheckovTest {
     @Test
     void thePhaseTwoTemplatePassesCheckov() throws Exception {
         assertNoFailures(TestStacks.phaseTwo());
+    }
+
+    /** The spoke with the database functions (phase 2), in the environment's account. */
+    @Test
+    void thePhaseTwoSpokeTemplatePassesCheckov() throws Exception {
+        assertNoFailures(TestStacks.phaseTwo().spokeTemplateFile(TestStacks.PROVISIONED),
+                TestStacks.phaseTwo().spoke(TestStacks.PROVISIONED).getStackName());
     }
 }

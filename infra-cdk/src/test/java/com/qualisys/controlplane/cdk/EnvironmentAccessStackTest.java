@@ -90,8 +90,6 @@ class EnvironmentAccessStackTest {
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-layer-readiness",
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-security-event",
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-budget-alert",
-                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-db-init",
-                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-secret-rotation",
                     // Drift attribution reads the environment's CloudTrail event history.
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-report");
         }
@@ -151,11 +149,25 @@ class EnvironmentAccessStackTest {
 
     @Test
     void theSpokeTemplatePassesCfnLintAndCdkNag() throws Exception {
-        EnvironmentAccessStack stack = spoke("dev");
+        assertLintsAndNagsClean(TestStacks.phaseOne(), "dev");
+    }
+
+    /** Phase 2: the spoke with the database functions, in both security group set-ups. */
+    @Test
+    void thePhaseTwoSpokeTemplatesPassCfnLintAndCdkNag() throws Exception {
+        assertLintsAndNagsClean(TestStacks.phaseTwo(), TestStacks.PROVISIONED);
+        assertLintsAndNagsClean(TestStacks.phaseTwoSpecOwned(), TestStacks.PROVISIONED);
+    }
+
+    private static void assertLintsAndNagsClean(TestStacks.Synth synth, String env) throws Exception {
+        EnvironmentAccessStack stack = synth.spoke(env);
         Annotations annotations = Annotations.fromStack(stack);
-        assertThat(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
-        assertThat(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
-        CloudFormationStackArtifact artifact = TestStacks.phaseOne().assembly().getStackByName(stack.getStackName());
+        assertThat(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                .extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
+        assertThat(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                .extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
+        assertThat(annotations.findError("*", Match.anyValue())).extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
+        CloudFormationStackArtifact artifact = synth.assembly().getStackByName(stack.getStackName());
         Process p = new ProcessBuilder(CfnLintTest.cfnLint().toString(), "--regions", "us-east-1", "--format", "parseable",
                 "--", Path.of(artifact.getTemplateFullPath()).toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

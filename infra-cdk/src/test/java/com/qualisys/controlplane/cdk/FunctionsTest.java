@@ -23,13 +23,30 @@ class FunctionsTest {
         return (ControlPlaneFunctions) synth.stack().getNode().findChild("Functions");
     }
 
+    /** Where a function is deployed: the hub, or (the database functions) dev's spoke stack in phase two. */
+    record Deployed(Template template, ControlPlaneFunctions functions) {}
+
+    static Deployed deployed(FunctionCatalog f) {
+        if (!f.inEnvironmentAccount()) return new Deployed(TestStacks.phaseOne().template(), functions(TestStacks.phaseOne()));
+        TestStacks.Synth two = TestStacks.phaseTwo();
+        return new Deployed(two.spokeTemplate(TestStacks.PROVISIONED),
+                two.spoke(TestStacks.PROVISIONED).provisioned().orElseThrow().functions);
+    }
+
+    private static List<FunctionCatalog> inHub() {
+        return java.util.Arrays.stream(FunctionCatalog.values()).filter(f -> !f.inEnvironmentAccount()).toList();
+    }
+
     @Test
-    void theStackDefinesExactlyOneFunctionPerCatalogEntry() {
-        template.resourceCountIs("AWS::Lambda::Function", FunctionCatalog.values().length);
+    void theHubDefinesOneFunctionPerCatalogEntryButTheDatabaseOnesWhichTheSpokeDefines() {
+        template.resourceCountIs("AWS::Lambda::Function", inHub().size());
         Set<Object> names = Cfn.resources(template, "AWS::Lambda::Function").values().stream()
                 .map(r -> Cfn.props(r).get("FunctionName")).collect(Collectors.toSet());
-        assertThat(names).containsExactlyInAnyOrderElementsOf(
-                java.util.Arrays.stream(FunctionCatalog.values()).map(FunctionCatalog::deployedName).toList());
+        assertThat(names).containsExactlyInAnyOrderElementsOf(inHub().stream().map(FunctionCatalog::deployedName).toList());
+        assertThat(functions.deployed()).containsExactlyInAnyOrderElementsOf(inHub());
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            if (f.inEnvironmentAccount()) assertThat(deployed(f).functions().function(f)).as(f.functionName()).isNotNull();
+        }
     }
 
     /** Each function deploys its own package (functions/target/packages/<Function>.zip): one code asset each. */
@@ -38,13 +55,15 @@ class FunctionsTest {
         Set<Object> code = Cfn.resources(template, "AWS::Lambda::Function").values().stream()
                 .filter(r -> !String.valueOf(Cfn.props(r).get("FunctionName")).isEmpty())
                 .map(r -> Cfn.props(r).get("Code")).collect(Collectors.toSet());
-        assertThat(code).hasSize(FunctionCatalog.values().length);
+        assertThat(code).hasSize(inHub().size());
     }
 
     @ParameterizedTest
     @EnumSource(FunctionCatalog.class)
     void eachFunctionRunsItsHandlerOnJava21WithSnapStartAndItsSizing(FunctionCatalog f) {
         FunctionSizing sizing = FunctionSizing.of(f);
+        Template template = deployed(f).template();
+        ControlPlaneFunctions functions = deployed(f).functions();
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", f.deployedName(),
                 "Handler", f.handler(),
@@ -55,12 +74,14 @@ class FunctionsTest {
                 "Timeout", (int) sizing.timeout().toSeconds(),
                 "Role", Cfn.getAtt(functions.role(f), "Arn"),
                 "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref",
-                        Match.stringLikeRegexp("Functions" + f.functionName() + "Logs.*"))))));
+                        Match.stringLikeRegexp("Functions" + f.functionName() + "Logs[0-9A-F]{8}$"))))));
     }
 
     @ParameterizedTest
     @EnumSource(FunctionCatalog.class)
     void callersGetALiveAliasOnThePublishedVersion(FunctionCatalog f) {
+        Template template = deployed(f).template();
+        ControlPlaneFunctions functions = deployed(f).functions();
         String fn = Cfn.logicalId(functions.function(f));
         template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
                 "Name", ControlPlaneFunctions.ALIAS,
@@ -73,13 +94,15 @@ class FunctionsTest {
     @ParameterizedTest
     @EnumSource(FunctionCatalog.class)
     void eachFunctionLogsToItsOwnGroupKeptNinetyDays(FunctionCatalog f) {
-        template.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
+        deployed(f).template().hasResourceProperties("AWS::Logs::LogGroup", Map.of(
                 "LogGroupName", "/aws/lambda/" + f.deployedName(), "RetentionInDays", 90));
     }
 
     @Test
     void asynchronouslyInvokedFunctionsHaveAnEncryptedDeadLetterQueueAndTheOthersNone() {
         for (FunctionCatalog f : FunctionCatalog.values()) {
+            Template template = deployed(f).template();
+            ControlPlaneFunctions functions = deployed(f).functions();
             Map<String, Object> props = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))));
             if (FunctionSizing.of(f).asyncInvoked()) {
                 String queue = Cfn.logicalId(functions.deadLetterQueue(f).orElseThrow());
@@ -91,13 +114,14 @@ class FunctionsTest {
             }
         }
         assertThat(functions.deadLetterQueue(FunctionCatalog.BUDGET_ALERT)).isPresent();
-        assertThat(functions.deadLetterQueue(FunctionCatalog.SECRET_ROTATION)).isPresent();
+        assertThat(deployed(FunctionCatalog.SECRET_ROTATION).functions().deadLetterQueue(FunctionCatalog.SECRET_ROTATION)).isPresent();
     }
 
     @ParameterizedTest
     @EnumSource(FunctionCatalog.class)
     void aFailingFunctionAlarmsToTheAlertTopic(FunctionCatalog f) {
-        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+        ControlPlaneFunctions functions = deployed(f).functions();
+        deployed(f).template().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "MetricName", "Errors",
                 "Namespace", "AWS/Lambda",
                 "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Cfn.ref(functions.function(f)))),
@@ -109,9 +133,9 @@ class FunctionsTest {
     void everyFunctionHasItsOwnRoleUnderTheControlPlanePathWithNoAwsManagedPolicy() {
         Set<String> roles = new HashSet<>();
         for (FunctionCatalog f : FunctionCatalog.values()) {
-            String role = Cfn.logicalId(functions.role(f));
+            String role = Cfn.logicalId(deployed(f).functions().role(f));
             assertThat(roles.add(role)).as("role of " + f.functionName() + " is shared").isTrue();
-            Map<String, Object> props = Cfn.props(Cfn.resource(template, role));
+            Map<String, Object> props = Cfn.props(Cfn.resource(deployed(f).template(), role));
             assertThat(props).containsEntry("Path", FunctionPolicies.ROLE_PATH);
             assertThat(String.valueOf(props.get("ManagedPolicyArns"))).doesNotContain("iam::aws:policy");
         }
@@ -122,14 +146,21 @@ class FunctionsTest {
         // The loop guard matches arn:aws:iam::<account>:role<controlPlaneRolePath><FunctionCatalog.roleName()> exactly.
         String path = TestStacks.specs().load("dev").responses().controlPlaneRolePath();
         for (FunctionCatalog f : FunctionCatalog.values()) {
-            Map<String, Object> props = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.role(f))));
+            Map<String, Object> props = Cfn.props(Cfn.resource(deployed(f).template(), Cfn.logicalId(deployed(f).functions().role(f))));
             assertThat(props).containsEntry("RoleName", f.roleName()).containsEntry("Path", path);
         }
     }
 
     @Test
-    void everyFunctionIsConfiguredTheWayTheHandlersReadTheirSettings() {
+    void everyHubFunctionIsConfiguredTheWayTheHandlersReadTheirSettingsAndTheDatabaseOnesHoldNoHubSetting() {
         for (FunctionCatalog f : FunctionCatalog.values()) {
+            if (f.inEnvironmentAccount()) {
+                Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) Cfn.props(Cfn.resource(deployed(f).template(),
+                        Cfn.logicalId(deployed(f).functions().function(f)))).get("Environment")).get("Variables");
+                assertThat(variables.keySet()).as(f.functionName()).map(Object::toString)
+                        .containsExactlyInAnyOrder("POWERTOOLS_SERVICE_NAME", "QUALISYS_ENVIRONMENT");
+                continue;
+            }
             Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))))
                     .get("Environment")).get("Variables");
             Map<String, String> present = new java.util.HashMap<>();
@@ -163,7 +194,7 @@ class FunctionsTest {
     void everyWriterMayTakeTheLeaseAndCheckItsFencingTokenAndNoReaderMay() {
         String table = Cfn.logicalId(((StateStore) synth.stack().getNode().findChild("State")).lockTable);
         Map<String, Object> lockTableArn = Map.of("Fn::GetAtt", List.of(table, "Arn"));
-        for (FunctionCatalog f : FunctionCatalog.values()) {
+        for (FunctionCatalog f : inHub()) {
             List<String> onLockTable = Cfn.statementsOf(template, Cfn.logicalId(functions.role(f))).stream()
                     .filter(s -> Cfn.list(s.get("Resource")).contains(lockTableArn)).flatMap(s -> Cfn.actions(s).stream()).toList();
             boolean writer = List.of(FunctionCatalog.LOCK, FunctionCatalog.APPLY_LAYER, FunctionCatalog.SECURITY_EVENT,
@@ -183,7 +214,7 @@ class FunctionsTest {
                             || a.startsWith("ec2:Create") || a.startsWith("iam:Create"));
             statements.stream().filter(s -> Cfn.actions(s).contains("s3:GetObject")).forEach(s ->
                     assertThat(Cfn.resources(s)).as(f.functionName())
-                            .containsOnly("arn:${AWS::Partition}:s3:::qualisys-control-plane-reports/overrides/*"));
+                            .containsOnly("arn:${AWS::Partition}:s3:::" + TestStacks.specs().load("dev").reportBucket() + "/overrides/*"));
         }
     }
 
@@ -213,7 +244,7 @@ class FunctionsTest {
                 "s3:PutLifecycleConfiguration", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:Subscribe", "dynamodb:DeleteTable",
                 "dynamodb:UpdateTable");
         assertThat(Cfn.resources(state)).containsExactlyInAnyOrder(
-                "arn:${AWS::Partition}:s3:::qualisys-control-plane-reports",
+                "arn:${AWS::Partition}:s3:::" + TestStacks.specs().load("dev").reportBucket(),
                 "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:qualisys-control-plane-*",
                 "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/qualisys-control-plane-locks");
 
@@ -246,8 +277,9 @@ class FunctionsTest {
         assertThat(layers).hasSize(1);
         String layer = layers.keySet().iterator().next();
         assertThat(Cfn.props(layers.get(layer)).get("CompatibleArchitectures")).isEqualTo(List.of("x86_64"));
+        deployed(FunctionCatalog.DB_INIT).template().resourceCountIs("AWS::Lambda::LayerVersion", 0);
         for (FunctionCatalog f : FunctionCatalog.values()) {
-            Map<String, Object> props = Cfn.props(Cfn.resource(template, Cfn.logicalId(functions.function(f))));
+            Map<String, Object> props = Cfn.props(Cfn.resource(deployed(f).template(), Cfn.logicalId(deployed(f).functions().function(f))));
             if (ControlPlaneFunctions.RUN_HELM.contains(f)) {
                 assertThat(Cfn.list(props.get("Layers"))).as(f.functionName()).containsExactly(Map.of("Ref", layer));
                 assertThat(props.get("Architectures")).isEqualTo(List.of("x86_64"));

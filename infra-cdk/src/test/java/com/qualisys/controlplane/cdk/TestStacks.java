@@ -24,8 +24,8 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
  * The stacks the tests look at, each synthesized once per test JVM (a synth takes seconds):
- * phase 1 (no provisioned environment) and phase 2 (the dev environment provisioned, its
- * lookups answered the way the CDK CLI would answer them from the account).
+ * phase 1 (no provisioned environment) and phase 2 (the dev environment provisioned: its spoke
+ * stack's lookups answered the way the CDK CLI would answer them from dev's account).
  */
 final class TestStacks {
     static final String ACCOUNT = "111111111111";
@@ -42,7 +42,23 @@ final class TestStacks {
         Map<String, Map<String, Object>> resources(String type) {
             return template.findResources(type);
         }
+
+        /** The spoke stack of an environment (QualisysEnvironmentAccess-<env>), synthesized in the same app. */
+        EnvironmentAccessStack spoke(String environment) {
+            return (EnvironmentAccessStack) app.getNode().findChild(EnvironmentAccessStack.STACK_NAME_PREFIX + environment);
+        }
+
+        Template spokeTemplate(String environment) {
+            return SPOKE_TEMPLATES.computeIfAbsent(spoke(environment), Template::fromStack);
+        }
+
+        /** The spoke's template file in the cloud assembly (what the cdk CLI deploys). */
+        Path spokeTemplateFile(String environment) {
+            return Path.of(assembly.getStackByName(spoke(environment).getStackName()).getTemplateFullPath());
+        }
     }
+
+    private static final Map<EnvironmentAccessStack, Template> SPOKE_TEMPLATES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * dev.yaml of an environments/ copy in which the spec owns the database functions' group (the
@@ -240,6 +256,11 @@ final class TestStacks {
             Files.createDirectories(dir);
             Files.copy(Path.of(assembly.getStackByName(stack.getStackName()).getTemplateFullPath()),
                     dir.resolve(name + ".template.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (var artifact : assembly.getStacks()) {
+                if (!artifact.getStackName().startsWith(EnvironmentAccessStack.STACK_NAME_PREFIX)) continue;
+                Files.copy(Path.of(artifact.getTemplateFullPath()), dir.resolve(name + "." + artifact.getStackName() + ".template.json"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

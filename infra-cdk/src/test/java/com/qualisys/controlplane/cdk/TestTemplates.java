@@ -12,18 +12,19 @@ public final class TestTemplates {
         return TestStacks.REPO;
     }
 
-    /** The dev environment's spoke stack: the execution role the hub's functions assume there. */
+    /**
+     * The dev environment's spoke stack in phase 2: the execution role the hub's functions assume there, and the
+     * database functions' own roles.
+     */
     public static Map<String, Object> spoke() {
-        software.amazon.awscdk.App app = new software.amazon.awscdk.App();
-        EnvironmentAccessStack stack = new EnvironmentAccessStack(app, TestStacks.specs().load("dev"), TestStacks.ACCOUNT);
-        return software.amazon.awscdk.assertions.Template.fromStack(stack).toJSON();
+        return TestStacks.phaseTwo().spokeTemplate(TestStacks.PROVISIONED).toJSON();
     }
 
     public static String executionRole() {
         return EnvironmentAccessStack.EXECUTION_ROLE_NAME;
     }
 
-    /** Phase one (no provisioned environment) and phase two (dev provisioned: VPC-attached database functions). */
+    /** The hub in phase one (no provisioned environment) and phase two (dev provisioned: its spoke runs the database functions). */
     public static Map<String, Map<String, Object>> all() {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         out.put("phase one", TestStacks.phaseOne().template().toJSON());

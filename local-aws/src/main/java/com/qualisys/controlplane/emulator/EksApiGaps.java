@@ -58,6 +58,7 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private static final Pattern CLUSTER_CONFIG = Pattern.compile("/clusters/([^/]+)/update-config");
     private static final Pattern NODEGROUP = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)");
     private static final Pattern NODEGROUP_VERSION = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)/update-version");
+    private static final Pattern NODEGROUP_CONFIG = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)/update-config");
     /**
      * What EKS offers today: 1.29 to 1.31 have left standard support (extended support, still offered
      * for new clusters at extra cost), 1.32 to 1.34 are in standard support.
@@ -80,6 +81,9 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     /** Clusters (account/cluster) that answer UPDATING for this many more DescribeCluster calls. */
     private final Map<String, Integer> updating = new HashMap<>();
     private int updatingDescribes = 1;
+    /** Node groups (account/cluster/nodegroup) that answer UPDATING for this many more DescribeNodegroup calls. */
+    private final Map<String, Integer> nodegroupsUpdating = new HashMap<>();
+    private int nodegroupUpdatingDescribes;
     private final List<String> served = new ArrayList<>();
     /** account/cluster → {endpoint, base64 PEM CA} of the Kubernetes API that answers for it. */
     private final Map<String, String[]> kubernetesApis = new HashMap<>();
@@ -104,6 +108,8 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         addons.clear();
         updating.clear();
         updatingDescribes = 1;
+        nodegroupsUpdating.clear();
+        nodegroupUpdatingDescribes = 0;
         heldStatus.clear();
         clusterVersionOverride.clear();
         templateVersionOverride.clear();
@@ -138,6 +144,19 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     /** After an update, how many DescribeCluster answers say UPDATING before ACTIVE again (0: at once). */
     public synchronized void updatingFor(int describes) {
         this.updatingDescribes = describes;
+    }
+
+    /**
+     * After UpdateNodegroupConfig or UpdateNodegroupVersion, how many DescribeNodegroup answers say UPDATING
+     * before ACTIVE again (0, the default: at once).
+     */
+    public synchronized void nodegroupsUpdatingFor(int describes) {
+        this.nodegroupUpdatingDescribes = describes;
+    }
+
+    /** AWS has finished every node group update: node groups report their own status again. */
+    public synchronized void finishNodegroupUpdates() {
+        nodegroupsUpdating.clear();
     }
 
     /** Answer DescribeClusterVersions with 404, as an endpoint without the operation does. */
@@ -192,10 +211,10 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         if ((m = ADDONS.matcher(path)).matches()) return addons(req, account, m.group(1), upstream);
         if (method.equals("POST") && (m = CLUSTER_UPDATES.matcher(path)).matches()) return updateClusterVersion(req, account, m.group(1), upstream);
         if (method.equals("POST") && (m = NODEGROUP_VERSION.matcher(path)).matches()) {
-            String version = body(req).path("launchTemplate").path("version").asText();
-            templateVersionOverride.put(account + "/" + m.group(1) + "/" + m.group(2), version);
-            served.add("UpdateNodegroupVersion " + m.group(2) + " " + version);
-            return update("VersionUpdate", param("LaunchTemplateVersion", version));
+            return updateNodegroupVersion(req, account, m.group(1), m.group(2), upstream);
+        }
+        if (method.equals("POST") && (m = NODEGROUP_CONFIG.matcher(path)).matches()) {
+            return updateNodegroupConfig(req, account, m.group(1), m.group(2), upstream);
         }
         if (method.equals("POST") && (m = CLUSTER_CONFIG.matcher(path)).matches()) return updateClusterConfig(req, account, m.group(1), upstream);
         if (method.equals("DELETE") && (m = CLUSTER_DELETE.matcher(path)).matches()) return deleteCluster(req, account, m.group(1), upstream);
@@ -287,6 +306,7 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
             clusterVersionOverride.remove(key);
             updating.remove(key);
             templateVersionOverride.keySet().removeIf(k -> k.startsWith(key + "/"));
+            nodegroupsUpdating.keySet().removeIf(k -> k.startsWith(key + "/"));
             creators.remove(key);
             served.add("DeleteCluster " + cluster + " (add-ons deleted with it)");
         }
@@ -569,9 +589,75 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         ObjectNode ng = (ObjectNode) body.path("nodegroup");
         String version = templateVersionOverride.get(account + "/" + cluster + "/" + nodegroup);
         if (version != null && ng.path("launchTemplate").isObject()) ((ObjectNode) ng.get("launchTemplate")).put("version", version);
+        String key = account + "/" + cluster + "/" + nodegroup;
+        Integer left = nodegroupsUpdating.get(key);
+        if (left != null) {
+            ng.put("status", "UPDATING");
+            if (left <= 1) nodegroupsUpdating.remove(key); else nodegroupsUpdating.put(key, left - 1);
+        }
         String held = next("nodegroup/" + cluster + "/" + nodegroup);
         if (held != null) ng.put("status", held);
         return r.withBody(body.toString());
+    }
+
+    /**
+     * UpdateNodegroupVersion (moto lacks it): the launch template version is laid over DescribeNodegroup.
+     * Refused with ResourceInUseException while the node group is not ACTIVE (UpdateNodegroupVersion, Errors).
+     */
+    private StubResponse updateNodegroupVersion(StubRequest req, String account, String cluster, String nodegroup, Upstream upstream) {
+        StubResponse current = upstream.forward(req.get("/clusters/" + cluster + "/node-groups/" + nodegroup));
+        if (current.status() != 200) return current;
+        String key = account + "/" + cluster + "/" + nodegroup;
+        StubResponse busy = nodegroupBusy(key, cluster, nodegroup, current);
+        if (busy != null) return busy;
+        String version = body(req).path("launchTemplate").path("version").asText();
+        templateVersionOverride.put(key, version);
+        startNodegroupUpdating(key);
+        served.add("UpdateNodegroupVersion " + nodegroup + " " + version);
+        return update("VersionUpdate", param("LaunchTemplateVersion", version));
+    }
+
+    /**
+     * UpdateNodegroupConfig: moto applies it and answers a Successful update; EKS answers the update it
+     * started (InProgress, ConfigUpdate, the UpdateParam types of what was asked: MinSize, MaxSize,
+     * DesiredSize, LabelsToAdd, LabelsToRemove, TaintsToAdd, TaintsToRemove) and refuses it with
+     * ResourceInUseException (409) while the node group is not ACTIVE (UpdateNodegroupConfig, Errors).
+     */
+    private StubResponse updateNodegroupConfig(StubRequest req, String account, String cluster, String nodegroup, Upstream upstream) {
+        StubResponse current = upstream.forward(req.get("/clusters/" + cluster + "/node-groups/" + nodegroup));
+        if (current.status() != 200) return current;
+        String key = account + "/" + cluster + "/" + nodegroup;
+        StubResponse busy = nodegroupBusy(key, cluster, nodegroup, current);
+        if (busy != null) return busy;
+        StubResponse r = upstream.forward(req);
+        if (r.status() != 200) return r;
+        startNodegroupUpdating(key);
+        served.add("UpdateNodegroupConfig " + nodegroup);
+        JsonNode body = body(req);
+        List<ObjectNode> params = new ArrayList<>();
+        JsonNode scaling = body.path("scalingConfig");
+        for (String[] f : new String[][] {{"minSize", "MinSize"}, {"maxSize", "MaxSize"}, {"desiredSize", "DesiredSize"}}) {
+            if (scaling.hasNonNull(f[0])) params.add(param(f[1], scaling.get(f[0]).asText()));
+        }
+        if (body.path("labels").path("addOrUpdateLabels").size() > 0) params.add(param("LabelsToAdd", body.path("labels").path("addOrUpdateLabels").toString()));
+        if (body.path("labels").path("removeLabels").size() > 0) params.add(param("LabelsToRemove", body.path("labels").path("removeLabels").toString()));
+        if (body.path("taints").path("addOrUpdateTaints").size() > 0) params.add(param("TaintsToAdd", body.path("taints").path("addOrUpdateTaints").toString()));
+        if (body.path("taints").path("removeTaints").size() > 0) params.add(param("TaintsToRemove", body.path("taints").path("removeTaints").toString()));
+        return update("ConfigUpdate", params.toArray(ObjectNode[]::new));
+    }
+
+    /** ResourceInUseException while the node group is not ACTIVE (updating, held, or so in moto). */
+    private StubResponse nodegroupBusy(String key, String cluster, String nodegroup, StubResponse current) {
+        String status = nodegroupsUpdating.getOrDefault(key, 0) > 0 ? "UPDATING"
+                : heldStatus.getOrDefault("nodegroup/" + cluster + "/" + nodegroup,
+                        parse(current.bodyText()).path("nodegroup").path("status").asText("ACTIVE"));
+        if (status.equals("ACTIVE")) return null;
+        return error(409, "ResourceInUseException", "Nodegroup " + nodegroup + " is in " + status
+                + " state; an update can start once it is ACTIVE");
+    }
+
+    private void startNodegroupUpdating(String key) {
+        if (nodegroupUpdatingDescribes > 0) nodegroupsUpdating.put(key, nodegroupUpdatingDescribes);
     }
 
     private String next(String key) {

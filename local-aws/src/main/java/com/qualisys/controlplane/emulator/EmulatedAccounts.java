@@ -53,6 +53,34 @@ public final class EmulatedAccounts {
         }
     }
 
+    /**
+     * A session of a function role in an account, as Lambda hands it to a function deployed there: the spoke's
+     * database functions run as theirs, in the environment's own account. The role ({@value #EXECUTION_ROLE_PATH}
+     * path) is made when missing, trusting that account (the emulator has no Lambda service to stand for).
+     */
+    public AwsSessionCredentials functionCredentials(String account, String roleName) {
+        String trust;
+        try {
+            trust = JSON.writeValueAsString(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+                    "Effect", "Allow", "Principal", Map.of("AWS", account), "Action", "sts:AssumeRole"))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try (AwsClients admin = administrator(account)) {
+            try {
+                admin.iam().createRole(r -> r.path(EXECUTION_ROLE_PATH).roleName(roleName).assumeRolePolicyDocument(trust)
+                        .description("QUALISYS function role in this account"));
+            } catch (EntityAlreadyExistsException exists) {
+                // made by an earlier call: its trust is the same
+            }
+        }
+        try (AwsClients admin = administrator(account)) {
+            var c = admin.sts().assumeRole(r -> r.roleArn("arn:aws:iam::" + account + ":role" + EXECUTION_ROLE_PATH + roleName)
+                    .roleSessionName(roleName)).credentials();
+            return AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken());
+        }
+    }
+
     /** An administrator of the account (moto's x-moto-account-id), e.g. to deploy a spoke or to look at what is there. */
     public AwsClients administrator(String account, ExecutionInterceptor... interceptors) {
         ExecutionInterceptor inAccount = new ExecutionInterceptor() {

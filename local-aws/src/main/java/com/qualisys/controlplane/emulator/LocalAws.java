@@ -17,6 +17,7 @@ public final class LocalAws {
     private final CostAnomalyApiStub anomalies = new CostAnomalyApiStub();
     private final EksApiGaps eks = new EksApiGaps();
     private final RdsApiGaps rds = new RdsApiGaps();
+    private final NatGatewayStates natGateways = new NatGatewayStates();
     private final AssumeRoleTrust trust = new AssumeRoleTrust();
     private final SigningKeys signingKeys = new SigningKeys();
     private final PostgresBehindRds rdsPostgres = new PostgresBehindRds(rds);
@@ -25,7 +26,7 @@ public final class LocalAws {
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, signingKeys, budgets, anomalies, eks, rdsPostgres, cloudTrail).observe(cloudTrail);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, signingKeys, budgets, anomalies, eks, rdsPostgres, natGateways, cloudTrail).observe(cloudTrail);
     }
 
     public static synchronized LocalAws shared() {
@@ -66,6 +67,7 @@ public final class LocalAws {
         anomalies.reset();
         eks.reset();
         rds.reset();
+        natGateways.reset();
         trust.reset();
         cloudTrail.reset();
     }
@@ -91,6 +93,11 @@ public final class LocalAws {
     /** EKS operations moto lacks, and transitional statuses a test can hold a cluster or node group in. */
     public EksApiGaps eks() {
         return eks;
+    }
+
+    /** NAT gateway states moto skips: a test can keep an account's gateways pending, as EC2 does while it builds them. */
+    public NatGatewayStates natGateways() {
+        return natGateways;
     }
 
     /** The CloudTrail management events of every mutating call through this local AWS. */

@@ -39,7 +39,14 @@ import java.util.regex.Pattern;
  * and sun:04:00-sun:05:00, as the seed has them) is rejected as overlapping, which AWS accepts.
  * These fields are taken off CreateDBInstance/ModifyDBInstance before moto sees them and laid
  * over every DBInstance moto returns.</li>
- * <li>Instances are "available" at once: a test can hold one in "creating" (no Endpoint yet).</li>
+ * <li>Instances are "available" at once: a test can hold one in "creating" (no Endpoint yet), and have
+ * every ModifyDBInstance that changes something now leave the instance "modifying" for the next
+ * {@link #modifyingFor} DescribeDBInstances answers (DBInstance.DBInstanceStatus, "Viewing Amazon RDS DB
+ * instance status" in the user guide: modifying while a modification requested by the customer is
+ * applied).</li>
+ * <li>ModifyDBInstance of an instance that is not "available" (held in "creating", or still "modifying")
+ * is InvalidDBInstanceState, HTTP 400 (ModifyDBInstance, Errors: "The DB instance isn't in a valid
+ * state"); nothing is changed.</li>
  * </ul>
  */
 public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
@@ -60,10 +67,15 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
     private static final List<String> DAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
     /** What ModifyDBInstance defers to the maintenance window unless ApplyImmediately (ModifyDBInstance, ApplyImmediately). */
     private static final List<String> DEFERRED = List.of("DBInstanceClass", "AllocatedStorage", "EngineVersion", "MultiAZ", "StorageType", "Iops");
+    /** ModifyDBInstance parameters that change nothing by themselves. */
+    private static final java.util.Set<String> NOT_A_CHANGE = java.util.Set.of("Action", "Version", "DBInstanceIdentifier", "ApplyImmediately");
 
     private final List<String> engineVersions = new ArrayList<>();
     private final Map<String, Map<String, String>> carried = new HashMap<>();
     private final Map<String, String> heldStatus = new HashMap<>();
+    /** Instances (account/identifier) that answer "modifying" for this many more DescribeDBInstances. */
+    private final Map<String, Integer> modifying = new HashMap<>();
+    private int modifyingDescribes;
     private final Map<String, String> masterPasswords = new HashMap<>();
     private final Map<String, Map<String, String>> pending = new HashMap<>();
     private final List<String> served = new ArrayList<>();
@@ -78,6 +90,8 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
         carried.clear();
         pending.clear();
         heldStatus.clear();
+        modifying.clear();
+        modifyingDescribes = 0;
         masterPasswords.clear();
         served.clear();
     }
@@ -95,6 +109,19 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
 
     public synchronized void releaseInstance(String identifier) {
         heldStatus.remove(identifier);
+    }
+
+    /**
+     * After a ModifyDBInstance that changes something now, how many DescribeDBInstances answers say
+     * "modifying" before "available" again (0, the default: available at once, as moto is).
+     */
+    public synchronized void modifyingFor(int describes) {
+        this.modifyingDescribes = describes;
+    }
+
+    /** AWS has finished every modification: the instances report their own status again. */
+    public synchronized void finishModifying() {
+        modifying.clear();
     }
 
     /**
@@ -135,6 +162,13 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
                 StubResponse invalid = validate(action, form, upstream, req);
                 if (invalid != null) return invalid;
                 String key = account + "/" + id;
+                if (action.equals("ModifyDBInstance")) {
+                    String status = modifying.containsKey(key) ? "modifying" : heldStatus.get(id);
+                    if (status != null && !status.equals("available")) {
+                        return error("InvalidDBInstanceState", "Database instance " + id + " is in " + status
+                                + " state; it can be modified once available");
+                    }
+                }
                 if (form.containsKey("MasterUserPassword")) masterPasswords.put(id, form.get("MasterUserPassword"));
                 Map<String, String> deferred = new LinkedHashMap<>();
                 if (action.equals("ModifyDBInstance") && !Boolean.parseBoolean(form.getOrDefault("ApplyImmediately", "false"))) {
@@ -148,8 +182,11 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
                     String v = form.remove(param);
                     if (v != null) keep.put(field, param.equals("PreferredMaintenanceWindow") ? v.toLowerCase() : v);
                 });
+                boolean changesNow = action.equals("ModifyDBInstance") && (!keep.equals(carried.getOrDefault(key, Map.of()))
+                        || form.keySet().stream().anyMatch(p -> !NOT_A_CHANGE.contains(p)));
                 StubResponse r = upstream.forward(req.withBody(encode(form)));
                 if (r.status() == 200) {
+                    if (changesNow && modifyingDescribes > 0) modifying.put(key, modifyingDescribes);
                     carried.put(key, keep);
                     if (!deferred.isEmpty()) pending.computeIfAbsent(key, k -> new LinkedHashMap<>()).putAll(deferred);
                     if (!keep.isEmpty()) served.add(action + " (carried " + String.join(", ", keep.keySet()) + ")");
@@ -163,6 +200,7 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
                     String id = form.getOrDefault("DBInstanceIdentifier", "").toLowerCase();
                     carried.remove(account + "/" + id);
                     pending.remove(account + "/" + id);
+                    modifying.remove(account + "/" + id);
                     heldStatus.remove(id);
                     masterPasswords.remove(id);
                 }
@@ -328,6 +366,11 @@ public final class RdsApiGaps implements AwsApiFrontDoor.Responder {
                         + p.append("</PendingModifiedValues>");
             }
             String status = describe ? heldStatus.get(id) : null;
+            Integer left = describe ? modifying.get(account + "/" + id) : null;
+            if (left != null) {
+                if (status == null) status = "modifying";
+                if (left <= 1) modifying.remove(account + "/" + id); else modifying.put(account + "/" + id, left - 1);
+            }
             if (status != null) {
                 inner = inner.replaceAll("<DBInstanceStatus>.*?</DBInstanceStatus>", "<DBInstanceStatus>" + status + "</DBInstanceStatus>");
                 // Documented: Endpoint is absent until the instance has been created.

@@ -3,7 +3,7 @@ package com.qualisys.controlplane.layers.eks;
 import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
+import com.qualisys.controlplane.iam.RoleKind;
 import java.util.List;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
@@ -21,7 +21,7 @@ final class EksDecisions {
     private EksDecisions() {}
 
     static List<AttributeDecisions> all() {
-        return List.of(EncryptionKeys.decisions(), ServiceRoles.decisions(), cluster(), oidcProvider(), launchTemplate(), nodeGroup(),
+        return List.of(EncryptionKeys.decisions(), RoleKind.decisionsOf(RoleKind.KIND), cluster(), oidcProvider(), launchTemplate(), nodeGroup(),
                 addon());
     }
 

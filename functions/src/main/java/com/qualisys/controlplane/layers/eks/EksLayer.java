@@ -10,7 +10,7 @@ import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ReadinessCheck;
 import com.qualisys.controlplane.layers.support.ReadinessCheck.Statuses;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
+import com.qualisys.controlplane.iam.RoleKind;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +27,9 @@ public final class EksLayer implements Layer {
             EksResources.NODE_GROUP.name(), new Statuses(Set.of("ACTIVE"), Set.of("CREATE_FAILED", "DEGRADED")),
             // An add-on may stay DEGRADED until nodes join; it exists and EKS manages it from here.
             EksResources.ADDON.name(), new Statuses(Set.of("ACTIVE", "DEGRADED"), Set.of("CREATE_FAILED")));
+
+    /** The node role and the IRSA roles: the one IAM role kind. */
+    static final RoleKind ROLES = new RoleKind(EksResources.LAYER + "/role/", EksResources::desired);
 
     @Override
     public String name() {
@@ -61,7 +64,7 @@ public final class EksLayer implements Layer {
 
     private static void create(String kind, DesiredResource d, LayerContext ctx) {
         if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.create(ctx, d);
-        else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.create(ctx, d, "QUALISYS " + ctx.environment() + " " + d.logicalId());
+        else if (kind.equals(RoleKind.KIND.name())) ROLES.create(d, ctx);
         else if (kind.equals(EksResources.CLUSTER.name())) ClusterChanges.create(ctx, d);
         else if (kind.equals(EksResources.OIDC_PROVIDER.name())) OidcProviderChanges.create(ctx, d);
         else if (kind.equals(EksResources.ADDON.name())) AddonChanges.create(ctx, d);
@@ -72,7 +75,7 @@ public final class EksLayer implements Layer {
 
     private static void update(String kind, Change change, DesiredResource d, ObservedResource live, LayerContext ctx) {
         if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.update(ctx, d, live, change.differences());
-        else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.update(ctx, d, live);
+        else if (kind.equals(RoleKind.KIND.name())) ROLES.update(d, live, ctx);
         else if (kind.equals(EksResources.CLUSTER.name())) ClusterChanges.update(ctx, d, live, change.differences());
         else if (kind.equals(EksResources.OIDC_PROVIDER.name())) OidcProviderChanges.update(ctx, d, live);
         else if (kind.equals(EksResources.LAUNCH_TEMPLATE.name())) LaunchTemplateChanges.update(ctx, d, live);
@@ -82,7 +85,7 @@ public final class EksLayer implements Layer {
 
     private static void delete(String kind, ObservedResource live, LayerContext ctx) {
         if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.delete(ctx, live);
-        else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.delete(ctx, live);
+        else if (kind.equals(RoleKind.KIND.name())) ROLES.delete(live.physicalId(), live, ctx);
         else if (kind.equals(EksResources.CLUSTER.name())) ClusterChanges.delete(ctx, live);
         else if (kind.equals(EksResources.OIDC_PROVIDER.name())) OidcProviderChanges.delete(ctx, live);
         else if (kind.equals(EksResources.ADDON.name())) AddonChanges.delete(ctx, live);

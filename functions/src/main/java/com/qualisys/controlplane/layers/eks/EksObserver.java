@@ -7,7 +7,7 @@ import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ForeignRefs;
 import com.qualisys.controlplane.layers.support.Identity;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
+import com.qualisys.controlplane.engine.ManagedKinds;
 import com.qualisys.controlplane.spec.EksSpec;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
@@ -56,8 +56,7 @@ final class EksObserver {
         Map<String, Long> defaultVersions = launchTemplates();
         Optional<Cluster> cluster = cluster();
         oidcProviders(cluster.map(EksObserver::issuer).orElse(null));
-        ServiceRoles.observe(ctx, EksResources.nodeRole(eks)).ifPresent(out::add);
-        eks.irsaRoles().values().forEach(r -> ServiceRoles.observe(ctx, EksResources.irsaRole(r)).ifPresent(out::add));
+        out.addAll(new ManagedKinds(EksResources.LAYER, List.of(EksLayer.ROLES)).observe(ctx, EksResources.desired(spec)));
         if (cluster.isPresent()) {
             nodeGroups(defaultVersions);
             addons();

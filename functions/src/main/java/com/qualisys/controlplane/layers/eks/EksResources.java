@@ -5,8 +5,10 @@ import static com.qualisys.controlplane.engine.DesiredResource.ref;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
-import com.qualisys.controlplane.layers.support.TrustPolicy;
+import com.qualisys.controlplane.iam.RoleKind;
+import com.qualisys.controlplane.layers.iam.PolicyDocument;
+import com.qualisys.controlplane.layers.iam.TrustPolicy;
+import com.qualisys.controlplane.layers.support.Identity;
 import com.qualisys.controlplane.spec.EksSpec;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
@@ -75,16 +77,23 @@ public final class EksResources {
         out.add(clusterResource(spec));
         out.add(oidcProviderResource(eks));
         for (String addon : eks.addons()) out.add(addonResource(eks, addon));
-        out.add(ServiceRoles.desired(nodeRole(eks), TrustPolicy.service("ec2.amazonaws.com"),
-                eks.nodeRolePolicies().stream().map(ServiceRoles::awsManagedPolicy).toList()));
+        out.add(role(spec, nodeRole(eks), TrustPolicy.service("ec2.amazonaws.com"),
+                eks.nodeRolePolicies().stream().map(RoleKind::awsManagedPolicy).toList(), Map.of()));
         eks.nodeGroups().forEach((key, group) -> {
             out.add(launchTemplateResource(spec, key));
             out.add(nodeGroupResource(spec, key, group));
         });
-        eks.irsaRoles().values().forEach(role -> out.add(ServiceRoles.desired(irsaRole(role),
+        eks.irsaRoles().values().forEach(role -> out.add(role(spec, irsaRole(role),
                 TrustPolicy.serviceAccount(ref(oidcProvider(eks)), role.namespace(), role.serviceAccount()), List.of(),
-                role.json() == null ? Map.of() : Map.of(role.roleName(), role.json()))));
+                role.json() == null ? Map.of() : Map.of(role.roleName(), PolicyDocument.parse(role.json())))));
         return out;
+    }
+
+    /** A role of this layer ({@link RoleKind}), named by its logical id's last segment. */
+    private static DesiredResource role(EnvironmentSpec spec, String logicalId, Map<String, Object> trust, List<String> managedPolicies,
+                                        Map<String, Map<String, Object>> inlinePolicies) {
+        return RoleKind.desired(spec.environment(), logicalId, new RoleKind.Definition(Identity.name(logicalId), trust,
+                RoleKind.DEFAULT_MAX_SESSION_SECONDS, "QUALISYS " + spec.environment() + " " + logicalId, managedPolicies, inlinePolicies));
     }
 
     static DesiredResource clusterResource(EnvironmentSpec spec) {

@@ -67,6 +67,16 @@ final class NodeGroupChanges {
 
     static void update(LayerContext ctx, DesiredResource d, ObservedResource live, List<Difference> differences) {
         requireActive(live);
+        try {
+            updateActive(ctx, d, live, differences);
+        } catch (ResourceInUseException busy) {
+            // Observed ACTIVE, but an update started since (this run's template roll, or someone else's): EKS takes
+            // one node group update at a time, so this one waits for a later apply.
+            throw new ChangePendingException(d.logicalId() + " is busy with another update; it is updated once ACTIVE again");
+        }
+    }
+
+    private static void updateActive(LayerContext ctx, DesiredResource d, ObservedResource live, List<Difference> differences) {
         boolean config = differences.stream().anyMatch(x -> x.path().startsWith("scaling") || x.path().startsWith("labels")
                 || x.path().equals("taints"));
         boolean version = differences.stream().anyMatch(x -> x.path().startsWith("launchTemplate"));
@@ -129,7 +139,11 @@ final class NodeGroupChanges {
                 busy.add(name + " (" + ng.statusAsString() + ")");
                 continue;
             }
-            updateVersion(ctx, name, templateId, version);
+            try {
+                updateVersion(ctx, name, templateId, version);
+            } catch (ResourceInUseException startedMeanwhile) {
+                busy.add(name + " (another update in progress)");
+            }
         }
         if (!busy.isEmpty()) {
             throw new ChangePendingException("launch template " + templateId + " version " + version

@@ -2,8 +2,7 @@ package com.qualisys.controlplane.layers.iam;
 
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.ResourceKind;
-import com.qualisys.controlplane.layers.support.PermissionsBoundary;
-import com.qualisys.controlplane.engine.Tags;
+import com.qualisys.controlplane.iam.RoleKind;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.IamSpec;
 import java.util.ArrayList;
@@ -20,12 +19,12 @@ import java.util.Optional;
  * list calls return no policy tags, so the path is what marks them as the control plane's.
  */
 public final class IamDesired {
-    public static final ResourceKind ROLE = ResourceKind.of("iam-role", false);
+    public static final ResourceKind ROLE = RoleKind.KIND;
     /** IAM cannot move a policy to another path; a path change replaces the policy. */
     public static final ResourceKind POLICY = ResourceKind.of("iam-policy", false, "path");
     public static final String POLICY_PATH = "/qualisys/";
     /** The session length IAM gives a role when none is set. */
-    public static final int DEFAULT_MAX_SESSION_SECONDS = 3600;
+    public static final int DEFAULT_MAX_SESSION_SECONDS = RoleKind.DEFAULT_MAX_SESSION_SECONDS;
 
     private IamDesired() {}
 
@@ -38,7 +37,7 @@ public final class IamDesired {
     }
 
     public static String awsManagedPolicyArn(String name) {
-        return "arn:aws:iam::aws:policy/" + name;
+        return RoleKind.awsManagedPolicy(name);
     }
 
     public static List<DesiredResource> of(EnvironmentSpec spec) {
@@ -50,16 +49,11 @@ public final class IamDesired {
             out.add(new DesiredResource(policyId(p.name()), POLICY, attrs));
         }
         for (IamSpec.Role r : spec.iam().roles()) {
-            Map<String, Object> attrs = new LinkedHashMap<>();
-            attrs.put("assumeRolePolicy", PolicyDocument.canonical(TrustPolicy.of(r)));
-            attrs.put("maxSessionSeconds", r.maxSessionSeconds() == null ? DEFAULT_MAX_SESSION_SECONDS : r.maxSessionSeconds());
-            attrs.put("description", r.purpose());
-            attrs.put("managedPolicies", managedPolicies(r));
             // No inline policies: every permission is in a reviewed, named policy document.
-            attrs.put("inlinePolicies", List.of());
-            attrs.put("permissionsBoundary", PermissionsBoundary.PATH + PermissionsBoundary.NAME);
-            attrs.put("tags", Tags.identity(spec.environment(), roleId(r.name()), null));
-            out.add(new DesiredResource(roleId(r.name()), ROLE, attrs));
+            out.add(RoleKind.desired(spec.environment(), roleId(r.name()), new RoleKind.Definition(r.name(),
+                    PolicyDocument.canonical(TrustPolicy.of(r)),
+                    r.maxSessionSeconds() == null ? DEFAULT_MAX_SESSION_SECONDS : r.maxSessionSeconds(),
+                    r.purpose(), managedPolicies(r), Map.of())));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package com.qualisys.controlplane.layers.iam;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.json.Json;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +38,12 @@ import java.util.regex.Pattern;
 public final class PolicyDocument {
     /** Placeholder for the caller's account id in documents the control plane builds. */
     public static final String ACCOUNT_ID = "{{AccountId}}";
+    /**
+     * Placeholder for the issuer of the statement's Federated OIDC provider at the start of a
+     * condition key ("{issuer}:sub"), so a trust policy can be written before the cluster exists.
+     */
+    public static final String OIDC_ISSUER = "{issuer}";
+    private static final String OIDC_PROVIDER = ":oidc-provider/";
     /** IAM's default when a document has no Version element. */
     static final String LEGACY_VERSION = "2008-10-17";
 
@@ -101,6 +109,99 @@ public final class PolicyDocument {
             return desired;
         }
         return canonical(cast((Map<?, ?>) accountAbstracted(live, accountId)));
+    }
+
+    /**
+     * A live document in the vocabulary of the desired side, for a desired document that may hold
+     * refs and {@link #OIDC_ISSUER} as well: {@code concrete} is the desired document as it would be
+     * sent ({@link #concrete}), or null when it cannot be made yet (a ref not created).
+     */
+    public static Map<String, Object> observed(String liveText, String accountId, Map<String, Object> desired,
+                                               Map<String, Object> concrete) {
+        Map<String, Object> live = canonical(parse(liveText));
+        if (desired != null && concrete != null && live.equals(canonical(concrete))) return desired;
+        return canonical(cast((Map<?, ?>) accountAbstracted(live, accountId)));
+    }
+
+    /**
+     * The document as AWS takes it: {@link #ACCOUNT_ID} replaced by the account id, every
+     * {@code ref:<logical-id>} value resolved to its physical id, and a condition key that starts
+     * with {@link #OIDC_ISSUER} given the issuer of the statement's Federated OIDC provider.
+     */
+    public static Map<String, Object> concrete(Map<String, Object> document, String accountId, Function<String, String> resolve) {
+        Map<String, Object> out = cast((Map<?, ?>) resolved(withAccount(document, ACCOUNT_ID, accountId), resolve));
+        Object statements = out.get("Statement");
+        List<Object> list = statements instanceof List<?> l ? new ArrayList<>(l) : statements == null ? List.of() : List.of(statements);
+        List<Object> withIssuer = new ArrayList<>();
+        for (Object s : list) withIssuer.add(s instanceof Map<?, ?> m ? withTrustActionsSpelled(withIssuer(cast(m))) : s);
+        out.put("Statement", withIssuer);
+        return out;
+    }
+
+    /**
+     * IAM validates a trust policy's actions against their documented spelling (MalformedPolicyDocument
+     * for "sts:assumerole"), though actions are case-insensitive everywhere else; the canonical form
+     * lowercases them, so a canonical trust document gets the documented spelling back before it is sent.
+     */
+    private static Map<String, Object> withTrustActionsSpelled(Map<String, Object> statement) {
+        Object actions = statement.get("Action");
+        if (actions == null) return statement;
+        Map<String, Object> out = new LinkedHashMap<>(statement);
+        out.put("Action", actions instanceof List<?> l ? l.stream().map(PolicyDocument::spelled).toList() : spelled(actions));
+        return out;
+    }
+
+    private static Object spelled(Object action) {
+        return action instanceof String a ? STS_TRUST_ACTIONS.getOrDefault(a.toLowerCase(Locale.ROOT), a) : action;
+    }
+
+    private static final Map<String, String> STS_TRUST_ACTIONS = Map.of(
+            "sts:assumerole", "sts:AssumeRole",
+            "sts:assumerolewithsaml", "sts:AssumeRoleWithSAML",
+            "sts:assumerolewithwebidentity", "sts:AssumeRoleWithWebIdentity",
+            "sts:tagsession", "sts:TagSession",
+            "sts:setsourceidentity", "sts:SetSourceIdentity");
+
+    private static Object resolved(Object value, Function<String, String> resolve) {
+        if (value instanceof String s) return s.startsWith(DesiredResource.REF) ? resolve.apply(s) : s;
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), resolved(v, resolve)));
+            return out;
+        }
+        if (value instanceof List<?> l) return l.stream().map(v -> resolved(v, resolve)).toList();
+        return value;
+    }
+
+    private static Map<String, Object> withIssuer(Map<String, Object> statement) {
+        if (!(statement.get("Condition") instanceof Map<?, ?> condition)) return statement;
+        String issuer = null;
+        if (statement.get("Principal") instanceof Map<?, ?> p) {
+            for (String federated : strings(p.get("Federated"))) {
+                int at = federated.indexOf(OIDC_PROVIDER);
+                if (at >= 0) issuer = federated.substring(at + OIDC_PROVIDER.length());
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>(statement);
+        Map<String, Object> ops = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> op : condition.entrySet()) {
+            if (!(op.getValue() instanceof Map<?, ?> keys)) {
+                ops.put(String.valueOf(op.getKey()), op.getValue());
+                continue;
+            }
+            Map<String, Object> renamed = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> k : keys.entrySet()) {
+                String key = String.valueOf(k.getKey());
+                if (key.startsWith(OIDC_ISSUER)) {
+                    if (issuer == null) throw new IllegalArgumentException("condition key " + key + " needs a Federated OIDC provider principal");
+                    key = issuer + key.substring(OIDC_ISSUER.length());
+                }
+                renamed.put(key, k.getValue());
+            }
+            ops.put(String.valueOf(op.getKey()), renamed);
+        }
+        out.put("Condition", ops);
+        return out;
     }
 
     /** The JSON to send to AWS: {@link #ACCOUNT_ID} replaced by the real account id. */

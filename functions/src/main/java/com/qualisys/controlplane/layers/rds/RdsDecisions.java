@@ -3,7 +3,7 @@ package com.qualisys.controlplane.layers.rds;
 import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.Ignored;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
+import com.qualisys.controlplane.iam.RoleKind;
 import java.util.List;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBParameterGroup;
@@ -16,7 +16,7 @@ final class RdsDecisions {
     private RdsDecisions() {}
 
     static List<AttributeDecisions> all() {
-        return List.of(EncryptionKeys.decisions(), ServiceRoles.decisions(), parameterGroup(), instance(), secret());
+        return List.of(EncryptionKeys.decisions(), RoleKind.decisionsOf(RoleKind.KIND), parameterGroup(), instance(), secret());
     }
 
     static AttributeDecisions parameterGroup() {

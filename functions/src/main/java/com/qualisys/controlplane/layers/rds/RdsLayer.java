@@ -10,7 +10,7 @@ import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ReadinessCheck;
 import com.qualisys.controlplane.layers.support.ReadinessCheck.Statuses;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
+import com.qualisys.controlplane.iam.RoleKind;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +36,9 @@ public final class RdsLayer implements Layer {
         return RdsResources.desired(spec);
     }
 
+    /** The enhanced-monitoring role: the one IAM role kind. */
+    static final RoleKind ROLES = new RoleKind(RdsResources.LAYER + "/role/", RdsResources::desired);
+
     @Override
     public List<AttributeDecisions> attributeDecisions() {
         return RdsDecisions.all();
@@ -52,7 +55,7 @@ public final class RdsLayer implements Layer {
         switch (change.action()) {
             case CREATE -> {
                 if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.create(ctx, desired);
-                else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.create(ctx, desired, "QUALISYS " + ctx.environment() + " RDS enhanced monitoring");
+                else if (kind.equals(RoleKind.KIND.name())) ROLES.create(desired, ctx);
                 else if (kind.equals(RdsResources.PARAMETER_GROUP.name())) ParameterGroupChanges.create(ctx, desired);
                 else if (kind.equals(RdsResources.SECRET_KIND.name())) SecretChanges.create(ctx, desired);
                 else if (kind.equals(RdsResources.DB_INSTANCE.name())) InstanceChanges.create(ctx, desired);
@@ -60,7 +63,7 @@ public final class RdsLayer implements Layer {
             }
             case UPDATE -> {
                 if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.update(ctx, desired, observed, change.differences());
-                else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.update(ctx, desired, observed);
+                else if (kind.equals(RoleKind.KIND.name())) ROLES.update(desired, observed, ctx);
                 else if (kind.equals(RdsResources.PARAMETER_GROUP.name())) ParameterGroupChanges.update(ctx, desired, observed);
                 else if (kind.equals(RdsResources.SECRET_KIND.name())) SecretChanges.update(ctx, desired, observed);
                 else if (kind.equals(RdsResources.DB_INSTANCE.name())) InstanceChanges.update(ctx, desired, observed, change.differences());
@@ -68,7 +71,7 @@ public final class RdsLayer implements Layer {
             }
             case DELETE -> {
                 if (kind.equals(EncryptionKeys.KIND.name())) EncryptionKeys.delete(ctx, observed);
-                else if (kind.equals(ServiceRoles.KIND.name())) ServiceRoles.delete(ctx, observed);
+                else if (kind.equals(RoleKind.KIND.name())) ROLES.delete(observed.physicalId(), observed, ctx);
                 else if (kind.equals(RdsResources.PARAMETER_GROUP.name())) ParameterGroupChanges.delete(ctx, observed);
                 else if (kind.equals(RdsResources.SECRET_KIND.name())) SecretChanges.delete(ctx, observed);
                 else if (kind.equals(RdsResources.DB_INSTANCE.name())) InstanceChanges.delete(ctx, observed);

@@ -7,7 +7,7 @@ import com.qualisys.controlplane.engine.Tags;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ForeignRefs;
 import com.qualisys.controlplane.layers.support.Identity;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
+import com.qualisys.controlplane.engine.ManagedKinds;
 import com.qualisys.controlplane.layers.support.Versions;
 import com.qualisys.controlplane.spec.RdsSpec;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ final class RdsObserver {
         ctx.index().markObserved(RdsResources.LAYER);
         ForeignRefs.ensure(ctx, RdsResources.foreignRefs(), Map.of(RdsResources.SUBNET_GROUP, ctx.spec().vpc().dbSubnetGroup()));
         out.addAll(EncryptionKeys.observe(ctx, RdsResources.LAYER, Map.of(RdsResources.KEY, rds.kmsAlias())));
-        ServiceRoles.observe(ctx, RdsResources.monitoringRole(rds)).ifPresent(out::add);
+        out.addAll(new ManagedKinds(RdsResources.LAYER, List.of(RdsLayer.ROLES)).observe(ctx, RdsResources.desired(ctx.spec())));
         parameterGroup();
         Optional<DBInstance> instance = instance();
         secrets(instance.map(i -> i.endpoint() == null ? null : i.endpoint().address()).orElse(null));

@@ -5,8 +5,9 @@ import static com.qualisys.controlplane.engine.DesiredResource.ref;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
-import com.qualisys.controlplane.layers.support.ServiceRoles;
-import com.qualisys.controlplane.layers.support.TrustPolicy;
+import com.qualisys.controlplane.iam.RoleKind;
+import com.qualisys.controlplane.layers.iam.TrustPolicy;
+import com.qualisys.controlplane.layers.support.Identity;
 import com.qualisys.controlplane.layers.support.Versions;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.RdsSpec;
@@ -59,7 +60,9 @@ public final class RdsResources {
         List<DesiredResource> out = new ArrayList<>();
         out.add(EncryptionKeys.desired(KEY, rds.kmsAlias(),
                 "QUALISYS " + spec.environment() + ": storage and secrets of " + rds.identifier()));
-        out.add(ServiceRoles.desired(monitoringRole(rds), TrustPolicy.service("monitoring.rds.amazonaws.com"), List.of(MONITORING_POLICY)));
+        out.add(RoleKind.desired(spec.environment(), monitoringRole(rds), new RoleKind.Definition(Identity.name(monitoringRole(rds)),
+                TrustPolicy.service("monitoring.rds.amazonaws.com"), RoleKind.DEFAULT_MAX_SESSION_SECONDS,
+                "QUALISYS " + spec.environment() + " RDS enhanced monitoring", List.of(MONITORING_POLICY), Map.of())));
         out.add(parameterGroupResource(rds));
         out.add(masterSecret(rds));
         out.add(instanceResource(rds));

@@ -4,6 +4,8 @@ import static com.qualisys.controlplane.engine.DesiredResource.ref;
 import static com.qualisys.controlplane.layers.vpc.VpcKinds.*;
 
 import com.qualisys.controlplane.engine.DesiredResource;
+import com.qualisys.controlplane.iam.RoleKind;
+import com.qualisys.controlplane.layers.iam.TrustPolicy;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.VpcSpec;
 import com.qualisys.controlplane.spec.VpcSpec.Tier;
@@ -130,12 +132,12 @@ final class VpcDesiredState {
                 new DesiredResource(VpcIds.FLOW_LOG_GROUP, LOG_GROUP_KIND, attrs(
                         NAME, flow.logGroup(),
                         RETENTION_DAYS, flow.retentionDays())),
-                new DesiredResource(VpcIds.FLOW_LOG_ROLE, IAM_ROLE, attrs(
-                        NAME, flow.deliveryRole(),
-                        ASSUME_ROLE_POLICY, policy(statement("sts:AssumeRole", null, Map.of("Service", FLOW_LOGS_SERVICE))),
-                        DELIVERY_POLICY, policy(statement(
+                RoleKind.desired(spec.environment(), VpcIds.FLOW_LOG_ROLE, new RoleKind.Definition(flow.deliveryRole(),
+                        TrustPolicy.service(FLOW_LOGS_SERVICE), RoleKind.DEFAULT_MAX_SESSION_SECONDS,
+                        "Delivers the VPC flow logs to CloudWatch Logs", List.of(),
+                        Map.of(FLOW_LOG_POLICY_NAME, policy(statement(
                                 List.of("logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"),
-                                logGroupArns(spec.aws().region(), flow.logGroup()), null)))),
+                                logGroupArns(spec.aws().region(), flow.logGroup()), null))))),
                 new DesiredResource(VpcIds.FLOW_LOG, FLOW_LOG, attrs(
                         RESOURCE, ref(VpcIds.VPC),
                         TRAFFIC_TYPE, flow.trafficType(),

@@ -32,8 +32,6 @@ final class VpcKinds {
     static final String INBOUND = "inbound";
     static final String OUTBOUND = "outbound";
     static final String RETENTION_DAYS = "retentionDays";
-    static final String ASSUME_ROLE_POLICY = "assumeRolePolicy";
-    static final String DELIVERY_POLICY = "deliveryPolicy";
     static final String RESOURCE = "resource";
     static final String TRAFFIC_TYPE = "trafficType";
     static final String DESTINATION_TYPE = "destinationType";
@@ -56,7 +54,6 @@ final class VpcKinds {
     static final ResourceKind NETWORK_ACL = ResourceKind.of("network-acl", false, VPC);
     /** Holds the flow-log records: deleting it loses them. */
     static final ResourceKind LOG_GROUP_KIND = ResourceKind.of("log-group", true, NAME);
-    static final ResourceKind IAM_ROLE = ResourceKind.of("iam-role", false, NAME);
     /** A flow log cannot be modified: every attribute is replaceOn. */
     static final ResourceKind FLOW_LOG = ResourceKind.of("flow-log", false,
             RESOURCE, TRAFFIC_TYPE, DESTINATION_TYPE, LOG_GROUP, DELIVERY_ROLE, MAX_AGGREGATION_SECONDS);

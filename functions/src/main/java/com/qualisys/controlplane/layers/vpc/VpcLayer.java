@@ -8,6 +8,7 @@ import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ManagedKinds;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
+import com.qualisys.controlplane.iam.RoleKind;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecError;
 import com.qualisys.controlplane.spec.SpecException;
@@ -23,14 +24,14 @@ import software.amazon.awssdk.services.ec2.model.AvailabilityZone;
  * and ElastiCache subnet groups.
  *
  * <p>Observe costs one paginated describe per resource type (EC2 ones filtered by the
- * {@code qualisys:environment} tag; the log group, role and subnet groups by their fixed names),
- * plus the calls AWS offers no batch form for: two DescribeVpcAttribute per VPC (DNS settings) and
- * one GetRolePolicy (the role's inline policy).
+ * {@code qualisys:environment} tag; the log group and subnet groups by their fixed names; the
+ * flow-log delivery role with the account's roles, {@link RoleKind}), plus the calls AWS offers no
+ * batch form for: two DescribeVpcAttribute per VPC (DNS settings).
  */
 public final class VpcLayer implements Layer {
     private final ManagedKinds kinds = new ManagedKinds(VpcIds.LAYER, List.of(
             new Vpcs(), new Subnets(), new InternetGateways(), new ElasticIps(), new NatGateways(), new RouteTables(),
-            new SecurityGroups(), new NetworkAcls(), new FlowLogGroups(), new FlowLogRoles(), new FlowLogs(),
+            new SecurityGroups(), new NetworkAcls(), new FlowLogGroups(), new RoleKind(VpcIds.LAYER + "/iam-role/", VpcDesiredState::of), new FlowLogs(),
             new DbSubnetGroups(), new CacheSubnetGroups()));
 
     @Override

@@ -50,6 +50,8 @@ class EksLayerTest {
     final LocalAws local = LocalAws.shared();
     AwsClients aws;
     AwsClients outOfBand;
+    /** Reads what the account holds after a repair: a client neither the layer nor the out-of-band changes used. */
+    AwsClients reader;
     LayerHarness eks;
     Prerequisites prerequisites;
     Reconciler.ApplyResult firstApply;
@@ -59,6 +61,7 @@ class EksLayerTest {
         EmulatedAccount account = EmulatedAccount.fresh();
         aws = account.clients();
         outOfBand = account.clients();
+        reader = account.clients();
         try (AwsClients setup = account.clients()) {
             prerequisites = Prerequisites.create(setup, spec);
         }
@@ -70,6 +73,7 @@ class EksLayerTest {
     void close() {
         aws.close();
         outOfBand.close();
+        reader.close();
     }
 
     @Test
@@ -200,7 +204,12 @@ class EksLayerTest {
     void aLoweredMaximumBelowTheCurrentSizeIsRepairedKeepingTheSizeWithinBounds() {
         outOfBand.eks().updateNodegroupConfig(r -> r.clusterName(CLUSTER).nodegroupName("qualisys-general")
                 .scalingConfig(s -> s.minSize(1).maxSize(1).desiredSize(1)));
-        assertThat(change(eks.drift(), "eks/node-group/general")).hasValueSatisfying(c -> assertThat(c.action()).isEqualTo(Action.UPDATE));
+        Plan drift = eks.drift();
+        assertThat(change(drift, "eks/node-group/general")).hasValueSatisfying(c -> assertThat(c.action()).isEqualTo(Action.UPDATE));
+        assertThat(difference(drift, "eks/node-group/general", "scaling.minSize"))
+                .hasValueSatisfying(d -> assertThat(List.of(d.expected(), d.actual())).containsExactly(2, 1));
+        assertThat(difference(drift, "eks/node-group/general", "scaling.maxSize"))
+                .hasValueSatisfying(d -> assertThat(List.of(d.expected(), d.actual())).containsExactly(10, 1));
         eks.apply();
         Nodegroup ng = nodegroup("qualisys-general");
         assertThat(List.of(ng.scalingConfig().minSize(), ng.scalingConfig().maxSize(), ng.scalingConfig().desiredSize()))
@@ -244,7 +253,7 @@ class EksLayerTest {
 
         eks.apply();
         Nodegroup after = nodegroup("qualisys-playwright-pool");
-        LaunchTemplateVersion running = aws.ec2().describeLaunchTemplateVersions(r -> r.launchTemplateId(templateId)
+        LaunchTemplateVersion running = reader.ec2().describeLaunchTemplateVersions(r -> r.launchTemplateId(templateId)
                 .versions(after.launchTemplate().version())).launchTemplateVersions().get(0);
         assertThat(running.launchTemplateData().metadataOptions().httpTokensAsString()).isEqualTo("required");
         assertThat(running.defaultVersion()).isTrue();
@@ -273,7 +282,7 @@ class EksLayerTest {
 
         eks.apply();
         Nodegroup after = nodegroup("qualisys-playwright-pool");
-        LaunchTemplateVersion running = aws.ec2().describeLaunchTemplateVersions(r -> r.launchTemplateId(templateId)
+        LaunchTemplateVersion running = reader.ec2().describeLaunchTemplateVersions(r -> r.launchTemplateId(templateId)
                 .versions(after.launchTemplate().version())).launchTemplateVersions().get(0);
         assertThat(running.launchTemplateData().keyName()).isNull();
         assertThat(running.launchTemplateData().userData()).isNull();
@@ -287,12 +296,14 @@ class EksLayerTest {
         outOfBand.eks().updateClusterConfig(r -> r.name(CLUSTER).logging(l -> l.clusterLogging(
                 LogSetup.builder().typesWithStrings("audit").enabled(false).build())));
         Plan drift = eks.drift();
-        assertThat(difference(drift, "eks/cluster/qualisys-eks", "logTypes")).hasValueSatisfying(d ->
-                assertThat(d.actual()).isEqualTo(List.of("api", "authenticator", "controllerManager", "scheduler")));
+        assertThat(difference(drift, "eks/cluster/qualisys-eks", "logTypes")).hasValueSatisfying(d -> {
+            assertThat(d.expected()).isEqualTo(List.of("api", "audit", "authenticator", "controllerManager", "scheduler"));
+            assertThat(d.actual()).isEqualTo(List.of("api", "authenticator", "controllerManager", "scheduler"));
+        });
         assertThat(change(drift, "eks/cluster/qualisys-eks").orElseThrow().destructive()).isFalse();
 
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Eks.UpdateClusterConfig");
-        assertThat(EksObserver.enabledLogTypes(aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster()))
+        assertThat(EksObserver.enabledLogTypes(reader.eks().describeCluster(r -> r.name(CLUSTER)).cluster()))
                 .containsExactly("api", "audit", "authenticator", "controllerManager", "scheduler");
         assertThat(eks.drift().isEmpty()).isTrue();
     }
@@ -307,7 +318,7 @@ class EksLayerTest {
             assertThat(c.differences()).containsExactly(new com.qualisys.controlplane.engine.Difference("endpointPublicAccess", true, false));
         });
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Eks.UpdateClusterConfig");
-        Cluster c = aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster();
+        Cluster c = reader.eks().describeCluster(r -> r.name(CLUSTER)).cluster();
         assertThat(c.resourcesVpcConfig().endpointPublicAccess()).isTrue();
         assertThat(c.resourcesVpcConfig().subnetIds()).hasSize(2);
         assertThat(eks.drift().isEmpty()).isTrue();
@@ -318,9 +329,10 @@ class EksLayerTest {
     void keyRotationSwitchedOffIsReportedAndSwitchedBackOn() {
         String keyArn = aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster().encryptionConfig().get(0).provider().keyArn();
         outOfBand.kms().disableKeyRotation(r -> r.keyId(keyArn));
-        assertThat(difference(eks.drift(), "eks/kms-key/secrets", "rotation")).isPresent();
-        eks.apply();
-        assertThat(aws.kms().getKeyRotationStatus(r -> r.keyId(keyArn)).keyRotationEnabled()).isTrue();
+        assertThat(difference(eks.drift(), "eks/kms-key/secrets", "rotation"))
+                .hasValueSatisfying(d -> assertThat(List.of(d.expected(), d.actual())).containsExactly(true, false));
+        assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Kms.EnableKeyRotation");
+        assertThat(reader.kms().getKeyRotationStatus(r -> r.keyId(keyArn)).keyRotationEnabled()).isTrue();
         assertThat(eks.drift().isEmpty()).isTrue();
     }
 
@@ -332,8 +344,16 @@ class EksLayerTest {
         outOfBand.iam().updateAssumeRolePolicy(r -> r.roleName("qualisys-alb-controller").policyDocument(
                 decoded.replace("StringEquals", "StringLike").replace("system:serviceaccount:kube-system:aws-load-balancer-controller",
                         "system:serviceaccount:*:*")));
-        assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "trust")).isPresent();
+        assertThat(difference(eks.drift(), "eks/role/qualisys-alb-controller", "assumeRolePolicy.Statement")).hasValueSatisfying(d -> {
+            assertThat(String.valueOf(d.expected())).contains("StringEquals", "system:serviceaccount:kube-system:aws-load-balancer-controller")
+                    .doesNotContain("system:serviceaccount:*:*");
+            assertThat(String.valueOf(d.actual())).contains("StringLike", "system:serviceaccount:*:*");
+        });
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Iam.UpdateAssumeRolePolicy");
+        String repaired = reader.iam().getRole(r -> r.roleName("qualisys-alb-controller")).role().assumeRolePolicyDocument();
+        assertThat(repaired.startsWith("%") ? URLDecoder.decode(repaired, StandardCharsets.UTF_8) : repaired).as("the trust, read back")
+                .contains("StringEquals", "system:serviceaccount:kube-system:aws-load-balancer-controller")
+                .doesNotContain("system:serviceaccount:*:*");
         assertThat(eks.drift().isEmpty()).isTrue();
     }
 
@@ -342,10 +362,10 @@ class EksLayerTest {
     void anInlinePolicyAddedToTheNodeRoleOutOfBandIsReportedAndRemoved() {
         outOfBand.iam().putRolePolicy(r -> r.roleName("qualisys-eks-node-role").policyName("convenience")
                 .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"));
-        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicyNames")).hasValueSatisfying(d ->
-                assertThat(d.actual()).isEqualTo(List.of("convenience")));
+        assertThat(difference(eks.drift(), "eks/role/qualisys-eks-node-role", "inlinePolicies"))
+                .hasValueSatisfying(d -> assertThat(List.of(d.expected(), d.actual())).containsExactly(List.of(), List.of("convenience")));
         assertThat(eks.mutatingCallsOfApply()).containsOnlyKeys("Iam.DeleteRolePolicy");
-        assertThat(aws.iam().listRolePolicies(r -> r.roleName("qualisys-eks-node-role")).policyNames()).isEmpty();
+        assertThat(reader.iam().listRolePolicies(r -> r.roleName("qualisys-eks-node-role")).policyNames()).isEmpty();
         assertThat(eks.drift().isEmpty()).isTrue();
     }
 
@@ -367,6 +387,6 @@ class EksLayerTest {
     }
 
     private Nodegroup nodegroup(String name) {
-        return aws.eks().describeNodegroup(r -> r.clusterName(CLUSTER).nodegroupName(name)).nodegroup();
+        return reader.eks().describeNodegroup(r -> r.clusterName(CLUSTER).nodegroupName(name)).nodegroup();
     }
 }

@@ -91,12 +91,12 @@ class EksResourcesTest {
     @Test
     void theAutoscalerMayScaleOnlyThisClustersNodeGroups() {
         @SuppressWarnings("unchecked")
-        Map<String, Object> policies = (Map<String, Object>) get("eks/role/qualisys-cluster-autoscaler").attribute("inlinePolicies");
+        Map<String, Object> policies = (Map<String, Object>) get("eks/role/qualisys-cluster-autoscaler").attribute("inlinePolicyDocuments");
         assertThat(policies).containsOnlyKeys("qualisys-cluster-autoscaler");
         assertThat(policies.get("qualisys-cluster-autoscaler").toString())
                 .contains("autoscaling:SetDesiredCapacity", "aws:ResourceTag/k8s.io/cluster-autoscaler/qualisys-eks=owned");
-        assertThat(get("eks/role/qualisys-alb-controller").strings("inlinePolicyNames")).containsExactly("qualisys-alb-controller");
-        assertThat(get("eks/role/qualisys-eks-node-role").strings("inlinePolicyNames")).isEmpty();
+        assertThat(get("eks/role/qualisys-alb-controller").strings("inlinePolicies")).containsExactly("qualisys-alb-controller");
+        assertThat(get("eks/role/qualisys-eks-node-role").strings("inlinePolicies")).isEmpty();
     }
 
     @Test

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
  * chart repositories, so what helm itself does stays unproven by these tests.
  */
 class HelmReleaseDriftTest {
+    /** The seed's constraint on the cluster-autoscaler chart (environments/defaults.yaml). */
+    private static final String CLUSTER_AUTOSCALER_CONSTRAINT = "~>9.29";
 
     @Test
     void releasesInsideTheirConstraintsAndReadyAreNoDrift() {
@@ -62,7 +64,8 @@ class HelmReleaseDriftTest {
 
         Map<String, Change> releases = releaseChanges(f.reconciler().plan("kubernetes"));
         assertThat(releases.keySet()).containsExactly("kubernetes/helm-release/cluster-autoscaler");
-        assertThat(releases.get("kubernetes/helm-release/cluster-autoscaler").differences().get(0).actual()).isEqualTo("10.0.0");
+        assertThat(releases.get("kubernetes/helm-release/cluster-autoscaler").differences()).singleElement()
+                .satisfies(d -> assertThat(List.of(d.path(), d.expected(), d.actual())).containsExactly("version", CLUSTER_AUTOSCALER_CONSTRAINT, "10.0.0"));
     }
 
     @Test

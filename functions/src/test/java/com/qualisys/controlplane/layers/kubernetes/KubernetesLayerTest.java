@@ -150,8 +150,16 @@ class KubernetesLayerTest {
         assertThat(byId.get("kubernetes/role-binding/" + production + "/developer-write").action()).isEqualTo(Action.DELETE);
         assertThat(byId.get("kubernetes/cluster-role-binding/" + rogueClusterBinding).action()).isEqualTo(Action.DELETE);
         assertThat(byId.get("kubernetes/role-binding/" + staging + "/ci-cd").action()).isEqualTo(Action.CREATE);
-        assertThat(byId.get("kubernetes/config-map/aws-auth").differences()).extracting(d -> d.path()).containsExactly("mapRoles");
-        assertThat(byId.get("kubernetes/role-binding/" + production + "/devops").differences()).extracting(d -> d.path()).containsExactly("subjects");
+        assertThat(byId.get("kubernetes/config-map/aws-auth").differences()).singleElement().satisfies(d -> {
+            assertThat(d.path()).isEqualTo("mapRoles");
+            assertThat(String.valueOf(d.expected())).contains("qualisys-developers").doesNotContain("system:masters");
+            assertThat(String.valueOf(d.actual())).contains("system:masters");
+        });
+        assertThat(byId.get("kubernetes/role-binding/" + production + "/devops").differences()).singleElement().satisfies(d -> {
+            assertThat(d.path()).isEqualTo("subjects");
+            assertThat(String.valueOf(d.expected())).doesNotContain("qualisys-cicd");
+            assertThat(String.valueOf(d.actual())).contains("qualisys-cicd");
+        });
         assertThat(drift.hasDestructiveChanges()).as("none of these repairs loses data").isFalse();
 
         f.requests.clear();
@@ -165,6 +173,14 @@ class KubernetesLayerTest {
         assertThat(f.admin.rbac().clusterRoleBindings().withName(rogueClusterBinding).get()).isNull();
         assertThat(f.admin.configMaps().inNamespace("kube-system").withName("aws-auth").get().getData().get("mapRoles"))
                 .doesNotContain("system:masters");
+        // The other repairs, read back with the admin client (not the layer's).
+        assertThat(f.admin.resourceQuotas().inNamespace(production).withName("qualisys-quota").get().getSpec().getHard().get("requests.cpu"))
+                .isEqualTo(new Quantity("32"));
+        assertThat(f.admin.rbac().roleBindings().inNamespace(production).withName("devops").get().getSubjects())
+                .extracting(s -> s.getName()).doesNotContain("qualisys-cicd");
+        assertThat(f.admin.rbac().roleBindings().inNamespace(staging).withName("ci-cd").get()).as("ci-cd's staging binding").isNotNull();
+        assertThat(f.admin.rbac().clusterRoles().withName("developer").get().getRules())
+                .noneMatch(r -> r.getResources().contains("rolebindings") && r.getVerbs().contains("create"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.qualisys.controlplane.layers.vpc;
 
 import com.qualisys.controlplane.engine.ManagedKind;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.DesiredResource;
@@ -78,6 +79,13 @@ class SubnetGroupRepairTest {
         QueryApiStub.Request modify = stub.requests("ModifyCacheSubnetGroup").getFirst();
         assertThat(modify.params()).containsEntry("CacheSubnetGroupName", "qualisys-cache-subnet-group");
         assertThat(modify.list("SubnetIds")).containsExactly("subnet-0da", "subnet-0db");
+        try (AwsClients reader = stub.clients()) {
+            assertThat(reader.elastiCache().describeCacheSubnetGroups(r -> r.cacheSubnetGroupName("qualisys-cache-subnet-group"))
+                    .cacheSubnetGroups()).as("the group, read back with a client of the test's own").singleElement().satisfies(g -> {
+                        assertThat(g.subnets()).extracting(x -> x.subnetIdentifier()).containsExactly("subnet-0da", "subnet-0db");
+                        assertThat(g.cacheSubnetGroupDescription()).isEqualTo("QUALISYS database tier: ElastiCache Redis");
+                    });
+        }
         assertThat(diff(want, observe(kind)).changes()).isEmpty();
     }
 
@@ -99,6 +107,11 @@ class SubnetGroupRepairTest {
         assertThat(stub.requests("DeleteCacheSubnetGroup")).singleElement()
                 .satisfies(r -> assertThat(r.params()).containsEntry("CacheSubnetGroupName", "qualisys-cache-subnet-group"));
         assertThat(observe(kind)).isEmpty();
+        try (AwsClients reader = stub.clients()) {
+            assertThat(catchThrowable(() -> reader.elastiCache().describeCacheSubnetGroups(r -> r.cacheSubnetGroupName("qualisys-cache-subnet-group"))))
+                    .as("the group, read back with a client of the test's own")
+                    .isInstanceOf(software.amazon.awssdk.services.elasticache.model.CacheSubnetGroupNotFoundException.class);
+        }
     }
 
     @Test
@@ -125,6 +138,13 @@ class SubnetGroupRepairTest {
                     .containsEntry("DBSubnetGroupDescription", "QUALISYS database tier: RDS PostgreSQL");
             assertThat(r.list("SubnetIds")).containsExactly("subnet-0da", "subnet-0db");
         });
+        try (AwsClients reader = stub.clients()) {
+            assertThat(reader.rds().describeDBSubnetGroups(r -> r.dbSubnetGroupName("qualisys-db-subnet-group")).dbSubnetGroups())
+                    .as("the group, read back with a client of the test's own").singleElement().satisfies(g -> {
+                        assertThat(g.subnets()).extracting(x -> x.subnetIdentifier()).containsExactly("subnet-0da", "subnet-0db");
+                        assertThat(g.dbSubnetGroupDescription()).isEqualTo("QUALISYS database tier: RDS PostgreSQL");
+                    });
+        }
         assertThat(diff(want, observe(kind)).changes()).isEmpty();
     }
 

@@ -73,7 +73,7 @@ class VpcDriftBenchmark {
 
     private static List<ManagedKind<?>> kinds() {
         return List.of(new Vpcs(), new Subnets(), new InternetGateways(), new ElasticIps(), new NatGateways(), new RouteTables(),
-                new SecurityGroups(), new NetworkAcls(), new FlowLogGroups(), new FlowLogRoles(), new FlowLogs(),
+                new SecurityGroups(), new NetworkAcls(), new FlowLogGroups(), new com.qualisys.controlplane.iam.RoleKind(VpcIds.LAYER + "/iam-role/", VpcDesiredState::of), new FlowLogs(),
                 new DbSubnetGroups(), new CacheSubnetGroups());
     }
 

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RuleAction;
 import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
+import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 
 /**
  * Out-of-band changes, made with an SDK client of their own, show up in drift with the expected
@@ -104,6 +105,12 @@ class VpcDriftTest {
                 .isEqualTo(new Difference("ingress", List.of("all:self", "all:sg:alb"), List.of("all:sg:alb")));
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.AuthorizeSecurityGroupIngress", 1));
+        assertThat(live.securityGroup("k8s-nodes").ipPermissions()).as("k8s-nodes ingress, read back")
+                .anySatisfy(p -> {
+                    assertThat(p.ipProtocol()).isEqualTo("-1");
+                    assertThat(p.userIdGroupPairs()).extracting(UserIdGroupPair::groupId)
+                            .containsExactlyInAnyOrder(nodes, live.securityGroup("alb").groupId());
+                });
     }
 
     @Test
@@ -134,12 +141,15 @@ class VpcDriftTest {
         assertThat(difference(drift, "vpc/route-table/database", "subnets"))
                 .isEqualTo(new Difference("subnets", List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/database-b"),
                         List.of("ref:vpc/subnet/database-b")));
-        assertThat(difference(drift, "vpc/route-table/public", "subnets").actual())
-                .isEqualTo(List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/public-a", "ref:vpc/subnet/public-b"));
+        assertThat(difference(drift, "vpc/route-table/public", "subnets")).isEqualTo(new Difference("subnets",
+                List.of("ref:vpc/subnet/public-a", "ref:vpc/subnet/public-b"),
+                List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/public-a", "ref:vpc/subnet/public-b")));
 
         // The public table lets the subnet go, then the database table takes it in: one call each.
         assertThat(repair()).containsExactlyInAnyOrderEntriesOf(Map.of("Ec2.DisassociateRouteTable", 1, "Ec2.AssociateRouteTable", 1));
-        assertThat(live.routeTable("database").routes()).hasSize(1);
+        assertThat(live.routeTable("database").associations()).as("database table's subnets, read back")
+                .extracting(a -> a.subnetId()).containsExactlyInAnyOrder(databaseA, live.subnet("database-b").subnetId());
+        assertThat(live.routeTable("public").associations()).extracting(a -> a.subnetId()).doesNotContain(databaseA);
     }
 
     @Test
@@ -152,13 +162,18 @@ class VpcDriftTest {
 
         Plan drift = drift();
         assertOnly(drift, "vpc/route-table/public", "vpc/route-table/database");
-        assertThat(difference(drift, "vpc/route-table/database", "subnets").actual())
-                .isEqualTo(List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/database-b", "ref:vpc/subnet/public-a"));
+        assertThat(difference(drift, "vpc/route-table/database", "subnets")).isEqualTo(new Difference("subnets",
+                List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/database-b"),
+                List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/database-b", "ref:vpc/subnet/public-a")));
+        assertThat(difference(drift, "vpc/route-table/public", "subnets")).isEqualTo(new Difference("subnets",
+                List.of("ref:vpc/subnet/public-a", "ref:vpc/subnet/public-b"), List.of("ref:vpc/subnet/public-b")));
 
         // The public table, repaired first, moves the subnet over; the database table then finds
         // the association it would have dropped already gone, and lets it be.
         assertThat(repair()).containsExactlyInAnyOrderEntriesOf(Map.of("Ec2.ReplaceRouteTableAssociation", 1, "Ec2.DisassociateRouteTable", 1));
-        assertThat(live.routeTable("public").associations()).extracting(a -> a.subnetId()).contains(publicA);
+        assertThat(live.routeTable("public").associations()).as("public table's subnets, read back").extracting(a -> a.subnetId())
+                .containsExactlyInAnyOrder(publicA, live.subnet("public-b").subnetId());
+        assertThat(live.routeTable("database").associations()).extracting(a -> a.subnetId()).doesNotContain(publicA);
     }
 
     @Test
@@ -195,13 +210,16 @@ class VpcDriftTest {
 
         Plan drift = drift();
         assertOnly(drift, "vpc/network-acl/database");
-        Difference d = difference(drift, "vpc/network-acl/database", "inbound");
-        assertThat(d.actual()).isEqualTo(List.of("90:allow:all:0.0.0.0/0", "100:allow:tcp:5432:10.0.10.0/24",
-                "110:allow:tcp:5432:10.0.11.0/24", "120:allow:tcp:6379:10.0.10.0/24", "130:allow:tcp:6379:10.0.11.0/24",
-                "140:allow:tcp:1024-65535:10.0.0.0/16"));
-        assertThat(d.expected()).asList().doesNotContain("90:allow:all:0.0.0.0/0").hasSize(5);
+        List<String> seed = List.of("100:allow:tcp:5432:10.0.10.0/24", "110:allow:tcp:5432:10.0.11.0/24",
+                "120:allow:tcp:6379:10.0.10.0/24", "130:allow:tcp:6379:10.0.11.0/24", "140:allow:tcp:1024-65535:10.0.0.0/16");
+        List<String> withExtra = new java.util.ArrayList<>(seed);
+        withExtra.addFirst("90:allow:all:0.0.0.0/0");
+        assertThat(difference(drift, "vpc/network-acl/database", "inbound")).isEqualTo(new Difference("inbound", seed, withExtra));
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.DeleteNetworkAclEntry", 1));
+        assertThat(live.networkAcl("database").entries()).as("database NACL entries, read back")
+                .noneMatch(e -> e.ruleNumber() == 90)
+                .filteredOn(e -> !e.egress() && e.ruleNumber() < 32767).hasSize(seed.size());
     }
 
     @Test
@@ -212,10 +230,16 @@ class VpcDriftTest {
 
         Plan drift = drift();
         assertOnly(drift, "vpc/network-acl/public");
-        assertThat(difference(drift, "vpc/network-acl/public", "inbound").actual()).asList()
-                .contains("110:allow:tcp:8443:0.0.0.0/0").doesNotContain("110:allow:tcp:443:0.0.0.0/0");
+        assertThat(difference(drift, "vpc/network-acl/public", "inbound")).isEqualTo(new Difference("inbound",
+                List.of("100:allow:tcp:80:0.0.0.0/0", "110:allow:tcp:443:0.0.0.0/0", "120:allow:tcp:1024-65535:0.0.0.0/0",
+                        "130:allow:all:10.0.0.0/16"),
+                List.of("100:allow:tcp:80:0.0.0.0/0", "110:allow:tcp:8443:0.0.0.0/0", "120:allow:tcp:1024-65535:0.0.0.0/0",
+                        "130:allow:all:10.0.0.0/16")));
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.ReplaceNetworkAclEntry", 1));
+        assertThat(live.networkAcl("public").entries()).as("public NACL rule 110, read back")
+                .filteredOn(e -> !e.egress() && e.ruleNumber() == 110).singleElement()
+                .satisfies(e -> assertThat(List.of(e.portRange().from(), e.portRange().to())).containsExactly(443, 443));
     }
 
     @Test
@@ -231,6 +255,9 @@ class VpcDriftTest {
         assertThat(difference(drift, "vpc/network-acl/private", "subnets"))
                 .isEqualTo(new Difference("subnets", List.of("ref:vpc/subnet/private-a", "ref:vpc/subnet/private-b"),
                         List.of("ref:vpc/subnet/private-b")));
+        assertThat(difference(drift, "vpc/network-acl/public", "subnets")).isEqualTo(new Difference("subnets",
+                List.of("ref:vpc/subnet/public-a", "ref:vpc/subnet/public-b"),
+                List.of("ref:vpc/subnet/private-a", "ref:vpc/subnet/public-a", "ref:vpc/subnet/public-b")));
 
         repair();
         assertThat(live.networkAcl("private").associations()).extracting(a -> a.subnetId()).contains(privateA);
@@ -327,6 +354,8 @@ class VpcDriftTest {
         assertThat(difference(drift, "vpc/vpc/main", "enableDnsHostnames")).isEqualTo(new Difference("enableDnsHostnames", true, false));
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.ModifyVpcAttribute", 1));
+        assertThat(live.ec2.describeVpcAttribute(r -> r.vpcId(vpc).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))
+                .enableDnsHostnames().value()).as("enableDnsHostnames, read back").isTrue();
     }
 
     @Test
@@ -338,6 +367,8 @@ class VpcDriftTest {
         assertThat(difference(drift, "vpc/log-group/flow-logs", "retentionDays")).isEqualTo(new Difference("retentionDays", 30, 7));
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("CloudWatchLogs.PutRetentionPolicy", 1));
+        assertThat(live.aws.logs().describeLogGroups(r -> r.logGroupNamePrefix("/aws/vpc/qualisys-flow-logs")).logGroups())
+                .singleElement().satisfies(g -> assertThat(g.retentionInDays()).as("retention, read back").isEqualTo(30));
     }
 
     @Test
@@ -350,6 +381,13 @@ class VpcDriftTest {
         assertThat(change(drift, "vpc/flow-log/main").action()).isEqualTo(Action.CREATE);
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("Ec2.CreateFlowLogs", 1));
+        assertThat(live.ec2.describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(live.vpc().vpcId()))).flowLogs())
+                .as("the VPC's flow log, read back").singleElement().satisfies(f -> {
+                    assertThat(f.flowLogId()).isNotEqualTo(flowLog);
+                    assertThat(f.trafficTypeAsString()).isEqualTo("ALL");
+                    assertThat(f.logGroupName()).isEqualTo("/aws/vpc/qualisys-flow-logs");
+                    assertThat(f.deliverLogsPermissionArn()).endsWith(":role/qualisys-vpc-flow-logs");
+                });
     }
 
     @Test
@@ -358,11 +396,17 @@ class VpcDriftTest {
 
         Plan drift = drift();
         assertOnly(drift, "vpc/iam-role/flow-logs");
-        Difference d = difference(drift, "vpc/iam-role/flow-logs", "deliveryPolicy.Statement");
+        Difference d = difference(drift, "vpc/iam-role/flow-logs",
+                "inlinePolicyDocuments." + VpcDesiredState.FLOW_LOG_POLICY_NAME + ".Statement");
         assertThat(d.actual()).isNull();
-        assertThat(d.expected().toString()).contains("logs:PutLogEvents");
+        assertThat(d.expected().toString()).contains("logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
+                "logs:PutLogEvents", "log-group:/aws/vpc/qualisys-flow-logs");
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("Iam.PutRolePolicy", 1));
+        String document = java.net.URLDecoder.decode(live.aws.iam().getRolePolicy(r -> r.roleName("qualisys-vpc-flow-logs")
+                .policyName(VpcDesiredState.FLOW_LOG_POLICY_NAME)).policyDocument(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(document).as("the delivery policy, read back").contains("logs:CreateLogStream", "logs:DescribeLogGroups",
+                "logs:DescribeLogStreams", "logs:PutLogEvents", "log-group:/aws/vpc/qualisys-flow-logs");
     }
 
     @Test
@@ -378,6 +422,9 @@ class VpcDriftTest {
                 .isEqualTo(new Difference("subnets", List.of("ref:vpc/subnet/database-a", "ref:vpc/subnet/database-b"), null));
 
         assertThat(repair()).containsExactlyEntriesOf(Map.of("Rds.CreateDBSubnetGroup", 1));
+        assertThat(live.aws.rds().describeDBSubnetGroups(r -> r.dbSubnetGroupName("qualisys-db-subnet-group")).dbSubnetGroups())
+                .singleElement().satisfies(g -> assertThat(g.subnets()).as("the group's subnets, read back").extracting(x -> x.subnetIdentifier())
+                        .containsExactlyInAnyOrder(live.subnet("database-a").subnetId(), live.subnet("database-b").subnetId()));
     }
 
     private static Plan drift() {

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * One {@code statemachines/*.asl.json} file as the CDK app sees it: the text it deploys unchanged,
  * the {@code ${...}} placeholders it substitutes, and what the state machine's role must be allowed
  * to do (which functions it invokes, which topics it publishes to, whether it puts events or
- * touches the lock table). Pure: reads a string, talks to nothing. The definition must pass the
+ * touches the lock table; which functions it invokes in the environments' own accounts). Pure: reads a
+ * string, talks to nothing. The definition must pass the
  * asl-runner's parser, so what is deployed is what {@code qualisys run --local} can run.
  */
 public record AslDefinition(
@@ -32,12 +33,19 @@ public record AslDefinition(
         String text,
         Set<String> placeholders,
         Set<FunctionCatalog> invokedFunctions,
+        Set<FunctionCatalog> environmentFunctions,
         Set<String> publishedTopics,
         boolean putsEvents,
         Set<String> lockTableActions) {
 
     public static final String SUFFIX = ".asl.json";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+    /**
+     * How a Task names a function deployed in each environment's account ({@link FunctionCatalog#inEnvironmentAccount()}):
+     * its live alias's ARN, built from the region and account the run's input carries.
+     */
+    private static final Pattern IN_ENVIRONMENT_ACCOUNT = Pattern.compile(
+            "States\\.Format\\('arn:aws:lambda:\\{}:\\{}:function:([a-z0-9-]+):" + FunctionCatalog.LIVE_ALIAS + "', *\\$[^,]*, *\\$[^,]*\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
     private static final String SNS_PUBLISH = "arn:aws:states:::sns:publish";
@@ -52,10 +60,10 @@ public record AslDefinition(
             Set.of("AlertTopicArn", "DriftTopicArn", "ReportBucket", "LockTable", "EventBusName");
     public static final Set<String> TOPIC_PLACEHOLDERS = Set.of("AlertTopicArn", "DriftTopicArn");
 
-    /** Every placeholder a definition may use, sorted. */
+    /** Every placeholder a definition may use, sorted: the hub's functions (not those in the environments' accounts). */
     public static Set<String> knownPlaceholders() {
         Set<String> known = new TreeSet<>(STATE_PLACEHOLDERS);
-        for (FunctionCatalog f : FunctionCatalog.values()) known.add(f.arnPlaceholder());
+        for (FunctionCatalog f : FunctionCatalog.values()) if (!f.inEnvironmentAccount()) known.add(f.arnPlaceholder());
         return known;
     }
 
@@ -97,6 +105,12 @@ public record AslDefinition(
         while (m.find()) placeholders.add(m.group(1));
         Set<String> unknown = new TreeSet<>(placeholders);
         unknown.removeAll(knownPlaceholders());
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            if (f.inEnvironmentAccount() && unknown.contains(f.arnPlaceholder())) {
+                throw new AslException(source + " uses ${" + f.arnPlaceholder() + "}, but " + f.deployedName() + " runs in each"
+                        + " environment's own account, not in the hub: name it as \"FunctionName.$\": \"" + formatOf(f) + "\"");
+            }
+        }
         if (!unknown.isEmpty()) {
             throw new AslException(source + " uses ${" + String.join("}, ${", unknown) + "}, which the CDK app does not"
                     + " substitute; known placeholders: " + String.join(", ", knownPlaceholders()));
@@ -104,7 +118,13 @@ public record AslDefinition(
         Collector c = new Collector(source);
         c.states(root.get("States"));
         return new AslDefinition(name, source, text, Set.copyOf(placeholders), Set.copyOf(c.functions),
-                Set.copyOf(c.topics), c.putsEvents, Set.copyOf(c.lockTableActions));
+                Set.copyOf(c.environmentFunctions), Set.copyOf(c.topics), c.putsEvents, Set.copyOf(c.lockTableActions));
+    }
+
+    /** How a Task names a function of the environments' accounts (provision: the lock step's region and account). */
+    static String formatOf(FunctionCatalog f) {
+        return "States.Format('arn:aws:lambda:{}:{}:function:" + f.deployedName() + ":" + FunctionCatalog.LIVE_ALIAS
+                + "', $.run.region, $.run.account)";
     }
 
     /** The deployed state machine's name. */
@@ -116,6 +136,7 @@ public record AslDefinition(
     private static final class Collector {
         final String source;
         final Set<FunctionCatalog> functions = new TreeSet<>();
+        final Set<FunctionCatalog> environmentFunctions = new TreeSet<>();
         final Set<String> topics = new TreeSet<>();
         final Set<String> lockTableActions = new TreeSet<>();
         boolean putsEvents;
@@ -151,6 +172,8 @@ public record AslDefinition(
             String integration = resource.replaceFirst("\\.(waitForTaskToken|sync(:2)?)$", "");
             if (resource.startsWith("${")) {
                 functions.add(function(stateName, resource));
+            } else if (integration.equals(LAMBDA_INVOKE) && args.has("FunctionName.$")) {
+                environmentFunctions.add(environmentFunction(stateName, args.path("FunctionName.$").asText()));
             } else if (integration.equals(LAMBDA_INVOKE)) {
                 functions.add(function(stateName, args.path("FunctionName").asText()));
             } else if (integration.equals(SNS_PUBLISH)) {
@@ -184,6 +207,21 @@ public record AslDefinition(
             return f.orElseThrow(() -> new AslException(source + ": state " + stateName + " invokes " + reference
                     + "; a Task must name its function as ${<Name>FunctionArn} of the FunctionCatalog"));
         }
+
+        /** A function of the environments' accounts, by the ARN the run builds for the environment's account. */
+        FunctionCatalog environmentFunction(String stateName, String expression) {
+            Matcher m = IN_ENVIRONMENT_ACCOUNT.matcher(expression);
+            Optional<FunctionCatalog> f = m.matches() ? Arrays.stream(FunctionCatalog.values())
+                    .filter(c -> c.deployedName().equals(m.group(1))).findFirst() : Optional.empty();
+            if (f.isEmpty() || !f.get().inEnvironmentAccount()) {
+                throw new AslException(source + ": state " + stateName + " invokes FunctionName.$ " + expression + "; a Task"
+                        + " names a function of the environments' accounts as " + formatOf(FunctionCatalog.DB_INIT)
+                        + " (one of " + Arrays.stream(FunctionCatalog.values()).filter(FunctionCatalog::inEnvironmentAccount)
+                        .map(FunctionCatalog::deployedName).toList() + "), and a hub function as ${<Name>FunctionArn}");
+            }
+            return f.get();
+        }
+
 
         private static String placeholderOf(String value) {
             Matcher m = PLACEHOLDER.matcher(value);

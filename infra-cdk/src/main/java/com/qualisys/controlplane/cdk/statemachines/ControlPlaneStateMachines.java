@@ -49,7 +49,7 @@ public final class ControlPlaneStateMachines extends Construct {
             com.qualisys.controlplane.cdk.Checkov.skip(logs, "CKV_AWS_158",
                     com.qualisys.controlplane.cdk.Checkov.LOG_GROUP_KMS_REASON);
             Role role = Role.Builder.create(this, d.name() + "-role")
-                    .roleName("qualisys-control-plane-sm-" + d.name())
+                    .roleName(roleName(d.name()))
                     .assumedBy(new ServicePrincipal("states.amazonaws.com"))
                     .path("/control-plane/")
                     .description("Runs the " + d.stateMachineName() + " state machine (" + d.source() + ")")
@@ -76,10 +76,17 @@ public final class ControlPlaneStateMachines extends Construct {
         }
     }
 
+    /** The role a definition's state machine runs as (under /control-plane/): spokes name it in their invoke permissions. */
+    public static String roleName(String definitionName) {
+        return "qualisys-control-plane-sm-" + definitionName;
+    }
+
     /** Every placeholder a definition may use, with its value in this stack. */
     static Map<String, String> substitutions(StateMachineTargets targets) {
         Map<String, String> s = new TreeMap<>();
-        for (FunctionCatalog f : FunctionCatalog.values()) s.put(f.arnPlaceholder(), targets.function(f).getFunctionArn());
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            if (!f.inEnvironmentAccount()) s.put(f.arnPlaceholder(), targets.function(f).getFunctionArn());
+        }
         for (String topic : AslDefinition.TOPIC_PLACEHOLDERS) s.put(topic, targets.topic(topic).getTopicArn());
         s.put("ReportBucket", targets.reportBucketName());
         s.put("LockTable", targets.lockTable().getTableName());
@@ -93,6 +100,19 @@ public final class ControlPlaneStateMachines extends Construct {
 
     private static void grant(Role role, AslDefinition d, StateMachineTargets targets) {
         for (FunctionCatalog f : d.invokedFunctions()) targets.function(f).grantInvoke(role);
+        // A function of the environments' accounts: its live alias in each managed environment's account, by name
+        // (the spoke's alias policy names this role in turn); never a wildcard account.
+        for (FunctionCatalog f : d.environmentFunctions()) {
+            List<String> aliases = targets.environmentFunctionArns(f);
+            for (String arn : aliases) {
+                if (!arn.matches("arn:aws:lambda:[a-z0-9-]+:\\d{12}:function:" + f.deployedName() + ":" + FunctionCatalog.LIVE_ALIAS)) {
+                    throw new IllegalArgumentException(d.source() + " invokes " + f.deployedName() + " in the environments'"
+                            + " accounts, but " + arn + " is not its live alias in one 12-digit account");
+                }
+            }
+            role.addToPolicy(PolicyStatement.Builder.create().actions(List.of("lambda:InvokeFunction"))
+                    .resources(aliases).build());
+        }
         for (String topic : d.publishedTopics()) targets.topic(topic).grantPublish(role);
         if (d.putsEvents()) {
             role.addToPolicy(PolicyStatement.Builder.create().actions(List.of("events:PutEvents"))

@@ -10,6 +10,9 @@ public interface StateMachineTargets {
     /** The function (alias) a {@code ${<Name>FunctionArn}} placeholder resolves to. */
     IFunction function(FunctionCatalog f);
 
+    /** The live alias ARNs of a function deployed in each environment's account, one per managed account. */
+    java.util.List<String> environmentFunctionArns(FunctionCatalog f);
+
     /** AlertTopicArn or DriftTopicArn. */
     ITopic topic(String placeholder);
 

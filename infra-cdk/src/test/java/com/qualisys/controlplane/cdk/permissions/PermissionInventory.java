@@ -115,15 +115,18 @@ public final class PermissionInventory {
             // A test that drives ControlPlane.aws(spec) itself assumes the execution role outside any function;
             // each function's right to assume it is checked with every environment call it makes.
             if (c.action().equals("sts:AssumeRole") && !hub.hasRole(c.role())) continue;
-            if (!hub.hasRole(c.role()) || c.inEnvironment() && (spoke == null || !spoke.hasRole(executionRole))) {
+            // A function deployed in the environment's own account (the spoke's database functions) acts there as its
+            // own role, whatever clients the test handed it: no hub role, no execution role.
+            boolean ownRoleInSpoke = !hub.hasRole(c.role()) && spoke != null && spoke.hasRole(c.role());
+            if (!ownRoleInSpoke && (!hub.hasRole(c.role()) || c.inEnvironment() && (spoke == null || !spoke.hasRole(executionRole)))) {
                 unattributed.add(c.describe());
                 continue;
             }
-            RolePolicies policies = c.inEnvironment() ? spoke : hub;
-            String role = c.inEnvironment() ? executionRole : c.role();
+            RolePolicies policies = c.inEnvironment() || ownRoleInSpoke ? spoke : hub;
+            String role = c.inEnvironment() && !ownRoleInSpoke ? executionRole : c.role();
             pairs.computeIfAbsent(role, k -> new TreeSet<>()).add(c.action());
             PolicyEvaluator.Request request = inAccount(c, policies.account());
-            if (c.inEnvironment()) {
+            if (c.inEnvironment() && !ownRoleInSpoke) {
                 PolicyEvaluator.Request assume = new PolicyEvaluator.Request("sts:AssumeRole",
                         spoke.roleArn(executionRole), Map.of());
                 PolicyEvaluator.Decision reach = PolicyEvaluator.evaluate(hub.statements(c.role()), assume);
@@ -158,14 +161,15 @@ public final class PermissionInventory {
     }
 
     /**
-     * Per role — every hub function's role (the calls of code are theirs; the state machines' and event
-     * rules' roles are used by AWS services) and the spoke's execution role —
+     * Per role — every function's role, in the hub or (the database functions) in the spoke (the calls of code
+     * are theirs; the state machines' and event rules' roles are used by AWS services) and the spoke's execution role —
      * the granted actions (as written in an Allow statement) no recorded call was allowed by.
      */
     public static Map<String, Set<String>> neverExercised(RolePolicies hub, RolePolicies spoke, String executionRole, Result result) {
         Map<String, Set<String>> out = new TreeMap<>();
         for (FunctionCatalog f : FunctionCatalog.values()) {
             if (hub.hasRole(f.roleName())) out.putAll(neverExercised(hub, f.roleName(), result));
+            else if (spoke != null && spoke.hasRole(f.roleName())) out.putAll(neverExercised(spoke, f.roleName(), result));
         }
         if (spoke != null && spoke.hasRole(executionRole)) out.putAll(neverExercised(spoke, executionRole, result));
         return out;

@@ -25,8 +25,10 @@ class AslDefinitionTest {
         assertThat(fixture.stateMachineName()).isEqualTo("qualisys-fixture");
         // Secrets Manager runs SecretRotation and SNS runs BudgetAlert: no state machine needs to.
         Set<String> expected = new java.util.TreeSet<>(AslDefinition.knownPlaceholders());
-        expected.removeAll(Set.of("SecretRotationFunctionArn", "BudgetAlertFunctionArn"));
+        expected.remove("BudgetAlertFunctionArn");
         assertThat(fixture.placeholders()).isEqualTo(expected);
+        // The database functions live in each environment's account: no placeholder stands for them.
+        assertThat(AslDefinition.knownPlaceholders()).doesNotContain("DbInitFunctionArn", "SecretRotationFunctionArn");
         assertThat(fixture.publishedTopics()).containsExactly("DriftTopicArn");
         assertThat(fixture.putsEvents()).isTrue();
         assertThat(fixture.lockTableActions()).containsExactly("dynamodb:DeleteItem");
@@ -37,7 +39,8 @@ class AslDefinitionTest {
         AslDefinition fixture = AslDefinition.read(FIXTURE);
         // Notify only receives the alert topic's ARN in its payload: that grants the state machine nothing.
         assertThat(fixture.invokedFunctions()).isEqualTo(EnumSet.complementOf(
-                EnumSet.of(FunctionCatalog.SECRET_ROTATION, FunctionCatalog.BUDGET_ALERT)));
+                EnumSet.of(FunctionCatalog.DB_INIT, FunctionCatalog.SECRET_ROTATION, FunctionCatalog.BUDGET_ALERT)));
+        assertThat(fixture.environmentFunctions()).containsExactly(FunctionCatalog.DB_INIT);
         AslDefinition map = parse("\"A\":{\"Type\":\"Map\",\"ItemProcessor\":{\"StartAt\":\"B\",\"States\":{"
                 + "\"B\":{\"Type\":\"Task\",\"QueryLanguage\":\"JSONata\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
                 + "\"Arguments\":{\"FunctionName\":\"${PlanLayerFunctionArn}\"},\"End\":true}}},\"End\":true}");
@@ -57,6 +60,28 @@ class AslDefinitionTest {
         assertThatThrownBy(() -> parse("\"A\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
                 + "\"Parameters\":{\"FunctionName\":\"arn:aws:lambda:us-east-1:1:function:x\"},\"End\":true}"))
                 .hasMessageContaining("state A").hasMessageContaining("arn:aws:lambda:us-east-1:1:function:x");
+    }
+
+    @Test
+    void aFunctionOfTheEnvironmentsAccountsIsInvokedByTheArnTheRunBuildsAndNeverByAHubPlaceholder() {
+        AslDefinition d = parse("\"A\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{"
+                + "\"FunctionName.$\":\"States.Format('arn:aws:lambda:{}:{}:function:qualisys-db-init:live', $.run.region, $.run.account)\"},"
+                + "\"End\":true}");
+        assertThat(d.environmentFunctions()).containsExactly(FunctionCatalog.DB_INIT);
+        assertThat(d.invokedFunctions()).isEmpty();
+        assertThatThrownBy(() -> parse("\"A\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{"
+                + "\"FunctionName\":\"${DbInitFunctionArn}\"},\"End\":true}"))
+                .isInstanceOf(AslException.class).hasMessageContaining("${DbInitFunctionArn}")
+                .hasMessageContaining("runs in each environment's own account").hasMessageContaining("States.Format(");
+        // A hub function by a run-built ARN would be invoked in the environment's account, where it does not exist.
+        assertThatThrownBy(() -> parse("\"A\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{"
+                + "\"FunctionName.$\":\"States.Format('arn:aws:lambda:{}:{}:function:qualisys-apply-layer:live', $.r, $.a)\"},"
+                + "\"End\":true}"))
+                .isInstanceOf(AslException.class).hasMessageContaining("state A").hasMessageContaining("qualisys-db-init")
+                .hasMessageContaining("${<Name>FunctionArn}");
+        assertThatThrownBy(() -> parse("\"A\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{"
+                + "\"FunctionName.$\":\"$.anyFunction\"},\"End\":true}"))
+                .isInstanceOf(AslException.class).hasMessageContaining("FunctionName.$ $.anyFunction");
     }
 
     @Test
