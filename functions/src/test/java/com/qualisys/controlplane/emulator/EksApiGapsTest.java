@@ -164,4 +164,25 @@ class EksApiGapsTest {
         assertThat(aws.eks().describeNodegroup(r -> r.clusterName("strict").nodegroupName("workers")).nodegroup().scalingConfig().minSize())
                 .as("refused updates changed nothing").isEqualTo(2);
     }
+
+    /** CreateNodegroup and CreateAddon (Errors: InvalidRequestException, "invalid given the state of the cluster") need it created. */
+    @Test
+    void nothingIsCreatedInAClusterThatIsStillCreating() {
+        EksApiGaps eks = EmulatedAccount.local().eks();
+        eks.holdCluster("strict", "CREATING");
+        try {
+            EksException nodegroup = refused(() -> aws.eks().createNodegroup(r -> r.clusterName("strict").nodegroupName("early")
+                    .nodeRole(role).subnets(subnet)));
+            assertThat(nodegroup.awsErrorDetails().errorCode()).isEqualTo("InvalidRequestException");
+            assertThat(nodegroup.statusCode()).isEqualTo(400);
+            assertThat(nodegroup.getMessage()).contains("strict", "CREATING");
+            assertThat(refused(() -> aws.eks().createAddon(r -> r.clusterName("strict").addonName("vpc-cni"))).awsErrorDetails().errorCode())
+                    .isEqualTo("InvalidRequestException");
+        } finally {
+            eks.releaseCluster("strict");
+        }
+        assertThat(aws.eks().listNodegroups(r -> r.clusterName("strict")).nodegroups()).as("nothing was created").isEmpty();
+        aws.eks().createNodegroup(r -> r.clusterName("strict").nodegroupName("early").nodeRole(role).subnets(subnet));
+        aws.eks().createAddon(r -> r.clusterName("strict").addonName("vpc-cni"));
+    }
 }

@@ -58,6 +58,7 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private static final Pattern CLUSTER_CONFIG = Pattern.compile("/clusters/([^/]+)/update-config");
     private static final Pattern NODEGROUP = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)");
     private static final Pattern NODEGROUP_VERSION = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)/update-version");
+    private static final Pattern NODEGROUPS = Pattern.compile("/clusters/([^/]+)/node-groups");
     private static final Pattern NODEGROUP_CONFIG = Pattern.compile("/clusters/([^/]+)/node-groups/([^/]+)/update-config");
     /**
      * What EKS offers today: 1.29 to 1.31 have left standard support (extended support, still offered
@@ -212,6 +213,11 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         if (method.equals("POST") && (m = CLUSTER_UPDATES.matcher(path)).matches()) return updateClusterVersion(req, account, m.group(1), upstream);
         if (method.equals("POST") && (m = NODEGROUP_VERSION.matcher(path)).matches()) {
             return updateNodegroupVersion(req, account, m.group(1), m.group(2), upstream);
+        }
+        if (method.equals("POST") && (m = NODEGROUPS.matcher(path)).matches()) {
+            StubResponse clusterExists = upstream.forward(req.get("/clusters/" + m.group(1)));
+            if (clusterExists.status() != 200) return clusterExists;
+            return clusterNotReady(m.group(1), clusterExists, "a node group");
         }
         if (method.equals("POST") && (m = NODEGROUP_CONFIG.matcher(path)).matches()) {
             return updateNodegroupConfig(req, account, m.group(1), m.group(2), upstream);
@@ -386,6 +392,8 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         String name = body.path("addonName").asText();
         StubResponse clusterExists = upstream.forward(req.get("/clusters/" + cluster));
         if (clusterExists.status() != 200) return clusterExists;
+        StubResponse notReady = clusterNotReady(cluster, clusterExists, "an add-on");
+        if (notReady != null) return notReady;
         if (!PUBLISHED_ADDONS.contains(name)) {
             return error(400, "InvalidParameterException", "Addon " + name + " specified is not supported");
         }
@@ -644,6 +652,18 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         if (body.path("taints").path("addOrUpdateTaints").size() > 0) params.add(param("TaintsToAdd", body.path("taints").path("addOrUpdateTaints").toString()));
         if (body.path("taints").path("removeTaints").size() > 0) params.add(param("TaintsToRemove", body.path("taints").path("removeTaints").toString()));
         return update("ConfigUpdate", params.toArray(ObjectNode[]::new));
+    }
+
+    /**
+     * CreateNodegroup and CreateAddon need a cluster that has been created: while it is CREATING (or DELETING,
+     * FAILED) EKS answers InvalidRequestException, "The request is invalid given the state of the cluster"
+     * (CreateNodegroup, CreateAddon: Errors). Null when the cluster can take it (ACTIVE or UPDATING).
+     */
+    private StubResponse clusterNotReady(String cluster, StubResponse current, String what) {
+        String status = heldStatus.getOrDefault("cluster/" + cluster, parse(current.bodyText()).path("cluster").path("status").asText("ACTIVE"));
+        if (status.equals("ACTIVE") || status.equals("UPDATING")) return null;
+        return error(400, "InvalidRequestException", "Cluster " + cluster + " is in " + status + " state; " + what
+                + " can be created once it is ACTIVE");
     }
 
     /** ResourceInUseException while the node group is not ACTIVE (updating, held, or so in moto). */
