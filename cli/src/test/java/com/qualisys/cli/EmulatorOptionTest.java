@@ -64,6 +64,9 @@ class EmulatorOptionTest {
     void theControlPlanesOwnResourcesAreCreatedOnlyWhenAskedFor() {
         EnvironmentSpec dev = TestSpecs.loader().load("dev");
         LocalAws local = LocalAws.shared();
+        // S3 bucket names are global across moto's accounts: the state bucket another test class left in the
+        // default account would refuse this account's create.
+        local.reset();
         // An emulated account of its own (moto's x-moto-account-id): nothing else creates there, so what the
         // first call leaves out cannot be hidden by what another test class made in the default account.
         try (AwsClients aws = new EmulatedAccounts(local).administrator("204060801234")) {

@@ -76,6 +76,26 @@ class CloudTrailEmulatorTest {
         });
     }
 
+    /** A call made in another account (moto's x-moto-account-id) is that account's event: its caller and recipient name it. */
+    @Test
+    void aCallInAnotherAccountIsRecordedAsThatAccountsCall() {
+        String account = "320000000001";
+        try (AwsClients other = local.clients(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest context,
+                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                return context.httpRequest().toBuilder().putHeader(MotoServer.ACCOUNT_HEADER, account).build();
+            }
+        })) {
+            other.sns().createTopic(r -> r.name("trail-other-account"));
+        }
+        List<Event> events = aws.cloudTrail().lookupEvents(b -> b.lookupAttributes(a -> a.attributeKey(LookupAttributeKey.RESOURCE_NAME)
+                .attributeValue("trail-other-account"))).events();
+        assertThat(events).hasSize(1);
+        assertThat(events.getFirst().cloudTrailEvent()).contains("\"recipientAccountId\":\"" + account + "\"")
+                .contains("\"accountId\":\"" + account + "\"").doesNotContain(AwsApiFrontDoor.DEFAULT_ACCOUNT);
+    }
+
     @Test
     void invalidLookupsAreRejectedAsTheApiReferenceDocuments() {
         assertThatThrownBy(() -> aws.cloudTrail().lookupEvents(b -> b.maxResults(51))).isInstanceOf(InvalidMaxResultsException.class);

@@ -207,7 +207,8 @@ public final class AwsApiFrontDoor implements AutoCloseable {
 
     /** In front of the shared moto server. */
     public static AwsApiFrontDoor inFrontOfMoto(Responder... responders) {
-        return start(MotoServer.shared().endpoint(), responders);
+        MotoServer moto = MotoServer.shared();
+        return start(moto.endpoint(), responders).observe(moto.accountCounter());
     }
 
     public static AwsApiFrontDoor start(String upstreamEndpoint, Responder... responders) {
@@ -291,6 +292,7 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 return;
             }
             Answer answer = respond(request);
+            rememberAssumedRoleKey(request, answer);
             // Observed before the caller has its answer: whatever it does next sees the record.
             String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
             for (Observer o : observers) o.answered(request, answer.status(), sourceIp, this::forward);
@@ -329,6 +331,22 @@ public final class AwsApiFrontDoor implements AutoCloseable {
         headers.putAll(request.headers());
         headers.put("x-moto-account-id", List.of(account));
         return new StubRequest(request.method(), request.uri(), headers, request.body());
+    }
+
+    private static final java.util.regex.Pattern ISSUED_KEY = java.util.regex.Pattern.compile("<AccessKeyId>([^<]+)</AccessKeyId>");
+    private static final java.util.regex.Pattern ASSUMED_ROLE_ACCOUNT = java.util.regex.Pattern.compile("<Arn>arn:[^:]+:sts::(\\d{12}):assumed-role/");
+
+    /**
+     * Credentials from AssumeRole act in the role's account (the assumed role's ARN names it): the front door notes
+     * that from the answer, so it need not ask moto about the new key. An account-less question costs moto a search
+     * of every account it has seen, building the IAM of each in every partition.
+     */
+    private void rememberAssumedRoleKey(StubRequest request, Answer answer) {
+        if (answer.status() != 200 || !request.service().equals("sts")) return;
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher key = ISSUED_KEY.matcher(body);
+        java.util.regex.Matcher account = ASSUMED_ROLE_ACCOUNT.matcher(body);
+        if (key.find() && account.find()) accountByAccessKey.putIfAbsent(key.group(1), account.group(1));
     }
 
     /** sts:GetCallerIdentity with the request's own access key (moto does not check signatures); null when it does not say. */

@@ -68,7 +68,7 @@ public final class CloudTrailEmulator implements AwsApiFrontDoor.Responder, AwsA
     }
 
     private final List<Event> events = new ArrayList<>();
-    private final Map<String, String> arnByAccessKey = new ConcurrentHashMap<>();
+    private final Map<String, String> arnByAccountAndKey = new ConcurrentHashMap<>();
     private final Map<String, long[]> lookupsInSecond = new ConcurrentHashMap<>();
 
     @Override
@@ -86,7 +86,7 @@ public final class CloudTrailEmulator implements AwsApiFrontDoor.Responder, AwsA
         Matcher credential = CREDENTIAL.matcher(authorization(request));
         if (!credential.find()) return;
         String accessKey = credential.group(1);
-        String arn = arnByAccessKey.computeIfAbsent(accessKey, k -> callerArn(request, emulator));
+        String arn = arnByAccountAndKey.computeIfAbsent(request.callerAccount() + "/" + accessKey, k -> callerArn(request, emulator));
         Event event = new Event(UUID.randomUUID().toString(), call.operation(), service + ".amazonaws.com", Instant.now(),
                 credential.group(2), accessKey, arn, sourceIp, call.parameters(), resources(call.parameters()),
                 status >= 400 ? "HTTP" + status : null);
@@ -106,7 +106,7 @@ public final class CloudTrailEmulator implements AwsApiFrontDoor.Responder, AwsA
         synchronized (events) {
             events.clear();
         }
-        arnByAccessKey.clear();
+        arnByAccountAndKey.clear();
         lookupsInSecond.clear();
     }
 
@@ -248,9 +248,14 @@ public final class CloudTrailEmulator implements AwsApiFrontDoor.Responder, AwsA
         }
     }
 
-    /** The ARN of the principal whose access key signed the request, as the emulator's STS knows it. */
+    /**
+     * The ARN of the principal whose access key signed the request, as the emulator's STS knows it in the
+     * account the request acted in (asked with that account named: without it, moto searches every
+     * account it has seen for the key, building each one's IAM in every partition).
+     */
     private static String callerArn(StubRequest request, Upstream emulator) {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("x-moto-account-id", List.of(request.callerAccount()));
         headers.put("Authorization", List.of(authorization(request).replaceFirst("/[^/]+/aws4_request", "/sts/aws4_request")));
         headers.put("Content-Type", List.of("application/x-www-form-urlencoded; charset=utf-8"));
         StubRequest sts = new StubRequest("POST", request.uri().resolve("/"), headers,

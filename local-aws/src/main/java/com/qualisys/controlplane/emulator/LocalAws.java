@@ -26,7 +26,8 @@ public final class LocalAws {
 
     private LocalAws(MotoServer moto) {
         this.moto = moto;
-        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, signingKeys, budgets, anomalies, eks, rdsPostgres, natGateways, cloudTrail).observe(cloudTrail);
+        this.door = AwsApiFrontDoor.start(moto.endpoint(), trust, signingKeys, budgets, anomalies, eks, rdsPostgres, natGateways, cloudTrail)
+                .observe(cloudTrail).observe(moto.accountCounter());
     }
 
     public static synchronized LocalAws shared() {

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -26,21 +29,38 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  */
 public final class MotoServer {
     public static final String REGION = "us-east-1";
+    /** moto's header naming the account a request acts in. */
+    public static final String ACCOUNT_HEADER = "x-moto-account-id";
+    /**
+     * moto's reset rebuilds every backend of every account it holds before it drops them all (IAM's 1,582 managed
+     * policies for each account: about 0.3 s per account), so after a test that used many fresh accounts a reset
+     * takes long; a new moto process on the same port (about 2 s of CPU with the imports of the services used next)
+     * leaves the same empty emulator. Above this many accounts used since the last reset, {@link #reset()} restarts.
+     */
+    static final int RESTART_ABOVE_ACCOUNTS = 8;
     private static MotoServer shared;
 
-    private final Process process;
+    private final Path server;
+    private final int port;
     private final String endpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Set<String> accountsSinceReset = ConcurrentHashMap.newKeySet();
+    /** The configuration sent to moto's config API, in order: a restarted moto gets it again. */
+    private final List<String> configuration = new CopyOnWriteArrayList<>();
+    private volatile Process process;
+    private volatile int restarts;
 
-    private MotoServer(Process process, String endpoint) {
-        this.process = process;
-        this.endpoint = endpoint;
+    private MotoServer(Path server, int port) {
+        this.server = server;
+        this.port = port;
+        this.endpoint = "http://127.0.0.1:" + port;
     }
 
     public static synchronized MotoServer shared() {
         if (shared == null) {
-            shared = start();
-            MotoServer s = shared;
+            MotoServer s = new MotoServer(ensureInstalled(), freePort());
+            s.launch();
+            shared = s;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> s.process.destroy()));
         }
         return shared;
@@ -50,22 +70,79 @@ public final class MotoServer {
         return endpoint;
     }
 
-    /** Fresh clients against the emulator, with fixed test credentials and extra interceptors. */
+    /**
+     * Fresh clients against the emulator, with fixed test credentials and extra interceptors. They name moto's
+     * default account on every request, the account moto would find for these credentials anyway: without the
+     * name, moto searches every account it has seen for the access key and builds each one's IAM in every partition.
+     */
     public AwsClients clients(ExecutionInterceptor... interceptors) {
         AwsClients.Builder b = AwsClients.builder().region(REGION).endpoint(endpoint)
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .interceptor(new ExecutionInterceptor() {
+                    @Override
+                    public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(
+                            software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest context,
+                            software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                        return context.httpRequest().toBuilder().putHeader(ACCOUNT_HEADER, AwsApiFrontDoor.DEFAULT_ACCOUNT).build();
+                    }
+                });
         for (ExecutionInterceptor i : interceptors) b.interceptor(i);
         return b.build();
     }
 
-    /** Forgets every resource: each test class starts from an empty account. */
-    public void reset() {
+    /**
+     * Forgets every resource: each test class starts from an empty account. moto's reset, or a new moto process on
+     * the same endpoint when more than {@link #RESTART_ABOVE_ACCOUNTS} accounts were used since the last one.
+     */
+    public synchronized void reset() {
+        if (accountsSinceReset.size() > RESTART_ABOVE_ACCOUNTS) {
+            restart();
+        } else {
+            post("/moto-api/reset", "");
+        }
+        accountsSinceReset.clear();
+    }
+
+    /** Notes the account each request through a front door acted in: what the next reset would cost. */
+    AwsApiFrontDoor.Observer accountCounter() {
+        return (request, status, sourceIp, upstream) -> accountsSinceReset.add(request.callerAccount());
+    }
+
+    /** How many times {@link #reset()} restarted moto. */
+    public int restarts() {
+        return restarts;
+    }
+
+    /** Sends moto's config API a setting (JSON), kept across restarts as moto keeps it across resets. */
+    public synchronized void configure(String json) {
+        post("/moto-api/config", json);
+        configuration.add(json);
+    }
+
+    private void restart() {
+        Process old = process;
+        old.destroy();
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/reset"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IllegalStateException("moto reset answered " + r.statusCode());
+            if (!old.waitFor(10, TimeUnit.SECONDS)) {
+                old.destroyForcibly();
+                old.waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        launch();
+        for (String json : configuration) post("/moto-api/config", json);
+        restarts++;
+    }
+
+    private void post(String path, String json) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint + path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) throw new IllegalStateException("moto " + path + " answered " + r.statusCode() + ": " + r.body());
         } catch (IOException e) {
-            throw new IllegalStateException("moto reset failed: " + e.getMessage(), e);
+            throw new IllegalStateException("moto " + path + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -97,27 +174,28 @@ public final class MotoServer {
         }
     }
 
-    private static MotoServer start() {
-        Path server = ensureInstalled();
-        int port = freePort();
-        String endpoint = "http://127.0.0.1:" + port;
+    /** Starts moto_server on this server's port and waits until it answers. */
+    private void launch() {
         try {
             Path log = Files.createTempFile("moto-server", ".log");
             ProcessBuilder pb = new ProcessBuilder(server.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             // AWS managed policies (AmazonEKSWorkerNodePolicy, ...) exist only when moto loads them.
             pb.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
+            // No code here uses EC2 images; moto's ~1,300 default AMIs (each with a volume and a snapshot) would be built
+            // for every account and region EC2 is first called in, and again for each at every reset.
+            pb.environment().put("MOTO_EC2_LOAD_DEFAULT_AMIS", "false");
             Process p = pb.start();
-            MotoServer moto = new MotoServer(p, endpoint);
+            process = p;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
                 if (!p.isAlive()) {
                     throw new IllegalStateException("moto_server exited with " + p.exitValue() + ":\n" + tail(log));
                 }
                 try {
-                    HttpResponse<String> r = moto.http.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/data.json"))
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/data.json"))
                             .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) return moto;
+                    if (r.statusCode() == 200) return;
                 } catch (IOException notYet) {
                     Thread.sleep(200);
                 }
