@@ -64,6 +64,21 @@ public interface ManagedKind<T> {
         return !Differ.sameValue(want.attribute(attribute), live == null ? null : live.attributes().get(attribute));
     }
 
+    /**
+     * The top-level attributes that differ between desired and live, as the Differ sees them
+     * ("tags.Name" differing → "tags"): what an update must repair.
+     */
+    static java.util.Set<String> differing(DesiredResource want, ObservedResource live) {
+        List<Difference> differences = new ArrayList<>();
+        Differ.compare("", want.attributes(), live == null ? null : live.attributes(), differences);
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Difference d : differences) {
+            int dot = d.path().indexOf('.');
+            out.add(dot < 0 ? d.path() : d.path().substring(0, dot));
+        }
+        return out;
+    }
+
     /** The elements of a that are not in b, in a's order. */
     static List<String> minus(Collection<String> a, Collection<String> b) {
         List<String> out = new ArrayList<>(a);

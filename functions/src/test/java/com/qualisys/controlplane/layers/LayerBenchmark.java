@@ -147,7 +147,7 @@ class LayerBenchmark {
         claims.put("account", new CallClaim().once("Iam.ListAccountAliases"));
         // IamLayer.observe: GetAccountAuthorizationDetails (roles and local policies) and ListRoles; the account id once per clients.
         claims.put("iam", new CallClaim().once("Iam.GetAccountAuthorizationDetails", "Iam.ListRoles").atMost("Sts.GetCallerIdentity", 1));
-        // MonitoringLayer.observe: AlertTopic, CostBudgets, AnomalyDetection, TrailBucket, ManagementTrail.
+        // MonitoringLayer.observe: AlertTopic, CostBudgets, AnomalyMonitors, AnomalySubscriptions, TrailBucket, ManagementTrail.
         Map<String, List<DesiredResource>> m = byKind.get("monitoring");
         int topics = count(m, "sns-topic");
         int budgets = count(m, "budget");

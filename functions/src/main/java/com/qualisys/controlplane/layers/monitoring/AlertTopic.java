@@ -1,15 +1,15 @@
 package com.qualisys.controlplane.layers.monitoring;
 
-import com.qualisys.controlplane.engine.Change;
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
-import com.qualisys.controlplane.layers.ChangedAttributes;
+import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.layers.iam.PolicyDocument;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Subscription;
@@ -25,73 +25,92 @@ import software.amazon.awssdk.services.sns.model.Tag;
  * <p>An e-mail subscription stays "PendingConfirmation" until the recipient clicks the link. It
  * counts as present: subscribing again would only send another confirmation e-mail.
  */
-final class AlertTopic {
+final class AlertTopic implements ManagedKind<String> {
     static final String POLICY = "policy";
     /** A key budgets cannot use silences the alerts, so the topic must have none (SSE is not asked for). */
     static final String KMS_KEY = "kmsMasterKeyId";
     private static final Set<String> EMAIL = Set.of("email", "email-json");
-    private final LayerContext ctx;
-    private final SnsClient sns;
 
-    AlertTopic(LayerContext ctx) {
-        this.ctx = ctx;
-        this.sns = ctx.aws().sns();
+    @Override
+    public ResourceKind kind() {
+        return MonitoringDesired.TOPIC;
     }
 
-    Optional<ObservedResource> observe(String name, String account) {
-        Optional<String> arn = sns.listTopicsPaginator().topics().stream().map(t -> t.topicArn())
-                .filter(a -> a.endsWith(":" + name)).findFirst();
-        if (arn.isEmpty()) return Optional.empty();
-        String id = MonitoringDesired.topicId(name);
-        ctx.index().put(id, arn.get());
+    @Override
+    public AttributeDecisions decisions() {
+        return MonitoringDecisions.topic();
+    }
+
+    /** The spec's topic, found by name among the account's topics (ARN). */
+    @Override
+    public List<String> list(LayerContext ctx) {
+        String name = ctx.spec().monitoring().alertTopic();
+        return ctx.aws().sns().listTopicsPaginator().topics().stream().map(t -> t.topicArn())
+                .filter(a -> a.endsWith(":" + name)).findFirst().stream().toList();
+    }
+
+    @Override
+    public String logicalId(String arn, LayerContext ctx) {
+        return MonitoringDesired.topicId(arn.substring(arn.lastIndexOf(':') + 1));
+    }
+
+    @Override
+    public String physicalId(String arn) {
+        return arn;
+    }
+
+    @Override
+    public Map<String, Object> attributes(String arn, LayerContext ctx) {
+        SnsClient sns = ctx.aws().sns();
+        String name = arn.substring(arn.lastIndexOf(':') + 1);
         Map<String, Object> attrs = new LinkedHashMap<>();
-        Map<String, String> topicAttributes = sns.getTopicAttributes(r -> r.topicArn(arn.get())).attributes();
+        Map<String, String> topicAttributes = sns.getTopicAttributes(r -> r.topicArn(arn)).attributes();
         String policy = topicAttributes.get("Policy");
         attrs.put(KMS_KEY, MonitoringDesired.noneIfBlank(topicAttributes.get("KmsMasterKeyId")));
-        attrs.put(POLICY, policy == null ? null : PolicyDocument.observed(policy, account,
+        attrs.put(POLICY, policy == null ? null : PolicyDocument.observed(policy, ctx.aws().accountId(),
                 PolicyDocument.canonical(AccessPolicies.alertTopic(ctx.spec().aws().region(), name))));
-        attrs.put("emailSubscriptions", emailSubscriptions(arn.get()).stream().map(Subscription::endpoint).distinct().sorted().toList());
-        attrs.put("controlPlaneSubscriptions", controlPlaneSubscriptions(arn.get()).stream().map(Subscription::endpoint).distinct()
+        attrs.put("emailSubscriptions", emailSubscriptions(ctx, arn).stream().map(Subscription::endpoint).distinct().sorted().toList());
+        attrs.put("controlPlaneSubscriptions", controlPlaneSubscriptions(ctx, arn).stream().map(Subscription::endpoint).distinct()
                 .sorted().toList());
         Map<String, String> tags = new LinkedHashMap<>();
-        sns.listTagsForResource(r -> r.resourceArn(arn.get())).tags().forEach(t -> tags.put(t.key(), t.value()));
+        sns.listTagsForResource(r -> r.resourceArn(arn)).tags().forEach(t -> tags.put(t.key(), t.value()));
         attrs.put("tags", tags);
-        return Optional.of(new ObservedResource(id, MonitoringDesired.TOPIC.name(), arn.get(), attrs));
+        return attrs;
     }
 
-    void apply(Change change, DesiredResource desired, ObservedResource observed) {
-        switch (change.action()) {
-            case CREATE -> create(desired);
-            case UPDATE -> update(change, desired, observed);
-            case DELETE -> sns.deleteTopic(r -> r.topicArn(change.physicalId()));
-            case REPLACE -> throw new IllegalStateException("topics are never replaced: " + change.logicalId());
-        }
+    @Override
+    public void delete(String arn, ObservedResource live, LayerContext ctx) {
+        ctx.aws().sns().deleteTopic(r -> r.topicArn(arn));
     }
 
-    private void create(DesiredResource desired) {
+    @Override
+    public void create(DesiredResource desired, LayerContext ctx) {
+        SnsClient sns = ctx.aws().sns();
         String name = MonitoringDesired.nameOf(desired.logicalId());
         String arn = sns.createTopic(r -> r.name(name).tags(tags(desired))
-                .attributes(Map.of("Policy", policy(name)))).topicArn();
+                .attributes(Map.of("Policy", policy(ctx, name)))).topicArn();
         ctx.index().put(desired.logicalId(), arn);
-        for (String email : desired.strings("emailSubscriptions")) subscribe(arn, email);
-        for (String function : desired.strings("controlPlaneSubscriptions")) subscribeFunction(arn, function);
+        for (String email : desired.strings("emailSubscriptions")) subscribe(sns, arn, email);
+        for (String function : desired.strings("controlPlaneSubscriptions")) subscribeFunction(sns, arn, function);
     }
 
-    private void update(Change change, DesiredResource desired, ObservedResource observed) {
-        String arn = change.physicalId();
-        Set<String> differing = ChangedAttributes.of(change);
+    @Override
+    public void update(DesiredResource desired, ObservedResource observed, LayerContext ctx) {
+        SnsClient sns = ctx.aws().sns();
+        String arn = observed.physicalId();
+        Set<String> differing = ManagedKind.differing(desired, observed);
         if (differing.contains("policy")) {
             String name = arn.substring(arn.lastIndexOf(':') + 1);
-            sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy").attributeValue(policy(name)));
+            sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy").attributeValue(policy(ctx, name)));
         }
         if (differing.contains(KMS_KEY)) {
             sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("KmsMasterKeyId").attributeValue(""));
         }
         if (differing.contains("emailSubscriptions")) {
             List<String> wanted = desired.strings("emailSubscriptions");
-            List<Subscription> live = emailSubscriptions(arn);
+            List<Subscription> live = emailSubscriptions(ctx, arn);
             for (String email : wanted) {
-                if (live.stream().noneMatch(s -> s.endpoint().equals(email))) subscribe(arn, email);
+                if (live.stream().noneMatch(s -> s.endpoint().equals(email))) subscribe(sns, arn, email);
             }
             for (Subscription s : live) {
                 // A pending subscription has no ARN yet and cannot be removed; AWS drops it after three days.
@@ -102,9 +121,9 @@ final class AlertTopic {
         }
         if (differing.contains("controlPlaneSubscriptions")) {
             List<String> wanted = desired.strings("controlPlaneSubscriptions");
-            List<Subscription> live = controlPlaneSubscriptions(arn);
+            List<Subscription> live = controlPlaneSubscriptions(ctx, arn);
             for (String function : wanted) {
-                if (live.stream().noneMatch(s -> s.endpoint().equals(function))) subscribeFunction(arn, function);
+                if (live.stream().noneMatch(s -> s.endpoint().equals(function))) subscribeFunction(sns, arn, function);
             }
             for (Subscription s : live) {
                 if (!wanted.contains(s.endpoint())) sns.unsubscribe(r -> r.subscriptionArn(s.subscriptionArn()));
@@ -113,30 +132,30 @@ final class AlertTopic {
         if (differing.contains("tags")) sns.tagResource(r -> r.resourceArn(arn).tags(tags(desired)));
     }
 
-    private void subscribe(String arn, String email) {
+    private static void subscribe(SnsClient sns, String arn, String email) {
         sns.subscribe(r -> r.topicArn(arn).protocol("email").endpoint(email));
     }
 
     /** A Lambda subscription is confirmed at once; subscribing an endpoint again returns the same subscription. */
-    private void subscribeFunction(String arn, String functionArn) {
+    private static void subscribeFunction(SnsClient sns, String arn, String functionArn) {
         sns.subscribe(r -> r.topicArn(arn).protocol("lambda").endpoint(functionArn));
     }
 
     /** The control plane's own functions among the topic's Lambda subscriptions (in the spec's hub account). */
-    private List<Subscription> controlPlaneSubscriptions(String arn) {
+    private static List<Subscription> controlPlaneSubscriptions(LayerContext ctx, String arn) {
         String hub = ctx.spec().aws().hubAccountId();
         if (hub == null) return List.of();
         String prefix = "arn:aws:lambda:" + ctx.spec().aws().region() + ":" + hub + ":function:qualisys-";
-        return sns.listSubscriptionsByTopicPaginator(r -> r.topicArn(arn)).subscriptions().stream()
+        return ctx.aws().sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(arn)).subscriptions().stream()
                 .filter(s -> "lambda".equals(s.protocol()) && s.endpoint().startsWith(prefix)).toList();
     }
 
-    private List<Subscription> emailSubscriptions(String arn) {
-        return sns.listSubscriptionsByTopicPaginator(r -> r.topicArn(arn)).subscriptions().stream()
+    private static List<Subscription> emailSubscriptions(LayerContext ctx, String arn) {
+        return ctx.aws().sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(arn)).subscriptions().stream()
                 .filter(s -> EMAIL.contains(s.protocol())).toList();
     }
 
-    private String policy(String name) {
+    private static String policy(LayerContext ctx, String name) {
         return PolicyDocument.render(AccessPolicies.alertTopic(ctx.spec().aws().region(), name), ctx.aws().accountId());
     }
 

@@ -1,14 +1,16 @@
 package com.qualisys.controlplane.layers.monitoring;
 
-import com.qualisys.controlplane.engine.Change;
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
+import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.engine.Tags;
-import com.qualisys.controlplane.layers.ChangedAttributes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,7 @@ import software.amazon.awssdk.services.budgets.model.TimeUnit;
  * per notification DescribeSubscribersForNotification (AWS has no bulk call that returns
  * subscribers).
  */
-final class CostBudgets {
+final class CostBudgets implements ManagedKind<Budget> {
     /**
      * What narrows the spend a budget counts, one entry per setting (a filter, a cost type off its
      * default, planned or auto-adjusted limits, an end before AWS's default); the seed's budgets
@@ -43,61 +45,82 @@ final class CostBudgets {
     /** AWS's default end of a budget's period (2087-06-15), when CreateBudget gives none. */
     private static final Instant DEFAULT_END = Instant.parse("2087-06-15T00:00:00Z");
 
-    private final LayerContext ctx;
-    private final BudgetsClient budgets;
-
-    CostBudgets(LayerContext ctx) {
-        this.ctx = ctx;
-        this.budgets = ctx.aws().budgets();
+    @Override
+    public ResourceKind kind() {
+        return MonitoringDesired.BUDGET;
     }
 
-    List<ObservedResource> observe(Set<String> names, String account) {
-        List<ObservedResource> out = new ArrayList<>();
-        for (Budget b : budgets.describeBudgetsPaginator(r -> r.accountId(account)).budgets()) {
-            if (!names.contains(b.budgetName())) continue;
-            String id = MonitoringDesired.budgetId(b.budgetName());
-            Map<String, Object> attrs = new LinkedHashMap<>();
-            attrs.put("limitUsd", b.budgetLimit() == null ? null : b.budgetLimit().amount());
-            attrs.put("timeUnit", b.timeUnitAsString());
-            attrs.put("budgetType", b.budgetTypeAsString());
-            attrs.put(SCOPE, scope(b));
-            attrs.put("notifications", notifications(account, b.budgetName()));
-            out.add(new ObservedResource(id, MonitoringDesired.BUDGET.name(), b.budgetName(), attrs));
-        }
-        return out;
+    @Override
+    public AttributeDecisions decisions() {
+        return MonitoringDecisions.budget();
     }
 
-    private List<Map<String, Object>> notifications(String account, String budget) {
+    /** The spec's budgets among the account's (by name). */
+    @Override
+    public List<Budget> list(LayerContext ctx) {
+        Set<String> names = new HashSet<>();
+        ctx.spec().monitoring().budgets().forEach(b -> names.add(b.name()));
+        return ctx.aws().budgets().describeBudgetsPaginator(r -> r.accountId(ctx.aws().accountId())).budgets().stream()
+                .filter(b -> names.contains(b.budgetName())).toList();
+    }
+
+    @Override
+    public String logicalId(Budget b, LayerContext ctx) {
+        return MonitoringDesired.budgetId(b.budgetName());
+    }
+
+    @Override
+    public String physicalId(Budget b) {
+        return b.budgetName();
+    }
+
+    @Override
+    public Map<String, Object> attributes(Budget b, LayerContext ctx) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("limitUsd", b.budgetLimit() == null ? null : b.budgetLimit().amount());
+        attrs.put("timeUnit", b.timeUnitAsString());
+        attrs.put("budgetType", b.budgetTypeAsString());
+        attrs.put(SCOPE, scope(b));
+        attrs.put("notifications", notifications(ctx, b.budgetName()));
+        return attrs;
+    }
+
+    private static List<Map<String, Object>> notifications(LayerContext ctx, String budget) {
+        BudgetsClient budgets = ctx.aws().budgets();
+        String account = ctx.aws().accountId();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Notification n : budgets.describeNotificationsForBudgetPaginator(r -> r.accountId(account).budgetName(budget)).notifications()) {
             List<String> subscribers = budgets.describeSubscribersForNotificationPaginator(r -> r.accountId(account)
                             .budgetName(budget).notification(n)).subscribers().stream()
-                    .map(BudgetNotifications::subscriber).map(this::refOrRaw).toList();
+                    .map(BudgetNotifications::subscriber).map(s -> refOrRaw(ctx, s)).toList();
             out.add(BudgetNotifications.observed(n, subscribers));
         }
         return BudgetNotifications.sorted(out);
     }
 
-    void apply(Change change, DesiredResource desired, ObservedResource observed) {
+    @Override
+    public void create(DesiredResource desired, LayerContext ctx) {
         String account = ctx.aws().accountId();
-        String name = MonitoringDesired.nameOf(change.logicalId());
-        switch (change.action()) {
-            case CREATE -> {
-                budgets.createBudget(r -> r.accountId(account).budget(budget(name, desired))
-                        .notificationsWithSubscribers(notifications(desired).stream().map(n -> NotificationWithSubscribers.builder()
-                                .notification(BudgetNotifications.toSdk(n)).subscribers(subscribers(n)).build()).toList())
-                        .resourceTags(Tags.identity(ctx.environment(), change.logicalId(), null).entrySet().stream()
-                                .map(e -> ResourceTag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
-                ctx.index().put(change.logicalId(), name);
-            }
-            case UPDATE -> update(change, account, name, desired, observed);
-            case DELETE -> budgets.deleteBudget(r -> r.accountId(account).budgetName(name));
-            case REPLACE -> throw new IllegalStateException("budgets are never replaced: " + change.logicalId());
-        }
+        String name = MonitoringDesired.nameOf(desired.logicalId());
+        ctx.aws().budgets().createBudget(r -> r.accountId(account).budget(budget(name, desired))
+                .notificationsWithSubscribers(notifications(desired).stream().map(n -> NotificationWithSubscribers.builder()
+                        .notification(BudgetNotifications.toSdk(n)).subscribers(subscribers(ctx, n)).build()).toList())
+                .resourceTags(Tags.identity(ctx.environment(), desired.logicalId(), null).entrySet().stream()
+                        .map(e -> ResourceTag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+        ctx.index().put(desired.logicalId(), name);
     }
 
-    private void update(Change change, String account, String name, DesiredResource desired, ObservedResource observed) {
-        Set<String> differing = ChangedAttributes.of(change);
+    @Override
+    public void delete(String name, ObservedResource live, LayerContext ctx) {
+        ctx.aws().budgets().deleteBudget(r -> r.accountId(ctx.aws().accountId()).budgetName(name));
+    }
+
+    @Override
+    public void update(DesiredResource desired, ObservedResource observed, LayerContext ctx) {
+        BudgetsClient budgets = ctx.aws().budgets();
+        String account = ctx.aws().accountId();
+        String name = observed.physicalId();
+        Set<String> differing = ManagedKind.differing(desired, observed);
         // UpdateBudget replaces the whole budget: what the desired budget does not set goes back to AWS's default.
         if (differing.contains("limitUsd") || differing.contains("timeUnit") || differing.contains("budgetType")
                 || differing.contains(SCOPE)) {
@@ -110,10 +133,10 @@ final class CostBudgets {
             Map<String, Object> live = have.get(w.getKey());
             Notification n = BudgetNotifications.toSdk(w.getValue());
             if (live == null) {
-                budgets.createNotification(r -> r.accountId(account).budgetName(name).notification(n).subscribers(subscribers(w.getValue())));
+                budgets.createNotification(r -> r.accountId(account).budgetName(name).notification(n).subscribers(subscribers(ctx, w.getValue())));
                 continue;
             }
-            for (SubscriberSteps.Step step : SubscriberSteps.plan(resolved(live), resolved(w.getValue()))) {
+            for (SubscriberSteps.Step step : SubscriberSteps.plan(resolved(ctx, live), resolved(ctx, w.getValue()))) {
                 var subscriber = BudgetNotifications.subscriber(step.subscriber());
                 if (step.add()) {
                     budgets.createSubscriber(r -> r.accountId(account).budgetName(name).notification(n).subscriber(subscriber));
@@ -171,13 +194,13 @@ final class CostBudgets {
                 .build();
     }
 
-    private List<software.amazon.awssdk.services.budgets.model.Subscriber> subscribers(Map<String, Object> notification) {
-        return resolved(notification).stream().map(BudgetNotifications::subscriber).toList();
+    private static List<software.amazon.awssdk.services.budgets.model.Subscriber> subscribers(LayerContext ctx, Map<String, Object> notification) {
+        return resolved(ctx, notification).stream().map(BudgetNotifications::subscriber).toList();
     }
 
     /** Subscribers with refs resolved to ARNs: "SNS:ref:monitoring/topic/x" → "SNS:arn:aws:sns:...". */
     @SuppressWarnings("unchecked")
-    private List<String> resolved(Map<String, Object> notification) {
+    private static List<String> resolved(LayerContext ctx, Map<String, Object> notification) {
         List<String> out = new ArrayList<>();
         for (String s : (List<String>) notification.get("subscribers")) {
             int colon = s.indexOf(':');
@@ -186,7 +209,7 @@ final class CostBudgets {
         return out;
     }
 
-    private String refOrRaw(String typed) {
+    private static String refOrRaw(LayerContext ctx, String typed) {
         int colon = typed.indexOf(':');
         return typed.substring(0, colon + 1) + ctx.index().refOrRaw(typed.substring(colon + 1));
     }

@@ -1,15 +1,15 @@
 package com.qualisys.controlplane.layers.monitoring;
 
-import com.qualisys.controlplane.engine.Change;
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
-import com.qualisys.controlplane.layers.ChangedAttributes;
+import com.qualisys.controlplane.engine.ResourceKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudtrail.model.DataResource;
@@ -28,25 +28,41 @@ import software.amazon.awssdk.services.cloudtrail.model.Trail;
  * <p>Observe: DescribeTrails (this region's trails), then GetTrailStatus, GetEventSelectors and
  * ListTags for the one trail.
  */
-final class ManagementTrail {
+final class ManagementTrail implements ManagedKind<Trail> {
     /** Where the logs go besides the bucket: each of these must be unset ({@value MonitoringDesired#NONE}). */
     static final String DELIVERY = "delivery";
 
-    private final LayerContext ctx;
-    private final CloudTrailClient cloudTrail;
-
-    ManagementTrail(LayerContext ctx) {
-        this.ctx = ctx;
-        this.cloudTrail = ctx.aws().cloudTrail();
+    @Override
+    public ResourceKind kind() {
+        return MonitoringDesired.TRAIL;
     }
 
-    Optional<ObservedResource> observe(String name) {
-        Optional<Trail> found = cloudTrail.describeTrails(r -> r.includeShadowTrails(false)).trailList().stream()
-                .filter(t -> t.name().equals(name)).findFirst();
-        if (found.isEmpty()) return Optional.empty();
-        Trail t = found.get();
-        String id = MonitoringDesired.trailId(name);
-        ctx.index().put(id, t.trailARN());
+    @Override
+    public AttributeDecisions decisions() {
+        return MonitoringDecisions.trail();
+    }
+
+    /** The spec's trail among this region's (no shadow trails). */
+    @Override
+    public List<Trail> list(LayerContext ctx) {
+        String name = ctx.spec().monitoring().cloudTrail().trailName();
+        return ctx.aws().cloudTrail().describeTrails(r -> r.includeShadowTrails(false)).trailList().stream()
+                .filter(t -> t.name().equals(name)).limit(1).toList();
+    }
+
+    @Override
+    public String logicalId(Trail t, LayerContext ctx) {
+        return MonitoringDesired.trailId(t.name());
+    }
+
+    @Override
+    public String physicalId(Trail t) {
+        return t.trailARN();
+    }
+
+    @Override
+    public Map<String, Object> attributes(Trail t, LayerContext ctx) {
+        CloudTrailClient cloudTrail = ctx.aws().cloudTrail();
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("bucket", ctx.index().refOrRaw(t.s3BucketName()));
         attrs.put("multiRegion", Boolean.TRUE.equals(t.isMultiRegionTrail()));
@@ -59,19 +75,18 @@ final class ManagementTrail {
         cloudTrail.listTags(r -> r.resourceIdList(t.trailARN())).resourceTagList()
                 .forEach(rt -> rt.tagsList().forEach(tag -> tags.put(tag.key(), tag.value())));
         attrs.put("tags", tags);
-        return Optional.of(new ObservedResource(id, MonitoringDesired.TRAIL.name(), t.trailARN(), attrs));
+        return attrs;
     }
 
-    void apply(Change change, DesiredResource desired) {
-        switch (change.action()) {
-            case CREATE -> create(change.logicalId(), desired);
-            case UPDATE -> update(change, desired);
-            case DELETE -> cloudTrail.deleteTrail(r -> r.name(change.physicalId()));
-            case REPLACE -> throw new IllegalStateException("the trail is updated in place: " + change.logicalId());
-        }
+    @Override
+    public void delete(String arn, ObservedResource live, LayerContext ctx) {
+        ctx.aws().cloudTrail().deleteTrail(r -> r.name(arn));
     }
 
-    private void create(String logicalId, DesiredResource desired) {
+    @Override
+    public void create(DesiredResource desired, LayerContext ctx) {
+        CloudTrailClient cloudTrail = ctx.aws().cloudTrail();
+        String logicalId = desired.logicalId();
         String arn = cloudTrail.createTrail(r -> r.name(MonitoringDesired.nameOf(logicalId))
                 .s3BucketName(ctx.resolve(desired.string("bucket")))
                 .isMultiRegionTrail(bool(desired, "multiRegion"))
@@ -80,13 +95,15 @@ final class ManagementTrail {
                 .tagsList(tags(desired))).trailARN();
         ctx.index().put(logicalId, arn);
         // Set explicitly rather than trusting the default for a new trail (moto's default differs from AWS's).
-        putEventSelectors(arn, desired);
+        putEventSelectors(cloudTrail, arn, desired);
         if (bool(desired, "logging")) cloudTrail.startLogging(r -> r.name(arn));
     }
 
-    private void update(Change change, DesiredResource desired) {
-        String arn = change.physicalId();
-        Set<String> differing = ChangedAttributes.of(change);
+    @Override
+    public void update(DesiredResource desired, ObservedResource live, LayerContext ctx) {
+        CloudTrailClient cloudTrail = ctx.aws().cloudTrail();
+        String arn = live.physicalId();
+        Set<String> differing = ManagedKind.differing(desired, live);
         if (differing.contains("bucket") || differing.contains("multiRegion") || differing.contains("globalServiceEvents")
                 || differing.contains("logFileValidation")) {
             cloudTrail.updateTrail(r -> r.name(arn)
@@ -100,7 +117,7 @@ final class ManagementTrail {
             cloudTrail.updateTrail(r -> r.name(arn).s3KeyPrefix("").kmsKeyId("").snsTopicName("")
                     .cloudWatchLogsLogGroupArn("").cloudWatchLogsRoleArn(""));
         }
-        if (differing.contains("eventSelectors")) putEventSelectors(arn, desired);
+        if (differing.contains("eventSelectors")) putEventSelectors(cloudTrail, arn, desired);
         if (differing.contains("tags")) cloudTrail.addTags(r -> r.resourceId(arn).tagsList(tags(desired)));
         if (differing.contains("logging")) {
             if (bool(desired, "logging")) cloudTrail.startLogging(r -> r.name(arn));
@@ -126,7 +143,7 @@ final class ManagementTrail {
         return d;
     }
 
-    private void putEventSelectors(String arn, DesiredResource desired) {
+    private static void putEventSelectors(CloudTrailClient cloudTrail, String arn, DesiredResource desired) {
         List<EventSelector> selectors = new ArrayList<>();
         for (Map<String, Object> s : selectors(desired)) {
             selectors.add(EventSelector.builder()

@@ -29,10 +29,6 @@ final class MonitoringDecisions {
 
     private MonitoringDecisions() {}
 
-    static List<AttributeDecisions> all() {
-        return List.of(topic(), budget(), anomalyMonitor(), anomalySubscription(), bucket(), trail());
-    }
-
     static AttributeDecisions topic() {
         return AttributeDecisions.of(MonitoringDesired.TOPIC)
                 .read("ListTopics", Topic.class)

@@ -5,13 +5,10 @@ import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKinds;
 import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
-import com.qualisys.controlplane.spec.MonitoringSpec;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Cost monitoring and audit logging: the budget alert topic, the monthly cost budgets, Cost
@@ -24,6 +21,9 @@ import java.util.Set;
  * the seed's $50 total-impact threshold.
  */
 public final class MonitoringLayer implements Layer {
+    /** In dependency order: the topic before budgets and subscriptions, the monitor before subscriptions, the bucket before the trail. */
+    private final ManagedKinds kinds = new ManagedKinds(name(), List.of(
+            new AlertTopic(), new CostBudgets(), new AnomalyMonitors(), new AnomalySubscriptions(), new TrailBucket(), new ManagementTrail()));
 
     @Override
     public String name() {
@@ -37,38 +37,16 @@ public final class MonitoringLayer implements Layer {
 
     @Override
     public List<AttributeDecisions> attributeDecisions() {
-        return MonitoringDecisions.all();
+        return kinds.decisions();
     }
 
     @Override
     public List<ObservedResource> observe(LayerContext ctx) {
-        MonitoringSpec m = ctx.spec().monitoring();
-        String account = ctx.aws().accountId();
-        List<ObservedResource> out = new ArrayList<>();
-        // Order matters: what others refer to is indexed first (topic before budgets and
-        // subscriptions, monitor before subscriptions, bucket before trail).
-        new AlertTopic(ctx).observe(m.alertTopic(), account).ifPresent(out::add);
-        Set<String> budgetNames = new HashSet<>();
-        m.budgets().forEach(b -> budgetNames.add(b.name()));
-        out.addAll(new CostBudgets(ctx).observe(budgetNames, account));
-        AnomalyDetection anomalies = new AnomalyDetection(ctx);
-        out.addAll(anomalies.observeMonitors(Set.of(m.anomalyDetection().monitorName())));
-        out.addAll(anomalies.observeSubscriptions(Set.of(m.anomalyDetection().subscriptionName(),
-                m.anomalyDetection().digestSubscriptionName())));
-        new TrailBucket(ctx).observe(m.cloudTrail().bucket(), account).ifPresent(out::add);
-        new ManagementTrail(ctx).observe(m.cloudTrail().trailName()).ifPresent(out::add);
-        return out;
+        return kinds.observe(ctx, desired(ctx.spec()));
     }
 
     @Override
     public void apply(Change change, DesiredResource desired, ObservedResource observed, LayerContext ctx) {
-        String kind = change.kind();
-        if (kind.equals(MonitoringDesired.TOPIC.name())) new AlertTopic(ctx).apply(change, desired, observed);
-        else if (kind.equals(MonitoringDesired.BUDGET.name())) new CostBudgets(ctx).apply(change, desired, observed);
-        else if (kind.equals(MonitoringDesired.ANOMALY_MONITOR.name())) new AnomalyDetection(ctx).applyMonitor(change, desired);
-        else if (kind.equals(MonitoringDesired.ANOMALY_SUBSCRIPTION.name())) new AnomalyDetection(ctx).applySubscription(change, desired);
-        else if (kind.equals(MonitoringDesired.LOG_BUCKET.name())) new TrailBucket(ctx).apply(change, desired);
-        else if (kind.equals(MonitoringDesired.TRAIL.name())) new ManagementTrail(ctx).apply(change, desired);
-        else throw new IllegalArgumentException("monitoring layer does not own kind " + kind + " (" + change.logicalId() + ")");
+        kinds.apply(change, desired, observed, ctx);
     }
 }

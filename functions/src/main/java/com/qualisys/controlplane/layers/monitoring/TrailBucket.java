@@ -1,16 +1,16 @@
 package com.qualisys.controlplane.layers.monitoring;
 
-import com.qualisys.controlplane.engine.Change;
+import com.qualisys.controlplane.engine.AttributeDecisions;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.LayerContext;
+import com.qualisys.controlplane.engine.ManagedKind;
 import com.qualisys.controlplane.engine.ObservedResource;
-import com.qualisys.controlplane.layers.ChangedAttributes;
+import com.qualisys.controlplane.engine.ResourceKind;
 import com.qualisys.controlplane.layers.iam.PolicyDocument;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -29,19 +29,38 @@ import software.amazon.awssdk.services.s3.model.Tag;
  *
  * <p>Observe: ListBuckets once, then one Get call per setting (S3 has no call that returns them together).
  */
-final class TrailBucket {
-    private final LayerContext ctx;
-    private final S3Client s3;
+final class TrailBucket implements ManagedKind<String> {
 
-    TrailBucket(LayerContext ctx) {
-        this.ctx = ctx;
-        this.s3 = ctx.aws().s3();
+    @Override
+    public ResourceKind kind() {
+        return MonitoringDesired.LOG_BUCKET;
     }
 
-    Optional<ObservedResource> observe(String bucket, String account) {
-        if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) return Optional.empty();
-        String id = MonitoringDesired.bucketId(bucket);
-        ctx.index().put(id, bucket);
+    @Override
+    public AttributeDecisions decisions() {
+        return MonitoringDecisions.bucket();
+    }
+
+    /** The spec's bucket, when ListBuckets has it (its name). */
+    @Override
+    public List<String> list(LayerContext ctx) {
+        String bucket = ctx.spec().monitoring().cloudTrail().bucket();
+        return ctx.aws().s3().listBuckets().buckets().stream().map(b -> b.name()).filter(bucket::equals).limit(1).toList();
+    }
+
+    @Override
+    public String logicalId(String bucket, LayerContext ctx) {
+        return MonitoringDesired.bucketId(bucket);
+    }
+
+    @Override
+    public String physicalId(String bucket) {
+        return bucket;
+    }
+
+    @Override
+    public Map<String, Object> attributes(String bucket, LayerContext ctx) {
+        S3Client s3 = ctx.aws().s3();
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("encryption", absentIf404(() -> s3.getBucketEncryption(r -> r.bucket(bucket)).serverSideEncryptionConfiguration()
                 .rules().stream().map(rule -> rule.applyServerSideEncryptionByDefault().sseAlgorithmAsString()).findFirst().orElse(null)));
@@ -49,7 +68,8 @@ final class TrailBucket {
                 .publicAccessBlockConfiguration())));
         Map<String, Object> desiredPolicy = PolicyDocument.canonical(AccessPolicies.trailBucket(bucket, ctx.spec().aws().region(),
                 ctx.spec().monitoring().cloudTrail().trailName()));
-        attrs.put("policy", absentIf404(() -> PolicyDocument.observed(s3.getBucketPolicy(r -> r.bucket(bucket)).policy(), account, desiredPolicy)));
+        attrs.put("policy", absentIf404(() -> PolicyDocument.observed(s3.getBucketPolicy(r -> r.bucket(bucket)).policy(),
+                ctx.aws().accountId(), desiredPolicy)));
         List<Map<String, Object>> rules = absentIf404(() -> s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules()
                 .stream().map(TrailBucket::lifecycleRule).toList());
         attrs.put("lifecycle", rules == null ? List.of() : sortedRules(rules));
@@ -57,55 +77,60 @@ final class TrailBucket {
         List<Tag> tagSet = absentIf404(() -> s3.getBucketTagging(r -> r.bucket(bucket)).tagSet());
         if (tagSet != null) tagSet.forEach(t -> tags.put(t.key(), t.value()));
         attrs.put("tags", tags);
-        return Optional.of(new ObservedResource(id, MonitoringDesired.LOG_BUCKET.name(), bucket, attrs));
+        return attrs;
     }
 
-    void apply(Change change, DesiredResource desired) {
-        String bucket = MonitoringDesired.nameOf(change.logicalId());
-        switch (change.action()) {
-            case CREATE -> {
-                s3.createBucket(r -> r.bucket(bucket));
-                ctx.index().put(change.logicalId(), bucket);
-                // Public access is blocked before anything else is set on the bucket.
-                blockPublicAccess(bucket);
-                encrypt(bucket);
-                putPolicy(bucket);
-                putLifecycle(bucket, desired);
-                putTags(bucket, desired);
-            }
-            case UPDATE -> {
-                Set<String> differing = ChangedAttributes.of(change);
-                if (differing.contains("publicAccessBlock")) blockPublicAccess(bucket);
-                if (differing.contains("encryption")) encrypt(bucket);
-                if (differing.contains("policy")) putPolicy(bucket);
-                if (differing.contains("lifecycle")) putLifecycle(bucket, desired);
-                if (differing.contains("tags")) putTags(bucket, desired);
-            }
-            // Deleting the audit log bucket is destructive and needs approval; S3 refuses unless it is empty.
-            case DELETE -> s3.deleteBucket(r -> r.bucket(bucket));
-            case REPLACE -> throw new IllegalStateException("the log bucket is never replaced: " + change.logicalId());
-        }
+    @Override
+    public void create(DesiredResource desired, LayerContext ctx) {
+        S3Client s3 = ctx.aws().s3();
+        String bucket = MonitoringDesired.nameOf(desired.logicalId());
+        s3.createBucket(r -> r.bucket(bucket));
+        ctx.index().put(desired.logicalId(), bucket);
+        // Public access is blocked before anything else is set on the bucket.
+        blockPublicAccess(s3, bucket);
+        encrypt(s3, bucket);
+        putPolicy(ctx, bucket);
+        putLifecycle(s3, bucket, desired);
+        putTags(s3, bucket, desired);
     }
 
-    private void blockPublicAccess(String bucket) {
+    @Override
+    public void update(DesiredResource desired, ObservedResource live, LayerContext ctx) {
+        S3Client s3 = ctx.aws().s3();
+        String bucket = live.physicalId();
+        Set<String> differing = ManagedKind.differing(desired, live);
+        if (differing.contains("publicAccessBlock")) blockPublicAccess(s3, bucket);
+        if (differing.contains("encryption")) encrypt(s3, bucket);
+        if (differing.contains("policy")) putPolicy(ctx, bucket);
+        if (differing.contains("lifecycle")) putLifecycle(s3, bucket, desired);
+        if (differing.contains("tags")) putTags(s3, bucket, desired);
+    }
+
+    /** Deleting the audit log bucket is destructive and needs approval; S3 refuses unless it is empty. */
+    @Override
+    public void delete(String bucket, ObservedResource live, LayerContext ctx) {
+        ctx.aws().s3().deleteBucket(r -> r.bucket(bucket));
+    }
+
+    private static void blockPublicAccess(S3Client s3, String bucket) {
         s3.putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(c -> c
                 .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
     }
 
-    private void encrypt(String bucket) {
+    private static void encrypt(S3Client s3, String bucket) {
         s3.putBucketEncryption(r -> r.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(rule -> rule
                 .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
     }
 
-    private void putPolicy(String bucket) {
+    private static void putPolicy(LayerContext ctx, String bucket) {
         var trail = ctx.spec().monitoring().cloudTrail();
         String policy = PolicyDocument.render(AccessPolicies.trailBucket(bucket, ctx.spec().aws().region(), trail.trailName()),
                 ctx.aws().accountId());
-        s3.putBucketPolicy(r -> r.bucket(bucket).policy(policy));
+        ctx.aws().s3().putBucketPolicy(r -> r.bucket(bucket).policy(policy));
     }
 
     @SuppressWarnings("unchecked")
-    private void putLifecycle(String bucket, DesiredResource desired) {
+    private static void putLifecycle(S3Client s3, String bucket, DesiredResource desired) {
         List<LifecycleRule> rules = new ArrayList<>();
         for (Map<String, Object> rule : (List<Map<String, Object>>) desired.attribute("lifecycle")) {
             rules.add(LifecycleRule.builder().id((String) rule.get("id")).status((String) rule.get("status"))
@@ -115,7 +140,7 @@ final class TrailBucket {
         s3.putBucketLifecycleConfiguration(r -> r.bucket(bucket).lifecycleConfiguration(c -> c.rules(rules)));
     }
 
-    private void putTags(String bucket, DesiredResource desired) {
+    private static void putTags(S3Client s3, String bucket, DesiredResource desired) {
         List<Tag> tags = desired.stringMap("tags").entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         s3.putBucketTagging(r -> r.bucket(bucket).tagging(t -> t.tagSet(tags)));
     }
