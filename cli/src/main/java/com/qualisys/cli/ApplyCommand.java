@@ -31,7 +31,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     EnvironmentOptions env;
 
-    @Option(names = "--approve-destructive", description = "Also carry out destructive changes (deletes and replacements of stateful resources).")
+    @Option(names = "--approve-destructive", description = "Also carry out destructive changes (deletes and replacements of stateful resources)."
+            + " Refused where the environment needs an approver other than the starter (responses.distinctApprover, production).")
     boolean approveDestructive;
 
     @Option(names = "--detailed-exitcode", description = "Exit 2 when changes were made (0 only when nothing changed), as Terraform's plan does.")
@@ -46,6 +47,13 @@ final class ApplyCommand implements Callable<Integer> {
         LayerProgress progress = new LayerProgress(err, "apply");
         int changed = 0;
         List<LayerFailure> failed = new ArrayList<>();
+        if (approveDestructive && spec.responses().distinctApprover()) {
+            // Whoever runs this apply would approve its destructive changes: the same principal both ways.
+            try (AwsClients caller = env.clients(spec)) {
+                throw new IllegalArgumentException(selfApproval(spec.environment(), caller.sts().getCallerIdentity().arn(),
+                        layers.stream().map(Layer::name).toList()));
+            }
+        }
         try (AwsClients caller = env.clients(spec);
              AwsClients aws = env.environmentClients(caller, spec, "apply")) {
             // The lock is the control plane's state: in the caller's (hub's) lock table, like the overrides.
@@ -82,5 +90,19 @@ final class ApplyCommand implements Callable<Integer> {
         }
         if (!failed.isEmpty()) return QualisysCli.ERROR;
         return detailedExitCode && changed > 0 ? QualisysCli.CHANGES : QualisysCli.OK;
+    }
+
+    /**
+     * The refusal of {@code --approve-destructive} where destructive changes need an approver other than the
+     * run's starter: what to do instead is a provision run that another principal approves (IdentifyApprover
+     * checks who answered, from CloudTrail).
+     */
+    static String selfApproval(String environment, String caller, List<String> layers) {
+        String input = "{\"layers\":[" + String.join(",", layers.stream().map(l -> "\"" + l + "\"").toList()) + "]}";
+        return "environment " + environment + " requires destructive changes to be approved by someone other than the one who"
+                + " starts the run (responses.distinctApprover): --approve-destructive would be " + caller + " approving its own"
+                + " apply. Nothing was applied or locked. Start the run on the control plane and have another principal approve it:"
+                + " ./qualisys start provision --env " + environment + " --input '" + input + "', then, as another principal:"
+                + " ./qualisys approve <execution name that start prints>";
     }
 }

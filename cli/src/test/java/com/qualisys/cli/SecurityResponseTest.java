@@ -291,12 +291,12 @@ class SecurityResponseTest {
             account.ec2().revokeSecurityGroupIngress(r -> r.groupId(rds).ipPermissions(p -> p.ipProtocol("tcp").fromPort(5432).toPort(5432)
                     .userIdGroupPairs(g -> g.groupId(nodes))));
 
-            // Its own report bucket: bucket names are global, and dev's control plane has the spec's name here.
+            // The report bucket as deployed (QUALISYS_REPORT_BUCKET); the response only reads production's overrides/ in it.
             String topic = account.sns().createTopic(r -> r.name("qualisys-control-plane-alerts")).topicArn();
             createLockTable(account, production.state().lockTable());
             AwsClients counted = accountOfItsOwn(production.aws().accountId());
             ControlPlane controlPlane = new ControlPlane(TestSpecs.loader(), s -> counted, Layers.all(),
-                    new ControlPlane.Settings(topic, null, "qualisys-control-plane-reports-production", production.state().lockTable(), "default"));
+                    new ControlPlane.Settings(topic, null, production.reportBucket(), production.state().lockTable(), "default"));
             try (InProcessResponses responses = new InProcessResponses(counted, controlPlane)) {
                 ObjectNode in = input(Samples.with("security/revoke-sg-ingress-rds-from-nodes.json", Map.of("groupId", rds, "peerGroupId", nodes)));
                 in.put("environment", "production");

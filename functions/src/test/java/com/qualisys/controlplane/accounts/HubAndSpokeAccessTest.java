@@ -29,6 +29,8 @@ class HubAndSpokeAccessTest {
     private static final EmulatedAccounts accounts = new EmulatedAccounts(EmulatedAccount.local());
     // Accounts are made once per class: moto builds every AWS managed policy when an account first uses IAM.
     private static String hub;
+    /** The report bucket as the CDK app names it for the functions (QUALISYS_REPORT_BUCKET: the specs' hub account and region). */
+    private static final String DEPLOYED_REPORT_BUCKET = TestSpecs.load("dev").reportBucket();
     private static String devAccount;
     private static String stagingAccount;
     private static String bare;
@@ -67,7 +69,7 @@ class HubAndSpokeAccessTest {
     /** The handlers' control plane as deployed: the hub's own clients, each environment by its role. */
     private ControlPlane controlPlane() {
         return new ControlPlane(TestSpecs.loader(), () -> hubClients, null, Layers.all(),
-                new ControlPlane.Settings(null, null, "qualisys-control-plane-reports", "qualisys-control-plane-locks", "default"));
+                new ControlPlane.Settings(null, null, DEPLOYED_REPORT_BUCKET, "qualisys-control-plane-locks", "default"));
     }
 
     @Test
@@ -125,7 +127,7 @@ class HubAndSpokeAccessTest {
         try (AwsClients inStaging = accounts.administrator(stagingAccount)) {
             ControlPlane cp = new ControlPlane(TestSpecs.loader(), () -> hubClients,
                     (spec, session) -> inStaging, Layers.all(),
-                    new ControlPlane.Settings(null, null, "qualisys-control-plane-reports", "qualisys-control-plane-locks", "default"));
+                    new ControlPlane.Settings(null, null, DEPLOYED_REPORT_BUCKET, "qualisys-control-plane-locks", "default"));
             assertThatThrownBy(() -> cp.reconciler(dev).apply("vpc", false))
                     .isInstanceOf(AccountMismatchException.class)
                     .hasMessage("environment dev: the credentials act in account " + stagingAccount + ", but aws.accountId is "

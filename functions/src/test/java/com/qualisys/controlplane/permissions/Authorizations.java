@@ -77,6 +77,7 @@ final class Authorizations {
                 "SubnetId", "AllocationId", "LaunchTemplateId", "VpcId", "AssociationId");
         if (id == null && !f.strings("FlowLogIds").isEmpty()) id = f.strings("FlowLogIds").get(0);
         if (id == null) return "*";
+        id = facts.associated(id);
         facts.ec2Tags(id).forEach((k, v) -> context.put("aws:ResourceTag/" + k, List.of(v)));
         return arn("ec2", ec2Type(id) + "/" + id);
     }

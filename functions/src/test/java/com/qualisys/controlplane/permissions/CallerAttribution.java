@@ -45,21 +45,45 @@ final class CallerAttribution {
             "com.qualisys.controlplane.events.EventLedger",
             "com.qualisys.controlplane.events.NotificationPublisher",
             "com.qualisys.controlplane.events.budget.OverrideStore",
-            "com.qualisys.controlplane.accounts.EnvironmentAccess");
+            "com.qualisys.controlplane.accounts.EnvironmentAccess",
+            // Who approved a run: the hub's CloudTrail, where the state machine and its SendTaskSuccess calls are.
+            "com.qualisys.controlplane.approval.");
     /** Actions only the hub's resources answer (its lock table, state machines, event bus, topics). */
     private static final List<String> HUB_ACTIONS = List.of("dynamodb:", "states:", "events:PutEvents", "sns:Publish", "sts:AssumeRole");
 
     /** Where a call acts: "hub" (the function's own role) or "environment" (the spoke's execution role). */
     static String plane(Caller caller, String action) {
         String frame = caller.firstMainFrame();
+        // The CLI's own calls are the hub's (state machines, lock, reports); it reaches environments through the
+        // control plane's code (Reconciler, observers), whose frames come first.
+        if (caller.operator() && frame.startsWith(CLI)) return "hub";
         if (HUB_CODE.stream().anyMatch(frame::startsWith) || HUB_ACTIONS.stream().anyMatch(action::startsWith)) return "hub";
         return "environment";
     }
 
     private static final Map<Class<?>, Boolean> MAIN_CODE = new ConcurrentHashMap<>();
 
-    /** What the stack says, or empty for a test's own set-up calls. */
-    record Caller(Optional<FunctionCatalog> function, String testClass, String firstMainFrame) {}
+    /**
+     * What the stack says, or empty for a test's own set-up calls.
+     *
+     * @param operator a call the qualisys CLI makes itself with its user's credentials (its commands, not the
+     *                 functions' handlers it runs in-process for a local run): evaluated as the operator role
+     */
+    record Caller(Optional<FunctionCatalog> function, String testClass, String firstMainFrame, boolean operator) {}
+
+    /** The role the CLI documents for its users (the CDK app's qualisys-operator). */
+    static final String OPERATOR_ROLE = "qualisys-operator";
+    private static final String CLI = "com.qualisys.cli.";
+    /** A local run hands each Task to the function's handler in-process: those calls are the function's. */
+    private static final String LOCAL_DISPATCH = "com.qualisys.cli.local.LocalDispatcher";
+    /** The CLI's set-up of the emulator (the CDK app's topics, bucket and table): never made against AWS. */
+    private static final String EMULATOR_SET_UP = "com.qualisys.cli.local.LocalControlPlane.bootstrap";
+    /**
+     * The CLI's own calls that only ever go to the local emulator: the demo (its accounts, spoke roles and census)
+     * and LocalControlPlane, which creates the CDK app's topics there when asked to bootstrap.
+     */
+    private static final List<String> EMULATOR_ONLY = List.of("com.qualisys.cli.DemoCommand", "com.qualisys.cli.KubernetesDemo",
+            "com.qualisys.cli.local.DemoSummary", "com.qualisys.cli.local.AccountCensus", "com.qualisys.cli.local.LocalControlPlane");
 
     static Optional<Caller> ofCurrentStack() {
         List<StackWalker.StackFrame> frames = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
@@ -68,6 +92,9 @@ final class CallerAttribution {
         String firstMain = null;
         String testClass = "";
         boolean anyMain = false;
+        boolean cli = false;
+        boolean dispatched = false;
+        boolean emulatorOnly = false;
         for (StackWalker.StackFrame f : frames) { // innermost first: the last match is the outermost
             Class<?> type = f.getDeclaringClass();
             if (!isMainCode(type)) {
@@ -78,14 +105,32 @@ final class CallerAttribution {
                     || type.getName().startsWith("com.qualisys.controlplane.aws.")) continue;
             anyMain = true;
             if (firstMain == null) firstMain = f.getClassName() + "." + f.getMethodName();
+            cli |= f.getClassName().startsWith(CLI);
+            dispatched |= f.getClassName().equals(LOCAL_DISPATCH);
+            if (!dispatched) emulatorOnly |= EMULATOR_ONLY.stream().anyMatch(f.getClassName()::startsWith);
+            if ((f.getClassName() + "." + f.getMethodName()).startsWith(EMULATOR_SET_UP)) return Optional.empty();
             FunctionCatalog matched = match(f);
             if (matched != null) function = matched;
         }
         if (!anyMain) return Optional.empty();
-        return Optional.of(new Caller(Optional.ofNullable(function), testClass, firstMain));
+        // The local runner's own service integrations (sns:publish, events:putEvents Tasks) are the state
+        // machine role's in AWS, which the inventory does not evaluate.
+        if (firstMain.startsWith(LOCAL_DISPATCH + ".")) return Optional.empty();
+        boolean operator = cli && !dispatched;
+        if (operator && emulatorOnly) return Optional.empty();
+        return Optional.of(new Caller(operator ? Optional.empty() : Optional.ofNullable(function), testClass, firstMain, operator));
     }
 
+    /**
+     * Methods that run their caller's work (ApplyLock.withLease hands it the fence): the work belongs to
+     * whoever called them, the lock calls they make themselves are matched by their own frames (acquire, release).
+     */
+    private static final List<String> RUN_CALLERS_WORK = List.of("com.qualisys.controlplane.state.ApplyLock.withLease",
+            "com.qualisys.controlplane.state.ApplyLock.lambda$withLease");
+
     private static FunctionCatalog match(StackWalker.StackFrame f) {
+        String method = f.getClassName() + "." + f.getMethodName();
+        if (RUN_CALLERS_WORK.stream().anyMatch(method::startsWith)) return null;
         for (FunctionCatalog c : FunctionCatalog.values()) {
             if (c.handler().equals(f.getClassName())) return c;
         }

@@ -69,8 +69,10 @@ public final class PermissionRecorder implements ExecutionInterceptor {
         Authorizations authorizations = new Authorizations(regionId, account,
                 ResourceFacts.at(endpoint, region == null ? Region.US_EAST_1 : region, account, header.isPresent() ? null : credentials));
         RequestFields fields = new RequestFields((SdkPojo) context.request());
-        String role = caller.get().function().map(FunctionCatalog::roleName).orElse("unattributed");
-        String function = caller.get().function().map(FunctionCatalog::deployedName).orElse(caller.get().firstMainFrame());
+        String role = caller.get().operator() ? CallerAttribution.OPERATOR_ROLE
+                : caller.get().function().map(FunctionCatalog::roleName).orElse("unattributed");
+        String function = caller.get().operator() ? "qualisys CLI"
+                : caller.get().function().map(FunctionCatalog::deployedName).orElse(caller.get().firstMainFrame());
         for (Authorizations.Authorization a : authorizations.of(service, operation, fields)) {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("role", role);

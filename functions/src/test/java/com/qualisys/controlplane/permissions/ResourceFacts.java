@@ -99,6 +99,24 @@ final class ResourceFacts {
         }, Map.of());
     }
 
+    /**
+     * What an association id stands for in IAM: AWS authorises DisassociateRouteTable on the route table and
+     * DisassociateAddress on the Elastic IP, not on the association. The id itself when it cannot be found.
+     */
+    String associated(String associationId) {
+        if (associationId.startsWith("rtbassoc-")) {
+            // Every route table, searched here: the emulator does not filter on the association id.
+            return lookup(() -> ec2().describeRouteTables().routeTables().stream()
+                    .filter(t -> t.associations().stream().anyMatch(a -> associationId.equals(a.routeTableAssociationId())))
+                    .findFirst().map(t -> t.routeTableId()).orElse(associationId), associationId);
+        }
+        if (associationId.startsWith("eipassoc-")) {
+            return lookup(() -> ec2().describeAddresses(r -> r.filters(Filter.builder().name("association-id").values(associationId).build()))
+                    .addresses().stream().findFirst().map(a -> a.allocationId()).orElse(associationId), associationId);
+        }
+        return associationId;
+    }
+
     Map<String, String> kmsTags(String keyId) {
         return lookup(() -> {
             Map<String, String> tags = new LinkedHashMap<>();

@@ -103,6 +103,7 @@ public final class ControlPlaneStack extends Stack {
                         sm.getNode().getId() + " state machine: an execution failed in the last 5 minutes"));
         alerting.publishersOnly(FunctionPolicies.ROLE_PATH);
         ApprovedProvision.grant(this, stateMachines.byName(), settings.controlPlaneSpec());
+        Operator.create(this, state, stateMachines.byName(), settings.environments());
         new ControlPlaneDashboard(this, "Observability", settings.environments(), alerting);
 
         Queue deliveryDeadLetters = Queue.Builder.create(this, "DeliveryDeadLetters")

@@ -122,10 +122,14 @@ public final class EnvironmentAccessStack extends Stack {
         return provisioned;
     }
 
-    /** The hub roles a spoke trusts: the roles of the functions that work in environments. */
+    /**
+     * The hub roles a spoke trusts: the roles of the functions that work in environments, and the operator role
+     * the qualisys CLI's users act as (plan, drift and apply from a terminal).
+     */
     static List<String> hubRoleArns(String hubAccount) {
-        return ControlPlaneFunctions.REACH_ENVIRONMENTS.stream().sorted()
-                .map(f -> "arn:" + Aws.PARTITION + ":iam::" + hubAccount + ":role" + FunctionPolicies.ROLE_PATH + ControlPlaneFunctions.roleName(f))
+        return java.util.stream.Stream.concat(ControlPlaneFunctions.REACH_ENVIRONMENTS.stream().sorted()
+                .map(f -> "arn:" + Aws.PARTITION + ":iam::" + hubAccount + ":role" + FunctionPolicies.ROLE_PATH + ControlPlaneFunctions.roleName(f)),
+                java.util.stream.Stream.of("arn:" + Aws.PARTITION + ":iam::" + hubAccount + ":role" + Operator.PATH + Operator.NAME))
                 .toList();
     }
 

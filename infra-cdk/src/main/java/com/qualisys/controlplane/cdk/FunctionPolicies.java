@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.TreeSet;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.services.iam.Effect;
@@ -44,6 +45,9 @@ final class FunctionPolicies {
     private static final List<String> LOG_GROUP_WRITES = List.of("logs:CreateLogGroup", "logs:PutRetentionPolicy",
             "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:DeleteLogGroup");
     /** AWS managed policies that hand out administration: attachable only to the roles the spec names for them. */
+    /** Why a layer's delete is granted though no test removes that kind from a spec. */
+    private static final String DELETED_FROM_SPEC = "the layer deletes what its spec no longer names, or replaces it (a"
+            + " destructive change, applied only when approved); no test removes this kind from a spec";
     static final java.util.Set<String> ADMIN_CLASS = java.util.Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess");
 
     private final Construct scope;
@@ -121,17 +125,23 @@ final class FunctionPolicies {
         }
         switch (function) {
             case LOCK -> {
-                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+                // A lease is taken with a conditional PutItem and given back with an UpdateItem: never deleted.
+                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
                 // Who approved a run: the principal CloudTrail recorded for its SendTaskSuccess (no resource-level permissions).
                 role.addToPolicy(allow(List.of("cloudtrail:LookupEvents"), List.of("*")));
             }
             // Every writer holds the environment's lease and checks its fencing token before each write.
-            case APPLY_LAYER -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+            case APPLY_LAYER -> state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:UpdateItem", Unexercised.because(
+                    "ApplyLayer invoked without a lease in its input (the console's test event, a script) takes the lease"
+                    + " itself (ApplyLayerHandler: ApplyLock.withLease, a conditional PutItem); provision passes its own",
+                    "dynamodb:PutItem").get(0));
             case REPORT -> {
                 role.addToPolicy(allow(List.of("s3:PutObject", "s3:GetObject"), List.of(state.reportBucket.arnForObjects("*"))));
-                role.addToPolicy(allow(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
-                Alerting.grantPublish(alerting.driftTopic, role);
-                role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
+                role.addToPolicy(allow(Unexercised.because("S3 answers a GetObject of a missing key with 404 only to a caller"
+                        + " that may list the bucket, else 403: the Report function reads the previous report, which the first"
+                        + " drift check of an environment does not find", "s3:ListBucket"), List.of(state.reportBucket.getBucketArn())));
+                // The drift-check machine publishes the result and its event itself (its sns:publish and
+                // events:putEvents Tasks, with the state machine's role), not through this function.
                 // Drift attribution reads the environment's CloudTrail as the execution role (readStatements).
             }
             case NOTIFY -> Alerting.grantPublish(alerting.alertTopic, role);
@@ -139,9 +149,11 @@ final class FunctionPolicies {
             // (environmentStatements); here only the hub's own topic, bucket and state machines.
             case SECURITY_EVENT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
-                // The event claims (events.EventLedger) that make a redelivered event a duplicate; a failed response
-                // gives its claim back (DeleteItem).
-                state.lockTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+                // The event claims (events.EventLedger) that make a redelivered event a duplicate; a claim is never
+                // given back here (EventBridge does not retry a started execution), so no DeleteItem.
+                state.lockTable.grant(role, Unexercised.because("the targeted repair takes the environment's lease; when"
+                        + " another writer holds it, ApplyLock reads the holder to name it in the refusal", "dynamodb:GetItem").get(0),
+                        "dynamodb:PutItem", "dynamodb:UpdateItem");
             }
             case BUDGET_ALERT -> {
                 Alerting.grantPublish(alerting.alertTopic, role);
@@ -154,7 +166,9 @@ final class FunctionPolicies {
                 role.addToPolicy(conditional(List.of("s3:ListBucket"), List.of(state.reportBucket.getBucketArn()),
                         "StringLike", Map.of("s3:prefix", "overrides/*")));
                 // The ladder asks for a drift check with an event on the hub's bus (the DriftCheckRequested rule starts it).
-                role.addToPolicy(allow(List.of("events:PutEvents"), List.of(eventBusArn())));
+                role.addToPolicy(allow(Unexercised.because("BudgetAlertHandler, invoked by an environment's alert topic,"
+                        + " asks for a drift check on the hub's bus after a cap (the tests' deliveries are answered by"
+                        + " budget-response's own events:putEvents Task)", "events:PutEvents"), List.of(eventBusArn())));
             }
             default -> { }
         }
@@ -212,18 +226,18 @@ final class FunctionPolicies {
         return List.of(
                 allow(List.of("ec2:Describe*", "eks:Describe*", "eks:List*", "rds:Describe*", "rds:ListTagsForResource",
                         "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus", "secretsmanager:ListSecrets", "logs:DescribeLogGroups",
-                        "logs:ListTagsForResource", "cloudtrail:DescribeTrails",
+                        "cloudtrail:DescribeTrails",
                         "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:ListTags",
                         // Drift attribution (Report): who changed a drifted resource, from the event history.
                         "cloudtrail:LookupEvents",
-                        "sns:ListTopics", "budgets:ViewBudget", "budgets:ListTagsForResource",
-                        "ce:GetAnomalyMonitors", "ce:GetAnomalySubscriptions", "ce:ListTagsForResource",
+                        "sns:ListTopics", "budgets:ViewBudget",
+                        "ce:GetAnomalyMonitors", "ce:GetAnomalySubscriptions",
                         "iam:ListRoles", "iam:ListAccountAliases", "iam:ListOpenIDConnectProviders",
                         // The IAM layer reads every role and policy with their documents in one paged call.
                         "iam:GetAccountAuthorizationDetails",
                         "s3:ListAllMyBuckets", "tag:GetResources",
                         // The VPC layer observes the cache subnet groups (plan, apply, drift, security events).
-                        "elasticache:DescribeCacheSubnetGroups", "elasticache:ListTagsForResource"),
+                        "elasticache:DescribeCacheSubnetGroups"),
                         List.of("*")),
                 // The RDS layer observes its secrets' values (the master's username, the connection's host/port).
                 allow(List.of("secretsmanager:GetSecretValue"), List.of(secretArn("qualisys/*"))),
@@ -231,8 +245,9 @@ final class FunctionPolicies {
                 allow(List.of("iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListPolicyVersions",
                         "iam:ListInstanceProfilesForRole", "iam:ListEntitiesForPolicy", "iam:GetOpenIDConnectProvider"), identityArns()),
                 allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))),
-                allow(List.of("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
-                        "s3:ListBucket"), List.of(s3Arn("qualisys-*"))),
+                // The trail bucket is observed with GetBucket* only (no HeadBucket, no listing).
+                allow(List.of("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration"),
+                        List.of(s3Arn("qualisys-*"))),
                 allow(List.of("sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"),
                         List.of(arn("sns", "qualisys-*"))));
     }
@@ -242,6 +257,8 @@ final class FunctionPolicies {
      * by every function that plans: a plan leaves alone what an override changed on purpose until it is restored.
      */
     private List<PolicyStatement> readOverrides() {
+        Unexercised.because("an override object is read only when one exists for the environment (events.budget.OverrideFilter);"
+                + " the security response's tests plan where no budget action was taken", "s3:GetObject");
         return List.of(allow(List.of("s3:GetObject"), List.of(s3Arn(spec.reportBucket()) + "/" + StateStore.OVERRIDES_PREFIX + "*")),
                 conditional(List.of("s3:ListBucket"), List.of(s3Arn(spec.reportBucket())), "StringLike",
                         Map.of("s3:prefix", StateStore.OVERRIDES_PREFIX + "*")));
@@ -253,6 +270,14 @@ final class FunctionPolicies {
         List<String> creates = List.of("ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateInternetGateway",
                 "ec2:CreateNatGateway", "ec2:AllocateAddress", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup",
                 "ec2:CreateNetworkAcl", "ec2:CreateFlowLogs", "ec2:CreateLaunchTemplate");
+        Unexercised.because(DELETED_FROM_SPEC + " (layers.vpc: Vpcs, InternetGateways, RouteTables, NetworkAcls, FlowLogs,"
+                + " ElasticIps, NatGateways; an internet gateway is detached and a NAT gateway's address released first)",
+                "ec2:DeleteVpc", "ec2:DeleteInternetGateway", "ec2:DetachInternetGateway", "ec2:DeleteRouteTable",
+                "ec2:DeleteNetworkAcl", "ec2:DeleteFlowLogs", "ec2:ReleaseAddress", "ec2:DisassociateAddress");
+        Unexercised.because(DELETED_FROM_SPEC + " (layers.eks.LaunchTemplateChanges: the Playwright pool's launch template)",
+                "ec2:DeleteLaunchTemplate");
+        Unexercised.because("layers.eks.LaunchTemplateChanges: a launch template whose data differs from the spec gets a new"
+                + " version (the tests' templates never change after creation)", "ec2:CreateLaunchTemplateVersion");
         return List.of(
                 // Creates carry the identity tags in TagSpecifications, so the tag is in the request.
                 conditional(creates, List.of("*"), "StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
@@ -261,15 +286,26 @@ final class FunctionPolicies {
                 // Everything else only on what the control plane created.
                 conditional(List.of("ec2:CreateTags", "ec2:ModifyVpcAttribute", "ec2:ModifySubnetAttribute",
                         "ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:CreateRoute", "ec2:ReplaceRoute",
-                        "ec2:DeleteRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable",
+                        "ec2:DeleteRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation",
                         "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
                         "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
                         "ec2:CreateNetworkAclEntry", "ec2:ReplaceNetworkAclEntry", "ec2:DeleteNetworkAclEntry",
-                        "ec2:ReplaceNetworkAclAssociation", "ec2:DisassociateAddress",
+                        "ec2:DisassociateAddress",
                         "ec2:DeleteVpc", "ec2:DeleteSubnet", "ec2:DeleteInternetGateway", "ec2:DeleteNatGateway",
                         "ec2:ReleaseAddress", "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup", "ec2:DeleteNetworkAcl",
                         "ec2:DeleteFlowLogs", "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate"),
                         List.of("*"), "StringEquals", Map.of(MANAGED, Tags.MANAGED_BY_VALUE)),
+                // A subnet moves between network ACLs: onto the spec's (tagged) ACL, and back to its VPC's default ACL
+                // when released, which AWS made untagged with the VPC; IAM cannot name it before the VPC exists.
+                // Moving an association changes no rule.
+                allow(List.of("ec2:ReplaceNetworkAclAssociation"), List.of(arn("ec2", "network-acl/*"))),
+                // Lost identity (layers.vpc): a resource of the layer whose identity tags were removed out of band is
+                // found by its unique attributes and tagged again; only the control plane's own tag keys, naming it.
+                PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(List.of("ec2:CreateTags"))
+                        .resources(Stream.of("vpc", "subnet", "route-table", "network-acl", "security-group", "internet-gateway",
+                                "natgateway", "elastic-ip", "vpc-flow-log").map(t -> arn("ec2", t + "/*")).toList())
+                        .conditions(Map.of("StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE),
+                                "ForAllValues:StringLike", Map.of("aws:TagKeys", List.of("qualisys:*")))).build(),
                 // VPC flow logs deliver to their log group through the spec's delivery role.
                 allow(LOG_GROUP_WRITES, List.of(logGroupArn(spec.vpc().flowLogs().logGroup()))),
                 // The spec's cache subnet groups (ElastiCache names them in lower case).
@@ -306,6 +342,12 @@ final class FunctionPolicies {
             out.add(conditional(List.of("iam:DetachRolePolicy"), List.of(globalArn("iam", "role/" + role)),
                     "ArnEquals", Map.of("iam:PolicyARN", List.copyOf(policies))));
         });
+        Unexercised.because(DELETED_FROM_SPEC + " (layers.iam: Roles empties a role's instance profiles before deleting it;"
+                + " ManagedPolicies detaches a dropped policy from the users and groups that hold it; layers.eks: the cluster's"
+                + " OIDC provider)", "iam:RemoveRoleFromInstanceProfile", "iam:DetachUserPolicy", "iam:DetachGroupPolicy",
+                "iam:DeleteOpenIDConnectProvider");
+        Unexercised.because("layers.eks.OidcProviderChanges: a client id removed from the cluster's OIDC provider out of band is"
+                + " added back", "iam:AddClientIDToOpenIDConnectProvider");
         out.addAll(List.of(
                 statement(List.of("iam:CreateRole"), roleArns(), Map.of("StringEquals", Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE,
                         "iam:PermissionsBoundary", boundaryArn()))),
@@ -342,6 +384,19 @@ final class FunctionPolicies {
 
     private List<PolicyStatement> platformStatements() {
         String cluster = spec.eks().clusterName();
+        Unexercised.because(DELETED_FROM_SPEC + " (layers.eks: ClusterChanges, NodeGroupChanges, AddonChanges; layers.rds:"
+                + " ParameterGroupChanges, DbSubnetGroups, SecretChanges; the layers' log groups; a key the spec drops is"
+                + " scheduled for deletion by layers.support.EncryptionKeys)", "eks:DeleteCluster", "eks:DeleteNodegroup",
+                "eks:DeleteAddon", "rds:DeleteDBParameterGroup", "rds:DeleteDBSubnetGroup", "secretsmanager:DeleteSecret",
+                "logs:DeleteLogGroup", "kms:ScheduleKeyDeletion");
+        Unexercised.because("layers.eks.ClusterChanges: a cluster behind the spec's version is upgraded one minor version per"
+                + " apply (the emulated catalogue offers the spec's version, so the tests' clusters start on it)",
+                "eks:UpdateClusterVersion");
+        Unexercised.because("layers.support.EncryptionKeys repairs a control-plane key changed out of band — disabled"
+                + " (EnableKey), scheduled for deletion (CancelKeyDeletion), re-described, or its alias pointed at another key",
+                "kms:EnableKey", "kms:CancelKeyDeletion", "kms:UpdateKeyDescription", "kms:UpdateAlias");
+        Unexercised.because("layers.vpc.FlowLogGroups: a log group whose spec sets no retention has a retention policy set out"
+                + " of band removed (every spec sets one today)", "logs:DeleteRetentionPolicy");
         return List.of(
                 conditional(List.of("eks:CreateCluster"), List.of(arn("eks", "cluster/qualisys-*")), "StringEquals",
                         Map.of(CREATED_MANAGED, Tags.MANAGED_BY_VALUE)),
@@ -386,6 +441,11 @@ final class FunctionPolicies {
 
     private List<PolicyStatement> accountStatements() {
         String alertTopic = spec.monitoring().alertTopic();
+        Unexercised.because(DELETED_FROM_SPEC + " (layers.monitoring: AnomalyDetection's subscription, ManagementTrail and its"
+                + " TrailBucket; layers.monitoring.AlertTopic: the topic, and a subscriber the spec no longer names)",
+                "ce:DeleteAnomalySubscription", "cloudtrail:DeleteTrail", "s3:DeleteBucket", "sns:DeleteTopic", "sns:Unsubscribe");
+        Unexercised.because("layers.monitoring.ManagementTrail: a spec that turns the trail's logging off (every spec keeps it"
+                + " on; a StopLogging by anyone else is a security event the response undoes)", "cloudtrail:StopLogging");
         return List.of(
                 allow(List.of("budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource"),
                         List.of(globalArn("budgets", "budget/qualisys-*"))),

@@ -91,7 +91,9 @@ class EnvironmentAccessStackTest {
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-security-event",
                     "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-budget-alert",
                     // Drift attribution reads the environment's CloudTrail event history.
-                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-report");
+                    "arn:aws:iam::" + hub + ":role/control-plane/qualisys-control-plane-report",
+                    // People running the qualisys CLI (plan, drift, apply from a terminal).
+                    "arn:aws:iam::" + hub + ":role/qualisys/qualisys-operator");
         }
     }
 

@@ -20,6 +20,17 @@ public final class TestTemplates {
         return TestStacks.phaseTwo().spokeTemplate(TestStacks.PROVISIONED).toJSON();
     }
 
+    /** The spoke stacks of the other environments (their grants name their own resources). */
+    public static java.util.List<Map<String, Object>> otherSpokes() {
+        java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (String env : java.util.List.of("staging", "production")) {
+            software.amazon.awscdk.App app = new software.amazon.awscdk.App();
+            EnvironmentAccessStack stack = new EnvironmentAccessStack(app, TestStacks.specs().load(env), TestStacks.ACCOUNT);
+            out.add(software.amazon.awscdk.assertions.Template.fromStack(stack).toJSON());
+        }
+        return out;
+    }
+
     public static String executionRole() {
         return EnvironmentAccessStack.EXECUTION_ROLE_NAME;
     }

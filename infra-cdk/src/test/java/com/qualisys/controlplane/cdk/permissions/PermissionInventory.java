@@ -44,6 +44,8 @@ public final class PermissionInventory {
                          Map<String, Set<String>> exercised, Map<String, Set<String>> pairs) {}
 
     static final String ENVIRONMENT = "environment";
+    /** The role the qualisys CLI's users act as (the CDK app's Operator); the recorder names the CLI's own calls so. */
+    static final String OPERATOR = "qualisys-operator";
 
     private PermissionInventory() {}
 
@@ -106,6 +108,16 @@ public final class PermissionInventory {
      * allowed to assume. Without a spoke, environment calls are not evaluated (listed unattributed).
      */
     public static Result evaluate(List<Call> calls, RolePolicies hub, RolePolicies spoke, String executionRole) {
+        return evaluate(calls, hub, spoke, List.of(), executionRole);
+    }
+
+    /**
+     * As above; an environment call the first spoke (dev's) does not allow is also tried against the other
+     * environments' spokes: the record does not say which environment a call worked in, and their grants name
+     * their own resources (the per-environment trail bucket).
+     */
+    public static Result evaluate(List<Call> calls, RolePolicies hub, RolePolicies spoke, List<RolePolicies> otherSpokes,
+                                  String executionRole) {
         List<String> denied = new ArrayList<>();
         Set<String> unevaluated = new TreeSet<>();
         Set<String> unattributed = new TreeSet<>();
@@ -123,6 +135,12 @@ public final class PermissionInventory {
                 continue;
             }
             RolePolicies policies = c.inEnvironment() || ownRoleInSpoke ? spoke : hub;
+            if (c.inEnvironment() && !ownRoleInSpoke) {
+                for (RolePolicies other : otherSpokes) {
+                    if (PolicyEvaluator.evaluate(policies.statements(executionRole), inAccount(c, policies.account())).allowed()) break;
+                    if (PolicyEvaluator.evaluate(other.statements(executionRole), inAccount(c, other.account())).allowed()) policies = other;
+                }
+            }
             String role = c.inEnvironment() && !ownRoleInSpoke ? executionRole : c.role();
             pairs.computeIfAbsent(role, k -> new TreeSet<>()).add(c.action());
             PolicyEvaluator.Request request = inAccount(c, policies.account());
@@ -171,6 +189,7 @@ public final class PermissionInventory {
             if (hub.hasRole(f.roleName())) out.putAll(neverExercised(hub, f.roleName(), result));
             else if (spoke != null && spoke.hasRole(f.roleName())) out.putAll(neverExercised(spoke, f.roleName(), result));
         }
+        if (hub.hasRole(OPERATOR)) out.putAll(neverExercised(hub, OPERATOR, result));
         if (spoke != null && spoke.hasRole(executionRole)) out.putAll(neverExercised(spoke, executionRole, result));
         return out;
     }

@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.cdk.permissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operation inventory the functions' tests recorded, evaluated against the synthesized
@@ -25,14 +27,21 @@ import org.junit.jupiter.api.Test;
  * call used, with the reason next to its grant ({@code Unexercised.because}) or NO REASON GIVEN.
  */
 class PermissionInventoryTest {
+    /** The functions' tests' calls (the Lambda functions' roles and, in environments, the execution role). */
     static final Path RECORDED = TestTemplates.repo().resolve("functions/target/iam-calls");
+    /**
+     * The cli module's tests' calls (it runs after functions in the reactor): the CLI's own calls as the operator
+     * role, and the functions' handlers that its local runs execute in-process as those functions.
+     */
+    static final Path CLI_RECORDED = TestTemplates.repo().resolve("cli/target/iam-calls");
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<RolePolicies> OTHER_SPOKES = TestTemplates.otherSpokes().stream().map(PermissionInventoryTest::spoke).toList();
 
     @Test
     void everyRecordedCallIsAllowedByItsRolesPolicies() throws IOException {
-        List<PermissionInventory.Call> calls = PermissionInventory.read(RECORDED);
+        List<PermissionInventory.Call> calls = recorded();
         assertThat(calls).as("recorded calls in " + RECORDED).isNotEmpty();
         StringBuilder report = new StringBuilder();
         List<String> denied = new ArrayList<>();
@@ -40,7 +49,8 @@ class PermissionInventoryTest {
         RolePolicies spoke = spoke(TestTemplates.spoke());
         for (var template : TestTemplates.all().entrySet()) {
             RolePolicies hub = new RolePolicies(template.getValue(), ACCOUNT, REGION);
-            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, TestTemplates.executionRole());
+            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, OTHER_SPOKES,
+                    TestTemplates.executionRole());
             report.append(PermissionInventory.report(template.getKey(), result, hub, spoke, TestTemplates.executionRole(),
                     Unexercised.reasons()));
             denied.addAll(result.denied().stream().map(d -> template.getKey() + ": " + d).toList());
@@ -49,6 +59,35 @@ class PermissionInventoryTest {
         write(report);
         assertThat(denied).as("calls the deployed roles would deny").isEmpty();
         assertThat(unattributed).as("calls of main code that no function entry point covers (add it to CallerAttribution)").isEmpty();
+    }
+
+    /**
+     * Least privilege: every action an Allow statement grants is used by a recorded call, or its grant says
+     * why it stays ({@code Unexercised.because} next to it). Only the whole suite's record can tell: a
+     * partial run's record fails here, naming the test classes it lacks.
+     */
+    @Test
+    void everyGrantNoRecordedCallUsedIsJustifiedNextToIt() {
+        for (Path record : List.of(RECORDED, CLI_RECORDED)) {
+            String partial = RecordCoverage.of(record.getParent().getParent(), record).partial(record);
+            if (partial != null) fail(partial);
+        }
+        assertThat(unjustified(TestTemplates.all(), TestTemplates.spoke(), Unexercised.reasons()))
+                .as("granted actions no recorded call used and no reason next to the grant (Unexercised.because) keeps:"
+                        + " remove the grant or say why it stays")
+                .isEmpty();
+    }
+
+    /** The test of the test: a record that lacks a test class of the suite is refused, naming the class. */
+    @Test
+    void aPartialRecordIsRefusedNamingTheTestClassesItLacks(@TempDir Path record) throws IOException {
+        Files.writeString(record.resolve("classes-1.txt"), "a.VpcTest SUCCESSFUL\na.RdsTest$Nested SUCCESSFUL\na.EksTest FAILED\n");
+        RecordCoverage coverage = new RecordCoverage(Set.of("a.VpcTest", "a.RdsTest", "a.EksTest", "a.IamTest"),
+                RecordCoverage.of(TestTemplates.repo().resolve("functions"), record).recorded());
+
+        assertThat(coverage.missing()).containsExactly("a.EksTest", "a.IamTest");
+        assertThat(coverage.partial(record)).contains("partial run: 2 of 4 test classes have no record", "a.EksTest", "a.IamTest");
+        assertThat(new RecordCoverage(Set.of("a.VpcTest"), Set.of("a.VpcTest")).partial(record)).isNull();
     }
 
     /** The test of the test: a grant nothing needs and nothing justifies is named. */
@@ -77,7 +116,7 @@ class PermissionInventoryTest {
      */
     @Test
     void aRemovedGrantMakesTheInventoryNameTheCallThatNeedsIt() throws IOException {
-        List<PermissionInventory.Call> calls = PermissionInventory.read(RECORDED);
+        List<PermissionInventory.Call> calls = recorded();
         Map<String, Object> hub = TestTemplates.all().get("phase one");
         Map<String, Object> spoke = TestTemplates.spoke();
         String execution = TestTemplates.executionRole();
@@ -110,16 +149,24 @@ class PermissionInventoryTest {
 
     private static List<String> unjustified(Map<String, Map<String, Object>> hubs, Map<String, Object> spokeTemplate,
                                             Map<String, String> reasons) {
-        List<PermissionInventory.Call> calls = PermissionInventory.read(RECORDED);
+        List<PermissionInventory.Call> calls = recorded();
         RolePolicies spoke = spoke(spokeTemplate);
         Set<String> out = new TreeSet<>();
         for (Map<String, Object> template : hubs.values()) {
             RolePolicies hub = new RolePolicies(template, ACCOUNT, REGION);
-            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, TestTemplates.executionRole());
+            PermissionInventory.Result result = PermissionInventory.evaluate(calls, hub, spoke, OTHER_SPOKES,
+                    TestTemplates.executionRole());
             PermissionInventory.neverExercised(hub, spoke, TestTemplates.executionRole(), result).forEach((role, actions) ->
                     actions.stream().filter(a -> !reasons.containsKey(a)).forEach(a -> out.add(role + " " + a)));
         }
         return List.copyOf(out);
+    }
+
+    /** Both modules' records; the cli's may be absent after a run of functions and infra-cdk alone. */
+    static List<PermissionInventory.Call> recorded() {
+        List<PermissionInventory.Call> calls = new ArrayList<>(PermissionInventory.read(RECORDED));
+        if (Files.isDirectory(CLI_RECORDED)) calls.addAll(PermissionInventory.read(CLI_RECORDED));
+        return calls;
     }
 
     private static RolePolicies spoke(Map<String, Object> template) {
