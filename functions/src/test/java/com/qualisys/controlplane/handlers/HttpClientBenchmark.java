@@ -49,7 +49,7 @@ class HttpClientBenchmark {
     private static final Map<HttpClientChoice, Set<String>> MODULES = Map.of(
             HttpClientChoice.URL_CONNECTION, Set.of("url-connection-client"),
             HttpClientChoice.APACHE, Set.of("apache-client", "httpclient", "httpcore", "commons-logging", "commons-codec"),
-            HttpClientChoice.CRT, Set.of("aws-crt-client", "aws-crt"));
+            HttpClientChoice.CRT, Set.of("aws-crt-client", "aws-crt", "crt-core"));
     /** A class only the variant's client loads when it serves a call. */
     private static final Map<HttpClientChoice, String> SERVING_CLASS = Map.of(
             HttpClientChoice.URL_CONNECTION, "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient$RequestCallable ",
