@@ -291,7 +291,7 @@ public final class AwsApiFrontDoor implements AutoCloseable {
                 }
                 return;
             }
-            Answer answer = respond(request);
+            Answer answer = respondAtomically(request);
             rememberAssumedRoleKey(request, answer);
             // Observed before the caller has its answer: whatever it does next sees the record.
             String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
@@ -397,6 +397,22 @@ public final class AwsApiFrontDoor implements AutoCloseable {
     }
 
     private record Answer(int status, Map<String, List<String>> headers, byte[] body) {}
+
+    private static final Set<String> DYNAMODB_ITEM_WRITES = Set.of("DynamoDB_20120810.PutItem", "DynamoDB_20120810.UpdateItem",
+            "DynamoDB_20120810.DeleteItem", "DynamoDB_20120810.BatchWriteItem", "DynamoDB_20120810.TransactWriteItems");
+    private final Object dynamoDbItemWrites = new Object();
+
+    /**
+     * DynamoDB checks a write's condition and applies the write as one step (Developer Guide, "Condition
+     * expressions"): of two conditional puts racing on one item, one fails. Moto's threaded server checks
+     * and writes without a lock between, so two could both succeed; item writes pass here one at a time.
+     */
+    private Answer respondAtomically(StubRequest request) throws IOException {
+        if (!DYNAMODB_ITEM_WRITES.contains(request.target())) return respond(request);
+        synchronized (dynamoDbItemWrites) {
+            return respond(request);
+        }
+    }
 
     /** A responder's answer, or else the emulator's. */
     private Answer respond(StubRequest request) throws IOException {
