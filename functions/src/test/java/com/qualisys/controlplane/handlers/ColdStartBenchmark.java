@@ -101,7 +101,7 @@ class ColdStartBenchmark {
             train.add(f.handler());
             inputs.get(f).forEach(p -> train.add(p.toString()));
             launch(train, stage.environmentVariables(f), work.resolve("logs/" + f.functionName() + "-cds-training.log"));
-            stage.releaseLeases();
+            stage.resetAfterLaunch();
             if (Files.isRegularFile(archive)) archives.put(f, archive);
         }
 
@@ -125,7 +125,7 @@ class ColdStartBenchmark {
                     e.getValue().forEach(p -> command.add(p.toString()));
                     Launch l = launch(command, stage.environmentVariables(f),
                             work.resolve("logs/" + f.functionName() + "-" + mode.name() + "-" + run + ".log"));
-                    stage.releaseLeases();
+                    stage.resetAfterLaunch();
                     launches.computeIfAbsent(f, k -> new LinkedHashMap<>()).computeIfAbsent(mode, k -> new ArrayList<>()).add(l);
                 }
             }

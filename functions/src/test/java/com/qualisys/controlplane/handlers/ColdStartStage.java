@@ -58,6 +58,7 @@ final class ColdStartStage {
     private final Map<FunctionCatalog, Case> cases = new LinkedHashMap<>();
     private final Map<FunctionCatalog, List<Map<String, Object>>> coverage = new LinkedHashMap<>();
     private final List<String> secrets = new java.util.ArrayList<>();
+    private final Map<String, String> databaseSecrets = new java.util.LinkedHashMap<>();
 
     private ColdStartStage() {
         local.reset();
@@ -132,12 +133,22 @@ final class ColdStartStage {
         return env;
     }
 
-    /** Frees the leases the Lock function's invocations took, so the next JVM can take them again. */
-    void releaseLeases() {
+    /**
+     * Puts back what one function's run changed that the next one relies on: the leases the Lock function
+     * took (the next JVM takes them again), and the database secrets — the layer functions' coverage
+     * applies the rds layer, which points them at the emulated instance's endpoint, with no server behind
+     * it here; the database functions connect to the stage's PostgreSQL.
+     */
+    void resetAfterLaunch() {
         for (String environment : List.of("dev", "staging")) {
             hub.dynamoDb().deleteItem(r -> r.tableName(spec.state().lockTable())
                     .key(Map.of(ApplyLock.PARTITION_KEY, AttributeValue.fromS(ApplyLock.lockId(environment)))));
         }
+        databaseSecrets.forEach((id, json) -> {
+            if (!json.equals(aws.secretsManager().getSecretValue(r -> r.secretId(id)).secretString())) {
+                aws.secretsManager().putSecretValue(r -> r.secretId(id).secretString(json));
+            }
+        });
     }
 
     /** Writes a case's input documents as files for the child JVM; returns their paths. */
@@ -175,8 +186,9 @@ final class ColdStartStage {
         DatabaseSecret app = master.withCredentials(settings.appUser(), Postgres15.randomPassword());
         secrets.add(master.password());
         secrets.add(app.password());
-        aws.secretsManager().createSecret(r -> r.name(settings.masterSecretId()).secretString(master.toJson()));
-        aws.secretsManager().createSecret(r -> r.name(settings.connectionSecretId()).secretString(app.toJson()));
+        databaseSecrets.put(settings.masterSecretId(), master.toJson());
+        databaseSecrets.put(settings.connectionSecretId(), app.toJson());
+        databaseSecrets.forEach((id, json) -> aws.secretsManager().createSecret(r -> r.name(id).secretString(json)));
         new DbInitHandler(controlPlane, TlsPolicy.verifyFull(pg.certificate())).handleRequest(Map.of("environment", ENVIRONMENT), null);
         for (String id : List.of(settings.masterSecretId(), settings.connectionSecretId())) {
             aws.secretsManager().rotateSecret(r -> r.secretId(id).rotateImmediately(false)

@@ -156,7 +156,7 @@ class FunctionPackagesTest {
         ColdStartStage.write(f, inputs, work.resolve("inputs")).forEach(p -> command.add(p.toString()));
         Path log = work.resolve("logs").resolve(zip.getParent().getFileName() + "-" + f.functionName() + ".log");
         ColdStartBenchmark.Launch launch = ColdStartBenchmark.launch(command, stage.environmentVariables(f), log);
-        stage.releaseLeases();
+        stage.resetAfterLaunch();
         try {
             Set<String> loaded = new TreeSet<>();
             Matcher m = LOADED_FROM.matcher(Files.readString(classLog, StandardCharsets.UTF_8));

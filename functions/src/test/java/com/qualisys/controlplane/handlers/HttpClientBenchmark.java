@@ -90,7 +90,7 @@ class HttpClientBenchmark {
             Path classLog = work.resolve("logs").resolve(name(v) + "-classes.log");
             ColdStartBenchmark.Launch l = ColdStartBenchmark.launch(command(v, inputs.get(v.function()), "-Xlog:class+load=info:file=" + classLog),
                     stage.environmentVariables(v.function()), work.resolve("logs").resolve(name(v) + "-classes-run.log"));
-            stage.releaseLeases();
+            stage.resetAfterLaunch();
             failures.addAll(problems(v, l));
             String loaded = Files.readString(classLog, StandardCharsets.UTF_8);
             classes.put(v, loaded.lines().filter(line -> line.contains(" source: ")).count());
@@ -113,7 +113,7 @@ class HttpClientBenchmark {
             for (Variant v : variants) {
                 ColdStartBenchmark.Launch l = ColdStartBenchmark.launch(command(v, inputs.get(v.function())),
                         stage.environmentVariables(v.function()), work.resolve("logs").resolve(name(v) + "-" + run + ".log"));
-                stage.releaseLeases();
+                stage.resetAfterLaunch();
                 failures.addAll(problems(v, l));
                 firstResponse.computeIfAbsent(v, k -> new ArrayList<>()).add(l.toFirstResponseMs());
             }
