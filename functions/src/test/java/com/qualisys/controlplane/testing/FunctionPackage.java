@@ -36,18 +36,15 @@ public final class FunctionPackage {
     }
 
     /**
-     * The module's runtime-scope dependency jars, separated by the path separator, in a file (Maven's
-     * dependency:build-classpath output, asked once and cached under target/bench/ until a pom changes).
+     * The module's runtime-scope dependency jars, separated by the path separator, in a file: Maven's
+     * dependency:build-classpath output, written by the build's process-classes phase (functions/pom.xml,
+     * the packager's input). A test never runs Maven: on a fresh machine an offline Maven lacks the plugin.
      */
     public static Path runtimeClasspathFile() {
-        Path root = RepoPaths.root();
-        Path listing = workDirectory().resolve("runtime-classpath.txt");
-        boolean stale = !Files.isRegularFile(listing)
-                || modified(listing).compareTo(modified(root.resolve("functions/pom.xml"))) < 0
-                || modified(listing).compareTo(modified(root.resolve("pom.xml"))) < 0;
-        if (stale) {
-            run(root, List.of(root.resolve("mvnw").toString(), "-q", "-o", "-pl", "functions", "-am", "compile", "dependency:build-classpath",
-                    "-DincludeScope=runtime", "-Dmdep.outputFile=" + listing));
+        Path listing = RepoPaths.root().resolve("functions/target/packages/runtime-classpath.txt");
+        if (!Files.isRegularFile(listing)) {
+            throw new IllegalStateException(listing + " is missing: run the tests through Maven"
+                    + " (./mvnw -pl functions -am test ...), whose process-classes phase writes it");
         }
         return listing;
     }
