@@ -148,7 +148,9 @@ final class CallerAttribution {
         return MAIN_CODE.computeIfAbsent(type, t -> {
             var source = t.getProtectionDomain().getCodeSource();
             URL location = source == null ? null : source.getLocation();
-            return location != null && !location.getPath().contains("test-classes");
+            // Test code is a module's test-classes, or (in the cli's tests) the functions test-jar, which holds
+            // this recorder: counting it as main code made its own frame the "first main frame" of every call.
+            return location != null && !location.getPath().contains("test-classes") && !location.getPath().endsWith("-tests.jar");
         });
     }
 

@@ -244,7 +244,7 @@ final class FunctionPolicies {
                 // The RDS layer observes its secrets' values (the master's username, the connection's host/port).
                 allow(List.of("secretsmanager:GetSecretValue"), List.of(secretArn("qualisys/*"))),
                 decryptThroughSecretsManager(List.of("kms:Decrypt")),
-                allow(List.of("iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListPolicyVersions",
+                allow(List.of("iam:GetRole", "iam:ListPolicyVersions",
                         "iam:ListInstanceProfilesForRole", "iam:ListEntitiesForPolicy", "iam:GetOpenIDConnectProvider"), identityArns()),
                 allow(List.of("secretsmanager:DescribeSecret"), List.of(secretArn("qualisys/*"))),
                 // The trail bucket is observed with GetBucket* only (no HeadBucket, no listing).

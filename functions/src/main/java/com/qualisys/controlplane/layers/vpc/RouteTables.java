@@ -113,11 +113,23 @@ final class RouteTables implements ManagedKind<RouteTable> {
             List<String> liveSubnets = ManagedKind.strings(live, SUBNETS);
             associate(ctx, id, ManagedKind.minus(want.strings(SUBNETS), liveSubnets));
             Map<String, String> associationIds = ManagedKind.stringMap(live, ASSOCIATION_IDS);
-            for (String extra : ManagedKind.minus(liveSubnets, want.strings(SUBNETS))) {
-                Ec2Errors.ignoreAssociationGone(() -> ctx.aws().ec2().disassociateRouteTable(r -> r.associationId(associationIds.get(extra))));
+            List<String> extras = ManagedKind.minus(liveSubnets, want.strings(SUBNETS));
+            // A table repaired earlier in this apply may have taken the subnet over (a move gives it a new
+            // association id): drop only the associations this table still holds, rather than call AWS
+            // with an id that no longer exists.
+            List<String> held = extras.isEmpty() ? List.of() : heldAssociationIds(ctx, id);
+            for (String extra : extras) {
+                String associationId = associationIds.get(extra);
+                if (!held.contains(associationId)) continue;
+                Ec2Errors.ignoreAssociationGone(() -> ctx.aws().ec2().disassociateRouteTable(r -> r.associationId(associationId)));
             }
         }
         Ec2Tags.repair(ctx, id, want, live);
+    }
+
+    private static List<String> heldAssociationIds(LayerContext ctx, String routeTableId) {
+        return ctx.aws().ec2().describeRouteTables(r -> r.routeTableIds(routeTableId)).routeTables().stream()
+                .flatMap(t -> t.associations().stream()).map(RouteTableAssociation::routeTableAssociationId).toList();
     }
 
     @Override
