@@ -418,6 +418,44 @@ class EksLayerTest {
     }
 
     @Test
+    @Order(21)
+    void aNodeGroupAndAnAddOnWhoseIdentityTagsWereRemovedAreFoundReportedAndTaggedAgainNotDuplicated() {
+        List<String> identity = List.of("qualisys:environment", "qualisys:logical-id", "qualisys:managed-by");
+        Nodegroup general = nodegroup("qualisys-general");
+        String addonArn = aws.eks().describeAddon(r -> r.clusterName(CLUSTER).addonName("coredns")).addon().addonArn();
+        List<String> nodegroups = aws.eks().listNodegroups(r -> r.clusterName(CLUSTER)).nodegroups();
+        List<String> addons = aws.eks().listAddons(r -> r.clusterName(CLUSTER)).addons();
+        outOfBand.eks().untagResource(r -> r.resourceArn(general.nodegroupArn()).tagKeys(identity));
+        outOfBand.eks().untagResource(r -> r.resourceArn(addonArn).tagKeys(identity));
+        assertThat(reader.eks().listTagsForResource(r -> r.resourceArn(general.nodegroupArn())).tags()).doesNotContainKeys(identity.toArray(String[]::new));
+        assertThat(reader.eks().listTagsForResource(r -> r.resourceArn(addonArn)).tags()).doesNotContainKeys(identity.toArray(String[]::new));
+
+        Plan drift = eks.drift();
+        List<String> lost = List.of("eks/node-group/general", "eks/addon/coredns");
+        assertThat(drift.changes()).as(LayerHarness.rendered(drift)).extracting(com.qualisys.controlplane.engine.Change::logicalId)
+                .containsExactlyInAnyOrderElementsOf(lost);
+        for (String id : lost) {
+            assertThat(change(drift, id)).hasValueSatisfying(c -> {
+                assertThat(c.action()).isEqualTo(Action.UPDATE);
+                assertThat(c.destructive()).isFalse();
+                assertThat(c.differences()).containsExactly(com.qualisys.controlplane.engine.ObservedResource.IDENTITY_TAGS_REMOVED);
+            });
+        }
+        assertThat(change(drift, "eks/node-group/general").orElseThrow().physicalId()).isEqualTo("qualisys-general");
+        assertThat(change(drift, "eks/addon/coredns").orElseThrow().physicalId()).isEqualTo("coredns");
+        assertThat(LayerHarness.rendered(drift)).contains("identity tags removed");
+
+        assertThat(eks.mutatingCallsOfApply()).containsExactlyEntriesOf(Map.of("Eks.TagResource", 2));
+        assertThat(reader.eks().listNodegroups(r -> r.clusterName(CLUSTER)).nodegroups()).containsExactlyInAnyOrderElementsOf(nodegroups);
+        assertThat(reader.eks().listAddons(r -> r.clusterName(CLUSTER)).addons()).containsExactlyInAnyOrderElementsOf(addons);
+        assertThat(nodegroup("qualisys-general").nodegroupArn()).isEqualTo(general.nodegroupArn());
+        assertThat(nodegroup("qualisys-general").tags()).containsEntry("qualisys:logical-id", "eks/node-group/general");
+        assertThat(reader.eks().describeAddon(r -> r.clusterName(CLUSTER).addonName("coredns")).addon().tags())
+                .containsEntry("qualisys:logical-id", "eks/addon/coredns").containsEntry("qualisys:environment", "dev");
+        assertThat(eks.drift().isEmpty()).isTrue();
+    }
+
+    @Test
     @Order(20)
     void newClusterSubnetsAreAReplaceThatIsNeverAppliedWithoutApproval() {
         EnvironmentSpec moved = SpecVariant.of("dev", "eks:\n  nodeSubnetTier: database\n");
