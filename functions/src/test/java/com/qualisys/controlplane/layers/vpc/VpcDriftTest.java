@@ -379,6 +379,25 @@ class VpcDriftTest {
     }
 
     @Test
+    void theFlowLogRoleWhoseIdentityTagsWereRemovedIsReportedAsSuchAndTaggedAgainNotDuplicated() {
+        String role = SPEC.vpc().flowLogs().deliveryRole();
+        int roles = live.aws.iam().listRoles().roles().size();
+        live.aws.iam().untagRole(r -> r.roleName(role).tagKeys("qualisys:environment", "qualisys:logical-id", "qualisys:managed-by"));
+
+        Plan drift = drift();
+        assertOnly(drift, VpcIds.FLOW_LOG_ROLE);
+        assertThat(change(drift, VpcIds.FLOW_LOG_ROLE).action()).isEqualTo(Action.UPDATE);
+        assertThat(change(drift, VpcIds.FLOW_LOG_ROLE).physicalId()).endsWith(":role/" + role);
+        assertThat(change(drift, VpcIds.FLOW_LOG_ROLE).differences())
+                .containsExactly(new Difference("identity", "qualisys:* tags", "identity tags removed"));
+
+        assertThat(repair()).containsExactlyEntriesOf(Map.of("Iam.TagRole", 1));
+        assertThat(live.aws.iam().listRoles().roles()).hasSize(roles);
+        assertThat(live.aws.iam().listRoleTags(r -> r.roleName(role)).tags()).extracting(t -> t.key() + "=" + t.value())
+                .contains("qualisys:logical-id=" + VpcIds.FLOW_LOG_ROLE);
+    }
+
+    @Test
     void aRemovedEksSubnetTagIsReportedAndPutBack() {
         String subnet = live.subnet("public-a").subnetId();
         live.ec2.deleteTags(r -> r.resources(subnet).tags(t -> t.key("kubernetes.io/role/elb")));
