@@ -38,6 +38,9 @@ public final class Differ {
             List<Difference> differences = new ArrayList<>();
             if (o.identityLost()) differences.add(ObservedResource.IDENTITY_TAGS_REMOVED);
             compare("", d.attributes(), o.attributes(), differences);
+            // A kind that compares its identity tags (an IAM role, a topic) shows their loss once, as the
+            // identity difference, not once more per removed tag.
+            if (o.identityLost()) differences.removeIf(Differ::isIdentityTag);
             if (differences.isEmpty()) continue;
             List<String> forcing = differences.stream().map(Difference::path)
                     .filter(path -> d.kind().replaceOn().contains(root(path))).toList();
@@ -54,6 +57,11 @@ public final class Differ {
         boolean stateful = kind == null || kind.stateful();
         List<Difference> gone = List.of(new Difference("exists", false, true));
         return new Change(o.logicalId(), o.kind(), Action.DELETE, stateful, o.physicalId(), gone);
+    }
+
+    /** A difference in one of the qualisys:* identity tags of a kind's "tags" attribute. */
+    private static boolean isIdentityTag(Difference d) {
+        return d.path().startsWith("tags.") && Tags.isIdentityTag(d.path().substring("tags.".length()));
     }
 
     private static String root(String path) {

@@ -65,7 +65,18 @@ public interface ManagedKind<T> {
         return Optional.empty();
     }
 
-    /** Tags an instance {@link #findUntagged} found with its identity again. */
+    /**
+     * Whether a listed instance was taken by the attributes that make it unique, not by its identity
+     * tags, and lacks them: for a kind whose one list already reads every candidate (IAM has no tag
+     * filter, so the role kind lists the account's roles and takes the one of the wanted name). Such an
+     * instance is drift "identity tags removed", repaired by {@link #restoreIdentity}, as one
+     * {@link #findUntagged} found.
+     */
+    default boolean identityLost(T live, LayerContext ctx) {
+        return false;
+    }
+
+    /** Tags an instance {@link #findUntagged} found (or {@link #identityLost} says lost its tags) with its identity again. */
     default void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
         throw new UnsupportedOperationException("kind " + kind().name() + " cannot find a resource without its tags");
     }

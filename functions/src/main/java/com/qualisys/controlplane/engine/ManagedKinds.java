@@ -101,13 +101,15 @@ public final class ManagedKinds {
         static <T> Listed<T> of(ManagedKind<T> kind, LayerContext ctx) {
             List<T> items = new ArrayList<>();
             List<String> ids = new ArrayList<>();
+            Set<String> untagged = new HashSet<>();
             for (T item : kind.list(ctx)) {
                 String logicalId = kind.logicalId(item, ctx);
                 if (logicalId == null) continue;
                 items.add(item);
                 ids.add(logicalId);
+                if (kind.identityLost(item, ctx)) untagged.add(logicalId);
             }
-            return new Listed<>(kind, items, ids, new HashSet<>());
+            return new Listed<>(kind, items, ids, untagged);
         }
 
         /** Adds the instance that lost its identity tags, when the kind can find it, and registers it. */

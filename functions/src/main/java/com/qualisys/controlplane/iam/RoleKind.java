@@ -38,8 +38,9 @@ import software.amazon.awssdk.services.iam.model.Tag;
  *
  * <p>List: {@link AccountAuthorization} (two paginated calls, whatever the number of roles). A live
  * role belongs to the layer when the layer wants a role of its name (IAM role names are unique in
- * an account: a role created before a crash, or stripped of its tags, is found again and its tags
- * repaired) unless it carries another resource's qualisys identity, or when it carries this
+ * an account: a role created before a crash is found again, one stripped of its qualisys:* tags is
+ * drift "identity tags removed" and tagged again by apply) unless the qualisys tags it has left name
+ * another environment or resource, or when it carries this
  * environment's identity with a logical id under the layer's prefix (a role the spec no longer
  * names is then deleted). Physical id: the role ARN (what EKS, RDS and flow logs take).
  */
@@ -164,10 +165,12 @@ public final class RoleKind implements ManagedKind<RoleKind.Owned> {
         }
         List<Owned> out = new ArrayList<>();
         for (LiveRole role : account.roles(ctx)) {
-            String claimed = Identity.logicalId(tags(role.detail()), ctx.environment());
+            Map<String, String> tags = tags(role.detail());
+            String claimed = Identity.logicalId(tags, ctx.environment());
             DesiredResource named = byName.get(role.detail().roleName());
-            boolean foreign = hasIdentity(role.detail()) && (named == null || !named.logicalId().equals(claimed));
-            if (named != null && !foreign) {
+            // The role of a wanted name is the layer's unless the qualisys:* tags it has left name another
+            // environment or resource; without its identity it is drift (identityLost), tagged again by apply.
+            if (named != null && Identity.claimable(tags, ctx, named.logicalId())) {
                 out.add(new Owned(named.logicalId(), role, named));
             } else if (claimed != null && claimed.startsWith(ownedPrefix) && !byName.containsKey(role.detail().roleName())) {
                 out.add(new Owned(claimed, role, byId.get(claimed)));
@@ -179,6 +182,18 @@ public final class RoleKind implements ManagedKind<RoleKind.Owned> {
     @Override
     public String logicalId(Owned owned, LayerContext ctx) {
         return owned.logicalId();
+    }
+
+    /** A role of a wanted name that does not carry this environment's identity (all or some of its qualisys:* tags removed). */
+    @Override
+    public boolean identityLost(Owned owned, LayerContext ctx) {
+        return owned.want() != null && !Identity.isOurs(tags(owned.live().detail()), ctx, owned.logicalId());
+    }
+
+    @Override
+    public void restoreIdentity(String physicalId, String logicalId, LayerContext ctx) {
+        ctx.aws().iam().tagRole(r -> r.roleName(roleName(physicalId)).tags(ctx.tags(logicalId, null).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
     }
 
     @Override
@@ -256,7 +271,8 @@ public final class RoleKind implements ManagedKind<RoleKind.Owned> {
         for (String policy : ManagedKind.strings(live, INLINE_POLICIES)) {
             if (!wantDocs.containsKey(policy)) iam.deleteRolePolicy(r -> r.roleName(name).policyName(policy));
         }
-        if (ManagedKind.differs(want, live, TAGS)) {
+        // A role found without its identity was tagged again before this update (ManagedKinds.apply).
+        if (!live.identityLost() && ManagedKind.differs(want, live, TAGS)) {
             iam.tagRole(r -> r.roleName(name).tags(want.stringMap(TAGS).entrySet().stream()
                     .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
         }
@@ -296,10 +312,6 @@ public final class RoleKind implements ManagedKind<RoleKind.Owned> {
         Set<String> out = new LinkedHashSet<>();
         policies.forEach(p -> out.add(ctx.resolve(p)));
         return out;
-    }
-
-    private static boolean hasIdentity(RoleDetail r) {
-        return r.tags().stream().anyMatch(t -> t.key().equals(Tags.LOGICAL_ID));
     }
 
     private static Map<String, String> tags(RoleDetail r) {

@@ -165,6 +165,34 @@ class EksApiGapsTest {
                 .as("refused updates changed nothing").isEqualTo(2);
     }
 
+    /**
+     * TagResource, UntagResource and ListTagsForResource work on node groups and add-ons as on clusters (moto's own
+     * work on clusters only), and DescribeNodegroup / DescribeAddon show the result; an ARN of nothing is
+     * NotFoundException (HTTP 404).
+     */
+    @Test
+    void nodeGroupsAndAddOnsAreTaggedAndUntaggedByTheirArn() {
+        String nodegroup = aws.eks().createNodegroup(r -> r.clusterName("strict").nodegroupName("workers").nodeRole(role).subnets(subnet)
+                .tags(java.util.Map.of("team", "qa", "keep", "yes"))).nodegroup().nodegroupArn();
+        String addon = aws.eks().createAddon(r -> r.clusterName("strict").addonName("coredns")
+                .tags(java.util.Map.of("team", "qa", "keep", "yes"))).addon().addonArn();
+        for (String arn : java.util.List.of(nodegroup, addon)) {
+            aws.eks().untagResource(r -> r.resourceArn(arn).tagKeys("team"));
+            aws.eks().tagResource(r -> r.resourceArn(arn).tags(java.util.Map.of("owner", "platform")));
+            assertThat(aws.eks().listTagsForResource(r -> r.resourceArn(arn)).tags()).containsExactlyInAnyOrderEntriesOf(
+                    java.util.Map.of("keep", "yes", "owner", "platform"));
+        }
+        assertThat(aws.eks().describeNodegroup(r -> r.clusterName("strict").nodegroupName("workers")).nodegroup().tags())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("keep", "yes", "owner", "platform"));
+        assertThat(aws.eks().describeAddon(r -> r.clusterName("strict").addonName("coredns")).addon().tags())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("keep", "yes", "owner", "platform"));
+
+        EksException gone = refused(() -> aws.eks().tagResource(r -> r.resourceArn(nodegroup.replace("/workers/", "/nobody/"))
+                .tags(java.util.Map.of("a", "b"))));
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(refused(() -> aws.eks().untagResource(r -> r.resourceArn(addon + "x").tagKeys("keep"))).statusCode()).isEqualTo(404);
+    }
+
     /** CreateNodegroup and CreateAddon (Errors: InvalidRequestException, "invalid given the state of the cluster") need it created. */
     @Test
     void nothingIsCreatedInAClusterThatIsStillCreating() {

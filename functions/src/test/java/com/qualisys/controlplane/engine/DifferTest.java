@@ -47,6 +47,27 @@ class DifferTest {
     }
 
     @Test
+    void aResourceThatLostItsIdentityTagsShowsTheLossOnceAndItsOtherDifferencesAsUsual() {
+        Map<String, Object> identity = Map.of("Name", "private-a", "qualisys:environment", "dev",
+                "qualisys:logical-id", "vpc/subnet/private-a", "qualisys:managed-by", "qualisys-control-plane");
+        ObservedResource bare = new ObservedResource("vpc/subnet/private-a", "subnet", "subnet-1",
+                Map.of("cidr", "10.0.10.0/24", "az", "us-east-1a", "vpc", "ref:vpc/vpc/main", "tags", Map.of("Name", "renamed")), true);
+        Plan plan = Differ.diff("dev", "vpc", List.of(subnet("10.0.10.0/24", identity)), List.of(bare));
+        assertThat(plan.changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(Action.UPDATE);
+            assertThat(c.physicalId()).isEqualTo("subnet-1");
+            assertThat(c.differences()).containsExactly(ObservedResource.IDENTITY_TAGS_REMOVED, new Difference("tags.Name", "private-a", "renamed"));
+        });
+        // Found by its tags, a wrong identity tag value is an ordinary difference.
+        ObservedResource tagged = new ObservedResource("vpc/subnet/private-a", "subnet", "subnet-1",
+                Map.of("cidr", "10.0.10.0/24", "az", "us-east-1a", "vpc", "ref:vpc/vpc/main", "tags", Map.of("Name", "private-a",
+                        "qualisys:environment", "dev", "qualisys:logical-id", "vpc/subnet/private-a", "qualisys:managed-by", "someone")));
+        assertThat(Differ.diff("dev", "vpc", List.of(subnet("10.0.10.0/24", identity)), List.of(tagged)).changes()).singleElement()
+                .satisfies(c -> assertThat(c.differences()).containsExactly(
+                        new Difference("tags.qualisys:managed-by", "qualisys-control-plane", "someone")));
+    }
+
+    @Test
     void anImmutableAttributeChangeIsADestructiveReplace() {
         ObservedResource live = new ObservedResource("vpc/subnet/private-a", "subnet", "subnet-1",
                 Map.of("cidr", "10.0.99.0/24", "az", "us-east-1a", "vpc", "ref:vpc/vpc/main"));

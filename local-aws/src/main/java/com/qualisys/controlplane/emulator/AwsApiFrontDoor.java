@@ -116,6 +116,19 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             return Optional.empty();
         }
 
+        /** Every value of a repeated query parameter (UntagResource's tagKeys), decoded, in order. */
+        public List<String> queryParams(String name) {
+            String query = uri.getRawQuery();
+            List<String> out = new java.util.ArrayList<>();
+            if (query == null) return out;
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (k.equals(name)) out.add(eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+            return out;
+        }
+
         /** What makes this request the same request when sent again: account, method, path, query and body. */
         public String identity() {
             try {

@@ -72,6 +72,9 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
             "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent", "snapshot-controller", "amazon-cloudwatch-observability");
     private static final java.util.Set<String> LOG_TYPES = java.util.Set.of("api", "audit", "authenticator", "controllerManager", "scheduler");
     private static final Pattern CLUSTER_DELETE = Pattern.compile("/clusters/([^/]+)");
+    private static final Pattern TAGS = Pattern.compile("/tags/(.+)");
+    /** A node group's or add-on's ARN: account, type, cluster, name (then EKS's unique suffix). */
+    private static final Pattern SUB_RESOURCE_ARN = Pattern.compile("arn:[^:]+:eks:[^:]*:(\\d{12}):(nodegroup|addon)/([^/]+)/([^/]+)/.+");
 
     private final Map<String, String> clusterVersions = new LinkedHashMap<>();
     private boolean clusterVersionsApi;
@@ -79,6 +82,8 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
     private final Map<String, String> heldStatus = new HashMap<>();
     private final Map<String, String> clusterVersionOverride = new HashMap<>();
     private final Map<String, String> templateVersionOverride = new HashMap<>();
+    /** Node group ARN → its tags once TagResource or UntagResource changed them (moto tags clusters only), laid over DescribeNodegroup. */
+    private final Map<String, ObjectNode> nodegroupTags = new HashMap<>();
     /** Clusters (account/cluster) that answer UPDATING for this many more DescribeCluster calls. */
     private final Map<String, Integer> updating = new HashMap<>();
     private int updatingDescribes = 1;
@@ -114,6 +119,7 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         heldStatus.clear();
         clusterVersionOverride.clear();
         templateVersionOverride.clear();
+        nodegroupTags.clear();
         served.clear();
         kubernetesApis.clear();
         creators.clear();
@@ -206,6 +212,9 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         String method = req.method();
         String account = req.callerAccount();
         Matcher m;
+        if ((m = TAGS.matcher(path)).matches()) {
+            return tags(req, account, java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8), upstream);
+        }
         if (method.equals("GET") && path.equals("/cluster-versions")) return clusterVersions(req);
         if (method.equals("GET") && path.equals("/addons/supported-versions")) return addonVersions(req);
         if ((m = ADDON.matcher(path)).matches()) return addon(method, account, m.group(1), m.group(2));
@@ -595,6 +604,8 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         if (r.status() != 200) return r;
         ObjectNode body = (ObjectNode) parse(r.bodyText());
         ObjectNode ng = (ObjectNode) body.path("nodegroup");
+        ObjectNode tags = nodegroupTags.get(ng.path("nodegroupArn").asText());
+        if (tags != null) ng.set("tags", tags.deepCopy());
         String version = templateVersionOverride.get(account + "/" + cluster + "/" + nodegroup);
         if (version != null && ng.path("launchTemplate").isObject()) ((ObjectNode) ng.get("launchTemplate")).put("version", version);
         String key = account + "/" + cluster + "/" + nodegroup;
@@ -606,6 +617,55 @@ public final class EksApiGaps implements AwsApiFrontDoor.Responder {
         String held = next("nodegroup/" + cluster + "/" + nodegroup);
         if (held != null) ng.put("status", held);
         return r.withBody(body.toString());
+    }
+
+    /**
+     * TagResource, UntagResource and ListTagsForResource of a node group or an add-on (moto's work on clusters
+     * only; a cluster's ARN is left to moto): a node group's tags are laid over moto's DescribeNodegroup, an
+     * add-on's are the stub's own. An ARN of no such resource in the caller's account is NotFoundException
+     * (HTTP 404), as the reference documents for these operations.
+     */
+    private StubResponse tags(StubRequest req, String account, String arn, Upstream upstream) {
+        Matcher m = SUB_RESOURCE_ARN.matcher(arn);
+        if (!m.matches()) return null;
+        String cluster = m.group(3);
+        String name = m.group(4);
+        ObjectNode tags = null;
+        if (m.group(1).equals(account) && m.group(2).equals("addon")) {
+            ObjectNode addon = addons.getOrDefault(account + "/" + cluster, Map.of()).get(name);
+            if (addon != null && addon.path("addonArn").asText().equals(arn)) {
+                if (!addon.path("tags").isObject()) addon.putObject("tags");
+                tags = (ObjectNode) addon.get("tags");
+            }
+        } else if (m.group(1).equals(account)) {
+            StubResponse current = upstream.forward(req.get("/clusters/" + cluster + "/node-groups/" + name));
+            JsonNode ng = current.status() == 200 ? parse(current.bodyText()).path("nodegroup") : JSON.createObjectNode();
+            if (ng.path("nodegroupArn").asText().equals(arn)) {
+                tags = nodegroupTags.computeIfAbsent(arn, k -> ng.path("tags").isObject() ? ((ObjectNode) ng.get("tags")).deepCopy() : JSON.createObjectNode());
+            }
+        }
+        if (tags == null) return error(404, "NotFoundException", "Resource was not found: " + arn);
+        return tagging(req, m.group(2) + " " + name, tags);
+    }
+
+    /** TagResource (POST), UntagResource (DELETE) or ListTagsForResource (GET) on the tags of one resource. */
+    private StubResponse tagging(StubRequest req, String what, ObjectNode tags) {
+        ObjectNode out = JSON.createObjectNode();
+        switch (req.method()) {
+            case "GET" -> out.set("tags", tags.deepCopy());
+            case "POST" -> {
+                served.add("TagResource " + what);
+                body(req).path("tags").fields().forEachRemaining(e -> tags.set(e.getKey(), e.getValue()));
+            }
+            case "DELETE" -> {
+                served.add("UntagResource " + what);
+                req.queryParams("tagKeys").forEach(tags::remove);
+            }
+            default -> {
+                return error(405, "InvalidRequestException", "Unsupported method " + req.method() + " on /tags");
+            }
+        }
+        return json(200, out.toString());
     }
 
     /**

@@ -7,9 +7,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import java.util.List;
 
 /**
  * What drift does with every field the Kubernetes API returns for the layer's kinds, field by
@@ -25,11 +22,6 @@ final class KubernetesDecisions {
             + " belong to their managers (server-side apply owns only the control plane's)";
 
     private KubernetesDecisions() {}
-
-    static List<AttributeDecisions> all() {
-        return List.of(namespace(), resourceQuota(), clusterRole(), binding(KubernetesKinds.CLUSTER_ROLE_BINDING, ClusterRoleBinding.class),
-                binding(KubernetesKinds.ROLE_BINDING, RoleBinding.class), awsAuth(), helmRelease());
-    }
 
     /** The fields every object has (apiVersion, kind, metadata), with the decision on its labels. */
     private static AttributeDecisions.Builder object(AttributeDecisions.Builder b, boolean namespaced, String labels, boolean labelsCompared) {

@@ -384,17 +384,15 @@ class EksLayerTest {
         outOfBand.ec2().deleteTags(r -> r.resources(template.launchTemplateId()).tags(identity.stream()
                 .map(k -> software.amazon.awssdk.services.ec2.model.Tag.builder().key(k).build()).toList()));
 
+        int roles = aws.iam().listRoles().roles().size();
+
         Plan drift = eks.drift();
+        // The node role is found by its name (the one IAM role kind), like the others by theirs.
         List<String> lost = List.of("eks/cluster/qualisys-eks", "eks/kms-key/secrets", "eks/oidc-provider/qualisys-eks",
-                "eks/launch-template/general");
-        String role = "eks/role/qualisys-eks-node-role";
+                "eks/launch-template/general", "eks/role/qualisys-eks-node-role");
         assertThat(drift.changes()).as(LayerHarness.rendered(drift)).extracting(com.qualisys.controlplane.engine.Change::logicalId)
-                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(lost.stream(), java.util.stream.Stream.of(role)).toList());
-        // A role is found by its name whatever its tags (the one IAM role kind), and its tags are compared.
-        assertThat(change(drift, role)).hasValueSatisfying(c -> {
-            assertThat(c.action()).isEqualTo(Action.UPDATE);
-            assertThat(c.differences()).allSatisfy(d -> assertThat(d.path()).startsWith("tags"));
-        });
+                .containsExactlyInAnyOrderElementsOf(lost);
+        assertThat(change(drift, "eks/role/qualisys-eks-node-role").orElseThrow().physicalId()).endsWith(":role/qualisys-eks-node-role");
         for (String id : lost) {
             assertThat(change(drift, id)).hasValueSatisfying(c -> {
                 assertThat(c.action()).isEqualTo(Action.UPDATE);
@@ -407,12 +405,53 @@ class EksLayerTest {
         assertThat(eks.mutatingCallsOfApply()).containsExactlyInAnyOrderEntriesOf(Map.of("Eks.TagResource", 1, "Kms.TagResource", 1,
                 "Iam.TagOpenIDConnectProvider", 1, "Iam.TagRole", 1, "Ec2.CreateTags", 1));
         assertThat(aws.eks().listClusters().clusters()).containsExactly(CLUSTER);
+        assertThat(reader.iam().listRoles().roles()).hasSize(roles);
+        assertThat(reader.iam().listRoleTags(r -> r.roleName("qualisys-eks-node-role")).tags())
+                .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("qualisys:logical-id=eks/role/qualisys-eks-node-role"));
         assertThat(aws.iam().listOpenIDConnectProviders().openIDConnectProviderList()).singleElement()
                 .extracting(p -> p.arn()).isEqualTo(providerArn);
         assertThat(aws.ec2().describeLaunchTemplates(r -> r.launchTemplateNames(CLUSTER + "-general")).launchTemplates()).singleElement()
                 .extracting(t -> t.launchTemplateId()).isEqualTo(template.launchTemplateId());
         assertThat(aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster().encryptionConfig().get(0).provider().keyArn()).isEqualTo(keyArn);
         assertThat(aws.eks().describeCluster(r -> r.name(CLUSTER)).cluster().tags()).containsEntry("qualisys:logical-id", "eks/cluster/qualisys-eks");
+        assertThat(eks.drift().isEmpty()).isTrue();
+    }
+
+    @Test
+    @Order(21)
+    void aNodeGroupAndAnAddOnWhoseIdentityTagsWereRemovedAreFoundReportedAndTaggedAgainNotDuplicated() {
+        List<String> identity = List.of("qualisys:environment", "qualisys:logical-id", "qualisys:managed-by");
+        Nodegroup general = nodegroup("qualisys-general");
+        String addonArn = aws.eks().describeAddon(r -> r.clusterName(CLUSTER).addonName("coredns")).addon().addonArn();
+        List<String> nodegroups = aws.eks().listNodegroups(r -> r.clusterName(CLUSTER)).nodegroups();
+        List<String> addons = aws.eks().listAddons(r -> r.clusterName(CLUSTER)).addons();
+        outOfBand.eks().untagResource(r -> r.resourceArn(general.nodegroupArn()).tagKeys(identity));
+        outOfBand.eks().untagResource(r -> r.resourceArn(addonArn).tagKeys(identity));
+        assertThat(reader.eks().listTagsForResource(r -> r.resourceArn(general.nodegroupArn())).tags()).doesNotContainKeys(identity.toArray(String[]::new));
+        assertThat(reader.eks().listTagsForResource(r -> r.resourceArn(addonArn)).tags()).doesNotContainKeys(identity.toArray(String[]::new));
+
+        Plan drift = eks.drift();
+        List<String> lost = List.of("eks/node-group/general", "eks/addon/coredns");
+        assertThat(drift.changes()).as(LayerHarness.rendered(drift)).extracting(com.qualisys.controlplane.engine.Change::logicalId)
+                .containsExactlyInAnyOrderElementsOf(lost);
+        for (String id : lost) {
+            assertThat(change(drift, id)).hasValueSatisfying(c -> {
+                assertThat(c.action()).isEqualTo(Action.UPDATE);
+                assertThat(c.destructive()).isFalse();
+                assertThat(c.differences()).containsExactly(com.qualisys.controlplane.engine.ObservedResource.IDENTITY_TAGS_REMOVED);
+            });
+        }
+        assertThat(change(drift, "eks/node-group/general").orElseThrow().physicalId()).isEqualTo("qualisys-general");
+        assertThat(change(drift, "eks/addon/coredns").orElseThrow().physicalId()).isEqualTo("coredns");
+        assertThat(LayerHarness.rendered(drift)).contains("identity tags removed");
+
+        assertThat(eks.mutatingCallsOfApply()).containsExactlyEntriesOf(Map.of("Eks.TagResource", 2));
+        assertThat(reader.eks().listNodegroups(r -> r.clusterName(CLUSTER)).nodegroups()).containsExactlyInAnyOrderElementsOf(nodegroups);
+        assertThat(reader.eks().listAddons(r -> r.clusterName(CLUSTER)).addons()).containsExactlyInAnyOrderElementsOf(addons);
+        assertThat(nodegroup("qualisys-general").nodegroupArn()).isEqualTo(general.nodegroupArn());
+        assertThat(nodegroup("qualisys-general").tags()).containsEntry("qualisys:logical-id", "eks/node-group/general");
+        assertThat(reader.eks().describeAddon(r -> r.clusterName(CLUSTER).addonName("coredns")).addon().tags())
+                .containsEntry("qualisys:logical-id", "eks/addon/coredns").containsEntry("qualisys:environment", "dev");
         assertThat(eks.drift().isEmpty()).isTrue();
     }
 

@@ -8,11 +8,14 @@ import com.qualisys.controlplane.emulator.MotoServer;
 import com.qualisys.controlplane.engine.Action;
 import com.qualisys.controlplane.engine.ApprovalRequiredException;
 import com.qualisys.controlplane.engine.Change;
+import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.layers.LayerHarness;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +40,45 @@ class IamLayerTest {
             Plan plan = reconciler(aws).plan("iam");
             Change eks = plan.changes().stream().filter(c -> c.logicalId().equals("iam/role/QualisysEKSService")).findFirst().orElseThrow();
             assertThat(eks.action()).isEqualTo(Action.UPDATE);
-            assertThat(eks.differences()).extracting(d -> d.path()).contains("tags.qualisys:logical-id", "managedPolicies", "description")
+            assertThat(eks.differences()).extracting(d -> d.path()).contains("identity", "managedPolicies", "description")
                     .doesNotContain("assumeRolePolicy.Statement");
+            assertThat(eks.differences()).contains(ObservedResource.IDENTITY_TAGS_REMOVED);
             reconciler(aws).apply("iam", false);
             assertThat(aws.iam().listRoleTags(r -> r.roleName("QualisysEKSService")).tags())
                     .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("qualisys:logical-id=iam/role/QualisysEKSService"));
+            assertThat(reconciler(aws).plan("iam").isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void aRoleWhoseIdentityTagsWereRemovedIsReportedAsSuchAndTaggedAgainNotDuplicated() {
+        try (AwsClients aws = MotoServer.shared().clients()) {
+            reconciler(aws).apply("iam", false);
+            int roles = aws.iam().listRoles().roles().size();
+            aws.iam().untagRole(r -> r.roleName("QualisysDeveloper")
+                    .tagKeys("qualisys:environment", "qualisys:logical-id", "qualisys:managed-by"));
+            // Only one of them removed: the role no longer carries its identity either.
+            aws.iam().untagRole(r -> r.roleName("QualisysCICD").tagKeys("qualisys:managed-by"));
+
+            Plan drift = reconciler(aws).plan("iam");
+            assertThat(drift.changes()).extracting(Change::logicalId)
+                    .containsExactlyInAnyOrder("iam/role/QualisysDeveloper", "iam/role/QualisysCICD");
+            for (Change c : drift.changes()) {
+                assertThat(c.action()).isEqualTo(Action.UPDATE);
+                assertThat(c.destructive()).isFalse();
+                assertThat(c.differences()).containsExactly(ObservedResource.IDENTITY_TAGS_REMOVED);
+            }
+            assertThat(LayerHarness.rendered(drift)).contains("identity tags removed");
+
+            aws.calls().reset();
+            reconciler(aws).apply("iam", false);
+            assertThat(aws.calls().mutatingByOperation()).containsExactlyEntriesOf(Map.of("Iam.TagRole", 2));
+            assertThat(aws.iam().listRoles().roles()).hasSize(roles);
+            for (String role : List.of("QualisysDeveloper", "QualisysCICD")) {
+                assertThat(aws.iam().listRoleTags(r -> r.roleName(role)).tags()).extracting(t -> t.key() + "=" + t.value())
+                        .contains("qualisys:environment=dev", "qualisys:logical-id=iam/role/" + role,
+                                "qualisys:managed-by=qualisys-control-plane");
+            }
             assertThat(reconciler(aws).plan("iam").isEmpty()).isTrue();
         }
     }

@@ -350,6 +350,54 @@ class VpcDriftTest {
     }
 
     @Test
+    void anElasticIpWhoseGatewayWasDeletedAndWhoseIdentityTagsWereRemovedIsFoundThroughTheDeletedGatewayAndKeptNotDuplicated() {
+        NatGateway nat = live.natGateway("a");
+        String allocation = nat.natGatewayAddresses().getFirst().allocationId();
+        Address address = live.ec2.describeAddresses(r -> r.allocationIds(allocation)).addresses().getFirst();
+        String id = LiveVpc.logicalId(address.tags());
+        int addresses = live.ec2.describeAddresses().addresses().size();
+        live.ec2.deleteNatGateway(r -> r.natGatewayId(nat.natGatewayId()));
+        // AWS frees the Elastic IP once the gateway is deleted; moto keeps it associated (docs/emulator-gaps.md).
+        if (address.associationId() != null) live.ec2.disassociateAddress(r -> r.associationId(address.associationId()));
+        live.ec2.deleteTags(r -> r.resources(allocation)
+                .tags(t -> t.key("qualisys:environment"), t -> t.key("qualisys:logical-id"), t -> t.key("qualisys:managed-by")));
+
+        Plan drift = drift();
+        assertOnly(drift, id, "vpc/nat-gateway/a", "vpc/route-table/private-a");
+        assertThat(change(drift, id).action()).isEqualTo(Action.UPDATE);
+        assertThat(change(drift, id).physicalId()).isEqualTo(allocation);
+        assertThat(change(drift, id).differences()).containsExactly(new Difference("identity", "qualisys:* tags", "identity tags removed"));
+        assertThat(change(drift, "vpc/nat-gateway/a").action()).isEqualTo(Action.CREATE);
+
+        assertThat(repair()).containsExactlyInAnyOrderEntriesOf(Map.of("Ec2.CreateTags", 1, "Ec2.CreateNatGateway", 1, "Ec2.ReplaceRoute", 1));
+        assertThat(live.ec2.describeAddresses().addresses()).as("no second address").hasSize(addresses);
+        NatGateway successor = live.natGateway("a");
+        assertThat(successor.natGatewayId()).isNotEqualTo(nat.natGatewayId());
+        assertThat(successor.natGatewayAddresses().getFirst().allocationId()).isEqualTo(allocation);
+        assertThat(LiveVpc.logicalId(live.ec2.describeAddresses(r -> r.allocationIds(allocation)).addresses().getFirst().tags())).isEqualTo(id);
+        assertThat(drift().changes()).isEmpty();
+    }
+
+    @Test
+    void theFlowLogRoleWhoseIdentityTagsWereRemovedIsReportedAsSuchAndTaggedAgainNotDuplicated() {
+        String role = SPEC.vpc().flowLogs().deliveryRole();
+        int roles = live.aws.iam().listRoles().roles().size();
+        live.aws.iam().untagRole(r -> r.roleName(role).tagKeys("qualisys:environment", "qualisys:logical-id", "qualisys:managed-by"));
+
+        Plan drift = drift();
+        assertOnly(drift, VpcIds.FLOW_LOG_ROLE);
+        assertThat(change(drift, VpcIds.FLOW_LOG_ROLE).action()).isEqualTo(Action.UPDATE);
+        assertThat(change(drift, VpcIds.FLOW_LOG_ROLE).physicalId()).endsWith(":role/" + role);
+        assertThat(change(drift, VpcIds.FLOW_LOG_ROLE).differences())
+                .containsExactly(new Difference("identity", "qualisys:* tags", "identity tags removed"));
+
+        assertThat(repair()).containsExactlyEntriesOf(Map.of("Iam.TagRole", 1));
+        assertThat(live.aws.iam().listRoles().roles()).hasSize(roles);
+        assertThat(live.aws.iam().listRoleTags(r -> r.roleName(role)).tags()).extracting(t -> t.key() + "=" + t.value())
+                .contains("qualisys:logical-id=" + VpcIds.FLOW_LOG_ROLE);
+    }
+
+    @Test
     void aRemovedEksSubnetTagIsReportedAndPutBack() {
         String subnet = live.subnet("public-a").subnetId();
         live.ec2.deleteTags(r -> r.resources(subnet).tags(t -> t.key("kubernetes.io/role/elb")));
