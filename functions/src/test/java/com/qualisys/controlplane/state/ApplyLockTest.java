@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.qualisys.controlplane.aws.AwsClients;
-import com.qualisys.controlplane.emulator.MotoServer;
+import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +35,10 @@ class ApplyLockTest {
 
     @BeforeAll
     static void lockTableAsTheCdkAppCreatesIt() {
-        MotoServer.shared().reset();
-        aws = MotoServer.shared().clients();
+        // Through the front door, as the product's clients go: it makes DynamoDB's conditional writes atomic,
+        // which moto's threaded server alone does not (two racing acquires could both win there).
+        LocalAws.shared().reset();
+        aws = LocalAws.shared().clients();
         createLockTable(aws, TABLE);
     }
 
