@@ -13,11 +13,11 @@ import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.handlers.ControlPlane;
 import com.qualisys.controlplane.engine.Tags;
-import com.qualisys.controlplane.events.EventLedger;
 import com.qualisys.controlplane.events.Samples;
 import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.layers.vpc.VpcLayer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.testing.EventClaims;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,8 +110,8 @@ class SecurityResponseTest {
                     + second.aws.calls().mutatingByOperation().getOrDefault("Ec2.RevokeSecurityGroupIngress", 0);
             assertThat(revokes).as("revoke calls of both deliveries").isEqualTo(1);
 
-            Map<String, String> claim = new EventLedger(observer.dynamoDb(), DEV.state().lockTable(), java.time.Clock.systemUTC())
-                    .record("dev", "77157ead-ab20-6121-80e4-f87b0ecc393d");
+            Map<String, String> claim = EventClaims.read(observer.dynamoDb(), DEV.state().lockTable(), "dev",
+                    "77157ead-ab20-6121-80e4-f87b0ecc393d");
             assertThat(claim).containsEntry("respondedBy", responded.executionId()).containsEntry("duplicates", "1")
                     .containsEntry("lastDuplicateBy", duplicates.getFirst().executionId()).containsKey(ApplyLock.TTL_ATTRIBUTE);
         } finally {

@@ -80,14 +80,6 @@ public final class EventLedger {
         }
     }
 
-    /** The claim of an event as stored (attribute → value), empty when none. */
-    public Map<String, String> record(String environment, String eventId) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(environment, eventId)).consistentRead(true)).item();
-        Map<String, String> out = new HashMap<>();
-        if (item != null) item.forEach((k, v) -> out.put(k, v.s() != null ? v.s() : v.n()));
-        return out;
-    }
-
     private static Map<String, AttributeValue> key(String environment, String eventId) {
         return Map.of(ApplyLock.PARTITION_KEY, AttributeValue.fromS("event/" + environment + "/" + eventId));
     }

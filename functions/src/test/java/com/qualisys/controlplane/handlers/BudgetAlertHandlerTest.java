@@ -11,11 +11,11 @@ import com.qualisys.controlplane.events.Samples;
 import com.qualisys.controlplane.events.budget.OverrideRecord;
 import com.qualisys.controlplane.events.budget.OverrideStore;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
+import com.qualisys.controlplane.testing.EventClaims;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import com.qualisys.controlplane.events.EventLedger;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,7 +158,7 @@ class BudgetAlertHandlerTest {
             assertThat(new OverrideStore(aws.s3(), DEV.reportBucket(), "dev").all()).hasSize(1);
             assertThat(aws.eks().describeNodegroup(r -> r.clusterName("qualisys-eks").nodegroupName("qualisys-playwright-pool"))
                     .nodegroup().scalingConfig().maxSize()).isEqualTo(5);
-            assertThat(new EventLedger(aws.dynamoDb(), DEV.state().lockTable(), Clock.systemUTC()).record("dev", messageId))
+            assertThat(EventClaims.read(aws.dynamoDb(), DEV.state().lockTable(), "dev", messageId))
                     .containsEntry("kind", "budget").containsEntry("duplicates", "1");
             int notified = 0;
             for (int polls = 0; polls < 3; polls++) {
