@@ -44,7 +44,7 @@ final class AwsAuthKind extends KubernetesObjectKind<ConfigMap> {
         String ns = cm.getMetadata().getNamespace();
         boolean isAwsAuth = ns.equals(KubernetesKinds.AWS_AUTH_NAMESPACE) && cm.getMetadata().getName().equals(KubernetesKinds.AWS_AUTH_NAME);
         return isAwsAuth ? KubernetesKinds.awsAuth()
-                : KubernetesKinds.LAYER + "/" + KubernetesKinds.CONFIG_MAP.name() + "/" + ns + "/" + cm.getMetadata().getName();
+                : KubernetesKinds.id(KubernetesKinds.CONFIG_MAP, ns + "/" + cm.getMetadata().getName());
     }
 
     @Override

@@ -53,7 +53,8 @@ public final class KubernetesKinds {
         return id(HELM_RELEASE, name);
     }
 
-    private static String id(ResourceKind kind, String name) {
+    /** The logical id of an object of kind: the layer, the kind, then its name (namespace/name when namespaced). */
+    static String id(ResourceKind kind, String name) {
         return LAYER + "/" + kind.name() + "/" + name;
     }
 }

@@ -38,7 +38,7 @@ final class ResourceQuotaKind extends KubernetesObjectKind<ResourceQuota> {
     String idOf(ResourceQuota q, LayerContext ctx) {
         String ns = q.getMetadata().getNamespace();
         return q.getMetadata().getName().equals(KubernetesKinds.QUOTA_NAME) ? KubernetesKinds.resourceQuota(ns)
-                : KubernetesKinds.LAYER + "/" + KubernetesKinds.RESOURCE_QUOTA.name() + "/" + ns + "/" + q.getMetadata().getName();
+                : KubernetesKinds.id(KubernetesKinds.RESOURCE_QUOTA, ns + "/" + q.getMetadata().getName());
     }
 
     @Override
