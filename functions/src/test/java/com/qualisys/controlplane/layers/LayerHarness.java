@@ -1,9 +1,13 @@
 package com.qualisys.controlplane.layers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.qualisys.controlplane.aws.AwsClients;
+import com.qualisys.controlplane.engine.Action;
 import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.Difference;
 import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.engine.Report;
@@ -38,6 +42,20 @@ public record LayerHarness(EnvironmentSpec spec, AwsClients aws, Layer layer) {
         aws.calls().reset();
         apply();
         return aws.calls().mutatingByOperation();
+    }
+
+    /**
+     * Each of logicalIds is drift "identity tags removed" and nothing else: an in-place, non-destructive
+     * update (apply re-tags it, never creates it again).
+     */
+    public static void assertOnlyIdentityTagsRemoved(Plan plan, List<String> logicalIds) {
+        for (String id : logicalIds) {
+            assertThat(change(plan, id)).as(id).hasValueSatisfying(c -> {
+                assertThat(c.action()).isEqualTo(Action.UPDATE);
+                assertThat(c.destructive()).isFalse();
+                assertThat(c.differences()).containsExactly(ObservedResource.IDENTITY_TAGS_REMOVED);
+            });
+        }
     }
 
     public static Optional<Change> change(Plan plan, String logicalId) {
