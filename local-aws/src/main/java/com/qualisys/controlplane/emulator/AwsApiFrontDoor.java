@@ -102,18 +102,9 @@ public final class AwsApiFrontDoor implements AutoCloseable {
             return new StubRequest("GET", uri.resolve(path), headers, new byte[0]);
         }
 
-        /** A query parameter, decoded; empty when absent. */
+        /** A query parameter, decoded (its first value when repeated); empty when absent. */
         public Optional<String> queryParam(String name) {
-            String query = uri.getRawQuery();
-            if (query == null) return Optional.empty();
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                if (k.equals(name)) {
-                    return Optional.of(eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-            return Optional.empty();
+            return queryParams(name).stream().findFirst();
         }
 
         /** Every value of a repeated query parameter (UntagResource's tagKeys), decoded, in order. */
