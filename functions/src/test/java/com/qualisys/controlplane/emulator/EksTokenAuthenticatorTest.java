@@ -103,11 +103,12 @@ class EksTokenAuthenticatorTest {
 
     @Test
     void anAwsAuthRoleIsItsMappedUserAndGroupsAndRbacDecidesForThem() {
+        // Forced: an earlier test in this JVM (the kubernetes layer's) may own aws-auth's mapRoles.
         kube.adminClient().configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("aws-auth").withNamespace("kube-system").endMetadata()
                 .withData(Map.of("mapRoles", "- rolearn: " + roleArn("QualisysDeveloper") + "\n"
                         + "  username: QualisysDeveloper:{{SessionName}}\n  groups:\n    - qualisys-developers\n"))
-                .build()).serverSideApply();
+                .build()).forceConflicts().serverSideApply();
         String token = token(session("QualisysDeveloper", "alice"), CLUSTER, Clock.systemUTC());
 
         KubeUser user = authenticator.authenticate(token);
