@@ -174,11 +174,12 @@ public final class MotoServer {
         }
     }
 
-    /** Starts moto_server on this server's port and waits until it answers. */
+    /** Starts moto's server (through moto_launcher.py) on this server's port and waits until it answers. */
     private void launch() {
         try {
             Path log = Files.createTempFile("moto-server", ".log");
-            ProcessBuilder pb = new ProcessBuilder(server.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+            ProcessBuilder pb = new ProcessBuilder(server.resolveSibling("python3").toString(), launcher().toString(),
+                    "-H", "127.0.0.1", "-p", String.valueOf(port))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             // AWS managed policies (AmazonEKSWorkerNodePolicy, ...) exist only when moto loads them.
             pb.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
@@ -208,6 +209,17 @@ public final class MotoServer {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** moto_launcher.py (moto's server with its unchanging answers computed once), written out for python to run. */
+    private static Path launcher() throws IOException {
+        Path script = Files.createTempFile("moto-launcher", ".py");
+        script.toFile().deleteOnExit();
+        try (var in = MotoServer.class.getResourceAsStream("moto_launcher.py")) {
+            if (in == null) throw new IllegalStateException("moto_launcher.py is missing from the local-aws jar");
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
     }
 
     private static void run(List<String> command, Path dir) throws IOException {
