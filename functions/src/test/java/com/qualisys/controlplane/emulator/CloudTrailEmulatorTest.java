@@ -80,13 +80,7 @@ class CloudTrailEmulatorTest {
     @Test
     void aCallInAnotherAccountIsRecordedAsThatAccountsCall() {
         String account = "320000000001";
-        try (AwsClients other = local.clients(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
-            @Override
-            public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest context,
-                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
-                return context.httpRequest().toBuilder().putHeader(MotoServer.ACCOUNT_HEADER, account).build();
-            }
-        })) {
+        try (AwsClients other = local.clients(MotoServer.inAccount(account))) {
             other.sns().createTopic(r -> r.name("trail-other-account"));
         }
         List<Event> events = aws.cloudTrail().lookupEvents(b -> b.lookupAttributes(a -> a.attributeKey(LookupAttributeKey.RESOURCE_NAME)

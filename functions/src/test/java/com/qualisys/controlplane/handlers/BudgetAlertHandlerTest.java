@@ -176,7 +176,7 @@ class BudgetAlertHandlerTest {
     void anAlertFromStagingsAccountIsAnsweredForStagingInStagingsAccountOnly() throws Exception {
         EnvironmentSpec staging = TestSpecs.load("staging");
         String account = staging.aws().accountId();
-        try (AwsClients inStaging = moto.clients(inAccount(account))) {
+        try (AwsClients inStaging = moto.clients(MotoServer.inAccount(account))) {
             com.qualisys.controlplane.events.budget.SpentBudget.create(inStaging, "qualisys-monthly-500", "500", "512.40");
             inStaging.eks().createCluster(r -> r.name("qualisys-eks").version("1.29").roleArn("arn:aws:iam::" + account + ":role/QualisysEKSService")
                     .resourcesVpcConfig(v -> v.subnetIds("subnet-0a", "subnet-0b")));
@@ -184,7 +184,7 @@ class BudgetAlertHandlerTest {
                     .nodeRole("arn:aws:iam::" + account + ":role/qualisys-eks-node-role").subnets("subnet-0a", "subnet-0b")
                     .scalingConfig(sc -> sc.minSize(5).maxSize(20).desiredSize(7)));
             // The hub's state on the hub's clients; each environment in its own account (as its execution role would be).
-            ControlPlane spokes = new ControlPlane(TestSpecs.loader(), () -> aws, (spec, session) -> moto.clients(inAccount(spec.aws().accountId())),
+            ControlPlane spokes = new ControlPlane(TestSpecs.loader(), () -> aws, (spec, session) -> moto.clients(MotoServer.inAccount(spec.aws().accountId())),
                     List.of(), controlPlane.settings());
             Map<String, Object> fromStaging = JSON.readValue(Samples.text("budget/actual-100-percent-sns-event.json")
                     .replace(DEV.aws().accountId(), account), new TypeReference<>() {});
@@ -218,13 +218,4 @@ class BudgetAlertHandlerTest {
         assertThat(aws.calls().total()).isZero();
     }
 
-    private static software.amazon.awssdk.core.interceptor.ExecutionInterceptor inAccount(String account) {
-        return new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
-            @Override
-            public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest c,
-                                                                                software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
-                return c.httpRequest().toBuilder().putHeader("x-moto-account-id", account).build();
-            }
-        };
-    }
 }

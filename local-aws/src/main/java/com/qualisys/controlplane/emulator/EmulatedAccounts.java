@@ -7,10 +7,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException;
 
 /**
@@ -83,12 +80,7 @@ public final class EmulatedAccounts {
 
     /** An administrator of the account (moto's x-moto-account-id), e.g. to deploy a spoke or to look at what is there. */
     public AwsClients administrator(String account, ExecutionInterceptor... interceptors) {
-        ExecutionInterceptor inAccount = new ExecutionInterceptor() {
-            @Override
-            public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-                return context.httpRequest().toBuilder().putHeader("x-moto-account-id", account).build();
-            }
-        };
+        ExecutionInterceptor inAccount = MotoServer.inAccount(account);
         ExecutionInterceptor[] all = new ExecutionInterceptor[interceptors.length + 1];
         all[0] = inAccount;
         System.arraycopy(interceptors, 0, all, 1, interceptors.length);

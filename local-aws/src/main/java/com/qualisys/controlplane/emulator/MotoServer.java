@@ -20,7 +20,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * The local AWS emulator (tests and the demo): moto's server, installed from PyPI into .cache/venv (pinned in
@@ -78,16 +81,19 @@ public final class MotoServer {
     public AwsClients clients(ExecutionInterceptor... interceptors) {
         AwsClients.Builder b = AwsClients.builder().region(REGION).endpoint(endpoint)
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .interceptor(new ExecutionInterceptor() {
-                    @Override
-                    public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(
-                            software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest context,
-                            software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
-                        return context.httpRequest().toBuilder().putHeader(ACCOUNT_HEADER, AwsApiFrontDoor.DEFAULT_ACCOUNT).build();
-                    }
-                });
+                .interceptor(inAccount(AwsApiFrontDoor.DEFAULT_ACCOUNT));
         for (ExecutionInterceptor i : interceptors) b.interceptor(i);
         return b.build();
+    }
+
+    /** Names {@code account} on every request ({@link #ACCOUNT_HEADER}): moto acts in that account, made on first use. */
+    public static ExecutionInterceptor inAccount(String account) {
+        return new ExecutionInterceptor() {
+            @Override
+            public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+                return context.httpRequest().toBuilder().putHeader(ACCOUNT_HEADER, account).build();
+            }
+        };
     }
 
     /**

@@ -38,13 +38,7 @@ class BudgetsApiStubTest {
     static void start() {
         door = AwsApiFrontDoor.inFrontOfMoto(STUB);
         aws = door.clients();
-        other = door.clients(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
-            @Override
-            public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest c,
-                                                                                software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
-                return c.httpRequest().toBuilder().putHeader("x-moto-account-id", OTHER_ACCOUNT).build();
-            }
-        });
+        other = door.clients(MotoServer.inAccount(OTHER_ACCOUNT));
     }
 
     @AfterAll

@@ -12,10 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -35,7 +31,7 @@ class DynamoDbConditionalWriteTest {
     @Test
     void ofConcurrentConditionalPutsOnOneItemExactlyOneSucceeds() throws Exception {
         String account = "420000000001";
-        try (AwsClients aws = LocalAws.shared().clients(inAccount(account))) {
+        try (AwsClients aws = LocalAws.shared().clients(MotoServer.inAccount(account))) {
             aws.dynamoDb().createTable(r -> r.tableName("race").billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
                     .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
@@ -73,12 +69,4 @@ class DynamoDbConditionalWriteTest {
         }
     }
 
-    private static ExecutionInterceptor inAccount(String account) {
-        return new ExecutionInterceptor() {
-            @Override
-            public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest c, ExecutionAttributes a) {
-                return c.httpRequest().toBuilder().putHeader("x-moto-account-id", account).build();
-            }
-        };
-    }
 }

@@ -26,12 +26,7 @@ class FaultsTest {
     void freshAccount() {
         local.faults().clear();
         account = String.valueOf(NEXT.incrementAndGet());
-        aws = local.clients(new ExecutionInterceptor() {
-            @Override
-            public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest c, ExecutionAttributes a) {
-                return c.httpRequest().toBuilder().putHeader("x-moto-account-id", account).build();
-            }
-        });
+        aws = local.clients(MotoServer.inAccount(account));
     }
 
     @AfterEach

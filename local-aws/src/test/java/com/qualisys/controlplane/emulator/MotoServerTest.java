@@ -8,10 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpRequest;
 
 class MotoServerTest {
 
@@ -40,14 +36,14 @@ class MotoServerTest {
         }
         try (AwsApiFrontDoor door = AwsApiFrontDoor.inFrontOfMoto()) {
             for (int i = 0; i < accounts; i++) {
-                try (AwsClients aws = door.clients(inAccount(String.valueOf(310_000_000_000L + i)))) {
+                try (AwsClients aws = door.clients(MotoServer.inAccount(String.valueOf(310_000_000_000L + i)))) {
                     aws.ec2().createVpc(r -> r.cidrBlock("10.9.0.0/16"));
                 }
             }
             moto.reset();
             assertThat(moto.restarts()).as("restarts of moto").isEqualTo(restartsBefore + 1);
             for (int i = 0; i < accounts; i++) {
-                try (AwsClients aws = door.clients(inAccount(String.valueOf(310_000_000_000L + i)))) {
+                try (AwsClients aws = door.clients(MotoServer.inAccount(String.valueOf(310_000_000_000L + i)))) {
                     assertThat(aws.ec2().describeVpcs().vpcs()).as("VPCs of account %d after the reset", i)
                             .noneMatch(v -> v.cidrBlock().equals("10.9.0.0/16"));
                 }
@@ -75,14 +71,5 @@ class MotoServerTest {
             assertThat(moto.restarts()).isEqualTo(restartsBefore);
             assertThat(aws.ec2().describeVpcs().vpcs()).noneMatch(v -> v.cidrBlock().equals("10.9.0.0/16"));
         }
-    }
-
-    private static ExecutionInterceptor inAccount(String account) {
-        return new ExecutionInterceptor() {
-            @Override
-            public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-                return context.httpRequest().toBuilder().putHeader(MotoServer.ACCOUNT_HEADER, account).build();
-            }
-        };
     }
 }
