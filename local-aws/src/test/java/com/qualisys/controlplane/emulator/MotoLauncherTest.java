@@ -72,16 +72,16 @@ class MotoLauncherTest {
     void everyProtocolFindsItsServiceAndAction() {
         try (AwsClients launched = MotoServer.shared().clients(MotoServer.inAccount(FRESH_ACCOUNT)); AwsClients plain = plain()) {
             for (AwsClients aws : List.of(launched, plain)) {
-                aws.dynamodb().createTable(r -> r.tableName("launcher-check").billingMode("PAY_PER_REQUEST")
+                aws.dynamoDb().createTable(r -> r.tableName("launcher-check").billingMode("PAY_PER_REQUEST")
                         .attributeDefinitions(a -> a.attributeName("id").attributeType("S")).keySchema(k -> k.attributeName("id").keyType("HASH")));
                 aws.s3().createBucket(r -> r.bucket("launcher-check-" + (aws == launched ? "a" : "b")));
             }
             assertThat(launched.sts().getCallerIdentity().account()).isEqualTo(plain.sts().getCallerIdentity().account()).isEqualTo(FRESH_ACCOUNT);
-            assertThat(launched.dynamodb().listTables().tableNames()).isEqualTo(plain.dynamodb().listTables().tableNames()).contains("launcher-check");
+            assertThat(launched.dynamoDb().listTables().tableNames()).isEqualTo(plain.dynamoDb().listTables().tableNames()).contains("launcher-check");
             assertThat(launched.s3().listBuckets().buckets()).hasSize(plain.s3().listBuckets().buckets().size());
             assertThat(launched.ec2().describeVpcs().vpcs()).extracting(v -> v.cidrBlock())
                     .isEqualTo(plain.ec2().describeVpcs().vpcs().stream().map(v -> v.cidrBlock()).toList());
-            launched.dynamodb().deleteTable(r -> r.tableName("launcher-check"));
+            launched.dynamoDb().deleteTable(r -> r.tableName("launcher-check"));
             launched.s3().deleteBucket(r -> r.bucket("launcher-check-a"));
         }
     }
