@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,10 @@ import java.util.regex.Pattern;
  * statement is taken to apply and the key is reported in {@link Decision#unevaluated()}.
  */
 public final class PolicyEvaluator {
+    /** Action and resource patterns, compiled once: see {@link #glob}. */
+    private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
+    private static final Map<String, Pattern> CASE_INSENSITIVE_GLOBS = new ConcurrentHashMap<>();
+
     /** A statement with its single values turned into lists, and where it came from. */
     public record Statement(String source, String sid, boolean allow, List<String> actions, List<String> notActions,
                             List<String> resources, List<String> notResources,
@@ -128,9 +133,15 @@ public final class PolicyEvaluator {
         return false;
     }
 
+    /**
+     * The policies hold a few hundred distinct patterns and the inventory matches them millions of times:
+     * compiling each once took the inventory from most of its time in {@code Pattern.compile} to none.
+     */
     static Pattern glob(String pattern, boolean ignoreCase) {
-        String regex = ("\\Q" + pattern + "\\E").replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
-        return ignoreCase ? Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.DOTALL) : Pattern.compile(regex, Pattern.DOTALL);
+        return (ignoreCase ? CASE_INSENSITIVE_GLOBS : GLOBS).computeIfAbsent(pattern, p -> {
+            String regex = ("\\Q" + p + "\\E").replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
+            return ignoreCase ? Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.DOTALL) : Pattern.compile(regex, Pattern.DOTALL);
+        });
     }
 
     static String lower(String s) {
