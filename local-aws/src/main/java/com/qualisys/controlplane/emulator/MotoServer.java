@@ -183,17 +183,30 @@ public final class MotoServer {
     /** Starts moto's server (through moto_launcher.py) on this server's port and waits until it answers. */
     private void launch() {
         try {
+            process = start(List.of(server.resolveSibling("python3").toString(), launcher().toString()), port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start moto_server: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts {@code command} (moto's server, or a program taking its arguments) on loopback at {@code port} with the
+     * settings every moto here runs with, and waits until it answers. MotoLauncherTest starts a plain moto_server so.
+     */
+    static Process start(List<String> command, int port) {
+        String endpoint = "http://127.0.0.1:" + port;
+        try {
             Path log = Files.createTempFile("moto-server", ".log");
-            ProcessBuilder pb = new ProcessBuilder(server.resolveSibling("python3").toString(), launcher().toString(),
-                    "-H", "127.0.0.1", "-p", String.valueOf(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            List<String> withAddress = new java.util.ArrayList<>(command);
+            withAddress.addAll(List.of("-H", "127.0.0.1", "-p", String.valueOf(port)));
+            ProcessBuilder pb = new ProcessBuilder(withAddress).redirectErrorStream(true).redirectOutput(log.toFile());
             // AWS managed policies (AmazonEKSWorkerNodePolicy, ...) exist only when moto loads them.
             pb.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
             // No code here uses EC2 images; moto's ~1,300 default AMIs (each with a volume and a snapshot) would be built
             // for every account and region EC2 is first called in, and again for each at every reset.
             pb.environment().put("MOTO_EC2_LOAD_DEFAULT_AMIS", "false");
             Process p = pb.start();
-            process = p;
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
                 if (!p.isAlive()) {
@@ -202,7 +215,7 @@ public final class MotoServer {
                 try {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/data.json"))
                             .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) return;
+                    if (r.statusCode() == 200) return p;
                 } catch (IOException notYet) {
                     Thread.sleep(200);
                 }

@@ -3,15 +3,9 @@ package com.qualisys.controlplane.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.qualisys.controlplane.aws.AwsClients;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +15,7 @@ import software.amazon.awssdk.services.iam.model.PolicyScopeType;
 
 /**
  * moto_launcher.py computes once what moto recomputed per request and per account; what moto answers must not
- * change. A plain moto_server (the venv's entry point, the same settings) and the launched moto are asked the same
+ * change. A plain moto_server (the venv's entry point, started by MotoServer.start with the same settings) and the launched moto are asked the same
  * questions in an account neither has seen, over every protocol the control plane uses, and must answer alike.
  */
 class MotoLauncherTest {
@@ -30,25 +24,10 @@ class MotoLauncherTest {
     private static String plainEndpoint;
 
     @BeforeAll
-    static void startPlainMoto() throws Exception {
+    static void startPlainMoto() {
         int port = MotoServer.freePort();
-        ProcessBuilder pb = new ProcessBuilder(MotoServer.ensureInstalled().toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
-        pb.environment().put("MOTO_EC2_LOAD_DEFAULT_AMIS", "false");
-        plainMoto = pb.start();
+        plainMoto = MotoServer.start(List.of(MotoServer.ensureInstalled().toString()), port);
         plainEndpoint = "http://127.0.0.1:" + port;
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(plainEndpoint + "/moto-api/data.json")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
-            } catch (java.io.IOException notYet) {
-                if (System.nanoTime() > deadline || !plainMoto.isAlive()) throw new IllegalStateException("plain moto_server did not start", notYet);
-                Thread.sleep(200);
-            }
-        }
     }
 
     @AfterAll
