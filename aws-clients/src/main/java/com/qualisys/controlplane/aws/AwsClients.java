@@ -47,11 +47,13 @@ public final class AwsClients implements AutoCloseable {
     private final ProfileFile profileFile;
     private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
     private final ApiCallCounter counter = new ApiCallCounter();
+    private final Supplier<String> knownAccount;
     private volatile String accountId;
 
     private AwsClients(Region region, URI endpoint, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors,
-                       HttpClientChoice http, ProfileFile profileFile) {
+                       HttpClientChoice http, ProfileFile profileFile, Supplier<String> knownAccount) {
         this.region = region;
+        this.knownAccount = knownAccount;
         this.endpoint = endpoint;
         this.credentials = credentials;
         this.http = http;
@@ -90,11 +92,15 @@ public final class AwsClients implements AutoCloseable {
         return counter;
     }
 
-    /** The account these credentials act in (sts:GetCallerIdentity, asked once per clients). */
+    /**
+     * The account these credentials act in: the one the builder was told of ({@link Builder#knownAccount}) when it
+     * names one, else sts:GetCallerIdentity, asked once per clients.
+     */
     public String accountId() {
         String id = accountId;
         if (id == null) {
-            id = sts().getCallerIdentity().account();
+            id = knownAccount.get();
+            if (id == null) id = sts().getCallerIdentity().account();
             accountId = id;
         }
         return id;
@@ -216,6 +222,7 @@ public final class AwsClients implements AutoCloseable {
         private AwsCredentialsProvider credentials;
         private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
         private boolean createRetryGuard = true;
+        private Supplier<String> knownAccount = () -> null;
 
         public Builder region(String region) {
             this.region = Region.of(region);
@@ -239,6 +246,16 @@ public final class AwsClients implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the account these credentials act in is already known without asking STS (a Lambda function's own
+         * account, named by the ARN its invocations arrive with), asked when {@link #accountId()} is first needed;
+         * a null answer means not known (yet): STS is asked then.
+         */
+        public Builder knownAccount(Supplier<String> account) {
+            this.knownAccount = java.util.Objects.requireNonNull(account);
+            return this;
+        }
+
         public Builder interceptor(ExecutionInterceptor interceptor) {
             interceptors.add(interceptor);
             return this;
@@ -254,7 +271,8 @@ public final class AwsClients implements AutoCloseable {
             AwsCredentialsProvider creds = credentials != null ? credentials : EnvironmentDefaults.credentials(env);
             List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
             if (createRetryGuard) all.add(new CreateRetryGuard());
-            return new AwsClients(region, ep, creds, all, HttpClientChoice.shipped(), EnvironmentDefaults.profileFile(env));
+            return new AwsClients(region, ep, creds, all, HttpClientChoice.shipped(), EnvironmentDefaults.profileFile(env),
+                    knownAccount);
         }
     }
 }

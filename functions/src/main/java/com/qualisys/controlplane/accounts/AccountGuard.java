@@ -5,7 +5,8 @@ import com.qualisys.controlplane.spec.EnvironmentSpec;
 
 /**
  * The one check before anything changes in an environment: the identity its clients act as
- * (sts:GetCallerIdentity, asked once per set of clients) belongs to the spec's {@code aws.accountId}.
+ * ({@link AwsClients#accountId()}: sts:GetCallerIdentity, asked once per set of clients, or for a function
+ * deployed in the environment's account, the account its ARN names) belongs to the spec's {@code aws.accountId}.
  */
 public final class AccountGuard {
     private AccountGuard() {}

@@ -8,7 +8,8 @@ import java.util.List;
  * The hub's functions hold the control plane's state (lock table, report bucket, override records) and
  * assume the environments' roles: deployed into any other account than the specs' {@code aws.hubAccountId}
  * they would keep their state there and be trusted by no spoke. Checked once per cold start, before the
- * first use of the hub's clients (sts:GetCallerIdentity needs no permission).
+ * first use of the hub's clients, against the account they act in: in Lambda the one the invoked function's ARN
+ * names, elsewhere sts:GetCallerIdentity's answer ({@link AwsClients#accountId()}).
  */
 public final class HubGuard {
     private HubGuard() {}

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * What every handler needs: the specs, AWS clients per environment (kept across warm
@@ -42,6 +43,8 @@ public final class ControlPlane {
 
     private final SpecLoader specs;
     private final Supplier<AwsClients> hubFactory;
+    /** Checks the hub's clients before they are first handed out (the Lambda configuration: {@link HubGuard}). */
+    private final UnaryOperator<AwsClients> hubGuard;
     private final BiFunction<EnvironmentSpec, String, AwsClients> environmentFactory;
     private final Supplier<List<Layer>> layerFactory;
     private final List<String> layerNames;
@@ -53,6 +56,8 @@ public final class ControlPlane {
             return size() > CACHED_SESSIONS;
         }
     });
+    /** The hub's clients as made, before the guard: what SnapStart priming warms. */
+    private volatile AwsClients hubClients;
     private volatile AwsClients hub;
     /** The function's own clients when it runs in an environment's account (no hub); null in the hub. */
     private volatile AwsClients own;
@@ -72,17 +77,20 @@ public final class ControlPlane {
      */
     public ControlPlane(SpecLoader specs, Supplier<AwsClients> hub, BiFunction<EnvironmentSpec, String, AwsClients> environments,
                         List<Layer> layers, Settings settings) {
-        this(specs, hub, environments, made(List.copyOf(layers)), layers.stream().map(Layer::name).toList(), settings);
+        this(specs, hub, UnaryOperator.identity(), environments, made(List.copyOf(layers)), layers.stream().map(Layer::name).toList(),
+                settings);
     }
 
     /**
      * Layers made on first use: a function that only needs their names (Lock) never loads the layers'
      * classes, nor the SDK modules and Kubernetes client behind them, which its package does not ship.
      */
-    private ControlPlane(SpecLoader specs, Supplier<AwsClients> hub, BiFunction<EnvironmentSpec, String, AwsClients> environments,
-                         Supplier<List<Layer>> layerFactory, List<String> layerNames, Settings settings) {
+    private ControlPlane(SpecLoader specs, Supplier<AwsClients> hub, UnaryOperator<AwsClients> hubGuard,
+                         BiFunction<EnvironmentSpec, String, AwsClients> environments, Supplier<List<Layer>> layerFactory,
+                         List<String> layerNames, Settings settings) {
         this.specs = specs;
         this.hubFactory = hub;
+        this.hubGuard = hubGuard;
         this.environmentFactory = environments;
         this.layerFactory = layerFactory;
         this.layerNames = List.copyOf(layerNames);
@@ -101,9 +109,9 @@ public final class ControlPlane {
                     Map<String, String> env = System.getenv();
                     String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
                     SpecLoader specs = SpecLoader.standard();
-                    Supplier<AwsClients> hub = () -> HubGuard.verify(specs, AwsClients.builder().region(region).build());
-                    fromEnvironment = new ControlPlane(specs, hub, null, Layers::all, Layers.ORDER,
-                            Settings.fromEnvironmentVariables(env));
+                    Supplier<AwsClients> hub = () -> AwsClients.builder().region(region).knownAccount(InvokedFunction::account).build();
+                    fromEnvironment = new ControlPlane(specs, hub, clients -> HubGuard.verify(specs, clients), null, Layers::all,
+                            Layers.ORDER, Settings.fromEnvironmentVariables(env));
                 }
             }
         }
@@ -122,11 +130,12 @@ public final class ControlPlane {
                 if (inEnvironmentAccount == null) {
                     Map<String, String> env = System.getenv();
                     String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
-                    AwsClients own = AwsClients.builder().region(region).build();
+                    AwsClients own = AwsClients.builder().region(region).knownAccount(InvokedFunction::account).build();
                     ControlPlane made = new ControlPlane(SpecLoader.standard(), () -> {
                         throw new IllegalStateException("this function runs in an environment's account and holds no"
                                 + " control plane state: it has no hub clients");
-                    }, (spec, session) -> own, Layers::all, Layers.ORDER, Settings.fromEnvironmentVariables(env));
+                    }, UnaryOperator.identity(), (spec, session) -> own, Layers::all, Layers.ORDER,
+                            Settings.fromEnvironmentVariables(env));
                     made.own = own;
                     inEnvironmentAccount = made;
                 }
@@ -138,7 +147,7 @@ public final class ControlPlane {
     /** The clients the function itself holds (what SnapStart priming warms): its own in an environment's account, else the hub's. */
     AwsClients ownClients() {
         AwsClients o = own;
-        return o != null ? o : hub();
+        return o != null ? o : hubClients();
     }
 
     public EnvironmentSpec spec(String environment) {
@@ -171,8 +180,20 @@ public final class ControlPlane {
         AwsClients h = hub;
         if (h == null) {
             synchronized (this) {
-                if (hub == null) hub = hubFactory.get();
+                if (hub == null) hub = hubGuard.apply(hubClients());
                 h = hub;
+            }
+        }
+        return h;
+    }
+
+    /** The hub's clients before its guard: priming warms them without asking AWS which account they act in. */
+    private AwsClients hubClients() {
+        AwsClients h = hubClients;
+        if (h == null) {
+            synchronized (this) {
+                if (hubClients == null) hubClients = hubFactory.get();
+                h = hubClients;
             }
         }
         return h;

@@ -62,12 +62,14 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
     }
 
     /**
-     * In Lambda (a context): JSON logs whose correlation_id is the execution's name, and the invocation's
-     * embedded metrics written to stdout after it. Without a context (the local runner, tests) neither.
+     * In Lambda (a context): JSON logs whose correlation_id is the execution's name, the invocation's
+     * embedded metrics written to stdout after it, and the function's account taken from its ARN (what the
+     * account guards check, without an STS call). Without a context (the local runner, tests) none of these.
      */
     @Override
     public final Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         if (context == null) return invoke(input);
+        InvokedFunction.observe(context);
         String execution = executionName(input);
         Map<String, String> properties = execution == null ? Map.of() : Map.of(CORRELATION_ID, execution);
         // The correlation id goes into the logging context directly: Powertools' correlation-id path would evaluate a

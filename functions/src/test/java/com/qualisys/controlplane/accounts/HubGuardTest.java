@@ -31,4 +31,37 @@ class HubGuardTest {
                             + " (aws.hubAccountId): deploy it to the hub account or fix aws.hubAccountId; nothing was changed");
         }
     }
+
+    @Test
+    void anAccountKnownWithoutStsIsCheckedWithoutCallingIt() {
+        // A Lambda function's account, named by its invocation's ARN: credentials of the hub, no STS call.
+        try (AwsClients hub = hubSession().knownAccount(() -> HUB).build()) {
+            assertThat(HubGuard.verify(TestSpecs.loader(), hub)).isSameAs(hub);
+            assertThat(hub.calls().total()).as("API calls made to learn the account").isZero();
+        }
+    }
+
+    @Test
+    void aKnownAccountOtherThanTheHubIsRefusedNamingBoth() {
+        try (AwsClients elsewhere = hubSession().knownAccount(() -> "999988887777").build()) {
+            assertThatThrownBy(() -> HubGuard.verify(TestSpecs.loader(), elsewhere))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("the control plane runs in account 999988887777, but the specs name the hub " + HUB);
+            assertThat(elsewhere.calls().total()).isZero();
+        }
+    }
+
+    @Test
+    void anUnknownAccountIsAskedOfSts() {
+        try (AwsClients hub = hubSession().knownAccount(() -> null).build()) {
+            assertThat(HubGuard.verify(TestSpecs.loader(), hub)).isSameAs(hub);
+            assertThat(hub.calls().total()).as("sts:GetCallerIdentity, once").isEqualTo(1);
+        }
+    }
+
+    /** Clients with the hub function role's credentials, as a deployed hub function has them. */
+    private AwsClients.Builder hubSession() {
+        return AwsClients.builder().endpoint(EmulatedAccount.local().endpoint())
+                .credentials(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(accounts.hubCredentials(HUB)));
+    }
 }

@@ -32,6 +32,11 @@ import java.util.UUID;
  */
 public final class ColdStartProbe {
     static final String MARK = "@@bench ";
+    /**
+     * The account the function is deployed in, which Lambda names in the ARN of every invocation ({@code
+     * Context.getInvokedFunctionArn}): the launching test sets it, as it sets the credentials of that account.
+     */
+    static final String FUNCTION_ACCOUNT = "PROBE_FUNCTION_ACCOUNT";
 
     private ColdStartProbe() {}
 
@@ -103,7 +108,11 @@ public final class ColdStartProbe {
         @Override public String getLogStreamName() { return "cold-start-benchmark"; }
         @Override public String getFunctionName() { return handler.substring(handler.lastIndexOf('.') + 1); }
         @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:" + getFunctionName(); }
+        /** As Lambda names it: the function's region, account and deployed name. */
+        @Override public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:" + System.getenv("AWS_REGION") + ":" + System.getenv(FUNCTION_ACCOUNT) + ":function:"
+                    + System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+        }
         @Override public CognitoIdentity getIdentity() { return null; }
         @Override public ClientContext getClientContext() { return null; }
         @Override public int getRemainingTimeInMillis() { return 900_000; }

@@ -125,6 +125,7 @@ final class ColdStartStage {
         env.put("AWS_SECRET_ACCESS_KEY", session.secretAccessKey());
         env.put("AWS_SESSION_TOKEN", session.sessionToken());
         env.put("AWS_LAMBDA_FUNCTION_NAME", function.deployedName());
+        env.put(ColdStartProbe.FUNCTION_ACCOUNT, function.inEnvironmentAccount() ? spec.aws().accountId() : spec.aws().hubAccountId());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("QUALISYS_ENVIRONMENT", ENVIRONMENT);
         env.put("QUALISYS_ALERT_TOPIC_ARN", alertTopic);

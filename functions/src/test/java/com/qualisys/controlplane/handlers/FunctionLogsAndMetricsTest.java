@@ -83,6 +83,7 @@ class FunctionLogsAndMetricsTest {
         env.put("AWS_SECRET_ACCESS_KEY", secretKey);
         env.put("AWS_SESSION_TOKEN", hubSession.sessionToken());
         env.put("AWS_LAMBDA_FUNCTION_NAME", FunctionCatalog.APPLY_LAYER.deployedName());
+        env.put(ColdStartProbe.FUNCTION_ACCOUNT, hubAccount);
         Path log = work.resolve("stdout.log");
         ColdStartBenchmark.Launch launch;
         try {
