@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * input ({@link ColdStartStage}), and the second invocation in the same JVM (warm). Launches run with
  * {@code -XX:TieredStopAtLevel=1} (C1 only, the Lambda Java runtimes' default), once without and once
  * with an application class-data-sharing archive of the function (made by one training launch of the
- * same input, {@code -XX:ArchiveClassesAtExit}; what CDS would save, see docs/benchmarks.md for why
+ * same input, {@code -XX:ArchiveClassesAtExit}; CDS archives classes from jars only, so in that mode the
+ * package's own classes and the probe are jarred first: what CDS would save, see docs/benchmarks.md for why
  * the deployed functions rely on SnapStart instead). Baselines from the same run, interleaved with the
  * launches: a fresh JVM running a trivial main class (same flags) for the cold figures, and a bare
  * sts:GetCallerIdentity round trip from this JVM for the warm ones. Each function's package size is
@@ -44,10 +45,16 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Not part of the build (surefire excludes *Benchmark). Run:
  * {@code ./mvnw -q -pl functions test -Dtest=ColdStartBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * ({@code -Dqualisys.bench.coldRuns=N}, default 2 launches per function and mode).
+ * ({@code -Dqualisys.bench.coldRuns=N}, default 2 launches per function and mode; {@code
+ * -Dqualisys.bench.functions=Lock,Notify} for some functions only; {@code -Dqualisys.bench.childOptions="..."} adds
+ * JVM options to every timed launch, {@code {launch}} standing for its name, e.g. a profiler's output file).
  */
 class ColdStartBenchmark {
     private static final int RUNS = Integer.getInteger("qualisys.bench.coldRuns", 2);
+    /** {@code -Dqualisys.bench.functions=Lock,Notify}: only these (function names); all by default. */
+    private static final String ONLY = System.getProperty("qualisys.bench.functions", "");
+    /** {@code -Dqualisys.bench.childOptions="-XX:StartFlightRecording=..."}: JVM options for every function launch. */
+    private static final String CHILD_OPTIONS = System.getProperty("qualisys.bench.childOptions", "");
     /** Trivial JVMs per round: they are cheap, and one alone is as noisy as the machine. */
     private static final int BASELINE_LAUNCHES = 3;
     private static final int STS_CALLS = 25;
@@ -85,19 +92,26 @@ class ColdStartBenchmark {
         ColdStartStage stage = ColdStartStage.build();
         Map<FunctionCatalog, List<Path>> inputs = new LinkedHashMap<>();
         Map<FunctionCatalog, String> classpaths = new LinkedHashMap<>();
+        Map<FunctionCatalog, String> cdsClasspaths = new LinkedHashMap<>();
+        Path probeJar = jar(probe, work.resolve("jarred").resolve("probe.jar"));
         Map<FunctionCatalog, Long> sizes = new LinkedHashMap<>();
         Map<FunctionCatalog, Path> archives = new LinkedHashMap<>();
         for (ColdStartStage.Case c : stage.cases().values()) {
             FunctionCatalog f = c.function();
+            if (!ONLY.isBlank() && !List.of(ONLY.split(",")).contains(f.functionName())) continue;
             Path zip = packages.resolve(f.functionName() + ".zip");
             Path unpacked = work.resolve("unpacked").resolve(f.functionName());
             FunctionPackage.unpack(zip, unpacked);
             sizes.put(f, size(zip));
             classpaths.put(f, String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(), unpacked.resolve("lib") + "/*"));
+            // CDS archives only classes from jars: for that mode the package's own classes and the probe go in jars.
+            cdsClasspaths.put(f, String.join(java.io.File.pathSeparator, probeJar.toString(),
+                    jar(unpacked, work.resolve("jarred").resolve(f.functionName() + ".jar")).toString(), unpacked.resolve("lib") + "/*"));
             inputs.put(f, ColdStartStage.write(c, work.resolve("inputs")));
             // The training launch: the classes this input loads, archived at exit.
             Path archive = work.resolve("cds").resolve(f.functionName() + ".jsa");
-            List<String> train = javaCommand(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"), classpaths.get(f));
+            createDirectories(archive.getParent());
+            List<String> train = javaCommand(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"), cdsClasspaths.get(f));
             train.add(f.handler());
             inputs.get(f).forEach(p -> train.add(p.toString()));
             launch(train, stage.environmentVariables(f), work.resolve("logs/" + f.functionName() + "-cds-training.log"));
@@ -119,8 +133,9 @@ class ColdStartBenchmark {
                 FunctionCatalog f = e.getKey();
                 for (Mode mode : Mode.values()) {
                     if (mode == Mode.C1_CDS && !archives.containsKey(f)) continue;
-                    List<String> extra = mode == Mode.C1 ? List.of() : List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off");
-                    List<String> command = javaCommand(extra, classpaths.get(f));
+                    List<String> extra = new ArrayList<>(mode == Mode.C1 ? List.of() : List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off"));
+                    if (!CHILD_OPTIONS.isBlank()) extra.addAll(List.of(CHILD_OPTIONS.replace("{launch}", f.functionName() + "-" + mode.name() + "-" + run).split(" ")));
+                    List<String> command = javaCommand(extra, (mode == Mode.C1 ? classpaths : cdsClasspaths).get(f));
                     command.add(f.handler());
                     e.getValue().forEach(p -> command.add(p.toString()));
                     Launch l = launch(command, stage.environmentVariables(f),
@@ -185,6 +200,31 @@ class ColdStartBenchmark {
         command.add(classpath);
         command.add(ColdStartProbe.class.getName());
         return command;
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A jar of a directory's files, leaving out its lib/ (the package's dependency jars). */
+    static Path jar(Path dir, Path jar) {
+        try {
+            Files.createDirectories(jar.getParent());
+            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).startsWith("lib")).sorted().toList()) {
+                    out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+            }
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Copies the probe's class files out of test-classes, so the child sees no other test class or resource. */
