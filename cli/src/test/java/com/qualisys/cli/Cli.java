@@ -11,7 +11,7 @@ record Cli(int exitCode, String out, String err) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Cli qualisys(String... args) {
-        CommandLine cli = QualisysCli.commandLine();
+        CommandLine cli = QualisysCli.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));

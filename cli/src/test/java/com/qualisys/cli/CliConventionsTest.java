@@ -43,6 +43,37 @@ class CliConventionsTest {
     }
 
     @Test
+    void aCommandLineThatNamesASubcommandBuildsOnlyThatOne_theRestCostStartUp() {
+        List<String> all = QualisysCli.commandLine().getSubcommands().keySet().stream().toList();
+        assertThat(all).hasSizeGreaterThan(10).contains("help");
+        assertThat(QualisysCli.commandLine("validate", "--env", "dev").getSubcommands().keySet()).containsExactly("validate");
+        assertThat(QualisysCli.commandLine("--debug", "drift", "--env", "dev").getSubcommands().keySet()).containsExactly("drift");
+        assertThat(QualisysCli.commandLine("--help").getSubcommands().keySet()).containsExactlyElementsOf(all);
+        assertThat(QualisysCli.commandLine("help", "validate").getSubcommands().keySet()).containsExactlyElementsOf(all);
+        assertThat(QualisysCli.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    void eachSubcommandIsKnownByTheNameItsCommandAnnotationGivesIt() {
+        QualisysCli.SUBCOMMANDS.forEach((name, type) ->
+                assertThat(type.getAnnotation(CommandLine.Command.class).name()).as(type.getSimpleName()).isEqualTo(name));
+    }
+
+    @Test
+    void aMistypedCommandIsAnsweredWithTheNearestOnes() {
+        Cli.Result r = Cli.run("valdate", "--env", "dev");
+        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        assertThat(r.err()).contains("Unmatched argument", "'valdate'", "Did you mean", "validate");
+    }
+
+    @Test
+    void theInheritedDebugOptionReachesTheOneSubcommandBuilt() {
+        Cli.Result r = Cli.run("--debug", "validate", "--specs", "/no/such/specs");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: invalid spec: /no/such/specs does not exist or is not a folder\n").contains("\tat ");
+    }
+
+    @Test
     void simulateEventHelpShowsItsPlaceholdersLiterally_wasPlaceholdersNullInTheFile() {
         String help = Cli.run("simulate-event", "--help").out();
         assertThat(help).contains("Placeholders ${<logical-id>} in the file (e.g. ${vpc/security-group/rds})")

@@ -17,7 +17,7 @@ public final class Cli {
     }
 
     public static Result run(String... args) {
-        CommandLine cli = QualisysCli.commandLine();
+        CommandLine cli = QualisysCli.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
