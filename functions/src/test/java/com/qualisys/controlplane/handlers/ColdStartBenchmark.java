@@ -212,19 +212,13 @@ class ColdStartBenchmark {
 
     /** A jar of a directory's files, leaving out its lib/ (the package's dependency jars). */
     static Path jar(Path dir, Path jar) {
-        try {
-            Files.createDirectories(jar.getParent());
-            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).startsWith("lib")).sorted().toList()) {
-                    out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
-                    Files.copy(f, out);
-                    out.closeEntry();
-                }
-            }
-            return jar;
+        createDirectories(jar.getParent());
+        try (var out = Files.newOutputStream(jar)) {
+            FunctionPackage.zip(dir, out, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return jar;
     }
 
     /** Copies the probe's class files out of test-classes, so the child sees no other test class or resource. */

@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -185,12 +183,8 @@ class HttpClientBenchmark {
     }
 
     private static void zip(Path dir, Path zip) throws IOException {
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip)); Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new ZipEntry(dir.relativize(p).toString().replace(File.separatorChar, '/')));
-                Files.copy(p, out);
-                out.closeEntry();
-            }
+        try (var out = Files.newOutputStream(zip)) {
+            FunctionPackage.zip(dir, out, false);
         }
     }
 

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -184,15 +183,7 @@ class JarSizeBenchmark {
     /** The size of a jar of everything under dir, packed as the jar tool would (deflate), in memory. */
     private static long jarOf(Path dir) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).startsWith("lib")).sorted().toList()) {
-                zip.putNextEntry(new ZipEntry(dir.relativize(f).toString()));
-                Files.copy(f, zip);
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FunctionPackage.zip(dir, bytes, true);
         return bytes.size();
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /**
  * What the tests and benchmarks that start Lambda functions from their packages need: a scratch
@@ -61,6 +62,23 @@ public final class FunctionPackage {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Zips (deflate, as the jar tool packs) the files under dir into out, named relative to dir with '/', in name
+     * order; with {@code withoutLib} leaving out dir's lib/ (an unpacked package's dependency jars).
+     */
+    public static void zip(Path dir, java.io.OutputStream out, boolean withoutLib) {
+        try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !(withoutLib && dir.relativize(f).startsWith("lib")))
+                    .sorted().toList()) {
+                zip.putNextEntry(new ZipEntry(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+                Files.copy(f, zip);
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
