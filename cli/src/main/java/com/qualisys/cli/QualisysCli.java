@@ -5,23 +5,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /** The {@code qualisys} command. Exit codes: 0 no changes / no drift, 2 changes or drift found, 1 error. */
 @Command(name = "qualisys", mixinStandardHelpOptions = true, version = "qualisys 0.1.0",
         description = "Provisions, drift-checks and defends the QUALISYS infrastructure.")
 public final class QualisysCli {
-    /**
-     * The subcommands by the name they are typed as (their {@code @Command} name, which a test holds this to), in
-     * the order {@code qualisys --help} lists them.
-     */
-    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ValidateCommand.class, "validate", PlanCommand.class, "plan",
-            ApplyCommand.class, "apply", DriftCommand.class, "drift", RunCommand.class, "run", StartCommand.class, "start",
-            ApproveCommand.class, "approve", RejectCommand.class, "reject", ReportCommand.class, "report",
-            SimulateEventCommand.class, "simulate-event", RestoreCommand.class, "restore", UnlockCommand.class, "unlock",
-            EmulatorCommand.class, "emulator", DemoCommand.class, "demo", CommandLine.HelpCommand.class, "help");
+    /** A subcommand as it is typed (its {@code @Command} name, which a test holds this to) and its class. */
+    record Subcommand(String name, Class<?> type) {}
+
+    /** The subcommands, in the order {@code qualisys --help} lists them. */
+    static final List<Subcommand> SUBCOMMANDS = List.of(new Subcommand("validate", ValidateCommand.class),
+            new Subcommand("plan", PlanCommand.class), new Subcommand("apply", ApplyCommand.class),
+            new Subcommand("drift", DriftCommand.class), new Subcommand("run", RunCommand.class),
+            new Subcommand("start", StartCommand.class), new Subcommand("approve", ApproveCommand.class),
+            new Subcommand("reject", RejectCommand.class), new Subcommand("report", ReportCommand.class),
+            new Subcommand("simulate-event", SimulateEventCommand.class), new Subcommand("restore", RestoreCommand.class),
+            new Subcommand("unlock", UnlockCommand.class), new Subcommand("emulator", EmulatorCommand.class),
+            new Subcommand("demo", DemoCommand.class), new Subcommand("help", CommandLine.HelpCommand.class));
     public static final int OK = 0;
     public static final int ERROR = 1;
     public static final int CHANGES = 2;
@@ -50,7 +52,7 @@ public final class QualisysCli {
 
     /** The whole command, every subcommand in it (help, completion, the conventions tests). */
     public static CommandLine commandLine() {
-        return commandLine(SUBCOMMANDS.values());
+        return commandLine(SUBCOMMANDS);
     }
 
     /**
@@ -60,22 +62,16 @@ public final class QualisysCli {
      * picocli answers with suggestions) all of them.
      */
     public static CommandLine commandLine(String... args) {
-        String named = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("help");
-        Class<?> one = named.equals("help") ? null : SUBCOMMANDS.get(named);
-        return commandLine(one == null ? SUBCOMMANDS.values() : List.of(one));
+        String typed = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("help");
+        List<Subcommand> named = SUBCOMMANDS.stream().filter(s -> s.name().equals(typed) && !typed.equals("help")).toList();
+        return commandLine(named.isEmpty() ? SUBCOMMANDS : named);
     }
 
-    private static Map<String, Class<?>> subcommands(Object... classAndName) {
-        Map<String, Class<?>> byName = new LinkedHashMap<>();
-        for (int i = 0; i < classAndName.length; i += 2) byName.put((String) classAndName[i + 1], (Class<?>) classAndName[i]);
-        return java.util.Collections.unmodifiableMap(byName);
-    }
-
-    private static CommandLine commandLine(java.util.Collection<Class<?>> subcommands) {
+    private static CommandLine commandLine(List<Subcommand> subcommands) {
         DEBUG.set(false);
         AwsTarget.forget();
         CommandLine cli = new CommandLine(new QualisysCli());
-        subcommands.forEach(cli::addSubcommand);
+        subcommands.forEach(s -> cli.addSubcommand(s.name(), s.type()));
         cli.setExecutionExceptionHandler((ex, cmd, parse) -> {
             cmd.getErr().println("error: " + Errors.describe(ex));
             if (debug()) ex.printStackTrace(cmd.getErr());

@@ -55,8 +55,9 @@ class CliConventionsTest {
 
     @Test
     void eachSubcommandIsKnownByTheNameItsCommandAnnotationGivesIt() {
-        QualisysCli.SUBCOMMANDS.forEach((name, type) ->
-                assertThat(type.getAnnotation(CommandLine.Command.class).name()).as(type.getSimpleName()).isEqualTo(name));
+        for (QualisysCli.Subcommand s : QualisysCli.SUBCOMMANDS) {
+            assertThat(s.type().getAnnotation(CommandLine.Command.class).name()).as(s.type().getSimpleName()).isEqualTo(s.name());
+        }
     }
 
     @Test
