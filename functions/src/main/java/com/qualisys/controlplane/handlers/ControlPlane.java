@@ -57,7 +57,7 @@ public final class ControlPlane {
         }
     });
     /** The hub's clients as made, before the guard: what SnapStart priming warms. */
-    private volatile AwsClients hubClients;
+    private AwsClients hubClients;
     private volatile AwsClients hub;
     /** The function's own clients when it runs in an environment's account (no hub); null in the hub. */
     private volatile AwsClients own;
@@ -188,15 +188,9 @@ public final class ControlPlane {
     }
 
     /** The hub's clients before its guard: priming warms them without asking AWS which account they act in. */
-    private AwsClients hubClients() {
-        AwsClients h = hubClients;
-        if (h == null) {
-            synchronized (this) {
-                if (hubClients == null) hubClients = hubFactory.get();
-                h = hubClients;
-            }
-        }
-        return h;
+    private synchronized AwsClients hubClients() {
+        if (hubClients == null) hubClients = hubFactory.get();
+        return hubClients;
     }
 
     /**
