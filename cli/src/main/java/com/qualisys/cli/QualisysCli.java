@@ -62,9 +62,10 @@ public final class QualisysCli {
      * picocli answers with suggestions) all of them.
      */
     public static CommandLine commandLine(String... args) {
-        String typed = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("help");
-        List<Subcommand> named = SUBCOMMANDS.stream().filter(s -> s.name().equals(typed) && !typed.equals("help")).toList();
-        return commandLine(named.isEmpty() ? SUBCOMMANDS : named);
+        String typed = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        return commandLine(SUBCOMMANDS.stream().filter(s -> s.name().equals(typed))
+                .filter(s -> s.type() != CommandLine.HelpCommand.class) // help describes the others: it needs them all
+                .map(List::of).findFirst().orElse(SUBCOMMANDS));
     }
 
     private static CommandLine commandLine(List<Subcommand> subcommands) {
