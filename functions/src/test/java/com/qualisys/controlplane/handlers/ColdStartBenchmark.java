@@ -84,7 +84,7 @@ class ColdStartBenchmark {
     }
 
     @Test
-    void coldStartOfEveryFunctionFromItsOwnPackage() {
+    void coldStartOfEveryFunctionFromItsOwnPackage() throws IOException {
         Path work = FunctionPackage.workDirectory().resolve("cold-start");
         deleteTree(work);
         Path probe = copyProbe(work.resolve("probe"));
@@ -94,6 +94,7 @@ class ColdStartBenchmark {
         Map<FunctionCatalog, String> classpaths = new LinkedHashMap<>();
         Map<FunctionCatalog, String> cdsClasspaths = new LinkedHashMap<>();
         Path probeJar = jar(probe, work.resolve("jarred").resolve("probe.jar"));
+        Files.createDirectories(work.resolve("cds"));
         Map<FunctionCatalog, Long> sizes = new LinkedHashMap<>();
         Map<FunctionCatalog, Path> archives = new LinkedHashMap<>();
         for (ColdStartStage.Case c : stage.cases().values()) {
@@ -110,7 +111,6 @@ class ColdStartBenchmark {
             inputs.put(f, ColdStartStage.write(c, work.resolve("inputs")));
             // The training launch: the classes this input loads, archived at exit.
             Path archive = work.resolve("cds").resolve(f.functionName() + ".jsa");
-            createDirectories(archive.getParent());
             List<String> train = javaCommand(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"), cdsClasspaths.get(f));
             train.add(f.handler());
             inputs.get(f).forEach(p -> train.add(p.toString()));
@@ -202,21 +202,11 @@ class ColdStartBenchmark {
         return command;
     }
 
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** A jar of a directory's files, leaving out its lib/ (the package's dependency jars). */
-    static Path jar(Path dir, Path jar) {
-        createDirectories(jar.getParent());
+    static Path jar(Path dir, Path jar) throws IOException {
+        Files.createDirectories(jar.getParent());
         try (var out = Files.newOutputStream(jar)) {
             FunctionPackage.zip(dir, out, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return jar;
     }

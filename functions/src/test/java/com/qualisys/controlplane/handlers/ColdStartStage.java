@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -50,8 +51,8 @@ final class ColdStartStage {
     private final LocalAws local = LocalAws.shared();
     private final AwsClients aws;
     private final AwsClients hub;
-    private final software.amazon.awssdk.auth.credentials.AwsSessionCredentials hubSession;
-    private final Map<FunctionCatalog, software.amazon.awssdk.auth.credentials.AwsSessionCredentials> spokeSessions =
+    private final AwsSessionCredentials hubSession;
+    private final Map<FunctionCatalog, AwsSessionCredentials> spokeSessions =
             new java.util.EnumMap<>(FunctionCatalog.class);
     private final EnvironmentSpec spec = TestSpecs.load(ENVIRONMENT);
     private final String alertTopic;
@@ -115,17 +116,28 @@ final class ColdStartStage {
         return aws;
     }
 
-    /** The Lambda environment variables the CDK app would set, pointed at LocalAws. */
-    Map<String, String> environmentVariables(FunctionCatalog function) {
+    /**
+     * What Lambda gives a function deployed in {@code account} whose role's session is {@code session}, pointed at
+     * {@code endpoint}: the region, the session's keys, the function's name, and the account its invocations' ARN
+     * names (read by {@link ColdStartProbe}). Every launch of a packaged function starts from these.
+     */
+    static Map<String, String> lambdaEnvironment(String endpoint, String region, AwsSessionCredentials session,
+                                                 FunctionCatalog function, String account) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_ENDPOINT_URL", local.endpoint());
-        env.put("AWS_REGION", spec.aws().region());
-        var session = spokeSessions.getOrDefault(function, hubSession);
+        env.put("AWS_ENDPOINT_URL", endpoint);
+        env.put("AWS_REGION", region);
         env.put("AWS_ACCESS_KEY_ID", session.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", session.secretAccessKey());
         env.put("AWS_SESSION_TOKEN", session.sessionToken());
         env.put("AWS_LAMBDA_FUNCTION_NAME", function.deployedName());
-        env.put(ColdStartProbe.FUNCTION_ACCOUNT, function.inEnvironmentAccount() ? spec.aws().accountId() : spec.aws().hubAccountId());
+        env.put(ColdStartProbe.FUNCTION_ACCOUNT, account);
+        return env;
+    }
+
+    /** The Lambda environment variables the CDK app would set, pointed at LocalAws. */
+    Map<String, String> environmentVariables(FunctionCatalog function) {
+        Map<String, String> env = lambdaEnvironment(local.endpoint(), spec.aws().region(), spokeSessions.getOrDefault(function, hubSession),
+                function, function.inEnvironmentAccount() ? spec.aws().accountId() : spec.aws().hubAccountId());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("QUALISYS_ENVIRONMENT", ENVIRONMENT);
         env.put("QUALISYS_ALERT_TOPIC_ARN", alertTopic);

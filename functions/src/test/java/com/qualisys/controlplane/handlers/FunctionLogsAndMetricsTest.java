@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,14 +75,8 @@ class FunctionLogsAndMetricsTest {
         List<Path> inputFiles = ColdStartStage.write(FunctionCatalog.APPLY_LAYER, inputs, work.resolve("inputs"));
         inputFiles.forEach(p -> command.add(p.toString()));
         String secretKey = hubSession.secretAccessKey();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_ENDPOINT_URL", local.endpoint());
-        env.put("AWS_REGION", spec.aws().region());
-        env.put("AWS_ACCESS_KEY_ID", hubSession.accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", secretKey);
-        env.put("AWS_SESSION_TOKEN", hubSession.sessionToken());
-        env.put("AWS_LAMBDA_FUNCTION_NAME", FunctionCatalog.APPLY_LAYER.deployedName());
-        env.put(ColdStartProbe.FUNCTION_ACCOUNT, hubAccount);
+        Map<String, String> env = ColdStartStage.lambdaEnvironment(local.endpoint(), spec.aws().region(), hubSession,
+                FunctionCatalog.APPLY_LAYER, hubAccount);
         Path log = work.resolve("stdout.log");
         ColdStartBenchmark.Launch launch;
         try {

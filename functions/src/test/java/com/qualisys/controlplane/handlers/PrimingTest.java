@@ -83,10 +83,8 @@ class PrimingTest {
                             unpacked.resolve("lib") + "/*"), ColdStartProbe.class.getName(), "--prime", f.handler()));
             ColdStartStage.write(f, List.of(e.getValue()), work.resolve("inputs")).forEach(p -> command.add(p.toString()));
             Path log = work.resolve(f.functionName() + ".log");
-            ColdStartBenchmark.Launch launch = ColdStartBenchmark.launch(command, Map.of("AWS_ENDPOINT_URL", local.endpoint(),
-                    "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", hubSession.accessKeyId(), "AWS_SECRET_ACCESS_KEY",
-                    hubSession.secretAccessKey(), "AWS_SESSION_TOKEN", hubSession.sessionToken(),
-                    "AWS_LAMBDA_FUNCTION_NAME", f.deployedName(), ColdStartProbe.FUNCTION_ACCOUNT, dev.aws().hubAccountId()), log);
+            ColdStartBenchmark.Launch launch = ColdStartBenchmark.launch(command,
+                    ColdStartStage.lambdaEnvironment(local.endpoint(), "us-east-1", hubSession, f, dev.aws().hubAccountId()), log);
             String out = Files.readString(log, StandardCharsets.UTF_8);
             String primed = out.lines().filter(l -> l.startsWith(ColdStartProbe.MARK + "primed ")).findFirst().orElse("");
             assertThat(primed).as(f.functionName() + " primed; output in " + log).isNotEmpty();
