@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.qualisys.controlplane.json.Json;
@@ -18,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -35,7 +38,8 @@ public final class SpecLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .registerModule(new SimpleModule("unmodifiable-collections").setDeserializerModifier(new UnmodifiableCollections()));
 
     /** Reads a file of the environments folder by its relative name; empty when absent. */
     public interface Source {
@@ -54,6 +58,20 @@ public final class SpecLoader {
     private final Source source;
     /** Environment name → what is merged over its file, last (null: nothing). */
     private final java.util.function.Function<String, JsonNode> overlay;
+    /** Per environment, the last spec loaded and what it was made from. */
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+
+    /**
+     * A spec and its inputs: every file it read (absent ones too) and the overlay. A load is a function of these
+     * alone, so when they all read the same again the spec is the same: a warm Lambda invocation, the hub guard
+     * and the handler all load the same packaged files, and only the first of them parses and binds.
+     */
+    private record Loaded(Map<String, Optional<String>> reads, JsonNode overlay, EnvironmentSpec spec) {
+        boolean madeFrom(Source source, JsonNode currentOverlay) {
+            return Objects.equals(overlay, currentOverlay)
+                    && reads.entrySet().stream().allMatch(read -> source.read(read.getKey()).equals(read.getValue()));
+        }
+    }
 
     public SpecLoader(Source source) {
         this(source, null);
@@ -160,7 +178,10 @@ public final class SpecLoader {
         });
     }
 
-    /** Loads and validates one environment. */
+    /**
+     * Loads and validates one environment. The spec is immutable, and the same instance as the last load's when
+     * every file it was made from reads the same (parsing and binding are most of a small function's spec cost).
+     */
     public EnvironmentSpec load(String environment) {
         String envFile = displayName(environment + ".yaml");
         if (environment == null || !ENVIRONMENT_NAME.matcher(environment).matches()) {
@@ -168,13 +189,17 @@ public final class SpecLoader {
                     "is not a valid environment name (lower-case letters, digits and '-', starting with a letter)"));
         }
         checkNotEmpty();
-        String envYaml = source.read(environment + ".yaml").orElseThrow(() -> new SpecException(new SpecError(
+        JsonNode overlaid = overlay == null ? null : overlay.apply(environment);
+        Loaded last = loaded.get(environment);
+        if (last != null && last.madeFrom(source, overlaid)) return last.spec();
+
+        Map<String, Optional<String>> reads = new java.util.LinkedHashMap<>();
+        String envYaml = read(environment + ".yaml", reads).orElseThrow(() -> new SpecException(new SpecError(
                 source.displayRoot(), "environment", environment,
                 "is not a known environment; known: " + String.join(", ", source.environmentNames()))));
-        JsonNode defaults = parse(displayName(DEFAULTS), source.read(DEFAULTS).orElse("{}"));
+        JsonNode defaults = parse(displayName(DEFAULTS), read(DEFAULTS, reads).orElse("{}"));
         JsonNode overrides = parse(envFile, envYaml);
-        JsonNode overlaid = overlay == null ? null : overlay.apply(environment);
-        if (overlaid != null && overrides instanceof ObjectNode o) merge(o, overlaid);
+        if (overlaid != null && overrides instanceof ObjectNode o) merge(o, overlaid.deepCopy());
 
         JsonNode declared = overrides.get("environment");
         if (declared == null || !declared.isTextual() || !declared.asText().equals(environment)) {
@@ -186,11 +211,18 @@ public final class SpecLoader {
         merge(merged, overrides);
         Origins origins = new Origins(defaults, overrides, displayName(DEFAULTS), envFile);
 
-        loadPolicyDocuments(merged, origins);
+        loadPolicyDocuments(merged, origins, reads);
         EnvironmentSpec spec = bind(merged, origins);
         List<SpecError> errors = new SpecValidator(origins).validate(spec);
         if (!errors.isEmpty()) throw new SpecException(errors);
+        loaded.put(environment, new Loaded(Map.copyOf(reads), overlaid == null ? null : overlaid.deepCopy(), spec));
         return spec;
+    }
+
+    private Optional<String> read(String relativePath, Map<String, Optional<String>> reads) {
+        Optional<String> text = source.read(relativePath);
+        reads.put(relativePath, text);
+        return text;
     }
 
     private String displayName(String file) {
@@ -222,23 +254,23 @@ public final class SpecLoader {
         }
     }
 
-    private void loadPolicyDocuments(ObjectNode merged, Origins origins) {
+    private void loadPolicyDocuments(ObjectNode merged, Origins origins, Map<String, Optional<String>> reads) {
         JsonNode policies = merged.path("iam").path("policies");
         for (int i = 0; policies.isArray() && i < policies.size(); i++) {
-            if (policies.get(i) instanceof ObjectNode p) loadPolicyDocument(p, "iam.policies[" + i + "].document", origins);
+            if (policies.get(i) instanceof ObjectNode p) loadPolicyDocument(p, "iam.policies[" + i + "].document", origins, reads);
         }
         JsonNode irsa = merged.path("eks").path("irsaRoles");
         for (Iterator<Map.Entry<String, JsonNode>> it = irsa.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> role = it.next();
-            if (role.getValue() instanceof ObjectNode p) loadPolicyDocument(p, "eks.irsaRoles." + role.getKey() + ".document", origins);
+            if (role.getValue() instanceof ObjectNode p) loadPolicyDocument(p, "eks.irsaRoles." + role.getKey() + ".document", origins, reads);
         }
     }
 
     /** Reads the JSON file a "document" key names into a "json" key beside it. */
-    private void loadPolicyDocument(ObjectNode p, String path, Origins origins) {
+    private void loadPolicyDocument(ObjectNode p, String path, Origins origins, Map<String, Optional<String>> reads) {
         if (!p.path("document").isTextual()) return;
         String doc = p.get("document").asText();
-        String text = source.read(doc).orElseThrow(() -> new SpecException(new SpecError(
+        String text = read(doc, reads).orElseThrow(() -> new SpecException(new SpecError(
                 origins.fileOf(path), path, doc, "does not exist under " + source.displayRoot() + "/")));
         try {
             JsonNode json = com.qualisys.controlplane.json.Json.mapper().readTree(text);
