@@ -104,7 +104,7 @@ class ColdStartBenchmark {
             Path unpacked = work.resolve("unpacked").resolve(f.functionName());
             FunctionPackage.unpack(zip, unpacked);
             sizes.put(f, size(zip));
-            classpaths.put(f, String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(), unpacked.resolve("lib") + "/*"));
+            classpaths.put(f, classpath(probe, unpacked));
             // CDS archives only classes from jars: for that mode the package's own classes and the probe go in jars.
             cdsClasspaths.put(f, String.join(java.io.File.pathSeparator, probeJar.toString(),
                     jar(unpacked, work.resolve("jarred").resolve(f.functionName() + ".jar")).toString(), unpacked.resolve("lib") + "/*"));
@@ -119,12 +119,16 @@ class ColdStartBenchmark {
             if (Files.isRegularFile(archive)) archives.put(f, archive);
         }
 
+        // The probe's own classes need the Lambda interface: the baseline runs with Lock's package on its classpath,
+        // whichever functions are measured.
+        Path lockPackage = work.resolve("unpacked").resolve(FunctionCatalog.LOCK.functionName());
+        if (!classpaths.containsKey(FunctionCatalog.LOCK)) FunctionPackage.unpack(packages.resolve(FunctionCatalog.LOCK.functionName() + ".zip"), lockPackage);
+        String baselineClasspath = classpath(probe, lockPackage);
         List<Launch> baselines = new ArrayList<>();
         Map<FunctionCatalog, Map<Mode, List<Launch>>> launches = new LinkedHashMap<>();
         List<Double> sts = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
-            // The probe's own classes need the Lambda interface: the baseline runs with Lock's package on its classpath.
-            List<String> trivial = javaCommand(List.of(), classpaths.get(FunctionCatalog.LOCK));
+            List<String> trivial = javaCommand(List.of(), baselineClasspath);
             trivial.add("--trivial");
             for (int b = 0; b < BASELINE_LAUNCHES; b++) {
                 baselines.add(launch(trivial, Map.of(), work.resolve("logs/baseline-" + run + "-" + b + ".log")));
@@ -189,6 +193,11 @@ class ColdStartBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The probe, then an unpacked package as Lambda lays it out: its classes, then its lib/ jars. */
+    private static String classpath(Path probe, Path unpacked) {
+        return String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(), unpacked.resolve("lib") + "/*");
     }
 
     static List<String> javaCommand(List<String> extra, String classpath) {
