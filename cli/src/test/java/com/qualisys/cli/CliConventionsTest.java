@@ -105,7 +105,7 @@ class CliConventionsTest {
 
     @Test
     void specsSomeOtherDirErrorsNameThatDirsFiles_wasEnvironmentsDefaultsYaml(@TempDir Path tmp) throws IOException {
-        Path specs = copyOfSpecs(tmp.resolve("some-other-dir"));
+        Path specs = RepoPaths.copyOfEnvironments(tmp.resolve("some-other-dir"));
         Path defaults = specs.resolve("defaults.yaml");
         Files.writeString(defaults, Files.readString(defaults).replace("az: us-east-1b, cidr: 10.0.11.0/24", "az: us-east-1b, cidr: 10.1.11.0/24"));
         Cli.Result r = Cli.run("validate", "--env", "dev", "--specs", specs.toString());
@@ -115,7 +115,7 @@ class CliConventionsTest {
 
     @Test
     void aYamlSyntaxErrorNamesLineAndColumn_wasNoPosition(@TempDir Path tmp) throws IOException {
-        Path specs = copyOfSpecs(tmp.resolve("specs"));
+        Path specs = RepoPaths.copyOfEnvironments(tmp.resolve("specs"));
         Files.writeString(specs.resolve("dev.yaml"), "environment: dev\nvpc:\n  cidr: [10.0.0.0/16\n");
         Cli.Result r = Cli.run("validate", "--env", "dev", "--specs", specs.toString());
         assertThat(r.exitCode()).isEqualTo(1);
@@ -125,7 +125,7 @@ class CliConventionsTest {
 
     @Test
     void aDuplicateKeyIsNamedWithItsLine_wasJacksonInternals(@TempDir Path tmp) throws IOException {
-        Path specs = copyOfSpecs(tmp.resolve("specs"));
+        Path specs = RepoPaths.copyOfEnvironments(tmp.resolve("specs"));
         Files.writeString(specs.resolve("dev.yaml"), "environment: dev\nenvironment: dev\n");
         Cli.Result r = Cli.run("validate", "--env", "dev", "--specs", specs.toString());
         assertThat(r.exitCode()).isEqualTo(1);
@@ -145,18 +145,6 @@ class CliConventionsTest {
         Cli.Result r = Cli.run("plan", "--env", "dev", "--layer", "vpc,network", "--endpoint-url", "http://127.0.0.1:9");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: --layer network is not a layer; layers: account, iam, monitoring, vpc, eks, rds, kubernetes\n");
-    }
-
-    private static Path copyOfSpecs(Path to) throws IOException {
-        Path from = RepoPaths.root().resolve("environments");
-        try (var files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        }
-        return to;
     }
 
     @Test

@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,15 +60,7 @@ class LocalApprovalTest {
     @BeforeAll
     static void aSpecThatMovesASubnet() throws IOException {
         moto = MotoServer.shared();
-        movedSpecs = shared.resolve("environments");
-        Path repoSpecs = RepoPaths.root().resolve("environments");
-        try (Stream<Path> files = Files.walk(repoSpecs)) {
-            for (Path f : files.toList()) {
-                Path target = movedSpecs.resolve(repoSpecs.relativize(f).toString());
-                if (Files.isDirectory(f)) Files.createDirectories(target);
-                else Files.copy(f, target);
-            }
-        }
+        movedSpecs = RepoPaths.copyOfEnvironments(shared.resolve("environments"));
         Files.writeString(movedSpecs.resolve("dev.yaml"), "\nvpc:\n  subnets:\n    private-a: { tier: private, az: us-east-1a, cidr: "
                 + MOVED_CIDR + " }\n", StandardOpenOption.APPEND);
     }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -193,7 +194,7 @@ public final class SpecLoader {
         Loaded last = loaded.get(environment);
         if (last != null && last.madeFrom(source, overlaid)) return last.spec();
 
-        Map<String, Optional<String>> reads = new java.util.LinkedHashMap<>();
+        Map<String, Optional<String>> reads = new LinkedHashMap<>();
         String envYaml = read(environment + ".yaml", reads).orElseThrow(() -> new SpecException(new SpecError(
                 source.displayRoot(), "environment", environment,
                 "is not a known environment; known: " + String.join(", ", source.environmentNames()))));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +30,7 @@ class LoadedSpecReuseTest {
 
     @BeforeEach
     void copyTheRepositorysEnvironments() throws IOException {
-        Path repo = RepoPaths.root().resolve("environments");
-        try (Stream<Path> files = Files.walk(repo)) {
-            for (Path file : files.toList()) {
-                Path target = environments.resolve(repo.relativize(file).toString());
-                if (Files.isDirectory(file)) Files.createDirectories(target);
-                else Files.copy(file, target);
-            }
-        }
+        RepoPaths.copyOfEnvironments(environments);
     }
 
     @Test
@@ -79,7 +72,7 @@ class LoadedSpecReuseTest {
         IamSpec.Policy policy = loader.load("dev").iam().policies().getFirst();
         Path document = environments.resolve(policy.document());
         JsonNode edited = Json.mapper().readTree(Files.readString(document));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) edited).put("Id", "edited-after-the-first-load");
+        ((ObjectNode) edited).put("Id", "edited-after-the-first-load");
         Files.writeString(document, edited.toString());
 
         assertThat(loader.load("dev").iam().policies().getFirst().json()).contains("edited-after-the-first-load");

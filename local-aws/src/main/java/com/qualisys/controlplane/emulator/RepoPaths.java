@@ -1,7 +1,9 @@
 package com.qualisys.controlplane.emulator;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** Locates the repository root (the folder with environments/defaults.yaml) from any module. */
 public final class RepoPaths {
@@ -21,5 +23,18 @@ public final class RepoPaths {
 
     public static Path cache() {
         return root().resolve(".cache");
+    }
+
+    /** Copies the repository's environments/ (specs and policy documents) into {@code to}, for a test to edit; returns {@code to}. */
+    public static Path copyOfEnvironments(Path to) throws IOException {
+        Path from = root().resolve("environments");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) Files.createDirectories(target);
+                else Files.copy(file, target);
+            }
+        }
+        return to;
     }
 }

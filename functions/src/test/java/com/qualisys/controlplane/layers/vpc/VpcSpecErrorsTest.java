@@ -8,7 +8,6 @@ import com.qualisys.controlplane.spec.SpecLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,14 +17,7 @@ class VpcSpecErrorsTest {
     Path environments;
 
     private SpecLoader loaderWithDevOverride(String yaml) throws IOException {
-        Path repo = RepoPaths.root().resolve("environments");
-        try (Stream<Path> files = Files.walk(repo)) {
-            for (Path f : files.toList()) {
-                Path target = environments.resolve(repo.relativize(f).toString());
-                if (Files.isDirectory(f)) Files.createDirectories(target);
-                else Files.copy(f, target);
-            }
-        }
+        RepoPaths.copyOfEnvironments(environments);
         Files.writeString(environments.resolve("dev.yaml"), Files.readString(environments.resolve("dev.yaml")) + "\n" + yaml);
         return SpecLoader.fromDirectory(environments);
     }
