@@ -190,9 +190,8 @@ public final class SpecLoader {
                     "is not a valid environment name (lower-case letters, digits and '-', starting with a letter)"));
         }
         checkNotEmpty();
-        JsonNode overlaid = overlay == null ? null : overlay.apply(environment);
         Loaded last = loaded.get(environment);
-        if (last != null && last.madeFrom(source, overlaid)) return last.spec();
+        if (last != null && last.madeFrom(source, overlaid(environment))) return last.spec();
 
         Map<String, Optional<String>> reads = new LinkedHashMap<>();
         String envYaml = read(environment + ".yaml", reads).orElseThrow(() -> new SpecException(new SpecError(
@@ -200,6 +199,7 @@ public final class SpecLoader {
                 "is not a known environment; known: " + String.join(", ", source.environmentNames()))));
         JsonNode defaults = parse(displayName(DEFAULTS), read(DEFAULTS, reads).orElse("{}"));
         JsonNode overrides = parse(envFile, envYaml);
+        JsonNode overlaid = overlaid(environment);
         if (overlaid != null && overrides instanceof ObjectNode o) merge(o, overlaid.deepCopy());
 
         JsonNode declared = overrides.get("environment");
@@ -218,6 +218,11 @@ public final class SpecLoader {
         if (!errors.isEmpty()) throw new SpecException(errors);
         loaded.put(environment, new Loaded(Map.copyOf(reads), overlaid == null ? null : overlaid.deepCopy(), spec));
         return spec;
+    }
+
+    /** What the overlay merges over the environment's file (null: nothing). */
+    private JsonNode overlaid(String environment) {
+        return overlay == null ? null : overlay.apply(environment);
     }
 
     private Optional<String> read(String relativePath, Map<String, Optional<String>> reads) {
