@@ -279,7 +279,7 @@ public final class SpecLoader {
         String text = read(doc, reads).orElseThrow(() -> new SpecException(new SpecError(
                 origins.fileOf(path), path, doc, "does not exist under " + source.displayRoot() + "/")));
         try {
-            JsonNode json = com.qualisys.controlplane.json.Json.mapper().readTree(text);
+            JsonNode json = Json.mapper().readTree(text);
             if (json == null || !json.isObject()) throw new IOException("not a JSON object");
             p.put("json", json.toString());
         } catch (IOException e) {
