@@ -104,10 +104,9 @@ class ColdStartBenchmark {
             Path unpacked = work.resolve("unpacked").resolve(f.functionName());
             FunctionPackage.unpack(zip, unpacked);
             sizes.put(f, size(zip));
-            classpaths.put(f, classpath(probe, unpacked));
+            classpaths.put(f, FunctionPackage.classpath(probe, unpacked));
             // CDS archives only classes from jars: for that mode the package's own classes and the probe go in jars.
-            cdsClasspaths.put(f, String.join(java.io.File.pathSeparator, probeJar.toString(),
-                    jar(unpacked, work.resolve("jarred").resolve(f.functionName() + ".jar")).toString(), unpacked.resolve("lib") + "/*"));
+            cdsClasspaths.put(f, FunctionPackage.classpath(probeJar, jar(unpacked, work.resolve("jarred").resolve(f.functionName() + ".jar")), unpacked));
             inputs.put(f, ColdStartStage.write(c, work.resolve("inputs")));
             // The training launch: the classes this input loads, archived at exit.
             Path archive = work.resolve("cds").resolve(f.functionName() + ".jsa");
@@ -123,7 +122,7 @@ class ColdStartBenchmark {
         // whichever functions are measured.
         Path lockPackage = work.resolve("unpacked").resolve(FunctionCatalog.LOCK.functionName());
         if (!classpaths.containsKey(FunctionCatalog.LOCK)) FunctionPackage.unpack(packages.resolve(FunctionCatalog.LOCK.functionName() + ".zip"), lockPackage);
-        String baselineClasspath = classpath(probe, lockPackage);
+        String baselineClasspath = FunctionPackage.classpath(probe, lockPackage);
         List<Launch> baselines = new ArrayList<>();
         Map<FunctionCatalog, Map<Mode, List<Launch>>> launches = new LinkedHashMap<>();
         List<Double> sts = new ArrayList<>();
@@ -193,11 +192,6 @@ class ColdStartBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The probe, then an unpacked package as Lambda lays it out: its classes, then its lib/ jars. */
-    private static String classpath(Path probe, Path unpacked) {
-        return String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(), unpacked.resolve("lib") + "/*");
     }
 
     static List<String> javaCommand(List<String> extra, String classpath) {

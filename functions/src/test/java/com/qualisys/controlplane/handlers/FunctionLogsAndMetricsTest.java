@@ -69,9 +69,8 @@ class FunctionLogsAndMetricsTest {
         String first = "provision-dev-" + UUID.randomUUID();
         String second = "provision-dev-" + UUID.randomUUID();
         List<Map<String, Object>> inputs = List.of(input(first), input(second));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(),
-                        unpacked.resolve("lib") + "/*"), ColdStartProbe.class.getName(), FunctionCatalog.APPLY_LAYER.handler()));
+        List<String> command = ColdStartBenchmark.javaCommand(List.of(), FunctionPackage.classpath(probe, unpacked));
+        command.add(FunctionCatalog.APPLY_LAYER.handler());
         List<Path> inputFiles = ColdStartStage.write(FunctionCatalog.APPLY_LAYER, inputs, work.resolve("inputs"));
         inputFiles.forEach(p -> command.add(p.toString()));
         String secretKey = hubSession.secretAccessKey();

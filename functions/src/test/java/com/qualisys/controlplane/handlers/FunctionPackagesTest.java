@@ -146,10 +146,9 @@ class FunctionPackagesTest {
         Path unpacked = work.resolve("unpacked").resolve(zip.getParent().getFileName() + "-" + f.functionName());
         FunctionPackage.unpack(zip, unpacked);
         Path classLog = work.resolve("logs").resolve(zip.getParent().getFileName() + "-" + f.functionName() + "-classes.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xlog:class+load=info:file=" + classLog,
-                "-cp", String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(), unpacked.resolve("lib") + "/*"),
-                ColdStartProbe.class.getName(), f.handler()));
+        List<String> command = ColdStartBenchmark.javaCommand(List.of("-Xlog:class+load=info:file=" + classLog),
+                FunctionPackage.classpath(probe, unpacked));
+        command.add(f.handler());
         List<Map<String, Object>> inputs = new ArrayList<>();
         inputs.add(stage.cases().get(f).inputs().get(0));
         inputs.addAll(stage.coverage(f));

@@ -77,7 +77,7 @@ class HttpClientBenchmark {
                 Path zip = work.resolve("variants").resolve(f.functionName() + "-" + client.name() + ".zip");
                 zip(dir, zip);
                 variants.add(new Variant(f, client, dir, Files.size(zip),
-                        String.join(File.pathSeparator, probe.toString(), dir.toString(), dir.resolve("lib") + "/*")));
+                        FunctionPackage.classpath(probe, dir)));
             }
         }
 

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,9 +77,8 @@ class PrimingTest {
             FunctionCatalog f = e.getKey();
             Path unpacked = work.resolve("unpacked").resolve(f.functionName());
             FunctionPackage.unpack(packages.resolve(f.functionName() + ".zip"), unpacked);
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-cp", String.join(java.io.File.pathSeparator, probe.toString(), unpacked.toString(),
-                            unpacked.resolve("lib") + "/*"), ColdStartProbe.class.getName(), "--prime", f.handler()));
+            List<String> command = ColdStartBenchmark.javaCommand(List.of(), FunctionPackage.classpath(probe, unpacked));
+            command.addAll(List.of("--prime", f.handler()));
             ColdStartStage.write(f, List.of(e.getValue()), work.resolve("inputs")).forEach(p -> command.add(p.toString()));
             Path log = work.resolve(f.functionName() + ".log");
             ColdStartBenchmark.Launch launch = ColdStartBenchmark.launch(command,

@@ -82,6 +82,19 @@ public final class FunctionPackage {
         }
     }
 
+    /**
+     * The classpath a packaged function runs with, as Lambda lays the package out: the probe that launches it, the
+     * package's own classes (its unpacked directory, or those classes jarred), then the package's lib/ jars.
+     */
+    public static String classpath(Path probe, Path ownClasses, Path unpacked) {
+        return String.join(java.io.File.pathSeparator, probe.toString(), ownClasses.toString(), unpacked.resolve("lib") + "/*");
+    }
+
+    /** {@link #classpath(Path, Path, Path)} with the package's classes where it was unpacked. */
+    public static String classpath(Path probe, Path unpacked) {
+        return classpath(probe, unpacked, unpacked);
+    }
+
     /** Unpacks zip into target (replacing it), unless target is newer than zip. */
     public static void unpack(Path zip, Path target) {
         if (Files.isDirectory(target) && !modified(target).toInstant().isBefore(modified(zip).toInstant())) return;
