@@ -126,7 +126,7 @@ class FunctionPackagesTest {
         Path root = RepoPaths.root();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 PACKAGER.toString(), manifest.toString(), root.resolve("functions/target/classes").toString(),
-                FunctionPackage.runtimeClasspathFile().toString(), out.toString()));
+                FunctionPackage.shippedClasspathFile().toString(), out.toString()));
         command.addAll(List.of(functions));
         FunctionPackage.run(root, command);
         return out;

@@ -50,6 +50,19 @@ public final class FunctionPackage {
         return listing;
     }
 
+    /**
+     * What the packager ships: {@link #runtimeClasspathFile()} with each SDK service module replaced by its shrunk
+     * copy (functions/src/packaging/SdkShrinker.java, run by the same process-classes phase).
+     */
+    public static Path shippedClasspathFile() {
+        Path listing = RepoPaths.root().resolve("functions/target/packages/sdk/shipped-classpath.txt");
+        if (!Files.isRegularFile(listing)) {
+            throw new IllegalStateException(listing + " is missing: run the tests through Maven"
+                    + " (./mvnw -pl functions -am test ...), whose process-classes phase writes it");
+        }
+        return listing;
+    }
+
     public static void run(Path dir, List<String> command) {
         try {
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
