@@ -22,9 +22,10 @@ import java.util.zip.ZipOutputStream;
  * {@code FunctionPackagesTest}, which checks each package against the classes its function loads.
  *
  * <pre>java FunctionPackager.java MANIFEST CLASSES CLASSPATH_FILE OUT_DIR [Function ...]</pre>
- * CLASSPATH_FILE: the runtime dependency jars, separated by the path separator (Maven's
- * dependency:build-classpath output). A jar the manifest names but the classpath lacks, or a jar of
- * the classpath no function ships, fails the build: the manifest must follow the pom.
+ * CLASSPATH_FILE: the dependency jars to ship, separated by the path separator: the build passes
+ * Maven's dependency:build-classpath output with the SDK's service modules replaced by their shrunk
+ * copies ({@code SdkShrinker.java}'s shipped-classpath.txt). A jar the manifest names but the classpath
+ * lacks, or a jar of the classpath no function ships, fails the build: the manifest must follow the pom.
  */
 public final class FunctionPackager {
     /** Left out of every package: the emulator harness is for tests and the demo. */

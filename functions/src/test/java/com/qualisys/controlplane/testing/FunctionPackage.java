@@ -42,12 +42,7 @@ public final class FunctionPackage {
      * the packager's input). A test never runs Maven: on a fresh machine an offline Maven lacks the plugin.
      */
     public static Path runtimeClasspathFile() {
-        Path listing = RepoPaths.root().resolve("functions/target/packages/runtime-classpath.txt");
-        if (!Files.isRegularFile(listing)) {
-            throw new IllegalStateException(listing + " is missing: run the tests through Maven"
-                    + " (./mvnw -pl functions -am test ...), whose process-classes phase writes it");
-        }
-        return listing;
+        return writtenByTheBuild("functions/target/packages/runtime-classpath.txt");
     }
 
     /**
@@ -55,7 +50,11 @@ public final class FunctionPackage {
      * copy (functions/src/packaging/SdkShrinker.java, run by the same process-classes phase).
      */
     public static Path shippedClasspathFile() {
-        Path listing = RepoPaths.root().resolve("functions/target/packages/sdk/shipped-classpath.txt");
+        return writtenByTheBuild("functions/target/packages/sdk/shipped-classpath.txt");
+    }
+
+    private static Path writtenByTheBuild(String relative) {
+        Path listing = RepoPaths.root().resolve(relative);
         if (!Files.isRegularFile(listing)) {
             throw new IllegalStateException(listing + " is missing: run the tests through Maven"
                     + " (./mvnw -pl functions -am test ...), whose process-classes phase writes it");
