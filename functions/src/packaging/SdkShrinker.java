@@ -37,9 +37,10 @@ import java.util.zip.ZipFile;
  *
  * <p>What reaches SDK classes other than by a reference is kept by rule: what each module declares it loads by name
  * for GraalVM ({@code META-INF/native-image/.../reflect-config.json}: STS's web-identity credentials factory),
- * enums' {@code values()}/{@code valueOf}, and the static {@code builder()} of the clients and models the code names
- * reflectively (the SnapStart priming, the attribute walk). A library jar that references a service module class
- * fails the run (ProGuard cannot see that use): make it a root through KEEP_WHOLE.
+ * enums' {@code values()}/{@code valueOf}, and models' static {@code builder()} (SdkModelFields names it
+ * reflectively; the clients' are reached through AwsClients). A library jar that references a service module class
+ * fails the run before ProGuard starts (ProGuard keeps what a library overrides, not what it calls): make it a root
+ * through KEEP_WHOLE.
  */
 public final class SdkShrinker {
     /** A service module holds its client interface at software/amazon/awssdk/services/NAME/XxxClient.class. */
@@ -123,6 +124,8 @@ public final class SdkShrinker {
             System.out.println("SDK modules: the shrunk copies are up to date (" + shipped + ")");
             return;
         }
+        // The classpath first: a run killed from here on leaves none, so the next run shrinks again.
+        Files.deleteIfExists(shipped);
         deleteTree(lib);
         deleteTree(scratch);
         Files.createDirectories(lib);

@@ -134,6 +134,23 @@ class SdkShrinkerTest {
         assertThat(out.resolve("shipped-classpath.txt")).as("no classpath written by a failed run").doesNotExist();
     }
 
+    /** Run again as the build ran it, with nothing changed, it shrinks nothing again and leaves the copies as they are. */
+    @Test
+    void aSecondRunWithNothingChangedKeepsTheCopies() throws IOException {
+        Path root = RepoPaths.root();
+        Path out = FunctionPackage.shippedClasspathFile().getParent();
+        java.nio.file.attribute.FileTime made = Files.getLastModifiedTime(FunctionPackage.shippedClasspathFile());
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", root.resolve("functions/target/proguard") + "/*", SHRINKER.toString(),
+                root.resolve("functions/target/classes").toString(), FunctionPackage.runtimeClasspathFile().toString(),
+                out.toString(), "aws-clients");
+
+        FunctionPackage.run(root, command);
+
+        assertThat(Files.getLastModifiedTime(FunctionPackage.shippedClasspathFile())).as("the shipped classpath, untouched").isEqualTo(made);
+        for (Path jar : shrunk.keySet()) assertThat(jar).as("a shrunk copy").exists();
+    }
+
     private static URLClassLoader loader() throws IOException {
         List<URL> urls = new ArrayList<>();
         for (Path p : shipped) urls.add(p.toUri().toURL());
