@@ -134,6 +134,53 @@ class SdkShrinkerTest {
         assertThat(out.resolve("shipped-classpath.txt")).as("no classpath written by a failed run").doesNotExist();
     }
 
+    /**
+     * The path only real AWS takes (the tests and the packages' runs override every endpoint): each shrunk module's
+     * default endpoint provider evaluates its endpoint rules for the packaged specs' region (us-east-1) and a region of
+     * another partition's neighbour (eu-central-1), loaded from the shipped jars alone, and names an https endpoint of
+     * amazonaws.com.
+     */
+    @Test
+    void everyShrunkModuleResolvesItsRealAwsEndpoint() throws Exception {
+        Pattern provider = Pattern.compile("software/amazon/awssdk/services/[a-z0-9]+/endpoints/([A-Za-z0-9]+)EndpointProvider\\.class");
+        Set<String> resolved = new TreeSet<>();
+        try (URLClassLoader loader = loader()) {
+            Class<?> region = Class.forName("software.amazon.awssdk.regions.Region", true, loader);
+            for (Path jar : shrunk.keySet()) {
+                List<String> providers = new ArrayList<>();
+                try (ZipFile zip = new ZipFile(jar.toFile())) {
+                    zip.stream().map(ZipEntry::getName).filter(n -> provider.matcher(n).matches()).forEach(providers::add);
+                }
+                assertThat(providers).as(jar.getFileName() + ": its endpoint provider").isNotEmpty();
+                for (String entry : providers) {
+                    String name = entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
+                    String params = name.substring(0, name.length() - "Provider".length()) + "Params";
+                    Class<?> providerType = Class.forName(name, true, loader);
+                    Class<?> paramsType = Class.forName(params, true, loader);
+                    Object rules = providerType.getMethod("defaultProvider").invoke(null);
+                    for (String regionName : List.of("us-east-1", "eu-central-1")) {
+                        Object builder = paramsType.getMethod("builder").invoke(null);
+                        Method setRegion = builder.getClass().getMethod("region", region);
+                        setRegion.setAccessible(true);
+                        setRegion.invoke(builder, region.getMethod("of", String.class).invoke(null, regionName));
+                        Method build = builder.getClass().getMethod("build");
+                        build.setAccessible(true);
+                        Object built = build.invoke(builder);
+                        Object endpoint = ((java.util.concurrent.CompletableFuture<?>) providerType.getMethod("resolveEndpoint", paramsType)
+                                .invoke(rules, built)).join();
+                        Method url = endpoint.getClass().getMethod("url");
+                        url.setAccessible(true);
+                        java.net.URI uri = (java.net.URI) url.invoke(endpoint);
+                        assertThat(uri.getScheme()).as(name + " in " + regionName).isEqualTo("https");
+                        assertThat(uri.getHost()).as(name + " in " + regionName).endsWith(".amazonaws.com");
+                        resolved.add(uri.getHost());
+                    }
+                }
+            }
+        }
+        assertThat(resolved).as("endpoints resolved").contains("dynamodb.us-east-1.amazonaws.com", "ec2.eu-central-1.amazonaws.com");
+    }
+
     /** Run again as the build ran it, with nothing changed, it shrinks nothing again and leaves the copies as they are. */
     @Test
     void aSecondRunWithNothingChangedKeepsTheCopies() throws IOException {
