@@ -284,10 +284,11 @@ public final class SdkShrinker {
         return newest(classes).compareTo(made) <= 0;
     }
 
+    /** A file's time, or the newest class file's under a directory (the build rewrites resources there every time). */
     private static FileTime newest(Path p) throws IOException {
         if (!Files.isDirectory(p)) return Files.exists(p) ? Files.getLastModifiedTime(p) : FileTime.fromMillis(0);
         try (Stream<Path> files = Files.walk(p)) {
-            return files.map(f -> {
+            return files.filter(f -> f.toString().endsWith(".class")).map(f -> {
                 try {
                     return Files.getLastModifiedTime(f);
                 } catch (IOException e) {
