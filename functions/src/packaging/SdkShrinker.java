@@ -137,6 +137,8 @@ public final class SdkShrinker {
         }
         new proguard.ProGuard(configuration).execute();
         deleteTree(scratch);
+        List<String> unreachable = dropUnreachable(roots, libraries, services.stream().map(s -> lib.resolve(s.getFileName())).toList());
+        Files.write(out.resolve("removed.txt"), unreachable, java.nio.file.StandardOpenOption.APPEND);
 
         List<String> shippedJars = new ArrayList<>();
         long before = 0;
@@ -155,6 +157,73 @@ public final class SdkShrinker {
         Files.writeString(tmp, String.join(java.io.File.pathSeparator, shippedJars));
         Files.move(tmp, shipped, StandardCopyOption.REPLACE_EXISTING);
         System.out.printf("SDK modules: %d shrunk, %.1f MB -> %.1f MB (%s)%n", services.size(), before / 1e6, after / 1e6, shipped);
+    }
+
+    /**
+     * Deletes from the shrunk modules every class that no shipped code can load, and returns their names. ProGuard keeps
+     * a class once anything names it, even an entry of a client interface's InnerClasses attribute (which lists every
+     * operation's request builder), and with it each of its methods that override a library method (hashCode,
+     * toBuilder, sdkFields), which name the operation's shapes: so every operation's request stayed, called or not.
+     * Here a class stays when a root, a class that stays, or a text resource of a module names it as code uses names
+     * ({@link ClassReferences}); libraries count as roots for the service class names they hold as strings (the auth
+     * module's STS factory).
+     */
+    static List<String> dropUnreachable(List<Path> roots, List<Path> libraries, List<Path> shrunk) throws IOException {
+        java.util.Map<String, byte[]> service = new java.util.HashMap<>();
+        for (Path jar : shrunk) {
+            for (var e : classFiles(jar).entrySet()) service.put(e.getKey().substring(0, e.getKey().length() - ".class".length()), e.getValue());
+        }
+        Set<String> live = new java.util.HashSet<>();
+        java.util.Deque<String> work = new java.util.ArrayDeque<>();
+        java.util.function.Consumer<String> reach = name -> {
+            if (service.containsKey(name) && live.add(name)) work.add(name);
+        };
+        for (Path root : roots) for (byte[] c : classFiles(root).values()) ClassReferences.of(c).forEach(reach);
+        for (Path library : libraries) for (byte[] c : classFiles(library).values()) dottedServiceNames(c).forEach(reach);
+        for (Path jar : shrunk) {
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                for (ZipEntry e : zip.stream().filter(e -> !e.isDirectory() && !e.getName().endsWith(".class")).toList()) {
+                    try (InputStream in = zip.getInputStream(e)) {
+                        dottedServiceNames(in.readAllBytes()).forEach(reach);
+                    }
+                }
+            }
+        }
+        while (!work.isEmpty()) ClassReferences.of(service.get(work.pop())).forEach(reach);
+
+        List<String> dropped = new ArrayList<>();
+        for (Path jar : shrunk) {
+            Path kept = jar.resolveSibling(jar.getFileName() + ".tmp");
+            int before = dropped.size();
+            try (ZipFile zip = new ZipFile(jar.toFile());
+                 java.util.zip.ZipOutputStream copy = new java.util.zip.ZipOutputStream(Files.newOutputStream(kept))) {
+                for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                    String name = e.getName();
+                    if (name.endsWith(".class") && !live.contains(name.substring(0, name.length() - ".class".length()))) {
+                        dropped.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                        continue;
+                    }
+                    copy.putNextEntry(new ZipEntry(name));
+                    try (InputStream in = zip.getInputStream(e)) {
+                        in.transferTo(copy);
+                    }
+                    copy.closeEntry();
+                }
+            }
+            if (dropped.size() > before) Files.move(kept, jar, StandardCopyOption.REPLACE_EXISTING);
+            else Files.delete(kept);
+        }
+        return dropped;
+    }
+
+    private static final Pattern DOTTED_SERVICE_CLASS = Pattern.compile("software\\.amazon\\.awssdk\\.services\\.[A-Za-z0-9_.$]+");
+
+    /** The service classes that bytes (a class file's strings, a resource's text) name in dotted form, as internal names. */
+    private static List<String> dottedServiceNames(byte[] bytes) {
+        List<String> out = new ArrayList<>();
+        Matcher m = DOTTED_SERVICE_CLASS.matcher(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
+        while (m.find()) out.add(m.group().replaceAll("\\.+$", "").replace('.', '/'));
+        return out;
     }
 
     static boolean isServiceModule(Path jar) throws IOException {
@@ -322,4 +391,266 @@ public final class SdkShrinker {
     }
 
     private SdkShrinker() {}
+}
+
+/**
+ * The classes a class file names in what the JVM or reflection can act on: its superclass and interfaces, the
+ * descriptors and generic signatures of its fields and methods, the constants its code uses (with the descriptors of
+ * the members they name and the bootstrap methods of its lambdas), the classes its verifier frames and exception
+ * handlers name, its nest host, its runtime-visible annotations, and the class names its code holds as strings. Not
+ * followed: InnerClasses and NestMembers entries (a client interface lists every operation's request builder there),
+ * debug tables, invisible annotations, and constants nothing uses.
+ */
+final class ClassReferences {
+    private final byte[] b;
+    private final int[] offset;
+    private final int[] tag;
+    private final Set<String> names = new TreeSet<>();
+    private final java.util.BitSet used;
+    private int p;
+
+    private ClassReferences(byte[] bytes) {
+        this.b = bytes;
+        int count = u2(8);
+        offset = new int[count];
+        tag = new int[count];
+        used = new java.util.BitSet(count);
+        p = 10;
+        for (int i = 1; i < count; i++) {
+            tag[i] = b[p] & 0xff;
+            offset[i] = p + 1;
+            p += 1 + switch (tag[i]) {
+                case 1 -> 2 + u2(p + 1);
+                case 3, 4, 9, 10, 11, 12, 17, 18 -> 4;
+                case 5, 6 -> 8;
+                case 7, 8, 16, 19, 20 -> 2;
+                case 15 -> 3;
+                default -> throw new IllegalArgumentException("constant pool tag " + tag[i] + " at " + (p - 1));
+            };
+            if (tag[i] == 5 || tag[i] == 6) i++;
+        }
+    }
+
+    /** Internal names ({@code a/b/C}) of the classes the class file names; string constants dotted or slashed alike. */
+    static Set<String> of(byte[] classFile) {
+        ClassReferences r = new ClassReferences(classFile);
+        r.read();
+        return r.names;
+    }
+
+    private void read() {
+        p += 4; // access flags, this class
+        use(u2(p));
+        p += 2;
+        int interfaces = u2(p);
+        p += 2;
+        for (int i = 0; i < interfaces; i++, p += 2) use(u2(p));
+        for (int kind = 0; kind < 2; kind++) {
+            int members = u2(p);
+            p += 2;
+            for (int m = 0; m < members; m++) {
+                descriptor(u2(p + 4));
+                p += 6;
+                attributes();
+            }
+        }
+        attributes();
+    }
+
+    private void attributes() {
+        int count = u2(p);
+        p += 2;
+        for (int a = 0; a < count; a++) {
+            String name = utf8(u2(p));
+            int length = u4(p + 2);
+            int start = p + 6;
+            p = start + length;
+            switch (name) {
+                case "Signature" -> descriptor(u2(start));
+                case "Exceptions" -> {
+                    for (int i = 0, n = u2(start); i < n; i++) use(u2(start + 2 + 2 * i));
+                }
+                case "NestHost" -> use(u2(start));
+                case "EnclosingMethod" -> {
+                    use(u2(start));
+                    use(u2(start + 2));
+                }
+                case "BootstrapMethods" -> {
+                    int q = start + 2;
+                    for (int i = 0, n = u2(start); i < n; i++) {
+                        use(u2(q));
+                        int args = u2(q + 2);
+                        for (int j = 0; j < args; j++) use(u2(q + 4 + 2 * j));
+                        q += 4 + 2 * args;
+                    }
+                }
+                case "RuntimeVisibleAnnotations" -> annotations(start + 2, u2(start));
+                case "RuntimeVisibleParameterAnnotations" -> {
+                    int q = start + 1;
+                    for (int i = 0, n = b[start] & 0xff; i < n; i++) q = annotations(q + 2, u2(q));
+                }
+                case "AnnotationDefault" -> elementValue(start);
+                case "Code" -> code(start);
+                case "StackMapTable" -> stackMap(start);
+                default -> { } // InnerClasses, NestMembers, debug tables, invisible annotations: nothing is loaded by them
+            }
+        }
+        // A Code attribute's own attributes were read inside code(); p is past this attribute table.
+    }
+
+    private void code(int start) {
+        int length = u4(start + 4);
+        int codeStart = start + 8;
+        for (int pc = 0; pc < length; ) {
+            int at = codeStart + pc;
+            int op = b[at] & 0xff;
+            switch (op) {
+                case 0x12 -> use(b[at + 1] & 0xff); // ldc
+                case 0x13, 0x14, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbd, 0xc0, 0xc1, 0xc5 -> use(u2(at + 1));
+                default -> { }
+            }
+            pc += instructionLength(codeStart, pc);
+        }
+        int q = codeStart + length;
+        int handlers = u2(q);
+        for (int i = 0; i < handlers; i++) use(u2(q + 2 + 8 * i + 6));
+        int saved = p;
+        p = q + 2 + 8 * handlers;
+        attributes();
+        p = saved;
+    }
+
+    private int instructionLength(int codeStart, int pc) {
+        int op = b[codeStart + pc] & 0xff;
+        if (op == 0xaa || op == 0xab) { // tableswitch, lookupswitch: padded to four bytes from the code's start
+            int q = pc + 1 + ((4 - (pc + 1) % 4) % 4);
+            if (op == 0xaa) return q - pc + 12 + 4 * (u4(codeStart + q + 8) - u4(codeStart + q + 4) + 1);
+            return q - pc + 8 + 8 * u4(codeStart + q + 4);
+        }
+        if (op == 0xc4) return (b[codeStart + pc + 1] & 0xff) == 0x84 ? 6 : 4; // wide
+        return LENGTH[op];
+    }
+
+    private static final int[] LENGTH = new int[256];
+
+    static {
+        java.util.Arrays.fill(LENGTH, 1);
+        for (int op : new int[] {0x10, 0x12, 0x15, 0x16, 0x17, 0x18, 0x19, 0x36, 0x37, 0x38, 0x39, 0x3a, 0xa9, 0xbc}) LENGTH[op] = 2;
+        for (int op : new int[] {0x11, 0x13, 0x14, 0x84, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xbb, 0xbd, 0xc0, 0xc1, 0xc6, 0xc7}) LENGTH[op] = 3;
+        for (int op = 0x99; op <= 0xa8; op++) LENGTH[op] = 3; // conditional branches, goto, jsr
+        LENGTH[0xc5] = 4; // multianewarray
+        for (int op : new int[] {0xb9, 0xba, 0xc8, 0xc9}) LENGTH[op] = 5;
+    }
+
+    /** The verifier's frames name the classes it checks assignments against. */
+    private void stackMap(int start) {
+        int q = start + 2;
+        for (int f = 0, n = u2(start); f < n; f++) {
+            int type = b[q++] & 0xff;
+            if (type <= 63) continue;
+            if (type <= 127) {
+                q = verificationType(q);
+            } else if (type == 247) {
+                q = verificationType(q + 2);
+            } else if (type <= 251) {
+                q += 2;
+            } else if (type <= 254) {
+                q += 2;
+                for (int i = 0; i < type - 251; i++) q = verificationType(q);
+            } else {
+                q += 2;
+                for (int part = 0; part < 2; part++) {
+                    int items = u2(q);
+                    q += 2;
+                    for (int i = 0; i < items; i++) q = verificationType(q);
+                }
+            }
+        }
+    }
+
+    private int verificationType(int q) {
+        int t = b[q] & 0xff;
+        if (t == 7) use(u2(q + 1));
+        return t == 7 || t == 8 ? q + 3 : q + 1;
+    }
+
+    private int annotations(int q, int count) {
+        for (int i = 0; i < count; i++) {
+            descriptor(u2(q));
+            int pairs = u2(q + 2);
+            q += 4;
+            for (int j = 0; j < pairs; j++) q = elementValue(q + 2);
+        }
+        return q;
+    }
+
+    private int elementValue(int q) {
+        char t = (char) (b[q] & 0xff);
+        return switch (t) {
+            case 'e' -> {
+                descriptor(u2(q + 1));
+                yield q + 5;
+            }
+            case 'c' -> {
+                descriptor(u2(q + 1));
+                yield q + 3;
+            }
+            case '@' -> annotations(q + 1, 1);
+            case '[' -> {
+                int r = q + 3;
+                for (int i = 0, n = u2(q + 1); i < n; i++) r = elementValue(r);
+                yield r;
+            }
+            default -> q + 3;
+        };
+    }
+
+    /** Marks a constant used and what it refers to. */
+    private void use(int index) {
+        if (index == 0 || used.get(index)) return;
+        used.set(index);
+        int o = offset[index];
+        switch (tag[index]) {
+            case 7 -> {
+                String name = utf8(u2(o));
+                if (name.startsWith("[")) descriptor(u2(o)); else names.add(name);
+            }
+            case 8 -> {
+                String s = utf8(u2(o));
+                if (s.matches("[A-Za-z_$][A-Za-z0-9_$]*([./][A-Za-z_$][A-Za-z0-9_$]*)+")) names.add(s.replace('.', '/'));
+            }
+            case 9, 10, 11 -> {
+                use(u2(o));
+                use(u2(o + 2));
+            }
+            case 12 -> descriptor(u2(o + 2));
+            case 15 -> use(u2(o + 1));
+            case 16 -> descriptor(u2(o));
+            case 17, 18 -> use(u2(o + 2)); // the bootstrap method is read with the BootstrapMethods attribute
+            default -> { }
+        }
+    }
+
+    private static final Pattern NAMED = Pattern.compile("L([^;<>]+)[;<]");
+
+    /** The classes a descriptor or generic signature names. */
+    private void descriptor(int utf8Index) {
+        Matcher m = NAMED.matcher(utf8(utf8Index));
+        while (m.find()) names.add(m.group(1));
+    }
+
+    private String utf8(int index) {
+        int o = offset[index];
+        int length = u2(o);
+        // Modified UTF-8; the names and descriptors read here are ASCII, and anything else only needs to not match.
+        return new String(b, o + 2, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private int u2(int at) {
+        return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
+    }
+
+    private int u4(int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
 }
