@@ -106,7 +106,10 @@ public final class SdkShrinker {
                 "-keepclassmembers enum * { public static **[] values(); public static ** valueOf(java.lang.String); }",
                 // SdkModelFields makes a model by its static builder(), named reflectively.
                 "-keepclassmembers class * implements software.amazon.awssdk.core.SdkPojo { public static *** builder(); }",
-                "-dontnote"));
+                "-dontnote",
+                // Not ProGuard's: the classes nothing kept names are dropped after it (dropUnreachable); this line makes
+                // copies shrunk before that step out of date.
+                "# then: dropUnreachable"));
         // The roots and the services name classes of jars no function ships (the layers' fabric8, S3's arns, the CRT):
         // a reference ProGuard cannot resolve is no error here (FunctionPackagesTest starts each function from its
         // package). Only their own packages are excused, so a library class that references a service class (one

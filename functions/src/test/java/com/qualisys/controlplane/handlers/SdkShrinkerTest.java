@@ -85,7 +85,49 @@ class SdkShrinkerTest {
             assertThat(ec2).as("reserved instances, which nothing of ours buys").doesNotContain("purchaseReservedInstancesOffering");
             assertThat(entry("software/amazon/awssdk/services/ec2/model/PurchaseReservedInstancesOfferingResponse.class"))
                     .as("the response of an operation no code calls").isNull();
+            assertThat(entry("software/amazon/awssdk/services/ec2/model/PurchaseReservedInstancesOfferingRequest.class"))
+                    .as("the request of an operation no code calls (named only by the client interface's InnerClasses)").isNull();
+            assertThat(methods(loader, "software.amazon.awssdk.services.eventbridge.DefaultEventBridgeClient")).as("the drift check request")
+                    .contains("putEvents").doesNotContain("disableRule");
+            assertThat(entry("software/amazon/awssdk/services/eventbridge/model/PutEventsRequestEntry.class")).as("what putEvents sends").isNotNull();
+            assertThat(entry("software/amazon/awssdk/services/eventbridge/model/DisableRuleRequest.class")).as("an uncalled operation's request").isNull();
+            assertThat(entry("software/amazon/awssdk/services/eventbridge/model/Target.class")).as("a shape only uncalled operations use").isNull();
         }
+    }
+
+    /**
+     * What the shrinker drops after ProGuard (the classes nothing kept names) can only be right if nothing kept names
+     * one of them: every class the shrunk modules keep loads, initializes (so the verifier checked its code against
+     * the classes its frames name) and resolves the types of its members, from the shipped jars alone.
+     */
+    @Test
+    void everyKeptClassLoadsFromTheShippedJars() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int loaded = 0;
+        try (URLClassLoader loader = loader()) {
+            for (Path jar : shrunk.keySet()) {
+                List<String> names;
+                try (ZipFile zip = new ZipFile(jar.toFile())) {
+                    names = zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class"))
+                            .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.')).toList();
+                }
+                for (String name : names) {
+                    try {
+                        Class<?> c = Class.forName(name, true, loader);
+                        c.getDeclaredMethods();
+                        c.getDeclaredFields();
+                        c.getDeclaredConstructors();
+                        c.getGenericSuperclass();
+                        c.getGenericInterfaces();
+                        loaded++;
+                    } catch (Throwable e) {
+                        failures.add(name + ": " + e);
+                    }
+                }
+            }
+        }
+        assertThat(failures).as("kept classes that do not load from the shipped jars").isEmpty();
+        assertThat(loaded).as("classes loaded").isGreaterThan(5_000);
     }
 
     /**
