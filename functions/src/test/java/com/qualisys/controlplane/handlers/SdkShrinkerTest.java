@@ -159,6 +159,46 @@ class SdkShrinkerTest {
     }
 
     /**
+     * What only a lambda names is resolved when the lambda first runs, not when its class loads: a JSON protocol client
+     * maps an error code to its modeled exception through method references ({@code ResourceNotFoundException::builder}).
+     * Every kept client's mapping, asked for every error its module models (the exceptions are named after their codes),
+     * builds that exception from the shipped jars.
+     */
+    @Test
+    void everyModeledErrorBuildsItsExceptionFromTheShippedJars() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int built = 0;
+        try (URLClassLoader loader = loader()) {
+            Method supplier = Class.forName("software.amazon.awssdk.protocols.core.ExceptionMetadata", false, loader)
+                    .getMethod("exceptionBuilderSupplier");
+            for (var e : shrunk.entrySet()) {
+                Set<String> codes = modeledExceptions(e.getValue());
+                for (String client : clients(e.getKey())) {
+                    if (!client.substring(client.lastIndexOf('.') + 1).startsWith("Default") || client.endsWith("AsyncClient")) continue;
+                    for (Method mapping : Class.forName(client, false, loader).getDeclaredMethods()) {
+                        if (!mapping.isSynthetic() || !Modifier.isStatic(mapping.getModifiers()) || mapping.getReturnType() != java.util.Optional.class
+                                || !Arrays.equals(mapping.getParameterTypes(), new Class<?>[] {String.class})) continue;
+                        mapping.setAccessible(true);
+                        for (String code : codes) {
+                            try {
+                                java.util.Optional<?> metadata = (java.util.Optional<?>) mapping.invoke(null, code);
+                                if (metadata.isEmpty()) continue;
+                                assertThat(((java.util.function.Supplier<?>) supplier.invoke(metadata.get())).get()).isNotNull();
+                                built++;
+                            } catch (Throwable t) {
+                                Throwable cause = t instanceof java.lang.reflect.InvocationTargetException i ? i.getCause() : t;
+                                failures.add(client + "." + mapping.getName() + "(\"" + code + "\"): " + cause);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(failures).as("modeled errors whose exception the shipped jars cannot build").isEmpty();
+        assertThat(built).as("exceptions built").isGreaterThan(100);
+    }
+
+    /**
      * The guard, broken on purpose: run without naming aws-clients (which makes every client) as a root, the shrinker
      * would treat it as a library whose calls ProGuard does not follow, and drop the clients it builds; it fails instead,
      * naming the library class.
@@ -268,6 +308,16 @@ class SdkShrinkerTest {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             zip.stream().map(ZipEntry::getName).filter(n -> SERVICE_CLIENT.matcher(n).matches())
                     .forEach(n -> out.add(n.substring(0, n.length() - ".class".length()).replace('/', '.')));
+        }
+        return out;
+    }
+
+    /** Read from the Maven jar: the simple names of its modeled exceptions (model/XxxException). */
+    private static Set<String> modeledExceptions(Path mavenJar) throws IOException {
+        Pattern exception = Pattern.compile("software/amazon/awssdk/services/[a-z0-9]+/model/([A-Za-z0-9]+Exception)\\.class");
+        Set<String> out = new TreeSet<>();
+        try (ZipFile zip = new ZipFile(mavenJar.toFile())) {
+            zip.stream().map(e -> exception.matcher(e.getName())).filter(Matcher::matches).forEach(m -> out.add(m.group(1)));
         }
         return out;
     }
