@@ -25,7 +25,8 @@ import java.util.zip.ZipFile;
  * handful of its operations. ProGuard (shrinking only: no optimisation, no renaming; the classes it keeps are the SDK's
  * own bytes, re-preverified) walks from every class of this module and of the {@code KEEP_WHOLE} jars, with every
  * other runtime jar and the running JDK as libraries, and keeps what those reach: the client methods that are called,
- * and their request, response and model classes with everything those reference.
+ * and their request, response and model classes with everything those reference. Then every class of the shrunk
+ * modules that nothing kept names is dropped ({@link #dropUnreachable}): ProGuard leaves many such classes.
  *
  * <pre>java -cp PROGUARD_JARS SdkShrinker.java CLASSES CLASSPATH_FILE OUT_DIR KEEP_WHOLE</pre>
  * CLASSES: this module's classes (the roots). CLASSPATH_FILE: the runtime dependency jars (Maven's
