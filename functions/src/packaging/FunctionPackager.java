@@ -16,7 +16,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Builds one Lambda deployment package per function: {@code <out>/<Function>.zip} holding this module's
- * classes and resources at the root and, under {@code lib/}, only the dependency jars that
+ * resources and the classes of it that the function's handler ({@code handlers/<Function>Handler}) reaches at the
+ * root and, under {@code lib/}, only the dependency jars that
  * {@code function-packages.properties} lists for that function (artifact ids; {@code @group} names a
  * group of them). Run by the build at package time as a single-file program, and by
  * {@code FunctionPackagesTest}, which checks each package against the classes its function loads.
@@ -25,7 +26,9 @@ import java.util.zip.ZipOutputStream;
  * CLASSPATH_FILE: the dependency jars to ship, separated by the path separator: the build passes
  * Maven's dependency:build-classpath output with the SDK's service modules replaced by their shrunk
  * copies ({@code SdkShrinker.java}'s shipped-classpath.txt). A jar the manifest names but the classpath
- * lacks, or a jar of the classpath no function ships, fails the build: the manifest must follow the pom.
+ * lacks, or a jar of the classpath no function ships, fails the build: the manifest must follow the pom. Which
+ * class of this module names which is read from {@code own-references.txt} beside CLASSPATH_FILE (SdkShrinker
+ * writes both).
  */
 public final class FunctionPackager {
     /** Left out of every package: the emulator harness is for tests and the demo. */
@@ -57,6 +60,10 @@ public final class FunctionPackager {
                 .forEach(a -> problems.add(a + " is a runtime dependency no function ships: list it in " + manifest.getFileName()
                         + " or drop it from the pom"));
         for (String f : only) if (!packages.containsKey(f)) problems.add("no function " + f + " in " + manifest);
+        Map<String, List<String>> references = ownReferences(Path.of(args[2]).resolveSibling("own-references.txt"));
+        for (String f : packages.keySet()) {
+            if (!references.containsKey(handler(f))) problems.add(f + ": no handler class " + handler(f) + " in " + classes);
+        }
         if (!problems.isEmpty()) {
             System.err.println("function packages: " + String.join("\n  ", problems));
             System.exit(1);
@@ -65,7 +72,7 @@ public final class FunctionPackager {
         for (var e : packages.entrySet()) {
             if (!only.isEmpty() && !only.contains(e.getKey())) continue;
             Path zip = out.resolve(e.getKey() + ".zip");
-            write(zip, classes, e.getValue().stream().map(byArtifact::get).toList());
+            write(zip, classes, reached(handler(e.getKey()), references), e.getValue().stream().map(byArtifact::get).toList());
             System.out.printf("%-15s %6.1f MB  %d jars%n", e.getKey(), Files.size(zip) / 1e6, e.getValue().size());
         }
     }
@@ -126,13 +133,39 @@ public final class FunctionPackager {
         return out;
     }
 
-    private static void write(Path zip, Path classes, List<Path> libs) throws IOException {
+    /** A function's handler class: handlers/LockHandler for Lock (FunctionCatalog names them so). */
+    static String handler(String function) {
+        return "com/qualisys/controlplane/handlers/" + function + "Handler";
+    }
+
+    /** class -> the classes of this module it names, as SdkShrinker wrote them. */
+    static Map<String, List<String>> ownReferences(Path file) throws IOException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            List<String> names = List.of(line.strip().split(" "));
+            if (!names.get(0).isEmpty()) out.put(names.get(0), names.subList(1, names.size()));
+        }
+        return out;
+    }
+
+    /** The classes a handler reaches, itself included. */
+    static Set<String> reached(String handler, Map<String, List<String>> references) {
+        Set<String> reached = new LinkedHashSet<>(List.of(handler));
+        java.util.Deque<String> work = new java.util.ArrayDeque<>(reached);
+        while (!work.isEmpty()) {
+            for (String next : references.getOrDefault(work.pop(), List.of())) if (reached.add(next)) work.add(next);
+        }
+        return reached;
+    }
+
+    private static void write(Path zip, Path classes, Set<String> ownClasses, List<Path> libs) throws IOException {
         Path tmp = zip.resolveSibling(zip.getFileName() + ".tmp");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp));
              Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
                 String name = classes.relativize(f).toString().replace('\\', '/');
                 if (EXCLUDED_CLASSES.stream().anyMatch(name::startsWith)) continue;
+                if (name.endsWith(".class") && !ownClasses.contains(name.substring(0, name.length() - ".class".length()))) continue;
                 entry(out, name, f);
             }
             for (Path lib : libs) {

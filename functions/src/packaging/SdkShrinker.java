@@ -82,6 +82,9 @@ public final class SdkShrinker {
             System.exit(1);
         }
 
+        Files.createDirectories(out);
+        writeOwnReferences(classes, out.resolve(OWN_REFERENCES));
+
         Path lib = out.resolve("lib");
         Path scratch = out.resolve("roots");
         Path jdk = jdkClasses(out.resolve("jdk"));
@@ -218,6 +221,30 @@ public final class SdkShrinker {
             else Files.delete(kept);
         }
         return dropped;
+    }
+
+    /** Beside the shipped classpath: which of this module's classes each of them names (FunctionPackager reads it). */
+    static final String OWN_REFERENCES = "own-references.txt";
+
+    /**
+     * Writes, for each class of this module, the classes of this module it names ({@code class ref ref ...}, one line
+     * each): the packager ships a function only the classes its handler reaches. Names held as strings do not count
+     * here: our code loads none of its own classes by name (FunctionCatalog's handler names are for Lambda).
+     */
+    static void writeOwnReferences(Path classes, Path file) throws IOException {
+        java.util.Map<String, byte[]> own = new java.util.TreeMap<>();
+        for (var e : classFiles(classes).entrySet()) own.put(e.getKey().substring(0, e.getKey().length() - ".class".length()), e.getValue());
+        List<String> lines = new ArrayList<>();
+        for (var e : own.entrySet()) {
+            StringBuilder line = new StringBuilder(e.getKey());
+            for (String name : ClassReferences.of(e.getValue(), false)) {
+                if (own.containsKey(name) && !name.equals(e.getKey())) line.append(' ').append(name);
+            }
+            lines.add(line.toString());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, lines);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static final Pattern DOTTED_SERVICE_CLASS = Pattern.compile("software\\.amazon\\.awssdk\\.services\\.[A-Za-z0-9_.$]+");
@@ -411,10 +438,12 @@ final class ClassReferences {
     private final int[] tag;
     private final Set<String> names = new TreeSet<>();
     private final java.util.BitSet used;
+    private final boolean strings;
     private int p;
 
-    private ClassReferences(byte[] bytes) {
+    private ClassReferences(byte[] bytes, boolean strings) {
         this.b = bytes;
+        this.strings = strings;
         int count = u2(8);
         offset = new int[count];
         tag = new int[count];
@@ -437,7 +466,12 @@ final class ClassReferences {
 
     /** Internal names ({@code a/b/C}) of the classes the class file names; string constants dotted or slashed alike. */
     static Set<String> of(byte[] classFile) {
-        ClassReferences r = new ClassReferences(classFile);
+        return of(classFile, true);
+    }
+
+    /** As {@link #of(byte[])}; without the class names held as strings when {@code strings} is false. */
+    static Set<String> of(byte[] classFile, boolean strings) {
+        ClassReferences r = new ClassReferences(classFile, strings);
         r.read();
         return r.names;
     }
@@ -620,6 +654,7 @@ final class ClassReferences {
                 if (name.startsWith("[")) descriptor(u2(o)); else names.add(name);
             }
             case 8 -> {
+                if (!strings) return;
                 String s = utf8(u2(o));
                 if (s.matches("[A-Za-z_$][A-Za-z0-9_$]*([./][A-Za-z_$][A-Za-z0-9_$]*)+")) names.add(s.replace('.', '/'));
             }

@@ -18,6 +18,7 @@ import com.qualisys.controlplane.emulator.StandInChartRepository;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.emulator.LocalPostgres;
 import com.qualisys.controlplane.emulator.RepoPaths;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
@@ -50,7 +51,7 @@ import picocli.CommandLine.Spec;
                 + " the DbInit handler); then the drift-check-all state machine writes one aggregate report."})
 final class DemoCommand implements Callable<Integer> {
     /** moto's EKS has no Kubernetes API behind its endpoint: the kubernetes layer runs with --kubernetes, against local kube-apiservers. */
-    static final List<String> DEMO_LAYERS = Layers.ORDER.stream().filter(l -> !l.equals("kubernetes")).toList();
+    static final List<String> DEMO_LAYERS = LayerNames.ORDER.stream().filter(l -> !l.equals("kubernetes")).toList();
 
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
@@ -86,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: " + spec.environment() + " lives in account " + spec.aws().accountId() + "; the control plane runs in"
                     + " the hub " + hub + " and assumes " + role + " with the environment's external id");
         }
-        List<String> layers = kubernetes ? Layers.ORDER : DEMO_LAYERS;
+        List<String> layers = kubernetes ? LayerNames.ORDER : DEMO_LAYERS;
         List<Layer> allLayers = Layers.all();
         Map<String, LocalKubernetes> clusters = new LinkedHashMap<>();
         StandInChartRepository charts = null;

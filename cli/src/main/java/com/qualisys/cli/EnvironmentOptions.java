@@ -6,6 +6,7 @@ import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.events.budget.OverrideStore;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
@@ -65,8 +66,8 @@ final class EnvironmentOptions {
     private static void checkNames(String option, List<String> names) {
         if (names == null) return;
         for (String name : names) {
-            if (!Layers.ORDER.contains(name)) {
-                throw new IllegalArgumentException(option + " " + name + " is not a layer; layers: " + String.join(", ", Layers.ORDER));
+            if (!LayerNames.ORDER.contains(name)) {
+                throw new IllegalArgumentException(option + " " + name + " is not a layer; layers: " + String.join(", ", LayerNames.ORDER));
             }
         }
     }
@@ -103,7 +104,7 @@ final class EnvironmentOptions {
 
     static final class LayerNames extends java.util.ArrayList<String> {
         LayerNames() {
-            super(Layers.ORDER);
+            super(LayerNames.ORDER);
         }
     }
 }

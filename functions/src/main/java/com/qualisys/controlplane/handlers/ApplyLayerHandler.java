@@ -1,7 +1,9 @@
 package com.qualisys.controlplane.handlers;
 
 import com.qualisys.controlplane.engine.DestructiveApproval;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
+import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.observability.ControlPlaneMetric;
 import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Input {@code {"environment":"dev","layer":"vpc","approveDestructive":false}}, optionally
@@ -40,8 +43,8 @@ public final class ApplyLayerHandler extends ControlPlaneHandler {
     }
 
     @Override
-    protected boolean runsLayers() {
-        return true;
+    protected Supplier<List<Layer>> layers() {
+        return Layers::all;
     }
 
     @Override

@@ -9,7 +9,7 @@ import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.engine.WriteFence;
 import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.events.budget.OverrideStore;
-import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecLoader;
 import java.util.Collections;
@@ -100,9 +100,10 @@ public final class ControlPlane {
     /**
      * The Lambda configuration: specs packaged in the jar, the function's own credentials for the hub (checked, on
      * first use, to act in the specs' hub account: {@link HubGuard}), and each environment reached by assuming its
-     * execution role; endpoint from AWS_ENDPOINT_URL.
+     * execution role; endpoint from AWS_ENDPOINT_URL. {@code layers}: those the function's handler runs, made on first
+     * use (a Lambda JVM runs one handler, so the first call's are the ones kept).
      */
-    public static ControlPlane fromEnvironment() {
+    public static ControlPlane fromEnvironment(Supplier<List<Layer>> layers) {
         if (fromEnvironment == null) {
             synchronized (ControlPlane.class) {
                 if (fromEnvironment == null) {
@@ -110,8 +111,8 @@ public final class ControlPlane {
                     String region = Optional.ofNullable(env.get("AWS_REGION")).orElse("us-east-1");
                     SpecLoader specs = SpecLoader.standard();
                     Supplier<AwsClients> hub = () -> AwsClients.builder().region(region).knownAccount(InvokedFunction::account).build();
-                    fromEnvironment = new ControlPlane(specs, hub, clients -> HubGuard.verify(specs, clients), null, Layers::all,
-                            Layers.ORDER, Settings.fromEnvironmentVariables(env));
+                    fromEnvironment = new ControlPlane(specs, hub, clients -> HubGuard.verify(specs, clients), null, layers,
+                            LayerNames.ORDER, Settings.fromEnvironmentVariables(env));
                 }
             }
         }
@@ -122,9 +123,10 @@ public final class ControlPlane {
      * The Lambda configuration of the functions deployed in an environment's own account (the database
      * functions, {@link FunctionCatalog#inEnvironmentAccount()}): specs packaged in the jar, and the
      * function's own credentials for the environment, checked by {@link AccountGuard} against its
-     * aws.accountId as every environment client is. They hold no hub state: {@link #hub()} refuses.
+     * aws.accountId as every environment client is. They hold no hub state: {@link #hub()} refuses. {@code layers}: as
+     * for {@link #fromEnvironment}.
      */
-    public static ControlPlane inEnvironmentAccount() {
+    public static ControlPlane inEnvironmentAccount(Supplier<List<Layer>> layers) {
         if (inEnvironmentAccount == null) {
             synchronized (ControlPlane.class) {
                 if (inEnvironmentAccount == null) {
@@ -134,7 +136,7 @@ public final class ControlPlane {
                     ControlPlane made = new ControlPlane(SpecLoader.standard(), () -> {
                         throw new IllegalStateException("this function runs in an environment's account and holds no"
                                 + " control plane state: it has no hub clients");
-                    }, UnaryOperator.identity(), (spec, session) -> own, Layers::all, Layers.ORDER,
+                    }, UnaryOperator.identity(), (spec, session) -> own, layers, LayerNames.ORDER,
                             Settings.fromEnvironmentVariables(env));
                     made.own = own;
                     inEnvironmentAccount = made;

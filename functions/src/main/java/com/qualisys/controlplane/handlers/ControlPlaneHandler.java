@@ -2,12 +2,15 @@ package com.qualisys.controlplane.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.observability.ControlPlaneMetric;
 import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
@@ -56,9 +59,22 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
         return priming != null ? priming : Priming.of(this);
     }
 
-    /** Whether this handler plans, applies or checks layers (so priming computes their desired state). */
-    protected boolean runsLayers() {
-        return false;
+    /** What a handler that runs no layer has: a call for them is a mistake of the handler, refused loudly. */
+    private static final Supplier<List<Layer>> NO_LAYERS = () -> {
+        throw new IllegalStateException("this function runs no layer (its handler names none: ControlPlaneHandler.layers)");
+    };
+
+    /**
+     * The layers this handler plans, applies or checks ({@code Layers::all}), made on first use; none by default. Only
+     * the handlers that run layers name them, so the other functions' packages ship no layer class (and priming
+     * computes the layers' desired state only for these).
+     */
+    protected Supplier<List<Layer>> layers() {
+        return NO_LAYERS;
+    }
+
+    private boolean runsLayers() {
+        return layers() != NO_LAYERS;
     }
 
     /**
@@ -107,7 +123,7 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
 
     protected final ControlPlane controlPlane() {
         if (controlPlane == null) {
-            controlPlane = runsInEnvironmentAccount() ? ControlPlane.inEnvironmentAccount() : ControlPlane.fromEnvironment();
+            controlPlane = runsInEnvironmentAccount() ? ControlPlane.inEnvironmentAccount(layers()) : ControlPlane.fromEnvironment(layers());
         }
         return controlPlane;
     }

@@ -1,9 +1,13 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Readiness;
+import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Input {@code {"environment":"dev","layer":"eks"}}: is the layer ready? The state machine waits and asks again. */
 public final class LayerReadinessHandler extends ControlPlaneHandler {
@@ -14,8 +18,8 @@ public final class LayerReadinessHandler extends ControlPlaneHandler {
     }
 
     @Override
-    protected boolean runsLayers() {
-        return true;
+    protected Supplier<List<Layer>> layers() {
+        return Layers::all;
     }
 
     @Override

@@ -3,7 +3,7 @@ package com.qualisys.controlplane.handlers;
 import com.qualisys.controlplane.approval.ApprovalTrail;
 import com.qualisys.controlplane.approval.ApproverCheck;
 import com.qualisys.controlplane.approval.ApproverRefusedException;
-import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.state.Lease;
@@ -187,7 +187,7 @@ public final class LockHandler extends ControlPlaneHandler {
                     throw new BadInputException("input field 'layers' names " + o + ", which is not a layer; layers: " + String.join(", ", available));
                 }
             }
-            for (String name : Layers.ORDER) if (asked.contains(name)) layers.add(name);
+            for (String name : LayerNames.ORDER) if (asked.contains(name)) layers.add(name);
         }
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("layers", layers);

@@ -1,10 +1,12 @@
 package com.qualisys.controlplane.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Plan;
 import com.qualisys.controlplane.engine.Report;
 import com.qualisys.controlplane.engine.ReportRenderer;
 import com.qualisys.controlplane.json.Json;
+import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.observability.ControlPlaneMetric;
 import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Input {@code {"environment":"dev","layer":"vpc","kind":"plan|drift"}}, optionally
@@ -30,8 +33,8 @@ public final class PlanLayerHandler extends ControlPlaneHandler {
     }
 
     @Override
-    protected boolean runsLayers() {
-        return true;
+    protected Supplier<List<Layer>> layers() {
+        return Layers::all;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package com.qualisys.controlplane.handlers;
 
-import com.qualisys.controlplane.observability.ControlPlaneMetric;
-import com.qualisys.controlplane.observability.EmbeddedMetrics;
+import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.events.EventLedger;
 import com.qualisys.controlplane.events.EventParseException;
@@ -19,6 +18,9 @@ import com.qualisys.controlplane.events.security.SecurityResponder;
 import com.qualisys.controlplane.events.security.StepOutcome;
 import com.qualisys.controlplane.events.security.TargetedCheck;
 import com.qualisys.controlplane.events.security.WatchedCalls;
+import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The steps of the security-response state machine for one CloudTrail event (docs/events.md).
@@ -67,8 +70,8 @@ public final class SecurityEventHandler extends ControlPlaneHandler {
     }
 
     @Override
-    protected boolean runsLayers() {
-        return true;
+    protected Supplier<List<Layer>> layers() {
+        return Layers::all;
     }
 
     @Override

@@ -10,16 +10,14 @@ import com.qualisys.controlplane.layers.rds.RdsLayer;
 import com.qualisys.controlplane.layers.vpc.VpcLayer;
 import java.util.List;
 
-/** Every layer the control plane reconciles, in dependency order (apply order). */
+/** Every layer the control plane reconciles, in dependency order (apply order, {@link LayerNames#ORDER}). */
 public final class Layers {
     private Layers() {}
 
-    public static final List<String> ORDER = List.of("account", "iam", "monitoring", "vpc", "eks", "rds", "kubernetes");
-
-    /** The layers that exist, in {@link #ORDER}. */
+    /** The layers that exist, in {@link LayerNames#ORDER}. */
     public static List<Layer> all() {
         return List.<Layer>of(
-                // one line per layer, in ORDER
+                // one line per layer, in LayerNames.ORDER
                 new AccountLayer(),
                 new IamLayer(),
                 new MonitoringLayer(),

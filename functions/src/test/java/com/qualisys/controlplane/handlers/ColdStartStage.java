@@ -8,6 +8,7 @@ import com.qualisys.controlplane.database.TlsPolicy;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.events.Samples;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.state.ApplyLock;
@@ -236,7 +237,7 @@ final class ColdStartStage {
         add(FunctionCatalog.BUDGET_ALERT, true, "parse an 80% ACTUAL budget alert", budget, budget);
         // Not the kubernetes layer: it would connect to the cluster's API, which the emulator's EKS cannot give
         // (and the endpoint it names is not on this machine). FunctionPackagesTest says what that leaves unchecked.
-        List<String> otherLayers = Layers.ORDER.stream().filter(l -> !l.equals(LAYER) && !l.equals("kubernetes")).toList();
+        List<String> otherLayers = LayerNames.ORDER.stream().filter(l -> !l.equals(LAYER) && !l.equals("kubernetes")).toList();
         coverage.put(FunctionCatalog.PLAN_LAYER, otherLayers.stream()
                 .<Map<String, Object>>map(l -> Map.of("environment", ENVIRONMENT, "layer", l, "kind", "drift")).toList());
         coverage.put(FunctionCatalog.APPLY_LAYER, otherLayers.stream()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.LocalAws;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.testing.FunctionPackage;
@@ -35,7 +36,7 @@ class PrimingTest {
         Map<String, Object> primed = layerHook.lastPrimed();
         assertThat(primed.get("json")).isEqualTo(3);
         assertThat(primed.get("specs")).isEqualTo(TestSpecs.loader().environmentNames());
-        assertThat(primed.get("layers")).isEqualTo(Layers.ORDER);
+        assertThat(primed.get("layers")).isEqualTo(LayerNames.ORDER);
         assertThat(asStrings(primed.get("clients"))).contains("Ec2Client", "IamClient", "DynamoDbClient", "S3Client", "StsClient");
 
         Priming lockHook = Priming.of(new LockHandler(cp));

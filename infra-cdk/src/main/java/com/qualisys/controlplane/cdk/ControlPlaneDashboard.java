@@ -1,6 +1,6 @@
 package com.qualisys.controlplane.cdk;
 
-import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.observability.ControlPlaneMetric;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ final class ControlPlaneDashboard extends Construct {
             for (ControlPlaneMetric m : ControlPlaneMetric.values()) {
                 if (m.perLayer()) {
                     row.add(GraphWidget.Builder.create().title(m.metricName() + " — " + env)
-                            .left(Layers.ORDER.stream().<IMetric>map(layer -> metric(m, env, layer)).toList())
+                            .left(LayerNames.ORDER.stream().<IMetric>map(layer -> metric(m, env, layer)).toList())
                             .stacked(true).width(6).height(6).build());
                 } else {
                     perEnvironment.add(metric(m, env, null));

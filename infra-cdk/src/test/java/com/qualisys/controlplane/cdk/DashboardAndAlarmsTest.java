@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.qualisys.controlplane.layers.Layers;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.observability.ControlPlaneMetric;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ class DashboardAndAlarmsTest {
         for (EnvironmentSpec spec : environments) {
             for (ControlPlaneMetric metric : ControlPlaneMetric.values()) {
                 if (metric.perLayer()) {
-                    for (String layer : Layers.ORDER) {
+                    for (String layer : LayerNames.ORDER) {
                         assertThat(graphed).as(metric.metricName() + " of " + layer + " in " + spec.environment()).anyMatch(p ->
                                 p.get(1).equals(metric.metricName()) && dimensions(p).equals(Map.of("Environment", spec.environment(), "Layer", layer)));
                     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.qualisys.controlplane.engine.DesiredResource;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.ResourceIndex;
+import com.qualisys.controlplane.layers.LayerNames;
 import com.qualisys.controlplane.layers.Layers;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.testing.TestSpecs;
@@ -31,7 +32,7 @@ class ManagedResourcesAlignmentTest {
         assertThat(named).hasSizeGreaterThan(20);
         Set<String> unknown = new TreeSet<>();
         for (String id : named) {
-            assertThat(Layers.ORDER).as(id).contains(ResourceIndex.layerOf(id));
+            assertThat(LayerNames.ORDER).as(id).contains(ResourceIndex.layerOf(id));
             if (registered.contains(ResourceIndex.layerOf(id)) && !desired.contains(id)) unknown.add(id);
         }
         assertThat(unknown).as("named by the events package but in no layer's desired state").isEmpty();
