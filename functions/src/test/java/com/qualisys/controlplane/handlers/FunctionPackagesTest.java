@@ -101,6 +101,40 @@ class FunctionPackagesTest {
         }
     }
 
+    /**
+     * Each package holds the classes of ours its handler reaches, not the module's every class: a function that runs no
+     * layer ships no layer class (the layer handlers name {@code Layers::all} themselves), the layer functions ship
+     * them all, and every package holds its own handler (that each then answers is the test above).
+     */
+    @Test
+    void eachPackageHoldsTheClassesOfOursItsHandlerReaches() throws IOException {
+        Path packages = build(MANIFEST, work.resolve("own-classes"));
+        String vpcLayer = "com/qualisys/controlplane/layers/vpc/VpcLayer.class";
+        String layers = "com/qualisys/controlplane/layers/Layers.class";
+        Map<FunctionCatalog, Set<String>> own = new java.util.EnumMap<>(FunctionCatalog.class);
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(packages.resolve(f.functionName() + ".zip").toFile())) {
+                own.put(f, zip.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith("com/qualisys/") && n.endsWith(".class"))
+                        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+            }
+            assertThat(own.get(f)).as(f.functionName() + "'s handler").contains(f.handler().replace('.', '/') + ".class");
+        }
+        for (FunctionCatalog f : List.of(FunctionCatalog.LOCK, FunctionCatalog.NOTIFY, FunctionCatalog.REPORT, FunctionCatalog.BUDGET_ALERT,
+                FunctionCatalog.DB_INIT, FunctionCatalog.SECRET_ROTATION)) {
+            assertThat(own.get(f)).as(f.functionName() + " runs no layer").doesNotContain(layers, vpcLayer);
+        }
+        for (FunctionCatalog f : List.of(FunctionCatalog.PLAN_LAYER, FunctionCatalog.APPLY_LAYER, FunctionCatalog.LAYER_READINESS,
+                FunctionCatalog.SECURITY_EVENT)) {
+            assertThat(own.get(f)).as(f.functionName() + " runs the layers").contains(layers, vpcLayer,
+                    "com/qualisys/controlplane/layers/kubernetes/KubernetesLayer.class");
+        }
+        long classes;
+        try (Stream<Path> files = Files.walk(RepoPaths.root().resolve("functions/target/classes/com/qualisys"))) {
+            classes = files.filter(f -> f.toString().endsWith(".class")).count();
+        }
+        assertThat(own.get(FunctionCatalog.LOCK).size()).as("Lock's classes of ours, of the module's " + classes).isLessThan((int) (classes / 2));
+    }
+
     /** The guard, broken on purpose: Lock's package without the DynamoDB module and with the EC2 one. */
     @Test
     void theGuardSeesAMissingAndAnUnusedDependency() throws IOException {

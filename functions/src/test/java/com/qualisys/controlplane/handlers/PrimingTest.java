@@ -1,6 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.LocalAws;
@@ -43,6 +44,25 @@ class PrimingTest {
         lockHook.beforeCheckpoint(null);
         assertThat(lockHook.lastPrimed()).as("Lock runs no layer").doesNotContainKey("layers").containsKey("specs");
         assertThat(aws.calls().total()).as("AWS calls made by priming").isZero();
+    }
+
+    /**
+     * The layers a Lambda-configured control plane makes are the handler's (ControlPlane.fromEnvironment): the layer
+     * handlers name them all, in order; a handler that runs none refuses, by name, rather than reconcile nothing.
+     */
+    @Test
+    void eachHandlerNamesTheLayersItRunsAndTheOthersRefuseToMakeThem() {
+        ControlPlane cp = new ControlPlane(TestSpecs.loader(), s -> LocalAws.shared().clients(), List.of(),
+                new ControlPlane.Settings(null, null, null, null, "default"));
+        for (ControlPlaneHandler layered : List.of(new PlanLayerHandler(cp), new ApplyLayerHandler(cp), new LayerReadinessHandler(cp),
+                new SecurityEventHandler(cp))) {
+            assertThat(layered.layers().get().stream().map(com.qualisys.controlplane.engine.Layer::name).toList())
+                    .as(layered.getClass().getSimpleName()).isEqualTo(LayerNames.ORDER);
+        }
+        for (ControlPlaneHandler unlayered : List.of(new LockHandler(cp), new NotifyHandler(cp), new BudgetAlertHandler(cp))) {
+            assertThatThrownBy(() -> unlayered.layers().get()).as(unlayered.getClass().getSimpleName())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("runs no layer");
+        }
     }
 
     /** Lock ships DynamoDB (and STS for its hub guard), Notify SNS and what its hub guard needs, PlanLayer every layer's modules and fabric8. */
