@@ -33,8 +33,10 @@ import java.util.zip.ZipFile;
  * dependency:build-classpath output). KEEP_WHOLE: comma-separated artifact ids of this build's other modules on that
  * classpath, which call the SDK too (roots as well, left as they are). Writes the shrunk modules to
  * {@code OUT_DIR/lib/} and {@code OUT_DIR/shipped-classpath.txt}: the runtime classpath with each service module
- * replaced by its shrunk copy, which the packager ships. Nothing is redone while that file is newer than every input
- * and the configuration ({@code OUT_DIR/sdk-shrink.pro}) is the same.
+ * replaced by its shrunk copy, which the packager ships; and {@code OUT_DIR/own-references.txt} (every run), which of
+ * this module's classes each of them names, from which the packager ships each function the classes its handler
+ * reaches. Nothing is shrunk again while the shipped classpath is newer than every input and the configuration
+ * ({@code OUT_DIR/sdk-shrink.pro}) is the same.
  *
  * <p>What reaches SDK classes other than by a reference is kept by rule: what each module declares it loads by name
  * for GraalVM ({@code META-INF/native-image/.../reflect-config.json}: STS's web-identity credentials factory),

@@ -23,11 +23,11 @@ final class EnvironmentOptions {
     @Option(names = {"--layer", "-l"}, split = ",", paramLabel = "LAYER",
             description = "Only these layers (a list, comma-separated or repeated): ${COMPLETION-CANDIDATES}."
                     + " Default: every layer, in dependency order.",
-            completionCandidates = LayerNames.class)
+            completionCandidates = LayerCandidates.class)
     List<String> only;
 
     @Option(names = "--skip-layer", split = ",", paramLabel = "LAYER",
-            description = "Leave these layers out (a list, comma-separated or repeated).", completionCandidates = LayerNames.class)
+            description = "Leave these layers out (a list, comma-separated or repeated).", completionCandidates = LayerCandidates.class)
     List<String> skipped;
 
     @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's aws.endpointUrl, else AWS.")
@@ -102,8 +102,8 @@ final class EnvironmentOptions {
                 .fencedBy(com.qualisys.controlplane.engine.WriteFence.READ_ONLY);
     }
 
-    static final class LayerNames extends java.util.ArrayList<String> {
-        LayerNames() {
+    static final class LayerCandidates extends java.util.ArrayList<String> {
+        LayerCandidates() {
             super(LayerNames.ORDER);
         }
     }
