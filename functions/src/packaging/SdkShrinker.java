@@ -179,9 +179,7 @@ public final class SdkShrinker {
      */
     static List<String> dropUnreachable(List<Path> roots, List<Path> libraries, List<Path> shrunk) throws IOException {
         java.util.Map<String, byte[]> service = new java.util.HashMap<>();
-        for (Path jar : shrunk) {
-            for (var e : classFiles(jar).entrySet()) service.put(e.getKey().substring(0, e.getKey().length() - ".class".length()), e.getValue());
-        }
+        for (Path jar : shrunk) service.putAll(classesByName(jar));
         Set<String> live = new java.util.HashSet<>();
         java.util.Deque<String> work = new java.util.ArrayDeque<>();
         java.util.function.Consumer<String> reach = name -> {
@@ -208,8 +206,9 @@ public final class SdkShrinker {
                  java.util.zip.ZipOutputStream copy = new java.util.zip.ZipOutputStream(Files.newOutputStream(kept))) {
                 for (ZipEntry e : java.util.Collections.list(zip.entries())) {
                     String name = e.getName();
-                    if (name.endsWith(".class") && !live.contains(name.substring(0, name.length() - ".class".length()))) {
-                        dropped.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                    String className = name.endsWith(".class") ? name.substring(0, name.length() - ".class".length()) : null;
+                    if (className != null && !live.contains(className)) {
+                        dropped.add(className.replace('/', '.'));
                         continue;
                     }
                     copy.putNextEntry(new ZipEntry(name));
@@ -234,8 +233,7 @@ public final class SdkShrinker {
      * here: our code loads none of its own classes by name (FunctionCatalog's handler names are for Lambda).
      */
     static void writeOwnReferences(Path classes, Path file) throws IOException {
-        java.util.Map<String, byte[]> own = new java.util.TreeMap<>();
-        for (var e : classFiles(classes).entrySet()) own.put(e.getKey().substring(0, e.getKey().length() - ".class".length()), e.getValue());
+        java.util.Map<String, byte[]> own = new java.util.TreeMap<>(classesByName(classes));
         List<String> lines = new ArrayList<>();
         for (var e : own.entrySet()) {
             StringBuilder line = new StringBuilder(e.getKey());
@@ -315,6 +313,13 @@ public final class SdkShrinker {
                 }
             }
         }
+        return out;
+    }
+
+    /** A directory's or a jar's classes by internal name ({@code a/b/C}). */
+    private static java.util.Map<String, byte[]> classesByName(Path root) throws IOException {
+        java.util.Map<String, byte[]> out = new java.util.HashMap<>();
+        classFiles(root).forEach((file, bytes) -> out.put(file.substring(0, file.length() - ".class".length()), bytes));
         return out;
     }
 
