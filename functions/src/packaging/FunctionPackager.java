@@ -16,7 +16,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Builds one Lambda deployment package per function: {@code <out>/<Function>.zip} holding this module's
- * resources and the classes of it that the function's handler ({@code handlers/<Function>Handler}) reaches at the
+ * resources and the classes of it that the function's handler (its {@code FunctionCatalog} entry's) reaches at the
  * root and, under {@code lib/}, only the dependency jars that
  * {@code function-packages.properties} lists for that function (artifact ids; {@code @group} names a
  * group of them). Run by the build at package time as a single-file program, and by
@@ -61,8 +61,10 @@ public final class FunctionPackager {
                         + " or drop it from the pom"));
         for (String f : only) if (!packages.containsKey(f)) problems.add("no function " + f + " in " + manifest);
         Map<String, List<String>> references = ownReferences(Path.of(args[2]).resolveSibling("own-references.txt"));
+        Map<String, String> handlers = handlers(classes);
         for (String f : packages.keySet()) {
-            if (!references.containsKey(handler(f))) problems.add(f + ": no handler class " + handler(f) + " in " + classes);
+            if (!handlers.containsKey(f)) problems.add(f + " is no function of FunctionCatalog " + handlers.keySet());
+            else if (!references.containsKey(handlers.get(f))) problems.add(f + ": no handler class " + handlers.get(f) + " in " + classes);
         }
         if (!problems.isEmpty()) {
             System.err.println("function packages: " + String.join("\n  ", problems));
@@ -72,7 +74,7 @@ public final class FunctionPackager {
         for (var e : packages.entrySet()) {
             if (!only.isEmpty() && !only.contains(e.getKey())) continue;
             Path zip = out.resolve(e.getKey() + ".zip");
-            write(zip, classes, reached(handler(e.getKey()), references), e.getValue().stream().map(byArtifact::get).toList());
+            write(zip, classes, reached(handlers.get(e.getKey()), references), e.getValue().stream().map(byArtifact::get).toList());
             System.out.printf("%-15s %6.1f MB  %d jars%n", e.getKey(), Files.size(zip) / 1e6, e.getValue().size());
         }
     }
@@ -133,9 +135,21 @@ public final class FunctionPackager {
         return out;
     }
 
-    /** A function's handler class: handlers/LockHandler for Lock (FunctionCatalog names them so). */
-    static String handler(String function) {
-        return "com/qualisys/controlplane/handlers/" + function + "Handler";
+    /**
+     * Function name -> its handler class (internal name), as this module's FunctionCatalog names them: the class Lambda
+     * runs, which the CDK app deploys with.
+     */
+    static Map<String, String> handlers(Path classes) throws IOException {
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, null)) {
+            Class<?> catalog = Class.forName("com.qualisys.controlplane.handlers.FunctionCatalog", true, loader);
+            java.lang.reflect.Method name = catalog.getMethod("functionName");
+            java.lang.reflect.Method handler = catalog.getMethod("handler");
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Object f : catalog.getEnumConstants()) out.put((String) name.invoke(f), ((String) handler.invoke(f)).replace('.', '/'));
+            return out;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read FunctionCatalog from " + classes + ": " + e, e);
+        }
     }
 
     /** class -> the classes of this module it names, as SdkShrinker wrote them. */
