@@ -1,5 +1,7 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.observability.ControlPlaneMetric;
+import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.engine.Layer;
 import com.qualisys.controlplane.engine.Reconciler;
 import com.qualisys.controlplane.events.EventLedger;
@@ -19,8 +21,6 @@ import com.qualisys.controlplane.events.security.StepOutcome;
 import com.qualisys.controlplane.events.security.TargetedCheck;
 import com.qualisys.controlplane.events.security.WatchedCalls;
 import com.qualisys.controlplane.layers.Layers;
-import com.qualisys.controlplane.observability.ControlPlaneMetric;
-import com.qualisys.controlplane.observability.EmbeddedMetrics;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
