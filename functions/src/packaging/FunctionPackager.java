@@ -15,9 +15,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Builds one Lambda deployment package per function: {@code <out>/<Function>.zip} holding this module's
- * resources and the classes of it that the function's handler (its {@code FunctionCatalog} entry's) reaches at the
- * root and, under {@code lib/}, only the dependency jars that
+ * Builds one Lambda deployment package per function: {@code <out>/<Function>.zip} holding the classes of this module
+ * that the function's handler (its {@code FunctionCatalog} entry's) reaches and the module's resources they name
+ * ({@link #resources}) at the root and, under {@code lib/}, only the dependency jars that
  * {@code function-packages.properties} lists for that function (artifact ids; {@code @group} names a
  * group of them). Run by the build at package time as a single-file program, and by
  * {@code FunctionPackagesTest}, which checks each package against the classes its function loads.
@@ -74,7 +74,8 @@ public final class FunctionPackager {
         for (var e : packages.entrySet()) {
             if (!only.isEmpty() && !only.contains(e.getKey())) continue;
             Path zip = out.resolve(e.getKey() + ".zip");
-            write(zip, classes, reached(handlers.get(e.getKey()), references), e.getValue().stream().map(byArtifact::get).toList());
+            Set<String> own = reached(handlers.get(e.getKey()), references);
+            write(zip, classes, own, resources(classes, own), e.getValue().stream().map(byArtifact::get).toList());
             System.out.printf("%-15s %6.1f MB  %d jars%n", e.getKey(), Files.size(zip) / 1e6, e.getValue().size());
         }
     }
@@ -172,15 +173,51 @@ public final class FunctionPackager {
         return reached;
     }
 
-    private static void write(Path zip, Path classes, Set<String> ownClasses, List<Path> libs) throws IOException {
+    /**
+     * The module's resources a package ships: the files at the root of the classes (log4j2.xml, which a library looks up
+     * by name) and every resource that a class of ours the package ships, or a resource it ships, names by its path or
+     * by a folder holding it ({@code "rds-ca/global-bundle.pem"}, {@code "/environments/"}, a values file a spec names).
+     * Code that reads a resource names where it is, so the CA bundle ships only with the database functions.
+     */
+    static Set<String> resources(Path classes, Set<String> ownClasses) throws IOException {
+        List<String> all = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = classes.relativize(f).toString().replace('\\', '/');
+                if (!name.endsWith(".class") && EXCLUDED_CLASSES.stream().noneMatch(name::startsWith)) all.add(name);
+            }
+        }
+        Set<String> shipped = new java.util.TreeSet<>();
+        java.util.Deque<String> texts = new java.util.ArrayDeque<>();
+        for (String c : ownClasses) texts.add(c + ".class");
+        for (String r : all) if (!r.contains("/") && shipped.add(r)) texts.add(r);
+        while (!texts.isEmpty()) {
+            // Class files hold their strings in modified UTF-8, which is ASCII for a path: compare bytes as Latin-1.
+            String text = new String(Files.readAllBytes(classes.resolve(texts.pop())), java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (String r : all) if (!shipped.contains(r) && names(text, r) && shipped.add(r)) texts.add(r);
+        }
+        return shipped;
+    }
+
+    /** Whether text holds resource's path or the path of a folder of it followed by '/'. */
+    private static boolean names(String text, String resource) {
+        for (int slash = resource.indexOf('/'); slash > 0; slash = resource.indexOf('/', slash + 1)) {
+            if (text.contains(resource.substring(0, slash + 1))) return true;
+        }
+        return text.contains(resource);
+    }
+
+    private static void write(Path zip, Path classes, Set<String> ownClasses, Set<String> resources, List<Path> libs) throws IOException {
         Path tmp = zip.resolveSibling(zip.getFileName() + ".tmp");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp));
              Stream<Path> files = Files.walk(classes)) {
+            out.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
             for (Path f : files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
                 String name = classes.relativize(f).toString().replace('\\', '/');
                 if (EXCLUDED_CLASSES.stream().anyMatch(name::startsWith)) continue;
-                if (name.endsWith(".class") && !ownClasses.contains(name.substring(0, name.length() - ".class".length()))) continue;
-                entry(out, name, f);
+                boolean shipped = name.endsWith(".class") ? ownClasses.contains(name.substring(0, name.length() - ".class".length()))
+                        : resources.contains(name);
+                if (shipped) entry(out, name, f);
             }
             for (Path lib : libs) {
                 if (Files.isDirectory(lib)) jarEntry(out, "lib/" + lib.toAbsolutePath().getParent().getParent().getFileName() + ".jar", lib);

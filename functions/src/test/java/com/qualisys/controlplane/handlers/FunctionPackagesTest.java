@@ -135,6 +135,52 @@ class FunctionPackagesTest {
         assertThat(own.get(FunctionCatalog.LOCK).size()).as("Lock's classes of ours, of the module's " + classes).isLessThan((int) (classes / 2));
     }
 
+    /**
+     * A package ships the module's resources that its classes name: every function the specs (SpecLoader names
+     * "/environments/"), the values files they name and log4j2.xml (at the root, looked up by Log4j); only the database
+     * functions the RDS CA bundle (TlsPolicy names it) and only those and the ones naming it (FunctionCatalog describes
+     * DbInit by it) sql/db-init.sql. Broken on purpose: with TlsPolicy naming another path, DbInit ships no bundle.
+     */
+    @Test
+    void eachPackageHoldsTheResourcesItsClassesName() throws IOException {
+        Path packages = build(MANIFEST, work.resolve("resources"));
+        String bundle = com.qualisys.controlplane.database.TlsPolicy.BUNDLED_CA;
+        for (FunctionCatalog f : FunctionCatalog.values()) {
+            Set<String> resources = resources(packages.resolve(f.functionName() + ".zip"));
+            assertThat(resources).as(f.functionName() + "'s resources").contains("log4j2.xml", "environments/defaults.yaml",
+                    "environments/policies/developer.json", "kubernetes/metrics-server/values.yaml");
+            boolean database = f == FunctionCatalog.DB_INIT || f == FunctionCatalog.SECRET_ROTATION;
+            assertThat(resources.contains(bundle)).as(f.functionName() + " ships " + bundle).isEqualTo(database);
+        }
+        assertThat(resources(packages.resolve("DbInit.zip"))).contains("sql/db-init.sql");
+        assertThat(resources(packages.resolve("Lock.zip"))).doesNotContain("sql/db-init.sql");
+
+        Path classes = work.resolve("classes-without-the-bundle");
+        ColdStartBenchmark.deleteTree(classes);
+        Path source = RepoPaths.root().resolve("functions/target/classes");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path copy = classes.resolve(source.relativize(f).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(f, copy);
+            }
+        }
+        Path tlsPolicy = classes.resolve(com.qualisys.controlplane.database.TlsPolicy.class.getName().replace('.', '/') + ".class");
+        String bytes = new String(Files.readAllBytes(tlsPolicy), StandardCharsets.ISO_8859_1);
+        assertThat(bytes).contains("rds-ca/");
+        Files.write(tlsPolicy, bytes.replace("rds-ca/", "rds-cb/").getBytes(StandardCharsets.ISO_8859_1));
+        Path broken = build(MANIFEST, classes, work.resolve("resources-broken"), "DbInit");
+        assertThat(resources(broken.resolve("DbInit.zip"))).as("DbInit's resources when nothing it ships names the bundle")
+                .doesNotContain(bundle).contains("sql/db-init.sql");
+    }
+
+    private static Set<String> resources(Path zip) throws IOException {
+        try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+            return file.stream().map(java.util.zip.ZipEntry::getName).filter(n -> !n.endsWith(".class") && !n.startsWith("lib/"))
+                    .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+        }
+    }
+
     /** The guard, broken on purpose: Lock's package without the DynamoDB module and with the EC2 one. */
     @Test
     void theGuardSeesAMissingAndAnUnusedDependency() throws IOException {
@@ -157,9 +203,14 @@ class FunctionPackagesTest {
 
     /** Runs the packager the build runs: one zip per function under out. */
     static Path build(Path manifest, Path out, String... functions) {
+        return build(manifest, RepoPaths.root().resolve("functions/target/classes"), out, functions);
+    }
+
+    /** The packager run on another copy of the module's classes. */
+    static Path build(Path manifest, Path classes, Path out, String... functions) {
         Path root = RepoPaths.root();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                PACKAGER.toString(), manifest.toString(), root.resolve("functions/target/classes").toString(),
+                PACKAGER.toString(), manifest.toString(), classes.toString(),
                 FunctionPackage.shippedClasspathFile().toString(), out.toString()));
         command.addAll(List.of(functions));
         FunctionPackage.run(root, command);
