@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * with an application class-data-sharing archive of the function (made by one training launch of the
  * same input, {@code -XX:ArchiveClassesAtExit}; CDS archives classes from jars only, so in that mode the
  * package's own classes and the probe are jarred first: what CDS would save, see docs/benchmarks.md for why
- * the deployed functions rely on SnapStart instead). Baselines from the same run, interleaved with the
+ * the deployed functions rely on SnapStart instead), and once primed: the function's SnapStart hook run first in the
+ * same JVM, the first invocation after it standing for a restored function's first call. Baselines from the same run, interleaved with the
  * launches: a fresh JVM running a trivial main class (same flags) for the cold figures, and a bare
  * sts:GetCallerIdentity round trip from this JVM for the warm ones. Each function's package size is
  * reported beside it, with the targets of issue 16 (small functions 8x the trivial JVM and 15 MB, layer
@@ -66,7 +67,12 @@ class ColdStartBenchmark {
 
     enum Mode {
         C1("C1 only"),
-        C1_CDS("C1 + AppCDS");
+        C1_CDS("C1 + AppCDS"),
+        /**
+         * The SnapStart hook ({@link Priming}) run first in the same JVM, as Lambda runs it before the snapshot: its first
+         * invocation is what a restored function's first call costs after the restore (which is Lambda's, not measured).
+         */
+        C1_PRIMED("C1, primed");
 
         final String label;
 
@@ -138,7 +144,8 @@ class ColdStartBenchmark {
                     if (mode == Mode.C1_CDS && !archives.containsKey(f)) continue;
                     List<String> extra = new ArrayList<>(mode == Mode.C1 ? List.of() : List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off"));
                     if (!CHILD_OPTIONS.isBlank()) extra.addAll(List.of(CHILD_OPTIONS.replace("{launch}", f.functionName() + "-" + mode.name() + "-" + run).split(" ")));
-                    List<String> command = javaCommand(extra, (mode == Mode.C1 ? classpaths : cdsClasspaths).get(f));
+                    List<String> command = javaCommand(extra, (mode == Mode.C1_CDS ? cdsClasspaths : classpaths).get(f));
+                    if (mode == Mode.C1_PRIMED) command.add("--prime");
                     command.add(f.handler());
                     e.getValue().forEach(p -> command.add(p.toString()));
                     Launch l = launch(command, stage.environmentVariables(f),
@@ -306,6 +313,7 @@ class ColdStartBenchmark {
         out.append(String.format("%-15s %9s %-12s %22s %20s %7s %9s %20s %20s %10s%n", "function", "package", "mode", "first response ms",
                 "x JVM baseline", "target", "to main", "1st invocation ms", "warm 2nd ms", "warm x STS"));
         launches.forEach((f, byMode) -> byMode.forEach((mode, list) -> {
+            if (mode == Mode.C1_PRIMED) return;
             Timings cold = stat(list, Launch::toFirstResponseMs);
             Timings warm = stat(list, Launch::warmInvokeMs);
             out.append(String.format("%-15s %6.1f MB %-12s %22s %20s %7s %9.0f %20s %20s %10.1f%n", f.functionName(), sizes.get(f) / 1e6,
@@ -314,6 +322,17 @@ class ColdStartBenchmark {
                     (SMALL.contains(f) ? "8x" : "15x"), stat(list, Launch::toMainMs).median(), stat(list, Launch::firstInvokeMs).describe(0),
                     warm.describe(1), warm.median() / sts.median()));
         }));
+        out.append(String.format("%nAfter SnapStart's priming (the hook run first in the same JVM, as before a snapshot): the first invocation, "
+                + "what a restored function's first call costs after the restore itself (Lambda's, not measured here)%n"));
+        out.append(String.format("%-15s %20s %20s %7s %20s%n", "function", "1st invocation ms", "x JVM baseline", "target", "warm 2nd ms"));
+        launches.forEach((f, byMode) -> {
+            List<Launch> list = byMode.get(Mode.C1_PRIMED);
+            if (list == null) return;
+            Timings first = stat(list, Launch::firstInvokeMs);
+            out.append(String.format("%-15s %20s %20s %7s %20s%n", f.functionName(), first.describe(0),
+                    String.format("%.1f (%.1f..%.1f)", first.median() / baseline, first.min() / baseline, first.max() / baseline),
+                    (SMALL.contains(f) ? "8x" : "15x"), stat(list, Launch::warmInvokeMs).describe(1)));
+        });
         out.append("\nInputs, and what the last launch answered:\n");
         launches.forEach((f, byMode) -> {
             List<Launch> list = byMode.values().iterator().next();
