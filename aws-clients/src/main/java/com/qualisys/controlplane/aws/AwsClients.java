@@ -1,13 +1,21 @@
 package com.qualisys.controlplane.aws;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.utils.builder.SdkBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -141,12 +149,19 @@ public final class AwsClients implements AutoCloseable {
      * A builder set up as every client is: region, credentials, HTTP client, interceptors, endpoint, and in Lambda
      * an empty profile file ({@link EnvironmentDefaults}): nothing left for the SDK's chains to look up.
      */
+    private SdkClient configured(AwsClientBuilder<?, ?> builder) {
+        return configured(builder, credentials, interceptors, null);
+    }
+
+    /** As {@link #configured(AwsClientBuilder)}, with other credentials, interceptors and, unless null, HTTP client. */
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private SdkClient configured(AwsClientBuilder builder) {
-        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder().executionInterceptors(interceptors);
+    private SdkClient configured(AwsClientBuilder builder, AwsCredentialsProvider signer, List<ExecutionInterceptor> chain,
+                                 SdkHttpClient answering) {
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder().executionInterceptors(chain);
         if (profileFile != null) override.defaultProfileFile(profileFile).defaultProfileName("default");
-        builder.region(region).credentialsProvider(credentials).overrideConfiguration(override.build());
-        ((AwsSyncClientBuilder) builder).httpClientBuilder(http.builder());
+        builder.region(region).credentialsProvider(signer).overrideConfiguration(override.build());
+        if (answering == null) ((AwsSyncClientBuilder) builder).httpClientBuilder(http.builder());
+        else ((AwsSyncClientBuilder) builder).httpClient(answering);
         if (endpoint != null) builder.endpointOverride(endpoint);
         return (SdkClient) builder.build();
     }
@@ -190,8 +205,7 @@ public final class AwsClients implements AutoCloseable {
                 continue;
             }
             try {
-                if (type.getSimpleName().equals("S3Client")) s3();
-                else primeClient(type);
+                primeClient(type);
                 made.add(type.getSimpleName());
             } catch (LinkageError incomplete) {
                 // A client class without its protocol module: the function never makes this client either.
@@ -200,14 +214,53 @@ public final class AwsClients implements AutoCloseable {
         return made;
     }
 
-    private void primeClient(Class<?> type) {
-        clients.computeIfAbsent(type, t -> {
-            try {
-                return configured((AwsClientBuilder<?, ?>) type.getMethod("builder").invoke(null));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot make a " + type.getSimpleName() + " to prime it", e);
+    /**
+     * The SnapStart priming of the request path: each operation of every client made so far runs once, with an empty
+     * request, through a copy of the client that answers in the JVM ({@link PrimingHttpClient}: an empty success, no
+     * connection), signs with throwaway credentials and has none of this object's interceptors (nothing is counted).
+     * Marshalling, endpoint rules, signing and unmarshalling are then loaded and initialised in the snapshot, which a
+     * restored function's first calls would otherwise pay for. The operations are those the client's interface
+     * declares: in a function's package, whose service modules are shrunk to what our code calls, exactly those. An
+     * operation that refuses the empty request or answer fails after most of its path ran, which is all priming wants;
+     * a linkage error (a package lacking a class) is not swallowed. Returns the operations run.
+     */
+    public int primeOperations() {
+        AwsCredentialsProvider throwaway = StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "PRIMING"));
+        int ran = 0;
+        for (Class<?> type : List.copyOf(clients.keySet())) {
+            try (SdkClient offline = configured(builderOf(type), throwaway, List.of(), new PrimingHttpClient())) {
+                for (Method operation : type.getMethods()) {
+                    Class<?>[] parameters = operation.getParameterTypes();
+                    if (parameters.length != 1 || !SdkRequest.class.isAssignableFrom(parameters[0])
+                            || !SdkResponse.class.isAssignableFrom(operation.getReturnType())) continue;
+                    try {
+                        operation.invoke(offline, ((SdkBuilder<?, ?>) parameters[0].getMethod("builder").invoke(null)).build());
+                    } catch (InvocationTargetException refused) {
+                        if (refused.getCause() instanceof Error e) throw e;
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("cannot prime " + type.getSimpleName() + "." + operation.getName(), e);
+                    }
+                    ran++;
+                }
             }
-        });
+        }
+        return ran;
+    }
+
+    /** A new builder of a client type, set up as its accessor above sets it up (S3's path-style addressing). */
+    private AwsClientBuilder<?, ?> builderOf(Class<?> type) {
+        try {
+            AwsClientBuilder<?, ?> builder = (AwsClientBuilder<?, ?>) type.getMethod("builder").invoke(null);
+            // By name: a package without the S3 module must still load this class.
+            if (type.getSimpleName().equals("S3Client")) builder.getClass().getMethod("forcePathStyle", Boolean.class).invoke(builder, endpoint != null);
+            return builder;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a " + type.getSimpleName(), e);
+        }
+    }
+
+    private void primeClient(Class<?> type) {
+        clients.computeIfAbsent(type, t -> configured(builderOf(t)));
     }
 
     @Override

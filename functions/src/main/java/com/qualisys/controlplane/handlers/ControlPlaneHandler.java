@@ -39,7 +39,8 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
     /**
      * What the SnapStart hook ({@link Priming}) warms before the snapshot, without calling AWS: JSON, the
      * specs (where the package ships the YAML parser), the layers' desired state and diff (handlers that run
-     * layers), and the hub's clients of every service in the package. Returns what it did.
+     * layers), the hub's clients of every service in the package and each of their operations' request path
+     * (answered in the JVM: {@code AwsClients.primeOperations}). Returns what it did.
      */
     final Map<String, Object> prime() {
         ControlPlane cp = controlPlane();
@@ -51,6 +52,7 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
             if (runsLayers()) done.put("layers", cp.primeLayers(specs));
         }
         done.put("clients", cp.ownClients().prime());
+        done.put("operations", cp.ownClients().primeOperations());
         return done;
     }
 

@@ -1,0 +1,64 @@
+package com.qualisys.controlplane.aws;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
+
+/**
+ * The HTTP client of the SnapStart priming ({@link AwsClients#primeOperations}): it answers every request in the JVM
+ * with an empty success in the request's protocol, and never opens a connection or resolves a name. An empty success
+ * is {@code {}} for the JSON protocols, {@code <ActionResponse/>} for the query protocols (EC2, IAM, STS, SNS, RDS,
+ * ElastiCache name the action in the form body) and no body for REST-XML (S3).
+ */
+final class PrimingHttpClient implements SdkHttpClient {
+    @Override
+    public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+        return new ExecutableHttpRequest() {
+            @Override
+            public HttpExecuteResponse call() {
+                byte[] body = emptySuccess(request).getBytes(StandardCharsets.UTF_8);
+                return HttpExecuteResponse.builder()
+                        .response(SdkHttpResponse.builder().statusCode(200).putHeader("Content-Length", String.valueOf(body.length)).build())
+                        .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
+                        .build();
+            }
+
+            @Override
+            public void abort() {}
+        };
+    }
+
+    static String emptySuccess(HttpExecuteRequest request) {
+        String type = request.httpRequest().firstMatchingHeader("Content-Type").orElse("");
+        if (type.contains("json")) return "{}";
+        if (type.startsWith("application/x-www-form-urlencoded") && request.contentStreamProvider().isPresent()) {
+            try (InputStream in = request.contentStreamProvider().get().newStream()) {
+                for (String pair : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+                    if (pair.startsWith("Action=")) {
+                        return "<" + URLDecoder.decode(pair.substring("Action=".length()), StandardCharsets.UTF_8) + "Response/>";
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return "";
+    }
+
+    @Override
+    public String clientName() {
+        return "Priming";
+    }
+
+    @Override
+    public void close() {}
+}
