@@ -250,9 +250,12 @@ public final class AwsClients implements AutoCloseable {
     /** A new builder of a client type, set up as its accessor above sets it up (S3's path-style addressing). */
     private AwsClientBuilder<?, ?> builderOf(Class<?> type) {
         try {
-            AwsClientBuilder<?, ?> builder = (AwsClientBuilder<?, ?>) type.getMethod("builder").invoke(null);
-            // By name: a package without the S3 module must still load this class.
-            if (type.getSimpleName().equals("S3Client")) builder.getClass().getMethod("forcePathStyle", Boolean.class).invoke(builder, endpoint != null);
+            Method builderMethod = type.getMethod("builder");
+            AwsClientBuilder<?, ?> builder = (AwsClientBuilder<?, ?>) builderMethod.invoke(null);
+            // By name, through the public builder interface: a package without the S3 module must still load this class.
+            if (type.getSimpleName().equals("S3Client")) {
+                builderMethod.getReturnType().getMethod("forcePathStyle", Boolean.class).invoke(builder, endpoint != null);
+            }
             return builder;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot make a " + type.getSimpleName(), e);
