@@ -324,14 +324,17 @@ class ColdStartBenchmark {
         }));
         out.append(String.format("%nAfter SnapStart's priming (the hook run first in the same JVM, as before a snapshot): the first invocation, "
                 + "what a restored function's first call costs after the restore itself (Lambda's, not measured here)%n"));
-        out.append(String.format("%-15s %20s %20s %7s %20s%n", "function", "1st invocation ms", "x JVM baseline", "target", "warm 2nd ms"));
+        out.append(String.format("%-15s %20s %20s %7s %20s %24s%n", "function", "1st invocation ms", "x JVM baseline", "target", "warm 2nd ms",
+                "priming ms (at publish)"));
         launches.forEach((f, byMode) -> {
             List<Launch> list = byMode.get(Mode.C1_PRIMED);
             if (list == null) return;
             Timings first = stat(list, Launch::firstInvokeMs);
-            out.append(String.format("%-15s %20s %20s %7s %20s%n", f.functionName(), first.describe(0),
+            out.append(String.format("%-15s %20s %20s %7s %20s %24s%n", f.functionName(), first.describe(0),
                     String.format("%.1f (%.1f..%.1f)", first.median() / baseline, first.min() / baseline, first.max() / baseline),
-                    (SMALL.contains(f) ? "8x" : "15x"), stat(list, Launch::warmInvokeMs).describe(1)));
+                    (SMALL.contains(f) ? "8x" : "15x"), stat(list, Launch::warmInvokeMs).describe(1),
+                    // From main to the first response, less that response's invocation: the hook (and reading the input).
+                    stat(list, l -> l.toFirstResponseMs() - l.toMainMs() - l.firstInvokeMs()).describe(0)));
         });
         out.append("\nInputs, and what the last launch answered:\n");
         launches.forEach((f, byMode) -> {

@@ -107,6 +107,7 @@ class PrimingTest {
             String out = Files.readString(log, StandardCharsets.UTF_8);
             String primed = out.lines().filter(l -> l.startsWith(ColdStartProbe.MARK + "primed ")).findFirst().orElse("");
             assertThat(primed).as(f.functionName() + " primed; output in " + log).isNotEmpty();
+            assertThat(primed).as(f.functionName() + " ran its clients' operations, answered in the JVM").containsPattern("\"operations\":[1-9]");
             assertThat(launch.firstOutcome()).as(f.functionName() + " answers after priming").startsWith("ok ");
             if (f == FunctionCatalog.LOCK) {
                 aws.dynamoDb().deleteItem(r -> r.tableName(lockTable).key(Map.of(ApplyLock.PARTITION_KEY,

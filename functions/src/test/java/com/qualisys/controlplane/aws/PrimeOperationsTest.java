@@ -1,0 +1,78 @@
+package com.qualisys.controlplane.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * SnapStart's priming of the request path ({@link AwsClients#primeOperations}): every operation of the clients made so
+ * far runs once through a copy of its client that {@link PrimingHttpClient} answers in the JVM. Real SDK clients; the
+ * endpoint is a loopback socket that must see no connection.
+ */
+class PrimeOperationsTest {
+    private static final StaticCredentialsProvider KEYS = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMINGTEST", "not-a-secret"));
+
+    @Test
+    void everyOperationOfTheClientsMadeRunsAndNothingLeavesTheJvm() throws Exception {
+        try (ServerSocket endpoint = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            endpoint.setSoTimeout(300);
+            AwsClients aws = AwsClients.builder().region("us-east-1").endpoint("http://127.0.0.1:" + endpoint.getLocalPort())
+                    .credentials(KEYS).build();
+            aws.dynamoDb();
+            aws.sns();
+            aws.ec2();
+            aws.s3();
+
+            int ran = aws.primeOperations();
+
+            int declared = List.of(DynamoDbClient.class, SnsClient.class, Ec2Client.class, S3Client.class).stream()
+                    .mapToInt(PrimeOperationsTest::operations).sum();
+            assertThat(ran).as("operations run: each one the four clients declare").isEqualTo(declared).isGreaterThan(500);
+            assertThat(aws.calls().total()).as("calls counted by the clients' own interceptor").isZero();
+            assertThatThrownBy(endpoint::accept).as("a connection to the endpoint").isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    /** Each protocol's answer is an empty success, so priming runs the response's unmarshalling too, not an error path. */
+    @Test
+    void theAnswerIsAnEmptySuccessInEachProtocol() {
+        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(new PrimingHttpClient()).build();
+             SnsClient sns = SnsClient.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(new PrimingHttpClient()).build();
+             Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(new PrimingHttpClient()).build();
+             EksClient eks = EksClient.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(new PrimingHttpClient()).build();
+             S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(new PrimingHttpClient()).build()) {
+            assertThat(dynamoDb.listTables().tableNames()).as("JSON 1.0").isEmpty();
+            assertThat(sns.listTopics().topics()).as("query").isEmpty();
+            assertThat(ec2.describeVpcs().vpcs()).as("EC2 query").isEmpty();
+            assertThat(eks.listClusters().clusters()).as("REST-JSON").isEmpty();
+            assertThat(s3.getBucketTagging(r -> r.bucket("priming")).tagSet()).as("REST-XML").isEmpty();
+        }
+    }
+
+    /** What primeOperations counts as an operation: one request in, one response out (no paginators, no streams). */
+    private static int operations(Class<?> client) {
+        return (int) Arrays.stream(client.getMethods()).filter(m -> isOperation(m)).count();
+    }
+
+    private static boolean isOperation(Method m) {
+        return m.getParameterCount() == 1 && SdkRequest.class.isAssignableFrom(m.getParameterTypes()[0])
+                && SdkResponse.class.isAssignableFrom(m.getReturnType());
+    }
+}
