@@ -14,10 +14,10 @@ import org.crac.Resource;
  * This hook makes the function do, without calling AWS, what its first invocation would otherwise pay
  * for after a restore: JSON read and written through the shared mapper, every environment's spec loaded
  * and validated, the layers made and their desired state computed and diffed, the AWS SDK clients of
- * every service module in the package created ({@code AwsClients.prime}), and Log4j started with one line
- * logged ({@link #logPrimed}). What it warms depends on what
- * the package ships, so one hook serves every function. No call leaves the JVM: the snapshot holds no
- * credentials or responses from before it.
+ * every service module in the package created ({@code AwsClients.prime}) and each of their operations run
+ * once, answered in the JVM ({@code AwsClients.primeOperations}), and Log4j started with one line logged
+ * ({@link #logPrimed}). What it warms depends on what the package ships, so one hook serves every function.
+ * No call leaves the JVM: the snapshot holds no connection, credentials or responses from before it.
  */
 final class Priming implements Resource {
     private final ControlPlaneHandler handler;
