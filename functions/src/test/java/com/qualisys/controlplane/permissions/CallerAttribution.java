@@ -76,8 +76,12 @@ final class CallerAttribution {
     private static final String CLI = "com.qualisys.cli.";
     /** A local run hands each Task to the function's handler in-process: those calls are the function's. */
     private static final String LOCAL_DISPATCH = "com.qualisys.cli.local.LocalDispatcher";
-    /** The CLI's set-up of the emulator (the CDK app's topics, bucket and table): never made against AWS. */
-    private static final String EMULATOR_SET_UP = "com.qualisys.cli.local.LocalControlPlane.bootstrap";
+    /**
+     * Calls never made against AWS, so they need no grant: the CLI's set-up of the emulator (the CDK app's topics, bucket
+     * and table), and SnapStart priming's, which its own HTTP client answers in the JVM.
+     */
+    private static final List<String> NEVER_SENT_TO_AWS = List.of("com.qualisys.cli.local.LocalControlPlane.bootstrap",
+            "com.qualisys.controlplane.aws.AwsClients.primeOperations");
     /**
      * The CLI's own calls that only ever go to the local emulator: the demo (its accounts, spoke roles and census)
      * and LocalControlPlane, which creates the CDK app's topics there when asked to bootstrap.
@@ -101,6 +105,7 @@ final class CallerAttribution {
                 if (type.getName().endsWith("Test") || type.getName().contains("Test$")) testClass = type.getName().replaceAll("\\$.*", "");
                 continue;
             }
+            if (NEVER_SENT_TO_AWS.stream().anyMatch((f.getClassName() + "." + f.getMethodName())::startsWith)) return Optional.empty();
             if (type.getName().startsWith("com.qualisys.controlplane.emulator.")
                     || type.getName().startsWith("com.qualisys.controlplane.aws.")) continue;
             anyMain = true;
@@ -108,7 +113,6 @@ final class CallerAttribution {
             cli |= f.getClassName().startsWith(CLI);
             dispatched |= f.getClassName().equals(LOCAL_DISPATCH);
             if (!dispatched) emulatorOnly |= EMULATOR_ONLY.stream().anyMatch(f.getClassName()::startsWith);
-            if ((f.getClassName() + "." + f.getMethodName()).startsWith(EMULATOR_SET_UP)) return Optional.empty();
             FunctionCatalog matched = match(f);
             if (matched != null) function = matched;
         }

@@ -48,21 +48,12 @@ public final class PermissionRecorder implements ExecutionInterceptor {
     private static Writer out;
 
     /**
-     * SnapStart priming's calls ({@code AwsClients.primeOperations}) are answered in the JVM by its own HTTP client and
-     * never reach AWS: they need no grant.
-     */
-    private static boolean priming() {
-        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("primeOperations")
-                && f.getClassName().equals("com.qualisys.controlplane.aws.AwsClients")));
-    }
-
-    /**
      * Just before the request goes out: after every other interceptor has modified it (the tests that
      * switch emulated accounts add moto's account header), before it changes anything.
      */
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        if (ResourceFacts.lookingUp() || priming()) return;
+        if (ResourceFacts.lookingUp()) return;
         Optional<CallerAttribution.Caller> caller = CallerAttribution.ofCurrentStack();
         if (caller.isEmpty()) return;
         String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
