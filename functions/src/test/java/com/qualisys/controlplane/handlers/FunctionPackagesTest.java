@@ -157,14 +157,7 @@ class FunctionPackagesTest {
 
         Path classes = work.resolve("classes-without-the-bundle");
         ColdStartBenchmark.deleteTree(classes);
-        Path source = RepoPaths.root().resolve("functions/target/classes");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path copy = classes.resolve(source.relativize(f).toString());
-                Files.createDirectories(copy.getParent());
-                Files.copy(f, copy);
-            }
-        }
+        RepoPaths.copyTree(RepoPaths.root().resolve("functions/target/classes"), classes);
         Path tlsPolicy = classes.resolve(com.qualisys.controlplane.database.TlsPolicy.class.getName().replace('.', '/') + ".class");
         String bytes = new String(Files.readAllBytes(tlsPolicy), StandardCharsets.ISO_8859_1);
         assertThat(bytes).contains("rds-ca/");

@@ -27,7 +27,11 @@ public final class RepoPaths {
 
     /** Copies the repository's environments/ (specs and policy documents) into {@code to}, for a test to edit; returns {@code to}. */
     public static Path copyOfEnvironments(Path to) throws IOException {
-        Path from = root().resolve("environments");
+        return copyTree(root().resolve("environments"), to);
+    }
+
+    /** Copies the directory from, with all it holds, to {@code to} (which must not hold those files yet); returns {@code to}. */
+    public static Path copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.toList()) {
                 Path target = to.resolve(from.relativize(file).toString());
