@@ -71,11 +71,14 @@ public final class FunctionPackager {
             System.exit(1);
         }
         Files.createDirectories(out);
+        List<String> files = moduleFiles(classes);
         for (var e : packages.entrySet()) {
             if (!only.isEmpty() && !only.contains(e.getKey())) continue;
             Path zip = out.resolve(e.getKey() + ".zip");
             Set<String> own = reached(handlers.get(e.getKey()), references);
-            write(zip, classes, own, resources(classes, own), e.getValue().stream().map(byArtifact::get).toList());
+            Set<String> packaged = new java.util.HashSet<>(resources(classes, files, own));
+            for (String c : own) packaged.add(c + ".class");
+            write(zip, classes, files.stream().filter(packaged::contains).toList(), e.getValue().stream().map(byArtifact::get).toList());
             System.out.printf("%-15s %6.1f MB  %d jars%n", e.getKey(), Files.size(zip) / 1e6, e.getValue().size());
         }
     }
@@ -179,14 +182,8 @@ public final class FunctionPackager {
      * by a folder holding it ({@code "rds-ca/global-bundle.pem"}, {@code "/environments/"}, a values file a spec names).
      * Code that reads a resource names where it is, so the CA bundle ships only with the database functions.
      */
-    static Set<String> resources(Path classes, Set<String> ownClasses) throws IOException {
-        List<String> all = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                String name = classes.relativize(f).toString().replace('\\', '/');
-                if (!name.endsWith(".class") && EXCLUDED_CLASSES.stream().noneMatch(name::startsWith)) all.add(name);
-            }
-        }
+    static Set<String> resources(Path classes, List<String> files, Set<String> ownClasses) throws IOException {
+        List<String> all = files.stream().filter(f -> !f.endsWith(".class")).toList();
         Set<String> shipped = new java.util.TreeSet<>();
         java.util.Deque<String> texts = new java.util.ArrayDeque<>();
         for (String c : ownClasses) texts.add(c + ".class");
@@ -207,18 +204,21 @@ public final class FunctionPackager {
         return text.contains(resource);
     }
 
-    private static void write(Path zip, Path classes, Set<String> ownClasses, Set<String> resources, List<Path> libs) throws IOException {
+    /** The module's files (classes and resources) by their path in a package, in order; the emulator harness left out. */
+    static List<String> moduleFiles(Path classes) throws IOException {
+        try (Stream<Path> files = Files.walk(classes)) {
+            return files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString))
+                    .map(f -> classes.relativize(f).toString().replace('\\', '/'))
+                    .filter(name -> EXCLUDED_CLASSES.stream().noneMatch(name::startsWith)).toList();
+        }
+    }
+
+    /** The package: the module's files named (their paths under classes), then the jars under lib/. */
+    private static void write(Path zip, Path classes, List<String> files, List<Path> libs) throws IOException {
         Path tmp = zip.resolveSibling(zip.getFileName() + ".tmp");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp));
-             Stream<Path> files = Files.walk(classes)) {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp))) {
             out.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
-            for (Path f : files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
-                String name = classes.relativize(f).toString().replace('\\', '/');
-                if (EXCLUDED_CLASSES.stream().anyMatch(name::startsWith)) continue;
-                boolean shipped = name.endsWith(".class") ? ownClasses.contains(name.substring(0, name.length() - ".class".length()))
-                        : resources.contains(name);
-                if (shipped) entry(out, name, f);
-            }
+            for (String name : files) entry(out, name, classes.resolve(name));
             for (Path lib : libs) {
                 if (Files.isDirectory(lib)) jarEntry(out, "lib/" + lib.toAbsolutePath().getParent().getParent().getFileName() + ".jar", lib);
                 else entry(out, "lib/" + lib.getFileName(), lib);
