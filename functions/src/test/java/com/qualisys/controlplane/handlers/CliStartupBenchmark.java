@@ -92,7 +92,7 @@ class CliStartupBenchmark {
         exits.forEach((name, list) -> {
             Timings t = Timings.of(list.stream().map(Exit::ms).toList());
             out.append(String.format("%-46s %22s %20s%n", name, t.describe(0),
-                    String.format("%.1f (%.1f..%.1f)", t.median() / baseline.median(), t.min() / baseline.median(), t.max() / baseline.median())));
+                    t.describeRatioTo(baseline.median())));
         });
         System.out.println(out);
         List<String> failures = new ArrayList<>();

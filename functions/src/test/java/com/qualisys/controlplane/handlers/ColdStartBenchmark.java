@@ -318,7 +318,7 @@ class ColdStartBenchmark {
             Timings warm = stat(list, Launch::warmInvokeMs);
             out.append(String.format("%-15s %6.1f MB %-12s %22s %20s %7s %9.0f %20s %20s %10.1f%n", f.functionName(), sizes.get(f) / 1e6,
                     mode.label, cold.describe(0),
-                    String.format("%.1f (%.1f..%.1f)", cold.median() / baseline, cold.min() / baseline, cold.max() / baseline),
+                    cold.describeRatioTo(baseline),
                     (SMALL.contains(f) ? "8x" : "15x"), stat(list, Launch::toMainMs).median(), stat(list, Launch::firstInvokeMs).describe(0),
                     warm.describe(1), warm.median() / sts.median()));
         }));
@@ -331,7 +331,7 @@ class ColdStartBenchmark {
             if (list == null) return;
             Timings first = stat(list, Launch::firstInvokeMs);
             out.append(String.format("%-15s %20s %20s %7s %20s %24s%n", f.functionName(), first.describe(0),
-                    String.format("%.1f (%.1f..%.1f)", first.median() / baseline, first.min() / baseline, first.max() / baseline),
+                    first.describeRatioTo(baseline),
                     (SMALL.contains(f) ? "8x" : "15x"), stat(list, Launch::warmInvokeMs).describe(1),
                     // From main to the first response, less that response's invocation: the hook (and reading the input).
                     stat(list, l -> l.toFirstResponseMs() - l.toMainMs() - l.firstInvokeMs()).describe(0)));

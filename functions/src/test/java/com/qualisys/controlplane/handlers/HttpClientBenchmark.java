@@ -205,7 +205,7 @@ class HttpClientBenchmark {
                 Timings t = Timings.of(firstResponse.get(v));
                 out.append(String.format("%-12s %-15s %7.2f MB %8.2f %8d %22s %20s %12.2f%n", f.functionName(), client, v.zipBytes() / 1e6,
                         (double) v.zipBytes() / url.zipBytes(), classes.get(v), t.describe(0),
-                        String.format("%.1f (%.1f..%.1f)", t.median() / baseline.median(), t.min() / baseline.median(), t.max() / baseline.median()),
+                        t.describeRatioTo(baseline.median()),
                         t.median() / urlMedian));
             });
         });

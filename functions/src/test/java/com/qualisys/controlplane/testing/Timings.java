@@ -55,4 +55,9 @@ public record Timings(double[] samples) {
         String f = "%." + decimals + "f";
         return String.format(f + " (" + f + ".." + f + ")", median(), min(), max());
     }
+
+    /** "median (min..max)" as multiples of baseline, one decimal: what the benchmarks report against a trivial run. */
+    public String describeRatioTo(double baseline) {
+        return String.format("%.1f (%.1f..%.1f)", median() / baseline, min() / baseline, max() / baseline);
+    }
 }
