@@ -1,17 +1,11 @@
 package com.qualisys.controlplane.layers.eks;
 
-import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Change;
-import com.qualisys.controlplane.engine.DesiredResource;
-import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.engine.KindsLayer;
 import com.qualisys.controlplane.engine.LayerContext;
-import com.qualisys.controlplane.engine.ManagedKinds;
-import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.iam.RoleKind;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ForeignRefs;
-import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -23,44 +17,21 @@ import java.util.Map;
  * <p>A list of kinds in the order their attributes need each other: a launch template's default
  * version before the node groups that run it, the cluster's OIDC issuer before its provider.
  */
-public final class EksLayer implements Layer {
-    private final ManagedKinds kinds = new ManagedKinds(EksResources.LAYER, List.of(
-            new EncryptionKeys(EksResources.LAYER, spec -> Map.of(EksResources.secretsKey(), spec.eks().secretsKmsAlias())),
-            new LaunchTemplates(), new Clusters(), new OidcProviders(),
-            new RoleKind(EksResources.LAYER + "/role/", EksResources::desired),
-            new NodeGroups(), new Addons()));
-
-    @Override
-    public String name() {
-        return EksResources.LAYER;
-    }
-
-    @Override
-    public List<DesiredResource> desired(EnvironmentSpec spec) {
-        return EksResources.desired(spec);
-    }
-
-    @Override
-    public List<AttributeDecisions> attributeDecisions() {
-        return kinds.decisions();
-    }
-
-    @Override
-    public List<ObservedResource> observe(LayerContext ctx) {
-        prepare(ctx);
-        return kinds.observe(ctx, desired(ctx.spec()));
+public final class EksLayer extends KindsLayer {
+    public EksLayer() {
+        super(EksResources.LAYER, EksResources::desired, List.of(
+                new EncryptionKeys(EksResources.LAYER, spec -> Map.of(EksResources.secretsKey(), spec.eks().secretsKmsAlias())),
+                new LaunchTemplates(), new Clusters(), new OidcProviders(),
+                new RoleKind(EksResources.LAYER + "/role/", EksResources::desired),
+                new NodeGroups(), new Addons()));
     }
 
     /** The ids of the other layers' resources this layer refers to, known before its attributes turn ids into refs. */
-    private static void prepare(LayerContext ctx) {
+    @Override
+    protected void beforeReading(LayerContext ctx) {
         // Our own ids are found here; an absent one must not make the index observe this layer again.
         ctx.index().markObserved(EksResources.LAYER);
         ForeignRefs.ensure(ctx, EksResources.foreignRefs(ctx.spec()), Map.of());
-    }
-
-    @Override
-    public void apply(Change change, DesiredResource desired, ObservedResource observed, LayerContext ctx) {
-        kinds.apply(change, desired, observed, ctx);
     }
 
     @Override
@@ -71,7 +42,6 @@ public final class EksLayer implements Layer {
     /** Cluster ACTIVE, node groups ACTIVE, add-ons installed, and nothing left for a later apply. */
     @Override
     public Readiness readiness(LayerContext ctx) {
-        prepare(ctx);
-        return kinds.readiness(ctx, desired(ctx.spec()));
+        return kindsReadiness(ctx);
     }
 }

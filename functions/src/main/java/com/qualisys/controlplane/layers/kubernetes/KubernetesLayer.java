@@ -1,9 +1,6 @@
 package com.qualisys.controlplane.layers.kubernetes;
 
-import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Change;
-import com.qualisys.controlplane.engine.DesiredResource;
-import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.engine.KindsLayer;
 import com.qualisys.controlplane.engine.LayerContext;
 import com.qualisys.controlplane.engine.ManagedKinds;
 import com.qualisys.controlplane.engine.ObservedResource;
@@ -33,40 +30,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * manager changed them, and leaves every other field to its owner. Observe reads back only
  * those fields ({@link KubernetesObjectKind}), so fields added by others are not drift.
  */
-public final class KubernetesLayer implements Layer {
+public final class KubernetesLayer extends KindsLayer {
     private final KubernetesConnector connector;
-    private final Map<String, String> accounts = new ConcurrentHashMap<>();
-    private final ManagedKinds kinds;
 
     public KubernetesLayer() {
         this(new EksConnector(), HelmRunner.standard());
     }
 
     public KubernetesLayer(KubernetesConnector connector, HelmRunner helm) {
-        this.connector = connector;
-        this.kinds = new ManagedKinds(KubernetesKinds.LAYER, List.of(new NamespaceKind(connector), new ResourceQuotaKind(connector),
+        this(connector, helm, new ClusterAccounts());
+    }
+
+    private KubernetesLayer(KubernetesConnector connector, HelmRunner helm, ClusterAccounts accounts) {
+        super(KubernetesKinds.LAYER, DesiredState::of, List.of(new NamespaceKind(connector), new ResourceQuotaKind(connector),
                 new ClusterRoleKind(connector), new ClusterRoleBindingKind(connector), new RoleBindingKind(connector),
-                new AwsAuthKind(connector, this::account), new HelmReleaseKind(connector, helm, this::account)));
-    }
-
-    @Override
-    public String name() {
-        return KubernetesKinds.LAYER;
-    }
-
-    @Override
-    public List<DesiredResource> desired(EnvironmentSpec spec) {
-        return DesiredState.of(spec);
-    }
-
-    @Override
-    public List<AttributeDecisions> attributeDecisions() {
-        return kinds.decisions();
-    }
-
-    @Override
-    public List<ObservedResource> observe(LayerContext ctx) {
-        return kinds.observe(ctx, desired(ctx.spec()));
+                new AwsAuthKind(connector, accounts::of), new HelmReleaseKind(connector, helm, accounts::of)));
+        this.connector = connector;
     }
 
     /** The API server answers: a wrong endpoint or refused credentials stop apply before any write. */
@@ -79,11 +58,6 @@ public final class KubernetesLayer implements Layer {
             throw new IllegalStateException("cannot reach the Kubernetes API of cluster " + ctx.spec().eks().clusterName()
                     + " at " + client.getMasterUrl() + ": " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public void apply(Change change, DesiredResource desired, ObservedResource observed, LayerContext ctx) {
-        kinds.apply(change, desired, observed, ctx);
     }
 
     /**
@@ -111,10 +85,14 @@ public final class KubernetesLayer implements Layer {
     }
 
     /** The spec's account when it names one, else the caller's (STS GetCallerIdentity, once per environment). */
-    private String account(LayerContext ctx) {
-        String configured = ctx.spec().aws().accountId();
-        if (configured != null) return configured;
-        return accounts.computeIfAbsent(ctx.environment(), e -> ctx.aws().sts().getCallerIdentity().account());
+    private static final class ClusterAccounts {
+        private final Map<String, String> byEnvironment = new ConcurrentHashMap<>();
+
+        String of(LayerContext ctx) {
+            String configured = ctx.spec().aws().accountId();
+            if (configured != null) return configured;
+            return byEnvironment.computeIfAbsent(ctx.environment(), e -> ctx.aws().sts().getCallerIdentity().account());
+        }
     }
 
     static String fieldManager(EnvironmentSpec spec) {

@@ -1,17 +1,11 @@
 package com.qualisys.controlplane.layers.rds;
 
-import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Change;
-import com.qualisys.controlplane.engine.DesiredResource;
-import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.engine.KindsLayer;
 import com.qualisys.controlplane.engine.LayerContext;
-import com.qualisys.controlplane.engine.ManagedKinds;
-import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.iam.RoleKind;
 import com.qualisys.controlplane.layers.support.EncryptionKeys;
 import com.qualisys.controlplane.layers.support.ForeignRefs;
-import com.qualisys.controlplane.spec.EnvironmentSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -23,43 +17,20 @@ import java.util.Map;
  * Observe costs one call per kind where RDS allows it (the instance and parameter group by their
  * fixed names, the secrets with one tag-filtered ListSecrets), plus the per-resource reads.
  */
-public final class RdsLayer implements Layer {
-    private final ManagedKinds kinds = new ManagedKinds(RdsResources.LAYER, List.of(
-            new EncryptionKeys(RdsResources.LAYER, spec -> Map.of(RdsResources.KEY, spec.rds().kmsAlias())),
-            new RoleKind(RdsResources.LAYER + "/role/", RdsResources::desired),
-            new ParameterGroups(), new DbInstances(), new Secrets()));
-
-    @Override
-    public String name() {
-        return RdsResources.LAYER;
-    }
-
-    @Override
-    public List<DesiredResource> desired(EnvironmentSpec spec) {
-        return RdsResources.desired(spec);
-    }
-
-    @Override
-    public List<AttributeDecisions> attributeDecisions() {
-        return kinds.decisions();
-    }
-
-    @Override
-    public List<ObservedResource> observe(LayerContext ctx) {
-        prepare(ctx);
-        return kinds.observe(ctx, desired(ctx.spec()));
+public final class RdsLayer extends KindsLayer {
+    public RdsLayer() {
+        super(RdsResources.LAYER, RdsResources::desired, List.of(
+                new EncryptionKeys(RdsResources.LAYER, spec -> Map.of(RdsResources.KEY, spec.rds().kmsAlias())),
+                new RoleKind(RdsResources.LAYER + "/role/", RdsResources::desired),
+                new ParameterGroups(), new DbInstances(), new Secrets()));
     }
 
     /** The ids of the other layers' resources this layer refers to, known before its attributes turn ids into refs. */
-    private static void prepare(LayerContext ctx) {
+    @Override
+    protected void beforeReading(LayerContext ctx) {
         // Our own ids are found here; an absent one must not make the index observe this layer again.
         ctx.index().markObserved(RdsResources.LAYER);
         ForeignRefs.ensure(ctx, RdsResources.foreignRefs(), Map.of(RdsResources.SUBNET_GROUP, ctx.spec().vpc().dbSubnetGroup()));
-    }
-
-    @Override
-    public void apply(Change change, DesiredResource desired, ObservedResource observed, LayerContext ctx) {
-        kinds.apply(change, desired, observed, ctx);
     }
 
     @Override
@@ -70,7 +41,6 @@ public final class RdsLayer implements Layer {
     /** The instance available and the connection secret written (it needs the instance's endpoint). */
     @Override
     public Readiness readiness(LayerContext ctx) {
-        prepare(ctx);
-        return kinds.readiness(ctx, desired(ctx.spec()));
+        return kindsReadiness(ctx);
     }
 }

@@ -1,15 +1,10 @@
 package com.qualisys.controlplane.layers.vpc;
 
-import com.qualisys.controlplane.engine.AttributeDecisions;
-import com.qualisys.controlplane.engine.Change;
 import com.qualisys.controlplane.engine.DesiredResource;
-import com.qualisys.controlplane.engine.Layer;
+import com.qualisys.controlplane.engine.KindsLayer;
 import com.qualisys.controlplane.engine.LayerContext;
-import com.qualisys.controlplane.engine.ManagedKinds;
-import com.qualisys.controlplane.engine.ObservedResource;
 import com.qualisys.controlplane.engine.Readiness;
 import com.qualisys.controlplane.iam.RoleKind;
-import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecError;
 import com.qualisys.controlplane.spec.SpecException;
 import java.util.ArrayList;
@@ -28,25 +23,12 @@ import software.amazon.awssdk.services.ec2.model.AvailabilityZone;
  * flow-log delivery role with the account's roles, {@link RoleKind}), plus the calls AWS offers no
  * batch form for: two DescribeVpcAttribute per VPC (DNS settings).
  */
-public final class VpcLayer implements Layer {
-    private final ManagedKinds kinds = new ManagedKinds(VpcIds.LAYER, List.of(
-            new Vpcs(), new Subnets(), new InternetGateways(), new ElasticIps(), new NatGateways(), new RouteTables(),
-            new SecurityGroups(), new NetworkAcls(), new FlowLogGroups(), new RoleKind(VpcIds.LAYER + "/iam-role/", VpcDesiredState::of), new FlowLogs(),
-            new DbSubnetGroups(), new CacheSubnetGroups()));
-
-    @Override
-    public String name() {
-        return VpcIds.LAYER;
-    }
-
-    @Override
-    public List<DesiredResource> desired(EnvironmentSpec spec) {
-        return VpcDesiredState.of(spec);
-    }
-
-    @Override
-    public List<AttributeDecisions> attributeDecisions() {
-        return kinds.decisions();
+public final class VpcLayer extends KindsLayer {
+    public VpcLayer() {
+        super(VpcIds.LAYER, VpcDesiredState::of, List.of(
+                new Vpcs(), new Subnets(), new InternetGateways(), new ElasticIps(), new NatGateways(), new RouteTables(),
+                new SecurityGroups(), new NetworkAcls(), new FlowLogGroups(), new RoleKind(VpcIds.LAYER + "/iam-role/", VpcDesiredState::of),
+                new FlowLogs(), new DbSubnetGroups(), new CacheSubnetGroups()));
     }
 
     /** The spec's availability zones must be offered to this account: checked before anything is created. */
@@ -67,21 +49,11 @@ public final class VpcLayer implements Layer {
         if (!errors.isEmpty()) throw new SpecException(errors);
     }
 
-    @Override
-    public List<ObservedResource> observe(LayerContext ctx) {
-        return kinds.observe(ctx, desired(ctx.spec()));
-    }
-
-    @Override
-    public void apply(Change change, DesiredResource desired, ObservedResource observed, LayerContext ctx) {
-        kinds.apply(change, desired, observed, ctx);
-    }
-
     /** Rules name the spec's security groups as {@code sg:<key>} ({@link SecurityGroupRules}), besides refs. */
     @Override
     public List<String> referenceForms(String logicalId) {
         String groupPrefix = VpcIds.securityGroup("");
-        if (!logicalId.startsWith(groupPrefix)) return Layer.super.referenceForms(logicalId);
+        if (!logicalId.startsWith(groupPrefix)) return super.referenceForms(logicalId);
         return List.of(DesiredResource.ref(logicalId), SecurityGroupRules.GROUP_PREFIX + logicalId.substring(groupPrefix.length()));
     }
 
