@@ -14,15 +14,12 @@ import com.qualisys.controlplane.state.FencedOutException;
 import com.qualisys.controlplane.state.Lease;
 import com.qualisys.controlplane.state.LockHeldException;
 import com.qualisys.controlplane.testing.CrashAfter;
+import com.qualisys.controlplane.testing.MovableClock;
 import com.qualisys.controlplane.testing.TestSpecs;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
@@ -120,33 +117,5 @@ class FencedApplyTest {
                 .attributeDefinitions(a -> a.attributeName(ApplyLock.PARTITION_KEY).attributeType(ScalarAttributeType.S))
                 .billingMode("PAY_PER_REQUEST"));
         return new ApplyLock(aws.dynamoDb(), table, clock);
-    }
-
-    /** Time as the leases see it: moved forward past a dead run's lease. */
-    static final class MovableClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MovableClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

@@ -10,6 +10,7 @@ import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.state.ApplyLock;
 import com.qualisys.controlplane.state.Lease;
 import com.qualisys.controlplane.state.LockHeldException;
+import com.qualisys.controlplane.testing.MovableClock;
 import com.qualisys.controlplane.testing.TestSpecs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -45,7 +46,7 @@ class KilledApplyProcessTest {
         Map<String, Integer> clean;
         try (AwsClients aws = moto.clients()) {
             createLockTable(aws);
-            ApplyLock lock = new ApplyLock(aws.dynamoDb(), SPEC.state().lockTable(), new FencedApplyTest.MovableClock(Instant.now()));
+            ApplyLock lock = new ApplyLock(aws.dynamoDb(), SPEC.state().lockTable(), new MovableClock(Instant.now()));
             lock.withLease("dev", "clean run", LEASE, fence -> vpc(aws).fencedBy(fence).apply("vpc", false));
             total = aws.calls().mutatingByOperation().entrySet().stream().filter(e -> e.getKey().startsWith("Ec2."))
                     .mapToInt(Map.Entry::getValue).sum();
@@ -67,7 +68,7 @@ class KilledApplyProcessTest {
 
                 // The leases' time as this test sees it from now on (after the child took its lease): moved past the dead
                 // run's lease instead of waiting for it.
-                FencedApplyTest.MovableClock clock = new FencedApplyTest.MovableClock(Instant.now());
+                MovableClock clock = new MovableClock(Instant.now());
                 ApplyLock lock = new ApplyLock(aws.dynamoDb(), SPEC.state().lockTable(), clock);
 
                 assertThatThrownBy(() -> lock.acquire("dev", "qualisys apply (rerun)", LEASE)).as("k=%d", k)

@@ -2,6 +2,7 @@ package com.qualisys.controlplane.layers.kubernetes.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.qualisys.controlplane.testing.MovableClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -87,7 +88,7 @@ class EksTokenTest {
 
     @Test
     void theProviderReusesATokenFor14MinutesThenSignsANewOne() {
-        MutableClock clock = new MutableClock(SIGNED_AT);
+        MovableClock clock = new MovableClock(SIGNED_AT);
         AtomicInteger resolutions = new AtomicInteger();
         AwsCredentialsProvider credentials = () -> {
             resolutions.incrementAndGet();
@@ -96,12 +97,12 @@ class EksTokenTest {
         EksTokenProvider provider = new EksTokenProvider("qualisys-eks", "us-east-1", credentials, clock);
 
         String first = provider.getToken();
-        clock.now = SIGNED_AT.plus(Duration.ofMinutes(14)).minusSeconds(1);
+        clock.set(SIGNED_AT.plus(Duration.ofMinutes(14)).minusSeconds(1));
         assertThat(provider.getToken()).as("still fresh after 13:59").isEqualTo(first);
-        clock.now = SIGNED_AT.plus(Duration.ofMinutes(14));
+        clock.set(SIGNED_AT.plus(Duration.ofMinutes(14)));
         String second = provider.getToken();
         assertThat(second).as("refreshed at 14:00, a minute before EKS stops accepting it").isNotEqualTo(first);
-        assertThat(provider.signedAt()).isEqualTo(clock.now);
+        assertThat(provider.signedAt()).isEqualTo(clock.instant());
         assertThat(resolutions).as("credentials resolved again for the new token").hasValue(2);
         assertThat(provider.toString()).doesNotContain("k8s-aws-v1");
     }
@@ -147,28 +148,5 @@ class EksTokenTest {
 
     private static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
