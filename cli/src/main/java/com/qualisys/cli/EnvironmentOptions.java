@@ -17,6 +17,10 @@ import picocli.CommandLine.Option;
 
 /** --env, --layer, --skip-layer, --endpoint-url and --specs, shared by the commands that talk to one environment. */
 final class EnvironmentOptions {
+    /** --endpoint-url's help, the same in every command that takes an environment (LocalControlPlane.clients resolves it). */
+    static final String ENDPOINT_URL_HELP = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's aws.endpointUrl, else AWS.";
+    static final String SPECS_HELP = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.";
+
     @Option(names = {"--env", "-e"}, required = true, description = "Environment (a file of the specs folder).")
     String environment;
 
@@ -30,13 +34,13 @@ final class EnvironmentOptions {
             description = "Leave these layers out (a list, comma-separated or repeated).", completionCandidates = LayerCandidates.class)
     List<String> skipped;
 
-    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's aws.endpointUrl, else AWS.")
+    @Option(names = "--endpoint-url", description = ENDPOINT_URL_HELP)
     String endpointUrl;
 
     @Mixin
     EmulatorOption emulator = new EmulatorOption();
 
-    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    @Option(names = "--specs", description = SPECS_HELP)
     java.nio.file.Path specs;
 
     @Option(names = "--no-assume-role", description = "Use your own credentials as they are (you already hold the environment"

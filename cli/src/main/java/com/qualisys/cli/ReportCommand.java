@@ -30,13 +30,13 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "${COMPLETION-CANDIDATES}. Default: text.")
     ReportFormat format;
 
-    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's, else AWS.")
+    @Option(names = "--endpoint-url", description = EnvironmentOptions.ENDPOINT_URL_HELP)
     String endpointUrl;
 
     @picocli.CommandLine.Mixin
     EmulatorOption emulator = new EmulatorOption();
 
-    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    @Option(names = "--specs", description = EnvironmentOptions.SPECS_HELP)
     Path specs;
 
     @Override

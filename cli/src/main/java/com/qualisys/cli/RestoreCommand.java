@@ -44,7 +44,7 @@ public final class RestoreCommand implements Callable<Integer> {
         boolean allExpired;
     }
 
-    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
+    @Option(names = "--endpoint-url", description = EnvironmentOptions.ENDPOINT_URL_HELP)
     String endpointUrl;
 
     @picocli.CommandLine.Mixin
@@ -54,7 +54,7 @@ public final class RestoreCommand implements Callable<Integer> {
             + " summary, and no progress lines.")
     boolean json;
 
-    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    @Option(names = "--specs", description = EnvironmentOptions.SPECS_HELP)
     java.nio.file.Path specs;
 
     @Override

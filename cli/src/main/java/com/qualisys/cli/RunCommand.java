@@ -58,7 +58,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--local", required = true, description = "Run in-process (required: `start` runs on AWS).")
     boolean local;
 
-    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
+    @Option(names = "--endpoint-url", description = EnvironmentOptions.ENDPOINT_URL_HELP)
     String endpointUrl;
 
     @picocli.CommandLine.Mixin
@@ -76,7 +76,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Execution name. Default: a random id.")
     String executionName;
 
-    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    @Option(names = "--specs", description = EnvironmentOptions.SPECS_HELP)
     Path specs;
 
     @Option(names = "--tokens-dir", description = "Where waiting approvals are announced for `qualisys approve --local`."

@@ -58,7 +58,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Show the planned response; change nothing, publish nothing.")
     boolean dryRun;
 
-    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
+    @Option(names = "--endpoint-url", description = EnvironmentOptions.ENDPOINT_URL_HELP)
     String endpointUrl;
 
     @picocli.CommandLine.Mixin
@@ -68,7 +68,7 @@ public final class SimulateEventCommand implements Callable<Integer> {
             + " summary, and no progress lines.")
     boolean json;
 
-    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    @Option(names = "--specs", description = EnvironmentOptions.SPECS_HELP)
     Path specs;
 
     @Override

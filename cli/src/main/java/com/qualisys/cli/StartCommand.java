@@ -63,13 +63,13 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Print the execution ARN and return without following it.")
     boolean noWait;
 
-    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator). Default: AWS_ENDPOINT_URL, else the spec's, else AWS.")
+    @Option(names = "--endpoint-url", description = EnvironmentOptions.ENDPOINT_URL_HELP)
     String endpointUrl;
 
     @picocli.CommandLine.Mixin
     EmulatorOption emulator = new EmulatorOption();
 
-    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    @Option(names = "--specs", description = EnvironmentOptions.SPECS_HELP)
     Path specs;
 
     @Option(names = "--poll-interval", hidden = true, defaultValue = "1000",

@@ -27,13 +27,13 @@ final class UnlockCommand implements Callable<Integer> {
     @Option(names = "--lease", required = true, paramLabel = "ID", description = "The lease id of the holder (printed by the run that was refused).")
     String leaseId;
 
-    @Option(names = "--endpoint-url", description = "AWS endpoint override (an emulator).")
+    @Option(names = "--endpoint-url", description = EnvironmentOptions.ENDPOINT_URL_HELP)
     String endpointUrl;
 
     @picocli.CommandLine.Mixin
     EmulatorOption emulator = new EmulatorOption();
 
-    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    @Option(names = "--specs", description = EnvironmentOptions.SPECS_HELP)
     java.nio.file.Path specs;
 
     @Override

@@ -24,7 +24,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = {"--env", "-e"}, description = "Environment to check. Default: all.")
     String environment;
 
-    @Option(names = "--specs", description = "Folder of environment specs. Default: QUALISYS_ENVIRONMENTS_DIR, else ./environments.")
+    @Option(names = "--specs", description = EnvironmentOptions.SPECS_HELP)
     java.nio.file.Path specs;
 
     @Override

@@ -155,4 +155,20 @@ class CliConventionsTest {
         assertThat(Colours.enabled(true, Map.of("NO_COLOR", ""))).as("NO_COLOR set but empty does not count").isTrue();
         assertThat(Colours.enabled(true, Map.of("TERM", "dumb"))).isFalse();
     }
+
+    @Test
+    void everyCommandThatReadsSpecsDescribesItsEndpointAndSpecsOptionsAlike_fourSaidNothingOfTheDefaults() {
+        List<String> readingSpecs = new java.util.ArrayList<>();
+        for (Map.Entry<String, CommandLine> sub : QualisysCli.commandLine().getSubcommands().entrySet()) {
+            CommandLine.Model.CommandSpec spec = sub.getValue().getCommandSpec();
+            if (spec.findOption("--specs") == null) continue;
+            readingSpecs.add(sub.getKey());
+            assertThat(spec.findOption("--specs").description()).as(sub.getKey() + " --specs").containsExactly(EnvironmentOptions.SPECS_HELP);
+            if (spec.findOption("--endpoint-url") != null) {
+                assertThat(spec.findOption("--endpoint-url").description()).as(sub.getKey() + " --endpoint-url")
+                        .containsExactly(EnvironmentOptions.ENDPOINT_URL_HELP);
+            }
+        }
+        assertThat(readingSpecs).contains("plan", "apply", "drift", "run", "start", "restore", "simulate-event", "unlock", "validate");
+    }
 }
