@@ -34,7 +34,9 @@ import org.junit.jupiter.api.Test;
  * same input, {@code -XX:ArchiveClassesAtExit}; CDS archives classes from jars only, so in that mode the
  * package's own classes and the probe are jarred first: what CDS would save, see docs/benchmarks.md for why
  * the deployed functions rely on SnapStart instead), and once primed: the function's SnapStart hook run first in the
- * same JVM, the first invocation after it standing for a restored function's first call. Baselines from the same run, interleaved with the
+ * same JVM, the first invocation after it standing for a restored function's first call, and with {@code
+ * -Dqualisys.bench.restore=true} once restored: the primed JVM checkpointed with CRIU ({@link Criu}) and each launch a
+ * restore of it followed by its first invocation. Baselines from the same run, interleaved with the
  * launches: a fresh JVM running a trivial main class (same flags) for the cold figures, and a bare
  * sts:GetCallerIdentity round trip from this JVM for the warm ones. Each function's package size is
  * reported beside it, with the targets of issue 16 (small functions 8x the trivial JVM and 15 MB, layer
@@ -56,6 +58,8 @@ class ColdStartBenchmark {
     private static final String ONLY = System.getProperty("qualisys.bench.functions", "");
     /** {@code -Dqualisys.bench.childOptions="-XX:StartFlightRecording=..."}: JVM options for every function launch. */
     private static final String CHILD_OPTIONS = System.getProperty("qualisys.bench.childOptions", "");
+    /** {@code -Dqualisys.bench.restore=true}: also checkpoint each primed function and time its restores (CRIU, root). */
+    private static final boolean RESTORE = Boolean.getBoolean("qualisys.bench.restore");
     /** Trivial JVMs per round: they are cheap, and one alone is as noisy as the machine. */
     private static final int BASELINE_LAUNCHES = 3;
     private static final int STS_CALLS = 25;
@@ -72,7 +76,12 @@ class ColdStartBenchmark {
          * The SnapStart hook ({@link Priming}) run first in the same JVM, as Lambda runs it before the snapshot: its first
          * invocation is what a restored function's first call costs after the restore (which is Lambda's, not measured).
          */
-        C1_PRIMED("C1, primed");
+        C1_PRIMED("C1, primed"),
+        /**
+         * The primed JVM checkpointed (CRIU) where it would wait for its first invocation, and restored: a launch is the
+         * restore and the first invocation, what a CRaC JVM's restore costs (SnapStart restores a microVM instead).
+         */
+        C1_RESTORED("C1, restored");
 
         final String label;
 
@@ -81,7 +90,10 @@ class ColdStartBenchmark {
         }
     }
 
-    /** One child JVM: when its marker lines arrived (ms after process start) and what the handler said. */
+    /**
+     * One child JVM: when its marker lines arrived (ms after process start, or after the restore began) and what the handler
+     * said. {@code toMainMs} is, for a restore, when the restored process ran again.
+     */
     record Launch(double toMainMs, double toFirstResponseMs, double firstInvokeMs, double warmInvokeMs, String firstOutcome,
                   String warmOutcome) {
         boolean answered() {
@@ -103,6 +115,8 @@ class ColdStartBenchmark {
         Files.createDirectories(work.resolve("cds"));
         Map<FunctionCatalog, Long> sizes = new LinkedHashMap<>();
         Map<FunctionCatalog, Path> archives = new LinkedHashMap<>();
+        Criu criu = RESTORE ? Criu.ensure() : null;
+        Map<FunctionCatalog, Checkpoint> checkpoints = new LinkedHashMap<>();
         for (ColdStartStage.Case c : stage.cases().values()) {
             FunctionCatalog f = c.function();
             if (!ONLY.isBlank() && !List.of(ONLY.split(",")).contains(f.functionName())) continue;
@@ -122,6 +136,10 @@ class ColdStartBenchmark {
             launch(train, stage.environmentVariables(f), work.resolve("logs/" + f.functionName() + "-cds-training.log"));
             stage.resetAfterLaunch();
             if (Files.isRegularFile(archive)) archives.put(f, archive);
+            if (criu != null) {
+                checkpoints.put(f, checkpoint(criu, f, classpaths.get(f), inputs.get(f), stage, work.resolve("checkpoints").resolve(f.functionName()),
+                        work.resolve("logs/" + f.functionName() + "-checkpoint.log")));
+            }
         }
 
         // The probe's own classes need the Lambda interface: the baseline runs with Lock's package on its classpath,
@@ -142,6 +160,13 @@ class ColdStartBenchmark {
                 FunctionCatalog f = e.getKey();
                 for (Mode mode : Mode.values()) {
                     if (mode == Mode.C1_CDS && !archives.containsKey(f)) continue;
+                    if (mode == Mode.C1_RESTORED) {
+                        if (!checkpoints.containsKey(f)) continue;
+                        Launch l = restore(criu, checkpoints.get(f), work.resolve("logs/" + f.functionName() + "-" + mode.name() + "-" + run + ".log"));
+                        stage.resetAfterLaunch();
+                        launches.computeIfAbsent(f, k -> new LinkedHashMap<>()).computeIfAbsent(mode, k -> new ArrayList<>()).add(l);
+                        continue;
+                    }
                     List<String> extra = new ArrayList<>(mode == Mode.C1 ? List.of() : List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off"));
                     if (!CHILD_OPTIONS.isBlank()) extra.addAll(List.of(CHILD_OPTIONS.replace("{launch}", f.functionName() + "-" + mode.name() + "-" + run).split(" ")));
                     List<String> command = javaCommand(extra, (mode == Mode.C1_CDS ? cdsClasspaths : classpaths).get(f));
@@ -168,6 +193,144 @@ class ColdStartBenchmark {
         })));
         failures.addAll(secretsIn(work.resolve("logs"), stage.secrets()));
         assertThat(failures).as("every function answers its input in a fresh JVM, and no secret reaches its output").isEmpty();
+    }
+
+    /**
+     * A primed function's JVM, checkpointed where it waits for its first invocation: its images, its pid (a restore gives
+     * it back), the file it writes its output to and that file's length at the checkpoint, and the file whose existence
+     * is the invocation's arrival.
+     */
+    record Checkpoint(Path images, long pid, Path output, long outputLength, Path arrival) {}
+
+    /** Launches the function primed, as the primed mode does, and checkpoints it once it waits for its first invocation. */
+    private static Checkpoint checkpoint(Criu criu, FunctionCatalog f, String classpath, List<Path> inputs, ColdStartStage stage, Path dir,
+                                         Path log) throws IOException {
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        Path arrival = dir.resolve("invocation-arrived");
+        // No hsperfdata file: a memory-mapped file in /tmp that the JVM deletes at exit would not be there to restore.
+        List<String> command = javaCommand(List.of("-XX:-UsePerfData", "-D" + ColdStartProbe.AWAIT_RESTORE + "=" + arrival), classpath);
+        command.add("--prime");
+        command.add(f.handler());
+        inputs.forEach(p -> command.add(p.toString()));
+        // Output to a file, not a pipe to this JVM: a restored process reopens its files by path.
+        Path output = dir.resolve("output.log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        childEnvironment(pb, stage.environmentVariables(f));
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LAUNCH_TIMEOUT_SECONDS);
+            while (!Files.readString(output, StandardCharsets.UTF_8).contains(ColdStartProbe.MARK + "checkpoint")) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(f.functionName() + ": the primed JVM did not reach its checkpoint; its output: "
+                            + Files.readString(output, StandardCharsets.UTF_8));
+                }
+                Thread.sleep(10);
+            }
+            criu.dump(p.pid(), dir.resolve("images"));
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            p.destroyForcibly();
+        }
+        stage.resetAfterLaunch();
+        Files.createDirectories(log.getParent());
+        Files.copy(output, log, StandardCopyOption.REPLACE_EXISTING);
+        return new Checkpoint(dir.resolve("images"), p.pid(), output, Files.size(output), arrival);
+    }
+
+    /**
+     * One restore: the invocation is there when the restore begins; times are from the restore's start to the restored
+     * process running again, and to its first response (the output file followed as it grows). Waits for the process to
+     * end, so that the next restore gets its pid back.
+     */
+    private static Launch restore(Criu criu, Checkpoint cp, Path log) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(cp.output(), java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(cp.outputLength());
+        }
+        Files.writeString(cp.arrival(), "invoke");
+        Double toFirst = null;
+        Double firstInvoke = null;
+        Double warmInvoke = null;
+        String first = null;
+        String warm = null;
+        StringBuilder lines = new StringBuilder();
+        long start = System.nanoTime();
+        criu.restore(cp.images(), "restore-" + log.getFileName() + ".log");
+        double restored = (System.nanoTime() - start) / 1e6;
+        long deadline = start + TimeUnit.SECONDS.toNanos(LAUNCH_TIMEOUT_SECONDS);
+        long read = cp.outputLength();
+        String partial = "";
+        try (var in = new java.io.RandomAccessFile(cp.output().toFile(), "r")) {
+            while (System.nanoTime() < deadline) {
+                boolean alive = isRunning(cp.pid());
+                long length = in.length();
+                if (length > read) {
+                    byte[] bytes = new byte[(int) (length - read)];
+                    in.seek(read);
+                    in.readFully(bytes);
+                    read = length;
+                    String text = partial + new String(bytes, StandardCharsets.UTF_8);
+                    int end = text.lastIndexOf('\n');
+                    partial = text.substring(end + 1);
+                    double at = (System.nanoTime() - start) / 1e6;
+                    for (String line : text.substring(0, end + 1).split("\n")) {
+                        lines.append(line).append('\n');
+                        if (!line.startsWith(ColdStartProbe.MARK + "response ")) continue;
+                        String[] f = line.substring(ColdStartProbe.MARK.length()).split(" ", 4);
+                        if (f[1].equals("1")) {
+                            toFirst = at;
+                            firstInvoke = Long.parseLong(f[2]) / 1e6;
+                            first = f[3];
+                        } else if (f[1].equals("2")) {
+                            warmInvoke = Long.parseLong(f[2]) / 1e6;
+                            warm = f[3];
+                        }
+                    }
+                }
+                if (!alive && length == read) break;
+                Thread.sleep(1);
+            }
+            while (isRunning(cp.pid()) && System.nanoTime() < deadline) Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            Files.deleteIfExists(cp.arrival());
+        }
+        if (isRunning(cp.pid())) throw new IllegalStateException("the restored process " + cp.pid() + " did not end: see " + cp.output());
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, lines + partial);
+        return new Launch(restored, orNaN(toFirst), orNaN(firstInvoke), orNaN(warmInvoke), first, warm);
+    }
+
+    /** Whether the process runs (a zombie, ended but not yet reaped, still holds its pid: it counts as running). */
+    private static boolean isRunning(long pid) {
+        return Files.exists(Path.of("/proc", Long.toString(pid)));
+    }
+
+    private static String restoredTable(Map<FunctionCatalog, Map<Mode, List<Launch>>> launches, double baseline) {
+        StringBuilder out = new StringBuilder();
+        if (!RESTORE) {
+            return out.append(String.format("%nRestores not measured: -Dqualisys.bench.restore=true checkpoints each primed function with CRIU "
+                    + "and times its restores (root; scripts/ensure-criu.sh builds CRIU)%n")).toString();
+        }
+        out.append(String.format("%nRestored (CRIU checkpoint of the primed JVM, as a CRaC JVM restores; SnapStart restores a microVM "
+                + "snapshot instead): from the restore's start, the invocation waiting%n"));
+        out.append(String.format("%-15s %16s %24s %20s %7s %20s %20s%n", "function", "restore ms", "restore + 1st response ms",
+                "x JVM baseline", "target", "1st invocation ms", "warm 2nd ms"));
+        launches.forEach((f, byMode) -> {
+            List<Launch> list = byMode.get(Mode.C1_RESTORED);
+            if (list == null) return;
+            Timings cold = stat(list, Launch::toFirstResponseMs);
+            out.append(String.format("%-15s %16s %24s %20s %7s %20s %20s%n", f.functionName(), stat(list, Launch::toMainMs).describe(0),
+                    cold.describe(0), cold.describeRatioTo(baseline), (SMALL.contains(f) ? "8x" : "15x"),
+                    stat(list, Launch::firstInvokeMs).describe(0), stat(list, Launch::warmInvokeMs).describe(1)));
+        });
+        return out.toString();
     }
 
     private static long size(Path f) {
@@ -243,10 +406,7 @@ class ColdStartBenchmark {
 
     static Launch launch(List<String> command, Map<String, String> variables, Path log) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("QUALISYS_") || k.endsWith("JAVA_OPTIONS")
-                || k.equals("JAVA_TOOL_OPTIONS"));
-        env.putAll(variables);
+        childEnvironment(pb, variables);
         Double toMain = null;
         Double toFirst = null;
         Double firstInvoke = null;
@@ -294,6 +454,14 @@ class ColdStartBenchmark {
         return new Launch(orNaN(toMain), orNaN(toFirst), orNaN(firstInvoke), orNaN(warmInvoke), first, warm);
     }
 
+    /** The child's environment: nothing inherited that would change what it does, and the function's variables. */
+    private static void childEnvironment(ProcessBuilder pb, Map<String, String> variables) {
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("QUALISYS_") || k.endsWith("JAVA_OPTIONS")
+                || k.equals("JAVA_TOOL_OPTIONS"));
+        env.putAll(variables);
+    }
+
     private static double orNaN(Double d) {
         return d == null ? Double.NaN : d;
     }
@@ -313,7 +481,7 @@ class ColdStartBenchmark {
         out.append(String.format("%-15s %9s %-12s %22s %20s %7s %9s %20s %20s %10s%n", "function", "package", "mode", "first response ms",
                 "x JVM baseline", "target", "to main", "1st invocation ms", "warm 2nd ms", "warm x STS"));
         launches.forEach((f, byMode) -> byMode.forEach((mode, list) -> {
-            if (mode == Mode.C1_PRIMED) return;
+            if (mode == Mode.C1_PRIMED || mode == Mode.C1_RESTORED) return;
             Timings cold = stat(list, Launch::toFirstResponseMs);
             Timings warm = stat(list, Launch::warmInvokeMs);
             out.append(String.format("%-15s %6.1f MB %-12s %22s %20s %7s %9.0f %20s %20s %10.1f%n", f.functionName(), sizes.get(f) / 1e6,
@@ -336,6 +504,7 @@ class ColdStartBenchmark {
                     // From main to the first response, less that response's invocation: the hook (and reading the input).
                     stat(list, l -> l.toFirstResponseMs() - l.toMainMs() - l.firstInvokeMs()).describe(0)));
         });
+        out.append(restoredTable(launches, baseline));
         out.append("\nInputs, and what the last launch answered:\n");
         launches.forEach((f, byMode) -> {
             List<Launch> list = byMode.values().iterator().next();

@@ -24,7 +24,9 @@ import java.util.UUID;
  *
  * <p>{@code --prime <handler> <inputs...>} first constructs the handler and runs its SnapStart hook
  * ({@link Priming}) as Lambda does before a snapshot, and prints {@code @@bench primed <what it warmed>};
- * the timed invocations then stand for a restored function's.
+ * the timed invocations then stand for a restored function's. With the system property {@value #AWAIT_RESTORE} (a
+ * file's path) it then prints {@code @@bench checkpoint} and waits for that file to exist before the first invocation:
+ * the benchmark checkpoints the JVM there and restores it (CRIU), the file standing for the invocation that arrives.
  *
  * <p>{@code --trivial} prints the first marker at once: the baseline, a JVM that does nothing.
  * It runs from a directory of its own (its class files are copied out of test-classes), so the
@@ -37,6 +39,8 @@ public final class ColdStartProbe {
      * Context.getInvokedFunctionArn}): the launching test sets it, as it sets the credentials of that account.
      */
     static final String FUNCTION_ACCOUNT = "PROBE_FUNCTION_ACCOUNT";
+    /** The file whose existence, after the checkpoint, is the first invocation's arrival. */
+    static final String AWAIT_RESTORE = "qualisys.probe.awaitRestore";
 
     private ColdStartProbe() {}
 
@@ -58,6 +62,12 @@ public final class ColdStartProbe {
             out.println(MARK + "primed " + json.writeValueAsString(Primer.prime(handler)));
             out.flush();
             first = 2;
+            String arrival = System.getProperty(AWAIT_RESTORE);
+            if (arrival != null) {
+                out.println(MARK + "checkpoint");
+                out.flush();
+                while (!Files.exists(Path.of(arrival))) Thread.sleep(1);
+            }
         }
         for (int i = first; i < args.length; i++) {
             long start = System.nanoTime();
