@@ -491,7 +491,7 @@ class ColdStartBenchmark {
                     warm.describe(1), warm.median() / sts.median()));
         }));
         out.append(String.format("%nAfter SnapStart's priming (the hook run first in the same JVM, as before a snapshot): the first invocation, "
-                + "what a restored function's first call costs after the restore itself (Lambda's, not measured here)%n"));
+                + "what a restored function's first call costs after the restore itself (timed with it below, with -Dqualisys.bench.restore=true)%n"));
         out.append(String.format("%-15s %20s %20s %7s %20s %24s%n", "function", "1st invocation ms", "x JVM baseline", "target", "warm 2nd ms",
                 "priming ms (at publish)"));
         launches.forEach((f, byMode) -> {
