@@ -216,9 +216,10 @@ public final class AwsClients implements AutoCloseable {
 
     /**
      * The SnapStart priming of the request path: each operation of every client made so far runs once, with an empty
-     * request, through a copy of the client that answers in the JVM ({@link PrimingHttpClient}: an empty success, no
-     * connection), signs with throwaway credentials and has none of this object's interceptors (nothing is counted).
-     * Marshalling, endpoint rules, signing and unmarshalling are then loaded and initialised in the snapshot, which a
+     * request, through a copy of the client that answers in the JVM ({@link PrimingHttpClient}: the operation's response
+     * with every member given a value, no connection), signs with throwaway credentials and has none of this object's
+     * interceptors (nothing is counted). Marshalling, endpoint rules, signing and unmarshalling down to the nested shapes of
+     * a real answer (a VPC's tags, a role's policies) are then loaded and initialised in the snapshot, which a
      * restored function's first calls would otherwise pay for. The operations are those the client's interface
      * declares: in a function's package, whose service modules are shrunk to what our code calls, exactly those. An
      * operation that refuses the empty request or answer fails after most of its path ran, which is all priming wants;
@@ -228,11 +229,13 @@ public final class AwsClients implements AutoCloseable {
         AwsCredentialsProvider throwaway = StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "PRIMING"));
         int ran = 0;
         for (Class<?> type : List.copyOf(clients.keySet())) {
-            try (SdkClient offline = configured(builderOf(type), throwaway, List.of(), new PrimingHttpClient())) {
+            PrimingHttpClient answers = new PrimingHttpClient();
+            try (SdkClient offline = configured(builderOf(type), throwaway, List.of(), answers)) {
                 for (Method operation : type.getMethods()) {
                     Class<?>[] parameters = operation.getParameterTypes();
                     if (parameters.length != 1 || !SdkRequest.class.isAssignableFrom(parameters[0])
                             || !SdkResponse.class.isAssignableFrom(operation.getReturnType())) continue;
+                    answers.answering(operation.getReturnType());
                     try {
                         operation.invoke(offline, ((SdkBuilder<?, ?>) parameters[0].getMethod("builder").invoke(null)).build());
                     } catch (InvocationTargetException refused) {

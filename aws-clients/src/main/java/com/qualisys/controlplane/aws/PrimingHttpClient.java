@@ -15,17 +15,25 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * The HTTP client of the SnapStart priming ({@link AwsClients#primeOperations}): it answers every request in the JVM
- * with an empty success in the request's protocol, and never opens a connection or resolves a name. An empty success
- * is {@code {}} for the JSON protocols, {@code <ActionResponse/>} for the query protocols (EC2, IAM, STS, SNS, RDS,
- * ElastiCache name the action in the form body) and no body for REST-XML (S3).
+ * with a success in the request's protocol, and never opens a connection or resolves a name. The success is the
+ * operation's response with every member given a value ({@link SampleResponses}, for the response type {@link #answering}
+ * names) for the JSON and query protocols (EC2, IAM, STS, SNS, RDS, ElastiCache name the action in the form body), and
+ * empty otherwise: {@code {}}, {@code <ActionResponse/>}, no body for REST-XML (S3).
  */
 final class PrimingHttpClient implements SdkHttpClient {
+    private volatile Class<?> responseType;
+
+    /** The response type of the operation called next; null: empty answers. */
+    void answering(Class<?> responseType) {
+        this.responseType = responseType;
+    }
+
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() {
-                byte[] body = emptySuccess(request).getBytes(StandardCharsets.UTF_8);
+                byte[] body = success(request, responseType).getBytes(StandardCharsets.UTF_8);
                 return HttpExecuteResponse.builder()
                         .response(SdkHttpResponse.builder().statusCode(200).putHeader("Content-Length", String.valueOf(body.length)).build())
                         .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
@@ -38,13 +46,20 @@ final class PrimingHttpClient implements SdkHttpClient {
     }
 
     static String emptySuccess(HttpExecuteRequest request) {
+        return success(request, null);
+    }
+
+    static String success(HttpExecuteRequest request, Class<?> responseType) {
         String type = request.httpRequest().firstMatchingHeader("Content-Type").orElse("");
-        if (type.contains("json")) return "{}";
+        if (type.contains("json")) return responseType == null ? "{}" : SampleResponses.json(responseType);
         if (type.startsWith("application/x-www-form-urlencoded") && request.contentStreamProvider().isPresent()) {
             try (InputStream in = request.contentStreamProvider().get().newStream()) {
                 for (String pair : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("&")) {
                     if (pair.startsWith("Action=")) {
-                        return "<" + URLDecoder.decode(pair.substring("Action=".length()), StandardCharsets.UTF_8) + "Response/>";
+                        String action = URLDecoder.decode(pair.substring("Action=".length()), StandardCharsets.UTF_8);
+                        if (responseType == null) return "<" + action + "Response/>";
+                        // EC2's query protocol puts the members in the response element itself; the others in <ActionResult>.
+                        return SampleResponses.xml(responseType, action, !responseType.getPackageName().endsWith(".ec2.model"));
                     }
                 }
             } catch (IOException e) {

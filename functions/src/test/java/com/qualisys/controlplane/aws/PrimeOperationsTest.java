@@ -17,7 +17,12 @@ import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeRouteTablesResponse;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.DescribeClusterResponse;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.GetAccountAuthorizationDetailsResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -63,6 +68,41 @@ class PrimeOperationsTest {
             assertThat(ec2.describeVpcs().vpcs()).as("EC2 query").isEmpty();
             assertThat(eks.listClusters().clusters()).as("REST-JSON").isEmpty();
             assertThat(s3.getBucketTagging(r -> r.bucket("priming")).tagSet()).as("REST-XML").isEmpty();
+        }
+    }
+
+    /**
+     * Told the operation's response type, each protocol's answer has every member, nested shapes included, so priming
+     * unmarshals what a real answer holds (a VPC's tags, a role's policies), not only the response's own class.
+     */
+    @Test
+    void toldTheResponseTypeTheAnswerHasEveryMemberDownToNestedShapes() {
+        PrimingHttpClient answers = new PrimingHttpClient();
+        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(answers).build();
+             Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(answers).build();
+             IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).credentialsProvider(KEYS).httpClient(answers).build();
+             EksClient eks = EksClient.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(answers).build()) {
+            answers.answering(DescribeRouteTablesResponse.class);
+            var table = ec2.describeRouteTables().routeTables().get(0);
+            assertThat(table.routeTableId()).as("EC2 query: members in the response element, lists of <item>").isEqualTo("x");
+            assertThat(table.routes().get(0).destinationCidrBlock()).isEqualTo("x");
+            assertThat(table.tags().get(0).key()).isEqualTo("x");
+            assertThat(table.associations().get(0).main()).isTrue();
+
+            answers.answering(GetAccountAuthorizationDetailsResponse.class);
+            var role = iam.getAccountAuthorizationDetails().roleDetailList().get(0);
+            assertThat(role.roleName()).as("query: members in <ActionResult>, lists of <member>").isEqualTo("x");
+            assertThat(role.rolePolicyList().get(0).policyDocument()).isEqualTo("x");
+            assertThat(role.createDate()).isNotNull();
+
+            answers.answering(GetItemResponse.class);
+            assertThat(dynamoDb.getItem(r -> r.tableName("t").key(java.util.Map.of())).item().get("k").s()).as("JSON 1.0, a map").isEqualTo("x");
+
+            answers.answering(DescribeClusterResponse.class);
+            var cluster = eks.describeCluster(r -> r.name("c")).cluster();
+            assertThat(cluster.resourcesVpcConfig().subnetIds()).as("REST-JSON").containsExactly("x");
+            assertThat(cluster.identity().oidc().issuer()).isEqualTo("x");
+            assertThat(cluster.tags()).containsEntry("k", "x");
         }
     }
 
