@@ -18,7 +18,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * with a success in the request's protocol, and never opens a connection or resolves a name. The success is the
  * operation's response with every member given a value ({@link SampleResponses}, for the response type {@link #answering}
  * names) for the JSON and query protocols (EC2, IAM, STS, SNS, RDS, ElastiCache name the action in the form body), and
- * empty otherwise: {@code {}}, {@code <ActionResponse/>}, no body for REST-XML (S3).
+ * empty for REST-XML (S3) or when no type is named: {@code {}}, {@code <ActionResponse/>}, no body.
  */
 final class PrimingHttpClient implements SdkHttpClient {
     private volatile Class<?> responseType;
@@ -45,10 +45,6 @@ final class PrimingHttpClient implements SdkHttpClient {
         };
     }
 
-    static String emptySuccess(HttpExecuteRequest request) {
-        return success(request, null);
-    }
-
     static String success(HttpExecuteRequest request, Class<?> responseType) {
         String type = request.httpRequest().firstMatchingHeader("Content-Type").orElse("");
         if (type.contains("json")) return responseType == null ? "{}" : SampleResponses.json(responseType);
@@ -59,14 +55,25 @@ final class PrimingHttpClient implements SdkHttpClient {
                         String action = URLDecoder.decode(pair.substring("Action=".length()), StandardCharsets.UTF_8);
                         if (responseType == null) return "<" + action + "Response/>";
                         // EC2's query protocol puts the members in the response element itself; the others in <ActionResult>.
-                        return SampleResponses.xml(responseType, action, !responseType.getPackageName().endsWith(".ec2.model"));
+                        return SampleResponses.xml(responseType, action, !service(responseType).equals("ec2"));
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return "";
+        // No body to tell: REST-JSON (EKS's GETs) answers JSON, REST-XML (S3) an empty body.
+        return responseType == null || REST_XML_SERVICES.contains(service(responseType)) ? "" : SampleResponses.json(responseType);
+    }
+
+    /** The services of the REST-XML protocol; other REST services speak JSON. */
+    private static final java.util.Set<String> REST_XML_SERVICES = java.util.Set.of("s3", "s3control", "cloudfront", "route53");
+
+    /** The service of a model class: {@code software.amazon.awssdk.services.<service>.model}. */
+    private static String service(Class<?> modelType) {
+        String p = modelType.getPackageName();
+        String prefix = "software.amazon.awssdk.services.";
+        return p.startsWith(prefix) ? p.substring(prefix.length(), p.indexOf('.', prefix.length())) : "";
     }
 
     @Override
