@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -21,6 +22,9 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * empty for REST-XML (S3) or when no type is named: {@code {}}, {@code <ActionResponse/>}, no body.
  */
 final class PrimingHttpClient implements SdkHttpClient {
+    /** The services of the REST-XML protocol; other REST services speak JSON. */
+    private static final Set<String> REST_XML_SERVICES = Set.of("s3", "s3control", "cloudfront", "route53");
+
     private volatile Class<?> responseType;
 
     /** The response type of the operation called next; null: empty answers. */
@@ -65,9 +69,6 @@ final class PrimingHttpClient implements SdkHttpClient {
         // No body to tell: REST-JSON (EKS's GETs) answers JSON, REST-XML (S3) an empty body.
         return responseType == null || REST_XML_SERVICES.contains(service(responseType)) ? "" : SampleResponses.json(responseType);
     }
-
-    /** The services of the REST-XML protocol; other REST services speak JSON. */
-    private static final java.util.Set<String> REST_XML_SERVICES = java.util.Set.of("s3", "s3control", "cloudfront", "route53");
 
     /** The service of a model class: {@code software.amazon.awssdk.services.<service>.model}. */
     private static String service(Class<?> modelType) {

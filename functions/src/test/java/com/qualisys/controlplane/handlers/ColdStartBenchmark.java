@@ -6,14 +6,18 @@ import com.qualisys.controlplane.testing.FunctionPackage;
 import com.qualisys.controlplane.testing.Timings;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,7 +220,7 @@ class ColdStartBenchmark {
         // Output to a file, not a pipe to this JVM: a restored process reopens its files by path.
         Path output = dir.resolve("output.log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         childEnvironment(pb, stage.environmentVariables(f));
         Process p = pb.start();
         try {
@@ -248,7 +252,7 @@ class ColdStartBenchmark {
      * end, so that the next restore gets its pid back.
      */
     private static Launch restore(Criu criu, Checkpoint cp, Path log) throws IOException {
-        try (var channel = java.nio.channels.FileChannel.open(cp.output(), java.nio.file.StandardOpenOption.WRITE)) {
+        try (var channel = FileChannel.open(cp.output(), StandardOpenOption.WRITE)) {
             channel.truncate(cp.outputLength());
         }
         Files.writeString(cp.arrival(), "invoke");
@@ -264,7 +268,7 @@ class ColdStartBenchmark {
         long deadline = start + TimeUnit.SECONDS.toNanos(LAUNCH_TIMEOUT_SECONDS);
         long read = cp.outputLength();
         String partial = "";
-        try (var in = new java.io.RandomAccessFile(cp.output().toFile(), "r")) {
+        try (var in = new RandomAccessFile(cp.output().toFile(), "r")) {
             while (System.nanoTime() < deadline) {
                 boolean alive = isRunning(cp.pid());
                 long length = in.length();
