@@ -63,13 +63,11 @@ final class SampleResponses {
     /** Appends the member's value; false when it has none to give (a recursive or too deep shape, a document). */
     private static boolean jsonValue(SdkField<?> field, StringBuilder out, Deque<Class<?>> path) {
         MarshallingType<?> type = field.marshallingType();
-        if (type == MarshallingType.STRING) out.append("\"x\"");
-        else if (type == MarshallingType.INTEGER || type == MarshallingType.LONG || type == MarshallingType.SHORT
-                || type == MarshallingType.BYTE) out.append('1');
-        else if (type == MarshallingType.FLOAT || type == MarshallingType.DOUBLE || type == MarshallingType.BIG_DECIMAL) out.append("1.5");
-        else if (type == MarshallingType.BOOLEAN) out.append("true");
-        else if (type == MarshallingType.INSTANT) out.append(EPOCH_SECONDS);
-        else if (type == MarshallingType.SDK_BYTES) out.append("\"AA==\"");
+        String scalar = scalar(type);
+        // JSON gives timestamps as epoch seconds, and strings and base64 bytes quoted.
+        if (type == MarshallingType.INSTANT) out.append(EPOCH_SECONDS);
+        else if (type == MarshallingType.STRING || type == MarshallingType.SDK_BYTES) out.append('"').append(scalar).append('"');
+        else if (scalar != null) out.append(scalar);
         else if (type == MarshallingType.LIST) {
             SdkField<?> member = field.getRequiredTrait(ListTrait.class).memberFieldInfo();
             out.append('[');
@@ -130,7 +128,7 @@ final class SampleResponses {
             out.append("</").append(name).append('>');
             return;
         }
-        String scalar = xmlScalar(type);
+        String scalar = scalar(type);
         if (scalar != null) {
             out.append('<').append(name).append('>').append(scalar).append("</").append(name).append('>');
             return;
@@ -146,7 +144,8 @@ final class SampleResponses {
         }
     }
 
-    private static String xmlScalar(MarshallingType<?> type) {
+    /** A scalar member's value as XML writes it; null for lists, maps, structures and documents. */
+    private static String scalar(MarshallingType<?> type) {
         if (type == MarshallingType.STRING) return "x";
         if (type == MarshallingType.INTEGER || type == MarshallingType.LONG || type == MarshallingType.SHORT || type == MarshallingType.BYTE) {
             return "1";

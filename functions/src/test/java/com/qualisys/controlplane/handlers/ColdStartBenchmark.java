@@ -256,15 +256,11 @@ class ColdStartBenchmark {
             channel.truncate(cp.outputLength());
         }
         Files.writeString(cp.arrival(), "invoke");
-        Double toFirst = null;
-        Double firstInvoke = null;
-        Double warmInvoke = null;
-        String first = null;
-        String warm = null;
+        Markers markers = new Markers();
         StringBuilder lines = new StringBuilder();
         long start = System.nanoTime();
         criu.restore(cp.images(), "restore-" + log.getFileName() + ".log");
-        double restored = (System.nanoTime() - start) / 1e6;
+        markers.ranAgainAt((System.nanoTime() - start) / 1e6);
         long deadline = start + TimeUnit.SECONDS.toNanos(LAUNCH_TIMEOUT_SECONDS);
         long read = cp.outputLength();
         String partial = "";
@@ -283,16 +279,7 @@ class ColdStartBenchmark {
                     double at = (System.nanoTime() - start) / 1e6;
                     for (String line : text.substring(0, end + 1).split("\n")) {
                         lines.append(line).append('\n');
-                        if (!line.startsWith(ColdStartProbe.MARK + "response ")) continue;
-                        String[] f = line.substring(ColdStartProbe.MARK.length()).split(" ", 4);
-                        if (f[1].equals("1")) {
-                            toFirst = at;
-                            firstInvoke = Long.parseLong(f[2]) / 1e6;
-                            first = f[3];
-                        } else if (f[1].equals("2")) {
-                            warmInvoke = Long.parseLong(f[2]) / 1e6;
-                            warm = f[3];
-                        }
+                        markers.read(line, at);
                     }
                 }
                 if (!alive && length == read) break;
@@ -308,7 +295,7 @@ class ColdStartBenchmark {
         if (isRunning(cp.pid())) throw new IllegalStateException("the restored process " + cp.pid() + " did not end: see " + cp.output());
         Files.createDirectories(log.getParent());
         Files.writeString(log, lines + partial);
-        return new Launch(restored, orNaN(toFirst), orNaN(firstInvoke), orNaN(warmInvoke), first, warm);
+        return markers.launch();
     }
 
     /** Whether the process runs (a zombie, ended but not yet reaped, still holds its pid: it counts as running). */
@@ -411,12 +398,7 @@ class ColdStartBenchmark {
     static Launch launch(List<String> command, Map<String, String> variables, Path log) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         childEnvironment(pb, variables);
-        Double toMain = null;
-        Double toFirst = null;
-        Double firstInvoke = null;
-        Double warmInvoke = null;
-        String first = null;
-        String warm = null;
+        Markers markers = new Markers();
         try {
             Files.createDirectories(log.getParent());
             long start = System.nanoTime();
@@ -434,18 +416,7 @@ class ColdStartBenchmark {
                     double at = (System.nanoTime() - start) / 1e6;
                     out.write(line);
                     out.newLine();
-                    if (!line.startsWith(ColdStartProbe.MARK)) continue;
-                    String[] f = line.substring(ColdStartProbe.MARK.length()).split(" ", 4);
-                    if (f[0].equals("main")) {
-                        toMain = at;
-                    } else if (f[0].equals("response") && f[1].equals("1")) {
-                        toFirst = at;
-                        firstInvoke = Long.parseLong(f[2]) / 1e6;
-                        first = f[3];
-                    } else if (f[0].equals("response") && f[1].equals("2")) {
-                        warmInvoke = Long.parseLong(f[2]) / 1e6;
-                        warm = f[3];
-                    }
+                    markers.read(line, at);
                 }
             }
             p.waitFor();
@@ -455,7 +426,41 @@ class ColdStartBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return new Launch(orNaN(toMain), orNaN(toFirst), orNaN(firstInvoke), orNaN(warmInvoke), first, warm);
+        return markers.launch();
+    }
+
+    /** What a child's marker lines said ({@link ColdStartProbe#MARK}), and when they arrived (ms from its start). */
+    private static final class Markers {
+        private Double toMain;
+        private Double toFirst;
+        private Double firstInvoke;
+        private Double warmInvoke;
+        private String first;
+        private String warm;
+
+        void read(String line, double at) {
+            if (!line.startsWith(ColdStartProbe.MARK)) return;
+            String[] f = line.substring(ColdStartProbe.MARK.length()).split(" ", 4);
+            if (f[0].equals("main")) {
+                toMain = at;
+            } else if (f[0].equals("response") && f[1].equals("1")) {
+                toFirst = at;
+                firstInvoke = Long.parseLong(f[2]) / 1e6;
+                first = f[3];
+            } else if (f[0].equals("response") && f[1].equals("2")) {
+                warmInvoke = Long.parseLong(f[2]) / 1e6;
+                warm = f[3];
+            }
+        }
+
+        /** A restored process prints no main marker: its "to main" is when the restore had it running again. */
+        void ranAgainAt(double at) {
+            toMain = at;
+        }
+
+        Launch launch() {
+            return new Launch(orNaN(toMain), orNaN(toFirst), orNaN(firstInvoke), orNaN(warmInvoke), first, warm);
+        }
     }
 
     /** The child's environment: nothing inherited that would change what it does, and the function's variables. */

@@ -26,11 +26,7 @@ final class Criu {
 
     /** Builds CRIU if needed ({@code scripts/ensure-criu.sh}); fails, saying why, where it cannot. */
     static Criu ensure() {
-        Path script = RepoPaths.root().resolve("scripts/ensure-criu.sh");
-        String out = run(List.of("bash", script.toString()), null);
-        String last = out.strip().lines().reduce((a, b) -> b).orElse("");
-        if (!last.startsWith("criu: ")) throw new IllegalStateException(script + " printed no binary: " + out);
-        return new Criu(Path.of(last.substring("criu: ".length())));
+        return new Criu(RepoPaths.ensuredTool("criu"));
     }
 
     /** Checkpoints the process (and kills it, as a snapshot ends the instance it was taken of) into {@code images}. */
@@ -69,7 +65,7 @@ final class Criu {
             String text = new String(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 List<String> why = new ArrayList<>(List.of(text.strip()));
-                if (log != null && Files.isRegularFile(log)) {
+                if (Files.isRegularFile(log)) {
                     why.add(Files.readAllLines(log).stream().filter(l -> l.startsWith("Error")).reduce((a, b) -> a + "\n" + b).orElse(""));
                 }
                 throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + String.join("\n", why).strip());

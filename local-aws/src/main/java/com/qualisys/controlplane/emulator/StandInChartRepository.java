@@ -3,7 +3,6 @@ package com.qualisys.controlplane.emulator;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -108,19 +107,7 @@ public final class StandInChartRepository implements AutoCloseable {
 
     /** The helm built from tools/helm by scripts/ensure-helm.sh (built on first use; fails the test if it cannot be). */
     public static Path helmBinary() {
-        try {
-            Process p = new ProcessBuilder("bash", RepoPaths.root().resolve("scripts/ensure-helm.sh").toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (p.waitFor() != 0) throw new IllegalStateException("scripts/ensure-helm.sh failed: " + out);
-            String last = out.substring(out.lastIndexOf('\n') + 1);
-            return Path.of(last.substring("helm: ".length()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return RepoPaths.ensuredTool("helm");
     }
 
     @Override
