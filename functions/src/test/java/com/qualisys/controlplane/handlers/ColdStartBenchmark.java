@@ -54,7 +54,10 @@ import org.junit.jupiter.api.Test;
  * {@code ./mvnw -q -pl functions test -Dtest=ColdStartBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  * ({@code -Dqualisys.bench.coldRuns=N}, default 2 launches per function and mode; {@code
  * -Dqualisys.bench.functions=Lock,Notify} for some functions only; {@code -Dqualisys.bench.childOptions="..."} adds
- * JVM options to every timed launch, {@code {launch}} standing for its name, e.g. a profiler's output file).
+ * JVM options to every timed launch, the trivial JVM's and the checkpointed JVM's included, {@code {launch}} standing
+ * for its name, e.g. a profiler's output file; {@code -Dqualisys.bench.memoryMb=N} sizes every child JVM as in a Lambda
+ * function of N MB; {@code -Dqualisys.bench.dropCaches=true}, with the restored mode, also restores with nothing in
+ * the page cache).
  */
 class ColdStartBenchmark {
     private static final int RUNS = Integer.getInteger("qualisys.bench.coldRuns", 2);
@@ -64,6 +67,18 @@ class ColdStartBenchmark {
     private static final String CHILD_OPTIONS = System.getProperty("qualisys.bench.childOptions", "");
     /** {@code -Dqualisys.bench.restore=true}: also checkpoint each primed function and time its restores (CRIU, root). */
     private static final boolean RESTORE = Boolean.getBoolean("qualisys.bench.restore");
+    /**
+     * {@code -Dqualisys.bench.dropCaches=true}, with {@link #RESTORE}: after the other launches, restore each function
+     * once per run with the page cache dropped first, its images read from disk as a snapshot's are fetched on a
+     * SnapStart restore (root).
+     */
+    private static final boolean DROP_CACHES = RESTORE && Boolean.getBoolean("qualisys.bench.dropCaches");
+    /**
+     * {@code -Dqualisys.bench.memoryMb=N}: every child JVM sized as in a Lambda function of N MB, which is all the
+     * memory its JVM sees: heap from N MB rather than this host's memory, and under 1,792 MB the serial collector, which
+     * the JVM's ergonomics choose on such a machine (here they would not, so it is named). 0, the default: the host's.
+     */
+    private static final int MEMORY_MB = Integer.getInteger("qualisys.bench.memoryMb", 0);
     /** Trivial JVMs per round: they are cheap, and one alone is as noisy as the machine. */
     private static final int BASELINE_LAUNCHES = 3;
     private static final int STS_CALLS = 25;
@@ -85,7 +100,9 @@ class ColdStartBenchmark {
          * The primed JVM checkpointed (CRIU) where it would wait for its first invocation, and restored: a launch is the
          * restore and the first invocation, what a CRaC JVM's restore costs (SnapStart restores a microVM instead).
          */
-        C1_RESTORED("C1, restored");
+        C1_RESTORED("C1, restored"),
+        /** As {@link #C1_RESTORED}, the page cache dropped before each restore: the images come from disk. */
+        C1_RESTORED_UNCACHED("C1, restored, nothing cached");
 
         final String label;
 
@@ -155,15 +172,16 @@ class ColdStartBenchmark {
         Map<FunctionCatalog, Map<Mode, List<Launch>>> launches = new LinkedHashMap<>();
         List<Double> sts = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
-            List<String> trivial = javaCommand(List.of(), baselineClasspath);
-            trivial.add("--trivial");
             for (int b = 0; b < BASELINE_LAUNCHES; b++) {
+                List<String> trivial = javaCommand(childOptions("baseline-" + run + "-" + b), baselineClasspath);
+                trivial.add("--trivial");
                 baselines.add(launch(trivial, Map.of(), work.resolve("logs/baseline-" + run + "-" + b + ".log")));
             }
             for (var e : inputs.entrySet()) {
                 FunctionCatalog f = e.getKey();
                 for (Mode mode : Mode.values()) {
                     if (mode == Mode.C1_CDS && !archives.containsKey(f)) continue;
+                    if (mode == Mode.C1_RESTORED_UNCACHED) continue;
                     if (mode == Mode.C1_RESTORED) {
                         if (!checkpoints.containsKey(f)) continue;
                         Launch l = restore(criu, checkpoints.get(f), work.resolve("logs/" + f.functionName() + "-" + mode.name() + "-" + run + ".log"));
@@ -172,7 +190,7 @@ class ColdStartBenchmark {
                         continue;
                     }
                     List<String> extra = new ArrayList<>(mode == Mode.C1 ? List.of() : List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off"));
-                    if (!CHILD_OPTIONS.isBlank()) extra.addAll(List.of(CHILD_OPTIONS.replace("{launch}", f.functionName() + "-" + mode.name() + "-" + run).split(" ")));
+                    extra.addAll(childOptions(f.functionName() + "-" + mode.name() + "-" + run));
                     List<String> command = javaCommand(extra, (mode == Mode.C1_CDS ? cdsClasspaths : classpaths).get(f));
                     if (mode == Mode.C1_PRIMED) command.add("--prime");
                     command.add(f.handler());
@@ -186,8 +204,23 @@ class ColdStartBenchmark {
             for (int i = 0; i < 5; i++) stage.aws().sts().getCallerIdentity();
             sts.add(Timings.repeat(STS_CALLS, () -> stage.aws().sts().getCallerIdentity()).median());
         }
+        // Last, so that no launch above finds the page cache emptied by one of these.
+        List<Launch> uncachedBaselines = new ArrayList<>();
+        for (int run = 0; DROP_CACHES && run < RUNS; run++) {
+            dropPageCache();
+            List<String> trivial = javaCommand(childOptions("baseline-uncached-" + run), baselineClasspath);
+            trivial.add("--trivial");
+            uncachedBaselines.add(launch(trivial, Map.of(), work.resolve("logs/baseline-uncached-" + run + ".log")));
+            for (var e : checkpoints.entrySet()) {
+                dropPageCache();
+                Launch l = restore(criu, e.getValue(),
+                        work.resolve("logs/" + e.getKey().functionName() + "-" + Mode.C1_RESTORED_UNCACHED.name() + "-" + run + ".log"));
+                stage.resetAfterLaunch();
+                launches.get(e.getKey()).computeIfAbsent(Mode.C1_RESTORED_UNCACHED, k -> new ArrayList<>()).add(l);
+            }
+        }
 
-        System.out.println(report(stage, baselines, launches, sizes, Timings.of(sts)));
+        System.out.println(report(stage, baselines, uncachedBaselines, launches, sizes, checkpoints, Timings.of(sts)));
         List<String> failures = new ArrayList<>();
         launches.forEach((f, byMode) -> byMode.forEach((mode, list) -> list.forEach(l -> {
             if (!l.answered()) failures.add(f.functionName() + " (" + mode.label + "): no response; see " + work.resolve("logs"));
@@ -213,7 +246,9 @@ class ColdStartBenchmark {
         Files.createDirectories(dir);
         Path arrival = dir.resolve("invocation-arrived");
         // No hsperfdata file: a memory-mapped file in /tmp that the JVM deletes at exit would not be there to restore.
-        List<String> command = javaCommand(List.of("-XX:-UsePerfData", "-D" + ColdStartProbe.AWAIT_RESTORE + "=" + arrival), classpath);
+        List<String> options = new ArrayList<>(List.of("-XX:-UsePerfData", "-D" + ColdStartProbe.AWAIT_RESTORE + "=" + arrival));
+        options.addAll(childOptions(f.functionName() + "-checkpoint"));
+        List<String> command = javaCommand(options, classpath);
         command.add("--prime");
         command.add(f.handler());
         inputs.forEach(p -> command.add(p.toString()));
@@ -303,22 +338,24 @@ class ColdStartBenchmark {
         return Files.exists(Path.of("/proc", Long.toString(pid)));
     }
 
-    private static String restoredTable(Map<FunctionCatalog, Map<Mode, List<Launch>>> launches, double baseline) {
+    private static String restoredTable(Map<FunctionCatalog, Map<Mode, List<Launch>>> launches, Map<FunctionCatalog, Checkpoint> checkpoints,
+                                        double baseline, Mode mode) {
         StringBuilder out = new StringBuilder();
         if (!RESTORE) {
             return out.append(String.format("%nRestores not measured: -Dqualisys.bench.restore=true checkpoints each primed function with CRIU "
                     + "and times its restores (root; scripts/ensure-criu.sh builds CRIU)%n")).toString();
         }
-        out.append(String.format("%nRestored (CRIU checkpoint of the primed JVM, as a CRaC JVM restores; SnapStart restores a microVM "
-                + "snapshot instead): from the restore's start, the invocation waiting%n"));
-        out.append(String.format("%-15s %16s %24s %20s %7s %20s %20s%n", "function", "restore ms", "restore + 1st response ms",
+        out.append(String.format("%n%s (CRIU checkpoint of the primed JVM, as a CRaC JVM restores; SnapStart restores a microVM "
+                + "snapshot instead): from the restore's start, the invocation waiting%s%n", mode.label,
+                mode == Mode.C1_RESTORED_UNCACHED ? "; the page cache dropped before each restore" : ""));
+        out.append(String.format("%-15s %9s %16s %24s %20s %7s %20s %20s%n", "function", "images", "restore ms", "restore + 1st response ms",
                 "x JVM baseline", "target", "1st invocation ms", "warm 2nd ms"));
         launches.forEach((f, byMode) -> {
-            List<Launch> list = byMode.get(Mode.C1_RESTORED);
+            List<Launch> list = byMode.get(mode);
             if (list == null) return;
             Timings cold = stat(list, Launch::toFirstResponseMs);
-            out.append(String.format("%-15s %16s %24s %20s %7s %20s %20s%n", f.functionName(), stat(list, Launch::toMainMs).describe(0),
-                    cold.describe(0), cold.describeRatioTo(baseline), (SMALL.contains(f) ? "8x" : "15x"),
+            out.append(String.format("%-15s %6.0f MB %16s %24s %20s %7s %20s %20s%n", f.functionName(), treeSize(checkpoints.get(f).images()) / 1e6,
+                    stat(list, Launch::toMainMs).describe(0), cold.describe(0), cold.describeRatioTo(baseline), (SMALL.contains(f) ? "8x" : "15x"),
                     stat(list, Launch::firstInvokeMs).describe(0), stat(list, Launch::warmInvokeMs).describe(1)));
         });
         return out.toString();
@@ -346,6 +383,15 @@ class ColdStartBenchmark {
         return leaks;
     }
 
+    /** The bytes of the files under a directory. */
+    private static long treeSize(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(ColdStartBenchmark::size).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {
@@ -359,11 +405,37 @@ class ColdStartBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(C1_ONLY);
+        command.addAll(lambdaSizing(MEMORY_MB));
         command.addAll(extra);
         command.add("-cp");
         command.add(classpath);
         command.add(ColdStartProbe.class.getName());
         return command;
+    }
+
+    /** The JVM options that size a JVM as Lambda's would be sized in a function of {@code memoryMb} (none for 0). */
+    static List<String> lambdaSizing(int memoryMb) {
+        if (memoryMb <= 0) return List.of();
+        // HotSpot's ergonomics take a machine of less than 1,792 MB for a client: the serial collector.
+        return memoryMb < 1792 ? List.of("-XX:MaxRAM=" + memoryMb + "m", "-XX:+UseSerialGC") : List.of("-XX:MaxRAM=" + memoryMb + "m");
+    }
+
+    /** {@code -Dqualisys.bench.childOptions}, {@code {launch}} replaced by the launch's name. */
+    private static List<String> childOptions(String launch) {
+        return CHILD_OPTIONS.isBlank() ? List.of() : List.of(CHILD_OPTIONS.replace("{launch}", launch).split(" "));
+    }
+
+    /** Empties the page cache (root): what was read from disk must be read from it again. */
+    private static void dropPageCache() {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
+        } catch (IOException e) {
+            throw new UncheckedIOException("dropping the page cache needs root", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A jar of a directory's files, leaving out its lib/ (the package's dependency jars). */
@@ -475,22 +547,26 @@ class ColdStartBenchmark {
         return d == null ? Double.NaN : d;
     }
 
-    private static String report(ColdStartStage stage, List<Launch> baselines, Map<FunctionCatalog, Map<Mode, List<Launch>>> launches,
-                                 Map<FunctionCatalog, Long> sizes, Timings sts) {
+    private static String report(ColdStartStage stage, List<Launch> baselines, List<Launch> uncachedBaselines,
+                                 Map<FunctionCatalog, Map<Mode, List<Launch>>> launches, Map<FunctionCatalog, Long> sizes,
+                                 Map<FunctionCatalog, Checkpoint> checkpoints, Timings sts) {
         StringBuilder out = new StringBuilder();
         double baseline = stat(baselines, Launch::toFirstResponseMs).median();
         out.append("\nCold start of each function from its own package: ").append(RUNS)
                 .append(" fresh JVMs per function and mode (C1 only), interleaved with the baselines\n")
                 .append("java: ").append(System.getProperty("java.home")).append(" (").append(Runtime.version()).append("); ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average ")
-                .append(String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append('\n');
+                .append(String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append('\n')
+                .append("every child JVM: ").append(String.join(" ", Stream.of(C1_ONLY, lambdaSizing(MEMORY_MB), childOptions("{launch}"))
+                        .flatMap(List::stream).toList()))
+                .append(MEMORY_MB > 0 ? " (sized as a Lambda function of " + MEMORY_MB + " MB)" : " (sized by this host's memory)").append('\n');
         out.append(String.format("baseline JVM, trivial main (C1 only): %s ms to its first line (%d launches)%n",
                 stat(baselines, Launch::toFirstResponseMs).describe(0), baselines.size()));
         out.append(String.format("baseline round trip, sts:GetCallerIdentity from the test JVM: %s ms%n%n", sts.describe(1)));
         out.append(String.format("%-15s %9s %-12s %22s %20s %7s %9s %20s %20s %10s%n", "function", "package", "mode", "first response ms",
                 "x JVM baseline", "target", "to main", "1st invocation ms", "warm 2nd ms", "warm x STS"));
         launches.forEach((f, byMode) -> byMode.forEach((mode, list) -> {
-            if (mode == Mode.C1_PRIMED || mode == Mode.C1_RESTORED) return;
+            if (mode == Mode.C1_PRIMED || mode == Mode.C1_RESTORED || mode == Mode.C1_RESTORED_UNCACHED) return;
             Timings cold = stat(list, Launch::toFirstResponseMs);
             Timings warm = stat(list, Launch::warmInvokeMs);
             out.append(String.format("%-15s %6.1f MB %-12s %22s %20s %7s %9.0f %20s %20s %10.1f%n", f.functionName(), sizes.get(f) / 1e6,
@@ -513,7 +589,12 @@ class ColdStartBenchmark {
                     // From main to the first response, less that response's invocation: the hook (and reading the input).
                     stat(list, l -> l.toFirstResponseMs() - l.toMainMs() - l.firstInvokeMs()).describe(0)));
         });
-        out.append(restoredTable(launches, baseline));
+        out.append(restoredTable(launches, checkpoints, baseline, Mode.C1_RESTORED));
+        if (DROP_CACHES) {
+            out.append(String.format("%nThe trivial JVM with the page cache dropped: %s ms to its first line (%d launches)%n",
+                    stat(uncachedBaselines, Launch::toFirstResponseMs).describe(0), uncachedBaselines.size()));
+            out.append(restoredTable(launches, checkpoints, baseline, Mode.C1_RESTORED_UNCACHED));
+        }
         out.append("\nInputs, and what the last launch answered:\n");
         launches.forEach((f, byMode) -> {
             List<Launch> list = byMode.values().iterator().next();
