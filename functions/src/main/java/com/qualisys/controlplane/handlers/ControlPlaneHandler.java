@@ -46,6 +46,7 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
         ControlPlane cp = controlPlane();
         Map<String, Object> done = new java.util.LinkedHashMap<>();
         done.put("json", Priming.warmJson());
+        done.put("tls", TlsPriming.handshake());
         if (Priming.available("org.yaml.snakeyaml.Yaml")) {
             java.util.List<EnvironmentSpec> specs = cp.environmentNames().stream().map(cp::spec).toList();
             done.put("specs", specs.stream().map(EnvironmentSpec::environment).toList());
