@@ -47,13 +47,18 @@ final class TlsPriming {
 
     /** Runs the handshake and one record each way; returns the protocol and cipher suite agreed. */
     static String handshake() {
+        return handshake(HOST);
+    }
+
+    /** The same with the leaf certificate made for {@code leafName}: any other name than the client's fails the check. */
+    static String handshake(String leafName) {
         try {
             // One key pair for the CA and the leaf: a second would only add its generation (half a second with C1).
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
             rsa.initialize(2048);
             KeyPair keys = rsa.generateKeyPair();
             X509Certificate ca = certificate("priming CA", keys.getPublic(), "priming CA", keys.getPrivate(), true);
-            X509Certificate leaf = certificate(HOST, keys.getPublic(), "priming CA", keys.getPrivate(), false);
+            X509Certificate leaf = certificate(leafName, keys.getPublic(), "priming CA", keys.getPrivate(), false);
 
             SSLContext server = SSLContext.getInstance("TLS");
             server.init(new KeyManager[] {new OneKey(keys.getPrivate(), new X509Certificate[] {leaf, ca})}, null, null);
