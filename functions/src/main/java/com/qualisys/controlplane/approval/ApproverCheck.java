@@ -1,7 +1,7 @@
 package com.qualisys.controlplane.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,6 @@ public final class ApproverCheck {
     static final String START_EXECUTION = "StartExecution";
     /** Step Functions' and CloudTrail's clocks against each other. */
     static final Duration SKEW = Duration.ofSeconds(5);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApproverCheck() {}
 
@@ -109,7 +108,7 @@ public final class ApproverCheck {
         String output = call.parameter("output");
         if (output.isEmpty()) return false;
         try {
-            JsonNode named = JSON.readTree(output).path("execution");
+            JsonNode named = Json.mapper().readTree(output).path("execution");
             return named.isTextual() && !named.asText().equals(execution.arn());
         } catch (IOException hidden) {
             return false;

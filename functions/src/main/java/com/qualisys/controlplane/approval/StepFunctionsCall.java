@@ -1,7 +1,7 @@
 package com.qualisys.controlplane.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.json.Json;
 import java.io.IOException;
 import java.time.Instant;
 import software.amazon.awssdk.services.cloudtrail.model.Event;
@@ -13,14 +13,13 @@ import software.amazon.awssdk.services.cloudtrail.model.Event;
  */
 public record StepFunctionsCall(String eventId, String eventName, String principal, Instant time, boolean failed,
                                 JsonNode requestParameters) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static StepFunctionsCall of(Event event) {
         JsonNode record;
         try {
-            record = event.cloudTrailEvent() == null ? JSON.createObjectNode() : JSON.readTree(event.cloudTrailEvent());
+            record = event.cloudTrailEvent() == null ? Json.mapper().createObjectNode() : Json.mapper().readTree(event.cloudTrailEvent());
         } catch (IOException unreadable) {
-            record = JSON.createObjectNode();
+            record = Json.mapper().createObjectNode();
         }
         String principal = record.path("userIdentity").path("arn").asText("");
         Instant time = event.eventTime() != null ? event.eventTime() : Instant.parse(record.path("eventTime").asText());

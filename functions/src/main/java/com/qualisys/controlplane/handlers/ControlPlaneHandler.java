@@ -46,6 +46,7 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
         ControlPlane cp = controlPlane();
         Map<String, Object> done = new java.util.LinkedHashMap<>();
         done.put("json", Priming.warmJson());
+        if (Priming.available("com.fasterxml.jackson.datatype.jsr310.JavaTimeModule")) done.put("javaTime", Priming.warmJavaTime());
         done.put("tls", TlsPriming.handshake());
         if (Priming.available("org.yaml.snakeyaml.Yaml")) {
             java.util.List<EnvironmentSpec> specs = cp.environmentNames().stream().map(cp::spec).toList();

@@ -1,6 +1,8 @@
 package com.qualisys.controlplane.handlers;
 
 import com.qualisys.controlplane.json.Json;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,7 @@ import org.crac.Resource;
  * SnapStart priming. Lambda snapshots a published version after its initialisation and restores that
  * snapshot on a cold start; before the snapshot it runs the org.crac {@code beforeCheckpoint} hooks.
  * This hook makes the function do, without calling AWS, what its first invocation would otherwise pay
- * for after a restore: JSON read and written through the shared mapper, a TLS handshake between two engines
+ * for after a restore: JSON read and written through the shared mappers, a TLS handshake between two engines
  * in the JVM ({@link TlsPriming}), every environment's spec loaded
  * and validated, the layers made and their desired state computed and diffed, the AWS SDK clients of
  * every service module in the package created ({@code AwsClients.prime}) and each of their operations run
@@ -71,6 +73,22 @@ final class Priming implements Resource {
             return Json.mapper().readTree(text).size();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("priming JSON failed", e);
+        }
+    }
+
+    /**
+     * The java.time mapper ({@code Json.javaTime()}) both ways, where the package ships its module: the module set up,
+     * an instant and a duration written as ISO-8601 and read back. Returns the instant's text.
+     */
+    static String warmJavaTime() {
+        try {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("at", Instant.EPOCH);
+            doc.put("lasting", Duration.ofMinutes(1));
+            String text = Json.javaTime().writeValueAsString(doc);
+            return Json.javaTime().treeToValue(Json.javaTime().readTree(text).get("at"), Instant.class).toString();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("priming java.time JSON failed", e);
         }
     }
 

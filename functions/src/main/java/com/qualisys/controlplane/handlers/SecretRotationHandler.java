@@ -1,14 +1,12 @@
 package com.qualisys.controlplane.handlers;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.qualisys.controlplane.database.TlsPolicy;
 import com.qualisys.controlplane.database.rotation.RotationHealth;
 import com.qualisys.controlplane.database.rotation.RotationHealthReport;
 import com.qualisys.controlplane.database.rotation.RotationOutcome;
 import com.qualisys.controlplane.database.rotation.RotationStep;
 import com.qualisys.controlplane.database.rotation.SecretRotation;
+import com.qualisys.controlplane.json.Json;
 import com.qualisys.controlplane.spec.EnvironmentSpec;
 import com.qualisys.controlplane.spec.SpecException;
 import java.time.Clock;
@@ -32,8 +30,6 @@ import java.util.Map;
 public final class SecretRotationHandler extends ControlPlaneHandler {
     public static final String ENVIRONMENT_VARIABLE = "QUALISYS_ENVIRONMENT";
     public static final String HEALTH_STEP = "health";
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final String environment;
     private final TlsPolicy tls;
@@ -72,7 +68,7 @@ public final class SecretRotationHandler extends ControlPlaneHandler {
             DatabaseAccess db = DatabaseAccess.of(spec, controlPlane.aws(spec), tls, "qualisys-secret-rotation");
             RotationHealthReport report = new RotationHealth(db.secrets(), db.connector(), db.settings(), clock).check(repair);
             if (!report.healthy()) throw new RotationUnhealthyException(report);
-            return JSON.convertValue(report, Map.class);
+            return Json.javaTime().convertValue(report, Map.class);
         }
         RotationStep rotationStep;
         try {
@@ -84,7 +80,7 @@ public final class SecretRotationHandler extends ControlPlaneHandler {
         String token = input.string("ClientRequestToken");
         DatabaseAccess db = DatabaseAccess.of(spec, controlPlane.aws(spec), tls, "qualisys-secret-rotation");
         RotationOutcome outcome = new SecretRotation(db.secrets(), db.connector(), db.settings()).run(secretId, token, rotationStep);
-        return JSON.convertValue(outcome, Map.class);
+        return Json.javaTime().convertValue(outcome, Map.class);
     }
 
     private EnvironmentSpec spec(Input input, ControlPlane controlPlane) {

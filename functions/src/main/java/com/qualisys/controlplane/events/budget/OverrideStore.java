@@ -1,11 +1,11 @@
 package com.qualisys.controlplane.events.budget;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.qualisys.controlplane.engine.AttributeOverride;
+import com.qualisys.controlplane.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * in the version its writer read.
  */
 public final class OverrideStore {
-    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectWriter WRITER = Json.javaTime().writer(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectReader READER = Json.javaTime().readerFor(OverrideRecord.class);
 
     private final S3Client s3;
     private final String bucket;
@@ -102,7 +102,7 @@ public final class OverrideStore {
 
     private static RequestBody body(OverrideRecord record) {
         try {
-            return RequestBody.fromBytes(JSON.writeValueAsBytes(record));
+            return RequestBody.fromBytes(WRITER.writeValueAsBytes(record));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write override " + record.id() + ": " + e.getOriginalMessage(), e);
         }
@@ -142,7 +142,7 @@ public final class OverrideStore {
 
     private static OverrideRecord read(byte[] body, String key) {
         try {
-            return JSON.readValue(body, OverrideRecord.class);
+            return READER.readValue(body);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("override object " + key + " is not a valid override record: "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
