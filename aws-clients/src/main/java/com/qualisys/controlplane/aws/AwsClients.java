@@ -2,6 +2,7 @@ package com.qualisys.controlplane.aws;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,13 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -215,15 +218,17 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * The SnapStart priming of the request path: each operation of every client made so far runs once, with an empty
-     * request, through a copy of the client that answers in the JVM ({@link PrimingHttpClient}: the operation's response
+     * The SnapStart priming of the request path: each operation of every client made so far runs once, with a request
+     * whose every member has a value ({@link SampleRequests}; refused, with the empty request as well), through a copy of
+     * the client that answers in the JVM ({@link PrimingHttpClient}: the operation's response
      * with every member given a value, no connection), signs with throwaway credentials and has none of this object's
      * interceptors (nothing is counted). Marshalling, endpoint rules, signing and unmarshalling down to the nested shapes of
      * a real answer (a VPC's tags, a role's policies) are then loaded and initialised in the snapshot, which a
      * restored function's first calls would otherwise pay for. The operations are those the client's interface
-     * declares: in a function's package, whose service modules are shrunk to what our code calls, exactly those. An
-     * operation that refuses the empty request or answer fails after most of its path ran, which is all priming wants;
-     * a linkage error (a package lacking a class) is not swallowed. Returns the operations run.
+     * declares ({@link #primedResponse}, S3's object content in and out included): in a function's package, whose service
+     * modules are shrunk to what our code calls, exactly those. An operation that refuses a request or its answer fails
+     * after some of its path ran, which is all priming can have; a linkage error (a package lacking a class) is not
+     * swallowed. Returns the operations run.
      */
     public int primeOperations() {
         AwsCredentialsProvider throwaway = StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "PRIMING"));
@@ -232,22 +237,61 @@ public final class AwsClients implements AutoCloseable {
             PrimingHttpClient answers = new PrimingHttpClient();
             try (SdkClient offline = configured(builderOf(type), throwaway, List.of(), answers)) {
                 for (Method operation : type.getMethods()) {
-                    Class<?>[] parameters = operation.getParameterTypes();
-                    if (parameters.length != 1 || !SdkRequest.class.isAssignableFrom(parameters[0])
-                            || !SdkResponse.class.isAssignableFrom(operation.getReturnType())) continue;
-                    answers.answering(operation.getReturnType());
-                    try {
-                        operation.invoke(offline, ((SdkBuilder<?, ?>) parameters[0].getMethod("builder").invoke(null)).build());
-                    } catch (InvocationTargetException refused) {
-                        if (refused.getCause() instanceof Error e) throw e;
-                    } catch (ReflectiveOperationException e) {
-                        throw new IllegalStateException("cannot prime " + type.getSimpleName() + "." + operation.getName(), e);
+                    Class<?> response = primedResponse(operation);
+                    if (response == null) continue;
+                    Class<?> request = operation.getParameterTypes()[0];
+                    answers.answering(response);
+                    // Every member given a value, so that the whole path runs; refused, the empty request as well.
+                    if (!primed(offline, operation, SampleRequests.of(request))) {
+                        primed(offline, operation, ((SdkBuilder<?, ?>) invokeStatic(request, "builder")).build());
                     }
                     ran++;
                 }
             }
         }
         return ran;
+    }
+
+    /**
+     * The response type of an operation priming runs, or null for any other method: a request in, a response out; a
+     * request in, a stream of the response's content out (S3's getObject); a request and a body in (S3's putObject),
+     * sent an empty body. Not the variants that read or write a file.
+     */
+    private static Class<?> primedResponse(Method operation) {
+        Class<?>[] parameters = operation.getParameterTypes();
+        if (parameters.length == 0 || !SdkRequest.class.isAssignableFrom(parameters[0])) return null;
+        if (parameters.length == 2 && parameters[1] != RequestBody.class) return null;
+        if (parameters.length > 2) return null;
+        if (SdkResponse.class.isAssignableFrom(operation.getReturnType())) return operation.getReturnType();
+        if (parameters.length == 1 && operation.getReturnType() == ResponseInputStream.class
+                && operation.getGenericReturnType() instanceof ParameterizedType stream) {
+            return (Class<?>) stream.getActualTypeArguments()[0];
+        }
+        return null;
+    }
+
+    /** Runs one operation of the priming copy; false when it refused the request or its answer (an exception). */
+    private static boolean primed(SdkClient offline, Method operation, Object request) {
+        Object result;
+        try {
+            result = operation.getParameterCount() == 1 ? operation.invoke(offline, request)
+                    : operation.invoke(offline, request, RequestBody.empty());
+        } catch (InvocationTargetException refused) {
+            if (refused.getCause() instanceof Error e) throw e;
+            return false;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot prime " + operation.getDeclaringClass().getSimpleName() + "." + operation.getName(), e);
+        }
+        if (result instanceof ResponseInputStream<?> content) content.abort();
+        return true;
+    }
+
+    private static Object invokeStatic(Class<?> type, String method) {
+        try {
+            return type.getMethod(method).invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot call " + type.getSimpleName() + "." + method, e);
+        }
     }
 
     /** A new builder of a client type, set up as its accessor above sets it up (S3's path-style addressing). */

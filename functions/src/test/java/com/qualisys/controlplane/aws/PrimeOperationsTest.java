@@ -12,8 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -23,7 +25,14 @@ import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.DescribeClusterResponse;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.GetAccountAuthorizationDetailsResponse;
+import software.amazon.awssdk.services.ec2.model.CreateTagsRequest;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetBucketTaggingRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutBucketTaggingRequest;
+import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -49,7 +58,8 @@ class PrimeOperationsTest {
 
             int declared = List.of(DynamoDbClient.class, SnsClient.class, Ec2Client.class, S3Client.class).stream()
                     .mapToInt(PrimeOperationsTest::operations).sum();
-            assertThat(ran).as("operations run: each one the four clients declare").isEqualTo(declared).isGreaterThan(500);
+            assertThat(ran).as("operations run: each one the four clients declare, S3's object content in and out included")
+                    .isEqualTo(declared).isGreaterThan(500);
             assertThat(aws.calls().total()).as("calls counted by the clients' own interceptor").isZero();
             assertThatThrownBy(endpoint::accept).as("a connection to the endpoint").isInstanceOf(SocketTimeoutException.class);
         }
@@ -69,6 +79,33 @@ class PrimeOperationsTest {
             assertThat(eks.listClusters().clusters()).as("REST-JSON").isEmpty();
             assertThat(s3.getBucketTagging(r -> r.bucket("priming")).tagSet()).as("REST-XML").isEmpty();
         }
+    }
+
+    /**
+     * Priming's requests have every member, nested shapes included: an S3 operation that refuses an empty request (no
+     * bucket for its endpoint rules) runs through its whole request path with one, and a nested tag set is filled.
+     */
+    @Test
+    void theSampleRequestHasEveryMemberSoOperationsThatNeedOneRunThrough() throws java.io.IOException {
+        try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(new PrimingHttpClient()).build()) {
+            assertThatThrownBy(() -> s3.getBucketTagging(GetBucketTaggingRequest.builder().build())).as("the empty request")
+                    .hasMessageContaining("Bucket");
+            assertThat(s3.getBucketTagging((GetBucketTaggingRequest) SampleRequests.of(GetBucketTaggingRequest.class)).tagSet())
+                    .as("the sample request's answer").isEmpty();
+        }
+        try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(KEYS).httpClient(new PrimingHttpClient()).build()) {
+            assertThat(s3.putObject((PutObjectRequest) SampleRequests.of(PutObjectRequest.class), RequestBody.empty()))
+                    .as("an object written").isNotNull();
+            try (ResponseInputStream<GetObjectResponse> content = s3.getObject((GetObjectRequest) SampleRequests.of(GetObjectRequest.class))) {
+                assertThat(content.response()).as("an object read").isNotNull();
+            }
+        }
+        PutBucketTaggingRequest tagging = (PutBucketTaggingRequest) SampleRequests.of(PutBucketTaggingRequest.class);
+        assertThat(tagging.bucket()).isEqualTo("sample");
+        assertThat(tagging.tagging().tagSet()).extracting(Tag::key, Tag::value).containsExactly(org.assertj.core.groups.Tuple.tuple("sample", "sample"));
+        CreateTagsRequest ec2Tags = (CreateTagsRequest) SampleRequests.of(CreateTagsRequest.class);
+        assertThat(ec2Tags.resources()).containsExactly("sample");
+        assertThat(ec2Tags.tags()).hasSize(1);
     }
 
     /**
@@ -111,8 +148,11 @@ class PrimeOperationsTest {
         return (int) Arrays.stream(client.getMethods()).filter(m -> isOperation(m)).count();
     }
 
+    /** A request in and a response or the response's content out, or a request and a body in (S3's getObject, putObject). */
     private static boolean isOperation(Method m) {
-        return m.getParameterCount() == 1 && SdkRequest.class.isAssignableFrom(m.getParameterTypes()[0])
-                && SdkResponse.class.isAssignableFrom(m.getReturnType());
+        Class<?>[] p = m.getParameterTypes();
+        if (p.length == 0 || !SdkRequest.class.isAssignableFrom(p[0])) return false;
+        if (p.length == 1) return SdkResponse.class.isAssignableFrom(m.getReturnType()) || m.getReturnType() == ResponseInputStream.class;
+        return p.length == 2 && p[1] == RequestBody.class && SdkResponse.class.isAssignableFrom(m.getReturnType());
     }
 }
