@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
@@ -20,24 +19,24 @@ import software.amazon.awssdk.utils.builder.SdkBuilder;
  * A request in which every member has a value, made from the request's SDK model: what priming sends through each
  * operation ({@link AwsClients#primeOperations}), so that the operation's whole request path runs (endpoint rules that
  * need a bucket or a resource, marshalling of every member wherever it goes: path, query, headers, body, the signer),
- * where an empty request is refused early. The values mean nothing and nothing is sent. A shape already open on the
- * path is left out (recursive shapes), and so is any member deeper than {@link #MAX_DEPTH}.
+ * where an empty request is refused early. The values mean nothing and nothing is sent. Shapes are walked as
+ * {@link SampleResponses} walks them: a shape already open on the path is left out (recursive shapes), and so is any
+ * member deeper than {@link SampleResponses#MAX_DEPTH}.
  */
 final class SampleRequests {
-    private static final int MAX_DEPTH = 6;
     /** A valid DNS label, so that endpoint rules take it for a bucket or a resource name. */
     private static final String TEXT = "sample";
 
     private SampleRequests() {}
 
     static SdkRequest of(Class<?> requestType) {
-        SdkPojo builder;
-        try {
-            builder = (SdkPojo) requestType.getMethod("builder").invoke(null);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException(requestType.getName() + " has no builder()", e);
-        }
+        SdkPojo builder = SampleResponses.builderOf(requestType);
         return (SdkRequest) filled(builder, new ArrayDeque<>(List.of(builder.getClass())));
+    }
+
+    /** The request with no member set, as an operation called without arguments sends it. */
+    static SdkRequest empty(Class<?> requestType) {
+        return (SdkRequest) ((SdkBuilder<?, ?>) SampleResponses.builderOf(requestType)).build();
     }
 
     private static Object filled(SdkPojo builder, Deque<Class<?>> path) {
@@ -70,11 +69,9 @@ final class SampleRequests {
             Object entry = value(field.getRequiredTrait(MapTrait.class).valueFieldInfo(), path);
             return entry == null ? null : Map.of(TEXT, entry);
         }
-        if (type == MarshallingType.SDK_POJO && path.size() < MAX_DEPTH) {
-            Supplier<SdkPojo> constructor = field.constructor();
-            if (constructor == null) return null;
-            SdkPojo nested = constructor.get();
-            if (path.contains(nested.getClass())) return null;
+        if (type == MarshallingType.SDK_POJO) {
+            SdkPojo nested = SampleResponses.nested(field, path);
+            if (nested == null) return null;
             path.push(nested.getClass());
             try {
                 return filled(nested, path);

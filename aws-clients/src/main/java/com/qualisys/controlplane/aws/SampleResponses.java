@@ -19,7 +19,8 @@ import software.amazon.awssdk.core.traits.MapTrait;
  * is any member deeper than {@link #MAX_DEPTH}.
  */
 final class SampleResponses {
-    private static final int MAX_DEPTH = 6;
+    /** How deep a sample goes, here and in {@link SampleRequests}. */
+    static final int MAX_DEPTH = 6;
     private static final String TIMESTAMP_XML = "2020-01-01T00:00:00Z";
     private static final String EPOCH_SECONDS = "1577836800";
 
@@ -157,8 +158,11 @@ final class SampleResponses {
         return null;
     }
 
-    /** A builder of the member's shape, or null when that shape is open on the path already or the path is deep enough. */
-    private static SdkPojo nested(SdkField<?> field, Deque<Class<?>> path) {
+    /**
+     * A builder of the member's shape, or null when that shape is open on the path already or the path is deep enough
+     * (also how {@link SampleRequests} walks a request's shapes).
+     */
+    static SdkPojo nested(SdkField<?> field, Deque<Class<?>> path) {
         if (path.size() >= MAX_DEPTH) return null;
         Supplier<SdkPojo> constructor = field.constructor();
         if (constructor == null) return null;
@@ -166,11 +170,12 @@ final class SampleResponses {
         return path.contains(nested.getClass()) ? null : nested;
     }
 
-    private static SdkPojo builderOf(Class<?> responseType) {
+    /** A new builder of a model class, request or response (its static {@code builder()}). */
+    static SdkPojo builderOf(Class<?> modelType) {
         try {
-            return (SdkPojo) responseType.getMethod("builder").invoke(null);
+            return (SdkPojo) modelType.getMethod("builder").invoke(null);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException(responseType.getName() + " has no builder()", e);
+            throw new IllegalArgumentException(modelType.getName() + " has no builder()", e);
         }
     }
 }

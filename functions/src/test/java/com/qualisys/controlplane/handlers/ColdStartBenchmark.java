@@ -109,6 +109,11 @@ class ColdStartBenchmark {
         Mode(String label) {
             this.label = label;
         }
+
+        /** A fresh JVM's start to the first response (the first table); the other modes have tables of their own. */
+        boolean fresh() {
+            return this == C1 || this == C1_CDS;
+        }
     }
 
     /**
@@ -173,9 +178,8 @@ class ColdStartBenchmark {
         List<Double> sts = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
             for (int b = 0; b < BASELINE_LAUNCHES; b++) {
-                List<String> trivial = javaCommand(childOptions("baseline-" + run + "-" + b), baselineClasspath);
-                trivial.add("--trivial");
-                baselines.add(launch(trivial, Map.of(), work.resolve("logs/baseline-" + run + "-" + b + ".log")));
+                String name = "baseline-" + run + "-" + b;
+                baselines.add(launch(trivialCommand(name, baselineClasspath), Map.of(), work.resolve("logs/" + name + ".log")));
             }
             for (var e : inputs.entrySet()) {
                 FunctionCatalog f = e.getKey();
@@ -208,9 +212,8 @@ class ColdStartBenchmark {
         List<Launch> uncachedBaselines = new ArrayList<>();
         for (int run = 0; DROP_CACHES && run < RUNS; run++) {
             dropPageCache();
-            List<String> trivial = javaCommand(childOptions("baseline-uncached-" + run), baselineClasspath);
-            trivial.add("--trivial");
-            uncachedBaselines.add(launch(trivial, Map.of(), work.resolve("logs/baseline-uncached-" + run + ".log")));
+            String name = "baseline-uncached-" + run;
+            uncachedBaselines.add(launch(trivialCommand(name, baselineClasspath), Map.of(), work.resolve("logs/" + name + ".log")));
             for (var e : checkpoints.entrySet()) {
                 dropPageCache();
                 Launch l = restore(criu, e.getValue(),
@@ -354,7 +357,7 @@ class ColdStartBenchmark {
             List<Launch> list = byMode.get(mode);
             if (list == null) return;
             Timings cold = stat(list, Launch::toFirstResponseMs);
-            out.append(String.format("%-15s %6.0f MB %16s %24s %20s %7s %20s %20s%n", f.functionName(), treeSize(checkpoints.get(f).images()) / 1e6,
+            out.append(String.format("%-15s %6.0f MB %16s %24s %20s %7s %20s %20s%n", f.functionName(), FunctionPackage.bytesUnder(checkpoints.get(f).images(), any -> true) / 1e6,
                     stat(list, Launch::toMainMs).describe(0), cold.describe(0), cold.describeRatioTo(baseline), (SMALL.contains(f) ? "8x" : "15x"),
                     stat(list, Launch::firstInvokeMs).describe(0), stat(list, Launch::warmInvokeMs).describe(1)));
         });
@@ -383,15 +386,6 @@ class ColdStartBenchmark {
         return leaks;
     }
 
-    /** The bytes of the files under a directory. */
-    private static long treeSize(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(ColdStartBenchmark::size).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {
@@ -404,12 +398,23 @@ class ColdStartBenchmark {
     static List<String> javaCommand(List<String> extra, String classpath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(C1_ONLY);
-        command.addAll(lambdaSizing(MEMORY_MB));
+        command.addAll(childJvmOptions());
         command.addAll(extra);
         command.add("-cp");
         command.add(classpath);
         command.add(ColdStartProbe.class.getName());
+        return command;
+    }
+
+    /** What every child JVM runs with: C1 only, and sized as {@code -Dqualisys.bench.memoryMb} says. */
+    private static List<String> childJvmOptions() {
+        return Stream.concat(C1_ONLY.stream(), lambdaSizing(MEMORY_MB).stream()).toList();
+    }
+
+    /** A trivial JVM, the baseline, with the child options of the launch named. */
+    private static List<String> trivialCommand(String launch, String classpath) {
+        List<String> command = javaCommand(childOptions(launch), classpath);
+        command.add("--trivial");
         return command;
     }
 
@@ -557,8 +562,8 @@ class ColdStartBenchmark {
                 .append("java: ").append(System.getProperty("java.home")).append(" (").append(Runtime.version()).append("); ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average ")
                 .append(String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append('\n')
-                .append("every child JVM: ").append(String.join(" ", Stream.of(C1_ONLY, lambdaSizing(MEMORY_MB), childOptions("{launch}"))
-                        .flatMap(List::stream).toList()))
+                .append("every child JVM: ")
+                .append(String.join(" ", Stream.concat(childJvmOptions().stream(), childOptions("{launch}").stream()).toList()))
                 .append(MEMORY_MB > 0 ? " (sized as a Lambda function of " + MEMORY_MB + " MB)" : " (sized by this host's memory)").append('\n');
         out.append(String.format("baseline JVM, trivial main (C1 only): %s ms to its first line (%d launches)%n",
                 stat(baselines, Launch::toFirstResponseMs).describe(0), baselines.size()));
@@ -566,7 +571,7 @@ class ColdStartBenchmark {
         out.append(String.format("%-15s %9s %-12s %22s %20s %7s %9s %20s %20s %10s%n", "function", "package", "mode", "first response ms",
                 "x JVM baseline", "target", "to main", "1st invocation ms", "warm 2nd ms", "warm x STS"));
         launches.forEach((f, byMode) -> byMode.forEach((mode, list) -> {
-            if (mode == Mode.C1_PRIMED || mode == Mode.C1_RESTORED || mode == Mode.C1_RESTORED_UNCACHED) return;
+            if (!mode.fresh()) return;
             Timings cold = stat(list, Launch::toFirstResponseMs);
             Timings warm = stat(list, Launch::warmInvokeMs);
             out.append(String.format("%-15s %6.1f MB %-12s %22s %20s %7s %9.0f %20s %20s %10.1f%n", f.functionName(), sizes.get(f) / 1e6,

@@ -188,19 +188,11 @@ class JarSizeBenchmark {
     }
 
     private static long directoryBytes(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).startsWith("lib")).mapToLong(JarSizeBenchmark::size).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FunctionPackage.bytesUnder(dir, f -> !dir.relativize(f).startsWith("lib"));
     }
 
     private static long classFileBytes(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.toString().endsWith(".class")).mapToLong(JarSizeBenchmark::size).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FunctionPackage.bytesUnder(dir, f -> f.toString().endsWith(".class"));
     }
 
     private static long size(Path f) {

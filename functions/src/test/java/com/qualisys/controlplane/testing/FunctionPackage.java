@@ -81,6 +81,21 @@ public final class FunctionPackage {
      * Zips (deflate, as the jar tool packs) the files under dir into out, named relative to dir with '/', in name
      * order; with {@code withoutLib} leaving out dir's lib/ (an unpacked package's dependency jars).
      */
+    /** The bytes of the regular files under {@code dir} that {@code counted} accepts. */
+    public static long bytesUnder(Path dir, java.util.function.Predicate<Path> counted) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(counted).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static void zip(Path dir, java.io.OutputStream out, boolean withoutLib) {
         try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).filter(f -> !(withoutLib && dir.relativize(f).startsWith("lib")))
