@@ -12,13 +12,13 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -227,11 +227,11 @@ public final class AwsClients implements AutoCloseable {
      * declares ({@link #primedResponse}, S3's object content in and out included): in a function's package, whose service
      * modules are shrunk to what our code calls, exactly those. An operation that refuses a request or its answer fails
      * after some of its path ran, which is all priming can have; a linkage error (a package lacking a class) is not
-     * swallowed. Returns the operations run.
+     * swallowed. Returns the operations run, as {@code S3Client.getObject}.
      */
-    public int primeOperations() {
+    public List<String> primeOperations() {
         AwsCredentialsProvider throwaway = StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "PRIMING"));
-        int ran = 0;
+        List<String> ran = new ArrayList<>();
         for (Class<?> type : List.copyOf(clients.keySet())) {
             PrimingHttpClient answers = new PrimingHttpClient();
             try (SdkClient offline = configured(builderOf(type), throwaway, List.of(), answers)) {
@@ -244,7 +244,7 @@ public final class AwsClients implements AutoCloseable {
                     if (!primed(offline, operation, SampleRequests.of(request))) {
                         primed(offline, operation, SampleRequests.empty(request));
                     }
-                    ran++;
+                    ran.add(type.getSimpleName() + "." + operation.getName());
                 }
             }
         }
@@ -253,35 +253,38 @@ public final class AwsClients implements AutoCloseable {
 
     /**
      * The response type of an operation priming runs, or null for any other method: a request in, a response out; a
-     * request in, a stream of the response's content out (S3's getObject); a request and a body in (S3's putObject),
-     * sent an empty body. Not the variants that read or write a file.
+     * request and a body in (S3's putObject), sent an empty body; a request in and the response's content out through a
+     * transformer (S3's getObject), read as bytes. The transformer's form is the one the other forms (a stream, bytes, a
+     * file) call, so a package shrunk to what our code calls keeps it whichever of them the code uses; it is the only form
+     * of those that priming runs, and never one that reads or writes a file.
      */
     private static Class<?> primedResponse(Method operation) {
         Class<?>[] parameters = operation.getParameterTypes();
-        boolean requestIn = parameters.length == 1 || parameters.length == 2 && parameters[1] == RequestBody.class;
-        if (!requestIn || !SdkRequest.class.isAssignableFrom(parameters[0])) return null;
-        if (SdkResponse.class.isAssignableFrom(operation.getReturnType())) return operation.getReturnType();
-        if (parameters.length == 1 && operation.getReturnType() == ResponseInputStream.class
-                && operation.getGenericReturnType() instanceof ParameterizedType stream) {
-            return (Class<?>) stream.getActualTypeArguments()[0];
+        if (parameters.length == 0 || parameters.length > 2 || !SdkRequest.class.isAssignableFrom(parameters[0])) return null;
+        if (parameters.length == 1 || parameters[1] == RequestBody.class) {
+            return SdkResponse.class.isAssignableFrom(operation.getReturnType()) ? operation.getReturnType() : null;
+        }
+        if (parameters[1] == ResponseTransformer.class && operation.getGenericParameterTypes()[1] instanceof ParameterizedType content) {
+            return (Class<?>) content.getActualTypeArguments()[0];
         }
         return null;
     }
 
     /** Runs one operation of the priming copy; false when it refused the request or its answer (an exception). */
     private static boolean primed(SdkClient offline, Method operation, Object request) {
-        Object result;
         try {
-            result = operation.getParameterCount() == 1 ? operation.invoke(offline, request)
-                    : operation.invoke(offline, request, RequestBody.empty());
+            if (operation.getParameterCount() == 1) {
+                operation.invoke(offline, request);
+            } else {
+                operation.invoke(offline, request, operation.getParameterTypes()[1] == RequestBody.class ? RequestBody.empty() : ResponseTransformer.toBytes());
+            }
+            return true;
         } catch (InvocationTargetException refused) {
             if (refused.getCause() instanceof Error e) throw e;
             return false;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot prime " + operation.getDeclaringClass().getSimpleName() + "." + operation.getName(), e);
         }
-        if (result instanceof ResponseInputStream<?> content) content.abort();
-        return true;
     }
 
     /** A new builder of a client type, set up as its accessor above sets it up (S3's path-style addressing). */

@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -54,12 +55,13 @@ class PrimeOperationsTest {
             aws.ec2();
             aws.s3();
 
-            int ran = aws.primeOperations();
+            List<String> ran = aws.primeOperations();
 
             int declared = List.of(DynamoDbClient.class, SnsClient.class, Ec2Client.class, S3Client.class).stream()
                     .mapToInt(PrimeOperationsTest::operations).sum();
             assertThat(ran).as("operations run: each one the four clients declare, S3's object content in and out included")
-                    .isEqualTo(declared).isGreaterThan(500);
+                    .hasSize(declared).hasSizeGreaterThan(500).doesNotHaveDuplicates()
+                    .contains("DynamoDbClient.getItem", "SnsClient.publish", "Ec2Client.describeVpcs", "S3Client.getObject", "S3Client.putObject");
             assertThat(aws.calls().total()).as("calls counted by the clients' own interceptor").isZero();
             assertThatThrownBy(endpoint::accept).as("a connection to the endpoint").isInstanceOf(SocketTimeoutException.class);
         }
@@ -141,16 +143,18 @@ class PrimeOperationsTest {
         }
     }
 
-    /** What primeOperations counts as an operation: one request in, one response out (no paginators, no streams). */
+    /**
+     * What primeOperations counts as an operation: one request in, one response out (no paginators); S3's object content
+     * in through a body and out through a transformer, the form its stream, bytes and file forms call.
+     */
     private static int operations(Class<?> client) {
         return (int) Arrays.stream(client.getMethods()).filter(m -> isOperation(m)).count();
     }
 
-    /** A request in and a response or the response's content out, or a request and a body in (S3's getObject, putObject). */
     private static boolean isOperation(Method m) {
         Class<?>[] p = m.getParameterTypes();
         if (p.length == 0 || !SdkRequest.class.isAssignableFrom(p[0])) return false;
-        if (p.length == 1) return SdkResponse.class.isAssignableFrom(m.getReturnType()) || m.getReturnType() == ResponseInputStream.class;
-        return p.length == 2 && p[1] == RequestBody.class && SdkResponse.class.isAssignableFrom(m.getReturnType());
+        if (p.length == 1) return SdkResponse.class.isAssignableFrom(m.getReturnType());
+        return p.length == 2 && (p[1] == RequestBody.class && SdkResponse.class.isAssignableFrom(m.getReturnType()) || p[1] == ResponseTransformer.class);
     }
 }

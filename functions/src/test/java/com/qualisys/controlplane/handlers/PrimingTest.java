@@ -67,13 +67,16 @@ class PrimingTest {
         }
     }
 
-    /** Lock ships DynamoDB (and STS for its hub guard), Notify SNS and what its hub guard needs, PlanLayer every layer's modules and fabric8. */
+    /**
+     * Lock ships DynamoDB (and STS for its hub guard), Notify SNS and what its hub guard needs, Report S3 shrunk to the
+     * object operations it calls, PlanLayer every layer's modules and fabric8.
+     */
     @Test
     void fromItsOwnPackageEachFunctionPrimesWhatItShipsAndStillAnswers() throws IOException {
         Path work = FunctionPackage.workDirectory().resolve("priming");
         ColdStartBenchmark.deleteTree(work);
         Path probe = ColdStartBenchmark.copyProbe(work.resolve("probe"));
-        Path packages = FunctionPackagesTest.build(FunctionPackagesTest.MANIFEST, work.resolve("packages"), "Lock", "Notify", "PlanLayer");
+        Path packages = FunctionPackagesTest.build(FunctionPackagesTest.MANIFEST, work.resolve("packages"), "Lock", "Notify", "Report", "PlanLayer");
         LocalAws local = LocalAws.shared();
         // The functions run as the hub runs them (their hub guard checks the account): a hub function role's session,
         // the lock table in the hub, dev reached through the execution role its spoke stack creates.
@@ -91,10 +94,14 @@ class PrimingTest {
         }
         aws.dynamoDb().deleteItem(r -> r.tableName(lockTable).key(Map.of(ApplyLock.PARTITION_KEY,
                 software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ApplyLock.lockId("dev")))));
+        if (aws.s3().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(dev.reportBucket()))) {
+            aws.s3().createBucket(r -> r.bucket(dev.reportBucket()));
+        }
         Map<FunctionCatalog, Map<String, Object>> inputs = Map.of(
                 FunctionCatalog.LOCK, Map.of("action", "acquire", "environment", "dev", "holder", "priming-test", "input", Map.of()),
                 FunctionCatalog.NOTIFY, Map.of("kind", "failure", "environment", "dev", "executionId", "priming-test",
                         "error", Map.of("Error", "States.TaskFailed", "Cause", "priming test")),
+                FunctionCatalog.REPORT, Map.of("kind", "provision", "environment", "dev", "executionId", "priming-test", "layers", List.of()),
                 FunctionCatalog.PLAN_LAYER, Map.of("environment", "dev", "layer", "account", "kind", "drift"));
         for (var e : inputs.entrySet()) {
             FunctionCatalog f = e.getKey();
@@ -109,7 +116,7 @@ class PrimingTest {
             String out = Files.readString(log, StandardCharsets.UTF_8);
             String primed = out.lines().filter(l -> l.startsWith(ColdStartProbe.MARK + "primed ")).findFirst().orElse("");
             assertThat(primed).as(f.functionName() + " primed; output in " + log).isNotEmpty();
-            assertThat(primed).as(f.functionName() + " ran its clients' operations, answered in the JVM").containsPattern("\"operations\":[1-9]");
+            assertThat(primed).as(f.functionName() + " ran its clients' operations, answered in the JVM").containsPattern("\"operations\":\\[\"\\w+Client\\.\\w+\"");
             assertThat(launch.firstOutcome()).as(f.functionName() + " answers after priming").startsWith("ok ");
             if (f == FunctionCatalog.LOCK) {
                 aws.dynamoDb().deleteItem(r -> r.tableName(lockTable).key(Map.of(ApplyLock.PARTITION_KEY,
@@ -120,6 +127,9 @@ class PrimingTest {
                 // Notify reads the specs for its hub guard (aws.hubAccountId), which takes the account from the invocation's
                 // ARN: its package has no STS client to prime.
                 case NOTIFY -> assertThat(primed).contains("SnsClient", "\"specs\"").doesNotContain("DynamoDbClient", "StsClient");
+                // Its S3 module keeps only the forms its code calls (getObjectAsBytes, putObject with a body): the object's
+                // content is primed through the form they call.
+                case REPORT -> assertThat(primed).contains("\"S3Client.getObject\"", "\"S3Client.putObject\"");
                 default -> assertThat(primed).contains("Ec2Client", "\"layers\":[\"account\",\"iam\"", "\"specs\"");
             }
         }
