@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * with an application class-data-sharing archive of the function (made by one training launch of the
  * same input, {@code -XX:ArchiveClassesAtExit}; CDS archives classes from jars only, so in that mode the
  * package's own classes and the probe are jarred first: what CDS would save, see docs/benchmarks.md for why
- * the deployed functions rely on SnapStart instead), and once primed: the function's SnapStart hook run first in the
+ * the deployed functions rely on SnapStart instead), once with an ahead-of-time cache from the same jars (JDK 24 and
+ * later, {@code -XX:AOTCacheOutput} in a training launch; on older JDKs that mode is left out), and once primed: the function's SnapStart hook run first in the
  * same JVM, the first invocation after it standing for a restored function's first call, and with {@code
  * -Dqualisys.bench.restore=true} once restored: the primed JVM checkpointed with CRIU ({@link Criu}) and each launch a
  * restore of it followed by its first invocation. Baselines from the same run, interleaved with the
@@ -92,6 +93,12 @@ class ColdStartBenchmark {
         C1("C1 only"),
         C1_CDS("C1 + AppCDS"),
         /**
+         * JDK 24+'s ahead-of-time cache ({@code -XX:AOTCacheOutput} in a training launch of the same input: classes
+         * loaded and linked, method profiles), from the same jars as the CDS mode: what a runtime that starts its own JVM
+         * could use; not Lambda's managed runtime (docs/benchmarks.md).
+         */
+        C1_AOT("C1 + AOT cache"),
+        /**
          * The SnapStart hook ({@link Priming}) run first in the same JVM, as Lambda runs it before the snapshot: its first
          * invocation is what a restored function's first call costs after the restore (which is Lambda's, not measured).
          */
@@ -112,7 +119,7 @@ class ColdStartBenchmark {
 
         /** A fresh JVM's start to the first response (the first table); the other modes have tables of their own. */
         boolean fresh() {
-            return this == C1 || this == C1_CDS;
+            return this == C1 || this == C1_CDS || this == C1_AOT;
         }
     }
 
@@ -141,6 +148,7 @@ class ColdStartBenchmark {
         Files.createDirectories(work.resolve("cds"));
         Map<FunctionCatalog, Long> sizes = new LinkedHashMap<>();
         Map<FunctionCatalog, Path> archives = new LinkedHashMap<>();
+        Map<FunctionCatalog, Path> aotCaches = new LinkedHashMap<>();
         Criu criu = RESTORE ? Criu.ensure() : null;
         Map<FunctionCatalog, Checkpoint> checkpoints = new LinkedHashMap<>();
         for (ColdStartStage.Case c : stage.cases().values()) {
@@ -154,14 +162,13 @@ class ColdStartBenchmark {
             // CDS archives only classes from jars: for that mode the package's own classes and the probe go in jars.
             cdsClasspaths.put(f, FunctionPackage.classpath(probeJar, jar(unpacked, work.resolve("jarred").resolve(f.functionName() + ".jar")), unpacked));
             inputs.put(f, ColdStartStage.write(c, work.resolve("inputs")));
-            // The training launch: the classes this input loads, archived at exit.
+            // The training launches: the classes this input loads, archived at exit; the same, cached ahead of time.
             Path archive = work.resolve("cds").resolve(f.functionName() + ".jsa");
-            List<String> train = javaCommand(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"), cdsClasspaths.get(f));
-            train.add(f.handler());
-            inputs.get(f).forEach(p -> train.add(p.toString()));
-            launch(train, stage.environmentVariables(f), work.resolve("logs/" + f.functionName() + "-cds-training.log"));
-            stage.resetAfterLaunch();
+            train(f, "cds", List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"), cdsClasspaths.get(f), inputs.get(f), stage, work);
             if (Files.isRegularFile(archive)) archives.put(f, archive);
+            Path aotCache = work.resolve("cds").resolve(f.functionName() + ".aot");
+            train(f, "aot", List.of("-XX:AOTCacheOutput=" + aotCache, "-Xlog:aot*=off", "-Xlog:cds*=off"), cdsClasspaths.get(f), inputs.get(f), stage, work);
+            if (Files.isRegularFile(aotCache)) aotCaches.put(f, aotCache);
             if (criu != null) {
                 checkpoints.put(f, checkpoint(criu, f, classpaths.get(f), inputs.get(f), stage, work.resolve("checkpoints").resolve(f.functionName()),
                         work.resolve("logs/" + f.functionName() + "-checkpoint.log")));
@@ -185,6 +192,7 @@ class ColdStartBenchmark {
                 FunctionCatalog f = e.getKey();
                 for (Mode mode : Mode.values()) {
                     if (mode == Mode.C1_CDS && !archives.containsKey(f)) continue;
+                    if (mode == Mode.C1_AOT && !aotCaches.containsKey(f)) continue;
                     if (mode == Mode.C1_RESTORED_UNCACHED) continue;
                     if (mode == Mode.C1_RESTORED) {
                         if (!checkpoints.containsKey(f)) continue;
@@ -193,9 +201,13 @@ class ColdStartBenchmark {
                         launches.computeIfAbsent(f, k -> new LinkedHashMap<>()).computeIfAbsent(mode, k -> new ArrayList<>()).add(l);
                         continue;
                     }
-                    List<String> extra = new ArrayList<>(mode == Mode.C1 ? List.of() : List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off"));
+                    List<String> extra = new ArrayList<>(switch (mode) {
+                        case C1_CDS -> List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off");
+                        case C1_AOT -> List.of("-XX:AOTCache=" + aotCaches.get(f), "-Xlog:aot*=off", "-Xlog:cds*=off");
+                        default -> List.<String>of();
+                    });
                     extra.addAll(childOptions(f.functionName() + "-" + mode.name() + "-" + run));
-                    List<String> command = javaCommand(extra, (mode == Mode.C1_CDS ? cdsClasspaths : classpaths).get(f));
+                    List<String> command = javaCommand(extra, (mode == Mode.C1_CDS || mode == Mode.C1_AOT ? cdsClasspaths : classpaths).get(f));
                     if (mode == Mode.C1_PRIMED) command.add("--prime");
                     command.add(f.handler());
                     e.getValue().forEach(p -> command.add(p.toString()));
@@ -233,6 +245,16 @@ class ColdStartBenchmark {
         })));
         failures.addAll(secretsIn(work.resolve("logs"), stage.secrets()));
         assertThat(failures).as("every function answers its input in a fresh JVM, and no secret reaches its output").isEmpty();
+    }
+
+    /** A training launch of a function on its input, with the options that make it write an archive or cache at exit. */
+    private static void train(FunctionCatalog f, String what, List<String> options, String classpath, List<Path> input, ColdStartStage stage,
+                              Path work) {
+        List<String> command = javaCommand(options, classpath);
+        command.add(f.handler());
+        input.forEach(p -> command.add(p.toString()));
+        launch(command, stage.environmentVariables(f), work.resolve("logs/" + f.functionName() + "-" + what + "-training.log"));
+        stage.resetAfterLaunch();
     }
 
     /**
