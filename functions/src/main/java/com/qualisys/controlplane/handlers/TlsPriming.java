@@ -1,10 +1,15 @@
 package com.qualisys.controlplane.handlers;
 
+import com.qualisys.controlplane.aws.HttpClientChoice;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -20,37 +25,51 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * One TLS handshake between two engines in this JVM, for SnapStart priming. A restored function opens its connections
- * afresh (to AWS's endpoints, to the database), and the first handshake of a JVM loads and initialises some 550 classes
- * of the JDK's (the handshake, key exchange, certificate path checks, record ciphers): in DbInit's first call after
- * priming, a third of what it loaded. Here a client engine checks a server's chain as a client of ours does (PKIX, a
- * leaf signed by a trusted CA, the host name checked against the leaf's name), both sides agree on TLS 1.3 and each
- * sends the other a record. The key is RSA 2048, as AWS's and RDS's certificates are, made here and dropped after;
- * nothing leaves the JVM and nothing of it stays in the snapshot but the loaded code.
+ * One HTTPS request over loopback, for SnapStart priming: the package's SDK HTTP client ({@link HttpClientChoice}) asks
+ * a server that this class runs on a loopback socket for a few bytes. A restored function opens its connections afresh
+ * (to AWS's endpoints, to the database), and a JVM's first TLS connection loads and initialises some 550 classes of the
+ * JDK's (the handshake, key exchange, certificate path checks, record ciphers, the TLS socket) and the HTTP client's
+ * connection path (its request and response handling, the JDK's URL connection and sockets). The client checks the
+ * server as it checks AWS's: PKIX against a trusted CA, the host (127.0.0.1) against the leaf's name; TLS 1.3. The key is
+ * RSA 2048, as AWS's and RDS's certificates are, made here and dropped after. The one connection never leaves this
+ * process and is closed before the snapshot (the server answers {@code Connection: close}); nothing of it stays but the
+ * loaded code.
  */
 final class TlsPriming {
-    private static final String HOST = "priming.invalid";
+    private static final String HOST = "127.0.0.1";
     private static final String ALIAS = "priming";
+    private static final int TIMEOUT_MS = 10_000;
     private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private TlsPriming() {}
 
-    /** Runs the handshake and one record each way; returns the protocol and cipher suite agreed. */
+    /** Runs the exchange; returns the protocol and cipher suite agreed. */
     static String handshake() {
         return handshake(HOST);
     }
 
-    /** The same with the leaf certificate made for {@code leafName}: any other name than the client's fails the check. */
+    /**
+     * The same with the leaf certificate made for {@code leafName} (an IPv4 address or a DNS name): any other name than
+     * the loopback address the client connects to fails the client's check.
+     */
     static String handshake(String leafName) {
         try {
             // One key pair for the CA and the leaf: a second would only add its generation (half a second with C1).
@@ -67,64 +86,59 @@ final class TlsPriming {
             anchors.setCertificateEntry("ca", ca);
             TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
             trust.init(anchors);
-            SSLContext client = SSLContext.getInstance("TLS");
-            client.init(null, trust.getTrustManagers(), null);
-
-            SSLEngine clientEngine = client.createSSLEngine(HOST, 443);
-            clientEngine.setUseClientMode(true);
-            SSLParameters checks = clientEngine.getSSLParameters();
-            checks.setEndpointIdentificationAlgorithm("HTTPS");
-            clientEngine.setSSLParameters(checks);
-            SSLEngine serverEngine = server.createSSLEngine();
-            serverEngine.setUseClientMode(false);
-            exchange(clientEngine, serverEngine);
-            return clientEngine.getSession().getProtocol() + " " + clientEngine.getSession().getCipherSuite();
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("priming's TLS handshake in the JVM failed: " + e.getMessage(), e);
+            try (SSLServerSocket listening = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                listening.setSoTimeout(TIMEOUT_MS);
+                FutureTask<String> answered = new FutureTask<>(() -> answerOne(listening));
+                Thread.ofPlatform().daemon().name("priming-https").start(answered);
+                AttributeMap trustingTheCa = AttributeMap.builder()
+                        .put(SdkHttpConfigurationOption.TLS_TRUST_MANAGERS_PROVIDER, trust::getTrustManagers).build();
+                try (SdkHttpClient http = HttpClientChoice.shipped().builder().buildWithDefaults(trustingTheCa)) {
+                    SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.GET)
+                            .uri(URI.create("https://" + HOST + ":" + listening.getLocalPort() + "/priming")).build();
+                    HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(request).build()).call();
+                    try (var body = response.responseBody().orElseThrow(() -> new IOException("no body in the answer"))) {
+                        String text = new String(body.readAllBytes(), StandardCharsets.US_ASCII);
+                        if (response.httpResponse().statusCode() != 200 || !text.equals("pong")) {
+                            throw new IOException("answered " + response.httpResponse().statusCode() + " " + text);
+                        }
+                    }
+                } catch (IOException e) {
+                    answered.cancel(true);
+                    throw e;
+                }
+                return answered.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (GeneralSecurityException | IOException | java.util.concurrent.ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("priming's HTTPS exchange over loopback failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("priming's HTTPS exchange over loopback was interrupted", e);
         }
     }
 
-    /** Wraps and unwraps between the two engines until each has the other's first record. */
-    private static void exchange(SSLEngine client, SSLEngine server) throws SSLException {
-        int packet = client.getSession().getPacketBufferSize();
-        int application = client.getSession().getApplicationBufferSize();
-        ByteBuffer toServer = ByteBuffer.allocate(packet);
-        ByteBuffer toClient = ByteBuffer.allocate(packet);
-        ByteBuffer clientOut = ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer serverOut = ByteBuffer.wrap("pong".getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer clientIn = ByteBuffer.allocate(application);
-        ByteBuffer serverIn = ByteBuffer.allocate(application);
-        for (int round = 0; round < 50; round++) {
-            client.wrap(clientOut, toServer);
-            runTasks(client);
-            server.wrap(serverOut, toClient);
-            runTasks(server);
-            toServer.flip();
-            server.unwrap(toServer, serverIn);
-            toServer.compact();
-            runTasks(server);
-            toClient.flip();
-            client.unwrap(toClient, clientIn);
-            toClient.compact();
-            runTasks(client);
-            if (clientIn.position() > 0 && serverIn.position() > 0) return;
+    /** The server's side: one connection, its request read to the blank line, "pong" answered and the connection closed. */
+    private static String answerOne(SSLServerSocket listening) throws IOException {
+        try (SSLSocket connection = (SSLSocket) listening.accept()) {
+            connection.setSoTimeout(TIMEOUT_MS);
+            InputStream in = connection.getInputStream();
+            int matched = 0;
+            for (int b = in.read(); b >= 0 && matched < 4; b = in.read()) {
+                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            OutputStream out = connection.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\npong".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return connection.getSession().getProtocol() + " " + connection.getSession().getCipherSuite();
         }
-        throw new SSLException("no records exchanged after 50 rounds (client " + client.getHandshakeStatus() + ", server "
-                + server.getHandshakeStatus() + ")");
     }
 
-    private static void runTasks(SSLEngine engine) {
-        if (engine.getHandshakeStatus() != HandshakeStatus.NEED_TASK) return;
-        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) task.run();
-    }
-
-    /** An X.509 v3 certificate, valid for the hour around now: a CA's (basic constraints) or a leaf's (its DNS name). */
+    /** An X.509 v3 certificate, valid for the hour around now: a CA's (basic constraints) or a leaf's (its name). */
     private static X509Certificate certificate(String subject, PublicKey key, String issuer, PrivateKey signer, boolean ca)
             throws GeneralSecurityException {
         byte[] algorithm = Der.sequence(Der.oid("1.2.840.113549.1.1.11"), Der.of(0x05)); // sha256WithRSAEncryption
         byte[] extension = ca
                 ? Der.sequence(Der.oid("2.5.29.19"), Der.of(0x01, (byte) 0xFF), Der.of(0x04, Der.sequence(Der.of(0x01, (byte) 0xFF))))
-                : Der.sequence(Der.oid("2.5.29.17"), Der.of(0x04, Der.sequence(Der.of(0x82, subject.getBytes(StandardCharsets.US_ASCII)))));
+                : Der.sequence(Der.oid("2.5.29.17"), Der.of(0x04, Der.sequence(alternativeName(subject))));
         Instant now = Instant.now();
         byte[] toBeSigned = Der.sequence(
                 Der.of(0xA0, Der.of(0x02, (byte) 2)), // version 3
@@ -143,6 +157,15 @@ final class TlsPriming {
         System.arraycopy(signed, 0, bits, 1, signed.length);
         byte[] encoded = Der.sequence(toBeSigned, algorithm, Der.of(0x03, bits));
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(encoded));
+    }
+
+    /** A subject alternative name: an IPv4 address's four bytes, else a DNS name. */
+    private static byte[] alternativeName(String name) {
+        if (!name.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return Der.of(0x82, name.getBytes(StandardCharsets.US_ASCII));
+        String[] parts = name.split("\\.");
+        byte[] address = new byte[4];
+        for (int i = 0; i < 4; i++) address[i] = (byte) Integer.parseInt(parts[i]);
+        return Der.of(0x87, address);
     }
 
     private static byte[] name(String commonName) {
@@ -199,11 +222,6 @@ final class TlsPriming {
         OneKey(PrivateKey key, X509Certificate[] chain) {
             this.key = key;
             this.chain = chain;
-        }
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return "RSA".equals(keyType) ? ALIAS : null;
         }
 
         @Override
