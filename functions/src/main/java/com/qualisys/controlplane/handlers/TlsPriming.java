@@ -122,7 +122,9 @@ final class TlsPriming {
             connection.setSoTimeout(TIMEOUT_MS);
             InputStream in = connection.getInputStream();
             int matched = 0;
-            for (int b = in.read(); b >= 0 && matched < 4; b = in.read()) {
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) throw new IOException("the request ended before its blank line");
                 matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
             }
             OutputStream out = connection.getOutputStream();
