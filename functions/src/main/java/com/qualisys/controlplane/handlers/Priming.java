@@ -14,13 +14,13 @@ import org.crac.Resource;
  * SnapStart priming. Lambda snapshots a published version after its initialisation and restores that
  * snapshot on a cold start; before the snapshot it runs the org.crac {@code beforeCheckpoint} hooks.
  * This hook makes the function do, without calling AWS, what its first invocation would otherwise pay
- * for after a restore: JSON read and written through the shared mappers, a TLS handshake between two engines
- * in the JVM ({@link TlsPriming}), every environment's spec loaded
+ * for after a restore: JSON read and written through the shared mappers, one HTTPS request through the package's SDK
+ * HTTP client to a server of its own on loopback ({@link TlsPriming}), every environment's spec loaded
  * and validated, the layers made and their desired state computed and diffed, the AWS SDK clients of
  * every service module in the package created ({@code AwsClients.prime}) and each of their operations run
  * once, answered in the JVM ({@code AwsClients.primeOperations}), and Log4j started with one line logged
  * ({@link #logPrimed}). What it warms depends on what the package ships, so one hook serves every function.
- * No call leaves the JVM: the snapshot holds no connection, credentials or responses from before it.
+ * No call leaves the process: the snapshot holds no connection, credentials or responses from before it.
  */
 final class Priming implements Resource {
     private final ControlPlaneHandler handler;
