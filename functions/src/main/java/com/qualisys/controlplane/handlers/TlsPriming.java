@@ -102,11 +102,10 @@ final class TlsPriming {
                             throw new IOException("answered " + response.httpResponse().statusCode() + " " + text);
                         }
                     }
-                } catch (IOException e) {
-                    answered.cancel(true);
-                    throw e;
+                    return answered.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                } finally {
+                    answered.cancel(true); // nothing once answered; else the server's side stops waiting
                 }
-                return answered.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
             }
         } catch (GeneralSecurityException | IOException | java.util.concurrent.ExecutionException | TimeoutException e) {
             throw new IllegalStateException("priming's HTTPS exchange over loopback failed: " + e.getMessage(), e);
