@@ -89,7 +89,7 @@ final class TlsPriming {
             try (SSLServerSocket listening = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 listening.setSoTimeout(TIMEOUT_MS);
                 FutureTask<String> answered = new FutureTask<>(() -> answerOne(listening));
-                Thread.ofPlatform().daemon().name("priming-https").start(answered);
+                Thread serving = Thread.ofPlatform().daemon().name("priming-https").start(answered);
                 AttributeMap trustingTheCa = AttributeMap.builder()
                         .put(SdkHttpConfigurationOption.TLS_TRUST_MANAGERS_PROVIDER, trust::getTrustManagers).build();
                 try (SdkHttpClient http = HttpClientChoice.shipped().builder().buildWithDefaults(trustingTheCa)) {
@@ -104,7 +104,10 @@ final class TlsPriming {
                     }
                     return answered.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 } finally {
-                    answered.cancel(true); // nothing once answered; else the server's side stops waiting
+                    // Nothing of it runs on into the snapshot: once answered these are no-ops; else the server's side stops.
+                    answered.cancel(true);
+                    listening.close();
+                    serving.join(TIMEOUT_MS);
                 }
             }
         } catch (GeneralSecurityException | IOException | java.util.concurrent.ExecutionException | TimeoutException e) {
