@@ -276,7 +276,8 @@ public final class AwsClients implements AutoCloseable {
             if (operation.getParameterCount() == 1) {
                 operation.invoke(offline, request);
             } else {
-                operation.invoke(offline, request, operation.getParameterTypes()[1] == RequestBody.class ? RequestBody.empty() : ResponseTransformer.toBytes());
+                Object content = operation.getParameterTypes()[1] == RequestBody.class ? RequestBody.empty() : ResponseTransformer.toBytes();
+                operation.invoke(offline, request, content);
             }
             return true;
         } catch (InvocationTargetException refused) {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -81,27 +82,12 @@ final class TlsPriming {
 
             SSLContext server = SSLContext.getInstance("TLS");
             server.init(new KeyManager[] {new OneKey(keys.getPrivate(), new X509Certificate[] {leaf, ca})}, null, null);
-            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-            anchors.load(null, null);
-            anchors.setCertificateEntry("ca", ca);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-            trust.init(anchors);
             try (SSLServerSocket listening = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 listening.setSoTimeout(TIMEOUT_MS);
                 FutureTask<String> answered = new FutureTask<>(() -> answerOne(listening));
                 Thread serving = Thread.ofPlatform().daemon().name("priming-https").start(answered);
-                AttributeMap trustingTheCa = AttributeMap.builder()
-                        .put(SdkHttpConfigurationOption.TLS_TRUST_MANAGERS_PROVIDER, trust::getTrustManagers).build();
-                try (SdkHttpClient http = HttpClientChoice.shipped().builder().buildWithDefaults(trustingTheCa)) {
-                    SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.GET)
-                            .uri(URI.create("https://" + HOST + ":" + listening.getLocalPort() + "/priming")).build();
-                    HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(request).build()).call();
-                    try (var body = response.responseBody().orElseThrow(() -> new IOException("no body in the answer"))) {
-                        String text = new String(body.readAllBytes(), StandardCharsets.US_ASCII);
-                        if (response.httpResponse().statusCode() != 200 || !text.equals("pong")) {
-                            throw new IOException("answered " + response.httpResponse().statusCode() + " " + text);
-                        }
-                    }
+                try {
+                    ask(listening.getLocalPort(), trusting(ca));
                     return answered.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 } finally {
                     // Nothing of it runs on into the snapshot: once answered these are no-ops; else the server's side stops.
@@ -110,11 +96,38 @@ final class TlsPriming {
                     serving.join(TIMEOUT_MS);
                 }
             }
-        } catch (GeneralSecurityException | IOException | java.util.concurrent.ExecutionException | TimeoutException e) {
+        } catch (GeneralSecurityException | IOException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("priming's HTTPS exchange over loopback failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("priming's HTTPS exchange over loopback was interrupted", e);
+        }
+    }
+
+    /** Trust managers that trust the priming CA and nothing else. */
+    private static TrustManagerFactory trusting(X509Certificate ca) throws GeneralSecurityException, IOException {
+        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        anchors.load(null, null);
+        anchors.setCertificateEntry("ca", ca);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(anchors);
+        return trust;
+    }
+
+    /** The client's side: a GET over HTTPS through the package's SDK HTTP client, trusting the priming CA; "pong" expected. */
+    private static void ask(int port, TrustManagerFactory trust) throws IOException {
+        AttributeMap trustingTheCa = AttributeMap.builder()
+                .put(SdkHttpConfigurationOption.TLS_TRUST_MANAGERS_PROVIDER, trust::getTrustManagers).build();
+        try (SdkHttpClient http = HttpClientChoice.shipped().builder().buildWithDefaults(trustingTheCa)) {
+            SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.GET)
+                    .uri(URI.create("https://" + HOST + ":" + port + "/priming")).build();
+            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(request).build()).call();
+            try (var body = response.responseBody().orElseThrow(() -> new IOException("no body in the answer"))) {
+                String text = new String(body.readAllBytes(), StandardCharsets.US_ASCII);
+                if (response.httpResponse().statusCode() != 200 || !text.equals("pong")) {
+                    throw new IOException("answered " + response.httpResponse().statusCode() + " " + text);
+                }
+            }
         }
     }
 
