@@ -47,7 +47,7 @@ public abstract class ControlPlaneHandler implements RequestHandler<Map<String, 
         Map<String, Object> done = new java.util.LinkedHashMap<>();
         done.put("json", Priming.warmJson());
         if (Priming.available("com.fasterxml.jackson.datatype.jsr310.JavaTimeModule")) done.put("javaTime", Priming.warmJavaTime());
-        done.put("tls", TlsPriming.handshake());
+        done.put("tls", TlsPriming.exchange());
         if (Priming.available("org.yaml.snakeyaml.Yaml")) {
             java.util.List<EnvironmentSpec> specs = cp.environmentNames().stream().map(cp::spec).toList();
             done.put("specs", specs.stream().map(EnvironmentSpec::environment).toList());

@@ -63,15 +63,15 @@ final class TlsPriming {
     private TlsPriming() {}
 
     /** Runs the exchange; returns the protocol and cipher suite agreed. */
-    static String handshake() {
-        return handshake(HOST);
+    static String exchange() {
+        return exchange(HOST);
     }
 
     /**
      * The same with the leaf certificate made for {@code leafName} (an IPv4 address or a DNS name): any other name than
      * the loopback address the client connects to fails the client's check.
      */
-    static String handshake(String leafName) {
+    static String exchange(String leafName) {
         try {
             // One key pair for the CA and the leaf: a second would only add its generation (half a second with C1).
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");

@@ -91,13 +91,15 @@ class ColdStartBenchmark {
 
     enum Mode {
         C1("C1 only"),
-        C1_CDS("C1 + AppCDS"),
+        C1_CDS("C1 + AppCDS", new Cache("jsa", file -> List.of("-XX:ArchiveClassesAtExit=" + file, "-Xlog:cds*=off"),
+                file -> List.of("-XX:SharedArchiveFile=" + file, "-Xlog:cds*=off"))),
         /**
          * JDK 24+'s ahead-of-time cache ({@code -XX:AOTCacheOutput} in a training launch of the same input: classes
          * loaded and linked, method profiles), from the same jars as the CDS mode: what a runtime that starts its own JVM
          * could use; not Lambda's managed runtime (docs/benchmarks.md).
          */
-        C1_AOT("C1 + AOT cache"),
+        C1_AOT("C1 + AOT cache", new Cache("aot", file -> List.of("-XX:AOTCacheOutput=" + file, "-Xlog:aot*=off", "-Xlog:cds*=off"),
+                file -> List.of("-XX:AOTCache=" + file, "-Xlog:aot*=off", "-Xlog:cds*=off"))),
         /**
          * The SnapStart hook ({@link Priming}) run first in the same JVM, as Lambda runs it before the snapshot: its first
          * invocation is what a restored function's first call costs after the restore (which is Lambda's, not measured).
@@ -112,16 +114,30 @@ class ColdStartBenchmark {
         C1_RESTORED_UNCACHED("C1, restored, nothing cached");
 
         final String label;
+        /** The class cache a fresh JVM of this mode starts with, made by a training launch; null for none. */
+        final Cache cache;
 
         Mode(String label) {
+            this(label, null);
+        }
+
+        Mode(String label, Cache cache) {
             this.label = label;
+            this.cache = cache;
         }
 
         /** A fresh JVM's start to the first response (the first table); the other modes have tables of their own. */
         boolean fresh() {
-            return this == C1 || this == C1_CDS || this == C1_AOT;
+            return this == C1 || cache != null;
         }
     }
+
+    /**
+     * A class cache made by one training launch of the function's input and used by the launches after it, from the
+     * package jarred (caches hold classes from jars only): its file's extension, the options that write it at the training
+     * launch's exit, and those that start a JVM with it.
+     */
+    record Cache(String extension, Function<Path, List<String>> training, Function<Path, List<String>> use) {}
 
     /**
      * One child JVM: when its marker lines arrived (ms after process start, or after the restore began) and what the handler
@@ -143,12 +159,12 @@ class ColdStartBenchmark {
         ColdStartStage stage = ColdStartStage.build();
         Map<FunctionCatalog, List<Path>> inputs = new LinkedHashMap<>();
         Map<FunctionCatalog, String> classpaths = new LinkedHashMap<>();
-        Map<FunctionCatalog, String> cdsClasspaths = new LinkedHashMap<>();
+        Map<FunctionCatalog, String> jarredClasspaths = new LinkedHashMap<>();
         Path probeJar = jar(probe, work.resolve("jarred").resolve("probe.jar"));
         Files.createDirectories(work.resolve("cds"));
         Map<FunctionCatalog, Long> sizes = new LinkedHashMap<>();
-        Map<FunctionCatalog, Path> archives = new LinkedHashMap<>();
-        Map<FunctionCatalog, Path> aotCaches = new LinkedHashMap<>();
+        // The options each function's cache modes start with, for the caches their training made.
+        Map<FunctionCatalog, Map<Mode, List<String>>> caches = new LinkedHashMap<>();
         Criu criu = RESTORE ? Criu.ensure() : null;
         Map<FunctionCatalog, Checkpoint> checkpoints = new LinkedHashMap<>();
         for (ColdStartStage.Case c : stage.cases().values()) {
@@ -157,18 +173,19 @@ class ColdStartBenchmark {
             Path zip = packages.resolve(f.functionName() + ".zip");
             Path unpacked = work.resolve("unpacked").resolve(f.functionName());
             FunctionPackage.unpack(zip, unpacked);
-            sizes.put(f, size(zip));
+            sizes.put(f, FunctionPackage.size(zip));
             classpaths.put(f, FunctionPackage.classpath(probe, unpacked));
-            // CDS archives only classes from jars: for that mode the package's own classes and the probe go in jars.
-            cdsClasspaths.put(f, FunctionPackage.classpath(probeJar, jar(unpacked, work.resolve("jarred").resolve(f.functionName() + ".jar")), unpacked));
+            // Class caches hold only classes from jars: for those modes the package's own classes and the probe go in jars.
+            jarredClasspaths.put(f, FunctionPackage.classpath(probeJar, jar(unpacked, work.resolve("jarred").resolve(f.functionName() + ".jar")), unpacked));
             inputs.put(f, ColdStartStage.write(c, work.resolve("inputs")));
-            // The training launches: the classes this input loads, archived at exit; the same, cached ahead of time.
-            Path archive = work.resolve("cds").resolve(f.functionName() + ".jsa");
-            train(f, "cds", List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"), cdsClasspaths.get(f), inputs.get(f), stage, work);
-            if (Files.isRegularFile(archive)) archives.put(f, archive);
-            Path aotCache = work.resolve("cds").resolve(f.functionName() + ".aot");
-            train(f, "aot", List.of("-XX:AOTCacheOutput=" + aotCache, "-Xlog:aot*=off", "-Xlog:cds*=off"), cdsClasspaths.get(f), inputs.get(f), stage, work);
-            if (Files.isRegularFile(aotCache)) aotCaches.put(f, aotCache);
+            // The training launches: the classes this input loads, written to each mode's cache at exit. A JDK that has
+            // no such cache writes none, and its mode is left out.
+            for (Mode mode : Mode.values()) {
+                if (mode.cache == null) continue;
+                Path file = work.resolve("cds").resolve(f.functionName() + "." + mode.cache.extension());
+                train(f, mode, mode.cache.training().apply(file), jarredClasspaths.get(f), inputs.get(f), stage, work);
+                if (Files.isRegularFile(file)) caches.computeIfAbsent(f, k -> new LinkedHashMap<>()).put(mode, mode.cache.use().apply(file));
+            }
             if (criu != null) {
                 checkpoints.put(f, checkpoint(criu, f, classpaths.get(f), inputs.get(f), stage, work.resolve("checkpoints").resolve(f.functionName()),
                         work.resolve("logs/" + f.functionName() + "-checkpoint.log")));
@@ -191,8 +208,7 @@ class ColdStartBenchmark {
             for (var e : inputs.entrySet()) {
                 FunctionCatalog f = e.getKey();
                 for (Mode mode : Mode.values()) {
-                    if (mode == Mode.C1_CDS && !archives.containsKey(f)) continue;
-                    if (mode == Mode.C1_AOT && !aotCaches.containsKey(f)) continue;
+                    if (mode.cache != null && !caches.getOrDefault(f, Map.of()).containsKey(mode)) continue;
                     if (mode == Mode.C1_RESTORED_UNCACHED) continue;
                     if (mode == Mode.C1_RESTORED) {
                         if (!checkpoints.containsKey(f)) continue;
@@ -201,13 +217,9 @@ class ColdStartBenchmark {
                         launches.computeIfAbsent(f, k -> new LinkedHashMap<>()).computeIfAbsent(mode, k -> new ArrayList<>()).add(l);
                         continue;
                     }
-                    List<String> extra = new ArrayList<>(switch (mode) {
-                        case C1_CDS -> List.of("-XX:SharedArchiveFile=" + archives.get(f), "-Xlog:cds*=off");
-                        case C1_AOT -> List.of("-XX:AOTCache=" + aotCaches.get(f), "-Xlog:aot*=off", "-Xlog:cds*=off");
-                        default -> List.<String>of();
-                    });
+                    List<String> extra = new ArrayList<>(mode.cache == null ? List.of() : caches.get(f).get(mode));
                     extra.addAll(childOptions(f.functionName() + "-" + mode.name() + "-" + run));
-                    List<String> command = javaCommand(extra, (mode == Mode.C1_CDS || mode == Mode.C1_AOT ? cdsClasspaths : classpaths).get(f));
+                    List<String> command = javaCommand(extra, (mode.cache != null ? jarredClasspaths : classpaths).get(f));
                     if (mode == Mode.C1_PRIMED) command.add("--prime");
                     command.add(f.handler());
                     e.getValue().forEach(p -> command.add(p.toString()));
@@ -247,13 +259,13 @@ class ColdStartBenchmark {
         assertThat(failures).as("every function answers its input in a fresh JVM, and no secret reaches its output").isEmpty();
     }
 
-    /** A training launch of a function on its input, with the options that make it write an archive or cache at exit. */
-    private static void train(FunctionCatalog f, String what, List<String> options, String classpath, List<Path> input, ColdStartStage stage,
+    /** A training launch of a function on its input, with the options that make it write a mode's cache at exit. */
+    private static void train(FunctionCatalog f, Mode mode, List<String> options, String classpath, List<Path> input, ColdStartStage stage,
                               Path work) {
         List<String> command = javaCommand(options, classpath);
         command.add(f.handler());
         input.forEach(p -> command.add(p.toString()));
-        launch(command, stage.environmentVariables(f), work.resolve("logs/" + f.functionName() + "-" + what + "-training.log"));
+        launch(command, stage.environmentVariables(f), work.resolve("logs/" + f.functionName() + "-" + mode.name() + "-training.log"));
         stage.resetAfterLaunch();
     }
 
@@ -384,14 +396,6 @@ class ColdStartBenchmark {
                     stat(list, Launch::firstInvokeMs).describe(0), stat(list, Launch::warmInvokeMs).describe(1)));
         });
         return out.toString();
-    }
-
-    private static long size(Path f) {
-        try {
-            return Files.size(f);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The children's whole output (logs and results) is kept per launch; a database password in it is a leak. */

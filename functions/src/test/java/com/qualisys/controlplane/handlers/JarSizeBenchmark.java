@@ -77,20 +77,20 @@ class JarSizeBenchmark {
             shipped.addAll(jars);
             Map<String, Size> parts = new LinkedHashMap<>();
             parts.put(OWN, new Size(jarOf(unpacked), directoryBytes(unpacked)));
-            for (Path jar : jars) parts.put(artifact(jar), new Size(size(jar), size(jar)));
+            for (Path jar : jars) parts.put(artifact(jar), new Size(FunctionPackage.size(jar), FunctionPackage.size(jar)));
             breakdowns.put(f, parts);
-            zips.put(f, size(zip));
+            zips.put(f, FunctionPackage.size(zip));
             String biggest = parts.entrySet().stream().sorted(Map.Entry.<String, Size>comparingByValue(Comparator.comparingLong(Size::packed)).reversed())
                     .limit(3).map(e -> e.getKey() + " " + mb(e.getValue().packed())).collect(java.util.stream.Collectors.joining(", "));
             boolean small = ColdStartBenchmark.SMALL.contains(f);
-            out.append(String.format("%-15s %10s %7.1f %8s %14s  %s%n", f.functionName(), mb(size(zip)), (double) size(zip) / own,
-                    small ? (size(zip) <= SMALL_TARGET_BYTES ? "<=15 MB" : "OVER 15") : "", mb(total(parts).unpacked()), biggest));
-            if (small && (largestSmall == null || size(zip) > zips.get(largestSmall))) largestSmall = f;
-            if (largest == null || size(zip) > zips.get(largest)) largest = f;
+            out.append(String.format("%-15s %10s %7.1f %8s %14s  %s%n", f.functionName(), mb(FunctionPackage.size(zip)), (double) FunctionPackage.size(zip) / own,
+                    small ? (FunctionPackage.size(zip) <= SMALL_TARGET_BYTES ? "<=15 MB" : "OVER 15") : "", mb(total(parts).unpacked()), biggest));
+            if (small && (largestSmall == null || FunctionPackage.size(zip) > zips.get(largestSmall))) largestSmall = f;
+            if (largest == null || FunctionPackage.size(zip) > zips.get(largest)) largest = f;
         }
         out.append("(zip: the file the CDK app uploads; after unzip: what Lambda unpacks, where the jars under lib/ stay jars)\n");
         Map<String, Size> cli = shadedJar(cliJar, runtimeDependencies());
-        Size cliTotal = new Size(size(cliJar), total(cli).unpacked());
+        Size cliTotal = new Size(FunctionPackage.size(cliJar), total(cli).unpacked());
         out.append(String.format("%n%-28s %10s %9.1f x own %14s after unzip%n", CLI_JAR, mb(cliTotal.packed()),
                 (double) cliTotal.packed() / own, mb(cliTotal.unpacked())));
         for (FunctionCatalog f : new java.util.LinkedHashSet<>(java.util.Arrays.asList(largestSmall, largest))) {
@@ -193,14 +193,6 @@ class JarSizeBenchmark {
 
     private static long classFileBytes(Path dir) {
         return FunctionPackage.bytesUnder(dir, f -> f.toString().endsWith(".class"));
-    }
-
-    private static long size(Path f) {
-        try {
-            return Files.size(f);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** "ec2-2.40.2" from .../ec2-2.40.2.jar. */

@@ -36,7 +36,7 @@ class PrimingTest {
         layerHook.beforeCheckpoint(null);
         Map<String, Object> primed = layerHook.lastPrimed();
         assertThat(primed.get("json")).isEqualTo(3);
-        assertThat((String) primed.get("tls")).as("the handshake in the JVM").startsWith("TLSv1.3 TLS_");
+        assertThat((String) primed.get("tls")).as("the HTTPS exchange over loopback").startsWith("TLSv1.3 TLS_");
         assertThat(primed.get("javaTime")).as("the java.time mapper, both ways").isEqualTo("1970-01-01T00:00:00Z");
         assertThat(primed.get("specs")).isEqualTo(TestSpecs.loader().environmentNames());
         assertThat(primed.get("layers")).isEqualTo(LayerNames.ORDER);

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
  */
 class TlsPrimingTest {
     @Test
-    void theHandshakeAgreesOnTls13AndChecksTheServersName() {
-        assertThat(TlsPriming.handshake()).startsWith("TLSv1.3 TLS_");
+    void theExchangeAgreesOnTls13AndChecksTheServersName() {
+        assertThat(TlsPriming.exchange()).startsWith("TLSv1.3 TLS_");
 
-        assertThatThrownBy(() -> TlsPriming.handshake("elsewhere.invalid"))
+        assertThatThrownBy(() -> TlsPriming.exchange("elsewhere.invalid"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("priming's HTTPS exchange over loopback failed")
                 .hasMessageContaining("127.0.0.1");

@@ -77,25 +77,28 @@ public final class FunctionPackage {
         }
     }
 
-    /**
-     * Zips (deflate, as the jar tool packs) the files under dir into out, named relative to dir with '/', in name
-     * order; with {@code withoutLib} leaving out dir's lib/ (an unpacked package's dependency jars).
-     */
     /** The bytes of the regular files under {@code dir} that {@code counted} accepts. */
     public static long bytesUnder(Path dir, java.util.function.Predicate<Path> counted) {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(counted).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile).filter(counted).mapToLong(FunctionPackage::size).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** A file's size in bytes. */
+    public static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Zips (deflate, as the jar tool packs) the files under dir into out, named relative to dir with '/', in name
+     * order; with {@code withoutLib} leaving out dir's lib/ (an unpacked package's dependency jars).
+     */
     public static void zip(Path dir, java.io.OutputStream out, boolean withoutLib) {
         try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).filter(f -> !(withoutLib && dir.relativize(f).startsWith("lib")))
