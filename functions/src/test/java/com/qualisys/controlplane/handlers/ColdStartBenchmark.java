@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +59,8 @@ import org.junit.jupiter.api.Test;
  * -Dqualisys.bench.functions=Lock,Notify} for some functions only; {@code -Dqualisys.bench.childOptions="..."} adds
  * JVM options to every timed launch, the trivial JVM's and the checkpointed JVM's included, {@code {launch}} standing
  * for its name, e.g. a profiler's output file; {@code -Dqualisys.bench.memoryMb=N} sizes every child JVM as in a Lambda
- * function of N MB; {@code -Dqualisys.bench.dropCaches=true}, with the restored mode, also restores with nothing in
+ * function of N MB; {@code -Dqualisys.bench.cpuShare=true}, with it, also gives them the CPU Lambda gives such a function
+ * ({@link CpuShare}); {@code -Dqualisys.bench.dropCaches=true}, with the restored mode, also restores with nothing in
  * the page cache).
  */
 class ColdStartBenchmark {
@@ -80,6 +83,13 @@ class ColdStartBenchmark {
      * the JVM's ergonomics choose on such a machine (here they would not, so it is named). 0, the default: the host's.
      */
     private static final int MEMORY_MB = Integer.getInteger("qualisys.bench.memoryMb", 0);
+    /**
+     * {@code -Dqualisys.bench.cpuShare=true}, with {@link #MEMORY_MB}: every child process, the trivial JVM's and the restored
+     * ones included, runs under the CPU quota of a Lambda function of that memory ({@link CpuShare}; root).
+     */
+    private static final boolean CPU_SHARE = Boolean.getBoolean("qualisys.bench.cpuShare");
+    /** The quota the children run under, for this run; null without {@link #CPU_SHARE}. */
+    private static CpuShare cpuShare;
     /** Trivial JVMs per round: they are cheap, and one alone is as noisy as the machine. */
     private static final int BASELINE_LAUNCHES = 3;
     private static final int STS_CALLS = 25;
@@ -148,6 +158,16 @@ class ColdStartBenchmark {
         boolean answered() {
             return firstOutcome != null;
         }
+    }
+
+    @BeforeAll
+    static void shareCpuAsLambda() {
+        if (CPU_SHARE) cpuShare = CpuShare.ofLambdaMemory(MEMORY_MB);
+    }
+
+    @AfterAll
+    static void releaseCpuShare() {
+        if (cpuShare != null) cpuShare.close();
     }
 
     @Test
@@ -304,6 +324,9 @@ class ColdStartBenchmark {
                 }
                 Thread.sleep(10);
             }
+            if (cpuShare != null && cpuShare.runsOutside(p.pid())) {
+                throw new IllegalStateException(f.functionName() + ": the primed JVM runs outside the CPU share's cgroup");
+            }
             criu.dump(p.pid(), dir.resolve("images"));
             p.waitFor();
         } catch (InterruptedException e) {
@@ -333,6 +356,9 @@ class ColdStartBenchmark {
         long start = System.nanoTime();
         criu.restore(cp.images(), "restore-" + log.getFileName() + ".log");
         markers.ranAgainAt((System.nanoTime() - start) / 1e6);
+        if (cpuShare != null && cpuShare.runsOutside(cp.pid())) {
+            throw new IllegalStateException("the restored process " + cp.pid() + " runs outside the CPU share's cgroup: its figure would be unthrottled");
+        }
         long deadline = start + TimeUnit.SECONDS.toNanos(LAUNCH_TIMEOUT_SECONDS);
         long read = cp.outputLength();
         String partial = "";
@@ -421,6 +447,7 @@ class ColdStartBenchmark {
         }
     }
 
+    /** A child JVM's command (in the CPU share's cgroup, with {@link #CPU_SHARE}); arguments may be added to it. */
     static List<String> javaCommand(List<String> extra, String classpath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -429,12 +456,17 @@ class ColdStartBenchmark {
         command.add("-cp");
         command.add(classpath);
         command.add(ColdStartProbe.class.getName());
-        return command;
+        return cpuShare == null ? command : new ArrayList<>(cpuShare.wrap(command));
     }
 
-    /** What every child JVM runs with: C1 only, and sized as {@code -Dqualisys.bench.memoryMb} says. */
+    /**
+     * What every child JVM runs with: C1 only, and sized as {@code -Dqualisys.bench.memoryMb} says. Under a CPU share the
+     * JVM is told the host's processor count, which it would otherwise lower to the quota's: the quota throttles it, as
+     * a hypervisor's share would, without changing its ergonomics.
+     */
     private static List<String> childJvmOptions() {
-        return Stream.concat(C1_ONLY.stream(), lambdaSizing(MEMORY_MB).stream()).toList();
+        List<String> share = cpuShare == null ? List.of() : List.of("-XX:ActiveProcessorCount=" + Runtime.getRuntime().availableProcessors());
+        return Stream.of(C1_ONLY, lambdaSizing(MEMORY_MB), share).flatMap(List::stream).toList();
     }
 
     /** A trivial JVM, the baseline, with the child options of the launch named. */
@@ -590,7 +622,9 @@ class ColdStartBenchmark {
                 .append(String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append('\n')
                 .append("every child JVM: ")
                 .append(String.join(" ", Stream.concat(childJvmOptions().stream(), childOptions("{launch}").stream()).toList()))
-                .append(MEMORY_MB > 0 ? " (sized as a Lambda function of " + MEMORY_MB + " MB)" : " (sized by this host's memory)").append('\n');
+                .append(MEMORY_MB > 0 ? " (sized as a Lambda function of " + MEMORY_MB + " MB)" : " (sized by this host's memory)")
+                .append(cpuShare == null ? ", this host's CPU" : String.format(", under %.2f of a CPU (a %d MB function's share)", cpuShare.vcpus(), MEMORY_MB))
+                .append('\n');
         out.append(String.format("baseline JVM, trivial main (C1 only): %s ms to its first line (%d launches)%n",
                 stat(baselines, Launch::toFirstResponseMs).describe(0), baselines.size()));
         out.append(String.format("baseline round trip, sts:GetCallerIdentity from the test JVM: %s ms%n%n", sts.describe(1)));
