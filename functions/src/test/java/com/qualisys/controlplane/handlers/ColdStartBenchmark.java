@@ -623,7 +623,8 @@ class ColdStartBenchmark {
                 .append("every child JVM: ")
                 .append(String.join(" ", Stream.concat(childJvmOptions().stream(), childOptions("{launch}").stream()).toList()))
                 .append(MEMORY_MB > 0 ? " (sized as a Lambda function of " + MEMORY_MB + " MB)" : " (sized by this host's memory)")
-                .append(cpuShare == null ? ", this host's CPU" : String.format(", under %.2f of a CPU (a %d MB function's share)", cpuShare.vcpus(), MEMORY_MB))
+                .append(cpuShare == null ? ", this host's CPU" : String.format(", under %.2f of a CPU (a %d MB function's share; the quota %s)",
+                        cpuShare.vcpus(), MEMORY_MB, cpuShare.throttling()))
                 .append('\n');
         out.append(String.format("baseline JVM, trivial main (C1 only): %s ms to its first line (%d launches)%n",
                 stat(baselines, Launch::toFirstResponseMs).describe(0), baselines.size()));
