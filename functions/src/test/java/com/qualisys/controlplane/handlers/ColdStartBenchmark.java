@@ -456,7 +456,7 @@ class ColdStartBenchmark {
         command.add("-cp");
         command.add(classpath);
         command.add(ColdStartProbe.class.getName());
-        return cpuShare == null ? command : new ArrayList<>(cpuShare.wrap(command));
+        return cpuShare == null ? command : cpuShare.wrap(command);
     }
 
     /**

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The CPU a Lambda function of a given memory size gets, imposed on {@link ColdStartBenchmark}'s child processes: Lambda
@@ -33,7 +35,9 @@ final class CpuShare implements AutoCloseable {
 
     /** The share of a function of {@code memoryMb}, in a new cgroup named for this benchmark run. */
     static CpuShare ofLambdaMemory(int memoryMb) {
-        if (memoryMb <= 0) throw new IllegalArgumentException("a CPU share needs a function's memory size (qualisys.bench.memoryMb), got " + memoryMb);
+        if (memoryMb <= 0) {
+            throw new IllegalArgumentException("a CPU share needs a function's memory size (qualisys.bench.memoryMb), got " + memoryMb);
+        }
         double vcpus = (double) memoryMb / MB_PER_VCPU;
         long quota = Math.round(vcpus * PERIOD_MICROS);
         String name = "qualisys-bench-" + ProcessHandle.current().pid();
@@ -58,9 +62,13 @@ final class CpuShare implements AutoCloseable {
                 + V1.resolve("cpu.cfs_quota_us") + " nor a cpu entry in " + V2.resolve("cgroup.controllers"));
     }
 
-    /** The command, started in this share's cgroup (the shell moves itself in, then becomes the command: same pid). */
+    /**
+     * The command, started in this share's cgroup (the shell moves itself in, then becomes the command: same pid);
+     * arguments may be added to it.
+     */
     List<String> wrap(List<String> command) {
-        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", group.resolve("cgroup.procs").toString()));
+        String joinThenRun = "echo $$ > \"$0\" && exec \"$@\"";
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", joinThenRun, group.resolve("cgroup.procs").toString()));
         wrapped.addAll(command);
         return wrapped;
     }
@@ -74,12 +82,17 @@ final class CpuShare implements AutoCloseable {
         try {
             String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
             if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) return false;
-            String relative = "/" + group.getFileName();
-            return Files.readAllLines(proc.resolve("cgroup"), StandardCharsets.UTF_8).stream()
-                    .noneMatch(line -> line.endsWith(":" + relative) && (line.contains(":cpu:") || line.contains(",cpu:") || line.contains(":cpu,") || line.startsWith("0::")));
+            return Files.readAllLines(proc.resolve("cgroup"), StandardCharsets.UTF_8).stream().noneMatch(this::isThisGroup);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** A line of /proc/[pid]/cgroup, "id:controllers:path", that puts the process in this group: v1's cpu line or v2's. */
+    private boolean isThisGroup(String line) {
+        String[] fields = line.split(":", 3);
+        if (fields.length < 3 || !fields[2].equals("/" + group.getFileName())) return false;
+        return fields[1].isEmpty() || List.of(fields[1].split(",")).contains("cpu");
     }
 
     double vcpus() {
@@ -92,13 +105,14 @@ final class CpuShare implements AutoCloseable {
      */
     String throttling() {
         try {
-            java.util.Map<String, Long> stat = new java.util.HashMap<>();
+            Map<String, Long> stat = new HashMap<>();
             for (String line : Files.readAllLines(group.resolve("cpu.stat"), StandardCharsets.UTF_8)) {
                 String[] kv = line.split(" ");
                 if (kv.length == 2) stat.put(kv[0], Long.parseLong(kv[1]));
             }
             // v1 counts nanoseconds (throttled_time), v2 microseconds (throttled_usec).
-            long heldMs = stat.containsKey("throttled_time") ? stat.get("throttled_time") / 1_000_000 : stat.getOrDefault("throttled_usec", 0L) / 1_000;
+            long heldMs = stat.containsKey("throttled_time") ? stat.get("throttled_time") / 1_000_000
+                    : stat.getOrDefault("throttled_usec", 0L) / 1_000;
             return String.format("throttled in %,d of %,d periods (%,d ms held back)", stat.getOrDefault("nr_throttled", 0L),
                     stat.getOrDefault("nr_periods", 0L), heldMs);
         } catch (IOException e) {
