@@ -1,0 +1,103 @@
+package com.qualisys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.emulator.LocalAws;
+import com.qualisys.controlplane.emulator.RepoPaths;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The qualisys command as users run it: the shaded {@code cli/target/qualisys.jar} with {@code cli/jvm.options}, in a JVM
+ * of its own (failsafe runs this after the package phase; the other CLI tests run the command in-process, from the
+ * classes). A shaded jar is its own thing to test: it once overwrote log4j-core's plugin cache with Powertools' one,
+ * so the CLI's logging configuration never loaded and every command began with "main ERROR Reconfiguration failed"
+ * (issue 16; {@code Log4j2PluginCacheFileTransformer} in {@code cli/pom.xml} merges the caches). stdout carries only the
+ * command's answer, so {@code qualisys drift --format json | jq .} works; stderr carries progress, warnings and errors.
+ */
+class PackagedCliIT {
+    private static final Path ROOT = RepoPaths.root();
+    private static final Path JAR = ROOT.resolve("cli/target/qualisys.jar");
+    /** Exactly one JSON document: anything printed after it (a log line) fails the parse, as it would fail jq. */
+    private static final ObjectMapper ONE_DOCUMENT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    record Exit(int code, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    @BeforeAll
+    static void theJarIsBuilt() {
+        assertThat(JAR).as("the package phase builds the shaded jar before this test").isRegularFile();
+    }
+
+    @Test
+    void validatePrintsItsAnswerOnStdoutAndNothingOnStderr() throws Exception {
+        Exit exit = qualisys("validate", "--env", "dev");
+
+        assertThat(exit.code()).as(exit.toString()).isZero();
+        assertThat(exit.stdout()).as(exit.toString()).isEqualTo("dev: valid\n");
+        assertThat(exit.stderr()).as(exit.toString()).isEmpty();
+    }
+
+    @Test
+    void driftFormatJsonIsOneJsonDocumentOnStdout_progressAloneOnStderr() throws Exception {
+        LocalAws local = LocalAws.shared();
+        local.reset();
+
+        Exit exit = qualisys("drift", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--format", "json",
+                "--skip-layer", "kubernetes");
+
+        assertThat(exit.code()).as("an empty account drifts from the spec: " + exit).isEqualTo(2);
+        JsonNode report = ONE_DOCUMENT.readTree(exit.stdout());
+        assertThat(report.get("environment").asText()).isEqualTo("dev");
+        assertThat(report.get("layers")).as(exit.toString()).hasSize(6);
+        // A layer as it starts ("[1/6] account: checking...") and as it ends ("      account: 3 to create (0.4 s)").
+        assertThat(exit.stderr().lines().toList()).as("progress lines only, no log line: " + exit)
+                .hasSize(12)
+                .allMatch(line -> line.matches("\\[\\d/6] \\w+: checking\\.\\.\\.|      \\w+: .+ \\(.+\\)"));
+    }
+
+    @Test
+    void anErrorIsOneLineOnStderrAndStdoutStaysEmpty() throws Exception {
+        Exit exit = qualisys("drift", "--env", "no-such-env", "--format", "json");
+
+        assertThat(exit.code()).as(exit.toString()).isEqualTo(1);
+        assertThat(exit.stdout()).as(exit.toString()).isEmpty();
+        assertThat(exit.stderr().lines().toList()).as(exit.toString()).hasSize(1)
+                .allMatch(line -> line.startsWith("error: ") && line.contains("no-such-env"));
+    }
+
+    private static Exit qualisys(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + ROOT.resolve("cli/jvm.options"), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.endsWith("JAVA_OPTIONS") || k.startsWith("QUALISYS_"));
+        Path stdout = Files.createTempFile("qualisys-stdout", ".txt");
+        Path stderr = Files.createTempFile("qualisys-stderr", ".txt");
+        try {
+            Process p = pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("no end after 120 s: " + command);
+            }
+            return new Exit(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+}
