@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.emulator.RepoPaths;
+import com.qualisys.controlplane.testing.TestSpecs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,10 @@ class PackagedCliIT {
     void driftFormatJsonIsOneJsonDocumentOnStdout_progressAloneOnStderr() throws Exception {
         LocalAws local = LocalAws.shared();
         local.reset();
+        // Where drift stores its report; without it, a notice on stderr says the report was not stored.
+        try (AwsClients hub = local.clients()) {
+            hub.s3().createBucket(r -> r.bucket(TestSpecs.load("dev").reportBucket()));
+        }
 
         Exit exit = qualisys("drift", "--env", "dev", "--emulator", "--endpoint-url", local.endpoint(), "--format", "json",
                 "--skip-layer", "kubernetes");
