@@ -69,10 +69,13 @@ class PackagedCliIT {
         JsonNode report = ONE_DOCUMENT.readTree(exit.stdout());
         assertThat(report.get("environment").asText()).isEqualTo("dev");
         assertThat(report.get("layers")).as(exit.toString()).hasSize(6);
-        // A layer as it starts ("[1/6] account: checking...") and as it ends ("      account: 3 to create (0.4 s)").
-        assertThat(exit.stderr().lines().toList()).as("progress lines only, no log line: " + exit)
-                .hasSize(12)
+        // A layer as it starts ("[1/6] account: checking...") and as it ends ("      account: 1 drifted resource(s) (0.1 s)"),
+        // then where the report went.
+        List<String> stderr = exit.stderr().lines().toList();
+        assertThat(stderr).as("progress lines only, no log line: " + exit).hasSize(13);
+        assertThat(stderr.subList(0, 12)).as(exit.toString())
                 .allMatch(line -> line.matches("\\[\\d/6] \\w+: checking\\.\\.\\.|      \\w+: .+ \\(.+\\)"));
+        assertThat(stderr.get(12)).startsWith("report stored: s3://");
     }
 
     @Test
