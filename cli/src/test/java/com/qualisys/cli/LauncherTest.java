@@ -2,15 +2,15 @@ package com.qualisys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.qualisys.cli.testing.CliProcess;
+import com.qualisys.cli.testing.CliProcess.Exit;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherTest {
     private static final Path ROOT = RepoPaths.root();
-
-    record Exit(int code, String stdout, String stderr) {}
 
     @Test
     void theCliStartsWithTheJvmOptionsFileAndSaysNothingOnStderr() throws Exception {
@@ -65,14 +63,14 @@ class LauncherTest {
     }
 
     private static Exit cliWith(Path jvmOptions, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(CliProcess.java(),
                 "@" + jvmOptions, "-cp", System.getProperty("java.class.path"), QualisysCli.class.getName()));
         command.addAll(List.of(args));
-        return run(command);
+        return CliProcess.run(command);
     }
 
     private static String javaMajor(Path jdk) throws Exception {
-        Exit exit = run(List.of("bash", "-c", "source scripts/java-env.sh && qualisys_java_major \"$1\"", "bash", jdk.toString()));
+        Exit exit = CliProcess.run(List.of("bash", "-c", "source scripts/java-env.sh && qualisys_java_major \"$1\"", "bash", jdk.toString()));
         assertThat(exit.code()).as(exit.stderr()).isZero();
         return exit.stdout().strip();
     }
@@ -86,17 +84,5 @@ class LauncherTest {
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return dir;
-    }
-
-    private static Exit run(List<String> command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.endsWith("JAVA_OPTIONS") || k.startsWith("QUALISYS_"));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        var stdout = p.getInputStream().readAllBytes();
-        var stderr = p.getErrorStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("finished: " + command).isTrue();
-        return new Exit(p.exitValue(), new String(stdout, StandardCharsets.UTF_8), new String(stderr, StandardCharsets.UTF_8));
     }
 }

@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.qualisys.cli.testing.CliProcess;
+import com.qualisys.cli.testing.CliProcess.Exit;
 import com.qualisys.controlplane.aws.AwsClients;
 import com.qualisys.controlplane.emulator.LocalAws;
 import com.qualisys.controlplane.emulator.RepoPaths;
 import com.qualisys.controlplane.testing.TestSpecs;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,13 +30,6 @@ class PackagedCliIT {
     private static final Path JAR = ROOT.resolve("cli/target/qualisys.jar");
     /** Exactly one JSON document: anything printed after it (a log line) fails the parse, as it would fail jq. */
     private static final ObjectMapper ONE_DOCUMENT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-    record Exit(int code, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-        }
-    }
 
     @BeforeAll
     static void theJarIsBuilt() {
@@ -89,24 +81,8 @@ class PackagedCliIT {
     }
 
     private static Exit qualisys(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + ROOT.resolve("cli/jvm.options"), "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(CliProcess.java(), "@" + ROOT.resolve("cli/jvm.options"), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.endsWith("JAVA_OPTIONS") || k.startsWith("QUALISYS_"));
-        Path stdout = Files.createTempFile("qualisys-stdout", ".txt");
-        Path stderr = Files.createTempFile("qualisys-stderr", ".txt");
-        try {
-            Process p = pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("no end after 120 s: " + command);
-            }
-            return new Exit(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(stdout);
-            Files.deleteIfExists(stderr);
-        }
+        return CliProcess.run(command);
     }
 }
